@@ -1,0 +1,110 @@
+// Bundled Markdown files → validated, ordered article pages. Pure: strings in, values out.
+import { marked } from 'marked'
+
+export interface ContentFile {
+  name: string
+  source: string
+}
+
+export interface ArticlePage {
+  file: string
+  slug: string
+  path: string
+  order: number
+  title: string
+  navLabel: string
+  description: string
+  lastReviewed: string
+  summary?: string
+  html: string
+}
+
+export class ContentError extends Error {
+  override name = 'ContentError'
+}
+
+export const HOME_SLUG = 'home'
+export const RESERVED_SLUGS = new Set(['full-article', 'admin', 'api'])
+
+const REQUIRED_FIELDS = ['slug', 'order', 'title', 'navLabel', 'description', 'lastReviewed'] as const
+const OPTIONAL_FIELDS = ['summary'] as const
+const KNOWN_FIELDS = new Set<string>([...REQUIRED_FIELDS, ...OPTIONAL_FIELDS])
+const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
+const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/
+
+/** Front matter is a strict subset of YAML: one `key: value` per line, plain scalars, no nesting. */
+function splitFrontMatter(file: string, source: string): { fields: Map<string, string>; body: string } {
+  const text = source.replace(/\r\n?/g, '\n')
+  const match = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text)
+  if (!match) {
+    throw new ContentError(`${file}: no front matter; start the file with a "---" line, the fields, then another "---" line`)
+  }
+  const [, head = '', body = ''] = match
+  const fields = new Map<string, string>()
+  head.split('\n').forEach((line, index) => {
+    if (line.trim() === '') return
+    const field = /^([A-Za-z]+):(?:\s+(.*))?$/.exec(line)
+    if (!field) {
+      throw new ContentError(`${file}: front matter line ${index + 2} is not "key: value": ${JSON.stringify(line)}`)
+    }
+    const [, key = '', value = ''] = field
+    if (!KNOWN_FIELDS.has(key)) {
+      throw new ContentError(`${file}: unknown front matter field "${key}"; known fields are ${[...KNOWN_FIELDS].join(', ')}`)
+    }
+    if (fields.has(key)) throw new ContentError(`${file}: front matter field "${key}" appears twice`)
+    fields.set(key, value.trim())
+  })
+  return { fields, body }
+}
+
+export function parseArticleFile(file: string, source: string): ArticlePage {
+  const { fields, body } = splitFrontMatter(file, source)
+  for (const key of REQUIRED_FIELDS) {
+    if (!fields.get(key)) throw new ContentError(`${file}: missing "${key}" in front matter`)
+  }
+  const field = (key: (typeof REQUIRED_FIELDS)[number]) => fields.get(key) as string
+  const slug = field('slug')
+  if (!SLUG_PATTERN.test(slug)) {
+    throw new ContentError(`${file}: slug "${slug}" must be lowercase words joined by hyphens, like "dosage-and-safety"`)
+  }
+  if (RESERVED_SLUGS.has(slug)) throw new ContentError(`${file}: slug "${slug}" is reserved for a route of the site`)
+  const order = Number(field('order'))
+  if (!Number.isInteger(order) || order < 0) {
+    throw new ContentError(`${file}: order "${field('order')}" must be a whole number, 0 or more`)
+  }
+  const lastReviewed = field('lastReviewed')
+  if (!DATE_PATTERN.test(lastReviewed) || Number.isNaN(Date.parse(lastReviewed))) {
+    throw new ContentError(`${file}: lastReviewed "${lastReviewed}" must be a date written YYYY-MM-DD`)
+  }
+  if (body.trim() === '') throw new ContentError(`${file}: the page has no text below its front matter`)
+  return {
+    file,
+    slug,
+    path: slug === HOME_SLUG ? '/' : `/${slug}`,
+    order,
+    title: field('title'),
+    navLabel: field('navLabel'),
+    description: field('description'),
+    lastReviewed,
+    summary: fields.get('summary') || undefined,
+    html: marked.parse(body, { async: false, gfm: true }),
+  }
+}
+
+/** Parses every file and checks the set: one home page, unique slugs and orders. Returns pages in reading order. */
+export function buildArticle(files: readonly ContentFile[]): ArticlePage[] {
+  if (files.length === 0) throw new ContentError('content/article: no pages found')
+  const pages = files.map((file) => parseArticleFile(file.name, file.source))
+  const seen = new Map<string, ArticlePage>()
+  for (const page of pages) {
+    for (const id of [`slug "${page.slug}"`, `order ${page.order}`]) {
+      const other = seen.get(id)
+      if (other) throw new ContentError(`${page.file}: duplicate ${id}, already used by ${other.file}`)
+      seen.set(id, page)
+    }
+  }
+  if (!seen.has(`slug "${HOME_SLUG}"`)) {
+    throw new ContentError(`content/article: no page has slug "${HOME_SLUG}"; the site needs one for its home page`)
+  }
+  return pages.sort((a, b) => a.order - b.order)
+}

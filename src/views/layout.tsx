@@ -1,0 +1,134 @@
+import type { Child } from 'hono/jsx'
+import { FULL_ARTICLE, HOME, PAGES } from '../article'
+import type { PageDisclaimers } from '../disclaimer/read'
+import { DisclaimerNote } from './disclaimer-note'
+import { STYLES } from './styles'
+
+export const SITE_NAME = HOME.title
+
+export interface PageMeta {
+  path: string
+  title: string
+  heading: string
+  description: string
+  lastReviewed: string
+}
+
+interface PagerLink {
+  path: string
+  navLabel: string
+}
+
+interface LayoutProps {
+  meta: PageMeta
+  /** Absent on error pages, which are not indexed and have no canonical URL. */
+  origin?: string
+  disclaimers: PageDisclaimers
+  previous?: PagerLink
+  next?: PagerLink
+  children?: Child
+}
+
+export const NAV_ITEMS: readonly PagerLink[] = [...PAGES, FULL_ARTICLE]
+
+function jsonLd(meta: PageMeta, origin: string): string {
+  const data = {
+    '@context': 'https://schema.org',
+    '@type': 'MedicalWebPage',
+    name: meta.title,
+    headline: meta.heading,
+    description: meta.description,
+    url: `${origin}${meta.path}`,
+    inLanguage: 'en',
+    lastReviewed: meta.lastReviewed,
+    isPartOf: { '@type': 'WebSite', name: SITE_NAME, url: `${origin}/` },
+  }
+  // `<` is escaped so that no text can close the script element early.
+  return JSON.stringify(data).replace(/</g, '\\u003c')
+}
+
+function formatDate(isoDate: string): string {
+  return new Date(`${isoDate}T00:00:00Z`).toLocaleDateString('en-US', {
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    timeZone: 'UTC',
+  })
+}
+
+/** The one page shell: every HTML page, error pages included, shows the global disclaimer under its heading. */
+export function Layout({ meta, origin, disclaimers, previous, next, children }: LayoutProps) {
+  const canonical = origin && `${origin}${meta.path}`
+  const title = meta.path === '/' ? meta.title : `${meta.title} | ${SITE_NAME}`
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{title}</title>
+        <meta name="description" content={meta.description} />
+        <meta name="color-scheme" content="light dark" />
+        {canonical ? <link rel="canonical" href={canonical} /> : <meta name="robots" content="noindex" />}
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+        {canonical && (
+          <>
+            <meta property="og:type" content="article" />
+            <meta property="og:site_name" content={SITE_NAME} />
+            <meta property="og:title" content={meta.title} />
+            <meta property="og:description" content={meta.description} />
+            <meta property="og:url" content={canonical} />
+            <meta property="og:locale" content="en_US" />
+            <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLd(meta, origin) }} />
+          </>
+        )}
+        <style dangerouslySetInnerHTML={{ __html: STYLES }} />
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          Skip to the article
+        </a>
+        <header class="site-header">
+          <a class="site-name" href="/">
+            {SITE_NAME}
+          </a>
+          <nav class="site-nav" aria-label="Contents">
+            <ol>
+              {NAV_ITEMS.map((item) => (
+                <li>
+                  <a href={item.path} aria-current={item.path === meta.path ? 'page' : undefined}>
+                    {item.navLabel}
+                  </a>
+                </li>
+              ))}
+            </ol>
+          </nav>
+        </header>
+        <main id="main">
+          <h1>{meta.heading}</h1>
+          <DisclaimerNote disclaimer={disclaimers.global} id="health-disclaimer" title="Health disclaimer" />
+          {children}
+          {(previous || next) && (
+            <nav class="pager" aria-label="Previous and next page">
+              {previous && (
+                <a class="previous" href={previous.path} rel="prev">
+                  ← Previous: {previous.navLabel}
+                </a>
+              )}
+              {next && (
+                <a class="next" href={next.path} rel="next">
+                  Next: {next.navLabel} →
+                </a>
+              )}
+            </nav>
+          )}
+        </main>
+        <footer class="site-footer">
+          <p>
+            Last reviewed <time datetime={meta.lastReviewed}>{formatDate(meta.lastReviewed)}</time>. This site is
+            information only, not medical advice.
+          </p>
+        </footer>
+      </body>
+    </html>
+  )
+}

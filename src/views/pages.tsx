@@ -1,0 +1,130 @@
+import { raw } from 'hono/html'
+import { type ArticlePage, CHAPTERS, FULL_ARTICLE, HOME, PAGES } from '../article'
+import type { PageDisclaimers } from '../disclaimer/read'
+import { DisclaimerNote } from './disclaimer-note'
+import { Layout, type PageMeta } from './layout'
+
+interface PageProps {
+  origin: string
+  disclaimers: PageDisclaimers
+}
+
+function metaOf(page: ArticlePage | typeof FULL_ARTICLE): PageMeta {
+  return { ...page, heading: page.title }
+}
+
+function PageDisclaimer({ slug, disclaimers }: { slug: string; disclaimers: PageDisclaimers }) {
+  const disclaimer = disclaimers.pages.get(slug)
+  return disclaimer ? <DisclaimerNote disclaimer={disclaimer} id={`${slug}-disclaimer`} title="Safety note" /> : null
+}
+
+function Contents() {
+  return (
+    <ol class="contents">
+      {[...CHAPTERS, FULL_ARTICLE].map((page) => (
+        <li>
+          <a href={page.path}>{page.title}</a>
+        </li>
+      ))}
+    </ol>
+  )
+}
+
+function InBrief({ summary }: { summary: string }) {
+  return (
+    <section class="in-brief" aria-labelledby="in-brief">
+      <h2 id="in-brief">In brief</h2>
+      <p>{summary}</p>
+    </section>
+  )
+}
+
+// Bundled article Markdown is checked when the isolate starts, so its HTML is trusted; KV text never reaches raw().
+export function HomePage({ origin, disclaimers }: PageProps) {
+  return (
+    <Layout meta={metaOf(HOME)} origin={origin} disclaimers={disclaimers} next={CHAPTERS[0]}>
+      <PageDisclaimer slug={HOME.slug} disclaimers={disclaimers} />
+      {raw(HOME.html)}
+      {HOME.summary && <InBrief summary={HOME.summary} />}
+      <h2>Contents</h2>
+      <Contents />
+    </Layout>
+  )
+}
+
+export function ChapterPage({ page, origin, disclaimers }: PageProps & { page: ArticlePage }) {
+  const index = PAGES.indexOf(page)
+  return (
+    <Layout
+      meta={metaOf(page)}
+      origin={origin}
+      disclaimers={disclaimers}
+      previous={PAGES[index - 1]}
+      next={PAGES[index + 1] ?? FULL_ARTICLE}
+    >
+      <article>
+        <PageDisclaimer slug={page.slug} disclaimers={disclaimers} />
+        {raw(page.html)}
+      </article>
+    </Layout>
+  )
+}
+
+export function FullArticlePage({ origin, disclaimers }: PageProps) {
+  return (
+    <Layout meta={metaOf(FULL_ARTICLE)} origin={origin} disclaimers={disclaimers}>
+      <article>
+        <PageDisclaimer slug={FULL_ARTICLE.slug} disclaimers={disclaimers} />
+        {raw(HOME.html)}
+        {HOME.summary && <InBrief summary={HOME.summary} />}
+        {CHAPTERS.map((page) => (
+          <section aria-labelledby={`${page.slug}-heading`}>
+            <h2 id={`${page.slug}-heading`}>{page.title}</h2>
+            <PageDisclaimer slug={page.slug} disclaimers={disclaimers} />
+            {raw(page.html)}
+          </section>
+        ))}
+      </article>
+    </Layout>
+  )
+}
+
+export function NotFoundPage({ disclaimers, path }: { disclaimers: PageDisclaimers; path: string }) {
+  return (
+    <Layout
+      meta={{
+        path,
+        title: 'Page not found',
+        heading: 'Page not found',
+        description: 'There is no page at this address.',
+        lastReviewed: FULL_ARTICLE.lastReviewed,
+      }}
+      disclaimers={disclaimers}
+    >
+      <p>
+        There is no page at this address. The article starts on the <a href="/">home page</a>; here are all its parts:
+      </p>
+      <Contents />
+    </Layout>
+  )
+}
+
+export function ErrorPage({ disclaimers }: { disclaimers: PageDisclaimers }) {
+  return (
+    <Layout
+      meta={{
+        path: '',
+        title: 'Something went wrong',
+        heading: 'Something went wrong',
+        description: 'The page could not be shown.',
+        lastReviewed: FULL_ARTICLE.lastReviewed,
+      }}
+      disclaimers={disclaimers}
+    >
+      <p>
+        This page could not be shown just now. Please try again in a moment, or start from the{' '}
+        <a href="/">home page</a>.
+      </p>
+    </Layout>
+  )
+}

@@ -1,0 +1,49 @@
+// The site's only stylesheet, inlined in every page and allowed by its hash in the CSP.
+
+export const STYLES = `
+:root{color-scheme:light dark;--bg:#fdfcf9;--fg:#1c1b19;--muted:#4f4a43;--link:#0b5394;--rule:#d9d3c7;--note-bg:#fff4d6;--note-edge:#9a5b00;--brief-bg:#eef3f8;--brief-edge:#0b5394}
+@media (prefers-color-scheme:dark){:root{--bg:#161513;--fg:#ecebe7;--muted:#c2bcb2;--link:#8ec5ff;--rule:#3a3731;--note-bg:#2e2410;--note-edge:#f0b44c;--brief-bg:#17222e;--brief-edge:#8ec5ff}}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;background:var(--bg);color:var(--fg);font:1.0625rem/1.65 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+a{color:var(--link);text-underline-offset:.15em}
+a:focus-visible{outline:3px solid var(--link);outline-offset:2px}
+.skip-link{position:absolute;left:.5rem;top:-4rem;padding:.5rem 1rem;background:var(--bg);border:2px solid var(--link)}
+.skip-link:focus{top:.5rem}
+.site-header,main,.site-footer{max-width:44rem;margin:0 auto;padding:0 1rem}
+.site-header{padding-top:.75rem;padding-bottom:.5rem;border-bottom:1px solid var(--rule)}
+.site-name{font-weight:700;color:var(--fg);text-decoration:none}
+.site-nav ol{list-style:none;margin:.25rem 0 0;padding:0;display:flex;flex-wrap:wrap;gap:0 1rem;font-size:.9375rem}
+.site-nav a{display:inline-block;padding:.3rem 0}
+.site-nav a[aria-current=page]{color:var(--fg);font-weight:700;text-decoration:none}
+h1{font-size:1.75rem;line-height:1.25;margin:1rem 0 .75rem}
+h2{font-size:1.3rem;line-height:1.3;margin:1.75rem 0 .5rem}
+.disclaimer{background:var(--note-bg);border-left:.3rem solid var(--note-edge);padding:.6rem 1rem;margin:0 0 1.25rem;font-size:.9375rem;line-height:1.5}
+.disclaimer p{margin:.35rem 0}
+.disclaimer-title{font-weight:700}
+blockquote{margin:1.25rem 0;padding:0 0 0 1rem;border-left:.2rem solid var(--rule);font-style:italic}
+.in-brief{background:var(--brief-bg);border-left:.3rem solid var(--brief-edge);padding:.25rem 1rem .5rem;margin:1.5rem 0}
+.in-brief h2{margin-top:.5rem;font-size:1.1rem}
+.pager{display:flex;flex-wrap:wrap;justify-content:space-between;gap:1rem;margin:2rem 0 1rem;padding-top:1rem;border-top:1px solid var(--rule)}
+.pager a{display:inline-block;padding:.4rem 0}
+.pager .next{margin-left:auto;text-align:right}
+.site-footer{border-top:1px solid var(--rule);margin-top:2rem;padding-top:.75rem;padding-bottom:2rem;color:var(--muted);font-size:.875rem}
+@media (min-width:48rem){h1{font-size:2.1rem}}
+@media print{
+:root{--bg:#fff;--fg:#000;--muted:#333;--link:#000;--note-bg:#fff;--brief-bg:#fff}
+body{font:11pt/1.5 Georgia,"Times New Roman",serif}
+.skip-link,.site-nav,.pager{display:none}
+.site-header,main,.site-footer{max-width:none;padding:0}
+.disclaimer,.in-brief{border:1pt solid #000;break-inside:avoid}
+h1,h2{break-after:avoid}
+p{orphans:3;widows:3}
+}
+`.trim()
+
+async function sha256Base64(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
+  return btoa(String.fromCharCode(...new Uint8Array(digest)))
+}
+
+/** The CSP source that allows exactly the inline stylesheet above; computed once per isolate. */
+export const STYLE_HASH_SOURCE = `'sha256-${await sha256Base64(STYLES)}'`
