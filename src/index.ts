@@ -18,7 +18,9 @@ export function createApp(options: DisclaimerReaderOptions = {}) {
     methodNotAllowed({
       app,
       onMethodNotAllowed: (c, methods) =>
-        c.text(`${c.req.method} is not allowed here; use ${methods.join(' or ')}.\n`, 405, { Allow: methods.join(', ') }),
+        c.text(`${c.req.method} is not allowed here; use ${methods.join(' or ')}.\n`, 405, {
+          Allow: methods.join(', '),
+        }),
     }),
   )
   app.route('/', pageRoutes(readDisclaimers))

@@ -28,5 +28,7 @@ export const FULL_ARTICLE = {
   navLabel: 'Full article',
   description:
     'The whole article on kratom supplements and muscle soreness on one page, for reading start to finish or printing, with its health disclaimers.',
-  lastReviewed: PAGES.map((page) => page.lastReviewed).sort().at(-1) as string,
+  lastReviewed: PAGES.map((page) => page.lastReviewed)
+    .sort()
+    .at(-1) as string,
 }

@@ -37,7 +37,9 @@ function splitFrontMatter(file: string, source: string): { fields: Map<string, s
   const text = source.replace(/\r\n?/g, '\n')
   const match = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text)
   if (!match) {
-    throw new ContentError(`${file}: no front matter; start the file with a "---" line, the fields, then another "---" line`)
+    throw new ContentError(
+      `${file}: no front matter; start the file with a "---" line, the fields, then another "---" line`,
+    )
   }
   const [, head = '', body = ''] = match
   const fields = new Map<string, string>()
@@ -49,7 +51,9 @@ function splitFrontMatter(file: string, source: string): { fields: Map<string, s
     }
     const [, key = '', value = ''] = field
     if (!KNOWN_FIELDS.has(key)) {
-      throw new ContentError(`${file}: unknown front matter field "${key}"; known fields are ${[...KNOWN_FIELDS].join(', ')}`)
+      throw new ContentError(
+        `${file}: unknown front matter field "${key}"; known fields are ${[...KNOWN_FIELDS].join(', ')}`,
+      )
     }
     if (fields.has(key)) throw new ContentError(`${file}: front matter field "${key}" appears twice`)
     fields.set(key, value.trim())
@@ -65,7 +69,9 @@ export function parseArticleFile(file: string, source: string): ArticlePage {
   const field = (key: (typeof REQUIRED_FIELDS)[number]) => fields.get(key) as string
   const slug = field('slug')
   if (!SLUG_PATTERN.test(slug)) {
-    throw new ContentError(`${file}: slug "${slug}" must be lowercase words joined by hyphens, like "dosage-and-safety"`)
+    throw new ContentError(
+      `${file}: slug "${slug}" must be lowercase words joined by hyphens, like "dosage-and-safety"`,
+    )
   }
   if (RESERVED_SLUGS.has(slug)) throw new ContentError(`${file}: slug "${slug}" is reserved for a route of the site`)
   const order = Number(field('order'))

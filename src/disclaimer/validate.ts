@@ -2,12 +2,11 @@
 
 export const MAX_DISCLAIMER_LENGTH = 2000
 
-export type DisclaimerValidation =
-  | { ok: true; text: string; paragraphs: string[] }
-  | { ok: false; reason: string }
+export type DisclaimerValidation = { ok: true; text: string; paragraphs: string[] } | { ok: false; reason: string }
 
 // C0 and C1 control characters other than tab and newline, plus the bidirectional overrides
 // that can make text read differently from how it is stored.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point of this rule.
 const FORBIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/u
 
 /** Normalises line endings and outer whitespace; never throws. Blank lines separate paragraphs. */

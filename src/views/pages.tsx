@@ -122,8 +122,8 @@ export function ErrorPage({ disclaimers }: { disclaimers: PageDisclaimers }) {
       disclaimers={disclaimers}
     >
       <p>
-        This page could not be shown just now. Please try again in a moment, or start from the{' '}
-        <a href="/">home page</a>.
+        This page could not be shown just now. Please try again in a moment, or start from the <a href="/">home page</a>
+        .
       </p>
     </Layout>
   )

@@ -1,0 +1,79 @@
+// Builds the deployable bundle with `wrangler deploy --dry-run` and serves it with Miniflare on 127.0.0.1.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare'
+
+export const PROJECT_ROOT = new URL('../..', import.meta.url).pathname
+
+export interface BuiltBundle {
+  outdir: string
+  mainPath: string
+}
+
+/** Runs `wrangler deploy --dry-run --outdir` and returns where the bundle went. */
+export function buildBundle(outdir = mkdtempSync(join(tmpdir(), 'kratom-bundle-'))): BuiltBundle {
+  execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', outdir], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  })
+  return { outdir, mainPath: join(outdir, 'index.js') }
+}
+
+export interface ServeOptions {
+  bundle: BuiltBundle
+  port?: number
+  /** KV values written before the first request; defaults to none. */
+  disclaimers?: Record<string, string>
+  siteOrigin?: string
+}
+
+export interface ServedBundle {
+  url: URL
+  miniflare: Miniflare
+  kv: Awaited<ReturnType<Miniflare['getKVNamespace']>>
+  stop(): Promise<void>
+}
+
+function compatibilityDate(): string {
+  const match = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(join(PROJECT_ROOT, 'wrangler.toml'), 'utf8'))
+  if (!match?.[1]) throw new Error('wrangler.toml: no compatibility_date')
+  return match[1]
+}
+
+// wrangler writes the Worker as index.js plus one file per bundled text module (content/*.md, *.txt).
+function bundleModules(bundle: BuiltBundle) {
+  return readdirSync(bundle.outdir)
+    .filter((name) => name === 'index.js' || /\.(md|txt)$/.test(name))
+    .sort((a, b) => Number(b === 'index.js') - Number(a === 'index.js'))
+    .map((name) => ({
+      type: name.endsWith('.js') ? ('ESModule' as const) : ('Text' as const),
+      path: join(bundle.outdir, name),
+    }))
+}
+
+/** Serves a built bundle on 127.0.0.1 with an in-memory KV namespace bound as DISCLAIMERS. */
+export async function serveBundle(options: ServeOptions): Promise<ServedBundle> {
+  const miniflare = new Miniflare(
+    convertV4MiniflareOptions({
+      host: '127.0.0.1',
+      port: options.port ?? 0,
+      workers: [
+        {
+          name: 'site',
+          modulesRoot: options.bundle.outdir,
+          modules: bundleModules(options.bundle),
+          compatibilityDate: compatibilityDate(),
+          kvNamespaces: ['DISCLAIMERS'],
+          bindings: { SITE_ORIGIN: options.siteOrigin ?? 'http://127.0.0.1' },
+        },
+      ],
+    }),
+  )
+  const url = await miniflare.ready
+  const kv = await miniflare.getKVNamespace('DISCLAIMERS')
+  for (const [key, value] of Object.entries(options.disclaimers ?? {})) await kv.put(key, value)
+  return { url, miniflare, kv, stop: () => miniflare.dispose() }
+}
