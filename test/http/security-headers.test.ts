@@ -1,0 +1,57 @@
+import { env } from 'cloudflare:workers'
+import { describe, expect, it, vi } from 'vitest'
+import { request } from '../helpers'
+
+function checkHeaders(res: Response) {
+  const csp = res.headers.get('Content-Security-Policy') ?? ''
+  expect(csp).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]{43}='; img-src 'self'; /)
+  for (const directive of ["base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'", "object-src 'none'"]) {
+    expect(csp).toContain(directive)
+  }
+  expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|script-src/)
+  const hsts = /max-age=(\d+)/.exec(res.headers.get('Strict-Transport-Security') ?? '')
+  expect(Number(hsts?.[1])).toBeGreaterThanOrEqual(31_536_000)
+  expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff')
+  expect(res.headers.get('Referrer-Policy')).toBe('no-referrer')
+  expect(res.headers.get('X-Frame-Options')).toBe('DENY')
+  expect(res.headers.get('Permissions-Policy')).toContain('camera=()')
+}
+
+describe('security headers', () => {
+  it.each([
+    ['a page', '/', {}, 200],
+    ['the 404 page', '/missing', {}, 404],
+    ['a 405', '/', { method: 'POST' }, 405],
+    ['the sitemap', '/sitemap.xml', {}, 200],
+    ['robots.txt', '/robots.txt', {}, 200],
+    ['the favicon', '/favicon.svg', {}, 200],
+    ['a redirect', '/conclusion/', {}, 301],
+  ])('are on %s', async (_, path, init, status) => {
+    const res = await request(path, init)
+    expect(res.status).toBe(status)
+    checkHeaders(res)
+  })
+
+  it('are on a 304', async () => {
+    const etag = (await request('/')).headers.get('ETag') as string
+    const res = await request('/', { headers: { 'If-None-Match': etag } })
+    expect(res.status).toBe(304)
+    checkHeaders(res)
+  })
+
+  it('are on the 500 page', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const res = await request('/', {}, { ...env, SITE_ORIGIN: 'not an origin' })
+    expect(res.status).toBe(500)
+    checkHeaders(res)
+  })
+
+  it('allow exactly the inline stylesheet by its hash', async () => {
+    const res = await request('/')
+    const html = await res.text()
+    const css = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? ''
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(css))
+    const hash = btoa(String.fromCharCode(...new Uint8Array(digest)))
+    expect(res.headers.get('Content-Security-Policy')).toContain(`style-src 'sha256-${hash}'`)
+  })
+})
