@@ -4,6 +4,7 @@ import { methodNotAllowed } from 'hono/method-not-allowed'
 import { trimTrailingSlash } from 'hono/trailing-slash'
 import { createDisclaimerReader, type DisclaimerReaderOptions } from './disclaimer/read'
 import { securityHeaders } from './http/security-headers'
+import { adminRoutes } from './routes/admin'
 import { type AppEnv, notFoundPage, pageRoutes } from './routes/pages'
 import { seoRoutes } from './routes/seo'
 import { errorPageHtml } from './views/error-page'
@@ -25,6 +26,7 @@ export function createApp(options: DisclaimerReaderOptions = {}) {
   )
   app.route('/', pageRoutes(readDisclaimers))
   app.route('/', seoRoutes())
+  app.route('/admin', adminRoutes())
   app.notFound(notFoundPage(readDisclaimers))
   app.onError((error, c) => {
     console.error('request failed', { path: c.req.path, error: error instanceof Error ? error.message : String(error) })

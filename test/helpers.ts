@@ -6,7 +6,7 @@ import type { DisclaimerNamespace } from '../src/disclaimer/read'
 export function request(
   path: string,
   init: RequestInit = {},
-  bindings: { DISCLAIMERS?: DisclaimerNamespace; SITE_ORIGIN?: string } = {},
+  bindings: { DISCLAIMERS?: DisclaimerNamespace | KVNamespace; SITE_ORIGIN?: string; ADMIN_TOKEN?: string } = {},
 ): Promise<Response> {
   return Promise.resolve(createApp().request(`https://kratom.test${path}`, init, { ...env, ...bindings }))
 }
