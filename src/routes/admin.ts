@@ -1,11 +1,10 @@
 // The admin JSON API: read, write, history and rollback of the disclaimers, behind a bearer token.
-import { zValidator } from '@hono/zod-validator'
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { timingSafeEqual } from 'hono/utils/buffer'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { z } from 'zod'
+import { validator } from 'hono/validator'
 import { FULL_ARTICLE, PAGES } from '../article'
 import { GLOBAL_KEY, pageKey } from '../disclaimer/defaults'
 import { kvStorage } from '../disclaimer/kv-storage'
@@ -22,14 +21,43 @@ const TARGETS = new Map<string, string>([
   ...[...PAGES, FULL_ARTICLE].map((page): [string, string] => [page.slug, pageKey(page.slug)]),
 ])
 
-const editor = z.string().trim().min(1).max(60).optional()
-const note = z.string().trim().max(MAX_NOTE_LENGTH).optional()
-const PutBody = z.strictObject({ text: z.string().max(MAX_DISCLAIMER_LENGTH * 4), note, editor })
-const RollbackBody = z.strictObject({
-  version: z.string().regex(/^[0-9a-f]{16}$/, 'a 16-digit hex version'),
-  note,
-  editor,
-})
+interface FieldRule {
+  required: boolean
+  max: number
+  pattern?: RegExp
+}
+
+const OPTIONAL_FIELDS: Record<string, FieldRule> = {
+  note: { required: false, max: MAX_NOTE_LENGTH },
+  editor: { required: false, max: 60 },
+}
+const PUT_BODY: Record<string, FieldRule> = {
+  text: { required: true, max: MAX_DISCLAIMER_LENGTH * 4 },
+  ...OPTIONAL_FIELDS,
+}
+const ROLLBACK_BODY: Record<string, FieldRule> = {
+  version: { required: true, max: 16, pattern: /^[0-9a-f]{16}$/ },
+  ...OPTIONAL_FIELDS,
+}
+
+/** Checks a JSON body against string-field rules; returns the first problem, or the fields. */
+function checkBody(value: unknown, rules: Record<string, FieldRule>): string | Record<string, string | undefined> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'body: expected a JSON object'
+  const body = value as Record<string, unknown>
+  const unknown = Object.keys(body).find((key) => !(key in rules))
+  if (unknown) return `${unknown}: unknown field; allowed: ${Object.keys(rules).join(', ')}`
+  const fields: Record<string, string | undefined> = {}
+  for (const [name, rule] of Object.entries(rules)) {
+    const field = body[name]
+    if (field === undefined && !rule.required) continue
+    if (typeof field !== 'string') return `${name}: expected a string`
+    const trimmed = name === 'text' ? field : field.trim()
+    if ([...trimmed].length > rule.max) return `${name}: at most ${rule.max} characters`
+    if (rule.pattern && !rule.pattern.test(trimmed)) return `${name}: expected a 16-digit hex version`
+    fields[name] = trimmed || undefined
+  }
+  return fields
+}
 
 function errorJson(
   c: Context,
@@ -144,12 +172,12 @@ export function adminRoutes() {
     return version
   }
 
-  const jsonBody = <T extends z.ZodType>(schema: T) =>
-    zValidator('json', schema, (result, c) => {
-      if (!result.success) {
-        const issue = result.error.issues[0]
-        return errorJson(c, 400, 'invalid_body', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`)
-      }
+  // Hono's validator reads the JSON (a malformed body is a 400); checkBody checks its fields.
+  const jsonBody = (rules: Record<string, FieldRule>) =>
+    validator('json', (value, c) => {
+      const result = checkBody(value, rules)
+      if (typeof result === 'string') return errorJson(c, 400, 'invalid_body', result)
+      return result
     })
 
   const store = (c: Context<AdminEnv>) => createDisclaimerStore(kvStorage(c.env.DISCLAIMERS))
@@ -160,11 +188,15 @@ export function adminRoutes() {
     return c.json(current)
   })
 
-  app.put('/disclaimers/:target', jsonBody(PutBody), async (c) => {
+  app.put('/disclaimers/:target', jsonBody(PUT_BODY), async (c) => {
     const key = target(c)
     const ifMatch = requireIfMatch(c)
     const body = c.req.valid('json')
-    const result = await store(c).write(key, body.text, { ifMatch, by: body.editor ?? 'admin API', note: body.note })
+    const result = await store(c).write(key, body.text ?? '', {
+      ifMatch,
+      by: body.editor ?? 'admin API',
+      note: body.note,
+    })
     if (!result.ok) return storeError(c, result)
     c.header('ETag', `"${result.version}"`)
     return c.json({ key: result.key, text: result.text, version: result.version })
@@ -175,11 +207,11 @@ export function adminRoutes() {
     return c.json({ key, entries: await store(c).history(key) })
   })
 
-  app.post('/disclaimers/:target/rollback', jsonBody(RollbackBody), async (c) => {
+  app.post('/disclaimers/:target/rollback', jsonBody(ROLLBACK_BODY), async (c) => {
     const key = target(c)
     const ifMatch = requireIfMatch(c)
     const body = c.req.valid('json')
-    const result = await store(c).rollback(key, body.version, {
+    const result = await store(c).rollback(key, body.version ?? '', {
       ifMatch,
       by: body.editor ?? 'admin API',
       note: body.note,
