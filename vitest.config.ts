@@ -1,8 +1,8 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 
-// Two projects: the Worker's own tests run inside workerd; the tests in test/node drive a built
-// bundle from Node (load, CLI). Browser checks have their own command, `npm run test:browser`.
+// Three projects: the Worker's own tests run inside workerd; test/node drives a built bundle from
+// Node (load, CLI); test/browser drives it from Chromium and the web's checkers (`npm run test:browser`).
 export default defineConfig({
   test: {
     projects: [
@@ -21,6 +21,17 @@ export default defineConfig({
           include: ['test/node/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          environment: 'node',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
         },
       },
     ],
