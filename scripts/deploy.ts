@@ -1,0 +1,35 @@
+// npm run deploy:staging | deploy:production: the one way to ship, the same every time.
+// Refuses while the environment still has placeholders, then runs the checks and the tests,
+// and deploys only if all of them pass.
+import { spawnSync } from 'node:child_process'
+import { ENVIRONMENTS, isEnvironment, PROJECT_ROOT, placeholderProblems } from './lib/environments.ts'
+
+const environment = process.argv[2]
+if (!isEnvironment(environment) || process.argv.length > 3) {
+  console.error(`usage: node scripts/deploy.ts <${ENVIRONMENTS.join('|')}>`)
+  process.exit(2)
+}
+
+const problems = placeholderProblems(environment)
+if (problems.length > 0) {
+  console.error(`Refusing to deploy ${environment}: wrangler.toml still has placeholders.`)
+  for (const problem of problems) console.error(`  - ${problem}`)
+  console.error('Nothing was built or deployed. README.md, "Deploying", walks through the first-time setup.')
+  process.exit(1)
+}
+
+const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
+
+function run(title: string, command: string, args: string[]) {
+  console.log(`\n== ${title}: ${command} ${args.join(' ')}`)
+  const result = spawnSync(command, args, { cwd: PROJECT_ROOT, env, stdio: 'inherit' })
+  if (result.status !== 0) {
+    console.error(`\n${title} failed; nothing was deployed to ${environment}.`)
+    process.exit(1)
+  }
+}
+
+run('checks', 'npm', ['run', 'check'])
+run('tests', 'npm', ['test'])
+run(`deploy to ${environment}`, 'npx', ['wrangler', 'deploy', `--env=${environment}`])
+console.log(`\nDeployed to ${environment}. Verify it: README.md, "Deploying", step 6.`)
