@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ENVIRONMENTS, PROJECT_ROOT } from './lib/environments.ts'
+import { activeStartupMs, median, parseUploadSize } from './lib/measure.ts'
 
 /** The limits, stated in the README: gzip of the upload wrangler reports, and startup CPU (median of three). */
 export const BUNDLE_GZIP_BUDGET_KIB = 47
@@ -32,32 +33,6 @@ function run(command: string, args: string[], why: string): string {
     console.error(`${stdout}${stderr}`.replace(/^npm warn Unknown user config "nodedir".*\n/gm, '').trim())
     fail(why)
   }
-}
-
-/** `Total Upload: 126.48 KiB / gzip: 45.42 KiB` → sizes in KiB. */
-export function parseUploadSize(output: string): { rawKiB: number; gzipKiB: number } {
-  const match = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(output)
-  if (!match) throw new Error('wrangler printed no "Total Upload: … / gzip: …" line; has its output format changed?')
-  return { rawKiB: Number(match[1]), gzipKiB: Number(match[2]) }
-}
-
-/** CPU time the startup profile spent outside "(idle)", in ms: what wrangler prints as "Active". */
-export function activeStartupMs(profile: {
-  nodes: { id: number; callFrame: { functionName: string } }[]
-  samples: number[]
-  timeDeltas: number[]
-}): number {
-  const idle = new Set(profile.nodes.filter((node) => node.callFrame.functionName === '(idle)').map((node) => node.id))
-  let micros = 0
-  profile.samples.forEach((id, index) => {
-    if (!idle.has(id)) micros += profile.timeDeltas[index] ?? 0
-  })
-  return micros / 1000
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)] as number
 }
 
 function main() {

@@ -82,6 +82,16 @@ describe('readDisclaimers', () => {
     expect(reads).toHaveLength(2)
   })
 
+  it('reads KV on every call when the isolate cache is off (benchmark H1)', async () => {
+    await env.DISCLAIMERS.put('disclaimer', 'Uncached text.')
+    const { namespace, reads } = countingNamespace(env.DISCLAIMERS)
+    const read = createDisclaimerReader({ cacheTtlMs: 0 })
+    for (let call = 0; call < 3; call++) {
+      expect((await read(namespace, [])).global.paragraphs).toEqual(['Uncached text.'])
+    }
+    expect(reads).toHaveLength(3)
+  })
+
   it('asks KV again soon after a failure instead of keeping the default for the whole cache time', async () => {
     await env.DISCLAIMERS.put('disclaimer', 'Back again.')
     let clock = 0
