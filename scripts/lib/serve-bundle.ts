@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare'
 
 export const PROJECT_ROOT = new URL('../..', import.meta.url).pathname
@@ -12,14 +12,17 @@ export interface BuiltBundle {
   mainPath: string
 }
 
-/** Runs `wrangler deploy --dry-run --outdir` and returns where the bundle went. */
-export function buildBundle(outdir = mkdtempSync(join(tmpdir(), 'kratom-bundle-'))): BuiltBundle {
-  execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', outdir], {
+/**
+ * Runs `wrangler deploy --dry-run --outdir` and returns where the bundle went. `entry` (relative to the
+ * project) swaps the Worker's main module for another, e.g. one that injects a fault into a binding.
+ */
+export function buildBundle(outdir = mkdtempSync(join(tmpdir(), 'kratom-bundle-')), entry?: string): BuiltBundle {
+  execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--env=', '--outdir', outdir, ...(entry ? [entry] : [])], {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
   })
-  return { outdir, mainPath: join(outdir, 'index.js') }
+  return { outdir, mainPath: join(outdir, entry ? `${basename(entry).replace(/\.tsx?$/, '')}.js` : 'index.js') }
 }
 
 export interface ServeOptions {
@@ -43,11 +46,12 @@ function compatibilityDate(): string {
   return match[1]
 }
 
-// wrangler writes the Worker as index.js plus one file per bundled text module (content/*.md, *.txt).
+// wrangler writes the Worker's main module plus one file per bundled text module (content/*.md, *.txt).
 function bundleModules(bundle: BuiltBundle) {
+  const main = basename(bundle.mainPath)
   return readdirSync(bundle.outdir)
-    .filter((name) => name === 'index.js' || /\.(md|txt)$/.test(name))
-    .sort((a, b) => Number(b === 'index.js') - Number(a === 'index.js'))
+    .filter((name) => name === main || /\.(md|txt)$/.test(name))
+    .sort((a, b) => Number(b === main) - Number(a === main))
     .map((name) => ({
       type: name.endsWith('.js') ? ('ESModule' as const) : ('Text' as const),
       path: join(bundle.outdir, name),
@@ -76,4 +80,17 @@ export async function serveBundle(options: ServeOptions): Promise<ServedBundle> 
   const kv = await miniflare.getKVNamespace('DISCLAIMERS')
   for (const [key, value] of Object.entries(options.disclaimers ?? {})) await kv.put(key, value)
   return { url, miniflare, kv, stop: () => miniflare.dispose() }
+}
+
+/** The bundled default disclaimers as KV entries (`disclaimer`, `disclaimer:<slug>`): what `npm start` seeds. */
+export function seededDisclaimers(): Record<string, string> {
+  const folder = join(PROJECT_ROOT, 'content/disclaimers')
+  return Object.fromEntries(
+    readdirSync(folder)
+      .filter((name) => name.endsWith('.txt'))
+      .map((name) => {
+        const slug = name.slice(0, -'.txt'.length)
+        return [slug === 'global' ? 'disclaimer' : `disclaimer:${slug}`, readFileSync(join(folder, name), 'utf8')]
+      }),
+  )
 }
