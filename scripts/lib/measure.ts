@@ -1,4 +1,6 @@
 // Numbers read from wrangler's output and profiles, shared by `npm run check` and `npm run bench`.
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 
 /** `Total Upload: 126.48 KiB / gzip: 45.42 KiB` → sizes in KiB. */
 export function parseUploadSize(output: string): { rawKiB: number; gzipKiB: number } {
@@ -21,6 +23,19 @@ export function activeStartupMs(profile: CpuProfile): number {
     if (!idle.has(id)) micros += profile.timeDeltas[index] ?? 0
   })
   return micros / 1000
+}
+
+/**
+ * Profiles the Worker's startup with `wrangler check startup` (run in `cwd`, the project) and returns
+ * the active CPU ms. Throws with wrangler's output when it cannot.
+ */
+export function profileStartupMs(cwd: string, outfile: string): number {
+  execFileSync('npx', ['wrangler', 'check', 'startup', '--outfile', outfile], {
+    cwd,
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  return activeStartupMs(JSON.parse(readFileSync(outfile, 'utf8')))
 }
 
 export function median(values: readonly number[]): number {

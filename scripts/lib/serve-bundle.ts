@@ -4,12 +4,15 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare'
+import { parseUploadSize } from './measure.ts'
 
 export const PROJECT_ROOT = new URL('../..', import.meta.url).pathname
 
 export interface BuiltBundle {
   outdir: string
   mainPath: string
+  /** The upload size wrangler reported, when this bundle came from `buildBundle`. */
+  size?: { rawKiB: number; gzipKiB: number }
 }
 
 /**
@@ -17,12 +20,21 @@ export interface BuiltBundle {
  * project) swaps the Worker's main module for another, e.g. one that injects a fault into a binding.
  */
 export function buildBundle(outdir = mkdtempSync(join(tmpdir(), 'kratom-bundle-')), entry?: string): BuiltBundle {
-  execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--env=', '--outdir', outdir, ...(entry ? [entry] : [])], {
-    cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-  })
-  return { outdir, mainPath: join(outdir, entry ? `${basename(entry).replace(/\.tsx?$/, '')}.js` : 'index.js') }
+  const output = execFileSync(
+    'npx',
+    ['wrangler', 'deploy', '--dry-run', '--env=', '--outdir', outdir, ...(entry ? [entry] : [])],
+    {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    },
+  )
+  return {
+    outdir,
+    mainPath: join(outdir, entry ? `${basename(entry).replace(/\.tsx?$/, '')}.js` : 'index.js'),
+    size: parseUploadSize(output),
+  }
 }
 
 export interface ServeOptions {
@@ -31,6 +43,11 @@ export interface ServeOptions {
   /** KV values written before the first request; defaults to none. */
   disclaimers?: Record<string, string>
   siteOrigin?: string
+  /**
+   * Serve from a socket straight into the Worker, skipping Miniflare's entry Worker (which adds
+   * request.cf and pretty errors): what the benchmark wants, so that only our Worker is measured.
+   */
+  direct?: boolean
 }
 
 export interface ServedBundle {
@@ -63,7 +80,7 @@ export async function serveBundle(options: ServeOptions): Promise<ServedBundle> 
   const miniflare = new Miniflare(
     convertV4MiniflareOptions({
       host: '127.0.0.1',
-      port: options.port ?? 0,
+      port: options.direct ? 0 : (options.port ?? 0),
       workers: [
         {
           name: 'site',
@@ -72,11 +89,13 @@ export async function serveBundle(options: ServeOptions): Promise<ServedBundle> 
           compatibilityDate: compatibilityDate(),
           kvNamespaces: ['DISCLAIMERS'],
           bindings: { SITE_ORIGIN: options.siteOrigin ?? 'http://127.0.0.1' },
+          ...(options.direct ? { unsafeDirectSockets: [{ host: '127.0.0.1', port: options.port ?? 0 }] } : {}),
         },
       ],
     }),
   )
-  const url = await miniflare.ready
+  const entryUrl = await miniflare.ready
+  const url = options.direct ? await miniflare.unsafeGetDirectURL('site') : entryUrl
   const kv = await miniflare.getKVNamespace('DISCLAIMERS')
   for (const [key, value] of Object.entries(options.disclaimers ?? {})) await kv.put(key, value)
   return { url, miniflare, kv, stop: () => miniflare.dispose() }

@@ -1,0 +1,420 @@
+// npm run bench: how close serving our pages comes to returning a constant string, measured in workerd.
+//
+// T   a trivial Worker returning each page as a constant (same body, same headers, same bytes);
+// H0  our Worker as deployed, disclaimer cached in the isolate (the state almost every request is in);
+// H1  our Worker with the isolate cache off: one local KV read per request.
+//
+// Each is built by `wrangler deploy --dry-run`, served by its own workerd through Miniflare's direct socket
+// on 127.0.0.1 (no wrangler dev, no Miniflare entry Worker in the path), pinned to core 0; the load
+// generators run on core 1. Saturation: wrk (1 thread, 32 connections). Latency at a fixed rate of half
+// T's saturation: hey (paced workers). Three runs; medians, spread (min–max), ratios against T.
+// `--quick`: one run of one route with short phases, to prove the harness in CI; no targets are judged.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
+import { cpus, tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { median, profileStartupMs } from './lib/measure.ts'
+import {
+  type BuiltBundle,
+  buildBundle,
+  PROJECT_ROOT,
+  type ServedBundle,
+  seededDisclaimers,
+  serveBundle,
+} from './lib/serve-bundle.ts'
+
+const QUICK = process.argv.includes('--quick')
+const ROUTES = QUICK
+  ? ['/']
+  : ['/', '/understanding-muscle-soreness', '/exploring-kratom', '/dosage-and-safety', '/conclusion', '/full-article']
+const RUNS = QUICK ? 1 : 3
+const WARMUP = '1s'
+const PHASE = QUICK ? '1s' : '2s'
+const CONNECTIONS = 32
+const PACED_WORKERS = 8
+const SERVER_CORE = 0
+const LOAD_CORE = 1
+const RESULTS_FILE = join(PROJECT_ROOT, QUICK ? 'artifacts/bench-quick.md' : 'docs/benchmark.md')
+
+// Targets, judged within one run (issue 6): throughput ratio, p99 gap at half T's rate, bytes per page, bundle.
+const TARGET_RATIO = 0.95
+const TARGET_P99_GAP_MS = 1
+const TARGET_PAGE_BYTES = 14 * 1024
+const TARGET_BUNDLE_GZIP_KIB = 50
+
+type Variant = 'T' | 'H0' | 'H1'
+const VARIANTS: Variant[] = ['T', 'H0', 'H1']
+
+interface Server {
+  served: ServedBundle
+  pid: number
+}
+
+interface Sample {
+  rps: number
+  cpuMicrosPerRequest: number
+  serverBusy: number
+  p50Ms: number
+  p99Ms: number
+  pacedRps: number
+}
+
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim())
+
+function requireTool(name: string) {
+  try {
+    execFileSync('which', [name], { stdio: 'ignore' })
+  } catch {
+    console.error(`bench: \`${name}\` is not installed. Install the load generators with: apt-get install -y wrk hey`)
+    process.exit(2)
+  }
+}
+
+/** workerd processes started by this process (Miniflare spawns one per instance). */
+function workerdChildren(): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+        return stat.includes('(workerd)') && Number(fields[1]) === process.pid
+      } catch {
+        return false
+      }
+    })
+    .map(Number)
+}
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return Number(fields[11]) + Number(fields[12]) // utime + stime
+}
+
+async function serve(bundle: BuiltBundle): Promise<Server> {
+  const before = new Set(workerdChildren())
+  const served = await serveBundle({ bundle, disclaimers: seededDisclaimers(), direct: true })
+  const started = workerdChildren().filter((pid) => !before.has(pid))
+  if (started.length !== 1) throw new Error(`expected one new workerd process, found ${started.length}`)
+  const pid = started[0] as number
+  execFileSync('taskset', ['-apc', String(SERVER_CORE), String(pid)], { stdio: 'ignore' })
+  return { served, pid }
+}
+
+/** One GET on a fresh connection: the exact bytes on the wire, and the head and body split apart. */
+function rawGet(
+  url: URL,
+  path: string,
+): Promise<{ bytes: number; status: number; headers: [string, string][]; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname)
+    const chunks: Buffer[] = []
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+    socket.on('error', reject)
+    socket.on('end', () => {
+      const raw = Buffer.concat(chunks)
+      const split = raw.indexOf('\r\n\r\n')
+      const [statusLine = '', ...lines] = raw.subarray(0, split).toString('latin1').split('\r\n')
+      const headers = lines.map((line): [string, string] => {
+        const colon = line.indexOf(':')
+        return [line.slice(0, colon), line.slice(colon + 1).trim()]
+      })
+      resolve({
+        bytes: raw.length,
+        status: Number(statusLine.split(' ')[1]),
+        headers,
+        body: raw.subarray(split + 4).toString('utf8'),
+      })
+    })
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n\r\n`)
+  })
+}
+
+/** T: each page of H0 as a constant, with H0's headers, so both put the same bytes on the wire. */
+async function writeConstantWorker(h0: URL): Promise<BuiltBundle> {
+  const pages: Record<string, { body: string; headers: [string, string][] }> = {}
+  for (const path of ROUTES) {
+    const response = await rawGet(h0, path)
+    const skip = new Set(['content-length', 'date', 'connection', 'transfer-encoding'])
+    pages[path] = { body: response.body, headers: response.headers.filter(([name]) => !skip.has(name.toLowerCase())) }
+  }
+  const outdir = mkdtempSync(join(tmpdir(), 'kratom-bench-t-'))
+  const mainPath = join(outdir, 'index.js')
+  writeFileSync(
+    mainPath,
+    `const PAGES = new Map(Object.entries(${JSON.stringify(pages)}))\n` +
+      'export default {\n' +
+      '  fetch(request) {\n' +
+      '    const page = PAGES.get(new URL(request.url).pathname)\n' +
+      "    return page ? new Response(page.body, { headers: page.headers }) : new Response('not found', { status: 404 })\n" +
+      '  },\n' +
+      '}\n',
+  )
+  return { outdir, mainPath }
+}
+
+/** wrk at saturation: requests per second, and workerd's CPU time per request over the same window. */
+function saturate(server: Server, path: string, duration: string) {
+  const ticksBefore = cpuTicks(server.pid)
+  const output = execFileSync(
+    'wrk',
+    ['-t1', `-c${CONNECTIONS}`, `-d${duration}`, new URL(path, server.served.url).href],
+    {
+      encoding: 'utf8',
+    },
+  )
+  const ticks = cpuTicks(server.pid) - ticksBefore
+  const requests = Number(/(\d+) requests in ([\d.]+)s/.exec(output)?.[1])
+  const seconds = Number(/(\d+) requests in ([\d.]+)s/.exec(output)?.[2])
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1])
+  if (!requests || !rps) throw new Error(`could not read wrk's output:\n${output}`)
+  if (/Non-2xx|Socket errors/.test(output)) throw new Error(`wrk saw errors on ${path}:\n${output}`)
+  return {
+    rps,
+    cpuMicrosPerRequest: ((ticks / CLOCK_TICKS) * 1e6) / requests,
+    serverBusy: ticks / CLOCK_TICKS / seconds,
+  }
+}
+
+/** hey at a fixed total rate, spread over paced workers: p50 and p99 latency in ms. */
+function paced(server: Server, path: string, rate: number) {
+  const output = execFileSync(
+    'hey',
+    [
+      '-z',
+      PHASE,
+      '-c',
+      String(PACED_WORKERS),
+      '-q',
+      (rate / PACED_WORKERS).toFixed(1),
+      '-disable-compression',
+      new URL(path, server.served.url).href,
+    ],
+    { encoding: 'utf8' },
+  )
+  const percentile = (p: number) => Number(new RegExp(`${p}%+ in ([\\d.]+) secs`).exec(output)?.[1]) * 1000
+  const statuses = [...output.matchAll(/\[(\d+)\]\s+(\d+) responses/g)]
+  if (statuses.length !== 1 || statuses[0]?.[1] !== '200')
+    throw new Error(`hey saw non-200 responses on ${path}:\n${output}`)
+  if (/Error distribution/.test(output)) throw new Error(`hey saw errors on ${path}:\n${output}`)
+  const result = {
+    p50Ms: percentile(50),
+    p99Ms: percentile(99),
+    pacedRps: Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1]),
+  }
+  if (!Number.isFinite(result.p50Ms) || !Number.isFinite(result.p99Ms)) {
+    throw new Error(`could not read hey's output:\n${output}`)
+  }
+  return result
+}
+
+const fixed = (value: number, digits = 2) => value.toFixed(digits)
+const spread = (values: number[], digits = 2) =>
+  `${fixed(median(values), digits)} (${fixed(Math.min(...values), digits)}–${fixed(Math.max(...values), digits)})`
+
+function versionOf(command: string, args: string[]): string {
+  try {
+    return (
+      execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+        .split('\n')[0]
+        ?.trim() ?? '?'
+    )
+  } catch (error) {
+    return (
+      String((error as { stdout?: string }).stdout ?? '?')
+        .split('\n')[0]
+        ?.trim() ?? '?'
+    )
+  }
+}
+
+async function main() {
+  requireTool('wrk')
+  requireTool('hey')
+  // Everything this process starts inherits core 1; each workerd is moved to core 0 once it is up.
+  execFileSync('taskset', ['-pc', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' })
+  const started = Date.now()
+
+  console.log('building H0 (the Worker as deployed) and H1 (isolate cache off) with wrangler deploy --dry-run')
+  const h0Bundle = buildBundle()
+  const h1Bundle = buildBundle(undefined, 'scripts/bench/no-cache-worker.ts')
+  const servers = {} as Record<Variant, Server>
+  servers.H0 = await serve(h0Bundle)
+  servers.H1 = await serve(h1Bundle)
+  const tBundle = await writeConstantWorker(servers.H0.served.url)
+  servers.T = await serve(tBundle)
+
+  try {
+    const pageBytes = new Map<string, { h0: number; t: number; h1: number; gzipBody: number }>()
+    for (const path of ROUTES) {
+      const [h0, t, h1] = await Promise.all(
+        (['H0', 'T', 'H1'] as const).map((variant) => rawGet(servers[variant].served.url, path)),
+      )
+      if (!h0 || !t || !h1 || [h0, t, h1].some((response) => response.status !== 200)) {
+        throw new Error(`${path} did not answer 200 from every server`)
+      }
+      for (const response of [h0, h1]) {
+        const source = response.headers.find(([name]) => name.toLowerCase() === 'x-disclaimer-source')?.[1]
+        if (source !== 'kv') throw new Error(`${path}: expected the disclaimer from KV, got ${source}`)
+      }
+      pageBytes.set(path, { h0: h0.bytes, t: t.bytes, h1: h1.bytes, gzipBody: gzipSync(h0.body).length })
+    }
+
+    const samples = new Map<string, Sample[]>() // `${variant} ${path}` → one sample per run
+    for (let run = 1; run <= RUNS; run++) {
+      console.log(`run ${run}/${RUNS}`)
+      for (const variant of VARIANTS) saturate(servers[variant], ROUTES[0] as string, WARMUP)
+      for (const path of ROUTES) {
+        const saturation = Object.fromEntries(
+          VARIANTS.map((variant) => [variant, saturate(servers[variant], path, PHASE)]),
+        )
+        const rate = (saturation.T?.rps ?? 0) / 2
+        for (const variant of VARIANTS) {
+          const sample = {
+            ...(saturation[variant] as ReturnType<typeof saturate>),
+            ...paced(servers[variant], path, rate),
+          }
+          const key = `${variant} ${path}`
+          samples.set(key, [...(samples.get(key) ?? []), sample])
+        }
+        const rps = VARIANTS.map((variant) => `${variant} ${fixed(saturation[variant]?.rps ?? 0, 0)}`).join(', ')
+        console.log(`  ${path}: ${rps} req/s`)
+      }
+    }
+
+    const startupRuns: number[] = []
+    const profileDir = mkdtempSync(join(tmpdir(), 'kratom-bench-startup-'))
+    for (let run = 0; run < RUNS; run++) {
+      startupRuns.push(profileStartupMs(PROJECT_ROOT, join(profileDir, `startup-${run}.cpuprofile`)))
+    }
+    rmSync(profileDir, { recursive: true, force: true })
+
+    const report = renderReport({
+      samples,
+      pageBytes,
+      startupRuns,
+      bundle: h0Bundle,
+      seconds: (Date.now() - started) / 1000,
+    })
+    console.log(`\n${report}`)
+    mkdirSync(dirname(RESULTS_FILE), { recursive: true })
+    writeFileSync(RESULTS_FILE, report)
+    console.log(`written to ${RESULTS_FILE.slice(PROJECT_ROOT.length)}`)
+  } finally {
+    await Promise.all(VARIANTS.map((variant) => servers[variant].served.stop()))
+    for (const bundle of [h0Bundle, h1Bundle, tBundle]) rmSync(bundle.outdir, { recursive: true, force: true })
+  }
+}
+
+interface Verdict {
+  what: string
+  value: number
+  limit: number
+  atLeast: boolean
+}
+
+interface ReportInput {
+  samples: Map<string, Sample[]>
+  pageBytes: Map<string, { h0: number; t: number; h1: number; gzipBody: number }>
+  startupRuns: number[]
+  bundle: BuiltBundle
+  seconds: number
+}
+
+function renderReport({ samples, pageBytes, startupRuns, bundle, seconds }: ReportInput): string {
+  const of = (variant: Variant, path: string) => samples.get(`${variant} ${path}`) ?? []
+  const perRun = (path: string, pick: (t: Sample, h: Sample) => number, variant: Variant) =>
+    of(variant, path).map((sample, run) => pick(of('T', path)[run] as Sample, sample))
+  const lines: string[] = []
+  const verdicts: Verdict[] = []
+  lines.push(
+    QUICK ? '# Benchmark (quick mode: proves the harness, judges nothing)' : '# Benchmark',
+    '',
+    `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run ${QUICK ? 'bench:quick' : 'bench'}\` in ${fixed(seconds, 0)} s: ` +
+      `${RUNS} run(s), ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}; workerd pinned to core ${SERVER_CORE}, ` +
+      `load generators to core ${LOAD_CORE}. ${versionOf('wrk', ['-v'])}; hey (paced, ${PACED_WORKERS} workers).`,
+    'Each cell is the median over the runs, with the spread (min–max) in brackets. Ratios are taken within each run, then the median.',
+    '',
+    `## Throughput at saturation (wrk, ${CONNECTIONS} connections, ${PHASE} per route)`,
+    '',
+    '| route | T req/s | H0 req/s | H1 req/s | H0/T | H1/T | workerd CPU µs/req T / H0 / H1 | workerd core busy (H0) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  )
+  for (const path of ROUTES) {
+    const h0Ratio = perRun(path, (t, h) => h.rps / t.rps, 'H0')
+    const h1Ratio = perRun(path, (t, h) => h.rps / t.rps, 'H1')
+    const cpu = VARIANTS.map((variant) => fixed(median(of(variant, path).map((s) => s.cpuMicrosPerRequest)), 0)).join(
+      ' / ',
+    )
+    lines.push(
+      `| \`${path}\` | ${spread(
+        of('T', path).map((s) => s.rps),
+        0,
+      )} | ${spread(
+        of('H0', path).map((s) => s.rps),
+        0,
+      )} | ` +
+        `${spread(
+          of('H1', path).map((s) => s.rps),
+          0,
+        )} | ${spread(h0Ratio)} | ${spread(h1Ratio)} | ${cpu} | ` +
+        `${fixed(median(of('H0', path).map((s) => s.serverBusy)) * 100, 0)} % |`,
+    )
+    verdicts.push({ what: `H0/T on ${path}`, value: median(h0Ratio), limit: TARGET_RATIO, atLeast: true })
+  }
+  lines.push(
+    '',
+    `## Latency at a fixed rate of half T's saturation (hey, ${PHASE} per route), ms`,
+    '',
+    '| route | rate req/s | T p50 | T p99 | H0 p50 | H0 p99 | H1 p50 | H1 p99 | H0 p99 − T p99 |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  )
+  for (const path of ROUTES) {
+    const gap = perRun(path, (t, h) => h.p99Ms - t.p99Ms, 'H0')
+    const cell = (variant: Variant, pick: (s: Sample) => number) => spread(of(variant, path).map(pick))
+    lines.push(
+      `| \`${path}\` | ${fixed(median(of('T', path).map((s) => s.pacedRps)), 0)} | ${cell('T', (s) => s.p50Ms)} | ${cell('T', (s) => s.p99Ms)} | ` +
+        `${cell('H0', (s) => s.p50Ms)} | ${cell('H0', (s) => s.p99Ms)} | ${cell('H1', (s) => s.p50Ms)} | ${cell('H1', (s) => s.p99Ms)} | ${spread(gap)} |`,
+    )
+    verdicts.push({
+      what: `H0 p99 − T p99 on ${path}, ms`,
+      value: median(gap),
+      limit: TARGET_P99_GAP_MS,
+      atLeast: false,
+    })
+  }
+  lines.push(
+    '',
+    '## Bytes and build',
+    '',
+    '| route | bytes on the wire incl. headers (H0 / T / H1) | body gzip bytes |',
+    '|---|---:|---:|',
+  )
+  for (const [path, bytes] of pageBytes) {
+    lines.push(`| \`${path}\` | ${bytes.h0} / ${bytes.t} / ${bytes.h1} | ${bytes.gzipBody} |`)
+    verdicts.push({ what: `bytes of ${path} with headers`, value: bytes.h0, limit: TARGET_PAGE_BYTES, atLeast: false })
+  }
+  const size = bundle.size
+  lines.push(
+    '',
+    `Bundle (wrangler dry-run): ${size?.rawKiB} KiB raw, ${size?.gzipKiB} KiB gzip. ` +
+      `Startup (\`wrangler check startup\`, active CPU): ${spread(startupRuns, 1)} ms.`,
+  )
+  verdicts.push({
+    what: 'bundle, KiB gzip',
+    value: size?.gzipKiB ?? Number.NaN,
+    limit: TARGET_BUNDLE_GZIP_KIB,
+    atLeast: false,
+  })
+  if (!QUICK) {
+    const judge = ({ what, value, limit, atLeast }: Verdict) =>
+      `- ${(atLeast ? value >= limit : value <= limit) ? 'met' : '**short**'}: ${what}: ${fixed(value)} (target ${atLeast ? '≥' : '≤'} ${limit})`
+    lines.push('', '## Targets', '', ...verdicts.map(judge))
+  }
+  return `${lines.join('\n')}\n`
+}
+
+await main()
