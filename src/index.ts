@@ -4,13 +4,15 @@ import { methodNotAllowed } from 'hono/method-not-allowed'
 import { trimTrailingSlash } from 'hono/trailing-slash'
 import { createDisclaimerReader, type DisclaimerReaderOptions } from './disclaimer/read'
 import { securityHeaders } from './http/security-headers'
-import { adminRoutes } from './routes/admin'
+import { type AdminOptions, adminMethodNotAllowed, adminRoutes } from './routes/admin'
 import { type AppEnv, notFoundPage, pageRoutes } from './routes/pages'
 import { seoRoutes } from './routes/seo'
 import { errorPageHtml } from './views/error-page'
 
+export type AppOptions = DisclaimerReaderOptions & { admin?: AdminOptions }
+
 /** Builds the app with its own disclaimer cache; the Worker's default export is one per isolate. */
-export function createApp(options: DisclaimerReaderOptions = {}) {
+export function createApp(options: AppOptions = {}) {
   const readDisclaimers = createDisclaimerReader(options)
   const app = new Hono<AppEnv>()
   app.use(securityHeaders)
@@ -19,14 +21,16 @@ export function createApp(options: DisclaimerReaderOptions = {}) {
     methodNotAllowed({
       app,
       onMethodNotAllowed: (c, methods) =>
-        c.text(`${c.req.method} is not allowed here; use ${methods.join(' or ')}.\n`, 405, {
-          Allow: methods.join(', '),
-        }),
+        /^\/admin(\/|$)/.test(c.req.path)
+          ? adminMethodNotAllowed(c, methods, c.res)
+          : c.text(`${c.req.method} is not allowed here; use ${methods.join(' or ')}.\n`, 405, {
+              Allow: methods.join(', '),
+            }),
     }),
   )
   app.route('/', pageRoutes(readDisclaimers))
   app.route('/', seoRoutes())
-  app.route('/admin', adminRoutes())
+  app.route('/admin', adminRoutes(options.admin))
   app.notFound(notFoundPage(readDisclaimers))
   app.onError((error, c) => {
     console.error('request failed', { path: c.req.path, error: error instanceof Error ? error.message : String(error) })

@@ -88,7 +88,7 @@ function storeError(c: Context, error: StoreError) {
 }
 
 /** Writes allowed per token in a fixed one-minute window, counted inside this isolate. */
-function writeRateLimit(now: () => number = Date.now): MiddlewareHandler<AdminEnv> {
+function writeRateLimit(limit: number, now: () => number = Date.now): MiddlewareHandler<AdminEnv> {
   const windows = new Map<string, { start: number; count: number }>()
   return async (c, next) => {
     if (c.req.method !== 'PUT' && c.req.method !== 'POST') return next()
@@ -96,15 +96,11 @@ function writeRateLimit(now: () => number = Date.now): MiddlewareHandler<AdminEn
     const at = now()
     const window = windows.get(token)
     if (!window || at - window.start >= 60_000) windows.set(token, { start: at, count: 1 })
-    else if (window.count >= WRITES_PER_MINUTE) {
+    else if (window.count >= limit) {
       const retry = String(Math.ceil((window.start + 60_000 - at) / 1000))
-      return errorJson(
-        c,
-        429,
-        'rate_limited',
-        `at most ${WRITES_PER_MINUTE} writes a minute; try again in ${retry} s`,
-        { 'Retry-After': retry },
-      )
+      return errorJson(c, 429, 'rate_limited', `at most ${limit} writes a minute; try again in ${retry} s`, {
+        'Retry-After': retry,
+      })
     } else window.count++
     return next()
   }
@@ -118,7 +114,23 @@ function ifMatchOf(c: Context): string | undefined {
     .replace(/^"(.*)"$/, '$1')
 }
 
-export function adminRoutes() {
+/**
+ * The 405 for a method an admin route does not take. Without a configured token the API does not
+ * exist, so the site's 404 (`notFound`) stands and no route or method is revealed.
+ */
+export function adminMethodNotAllowed(c: Context<AdminEnv>, methods: string[], notFound: Response): Response {
+  if (!c.env.ADMIN_TOKEN) return notFound
+  return errorJson(c, 405, 'method_not_allowed', `${c.req.method} is not allowed here; use ${methods.join(' or ')}`, {
+    Allow: methods.join(', '),
+  })
+}
+
+export interface AdminOptions {
+  /** Writes (PUT, POST) a token may make per minute; tests of many concurrent editors raise it. */
+  writesPerMinute?: number
+}
+
+export function adminRoutes({ writesPerMinute = WRITES_PER_MINUTE }: AdminOptions = {}) {
   const app = new Hono<AdminEnv>()
 
   app.use(async (c, next) => {
@@ -136,7 +148,7 @@ export function adminRoutes() {
     }
     return next()
   })
-  app.use(writeRateLimit())
+  app.use(writeRateLimit(writesPerMinute))
   app.use(async (c, next) => {
     if (
       (c.req.method === 'PUT' || c.req.method === 'POST') &&
@@ -221,7 +233,8 @@ export function adminRoutes() {
     return c.json({ key: result.key, text: result.text, version: result.version })
   })
 
-  app.notFound((c) => errorJson(c, 404, 'not_found', 'no such admin route; see the README for the admin API'))
+  // A sub-app's notFound is not used once mounted, so the API answers its own unknown paths (in JSON).
+  app.all('*', (c) => errorJson(c, 404, 'not_found', 'no such admin route; see the README for the admin API'))
   app.onError((error, c) => {
     if (error instanceof HTTPException) {
       const code =

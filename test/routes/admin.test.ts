@@ -90,6 +90,26 @@ describe('admin auth', () => {
     expect(await res.text()).not.toContain('"version"')
   })
 
+  it('answers a method a route does not take with a JSON 405 and Allow', async () => {
+    const res = await admin('/disclaimers/global', { method: 'DELETE', headers: AUTH })
+    expect(res.status).toBe(405)
+    expect(res.headers.get('Allow')).toBe('GET, HEAD, PUT')
+    expect(await res.json()).toEqual({ error: { code: 'method_not_allowed', message: expect.any(String) } })
+  })
+
+  it('answers an unknown admin path with a JSON 404', async () => {
+    const res = await admin('/disclaimers/', { method: 'PATCH', headers: AUTH })
+    expect(res.status).toBe(404)
+    expect(await res.json()).toEqual({ error: { code: 'not_found', message: expect.any(String) } })
+  })
+
+  it('reveals no route or method when the API is off', async () => {
+    const res = await request('/admin/disclaimers/global', { method: 'DELETE' }, { ADMIN_TOKEN: undefined })
+    expect(res.status).toBe(404)
+    expect(res.headers.get('Allow')).toBeNull()
+    expect(await res.text()).toContain('<h1>Page not found</h1>')
+  })
+
   it('refuses too many writes from one token with 429', async () => {
     let version = await currentVersion()
     const app = (await import('../../src')).createApp()
