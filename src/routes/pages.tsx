@@ -4,7 +4,7 @@ import { CHAPTERS, FULL_ARTICLE, HOME } from '../article'
 import type { PageDisclaimers, ReadDisclaimers } from '../disclaimer/read'
 import { createRenderCache, matchesIfNoneMatch, PAGE_CACHE_CONTROL } from '../http/caching'
 import { siteOrigin } from '../http/site-origin'
-import { ChapterPage, FullArticlePage, HomePage, NotFoundPage } from '../views/pages'
+import { ChapterPage, FullArticlePage, HomePage, IN_BRIEF_NOTE_SLUG, NotFoundPage } from '../views/pages'
 
 export type AppEnv = { Bindings: Env }
 
@@ -38,7 +38,9 @@ export function pageRoutes(readDisclaimers: ReadDisclaimers) {
   }
 
   app.get(HOME.path, (c) =>
-    sendPage(c, [HOME.slug], (origin, disclaimers) => <HomePage origin={origin} disclaimers={disclaimers} />),
+    sendPage(c, [HOME.slug, IN_BRIEF_NOTE_SLUG], (origin, disclaimers) => (
+      <HomePage origin={origin} disclaimers={disclaimers} />
+    )),
   )
   for (const page of CHAPTERS) {
     app.get(page.path, (c) =>

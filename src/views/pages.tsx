@@ -13,10 +13,15 @@ function metaOf(page: ArticlePage | typeof FULL_ARTICLE): PageMeta {
   return { ...page, heading: page.title }
 }
 
-function PageDisclaimer({ slug, disclaimers }: { slug: string; disclaimers: PageDisclaimers }) {
+function PageDisclaimer({ slug, disclaimers, id }: { slug: string; disclaimers: PageDisclaimers; id?: string }) {
   const disclaimer = disclaimers.pages.get(slug)
-  return disclaimer ? <DisclaimerNote disclaimer={disclaimer} id={`${slug}-disclaimer`} title="Safety note" /> : null
+  return disclaimer ? (
+    <DisclaimerNote disclaimer={disclaimer} id={id ?? `${slug}-disclaimer`} title="Safety note" />
+  ) : null
 }
+
+/** The summary names a dose, so it carries the dosage page's safety note; pages showing it must read that key. */
+export const IN_BRIEF_NOTE_SLUG = 'dosage-and-safety'
 
 function Contents() {
   return (
@@ -30,10 +35,11 @@ function Contents() {
   )
 }
 
-function InBrief({ summary }: { summary: string }) {
+function InBrief({ summary, disclaimers }: { summary: string; disclaimers: PageDisclaimers }) {
   return (
     <section class="in-brief" aria-labelledby="in-brief">
       <h2 id="in-brief">In brief</h2>
+      <PageDisclaimer slug={IN_BRIEF_NOTE_SLUG} disclaimers={disclaimers} id="in-brief-disclaimer" />
       <p>{summary}</p>
     </section>
   )
@@ -45,7 +51,7 @@ export function HomePage({ origin, disclaimers }: PageProps) {
     <Layout meta={metaOf(HOME)} origin={origin} disclaimers={disclaimers} next={CHAPTERS[0]}>
       <PageDisclaimer slug={HOME.slug} disclaimers={disclaimers} />
       {raw(HOME.html)}
-      {HOME.summary && <InBrief summary={HOME.summary} />}
+      {HOME.summary && <InBrief summary={HOME.summary} disclaimers={disclaimers} />}
       <h2>Contents</h2>
       <Contents />
     </Layout>
@@ -76,7 +82,7 @@ export function FullArticlePage({ origin, disclaimers }: PageProps) {
       <article>
         <PageDisclaimer slug={FULL_ARTICLE.slug} disclaimers={disclaimers} />
         {raw(HOME.html)}
-        {HOME.summary && <InBrief summary={HOME.summary} />}
+        {HOME.summary && <InBrief summary={HOME.summary} disclaimers={disclaimers} />}
         {CHAPTERS.map((page) => (
           <section aria-labelledby={`${page.slug}-heading`}>
             <h2 id={`${page.slug}-heading`}>{page.title}</h2>
