@@ -68,10 +68,10 @@ export function ChapterPage({ page, origin, disclaimers }: PageProps & { page: A
       previous={PAGES[index - 1]}
       next={PAGES[index + 1] ?? FULL_ARTICLE}
     >
-      <article>
+      <div class="article-body">
         <PageDisclaimer slug={page.slug} disclaimers={disclaimers} />
         {raw(page.html)}
-      </article>
+      </div>
     </Layout>
   )
 }
@@ -79,7 +79,7 @@ export function ChapterPage({ page, origin, disclaimers }: PageProps & { page: A
 export function FullArticlePage({ origin, disclaimers }: PageProps) {
   return (
     <Layout meta={metaOf(FULL_ARTICLE)} origin={origin} disclaimers={disclaimers}>
-      <article>
+      <div class="article-body">
         <PageDisclaimer slug={FULL_ARTICLE.slug} disclaimers={disclaimers} />
         {raw(HOME.html)}
         {HOME.summary && <InBrief summary={HOME.summary} disclaimers={disclaimers} />}
@@ -90,7 +90,7 @@ export function FullArticlePage({ origin, disclaimers }: PageProps) {
             {raw(page.html)}
           </section>
         ))}
-      </article>
+      </div>
     </Layout>
   )
 }
