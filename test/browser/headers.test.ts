@@ -23,7 +23,7 @@ async function observe(path: string): Promise<Observation> {
   await cors.body?.cancel()
   const httpChain: Observation['httpChain'] = []
   for (let next: URL | undefined = new URL(`http://${url.host}${url.pathname}`); next && httpChain.length < 10; ) {
-    const hop = await fetch(next, { redirect: 'manual' })
+    const hop: Response = await fetch(next, { redirect: 'manual' })
     await hop.body?.cancel()
     httpChain.push({ url: next, status: hop.status })
     const location = hop.headers.get('location')
