@@ -74,5 +74,5 @@ describe('concurrent editors', () => {
     const final = await call('', { headers: HEADERS })
     expect(final.body.version).toBe(chain.at(-1))
     expect(accepted.map((write) => write.text)).toContain(final.body.text)
-  })
+  }, 60_000)
 })

@@ -145,7 +145,7 @@ describe('random requests', () => {
       { numRuns: 1000 },
     )
     expect(sent).toBeGreaterThanOrEqual(1000)
-  })
+  }, 60_000)
 
   it('300 random requests with no admin token configured: /admin does not exist (the site 404), whatever is sent', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {})
@@ -165,5 +165,5 @@ describe('random requests', () => {
       { numRuns: 300 },
     )
     expect(adminRequests).toBeGreaterThan(50)
-  })
+  }, 60_000)
 })

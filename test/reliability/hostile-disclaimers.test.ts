@@ -115,5 +115,5 @@ describe('hostile disclaimer texts in KV', () => {
     expect(valid + invalid).toBe(500)
     expect(valid).toBeGreaterThan(100)
     expect(invalid).toBeGreaterThan(20)
-  })
+  }, 60_000)
 })
