@@ -7,7 +7,7 @@
 // Each is built by `wrangler deploy --dry-run`, served by its own workerd through Miniflare's direct socket
 // on 127.0.0.1 (no wrangler dev, no Miniflare entry Worker in the path), pinned to core 0; the load
 // generators run on core 1. Saturation: wrk (1 thread, 32 connections). Latency at a fixed rate of half
-// T's saturation: hey (paced workers). Three runs; medians, spread (min–max), ratios against T.
+// T's saturation: an open-loop generator (lib/paced-load.ts). Three runs; medians, spread, ratios against T.
 // `--quick`: one run of one route with short phases, to prove the harness in CI; no targets are judged.
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -15,7 +15,8 @@ import { connect } from 'node:net'
 import { cpus, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { median, profileStartupMs } from './lib/measure.ts'
+import { median, profileStartupMs, quantile } from './lib/measure.ts'
+import { pacedLoad } from './lib/paced-load.ts'
 import {
   type BuiltBundle,
   buildBundle,
@@ -31,9 +32,9 @@ const ROUTES = QUICK
   : ['/', '/understanding-muscle-soreness', '/exploring-kratom', '/dosage-and-safety', '/conclusion', '/full-article']
 const RUNS = QUICK ? 1 : 3
 const WARMUP = '1s'
-const PHASE = QUICK ? '1s' : '2s'
+const PHASE_SECONDS = QUICK ? 1 : 2
+const PHASE = `${PHASE_SECONDS}s`
 const CONNECTIONS = 32
-const PACED_WORKERS = 8
 const SERVER_CORE = 0
 const LOAD_CORE = 1
 const RESULTS_FILE = join(PROJECT_ROOT, QUICK ? 'artifacts/bench-quick.md' : 'docs/benchmark.md')
@@ -67,7 +68,7 @@ function requireTool(name: string) {
   try {
     execFileSync('which', [name], { stdio: 'ignore' })
   } catch {
-    console.error(`bench: \`${name}\` is not installed. Install the load generators with: apt-get install -y wrk hey`)
+    console.error(`bench: \`${name}\` is not installed. Install the load generator with: apt-get install -y wrk`)
     process.exit(2)
   }
 }
@@ -179,36 +180,17 @@ function saturate(server: Server, path: string, duration: string) {
   }
 }
 
-/** hey at a fixed total rate, spread over paced workers: p50 and p99 latency in ms. */
-function paced(server: Server, path: string, rate: number) {
-  const output = execFileSync(
-    'hey',
-    [
-      '-z',
-      PHASE,
-      '-c',
-      String(PACED_WORKERS),
-      '-q',
-      (rate / PACED_WORKERS).toFixed(1),
-      '-disable-compression',
-      new URL(path, server.served.url).href,
-    ],
-    { encoding: 'utf8' },
-  )
-  const percentile = (p: number) => Number(new RegExp(`${p}%+ in ([\\d.]+) secs`).exec(output)?.[1]) * 1000
-  const statuses = [...output.matchAll(/\[(\d+)\]\s+(\d+) responses/g)]
-  if (statuses.length !== 1 || statuses[0]?.[1] !== '200')
-    throw new Error(`hey saw non-200 responses on ${path}:\n${output}`)
-  if (/Error distribution/.test(output)) throw new Error(`hey saw errors on ${path}:\n${output}`)
-  const result = {
-    p50Ms: percentile(50),
-    p99Ms: percentile(99),
-    pacedRps: Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1]),
+/** Our open-loop generator at a fixed rate, after a short warm-up of its connections: p50 and p99 in ms. */
+async function paced(server: Server, path: string, rate: number) {
+  const url = new URL(path, server.served.url)
+  await pacedLoad(url, rate, 0.5)
+  const result = await pacedLoad(url, rate, PHASE_SECONDS)
+  if (result.failures > 0) throw new Error(`${result.failures} requests to ${path} failed at ${rate.toFixed(0)} req/s`)
+  return {
+    p50Ms: quantile(result.latenciesMs, 0.5),
+    p99Ms: quantile(result.latenciesMs, 0.99),
+    pacedRps: result.achievedRps,
   }
-  if (!Number.isFinite(result.p50Ms) || !Number.isFinite(result.p99Ms)) {
-    throw new Error(`could not read hey's output:\n${output}`)
-  }
-  return result
 }
 
 const fixed = (value: number, digits = 2) => value.toFixed(digits)
@@ -233,7 +215,6 @@ function versionOf(command: string, args: string[]): string {
 
 async function main() {
   requireTool('wrk')
-  requireTool('hey')
   // Everything this process starts inherits core 1; each workerd is moved to core 0 once it is up.
   execFileSync('taskset', ['-pc', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' })
   const started = Date.now()
@@ -268,14 +249,16 @@ async function main() {
       console.log(`run ${run}/${RUNS}`)
       for (const variant of VARIANTS) saturate(servers[variant], ROUTES[0] as string, WARMUP)
       for (const path of ROUTES) {
+        // Each run starts with a different variant, so none always runs first (or last) after another's load.
+        const order = VARIANTS.map((_, index) => VARIANTS[(index + run) % VARIANTS.length] as Variant)
         const saturation = Object.fromEntries(
-          VARIANTS.map((variant) => [variant, saturate(servers[variant], path, PHASE)]),
+          order.map((variant) => [variant, saturate(servers[variant], path, PHASE)]),
         )
         const rate = (saturation.T?.rps ?? 0) / 2
-        for (const variant of VARIANTS) {
+        for (const variant of order) {
           const sample = {
             ...(saturation[variant] as ReturnType<typeof saturate>),
-            ...paced(servers[variant], path, rate),
+            ...(await paced(servers[variant], path, rate)),
           }
           const key = `${variant} ${path}`
           samples.set(key, [...(samples.get(key) ?? []), sample])
@@ -335,7 +318,7 @@ function renderReport({ samples, pageBytes, startupRuns, bundle, seconds }: Repo
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run ${QUICK ? 'bench:quick' : 'bench'}\` in ${fixed(seconds, 0)} s: ` +
       `${RUNS} run(s), ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}; workerd pinned to core ${SERVER_CORE}, ` +
-      `load generators to core ${LOAD_CORE}. ${versionOf('wrk', ['-v'])}; hey (paced, ${PACED_WORKERS} workers).`,
+      `load generators to core ${LOAD_CORE}. ${versionOf('wrk', ['-v'])}; fixed rate: scripts/lib/paced-load.ts (open loop).`,
     'Each cell is the median over the runs, with the spread (min–max) in brackets. Ratios are taken within each run, then the median.',
     '',
     `## Throughput at saturation (wrk, ${CONNECTIONS} connections, ${PHASE} per route)`,
@@ -367,7 +350,7 @@ function renderReport({ samples, pageBytes, startupRuns, bundle, seconds }: Repo
   }
   lines.push(
     '',
-    `## Latency at a fixed rate of half T's saturation (hey, ${PHASE} per route), ms`,
+    `## Latency at a fixed rate of half T's saturation (open loop, ${PHASE} per route, from when each request was due), ms`,
     '',
     '| route | rate req/s | T p50 | T p99 | H0 p50 | H0 p99 | H1 p50 | H1 p99 | H0 p99 − T p99 |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',

@@ -1,0 +1,56 @@
+// An open-loop load generator at a fixed rate: request i is due at start + i/rate whatever happened to
+// earlier ones, and its latency counts from when it was due, so a slow server cannot hide its queue
+// (no coordinated omission). autocannon's rate limit sends each second's quota in a burst, and hey's paced
+// workers tick in step; both turn a steady rate into bursts, which is why this small one exists.
+import { Agent, get } from 'node:http'
+
+export interface PacedResult {
+  /** Latency of every request in ms, from the moment it was due to the last byte of its response. */
+  latenciesMs: Float64Array
+  achievedRps: number
+  failures: number
+}
+
+export function pacedLoad(url: URL, rate: number, seconds: number): Promise<PacedResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 })
+  const total = Math.max(1, Math.round(rate * seconds))
+  const intervalNs = 1e9 / rate
+  const latenciesMs = new Float64Array(total)
+  let failures = 0
+  let due = 0
+  let finished = 0
+  const start = process.hrtime.bigint()
+  return new Promise((resolve) => {
+    const complete = () => {
+      if (++finished < total) return
+      agent.destroy()
+      const elapsedS = Number(process.hrtime.bigint() - start) / 1e9
+      resolve({ latenciesMs, achievedRps: total / elapsedS, failures })
+    }
+    const send = (index: number, dueAt: bigint) => {
+      get(url, { agent }, (response) => {
+        if (response.statusCode !== 200) failures++
+        response.resume()
+        response.on('end', () => {
+          latenciesMs[index] = Number(process.hrtime.bigint() - dueAt) / 1e6
+          complete()
+        })
+      }).on('error', () => {
+        failures++
+        latenciesMs[index] = Number(process.hrtime.bigint() - dueAt) / 1e6
+        complete()
+      })
+    }
+    // Polls the clock between I/O callbacks (setImmediate), sending every request that has fallen due.
+    const pump = () => {
+      const now = process.hrtime.bigint()
+      while (due < total) {
+        const dueAt = start + BigInt(Math.round(due * intervalNs))
+        if (dueAt > now) break
+        send(due++, dueAt)
+      }
+      if (due < total) setImmediate(pump)
+    }
+    pump()
+  })
+}
