@@ -269,7 +269,7 @@ describe('a disclaimer changed in KV', () => {
         break
       }
       staleViews++
-      await page.waitForTimeout(250)
+      await page.waitForTimeout(100)
     }
     console.log(`KV edit visible after ${seenAfter} ms (${staleViews} stale views first)`)
     expect(seenAfter, 'new disclaimer shown').toBeDefined()
