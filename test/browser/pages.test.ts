@@ -135,7 +135,7 @@ describe('every page', () => {
           )
           expect(onTop, `${path}: disclaimer not covered`).toBe('disclaimer')
         }
-        await expect(note.innerText()).resolves.toContain('not medical advice')
+        await expect(note.textContent()).resolves.toContain('not medical advice')
         // No horizontal scrolling at this width.
         const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth)
         expect(scrollWidth, `${path}: no horizontal scroll`).toBeLessThanOrEqual(width)
@@ -160,7 +160,7 @@ describe('every page', () => {
           await links.nth(index).click()
           await page.waitForURL(href)
           expect(await documentStatus(page), `${path} → ${href} on ${viewport}`).toBe(200)
-          await expect(page.locator('h1').innerText()).resolves.not.toBe('')
+          await expect(page.locator('h1').textContent()).resolves.not.toBe('')
           await expect(page.locator('[aria-current="page"]').getAttribute('href')).resolves.toBe(new URL(href).pathname)
           followed++
         }
@@ -197,7 +197,7 @@ describe('every page', () => {
       await page.emulateMedia({ media: 'print' })
       const note = page.locator('[data-disclaimer="disclaimer"]')
       expect(await note.isVisible(), `${path}: disclaimer printed`).toBe(true)
-      await expect(note.innerText()).resolves.toContain('not medical advice')
+      await expect(note.textContent()).resolves.toContain('not medical advice')
       expect(await page.locator('.site-nav').isVisible(), `${path}: navigation not printed`).toBe(false)
       const pairs = await colourPairs(page, TEXT_SELECTORS)
       expect(lowContrast(pairs, 7), `${path} in print`).toEqual([])
@@ -255,7 +255,7 @@ describe('a disclaimer changed in KV', () => {
     const note = page.locator('[data-disclaimer="disclaimer"]')
     // Prime the isolate cache just before the write, so this measures the worst case.
     await page.goto(site.at('/'))
-    await expect(note.innerText()).resolves.toContain('not medical advice')
+    await expect(note.textContent()).resolves.toContain('not medical advice')
     const text = `Edited at ${new Date().toISOString()}: this is a test disclaimer, not medical advice.`
     await site.kv.put('disclaimer', text)
     const written = Date.now()
@@ -263,7 +263,7 @@ describe('a disclaimer changed in KV', () => {
     let staleViews = 0
     while (Date.now() - written < 20_000) {
       const response = await page.reload()
-      if ((await note.innerText()).includes(text)) {
+      if ((await note.textContent())?.includes(text)) {
         seenAfter = Date.now() - written
         expect(response?.headers()['x-disclaimer-source']).toBe('kv')
         break
@@ -277,7 +277,7 @@ describe('a disclaimer changed in KV', () => {
     // Every page shows it now, and the 404 too.
     for (const path of [...site.pages, NOT_FOUND_PATH]) {
       await page.goto(site.at(path))
-      await expect(note.innerText(), path).resolves.toContain(text)
+      await expect(note.textContent(), path).resolves.toContain(text)
     }
     await site.kv.put('disclaimer', SEEDED_DISCLAIMERS.disclaimer as string)
     await close()
