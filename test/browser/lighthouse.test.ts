@@ -60,7 +60,9 @@ describe('Lighthouse', () => {
         const performance = (run: (typeof runs)[number]) => run.lhr.categories.performance?.score ?? 0
         const result = runs.reduce((best, run) => (performance(run) > performance(best) ? run : best))
         const note =
-          runs.length > 1 ? ` (best of ${runs.map((run) => Math.round(performance(run) * 100)).join('/')})` : ''
+          runs.length > 1
+            ? ` (best of ${runs.map((run) => run.lhr.runtimeError?.code ?? Math.round(performance(run) * 100)).join('/')})`
+            : ''
         const { lhr } = result
         writeFileSync(join(dir, `${pageName(path)}-${formFactor}.html`), result.report as string)
         expect(lhr.runtimeError, `${path} ${formFactor}`).toBeUndefined()
