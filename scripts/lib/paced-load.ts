@@ -11,8 +11,12 @@ export interface PacedResult {
   failures: number
 }
 
-export function pacedLoad(url: URL, rate: number, seconds: number): Promise<PacedResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 })
+/** Keep-alive connections for one server, reused across calls so that slices do not pay for new ones. */
+export function pacedAgent(): Agent {
+  return new Agent({ keepAlive: true, maxSockets: 64 })
+}
+
+export function pacedLoad(url: URL, rate: number, seconds: number, agent = pacedAgent()): Promise<PacedResult> {
   const total = Math.max(1, Math.round(rate * seconds))
   const intervalNs = 1e9 / rate
   const latenciesMs = new Float64Array(total)
@@ -23,7 +27,6 @@ export function pacedLoad(url: URL, rate: number, seconds: number): Promise<Pace
   return new Promise((resolve) => {
     const complete = () => {
       if (++finished < total) return
-      agent.destroy()
       const elapsedS = Number(process.hrtime.bigint() - start) / 1e9
       resolve({ latenciesMs, achievedRps: total / elapsedS, failures })
     }
