@@ -369,6 +369,9 @@ function renderReport({ samples, pageBytes, startupRuns, bundle, seconds }: Repo
     '',
     `## Latency at a fixed rate of half T's saturation (open loop, ${PHASE} per route in ${SLICE_SECONDS} s slices taken in turn, from when each request was due), ms`,
     '',
+    'Read each p99 with its spread: where the spread across runs is wider than the gap between variants, the gap is noise. ' +
+      "H1 cannot keep up with half of T's rate, so its queue grows through each slice: its latency shows that, not a tail.",
+    '',
     '| route | rate req/s | T p50 | T p99 | H0 p50 | H0 p99 | H1 p50 | H1 p99 | H0 p99 − T p99 |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   )
