@@ -25,11 +25,4 @@ export function textOf(html: string): string {
     .replace(/\s+/g, ' ')
 }
 
-export const PAGE_PATHS = [
-  '/',
-  '/understanding-muscle-soreness',
-  '/exploring-kratom',
-  '/dosage-and-safety',
-  '/conclusion',
-  '/full-article',
-]
+export { PAGE_PATHS } from './page-paths'

@@ -1,9 +1,8 @@
 // Proves every page, the 404 included, has zero axe-core violations for WCAG 2.0/2.1 A and AA and WCAG 2.2 AA,
 // at phone and desktop size, in light and dark mode (colour contrast is checked in both schemes).
 import axe from 'axe-core'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium, NOT_FOUND_PATH, type Site, startSite, VIEWPORTS, type ViewportName } from './harness.ts'
+import { describe, expect, it } from 'vitest'
+import { NOT_FOUND_PATH, useSiteInChromium, VIEWPORTS, type ViewportName } from './harness.ts'
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
 
@@ -13,27 +12,17 @@ declare global {
   }
 }
 
-let site: Site
-let browser: Browser
-
-beforeAll(async () => {
-  site = await startSite()
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-  await site?.stop()
-})
+const live = useSiteInChromium()
 
 describe('axe-core', () => {
   for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
     for (const colorScheme of ['light', 'dark'] as const) {
       it(`finds no violation on any page (${viewport}, ${colorScheme})`, async () => {
-        const context = await browser.newContext({ viewport: VIEWPORTS[viewport], colorScheme })
+        const context = await live.browser.newContext({ viewport: VIEWPORTS[viewport], colorScheme })
         const page = await context.newPage()
         const found: Record<string, string[]> = {}
-        for (const path of [...site.pages, NOT_FOUND_PATH]) {
-          await page.goto(site.at(path))
+        for (const path of [...live.site.pages, NOT_FOUND_PATH]) {
+          await page.goto(live.site.at(path))
           // Evaluated over the DevTools protocol, so the page's CSP (no scripts at all) does not block it.
           await page.evaluate(axe.source)
           const results = await page.evaluate(
@@ -55,7 +44,7 @@ describe('axe-core', () => {
             .map(([path, violations]) => `${path} ${violations.length}`)
             .join(', ')}`,
         )
-        expect(found).toEqual(Object.fromEntries([...site.pages, NOT_FOUND_PATH].map((path) => [path, []])))
+        expect(found).toEqual(Object.fromEntries([...live.site.pages, NOT_FOUND_PATH].map((path) => [path, []])))
       })
     }
   }

@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 import {
   type BuiltBundle,
   buildBundle,
@@ -102,4 +103,18 @@ export function artifactDir(...parts: string[]): string {
   const dir = join(ARTIFACTS, ...parts)
   mkdirSync(dir, { recursive: true })
   return dir
+}
+
+/** Starts the site and Chromium before a test file's tests and stops both after them. */
+export function useSiteInChromium(): { site: Site; browser: Browser } {
+  const live = {} as { site: Site; browser: Browser }
+  beforeAll(async () => {
+    live.site = await startSite()
+    live.browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await live.browser?.close()
+    await live.site?.stop()
+  })
+  return live
 }

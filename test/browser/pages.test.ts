@@ -2,31 +2,20 @@
 // every header/nav/pager link leads to a working page, the disclaimer is in the first viewport, the dosage
 // note sits next to the dosage guidance, dark mode and print stay readable, and a KV edit shows within 16 s.
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { contrast, luminance, parseColour } from './colour.ts'
 import {
   artifactDir,
-  launchChromium,
   NOT_FOUND_PATH,
   pageName,
-  type Site,
   startSite,
+  useSiteInChromium,
   VIEWPORTS,
   type ViewportName,
 } from './harness.ts'
 
-let site: Site
-let browser: Browser
-
-beforeAll(async () => {
-  site = await startSite()
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-  await site?.stop()
-})
+const live = useSiteInChromium()
 
 interface Problems {
   console: string[]
@@ -41,13 +30,13 @@ async function openPage(
     allowAborted?: boolean
   } = {},
 ) {
-  const context = await browser.newContext({ viewport: VIEWPORTS[viewport], colorScheme: options.colorScheme })
+  const context = await live.browser.newContext({ viewport: VIEWPORTS[viewport], colorScheme: options.colorScheme })
   const page = await context.newPage()
   const problems: Problems = { console: [], failed: [] }
   page.on('console', (message) => {
     // Chromium logs every 4xx document; on the 404 page that one line is the page working as intended.
     const notFoundDocument =
-      message.location().url === site.at(NOT_FOUND_PATH) && /status of 404 \(Not Found\)$/.test(message.text())
+      message.location().url === live.site.at(NOT_FOUND_PATH) && /status of 404 \(Not Found\)$/.test(message.text())
     if ((message.type() === 'error' || message.type() === 'warning') && !notFoundDocument) {
       problems.console.push(`${message.type()}: ${message.text()} (${message.location().url})`)
     }
@@ -58,7 +47,8 @@ async function openPage(
     if (!(options.allowAborted && error === 'net::ERR_ABORTED')) problems.failed.push(`${request.url()}: ${error}`)
   })
   page.on('response', (response) => {
-    const isNotFoundDocument = response.request().isNavigationRequest() && response.url() === site.at(NOT_FOUND_PATH)
+    const isNotFoundDocument =
+      response.request().isNavigationRequest() && response.url() === live.site.at(NOT_FOUND_PATH)
     if (response.status() >= 400 && !(isNotFoundDocument && response.status() === 404)) {
       problems.failed.push(`${response.url()}: HTTP ${response.status()}`)
     }
@@ -104,15 +94,15 @@ function lowContrast(pairs: Awaited<ReturnType<typeof colourPairs>>, minimum = 4
 }
 
 describe('every page', () => {
-  const pages = () => [...site.pages, NOT_FOUND_PATH]
+  const pages = () => [...live.site.pages, NOT_FOUND_PATH]
 
   for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
     it(`loads on a ${viewport} with no console error or failed request, disclaimer in the first viewport`, async () => {
-      expect(site.pages).toContain('/')
+      expect(live.site.pages).toContain('/')
       const screenshots = artifactDir('screenshots')
       for (const path of pages()) {
         const { page, problems, close } = await openPage(viewport)
-        const response = await page.goto(site.at(path), { waitUntil: 'load' })
+        const response = await page.goto(live.site.at(path), { waitUntil: 'load' })
         expect(response?.status(), path).toBe(path === NOT_FOUND_PATH ? 404 : 200)
         await page.screenshot({ path: join(screenshots, `${pageName(path)}-${viewport}.png`), fullPage: true })
 
@@ -150,12 +140,12 @@ describe('every page', () => {
     for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
       for (const path of pages()) {
         const { page, problems, close } = await openPage(viewport, { allowAborted: true })
-        await page.goto(site.at(path))
+        await page.goto(live.site.at(path))
         const links = page.locator('header a[href], nav a[href]')
         const hrefs = await links.evaluateAll((anchors) => anchors.map((a) => (a as HTMLAnchorElement).href))
-        expect(hrefs.length, `${path}: navigation links`).toBeGreaterThanOrEqual(site.pages.length)
+        expect(hrefs.length, `${path}: navigation links`).toBeGreaterThanOrEqual(live.site.pages.length)
         for (const [index, href] of hrefs.entries()) {
-          await page.goto(site.at(path))
+          await page.goto(live.site.at(path))
           await links.nth(index).click()
           await page.waitForURL(href)
           expect(await documentStatus(page), `${path} → ${href} on ${viewport}`).toBe(200)
@@ -164,7 +154,7 @@ describe('every page', () => {
           followed++
         }
         // The skip link moves focus to the article.
-        await page.goto(site.at(path))
+        await page.goto(live.site.at(path))
         await page.keyboard.press('Tab')
         await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Skip to the article')
         await page.keyboard.press('Enter')
@@ -179,7 +169,7 @@ describe('every page', () => {
   it('is readable in dark mode: dark background, every text colour at least 4.5:1', async () => {
     for (const path of pages()) {
       const { page, close } = await openPage('desktop', { colorScheme: 'dark' })
-      await page.goto(site.at(path))
+      await page.goto(live.site.at(path))
       const body = await page.evaluate(() => getComputedStyle(document.body).backgroundColor)
       expect(luminance(parseColour(body)), `${path}: dark background`).toBeLessThan(0.05)
       const pairs = await colourPairs(page, TEXT_SELECTORS)
@@ -192,7 +182,7 @@ describe('every page', () => {
   it('prints readably: disclaimer shown, navigation hidden, black on white', async () => {
     for (const path of pages()) {
       const { page, close } = await openPage('desktop')
-      await page.goto(site.at(path))
+      await page.goto(live.site.at(path))
       await page.emulateMedia({ media: 'print' })
       const note = page.locator('[data-disclaimer="disclaimer"]')
       expect(await note.isVisible(), `${path}: disclaimer printed`).toBe(true)
@@ -212,9 +202,9 @@ describe('dosage guidance', () => {
   it('always has the dosage safety note right before it, at phone and desktop size', async () => {
     let checked = 0
     for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
-      for (const path of [...site.pages, NOT_FOUND_PATH]) {
+      for (const path of [...live.site.pages, NOT_FOUND_PATH]) {
         const { page, close } = await openPage(viewport)
-        await page.goto(site.at(path))
+        await page.goto(live.site.at(path))
         // Any paragraph or list item that names an amount (e.g. "1-3 grams", "5 g") is dosage guidance.
         const placements = await page.evaluate(() =>
           [...document.querySelectorAll('main p, main li')]
@@ -252,7 +242,7 @@ describe('a disclaimer changed in KV', () => {
   it('appears within the documented local bound (15 s isolate cache, no KV edge cache locally) + 1 s', async () => {
     // A fresh server, so the first view below fills an empty isolate cache just before the write: the worst case.
     const fresh = await startSite()
-    const context = await browser.newContext({ viewport: VIEWPORTS.desktop })
+    const context = await live.browser.newContext({ viewport: VIEWPORTS.desktop })
     const page = await context.newPage()
     const close = async () => {
       await context.close()

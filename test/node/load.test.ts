@@ -4,17 +4,10 @@ import type { IncomingHttpHeaders } from 'node:http'
 import autocannon from 'autocannon'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildBundle, type ServedBundle, serveBundle } from '../../scripts/lib/serve-bundle.ts'
+import { PAGE_PATHS } from '../page-paths.ts'
 
 const SECONDS = 60
 const CONNECTIONS = 64
-const PAGES = [
-  '/',
-  '/understanding-muscle-soreness',
-  '/exploring-kratom',
-  '/dosage-and-safety',
-  '/conclusion',
-  '/full-article',
-]
 const KV_TEXT = 'Load-test disclaimer from KV: information only, not medical advice.'
 const KV_DISCLAIMERS = { disclaimer: KV_TEXT, 'disclaimer:dosage-and-safety': 'Load-test dosage note from KV.' }
 const DEFAULT_OPENING = 'This site is for general information only and is not medical advice.'
@@ -46,7 +39,7 @@ async function load(url: URL, expected: { text: string; source: string }) {
     url: url.href,
     connections: CONNECTIONS,
     duration: SECONDS,
-    requests: PAGES.map((path) => ({ method: 'GET', path, onResponse: check })),
+    requests: PAGE_PATHS.map((path) => ({ method: 'GET', path, onResponse: check })),
   })
   console.log(
     `${SECONDS} s × ${CONNECTIONS} connections: ${result.requests.total} responses, ${result.requests.average} req/s, ` +
