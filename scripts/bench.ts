@@ -11,6 +11,7 @@
 // `--quick`: one run of one route with short phases, to prove the harness in CI; no targets are judged.
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import type { Agent } from 'node:http'
 import { connect } from 'node:net'
 import { cpus, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -63,7 +64,6 @@ interface Sample {
   pacedRps: number
 }
 
-const agents: Record<Variant, ReturnType<typeof pacedAgent>> = { T: pacedAgent(), H0: pacedAgent(), H1: pacedAgent() }
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim())
 
 function requireTool(name: string) {
@@ -189,16 +189,24 @@ function saturate(server: Server, path: string, duration: string) {
  */
 async function pacedLatencies(path: string, rate: number, order: Variant[], servers: Record<Variant, Server>) {
   const latencies = new Map<Variant, number[]>(order.map((variant) => [variant, []]))
+  // Fresh connections for each route: a kept-alive socket left idle through the saturation phases can be
+  // closed by workerd just as it is reused, which would count as a failure of the server.
+  const agents = Object.fromEntries(order.map((variant) => [variant, pacedAgent()])) as Record<Variant, Agent>
   for (const variant of order) await pacedLoad(new URL(path, servers[variant].served.url), rate, 0.25, agents[variant])
   const slices = Math.round(PHASE_SECONDS / SLICE_SECONDS)
   for (let slice = 0; slice < slices; slice++) {
     for (const variant of order) {
       const result = await pacedLoad(new URL(path, servers[variant].served.url), rate, SLICE_SECONDS, agents[variant])
-      if (result.failures > 0)
-        throw new Error(`${result.failures} requests to ${path} failed at ${rate.toFixed(0)} req/s`)
+      if (result.failures > 0) {
+        const first = result.firstFailure
+        throw new Error(
+          `${variant}: ${result.failures} requests to ${path} failed at ${rate.toFixed(0)} req/s (${first})`,
+        )
+      }
       latencies.get(variant)?.push(...result.latenciesMs)
     }
   }
+  for (const agent of Object.values(agents)) agent.destroy()
   return Object.fromEntries(
     order.map((variant) => {
       const values = latencies.get(variant) ?? []
@@ -303,7 +311,6 @@ async function main() {
     writeFileSync(RESULTS_FILE, report)
     console.log(`written to ${RESULTS_FILE.slice(PROJECT_ROOT.length)}`)
   } finally {
-    for (const agent of Object.values(agents)) agent.destroy()
     await Promise.all(VARIANTS.map((variant) => servers[variant].served.stop()))
     for (const bundle of [h0Bundle, h1Bundle, tBundle]) rmSync(bundle.outdir, { recursive: true, force: true })
   }

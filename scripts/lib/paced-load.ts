@@ -9,6 +9,8 @@ export interface PacedResult {
   latenciesMs: Float64Array
   achievedRps: number
   failures: number
+  /** What went wrong with the first failed request, if any. */
+  firstFailure?: string
 }
 
 /** Keep-alive connections for one server, reused across calls so that slices do not pay for new ones. */
@@ -21,6 +23,7 @@ export function pacedLoad(url: URL, rate: number, seconds: number, agent = paced
   const intervalNs = 1e9 / rate
   const latenciesMs = new Float64Array(total)
   let failures = 0
+  let firstFailure: string | undefined
   let due = 0
   let finished = 0
   const start = process.hrtime.bigint()
@@ -28,18 +31,22 @@ export function pacedLoad(url: URL, rate: number, seconds: number, agent = paced
     const complete = () => {
       if (++finished < total) return
       const elapsedS = Number(process.hrtime.bigint() - start) / 1e9
-      resolve({ latenciesMs, achievedRps: total / elapsedS, failures })
+      resolve({ latenciesMs, achievedRps: total / elapsedS, failures, firstFailure })
     }
     const send = (index: number, dueAt: bigint) => {
       get(url, { agent }, (response) => {
-        if (response.statusCode !== 200) failures++
+        if (response.statusCode !== 200) {
+          failures++
+          firstFailure ??= `status ${response.statusCode}`
+        }
         response.resume()
         response.on('end', () => {
           latenciesMs[index] = Number(process.hrtime.bigint() - dueAt) / 1e6
           complete()
         })
-      }).on('error', () => {
+      }).on('error', (error) => {
         failures++
+        firstFailure ??= error.message
         latenciesMs[index] = Number(process.hrtime.bigint() - dueAt) / 1e6
         complete()
       })
