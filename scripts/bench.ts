@@ -9,23 +9,17 @@
 // generators run on core 1. Saturation: wrk (1 thread, 32 connections). Latency at a fixed rate of half
 // T's saturation: an open-loop generator (lib/paced-load.ts). Three runs; medians, spread, ratios against T.
 // `--quick`: one run of one route with short phases, to prove the harness in CI; no targets are judged.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import type { Agent } from 'node:http'
 import { connect } from 'node:net'
 import { cpus, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { gzipSync } from 'node:zlib'
+import { bundledDisclaimers } from './disclaimer.ts'
 import { median, profileStartupMs, quantile } from './lib/measure.ts'
 import { pacedAgent, pacedLoad } from './lib/paced-load.ts'
-import {
-  type BuiltBundle,
-  buildBundle,
-  PROJECT_ROOT,
-  type ServedBundle,
-  seededDisclaimers,
-  serveBundle,
-} from './lib/serve-bundle.ts'
+import { type BuiltBundle, buildBundle, PROJECT_ROOT, type ServedBundle, serveBundle } from './lib/serve-bundle.ts'
 
 const QUICK = process.argv.includes('--quick')
 const ROUTES = QUICK
@@ -75,31 +69,38 @@ function requireTool(name: string) {
   }
 }
 
+/** A process's name and the fields after it in /proc/<pid>/stat (state, ppid, …, utime, stime, …). */
+function procStat(pid: number | string): { name: string; fields: string[] } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return {
+    name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+    fields: stat.slice(stat.lastIndexOf(')') + 2).split(' '),
+  }
+}
+
 /** workerd processes started by this process (Miniflare spawns one per instance). */
 function workerdChildren(): number[] {
   return readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .filter((pid) => {
       try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-        return stat.includes('(workerd)') && Number(fields[1]) === process.pid
+        const { name, fields } = procStat(pid)
+        return name === 'workerd' && Number(fields[1]) === process.pid
       } catch {
-        return false
+        return false // the process ended while we looked
       }
     })
     .map(Number)
 }
 
 function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const { fields } = procStat(pid)
   return Number(fields[11]) + Number(fields[12]) // utime + stime
 }
 
 async function serve(bundle: BuiltBundle): Promise<Server> {
   const before = new Set(workerdChildren())
-  const served = await serveBundle({ bundle, disclaimers: seededDisclaimers(), direct: true })
+  const served = await serveBundle({ bundle, disclaimers: Object.fromEntries(bundledDisclaimers()), direct: true })
   const started = workerdChildren().filter((pid) => !before.has(pid))
   if (started.length !== 1) throw new Error(`expected one new workerd process, found ${started.length}`)
   const pid = started[0] as number
@@ -139,9 +140,9 @@ function rawGet(
 /** T: each page of H0 as a constant, with H0's headers, so both put the same bytes on the wire. */
 async function writeConstantWorker(h0: URL): Promise<BuiltBundle> {
   const pages: Record<string, { body: string; headers: [string, string][] }> = {}
+  const skip = new Set(['content-length', 'date', 'connection', 'transfer-encoding'])
   for (const path of ROUTES) {
     const response = await rawGet(h0, path)
-    const skip = new Set(['content-length', 'date', 'connection', 'transfer-encoding'])
     pages[path] = { body: response.body, headers: response.headers.filter(([name]) => !skip.has(name.toLowerCase())) }
   }
   const outdir = mkdtempSync(join(tmpdir(), 'kratom-bench-t-'))
@@ -170,8 +171,9 @@ function saturate(server: Server, path: string, duration: string) {
     },
   )
   const ticks = cpuTicks(server.pid) - ticksBefore
-  const requests = Number(/(\d+) requests in ([\d.]+)s/.exec(output)?.[1])
-  const seconds = Number(/(\d+) requests in ([\d.]+)s/.exec(output)?.[2])
+  const [, requestsText, secondsText] = /(\d+) requests in ([\d.]+)s/.exec(output) ?? []
+  const requests = Number(requestsText)
+  const seconds = Number(secondsText)
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1])
   if (!requests || !rps) throw new Error(`could not read wrk's output:\n${output}`)
   if (/Non-2xx|Socket errors/.test(output)) throw new Error(`wrk saw errors on ${path}:\n${output}`)
@@ -192,11 +194,12 @@ async function pacedLatencies(path: string, rate: number, order: Variant[], serv
   // Fresh connections for each route: a kept-alive socket left idle through the saturation phases can be
   // closed by workerd just as it is reused, which would count as a failure of the server.
   const agents = Object.fromEntries(order.map((variant) => [variant, pacedAgent()])) as Record<Variant, Agent>
-  for (const variant of order) await pacedLoad(new URL(path, servers[variant].served.url), rate, 0.25, agents[variant])
+  const urls = Object.fromEntries(order.map((variant) => [variant, new URL(path, servers[variant].served.url)]))
+  for (const variant of order) await pacedLoad(urls[variant] as URL, rate, 0.25, agents[variant])
   const slices = Math.round(PHASE_SECONDS / SLICE_SECONDS)
   for (let slice = 0; slice < slices; slice++) {
     for (const variant of order) {
-      const result = await pacedLoad(new URL(path, servers[variant].served.url), rate, SLICE_SECONDS, agents[variant])
+      const result = await pacedLoad(urls[variant] as URL, rate, SLICE_SECONDS, agents[variant])
       if (result.failures > 0) {
         const first = result.firstFailure
         throw new Error(
@@ -219,20 +222,9 @@ const fixed = (value: number, digits = 2) => value.toFixed(digits)
 const spread = (values: number[], digits = 2) =>
   `${fixed(median(values), digits)} (${fixed(Math.min(...values), digits)}–${fixed(Math.max(...values), digits)})`
 
+/** The first line a tool prints about its version (wrk prints it and exits 1, so the exit code is ignored). */
 function versionOf(command: string, args: string[]): string {
-  try {
-    return (
-      execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-        .split('\n')[0]
-        ?.trim() ?? '?'
-    )
-  } catch (error) {
-    return (
-      String((error as { stdout?: string }).stdout ?? '?')
-        .split('\n')[0]
-        ?.trim() ?? '?'
-    )
-  }
+  return spawnSync(command, args, { encoding: 'utf8' }).stdout.split('\n')[0]?.trim() || '?'
 }
 
 async function main() {

@@ -71,9 +71,7 @@ function main() {
       try {
         runs.push(profileStartupMs(PROJECT_ROOT, join(workdir, `startup-${index}.cpuprofile`)))
       } catch (error) {
-        const { stdout = '', stderr = '' } = error as { stdout?: Buffer; stderr?: Buffer }
-        console.error(`${stdout}${stderr}`.trim())
-        fail('wrangler could not profile startup (output above)')
+        fail((error as Error).message)
       }
     }
     const startup = median(runs)

@@ -36,6 +36,17 @@ function defaultFile(key: string): string {
   return join(DEFAULTS_DIR, key === 'disclaimer' ? 'global.txt' : `${key.slice('disclaimer:'.length)}.txt`)
 }
 
+/** The bundled default disclaimers as KV entries, `[key, text]`, in file order: what `seed` writes. */
+export function bundledDisclaimers(): [key: string, text: string][] {
+  return readdirSync(DEFAULTS_DIR)
+    .filter((name) => name.endsWith('.txt'))
+    .sort()
+    .map((file) => [
+      file === 'global.txt' ? 'disclaimer' : `disclaimer:${file.slice(0, -'.txt'.length)}`,
+      readFileSync(join(DEFAULTS_DIR, file), 'utf8'),
+    ])
+}
+
 interface Target {
   label: string
   flags: string[]
@@ -179,16 +190,12 @@ export async function main(argv: string[]): Promise<void> {
       return
     }
     case 'seed': {
-      for (const file of readdirSync(DEFAULTS_DIR)
-        .filter((name) => name.endsWith('.txt'))
-        .sort()) {
-        const key = file === 'global.txt' ? 'disclaimer' : `disclaimer:${file.slice(0, -4)}`
+      for (const [key, text] of bundledDisclaimers()) {
         const current = await store.current(key)
         if (current.text !== null && !values.force) {
           console.log(`${key}: already set in ${target.label}; left as it is (--force overwrites)`)
           continue
         }
-        const text = readFileSync(join(DEFAULTS_DIR, file), 'utf8')
         report(
           await store.write(key, text, {
             ifMatch: current.version,

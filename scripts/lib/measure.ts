@@ -27,14 +27,19 @@ export function activeStartupMs(profile: CpuProfile): number {
 
 /**
  * Profiles the Worker's startup with `wrangler check startup` (run in `cwd`, the project) and returns
- * the active CPU ms. Throws with wrangler's output when it cannot.
+ * the active CPU ms. Throws an error carrying wrangler's output when it cannot.
  */
 export function profileStartupMs(cwd: string, outfile: string): number {
-  execFileSync('npx', ['wrangler', 'check', 'startup', '--outfile', outfile], {
-    cwd,
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  try {
+    execFileSync('npx', ['wrangler', 'check', 'startup', '--outfile', outfile], {
+      cwd,
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: Buffer; stderr?: Buffer }
+    throw new Error(`wrangler could not profile startup:\n${`${stdout}${stderr}`.trim()}`)
+  }
   return activeStartupMs(JSON.parse(readFileSync(outfile, 'utf8')))
 }
 

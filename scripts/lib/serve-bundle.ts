@@ -100,16 +100,3 @@ export async function serveBundle(options: ServeOptions): Promise<ServedBundle> 
   for (const [key, value] of Object.entries(options.disclaimers ?? {})) await kv.put(key, value)
   return { url, miniflare, kv, stop: () => miniflare.dispose() }
 }
-
-/** The bundled default disclaimers as KV entries (`disclaimer`, `disclaimer:<slug>`): what `npm start` seeds. */
-export function seededDisclaimers(): Record<string, string> {
-  const folder = join(PROJECT_ROOT, 'content/disclaimers')
-  return Object.fromEntries(
-    readdirSync(folder)
-      .filter((name) => name.endsWith('.txt'))
-      .map((name) => {
-        const slug = name.slice(0, -'.txt'.length)
-        return [slug === 'global' ? 'disclaimer' : `disclaimer:${slug}`, readFileSync(join(folder, name), 'utf8')]
-      }),
-  )
-}

@@ -1,10 +1,11 @@
 // Shared by the browser suite: build the deployable bundle, serve it on a free 127.0.0.1 port with KV seeded,
 // read the page list from the sitemap, and launch the system Chromium.
-import { mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll } from 'vitest'
+import { bundledDisclaimers } from '../../scripts/disclaimer.ts'
 import {
   type BuiltBundle,
   buildBundle,
@@ -26,10 +27,7 @@ export const VIEWPORTS = {
 export type ViewportName = keyof typeof VIEWPORTS
 
 /** The disclaimers as shipped: what `npm run seed:local` writes, and what production KV holds. */
-export const SEEDED_DISCLAIMERS: Record<string, string> = {
-  disclaimer: readFileSync(join(PROJECT_ROOT, 'content/disclaimers/global.txt'), 'utf8'),
-  'disclaimer:dosage-and-safety': readFileSync(join(PROJECT_ROOT, 'content/disclaimers/dosage-and-safety.txt'), 'utf8'),
-}
+export const SEEDED_DISCLAIMERS: Record<string, string> = Object.fromEntries(bundledDisclaimers())
 
 let bundle: BuiltBundle | undefined
 
