@@ -1,5 +1,6 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
+import { TEST_EDITORS_SECRET } from './test/fixtures/editors.ts'
 
 // Three projects: the Worker's own tests run inside workerd; test/node drives a built bundle from
 // Node (load, CLI); test/browser drives it from Chromium and the web's checkers (`npm run test:browser`).
@@ -7,7 +8,13 @@ export default defineConfig({
   test: {
     projects: [
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            // The secret wrangler.toml requires, as the tests' editors hold it (test/fixtures/editors.ts).
+            miniflare: { bindings: { EDITORS: TEST_EDITORS_SECRET } },
+          }),
+        ],
         test: {
           name: 'workers',
           include: ['test/**/*.test.{ts,tsx}'],

@@ -1,14 +1,24 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
-import { createApp } from '../src'
-import type { DisclaimerNamespace } from '../src/disclaimer/read'
+import type { DisclaimerNamespace } from '../src/disclaimer/read.ts'
+import { createApp } from '../src/index.ts'
 
-/** A fresh app (its own isolate cache) answering one request, with the real bindings unless told otherwise. */
-export function request(
+type Bindings = Partial<Omit<Env, 'DISCLAIMERS'>> & { DISCLAIMERS?: DisclaimerNamespace | KVNamespace }
+
+/**
+ * One request to `app` (a fresh one, with its own isolate cache, unless given) with the real bindings unless told
+ * otherwise, and a real execution context whose background work finishes before this returns.
+ */
+export async function request(
   path: string,
   init: RequestInit = {},
-  bindings: { DISCLAIMERS?: DisclaimerNamespace | KVNamespace; SITE_ORIGIN?: string; ADMIN_TOKEN?: string } = {},
+  bindings: Bindings = {},
+  app = createApp(),
 ): Promise<Response> {
-  return Promise.resolve(createApp().request(`https://kratom.test${path}`, init, { ...env, ...bindings }))
+  const ctx = createExecutionContext()
+  const response = await app.request(`https://kratom.test${path}`, init, { ...env, ...bindings }, ctx)
+  await waitOnExecutionContext(ctx)
+  return response
 }
 
 /** The visible text of an HTML page, tags dropped and entities decoded. */
@@ -25,4 +35,5 @@ export function textOf(html: string): string {
     .replace(/\s+/g, ' ')
 }
 
-export { PAGE_PATHS } from './page-paths'
+/** Every path the sitemap lists, in reading order, from the bundled article itself. */
+export { SITE_PATHS } from './site-paths.ts'

@@ -1,9 +1,11 @@
 // KV namespaces with faults the runtime cannot produce, handed to our code through its DisclaimerNamespace seam.
-import type { DisclaimerNamespace } from '../src/disclaimer/read'
+import type { DisclaimerNamespace } from '../src/disclaimer/read.ts'
+
+type Read = DisclaimerNamespace['getWithMetadata']
 
 export function throwingNamespace(message = 'KV is unavailable'): DisclaimerNamespace & KVNamespace {
   return {
-    get: async () => {
+    getWithMetadata: async () => {
       throw new Error(message)
     },
   } as unknown as DisclaimerNamespace & KVNamespace
@@ -11,22 +13,23 @@ export function throwingNamespace(message = 'KV is unavailable'): DisclaimerName
 
 /** Answers from the real namespace, but only after `delayMs`. */
 export function slowNamespace(kv: KVNamespace, delayMs: number): DisclaimerNamespace & KVNamespace {
-  return {
-    get: async (keys: string[], options: { type: 'text'; cacheTtl?: number }) => {
-      await new Promise((resolve) => setTimeout(resolve, delayMs))
-      return kv.get(keys, options)
-    },
-  } as unknown as DisclaimerNamespace & KVNamespace
+  const read: Read = async (keys, options) => {
+    await new Promise((resolve) => setTimeout(resolve, delayMs))
+    return kv.getWithMetadata(keys, options)
+  }
+  return { getWithMetadata: read } as unknown as DisclaimerNamespace & KVNamespace
 }
 
-/** The real namespace, counting the read operations made through it. */
-export function countingNamespace(kv: KVNamespace) {
+/** The real namespace (or another seam), counting the reads made through it and able to start failing. */
+export function countingNamespace(kv: KVNamespace | DisclaimerNamespace) {
   const reads: string[][] = []
+  const state = { failing: false }
   const namespace = {
-    get: (keys: string[], options: { type: 'text'; cacheTtl?: number }) => {
+    getWithMetadata: (async (keys, options) => {
       reads.push(keys)
-      return kv.get(keys, options)
-    },
+      if (state.failing) throw new Error('KV is unavailable (injected)')
+      return (kv as DisclaimerNamespace).getWithMetadata(keys, options)
+    }) as Read,
   } as unknown as DisclaimerNamespace & KVNamespace
-  return { namespace, reads }
+  return { namespace, reads, state }
 }

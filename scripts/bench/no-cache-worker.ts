@@ -1,4 +1,6 @@
 // The site with the isolate's disclaimer cache off: the benchmark's H1, one KV read per request.
-import { createApp } from '../../src/index'
+import { createApp } from '../../src/index.ts'
 
-export default createApp({ cacheTtlMs: 0 })
+export { DisclaimerLedger } from '../../src/index.ts'
+
+export default createApp({ freshMs: 0, maxStaleMs: 0 })

@@ -1,18 +1,19 @@
 // The article as bundled into the Worker: pages compiled from content/article/*.md at build time
-// (scripts/build-article.ts, run by wrangler before every build), so nothing is parsed at startup.
-import generated from './pages.generated.json'
-import type { ArticlePage } from './parse'
+// (scripts/build-content.ts, run by wrangler before every build), so nothing is parsed at startup.
+import type { ArticlePage } from './parse.ts'
+import { FULL_ARTICLE_SLUG } from './slugs.ts'
+import { GENERATED_PAGES } from './pages.generated.ts'
 
-export type { ArticlePage } from './parse'
+export type { ArticlePage } from './parse.ts'
 
 /** Every page in reading order: the home page first, then the sections and the conclusion. */
-export const PAGES: readonly ArticlePage[] = generated
+export const PAGES: readonly ArticlePage[] = GENERATED_PAGES
 export const HOME = PAGES.find((page) => page.path === '/') as ArticlePage
 export const CHAPTERS: readonly ArticlePage[] = PAGES.filter((page) => page !== HOME)
 
 export const FULL_ARTICLE = {
-  slug: 'full-article',
-  path: '/full-article',
+  slug: FULL_ARTICLE_SLUG,
+  path: `/${FULL_ARTICLE_SLUG}`,
   title: `${HOME.title}: the Full Article`,
   navLabel: 'Full article',
   description:
@@ -21,3 +22,7 @@ export const FULL_ARTICLE = {
     .sort()
     .at(-1) as string,
 }
+
+/** Every address the sitemap lists, in reading order: the pages, then the full article. */
+export const SITE_PAGES: readonly { slug: string; path: string; title: string; navLabel: string; lastReviewed: string }[] =
+  [...PAGES, FULL_ARTICLE]

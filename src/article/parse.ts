@@ -1,5 +1,6 @@
 // Bundled Markdown files → validated, ordered article pages. Pure: strings in, values out.
 import { marked } from 'marked'
+import { HOME_SLUG, RESERVED_SLUGS } from './slugs.ts'
 
 export interface ContentFile {
   name: string
@@ -16,6 +17,9 @@ export interface ArticlePage {
   description: string
   lastReviewed: string
   summary?: string
+  /** Who wrote the page and who reviewed it medically, with credentials; only the client can supply them. */
+  author?: string
+  reviewedBy?: string
   html: string
 }
 
@@ -23,11 +27,11 @@ export class ContentError extends Error {
   override name = 'ContentError'
 }
 
-export const HOME_SLUG = 'home'
-export const RESERVED_SLUGS = new Set(['full-article', 'admin', 'api'])
+/** Search results cut titles near 60 characters; 70 is the most a page title may have. */
+export const MAX_TITLE_LENGTH = 70
 
 const REQUIRED_FIELDS = ['slug', 'order', 'title', 'navLabel', 'description', 'lastReviewed'] as const
-const OPTIONAL_FIELDS = ['summary'] as const
+const OPTIONAL_FIELDS = ['summary', 'author', 'reviewedBy'] as const
 const KNOWN_FIELDS = new Set<string>([...REQUIRED_FIELDS, ...OPTIONAL_FIELDS])
 const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/
@@ -82,17 +86,25 @@ export function parseArticleFile(file: string, source: string): ArticlePage {
   if (!DATE_PATTERN.test(lastReviewed) || Number.isNaN(Date.parse(lastReviewed))) {
     throw new ContentError(`${file}: lastReviewed "${lastReviewed}" must be a date written YYYY-MM-DD`)
   }
+  const title = field('title')
+  if ([...title].length > MAX_TITLE_LENGTH) {
+    throw new ContentError(
+      `${file}: title is ${[...title].length} characters long; shorten it to at most ${MAX_TITLE_LENGTH}`,
+    )
+  }
   if (body.trim() === '') throw new ContentError(`${file}: the page has no text below its front matter`)
   return {
     file,
     slug,
     path: slug === HOME_SLUG ? '/' : `/${slug}`,
     order,
-    title: field('title'),
+    title,
     navLabel: field('navLabel'),
     description: field('description'),
     lastReviewed,
     summary: fields.get('summary') || undefined,
+    author: fields.get('author') || undefined,
+    reviewedBy: fields.get('reviewedBy') || undefined,
     html: marked.parse(body, { async: false, gfm: true }),
   }
 }

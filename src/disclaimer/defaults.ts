@@ -1,35 +1,32 @@
-// The bundled disclaimers, shown whenever KV has no valid text for a key.
-import dosageAndSafety from '../../content/disclaimers/dosage-and-safety.txt'
-import global from '../../content/disclaimers/global.txt'
-import { validateDisclaimer } from './validate'
+// The bundled default disclaimers and the list of editable targets, both from content/ at build time.
+import { SITE_PAGES } from '../article/index.ts'
+import { GENERATED_DEFAULTS } from './defaults.generated.ts'
+import { GLOBAL_TARGET, keyOf } from './keys.ts'
 
-export const GLOBAL_KEY = 'disclaimer'
-export const PAGE_KEY_PREFIX = 'disclaimer:'
-
-export function pageKey(slug: string): string {
-  return `${PAGE_KEY_PREFIX}${slug}`
-}
-
-const DEFAULT_FILES: Record<string, { file: string; source: string }> = {
-  [GLOBAL_KEY]: { file: 'content/disclaimers/global.txt', source: global },
-  [pageKey('dosage-and-safety')]: { file: 'content/disclaimers/dosage-and-safety.txt', source: dosageAndSafety },
-}
-
-export interface DefaultDisclaimer {
+export interface BundledDefault {
+  target: string
+  key: string
+  /** The file it came from, e.g. content/disclaimers/global.txt. */
   file: string
   text: string
   paragraphs: string[]
+  hash: string
 }
 
-function checkedDefaults(): ReadonlyMap<string, DefaultDisclaimer> {
-  const defaults = new Map<string, DefaultDisclaimer>()
-  for (const [key, { file, source }] of Object.entries(DEFAULT_FILES)) {
-    const result = validateDisclaimer(source)
-    if (!result.ok) throw new Error(`${file}: ${result.reason}`)
-    defaults.set(key, { file, text: result.text, paragraphs: result.paragraphs })
-  }
-  return defaults
+/** Bundled default text per KV key, checked at build time by the same rule as KV text. */
+export const DEFAULT_DISCLAIMERS: ReadonlyMap<string, BundledDefault> = new Map(
+  GENERATED_DEFAULTS.map((entry) => [entry.key, entry]),
+)
+
+/**
+ * What editors can change: "global" (on every page) and each page of the sitemap (an extra note on that page).
+ * A page with a file in content/disclaimers has a bundled default; the others show nothing until edited.
+ */
+export const TARGETS: readonly string[] = [GLOBAL_TARGET, ...SITE_PAGES.map((page) => page.slug)]
+
+export function isTarget(name: string): boolean {
+  return TARGETS.includes(name)
 }
 
-/** Bundled default text per KV key, validated once per isolate by the same rule as KV text. */
-export const DEFAULT_DISCLAIMERS = checkedDefaults()
+/** Every target's KV key, in the order of TARGETS. */
+export const TARGET_KEYS: readonly string[] = TARGETS.map(keyOf)

@@ -1,6 +1,7 @@
-// The read path: one bulk KV get per render at most, cached in the isolate, never failing.
-import { DEFAULT_DISCLAIMERS, GLOBAL_KEY, pageKey } from './defaults'
-import { validateDisclaimer } from './validate'
+// The read path: one bulk KV read per set of keys per refresh interval, served from the isolate, never failing.
+import { DEFAULT_DISCLAIMERS } from './defaults.ts'
+import { contentHash, GLOBAL_KEY, pageKey } from './keys.ts'
+import { validateDisclaimer } from './validate.ts'
 
 export type DisclaimerSource = 'kv' | 'default'
 
@@ -8,6 +9,13 @@ export interface Disclaimer {
   key: string
   source: DisclaimerSource
   paragraphs: string[]
+  /** Content hash of the text shown. */
+  hash: string
+  /**
+   * Which text this is: `v<n>` is ledger row n (KV carried the ledger's metadata for exactly this text),
+   * `default` the bundled default, `unrecorded` a KV text written around the ledger (the cron records it).
+   */
+  version: string
 }
 
 export interface PageDisclaimers {
@@ -18,14 +26,30 @@ export interface PageDisclaimers {
   source: DisclaimerSource
 }
 
-/** The slice of a KV namespace this module uses; tests hand in failing or slow ones. */
-export interface DisclaimerNamespace {
-  get(keys: string[], options: { type: 'text'; cacheTtl?: number }): Promise<Map<string, string | null>>
+/** What the ledger stores beside each KV value it writes. */
+export interface LedgerMetadata {
+  seq: number
+  hash: string
 }
 
+type ValueWithMetadata = { value: string | null; metadata: unknown }
+
+/** The slice of a KV namespace this module uses; tests and the benchmark hand in failing or slow ones. */
+export interface DisclaimerNamespace {
+  getWithMetadata(
+    keys: string[],
+    options: { type: 'text'; cacheTtl?: number },
+  ): Promise<Map<string, ValueWithMetadata | null>>
+}
+
+/** Runs work after the response without making the visitor wait: the request's own `ctx.waitUntil`. */
+export type Background = (work: Promise<unknown>) => void
+
 export interface DisclaimerReaderOptions {
-  /** How long a read is reused inside one isolate. */
-  cacheTtlMs?: number
+  /** How long a read is served without asking KV again. */
+  freshMs?: number
+  /** The most a served value may lag KV: past it, a request reads KV itself instead of serving the old value. */
+  maxStaleMs?: number
   /** KV's own edge cache for the read (KV's minimum is 30 s). */
   kvCacheTtlSeconds?: number
   /** How long to wait for KV before showing the bundled defaults. */
@@ -35,19 +59,15 @@ export interface DisclaimerReaderOptions {
   now?: () => number
 }
 
-export const DISCLAIMER_CACHE_TTL_MS = 15_000
+export const FRESH_MS = 15_000
+export const MAX_STALE_MS = 30_000
 export const KV_CACHE_TTL_SECONDS = 30
 export const KV_TIMEOUT_MS = 300
 export const RETRY_AFTER_FAILURE_MS = 2_000
 
-interface CacheEntry {
-  disclaimer: Disclaimer | undefined
-  expires: number
-}
-
 function bundledDefault(key: string): Disclaimer | undefined {
   const fallback = DEFAULT_DISCLAIMERS.get(key)
-  return fallback && { key, source: 'default', paragraphs: fallback.paragraphs }
+  return fallback && { key, source: 'default', paragraphs: fallback.paragraphs, hash: fallback.hash, version: 'default' }
 }
 
 const DEFAULT_GLOBAL = bundledDefault(GLOBAL_KEY) as Disclaimer
@@ -55,79 +75,151 @@ const DEFAULT_GLOBAL = bundledDefault(GLOBAL_KEY) as Disclaimer
 /** The bundled global disclaimer alone: what error pages show, without touching KV. */
 export const BUNDLED_DISCLAIMERS: PageDisclaimers = { global: DEFAULT_GLOBAL, pages: new Map(), source: 'default' }
 
-async function bulkGet(
+function isLedgerMetadata(metadata: unknown): metadata is LedgerMetadata {
+  const candidate = metadata as Partial<LedgerMetadata> | null
+  return typeof candidate?.seq === 'number' && typeof candidate.hash === 'string'
+}
+
+/** The disclaimer a KV value gives for `key`: the value when valid, else the bundled default (or none). */
+export async function disclaimerFrom(
+  key: string,
+  entry: ValueWithMetadata | null | undefined,
+  failure?: string,
+): Promise<Disclaimer | undefined> {
+  const raw = entry?.value ?? null
+  const checked = raw === null ? undefined : validateDisclaimer(raw)
+  if (checked?.ok) {
+    const hash = await contentHash(checked.text)
+    const metadata = entry?.metadata
+    const version = isLedgerMetadata(metadata) && metadata.hash === hash ? `v${metadata.seq}` : 'unrecorded'
+    return { key, source: 'kv', paragraphs: checked.paragraphs, hash, version }
+  }
+  const fallback = bundledDefault(key)
+  // A page key that is unset and has no bundled default is normal: that page has no extra text.
+  if (fallback || checked) {
+    const reason = failure ?? (checked && !checked.ok ? checked.reason : 'the key is not set in KV')
+    console.warn('disclaimer fallback', { key, reason, shown: fallback ? 'bundled default' : 'none' })
+  }
+  return fallback
+}
+
+async function bulkRead(
   kv: DisclaimerNamespace,
   keys: string[],
   cacheTtl: number,
   timeoutMs: number,
-): Promise<Map<string, string | null>> {
+): Promise<Map<string, Disclaimer | undefined>> {
   let timer: ReturnType<typeof setTimeout> | null = null
-  const read = kv.get(keys, { type: 'text', cacheTtl })
-  // A read that loses the race may still reject later; that must not surface as an unhandled rejection.
-  read.catch(() => {})
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`KV did not answer within ${timeoutMs} ms`)), timeoutMs)
-  })
+  let values: Map<string, ValueWithMetadata | null> | undefined
+  let failure: string | undefined
   try {
-    return await Promise.race([read, timeout])
+    const read = kv.getWithMetadata(keys, { type: 'text', cacheTtl })
+    // A read that loses the race may still reject later; that must not surface as an unhandled rejection.
+    read.catch(() => {})
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`KV did not answer within ${timeoutMs} ms`)), timeoutMs)
+    })
+    values = await Promise.race([read, timeout])
+  } catch (error) {
+    failure = error instanceof Error ? error.message : String(error)
   } finally {
     clearTimeout(timer)
   }
+  const disclaimers = new Map<string, Disclaimer | undefined>()
+  for (const key of keys) disclaimers.set(key, await disclaimerFrom(key, values?.get(key), failure))
+  if (failure) throw Object.assign(new Error(failure), { fallback: disclaimers })
+  return disclaimers
+}
+
+interface CacheEntry {
+  disclaimers: Map<string, Disclaimer | undefined>
+  /** Until then the entry is served as it is. */
+  freshUntil: number
+  /** Until then the entry may be served while a background refresh runs; after it a request reads KV itself. */
+  staleUntil: number
+  /** No refresh starts before this (a failed one waits out the retry interval). */
+  nextRefreshAt: number
+  /** When the refresh now under way started, if one is. */
+  refreshingSince?: number
 }
 
 /**
- * Returns `readDisclaimers(kv, slugs)`, which never throws: a missing, empty, too long or
- * otherwise invalid KV value, a KV error or a KV timeout all yield the bundled default
- * (and a logged warning). Each reader keeps its own isolate cache.
+ * Returns `readDisclaimers(kv, slugs, background)`, which never throws and, once an isolate has read a set of
+ * keys, never makes a visitor wait for KV: a value older than `freshMs` is served while one background read per
+ * key set refreshes it, through the calling request's own `background` (never a promise another request made,
+ * which workerd cancels when that request ends). A value is never served more than `maxStaleMs` after it was
+ * read: past that a request reads KV itself. A missing, empty, too long or otherwise invalid KV value, a KV error
+ * or a KV timeout all yield the bundled default (and a logged warning); a failed refresh keeps the last good
+ * value until `maxStaleMs`. Each reader keeps its own isolate cache.
  */
 export function createDisclaimerReader(options: DisclaimerReaderOptions = {}) {
-  const cacheTtlMs = options.cacheTtlMs ?? DISCLAIMER_CACHE_TTL_MS
+  const freshMs = options.freshMs ?? FRESH_MS
+  const maxStaleMs = Math.max(options.maxStaleMs ?? MAX_STALE_MS, freshMs)
   const kvCacheTtl = options.kvCacheTtlSeconds ?? KV_CACHE_TTL_SECONDS
   const timeoutMs = options.timeoutMs ?? KV_TIMEOUT_MS
-  const retryMs = Math.min(options.retryAfterFailureMs ?? RETRY_AFTER_FAILURE_MS, cacheTtlMs)
+  const retryMs = Math.min(options.retryAfterFailureMs ?? RETRY_AFTER_FAILURE_MS, freshMs)
   const now = options.now ?? Date.now
   const cache = new Map<string, CacheEntry>()
 
-  async function refresh(kv: DisclaimerNamespace, keys: string[]): Promise<void> {
-    let values: Map<string, string | null> | undefined
-    let failure: string | undefined
+  /** Reads the keys and stores the result; on failure keeps what the entry had, or stores the defaults. */
+  async function refresh(kv: DisclaimerNamespace, keys: string[], setKey: string): Promise<CacheEntry> {
     try {
-      values = await bulkGet(kv, keys, kvCacheTtl, timeoutMs)
+      const disclaimers = await bulkRead(kv, keys, kvCacheTtl, timeoutMs)
+      const at = now()
+      const entry = { disclaimers, freshUntil: at + freshMs, staleUntil: at + maxStaleMs, nextRefreshAt: at + freshMs }
+      cache.set(setKey, entry)
+      return entry
     } catch (error) {
-      failure = error instanceof Error ? error.message : String(error)
-    }
-    const expires = now() + (failure ? retryMs : cacheTtlMs)
-    for (const key of keys) {
-      const raw = values?.get(key) ?? null
-      const checked = raw === null ? undefined : validateDisclaimer(raw)
-      let disclaimer: Disclaimer | undefined
-      if (checked?.ok) {
-        disclaimer = { key, source: 'kv', paragraphs: checked.paragraphs }
-      } else {
-        disclaimer = bundledDefault(key)
-        // A page key that is unset and has no bundled default is normal: that page has no extra text.
-        if (disclaimer || checked) {
-          const reason = failure ?? checked?.reason ?? 'the key is not set in KV'
-          console.warn('disclaimer fallback', { key, reason, shown: disclaimer ? 'bundled default' : 'none' })
-        }
+      const at = now()
+      const previous = cache.get(setKey)
+      if (previous && at < previous.staleUntil) {
+        const kept = { ...previous, refreshingSince: undefined, nextRefreshAt: at + retryMs }
+        cache.set(setKey, kept)
+        return kept
       }
-      cache.set(key, { disclaimer, expires })
+      const fallback = (error as { fallback: Map<string, Disclaimer | undefined> }).fallback
+      const entry = { disclaimers: fallback, freshUntil: at + retryMs, staleUntil: at + retryMs, nextRefreshAt: at }
+      cache.set(setKey, entry)
+      return entry
     }
   }
 
-  return async function readDisclaimers(kv: DisclaimerNamespace, slugs: readonly string[]): Promise<PageDisclaimers> {
-    const keys = [GLOBAL_KEY, ...slugs.map(pageKey)]
+  async function entryFor(kv: DisclaimerNamespace, keys: string[], background?: Background): Promise<CacheEntry> {
+    const setKey = keys.join('\n')
     const at = now()
-    if (keys.some((key) => (cache.get(key)?.expires ?? 0) <= at)) await refresh(kv, keys)
+    const entry = cache.get(setKey)
+    if (!entry || at >= entry.staleUntil) return refresh(kv, keys, setKey)
+    const refreshing = entry.refreshingSince !== undefined && at - entry.refreshingSince < 2 * timeoutMs
+    if (at >= entry.freshUntil && at >= entry.nextRefreshAt && !refreshing && background) {
+      entry.refreshingSince = at
+      background(refresh(kv, keys, setKey))
+    }
+    return entry
+  }
+
+  return async function readDisclaimers(
+    kv: DisclaimerNamespace,
+    slugs: readonly string[],
+    background?: Background,
+  ): Promise<PageDisclaimers> {
+    const keys = [GLOBAL_KEY, ...slugs.map(pageKey)]
+    const { disclaimers } = await entryFor(kv, keys, background)
     const pages = new Map<string, Disclaimer>()
     for (const slug of slugs) {
-      const disclaimer = cache.get(pageKey(slug))?.disclaimer
+      const disclaimer = disclaimers.get(pageKey(slug))
       if (disclaimer) pages.set(slug, disclaimer)
     }
-    const global = cache.get(GLOBAL_KEY)?.disclaimer ?? DEFAULT_GLOBAL
+    const global = disclaimers.get(GLOBAL_KEY) ?? DEFAULT_GLOBAL
     const source: DisclaimerSource = [global, ...pages.values()].every((d) => d.source === 'kv') ? 'kv' : 'default'
     return { global, pages, source }
   }
 }
 
 export type ReadDisclaimers = ReturnType<typeof createDisclaimerReader>
+
+/** The `Disclaimer-Version` header: each disclaimer on the page as `<key>=<version>/<hash>`. */
+export function versionHeader(disclaimers: PageDisclaimers): string {
+  return [disclaimers.global, ...disclaimers.pages.values()]
+    .map((disclaimer) => `${disclaimer.key}=${disclaimer.version}/${disclaimer.hash}`)
+    .join(', ')
+}

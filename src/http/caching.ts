@@ -1,8 +1,32 @@
-// Conditional GET for rendered pages, and the isolate-level cache of rendered HTML.
+// Who may keep a response and for how long, conditional requests, and the isolate's cache of rendered HTML.
+import type { Context } from 'hono'
 
-/** Pages revalidate on every view: the disclaimer on them can change at any time. */
-export const PAGE_CACHE_CONTROL = 'no-cache'
+/** Browsers revalidate every view with the ETag: the disclaimer on a page can change at any time. */
+export const BROWSER_PAGE_CACHE_CONTROL = 'no-cache'
+/**
+ * Workers Cache (Cloudflare's cache in front of this Worker) keeps pages a day and may serve a stale copy while it
+ * revalidates; a change to a disclaimer purges the pages that show it by tag, so the lifetime never delays an edit.
+ * Sent as Cloudflare-CDN-Cache-Control, which only Cloudflare reads, so browsers keep `no-cache`.
+ */
+export const EDGE_PAGE_CACHE_CONTROL = 'public, max-age=86400, stale-while-revalidate=86400'
 export const STATIC_CACHE_CONTROL = 'public, max-age=86400'
+export const NO_STORE = 'no-store'
+
+/** The Cache-Tag of every page that shows the disclaimer stored under a target ("global" or a page slug). */
+export function disclaimerTag(target: string): string {
+  return `disclaimer:${target}`
+}
+
+export function pageTag(slug: string): string {
+  return `page:${slug}`
+}
+
+/** Cacheable at the edge under `tags`, revalidated by browsers. */
+export function setEdgeCacheable(c: Context, tags: readonly string[]): void {
+  c.header('Cache-Control', BROWSER_PAGE_CACHE_CONTROL)
+  c.header('Cloudflare-CDN-Cache-Control', EDGE_PAGE_CACHE_CONTROL)
+  c.header('Cache-Tag', tags.join(','))
+}
 
 export interface RenderedPage {
   html: string
@@ -15,11 +39,29 @@ async function strongEtag(body: string): Promise<string> {
   return `"${hex}"`
 }
 
-/** True when an If-None-Match header lists this ETag (weak comparison, as RFC 9110 asks for GET). */
+function entityTags(header: string): string[] {
+  return header
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter(Boolean)
+}
+
+/** True when an If-None-Match header lists this ETag (weak comparison, as RFC 9110 13.1.2 asks for GET). */
 export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
   if (!header) return false
   if (header.trim() === '*') return true
-  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)
+  const opaque = etag.replace(/^W\//, '')
+  return entityTags(header).some((tag) => tag.replace(/^W\//, '') === opaque)
+}
+
+/**
+ * RFC 9110 13.1.1: true when If-Match allows a write to a resource whose current strong ETag is `etag`
+ * (null when it has no current representation). `*` matches any current representation; otherwise any tag in
+ * the list must match by strong comparison, so a weak tag (W/"…") never matches.
+ */
+export function matchesIfMatch(header: string, etag: string | null): boolean {
+  if (header.trim() === '*') return etag !== null
+  return etag !== null && entityTags(header).some((tag) => tag === etag)
 }
 
 /**

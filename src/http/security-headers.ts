@@ -1,7 +1,12 @@
 import { secureHeaders } from 'hono/secure-headers'
-import { STYLE_HASH_SOURCE } from '../views/styles'
+import { STYLE_HASH_SOURCE } from '../views/styles.ts'
 
-/** Applied to every response, errors and 404s included. Pages run no script and load nothing but the favicon. */
+/**
+ * Applied to every response, errors and 404s included. Pages run no script and load nothing but the favicon.
+ * A header a route sets itself (the console's CSP, which allows its own forms) is left as the route set it.
+ * Obsolete headers (X-XSS-Protection, X-DNS-Prefetch-Control, X-Download-Options,
+ * X-Permitted-Cross-Domain-Policies) are not sent.
+ */
 export const securityHeaders = secureHeaders({
   contentSecurityPolicy: {
     defaultSrc: ["'none'"],
@@ -18,6 +23,10 @@ export const securityHeaders = secureHeaders({
   referrerPolicy: 'no-referrer',
   xFrameOptions: 'DENY',
   crossOriginEmbedderPolicy: 'require-corp',
+  xXssProtection: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
   permissionsPolicy: {
     camera: [],
     microphone: [],
@@ -26,4 +35,5 @@ export const securityHeaders = secureHeaders({
     usb: [],
     browsingTopics: [],
   },
+  overwrite: false,
 })

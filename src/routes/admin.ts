@@ -1,246 +1,236 @@
-// The admin JSON API: read, write, history and rollback of the disclaimers, behind a bearer token.
-import { type Context, Hono, type MiddlewareHandler } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
-import { HTTPException } from 'hono/http-exception'
-import { timingSafeEqual } from 'hono/utils/buffer'
+// The admin JSON API: every read and write of the disclaimers, through the ledger, for a signed-in editor.
+import { type Context, Hono } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { validator } from 'hono/validator'
-import { FULL_ARTICLE, PAGES } from '../article'
-import { GLOBAL_KEY, pageKey } from '../disclaimer/defaults'
-import { kvStorage } from '../disclaimer/kv-storage'
-import { createDisclaimerStore, MAX_NOTE_LENGTH, type StoreError } from '../disclaimer/store'
-import { MAX_DISCLAIMER_LENGTH } from '../disclaimer/validate'
+import { DEFAULT_DISCLAIMERS, isTarget, TARGETS } from '../disclaimer/defaults.ts'
+import { editorsFrom } from '../disclaimer/editors.ts'
+import { keyOf } from '../disclaimer/keys.ts'
+import type { LedgerError, LedgerErrorCode, LedgerVersion, PublishResult } from '../disclaimer/ledger.ts'
+import { matchesIfMatch, NO_STORE } from '../http/caching.ts'
+import { type EditorEnv, editorAuth } from '../http/editor-auth.ts'
+import { errorJson } from '../http/errors.ts'
+import { jsonOnly } from '../http/json-body.ts'
+import { editorWriteLimit } from '../http/rate-limit.ts'
+import { APPROVE_BODY, jsonBody, PUBLISH_BODY, REJECT_BODY, ROLLBACK_BODY } from './admin-schemas.ts'
 
-export type AdminEnv = { Bindings: Env & { ADMIN_TOKEN?: string } }
+/** The one ledger: a single Durable Object orders every write, wherever it comes from. */
+export const LEDGER_NAME = 'ledger'
 
-export const MAX_BODY_BYTES = 16 * 1024
-export const WRITES_PER_MINUTE = 10
-
-const TARGETS = new Map<string, string>([
-  ['global', GLOBAL_KEY],
-  ...[...PAGES, FULL_ARTICLE].map((page): [string, string] => [page.slug, pageKey(page.slug)]),
-])
-
-interface FieldRule {
-  required: boolean
-  max: number
-  pattern?: RegExp
+export function ledgerOf(env: Env) {
+  return env.LEDGER.getByName(LEDGER_NAME)
 }
 
-const OPTIONAL_FIELDS: Record<string, FieldRule> = {
-  note: { required: false, max: MAX_NOTE_LENGTH },
-  editor: { required: false, max: 60 },
-}
-const PUT_BODY: Record<string, FieldRule> = {
-  text: { required: true, max: MAX_DISCLAIMER_LENGTH * 4 },
-  ...OPTIONAL_FIELDS,
-}
-const ROLLBACK_BODY: Record<string, FieldRule> = {
-  version: { required: true, max: 16, pattern: /^[0-9a-f]{16}$/ },
-  ...OPTIONAL_FIELDS,
-}
-
-/** Checks a JSON body against string-field rules; returns the first problem, or the fields. */
-function checkBody(value: unknown, rules: Record<string, FieldRule>): string | Record<string, string | undefined> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'body: expected a JSON object'
-  const body = value as Record<string, unknown>
-  const unknown = Object.keys(body).find((key) => !(key in rules))
-  if (unknown) return `${unknown}: unknown field; allowed: ${Object.keys(rules).join(', ')}`
-  const fields: Record<string, string | undefined> = {}
-  for (const [name, rule] of Object.entries(rules)) {
-    const field = body[name]
-    if (field === undefined && !rule.required) continue
-    if (typeof field !== 'string') return `${name}: expected a string`
-    const trimmed = name === 'text' ? field : field.trim()
-    if ([...trimmed].length > rule.max) return `${name}: at most ${rule.max} characters`
-    if (rule.pattern && !rule.pattern.test(trimmed)) return `${name}: expected a 16-digit hex version`
-    fields[name] = trimmed || undefined
-  }
-  return fields
-}
-
-function errorJson(
-  c: Context,
-  status: ContentfulStatusCode,
-  code: string,
-  message: string,
-  headers?: Record<string, string>,
-) {
-  return c.json({ error: { code, message } }, status, headers)
-}
-
-const STORE_ERROR_STATUS: Record<StoreError['code'], ContentfulStatusCode> = {
+const ERROR_STATUS: Record<LedgerErrorCode, ContentfulStatusCode> = {
+  unknown_target: 404,
+  unknown_editor: 403,
   invalid_text: 422,
   version_mismatch: 412,
-  unknown_version: 422,
-  kv_rate_limited: 503,
-  kv_failed: 503,
+  approval_required: 403,
+  self_approval: 403,
+  unknown_proposal: 404,
+  proposal_decided: 409,
+  unknown_version: 404,
+  never_live: 422,
 }
 
-function storeError(c: Context, error: StoreError) {
-  const retry =
-    error.code === 'kv_rate_limited'
-      ? { 'Retry-After': '1' }
-      : error.code === 'kv_failed'
-        ? { 'Retry-After': '5' }
-        : undefined
-  return errorJson(c, STORE_ERROR_STATUS[error.code], error.code, error.message, retry)
+function ledgerError(c: Context, error: LedgerError) {
+  const { code, message, ok: _, ...extra } = error
+  return errorJson(c, ERROR_STATUS[code], code, message, extra)
 }
 
-/** Writes allowed per token in a fixed one-minute window, counted inside this isolate. */
-function writeRateLimit(limit: number, now: () => number = Date.now): MiddlewareHandler<AdminEnv> {
-  const windows = new Map<string, { start: number; count: number }>()
-  return async (c, next) => {
-    if (c.req.method !== 'PUT' && c.req.method !== 'POST') return next()
-    const token = c.req.header('Authorization') ?? ''
-    const at = now()
-    const window = windows.get(token)
-    if (!window || at - window.start >= 60_000) windows.set(token, { start: at, count: 1 })
-    else if (window.count >= limit) {
-      const retry = String(Math.ceil((window.start + 60_000 - at) / 1000))
-      return errorJson(c, 429, 'rate_limited', `at most ${limit} writes a minute; try again in ${retry} s`, {
-        'Retry-After': retry,
-      })
-    } else window.count++
-    return next()
-  }
+export function etagOf(version: LedgerVersion | null): string | null {
+  return version ? `"${version.version}"` : null
 }
 
-function ifMatchOf(c: Context): string | undefined {
-  const header = c.req.header('If-Match')
-  return header
-    ?.trim()
-    .replace(/^W\//, '')
-    .replace(/^"(.*)"$/, '$1')
+/** 200 when KV already holds the new version, 202 when the ledger has it and keeps writing it to KV. */
+function published(c: Context, result: PublishResult) {
+  if (!result.ok) return ledgerError(c, result)
+  c.header('ETag', etagOf(result.version) as string)
+  return c.json(result, result.status === 'pending' ? 202 : 200)
+}
+
+function target(c: Context): string {
+  return c.req.param('target') ?? ''
 }
 
 /**
- * The 405 for a method an admin route does not take. Without a configured token the API does not
- * exist, so the site's 404 (`notFound`) stands and no route or method is revealed.
+ * The version a write replaces, from its precondition (RFC 9110 13.1.1): `If-Match` with the current ETag
+ * (any tag of a list, strong comparison, `*` for "whatever is current"), or `If-None-Match: *` when there is
+ * none yet. Undefined when the precondition fails; the ledger checks again as it writes.
  */
-export function adminMethodNotAllowed(c: Context<AdminEnv>, methods: string[], notFound: Response): Response {
-  if (!c.env.ADMIN_TOKEN) return notFound
-  return errorJson(c, 405, 'method_not_allowed', `${c.req.method} is not allowed here; use ${methods.join(' or ')}`, {
-    Allow: methods.join(', '),
-  })
+function baseFrom(c: Context, current: LedgerVersion | null): number | undefined {
+  const ifMatch = c.req.header('If-Match')
+  if (ifMatch !== undefined) return matchesIfMatch(ifMatch, etagOf(current)) ? (current?.version ?? 0) : undefined
+  return c.req.header('If-None-Match')?.trim() === '*' && !current ? 0 : undefined
 }
 
-export interface AdminOptions {
-  /** Writes (PUT, POST) a token may make per minute; tests of many concurrent editors raise it. */
-  writesPerMinute?: number
-}
-
-export function adminRoutes({ writesPerMinute = WRITES_PER_MINUTE }: AdminOptions = {}) {
-  const app = new Hono<AdminEnv>()
-
+export function adminRoutes() {
+  const app = new Hono<EditorEnv>()
   app.use(async (c, next) => {
-    // Without a configured token the admin API does not exist: fail closed.
-    if (!c.env.ADMIN_TOKEN) return c.notFound()
     await next()
-    c.header('Cache-Control', 'no-store')
+    c.header('Cache-Control', NO_STORE)
   })
-  app.use(async (c, next) => {
-    const match = /^Bearer ([\x21-\x7E]+)$/.exec(c.req.header('Authorization') ?? '')
-    if (!match?.[1] || !(await timingSafeEqual(match[1], c.env.ADMIN_TOKEN as string))) {
-      return errorJson(c, 401, 'unauthorized', 'send the admin token as "Authorization: Bearer <token>"', {
-        'WWW-Authenticate': 'Bearer realm="admin"',
+  app.use(editorAuth, editorWriteLimit, jsonOnly)
+
+  app.use('/disclaimers/:target/*', async (c, next) => {
+    if (!isTarget(target(c))) {
+      return errorJson(c, 404, 'not_found', `no disclaimer "${target(c)}"; use one of: ${TARGETS.join(', ')}`)
+    }
+    return next()
+  })
+
+  /** Runs a write whose precondition names the version it replaces; 428 without one, 412 when it is stale. */
+  async function withBase(c: Context<EditorEnv>, write: (base: number) => Promise<Response>) {
+    if (c.req.header('If-Match') === undefined && c.req.header('If-None-Match') === undefined) {
+      return errorJson(
+        c,
+        428,
+        'precondition_required',
+        'send If-Match with the version you read (its ETag), or If-None-Match: * for a disclaimer that has none yet',
+      )
+    }
+    const current = await ledgerOf(c.env).current(target(c))
+    const base = baseFrom(c, current)
+    if (base === undefined) {
+      return errorJson(c, 412, 'version_mismatch', 'the text changed since you read it; read it again and redo your edit', {
+        current,
       })
     }
-    return next()
+    return write(base)
+  }
+
+  app.get('/whoami', async (c) =>
+    c.json({ editor: c.get('editor'), requiresApproval: await ledgerOf(c.env).requiresApproval() }),
+  )
+
+  app.get('/disclaimers', async (c) => {
+    const ledger = ledgerOf(c.env)
+    const [pending, proposals] = await Promise.all([ledger.pending(), ledger.proposals('open')])
+    const disclaimers = await Promise.all(
+      TARGETS.map(async (name) => ({
+        target: name,
+        key: keyOf(name),
+        current: await ledger.current(name),
+        pending: pending.some((entry) => entry.key === keyOf(name)),
+        openProposals: proposals.filter((proposal) => proposal.target === name).length,
+      })),
+    )
+    return c.json({ disclaimers })
   })
-  app.use(writeRateLimit(writesPerMinute))
-  app.use(async (c, next) => {
-    if (
-      (c.req.method === 'PUT' || c.req.method === 'POST') &&
-      !/^application\/json\s*(;|$)/i.test(c.req.header('Content-Type') ?? '')
-    ) {
-      return errorJson(c, 415, 'unsupported_media_type', 'send the body as JSON with "Content-Type: application/json"')
-    }
-    return next()
+
+  app.get('/disclaimers/:target', async (c) => {
+    const ledger = ledgerOf(c.env)
+    const [current, pending] = await Promise.all([ledger.current(target(c)), ledger.pending()])
+    const etag = etagOf(current)
+    if (etag) c.header('ETag', etag)
+    const fallback = DEFAULT_DISCLAIMERS.get(keyOf(target(c)))
+    return c.json({
+      target: target(c),
+      key: keyOf(target(c)),
+      current,
+      pending: pending.find((entry) => entry.key === keyOf(target(c))) ?? null,
+      bundledDefault: fallback ? { file: fallback.file, text: fallback.text, hash: fallback.hash } : null,
+    })
   })
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => errorJson(c, 413, 'body_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`),
+
+  app.put('/disclaimers/:target', jsonBody(PUBLISH_BODY), (c) =>
+    withBase(c, async (base) => {
+      const { text, note } = c.req.valid('json')
+      return published(c, await ledgerOf(c.env).publish({ target: target(c), text, note, base, by: c.get('editor') }))
     }),
   )
 
-  function target(c: Context<AdminEnv>): string {
-    const key = TARGETS.get(c.req.param('target') ?? '')
-    if (!key) {
-      throw new HTTPException(404, {
-        message: `no disclaimer "${c.req.param('target')}"; use "global" or a page slug: ${[...TARGETS.keys()].filter((t) => t !== 'global').join(', ')}`,
-      })
+  app.post('/disclaimers/:target/proposals', jsonBody(PUBLISH_BODY), (c) =>
+    withBase(c, async (base) => {
+      const { text, note } = c.req.valid('json')
+      const result = await ledgerOf(c.env).propose({ target: target(c), text, note, base, by: c.get('editor') })
+      return result.ok ? c.json(result, 201) : ledgerError(c, result)
+    }),
+  )
+
+  app.post('/disclaimers/:target/rollback', jsonBody(ROLLBACK_BODY), (c) =>
+    withBase(c, async (base) => {
+      const { version, note } = c.req.valid('json')
+      return published(
+        c,
+        await ledgerOf(c.env).rollback({ target: target(c), to: version, note, base, by: c.get('editor') }),
+      )
+    }),
+  )
+
+  app.get('/disclaimers/:target/history', async (c) =>
+    c.json({ target: target(c), versions: await ledgerOf(c.env).history(target(c)) }),
+  )
+
+  app.get('/disclaimers/:target/at', async (c) => {
+    const time = c.req.query('time') ?? ''
+    if (Number.isNaN(Date.parse(time))) {
+      return errorJson(c, 400, 'invalid_time', 'give ?time= as an ISO 8601 date and time, e.g. 2026-11-28T09:30:00Z')
     }
-    return key
-  }
-
-  function requireIfMatch(c: Context): string {
-    const version = ifMatchOf(c)
-    if (!version)
-      throw new HTTPException(428, {
-        message: 'send If-Match with the version you read (GET it first); writes without it are refused',
-      })
-    return version
-  }
-
-  // Hono's validator reads the JSON (a malformed body is a 400); checkBody checks its fields.
-  const jsonBody = (rules: Record<string, FieldRule>) =>
-    validator('json', (value, c) => {
-      const result = checkBody(value, rules)
-      if (typeof result === 'string') return errorJson(c, 400, 'invalid_body', result)
-      return result
-    })
-
-  const store = (c: Context<AdminEnv>) => createDisclaimerStore(kvStorage(c.env.DISCLAIMERS))
-
-  app.get('/disclaimers/:target', async (c) => {
-    const current = await store(c).current(target(c))
-    c.header('ETag', `"${current.version}"`)
-    return c.json(current)
+    const at = new Date(time).toISOString()
+    return c.json({ target: target(c), at, version: await ledgerOf(c.env).versionAt(target(c), at) })
   })
 
-  app.put('/disclaimers/:target', jsonBody(PUT_BODY), async (c) => {
-    const key = target(c)
-    const ifMatch = requireIfMatch(c)
-    const body = c.req.valid('json')
-    const result = await store(c).write(key, body.text ?? '', {
-      ifMatch,
-      by: body.editor ?? 'admin API',
-      note: body.note,
-    })
-    if (!result.ok) return storeError(c, result)
-    c.header('ETag', `"${result.version}"`)
-    return c.json({ key: result.key, text: result.text, version: result.version })
+  app.get('/disclaimers/:target/versions/:version{[0-9]+}', async (c) => {
+    const version = await ledgerOf(c.env).version(Number(c.req.param('version')))
+    if (!version || version.target !== target(c)) {
+      return errorJson(c, 404, 'unknown_version', `no version ${c.req.param('version')} of ${target(c)}`)
+    }
+    return c.json(version)
   })
 
-  app.get('/disclaimers/:target/history', async (c) => {
-    const key = target(c)
-    return c.json({ key, entries: await store(c).history(key) })
+  app.get('/proposals', async (c) => {
+    const status = c.req.query('status')
+    if (status !== undefined && status !== 'open' && status !== 'approved' && status !== 'rejected') {
+      return errorJson(c, 400, 'invalid_status', 'status is open, approved or rejected')
+    }
+    return c.json({ proposals: await ledgerOf(c.env).proposals(status) })
   })
 
-  app.post('/disclaimers/:target/rollback', jsonBody(ROLLBACK_BODY), async (c) => {
-    const key = target(c)
-    const ifMatch = requireIfMatch(c)
-    const body = c.req.valid('json')
-    const result = await store(c).rollback(key, body.version ?? '', {
-      ifMatch,
-      by: body.editor ?? 'admin API',
-      note: body.note,
+  app.get('/proposals/:id{[0-9]+}', async (c) => {
+    const proposal = await ledgerOf(c.env).proposal(Number(c.req.param('id')))
+    return proposal ? c.json(proposal) : errorJson(c, 404, 'unknown_proposal', `no proposal ${c.req.param('id')}`)
+  })
+
+  app.post('/proposals/:id{[0-9]+}/approve', jsonBody(APPROVE_BODY), async (c) =>
+    published(
+      c,
+      await ledgerOf(c.env).approve({
+        id: Number(c.req.param('id')),
+        by: c.get('editor'),
+        note: c.req.valid('json').note,
+      }),
+    ),
+  )
+
+  app.post('/proposals/:id{[0-9]+}/reject', jsonBody(REJECT_BODY), async (c) => {
+    const result = await ledgerOf(c.env).reject({
+      id: Number(c.req.param('id')),
+      by: c.get('editor'),
+      reason: c.req.valid('json').reason,
     })
-    if (!result.ok) return storeError(c, result)
-    c.header('ETag', `"${result.version}"`)
-    return c.json({ key: result.key, text: result.text, version: result.version })
+    return result.ok ? c.json(result) : ledgerError(c, result)
+  })
+
+  app.get('/audit', async (c) => {
+    const limit = Math.min(Number(c.req.query('limit') ?? 100) || 100, 500)
+    const before = c.req.query('before')
+    return c.json({ versions: await ledgerOf(c.env).audit(limit, before ? Number(before) : undefined) })
+  })
+
+  app.post('/seed', async (c) => {
+    const results = await ledgerOf(c.env).seed(c.get('editor'))
+    const refused = results.find((result): result is LedgerError => !result.ok)
+    return refused ? ledgerError(c, refused) : c.json({ seeded: results })
+  })
+
+  app.post('/import', async (c) => {
+    const result = await ledgerOf(c.env).importLegacy(c.get('editor'))
+    return 'ok' in result ? ledgerError(c, result) : c.json(result)
   })
 
   // A sub-app's notFound is not used once mounted, so the API answers its own unknown paths (in JSON).
   app.all('*', (c) => errorJson(c, 404, 'not_found', 'no such admin route; see the README for the admin API'))
   app.onError((error, c) => {
-    if (error instanceof HTTPException) {
-      const code =
-        error.status === 428 ? 'precondition_required' : error.status === 404 ? 'not_found' : 'invalid_request'
-      return errorJson(c, error.status as ContentfulStatusCode, code, error.message || 'the request could not be read')
-    }
     console.error('admin request failed', {
       path: c.req.path,
       error: error instanceof Error ? error.message : String(error),
@@ -248,4 +238,15 @@ export function adminRoutes({ writesPerMinute = WRITES_PER_MINUTE }: AdminOption
     return errorJson(c, 500, 'internal', 'the request failed; nothing was changed unless a later GET shows it')
   })
   return app
+}
+
+/**
+ * The 405 for a method an admin route does not take. Without editors configured the API does not exist, so
+ * the site's 404 (`notFound`) stands and no route or method is revealed.
+ */
+export function adminMethodNotAllowed(c: Context<{ Bindings: Env }>, methods: string[], notFound: Response): Response {
+  if (!editorsFrom(c.env.EDITORS).ok) return notFound
+  return errorJson(c, 405, 'method_not_allowed', `${c.req.method} is not allowed here; use ${methods.join(' or ')}`, {
+    headers: { Allow: methods.join(', ') },
+  })
 }

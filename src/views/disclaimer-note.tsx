@@ -1,4 +1,4 @@
-import type { Disclaimer } from '../disclaimer/read'
+import type { Disclaimer } from '../disclaimer/read.ts'
 
 interface DisclaimerNoteProps {
   disclaimer: Disclaimer
@@ -6,10 +6,20 @@ interface DisclaimerNoteProps {
   title: string
 }
 
-/** Renders disclaimer text as escaped paragraphs: KV text is untrusted and never becomes markup. */
+/**
+ * Renders disclaimer text as escaped paragraphs: KV text is untrusted and never becomes markup. The element
+ * names its key, version and content hash, so a saved page maps to one ledger row.
+ */
 export function DisclaimerNote({ disclaimer, id, title }: DisclaimerNoteProps) {
   return (
-    <div class="disclaimer" role="note" aria-labelledby={id} data-disclaimer={disclaimer.key}>
+    <div
+      class="disclaimer"
+      role="note"
+      aria-labelledby={id}
+      data-disclaimer={disclaimer.key}
+      data-disclaimer-version={disclaimer.version}
+      data-disclaimer-hash={disclaimer.hash}
+    >
       <p class="disclaimer-title" id={id}>
         {title}
       </p>

@@ -1,8 +1,8 @@
 import type { Child } from 'hono/jsx'
-import { FULL_ARTICLE, HOME, PAGES } from '../article'
-import type { PageDisclaimers } from '../disclaimer/read'
-import { DisclaimerNote } from './disclaimer-note'
-import { STYLES } from './styles'
+import { FULL_ARTICLE, HOME, PAGES } from '../article/index.ts'
+import type { PageDisclaimers } from '../disclaimer/read.ts'
+import { DisclaimerNote } from './disclaimer-note.tsx'
+import { STYLES } from './styles.ts'
 
 export const SITE_NAME = HOME.title
 
@@ -12,6 +12,19 @@ export interface PageMeta {
   heading: string
   description: string
   lastReviewed: string
+  /** Name and credentials, from the page's front matter; absent unless the client supplies them. */
+  author?: string
+  reviewedBy?: string
+}
+
+/** The most characters a document title may have; search results cut longer ones. */
+export const MAX_DOCUMENT_TITLE = 70
+
+/** The page's title, followed by the site's name when both fit and the title does not already name the site. */
+export function documentTitle(meta: Pick<PageMeta, 'path' | 'title'>): string {
+  const withSite = `${meta.title} | ${SITE_NAME}`
+  if (meta.path === '/' || meta.title.includes(SITE_NAME) || withSite.length > MAX_DOCUMENT_TITLE) return meta.title
+  return withSite
 }
 
 interface PagerLink {
@@ -41,6 +54,8 @@ function jsonLd(meta: PageMeta, origin: string): string {
     url: `${origin}${meta.path}`,
     inLanguage: 'en',
     lastReviewed: meta.lastReviewed,
+    ...(meta.author ? { author: { '@type': 'Person', name: meta.author } } : {}),
+    ...(meta.reviewedBy ? { reviewedBy: { '@type': 'Person', name: meta.reviewedBy } } : {}),
     isPartOf: { '@type': 'WebSite', name: SITE_NAME, url: `${origin}/` },
   }
   // `<` is escaped so that no text can close the script element early.
@@ -71,7 +86,7 @@ function formatDate(isoDate: string): string {
 /** The one page shell: every HTML page, error pages included, shows the global disclaimer under its heading. */
 export function Layout({ meta, origin, disclaimers, previous, next, children }: LayoutProps) {
   const canonical = origin && `${origin}${meta.path}`
-  const title = meta.path === '/' ? meta.title : `${meta.title} | ${SITE_NAME}`
+  const title = documentTitle(meta)
   return (
     <html lang="en">
       <head>
@@ -117,6 +132,11 @@ export function Layout({ meta, origin, disclaimers, previous, next, children }: 
         </header>
         <main id="main">
           <h1>{meta.heading}</h1>
+          {(meta.author || meta.reviewedBy) && (
+            <p class="byline">
+              {meta.author && <>By {meta.author}.</>} {meta.reviewedBy && <>Medically reviewed by {meta.reviewedBy}.</>}
+            </p>
+          )}
           <DisclaimerNote disclaimer={disclaimers.global} id="health-disclaimer" title="Health disclaimer" />
           {children}
           {(previous || next) && (

@@ -1,8 +1,8 @@
 import { raw } from 'hono/html'
-import { type ArticlePage, CHAPTERS, FULL_ARTICLE, HOME, PAGES } from '../article'
-import type { PageDisclaimers } from '../disclaimer/read'
-import { DisclaimerNote } from './disclaimer-note'
-import { Layout, type PageMeta } from './layout'
+import { type ArticlePage, CHAPTERS, FULL_ARTICLE, HOME, PAGES } from '../article/index.ts'
+import type { PageDisclaimers } from '../disclaimer/read.ts'
+import { DisclaimerNote } from './disclaimer-note.tsx'
+import { Layout, type PageMeta } from './layout.tsx'
 
 interface PageProps {
   origin: string
@@ -45,7 +45,8 @@ function InBrief({ summary, disclaimers }: { summary: string; disclaimers: PageD
   )
 }
 
-// Bundled article Markdown is checked when the isolate starts, so its HTML is trusted; KV text never reaches raw().
+// The article's HTML was compiled and checked at build time from bundled Markdown, so it is trusted;
+// KV text never reaches raw().
 export function HomePage({ origin, disclaimers }: PageProps) {
   return (
     <Layout meta={metaOf(HOME)} origin={origin} disclaimers={disclaimers} next={CHAPTERS[0]}>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { CHAPTERS, HOME, PAGES } from '../../src/article'
-import { buildArticle, ContentError, parseArticleFile } from '../../src/article/parse'
+import { CHAPTERS, HOME, PAGES } from '../../src/article/index.ts'
+import { buildArticle, ContentError, parseArticleFile } from '../../src/article/parse.ts'
 
 const VALID = `---
 slug: dosage-and-safety

@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:workers'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { DEFAULT_DISCLAIMERS } from '../../src/disclaimer/defaults'
-import { createDisclaimerReader } from '../../src/disclaimer/read'
-import { countingNamespace, slowNamespace, throwingNamespace } from '../namespaces'
+import { DEFAULT_DISCLAIMERS } from '../../src/disclaimer/defaults.ts'
+import { createDisclaimerReader } from '../../src/disclaimer/read.ts'
+import { countingNamespace, slowNamespace, throwingNamespace } from '../namespaces.ts'
 
 const GLOBAL_DEFAULT = DEFAULT_DISCLAIMERS.get('disclaimer')?.paragraphs
 const DOSAGE_DEFAULT = DEFAULT_DISCLAIMERS.get('disclaimer:dosage-and-safety')?.paragraphs

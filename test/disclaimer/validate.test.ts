@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_DISCLAIMER_LENGTH, validateDisclaimer } from '../../src/disclaimer/validate'
+import { MAX_DISCLAIMER_LENGTH, validateDisclaimer } from '../../src/disclaimer/validate.ts'
 
 describe('validateDisclaimer', () => {
   it('splits paragraphs on blank lines and joins wrapped lines', () => {

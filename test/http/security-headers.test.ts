@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
-import { request } from '../helpers'
+import { request } from '../helpers.ts'
 
 function checkHeaders(res: Response) {
   const csp = res.headers.get('Content-Security-Policy') ?? ''

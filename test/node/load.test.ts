@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import autocannon from 'autocannon'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildBundle, type ServedBundle, serveBundle } from '../../scripts/lib/serve-bundle.ts'
-import { PAGE_PATHS } from '../page-paths.ts'
+import { SITE_PATHS } from '../site-paths.ts'
 
 const SECONDS = 60
 const CONNECTIONS = 64
@@ -39,7 +39,7 @@ async function load(url: URL, expected: { text: string; source: string }) {
     url: url.href,
     connections: CONNECTIONS,
     duration: SECONDS,
-    requests: PAGE_PATHS.map((path) => ({ method: 'GET', path, onResponse: check })),
+    requests: SITE_PATHS.map((path) => ({ method: 'GET', path, onResponse: check })),
   })
   console.log(
     `${SECONDS} s × ${CONNECTIONS} connections: ${result.requests.total} responses, ${result.requests.average} req/s, ` +

@@ -3,7 +3,7 @@
 // lost or overwritten), and the text left in KV is the last one accepted.
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { createApp } from '../../src'
+import { createApp } from '../../src/index.ts'
 
 const TOKEN = 'concurrency-token'
 const WRITERS = 8

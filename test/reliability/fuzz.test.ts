@@ -4,8 +4,8 @@
 import { env } from 'cloudflare:workers'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { createApp } from '../../src'
-import { PAGE_PATHS } from '../helpers'
+import { createApp } from '../../src/index.ts'
+import { SITE_PATHS } from '../helpers.ts'
 
 const TOKEN = 'fuzz-admin-token'
 const GLOBAL_TEXT = 'Fuzz disclaimer: information only, not medical advice.'
@@ -15,7 +15,7 @@ const printable = (maxLength: number) =>
 
 const segment = fc.oneof(
   fc.constantFrom(
-    ...PAGE_PATHS.map((path) => path.slice(1)).filter(Boolean),
+    ...SITE_PATHS.map((path) => path.slice(1)).filter(Boolean),
     'admin',
     'disclaimers',
     'global',

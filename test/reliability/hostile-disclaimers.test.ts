@@ -3,9 +3,9 @@
 import { env } from 'cloudflare:workers'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { DEFAULT_DISCLAIMERS } from '../../src/disclaimer/defaults'
-import { validateDisclaimer } from '../../src/disclaimer/validate'
-import { PAGE_PATHS, request } from '../helpers'
+import { DEFAULT_DISCLAIMERS } from '../../src/disclaimer/defaults.ts'
+import { validateDisclaimer } from '../../src/disclaimer/validate.ts'
+import { SITE_PATHS, request } from '../helpers.ts'
 
 const FRAGMENTS = [
   '<script>alert(1)</script>',
@@ -57,7 +57,7 @@ const hostileText = fc
   )
   .map((parts) => parts.join(''))
 
-const target = fc.constantFrom(...PAGE_PATHS, '/no-such-page')
+const target = fc.constantFrom(...SITE_PATHS, '/no-such-page')
 
 function escapeHtml(text: string): string {
   return text

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { request } from '../helpers'
+import { request } from '../helpers.ts'
 
 const TOKEN = 'correct-horse-battery-staple'
 const AUTH = { Authorization: `Bearer ${TOKEN}` }
@@ -112,7 +112,7 @@ describe('admin auth', () => {
 
   it('refuses too many writes from one token with 429', async () => {
     let version = await currentVersion()
-    const app = (await import('../../src')).createApp()
+    const app = (await import('../../src/index.ts')).createApp()
     const bindings = { ...env, ADMIN_TOKEN: TOKEN }
     let last: Response | undefined
     for (let i = 0; i <= 10; i++) {
@@ -305,7 +305,7 @@ describe('admin history and rollback', () => {
 
   it('lets exactly one of two concurrent writers with the same version win', async () => {
     const version = await currentVersion()
-    const app = (await import('../../src')).createApp()
+    const app = (await import('../../src/index.ts')).createApp()
     const bindings = { ...env, ADMIN_TOKEN: TOKEN }
     const send = (text: string) =>
       app.request(

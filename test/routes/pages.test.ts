@@ -1,8 +1,8 @@
 import { env, exports } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import clientArticle from '../fixtures/client-article.txt?raw'
-import { PAGE_PATHS, request, textOf } from '../helpers'
-import { slowNamespace, throwingNamespace } from '../namespaces'
+import { SITE_PATHS, request, textOf } from '../helpers.ts'
+import { slowNamespace, throwingNamespace } from '../namespaces.ts'
 
 const GLOBAL_TEXT = 'Information only. Kratom is not approved by the FDA; ask a healthcare provider first.'
 const DOSAGE_TEXT = 'Dosage note from KV.'
@@ -40,7 +40,7 @@ describe('page routes', () => {
 
   it('shows every sentence of the client article somewhere on the site', async () => {
     const siteText = (
-      await Promise.all(PAGE_PATHS.map(async (path) => textOf(await (await request(path)).text())))
+      await Promise.all(SITE_PATHS.map(async (path) => textOf(await (await request(path)).text())))
     ).join(' ')
     const sentences = clientArticle
       .split('\n')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { PAGE_PATHS, request } from '../helpers'
+import { SITE_PATHS, request } from '../helpers.ts'
 
 describe('GET /sitemap.xml', () => {
   it('lists every page at the configured origin', async () => {
@@ -8,7 +8,7 @@ describe('GET /sitemap.xml', () => {
     expect(res.headers.get('Content-Type')).toBe('application/xml; charset=utf-8')
     const xml = await res.text()
     const locs = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((match) => match[1])
-    expect(locs).toEqual(PAGE_PATHS.map((path) => `http://localhost:8787${path}`))
+    expect(locs).toEqual(SITE_PATHS.map((path) => `http://localhost:8787${path}`))
     expect(xml).toContain('<lastmod>2026-11-24</lastmod>')
   })
 })

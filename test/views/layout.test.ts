@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { PAGES } from '../../src/article'
-import { request } from '../helpers'
+import { PAGES } from '../../src/article/index.ts'
+import { request } from '../helpers.ts'
 
 describe('the page footer', () => {
   it('spells out the review date of every page in English', async () => {

@@ -1,0 +1,89 @@
+// The named editors who may change disclaimers, from the EDITORS secret: who they are and how each signs in.
+import { timingSafeEqual } from 'hono/utils/buffer'
+
+/** Tokens are random secrets of at least this many characters; `npm run disclaimer -- editor <name>` makes them. */
+export const MIN_TOKEN_LENGTH = 32
+/** An editor's name: their email when they sign in through Cloudflare Access, else a plain name. */
+export const EDITOR_NAME = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$/
+const TOKEN = /^[\x21-\x7E]+$/
+const TOKEN_HASH = /^sha256:[0-9a-f]{64}$/
+/** The value for an editor who only signs in through Cloudflare Access and has no token. */
+export const ACCESS_ONLY = 'access'
+
+export interface Editors {
+  names: ReadonlySet<string>
+  /** `sha256:<hex>` of each token-holding editor's token, by name. */
+  tokenHashes: ReadonlyMap<string, string>
+}
+
+export type EditorsConfig = { ok: true; editors: Editors } | { ok: false; reason: string }
+
+const EXAMPLE = '{"alice@example.org":"sha256:<64 hex digits>","bob@example.org":"access"}'
+
+function parse(raw: string | undefined): EditorsConfig {
+  if (raw === undefined || raw.trim() === '') return { ok: false, reason: 'EDITORS is not set' }
+  let value: unknown
+  try {
+    value = JSON.parse(raw)
+  } catch {
+    return { ok: false, reason: `EDITORS is not JSON; set it to an object such as ${EXAMPLE}` }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, reason: `EDITORS must be a JSON object such as ${EXAMPLE}` }
+  }
+  const names = new Set<string>()
+  const tokenHashes = new Map<string, string>()
+  for (const [name, entry] of Object.entries(value)) {
+    if (!EDITOR_NAME.test(name)) {
+      return { ok: false, reason: `EDITORS: "${name}" is not a valid editor name (letters, digits, . _ @ + -)` }
+    }
+    if (entry !== ACCESS_ONLY && !(typeof entry === 'string' && TOKEN_HASH.test(entry))) {
+      return {
+        ok: false,
+        reason: `EDITORS: the entry for "${name}" must be "sha256:<64 hex digits>" (from \`npm run disclaimer -- editor ${name}\`) or "${ACCESS_ONLY}"`,
+      }
+    }
+    names.add(name)
+    if (entry !== ACCESS_ONLY) tokenHashes.set(name, entry)
+  }
+  if (names.size === 0) return { ok: false, reason: 'EDITORS names no editor' }
+  return { ok: true, editors: { names, tokenHashes } }
+}
+
+let cached: { raw: string | undefined; config: EditorsConfig } | undefined
+
+/** Parses EDITORS once per distinct value; never throws. */
+export function editorsFrom(raw: string | undefined): EditorsConfig {
+  if (cached && cached.raw === raw) return cached.config
+  const config = parse(raw)
+  cached = { raw, config }
+  return config
+}
+
+export async function tokenHash(token: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))
+  return `sha256:${[...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')}`
+}
+
+/**
+ * The editor a token belongs to, or undefined. A token shorter than MIN_TOKEN_LENGTH or outside printable
+ * ASCII is refused before any comparison; the hashes are compared in constant time, every one of them.
+ */
+export async function editorForToken(editors: Editors, token: string): Promise<string | undefined> {
+  if (token.length < MIN_TOKEN_LENGTH || !TOKEN.test(token)) return undefined
+  const hash = await tokenHash(token)
+  let found: string | undefined
+  for (const [name, expected] of editors.tokenHashes) {
+    if ((await timingSafeEqual(hash, expected)) && found === undefined) found = name
+  }
+  return found
+}
+
+/** A new random token: 32 bytes, base64url, 43 characters. */
+export function newToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32))
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
+}
