@@ -1,24 +1,40 @@
-// What a deploy needs from wrangler.toml, read through wrangler itself so named environments resolve as they will on deploy.
+// The deploy environments and what each needs, read from wrangler.toml through wrangler itself, so the deploy
+// scripts and the disclaimer CLI resolve an environment exactly as `wrangler deploy --env <name>` will.
 import { join } from 'node:path'
-import { unstable_readConfig } from 'wrangler'
-
-export const ENVIRONMENTS = ['staging', 'production'] as const
-export type Environment = (typeof ENVIRONMENTS)[number]
+import { experimental_readRawConfig, unstable_readConfig } from 'wrangler'
 
 export const PROJECT_ROOT = new URL('../..', import.meta.url).pathname
+export const CONFIG_PATH = join(PROJECT_ROOT, 'wrangler.toml')
+
+/** The named environments in wrangler.toml (`[env.<name>]`), in file order. */
+export function environments(configPath = CONFIG_PATH): string[] {
+  return Object.keys(experimental_readRawConfig({ config: configPath }).rawConfig.env ?? {})
+}
+
+export const ENVIRONMENTS: readonly string[] = environments()
+export type Environment = string
+
+export function isEnvironment(name: string | undefined): name is string {
+  return name !== undefined && ENVIRONMENTS.includes(name)
+}
 
 const PLACEHOLDER = /replace[-_]with/i
 
-export function isEnvironment(name: string | undefined): name is Environment {
-  return ENVIRONMENTS.includes(name as Environment)
+function configOf(environment: string, configPath: string) {
+  return unstable_readConfig({ config: configPath, env: environment }, { hideWarnings: true })
+}
+
+/** The https:// origin the environment's site is served from (its SITE_ORIGIN). */
+export function siteOriginOf(environment: string, configPath = CONFIG_PATH): string {
+  return String(configOf(environment, configPath).vars?.SITE_ORIGIN ?? '')
 }
 
 /**
- * Every value in `[env.<name>]` that still holds a placeholder, each with what to put there instead.
- * An empty list means the environment is ready to deploy.
+ * Every value in `[env.<name>]` that still holds a placeholder or is missing, each with what to put there instead.
+ * An empty list means the environment is ready to deploy to, and to edit.
  */
-export function placeholderProblems(environment: Environment, configPath = join(PROJECT_ROOT, 'wrangler.toml')) {
-  const config = unstable_readConfig({ config: configPath, env: environment }, { hideWarnings: true })
+export function placeholderProblems(environment: string, configPath = CONFIG_PATH): string[] {
+  const config = configOf(environment, configPath)
   const problems: string[] = []
   const namespaces: { binding: string; id?: string }[] = config.kv_namespaces ?? []
   if (!namespaces.some((namespace) => namespace.binding === 'DISCLAIMERS')) {
@@ -35,12 +51,22 @@ export function placeholderProblems(environment: Environment, configPath = join(
       )
     }
   }
+  if (!config.durable_objects.bindings.some((binding) => binding.name === 'LEDGER')) {
+    problems.push(
+      `[env.${environment}] has no Durable Object binding LEDGER; copy the durable_objects line from [env.production]`,
+    )
+  }
   const origin: unknown = config.vars?.SITE_ORIGIN
   if (typeof origin !== 'string' || PLACEHOLDER.test(origin) || !origin.startsWith('https://')) {
     problems.push(
       `[env.${environment}] vars SITE_ORIGIN is ${JSON.stringify(origin ?? '')}; ` +
         'put the https:// origin the site is served from there (no path, no trailing slash), e.g. "https://kratom.example.org"',
     )
+  }
+  for (const [name, value] of Object.entries(config.vars ?? {})) {
+    if (name !== 'SITE_ORIGIN' && typeof value === 'string' && PLACEHOLDER.test(value)) {
+      problems.push(`[env.${environment}] vars ${name} is ${JSON.stringify(value)}; README.md, "Deploying", says what goes there`)
+    }
   }
   return problems
 }
