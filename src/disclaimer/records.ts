@@ -1,0 +1,81 @@
+// What the ledger records and answers: plain data, shared by the Worker, the console and the CLI.
+
+export type How = 'publish' | 'rollback' | 'seed' | 'import' | 'external'
+
+export interface LedgerVersion {
+  /** The ledger row: unique across every key, in the order rows were written. */
+  version: number
+  key: string
+  target: string
+  /** Null when the key was deleted from KV outside the ledger (pages then show the bundled default). */
+  text: string | null
+  hash: string | null
+  /** When the ledger accepted it (or noticed it, for an external edit). */
+  at: string
+  /** The authenticated editor; for external edits, `outside the ledger`; for imports, `legacy:<name given then>`. */
+  by: string
+  how: How
+  note: string | null
+  approvedBy: string | null
+  proposalId: number | null
+  rollbackOf: number | null
+  /** Whether the text passes the rule; only external and imported versions can fail it. */
+  valid: boolean
+  problem: string | null
+  /** When KV first held it; null while pending, or for versions that were never written by the ledger. */
+  landedAt: string | null
+}
+
+export type ProposalStatus = 'open' | 'approved' | 'rejected'
+
+export interface Proposal {
+  id: number
+  key: string
+  target: string
+  text: string
+  hash: string
+  /** The version it replaces; 0 when the key had none. */
+  base: number
+  by: string
+  at: string
+  note: string | null
+  status: ProposalStatus
+  decidedBy: string | null
+  decidedAt: string | null
+  reason: string | null
+  publishedVersion: number | null
+}
+
+export type LedgerErrorCode =
+  | 'unknown_target'
+  | 'unknown_editor'
+  | 'invalid_text'
+  | 'version_mismatch'
+  | 'approval_required'
+  | 'self_approval'
+  | 'unknown_proposal'
+  | 'proposal_decided'
+  | 'unknown_version'
+  | 'never_live'
+
+export interface LedgerError {
+  ok: false
+  code: LedgerErrorCode
+  message: string
+  /** For invalid_text: the field at fault (text, note, reason). */
+  field?: string
+  /** For version_mismatch: what is current now, so the editor can start again from it. */
+  current?: LedgerVersion | null
+}
+
+/** `live`: KV holds it; `pending`: accepted and recorded, KV is retried until it holds it; `unchanged`: no-op. */
+export type PublishResult = { ok: true; status: 'live' | 'pending' | 'unchanged'; version: LedgerVersion } | LedgerError
+export type ProposalResult = { ok: true; proposal: Proposal } | LedgerError
+
+export interface WriteRequest {
+  target: string
+  /** The version the editor read and edited: the write is refused unless it is still current (0: none yet). */
+  base: number
+  by: string
+  note?: string
+}
