@@ -18,7 +18,7 @@ a:focus-visible{outline:3px solid var(--link);outline-offset:2px}
 .site-nav a[aria-current=page]{color:var(--fg);font-weight:700;text-decoration:none}
 h1{font-size:1.75rem;line-height:1.25;margin:1rem 0 .75rem}
 h2{font-size:1.3rem;line-height:1.3;margin:1.75rem 0 .5rem}
-.disclaimer{background:var(--note-bg);border-left:.3rem solid var(--note-edge);padding:.6rem 1rem;margin:0 0 1.25rem;font-size:.9375rem;line-height:1.5}
+.disclaimer{background:var(--note-bg);border-left:.3rem solid var(--note-edge);padding:.6rem 1rem;margin:0 0 1.25rem;font-size:.9375rem;line-height:1.5;overflow-wrap:anywhere;overflow:clip}
 .disclaimer p{margin:.35rem 0}
 .disclaimer-title{font-weight:700}
 blockquote{margin:1.25rem 0;padding:0 0 0 1rem;border-left:.2rem solid var(--rule);font-style:italic}
