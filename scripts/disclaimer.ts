@@ -1,221 +1,244 @@
-// `npm run disclaimer -- <command>`: edit the disclaimers in KV through wrangler, with validation and history.
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { userInfo } from 'node:os'
-import { join } from 'node:path'
+// `npm run disclaimer -- <command>`: read and change the disclaimers through the ledger, from a terminal.
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { createTwoFilesPatch } from 'diff'
-import { createDisclaimerStore, type DisclaimerStorage, type WriteResult } from '../src/disclaimer/store.ts'
+import { DEFAULT_DISCLAIMERS, isTarget, TARGETS } from '../src/disclaimer/defaults.ts'
+import { keyOf } from '../src/disclaimer/keys.ts'
+import type { PublishResult } from '../src/disclaimer/records.ts'
+import { printable, validateDisclaimer, validateField } from '../src/disclaimer/validate.ts'
+import { type AdminClient, adminClient, CliError, localTarget, readToken, remoteTarget } from './lib/admin-client.ts'
+import { proposalLine, versionBlock, versionLine } from './lib/disclaimer-format.ts'
+import { ENVIRONMENTS, isEnvironment } from './lib/environments.ts'
+import { ensureLocalEditors, LOCAL_STORE } from './lib/local-editors.ts'
 
-const USAGE = `usage: npm run disclaimer -- <command> [page] (--local | --env staging|production) [options]
+const USAGE = `usage: npm run disclaimer -- <command> [arguments] (--local | --env ${ENVIRONMENTS.join('|')}) [options]
 
-commands:
-  get                      print the current text and its version
-  set [--text T | --file F | stdin] [--note N]
-                           replace the text (validated; the old text goes to history)
-  history                  list the versions, newest first
-  rollback <version>       write an old version back as a new version
-  diff [--version V]       compare the current text with the bundled default, or with version V
-  seed [--force]           write the bundled defaults for every key that has none (--force: overwrite)
+reading
+  get [target]                  the current text, its version, who made it and when, whether KV holds it
+  history [target]              every version, newest first
+  at <time> [target]            the version that was live at a time, e.g. 2026-11-28T09:30:00Z
+  audit [--limit N]             every version of every disclaimer, newest first
+  proposals                     the proposals waiting for a second editor
+  diff [target] [--version N]   the current text against the bundled default, or against version N
 
-page: "global" (the default) or a page slug such as dosage-and-safety.
-target: --local is the store of \`npm start\`; --env staging|production is the remote namespace.`
+changing (each names the version it replaces: if someone changed it since, nothing is written)
+  set [target] (--file F | --text T | stdin) [--note N]      publish now (where no approval is required)
+  propose [target] (--file F | --text T | stdin) [--note N]  ask another editor to approve it
+  approve <proposal> [--note N]  publish another editor's proposal
+  reject <proposal> --reason R
+  rollback <version> [target] [--note N]   make an earlier version's text current again
+  seed                          write the bundled defaults where nothing is set yet
+  import                        record the pre-ledger history (history/<key>/... in KV), once
 
-const DEFAULTS_DIR = new URL('../content/disclaimers/', import.meta.url).pathname
+target: global (the default) or a page: ${TARGETS.filter((name) => name !== 'global').join(', ')}.
+where:  --local is the store of \`npm start\` (.wrangler/state); --env <name> is that site, over HTTPS.
+token:  $DISCLAIMER_TOKEN, or --token-file <file>; with --local, --as <editor> (alice, bob) picks a local editor.`
 
-class UsageError extends Error {}
-
-function keyFor(page: string): string {
-  if (page === 'global') return 'disclaimer'
-  if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(page)) throw new UsageError(`"${page}" is not "global" or a page slug`)
-  return `disclaimer:${page}`
-}
-
-// content/disclaimers/global.txt is the default for "disclaimer", <slug>.txt for "disclaimer:<slug>".
-function defaultFile(key: string): string {
-  return join(DEFAULTS_DIR, key === 'disclaimer' ? 'global.txt' : `${key.slice('disclaimer:'.length)}.txt`)
-}
-
-/** The bundled default disclaimers as KV entries, `[key, text]`, in file order: what `seed` writes. */
-export function bundledDisclaimers(): [key: string, text: string][] {
-  return readdirSync(DEFAULTS_DIR)
-    .filter((name) => name.endsWith('.txt'))
-    .sort()
-    .map((file) => [
-      file === 'global.txt' ? 'disclaimer' : `disclaimer:${file.slice(0, -'.txt'.length)}`,
-      readFileSync(join(DEFAULTS_DIR, file), 'utf8'),
-    ])
-}
-
-interface Target {
-  label: string
-  flags: string[]
-}
-
-function wranglerStorage(target: Target, persistTo?: string): DisclaimerStorage {
-  const base = ['--binding', 'DISCLAIMERS', ...target.flags, ...(persistTo ? ['--persist-to', persistTo] : [])]
-  const run = (args: string[]) =>
-    execFileSync('npx', ['wrangler', 'kv', ...args, ...base], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-    })
-  const withFile = <T>(value: string, work: (path: string) => T): T => {
-    const dir = mkdtempSync(join(process.env.TMPDIR ?? '/tmp', 'disclaimer-'))
-    try {
-      writeFileSync(join(dir, 'value'), value)
-      return work(join(dir, 'value'))
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  }
-  return {
-    async get(key) {
-      const keys = JSON.parse(run(['key', 'list', '--prefix', key])) as { name: string }[]
-      if (!keys.some((entry) => entry.name === key)) return null
-      // wrangler prints the value followed by one newline of its own.
-      return run(['key', 'get', key, '--text']).replace(/\n$/, '')
-    },
-    async put(key, value, metadata) {
-      withFile(value, (path) =>
-        run(['key', 'put', key, '--path', path, ...(metadata ? ['--metadata', JSON.stringify(metadata)] : [])]),
-      )
-    },
-    async delete(key) {
-      run(['key', 'delete', key])
-    },
-    async list(prefix) {
-      return JSON.parse(run(['key', 'list', '--prefix', prefix])) as { name: string; metadata?: unknown }[]
-    },
-  }
-}
-
-function editorName(): string {
-  try {
-    return execFileSync('git', ['config', 'user.name'], { encoding: 'utf8' }).trim() || userInfo().username
-  } catch {
-    return userInfo().username
-  }
-}
-
-function report(result: WriteResult, target: Target): void {
-  if (!result.ok) throw new Error(`${result.message} [${result.code}]`)
-  console.log(`wrote ${result.key} to ${target.label}; read back version ${result.version}:`)
-  console.log(result.text)
-}
-
-export async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
+function parse(argv: string[]) {
+  return parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
       local: { type: 'boolean' },
       env: { type: 'string' },
+      'persist-to': { type: 'string' },
+      as: { type: 'string' },
+      'token-file': { type: 'string' },
       text: { type: 'string' },
       file: { type: 'string' },
       note: { type: 'string' },
+      reason: { type: 'string' },
       version: { type: 'string' },
-      force: { type: 'boolean' },
-      'persist-to': { type: 'string' },
+      limit: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
-  const [command, ...rest] = positionals
-  if (values.help || !command) {
-    console.log(USAGE)
-    return
-  }
-  if (Boolean(values.local) === (values.env !== undefined)) {
-    throw new UsageError('say where: --local, or --env staging|production (remote); nothing was written')
-  }
-  if (values.env !== undefined && values.env !== 'staging' && values.env !== 'production') {
-    throw new UsageError(`--env must be staging or production, not "${values.env}"`)
-  }
-  const target: Target = values.local
-    ? { label: 'the LOCAL store (.wrangler/state, used by npm start)', flags: ['--local'] }
-    : { label: `the REMOTE ${values.env} namespace`, flags: ['--env', values.env as string, '--remote'] }
-  const store = createDisclaimerStore(wranglerStorage(target, values['persist-to']))
-  const by = `cli:${editorName()}`
+}
 
+type Options = ReturnType<typeof parse>['values']
+
+function targetArg(value: string | undefined): string {
+  const target = value ?? 'global'
+  if (!isTarget(target))
+    throw new CliError(`"${printable(target)}" is not a disclaimer; use one of: ${TARGETS.join(', ')}`, 2)
+  return target
+}
+
+function numberArg(value: string | undefined, what: string): number {
+  const number = Number(value?.replace(/^v/, ''))
+  if (!value || !Number.isInteger(number) || number < 1) throw new CliError(`${what}: expected a number, e.g. 12`, 2)
+  return number
+}
+
+/** The new text and note, checked by the same rule the ledger applies, before anything is started or sent. */
+function draft(options: Options): { text: string; note?: string } {
+  const input = options.text ?? (options.file ? readFileSync(options.file, 'utf8') : readFileSync(0, 'utf8'))
+  const text = validateDisclaimer(input)
+  if (!text.ok) throw new CliError(`${text.reason}; nothing was sent`)
+  const note = validateField(options.note ?? '', 'note')
+  if (!note.ok) throw new CliError(`${note.reason}; nothing was sent`)
+  return { text: text.text, note: note.value || undefined }
+}
+
+/** Says what happened to a write, then reads the target back and says what the ledger and KV now hold. */
+async function report(client: AdminClient, label: string, target: string, result: PublishResult & { ok: true }) {
+  const { version, status } = result
+  const said = {
+    live: `v${version.version} is live: KV holds it, pages show it within the README's bound`,
+    pending: `v${version.version} is accepted and recorded; KV has not taken it yet and the ledger keeps retrying`,
+    unchanged: `nothing changed: v${version.version} already has this text`,
+  }[status]
+  console.log(`${label}: ${target}: ${said}`)
+  const back = await client.current(target)
+  console.log(`read back from ${label}: ${back.current ? versionBlock(back.current) : '(no version)'}`)
+}
+
+async function run(
+  command: string,
+  rest: string[],
+  options: Options,
+  client: AdminClient,
+  label: string,
+  change?: { text: string; note?: string },
+) {
   switch (command) {
     case 'get': {
-      const current = await store.current(keyFor(rest[0] ?? 'global'))
-      console.log(`${current.key} in ${target.label}, version ${current.version}:`)
-      console.log(current.text ?? '(not set: the site shows the bundled default)')
-      return
-    }
-    case 'set': {
-      const key = keyFor(rest[0] ?? 'global')
-      const text = values.text ?? (values.file ? readFileSync(values.file, 'utf8') : readFileSync(0, 'utf8'))
-      const { version } = await store.current(key)
-      report(await store.write(key, text, { ifMatch: version, by, note: values.note }), target)
+      const target = targetArg(rest[0])
+      const { current, pending, bundledDefault } = await client.current(target)
+      console.log(`${target} (${keyOf(target)}) in ${label}:`)
+      if (current) console.log(versionBlock(current))
+      else
+        console.log(
+          `no version yet: pages show ${bundledDefault ? `the bundled default (${bundledDefault.file})` : 'no note'}`,
+        )
+      if (pending)
+        console.log(
+          `KV does not hold it yet: ${pending.attempts} attempt(s), last error ${printable(pending.lastError ?? '')}`,
+        )
       return
     }
     case 'history': {
-      const key = keyFor(rest[0] ?? 'global')
-      const entries = await store.history(key)
-      console.log(`${key} in ${target.label}: ${entries.length} earlier write(s), newest first`)
-      for (const entry of entries) {
-        console.log(
-          `${entry.at}  ${entry.action.padEnd(8)} ${entry.previousVersion} -> ${entry.version}  by ${entry.by}${entry.note ? `  "${entry.note}"` : ''}`,
-        )
-      }
+      const target = targetArg(rest[0])
+      const { versions } = await client.history(target)
+      console.log(`${target} in ${label}: ${versions.length} version(s), newest first`)
+      for (const version of versions) console.log(versionLine(version))
       return
     }
-    case 'rollback': {
-      const [version, page = 'global'] = rest
-      if (!version) throw new UsageError('rollback needs a version; run history to list them')
-      const key = keyFor(page)
-      const current = await store.current(key)
-      report(await store.rollback(key, version, { ifMatch: current.version, by, note: values.note }), target)
+    case 'at': {
+      const [time, target = 'global'] = rest
+      if (!time || Number.isNaN(Date.parse(time))) throw new CliError('at needs a time, e.g. 2026-11-28T09:30:00Z', 2)
+      const { at, version } = await client.at(targetArg(target), time)
+      console.log(`${target} in ${label} at ${at}:`)
+      console.log(version ? versionBlock(version) : 'no ledger version then: pages showed the bundled default')
+      return
+    }
+    case 'audit': {
+      const { versions } = await client.audit(options.limit ? numberArg(options.limit, '--limit') : 50)
+      console.log(`${label}: the last ${versions.length} version(s) of every disclaimer, newest first`)
+      for (const version of versions) console.log(`${version.target.padEnd(30)} ${versionLine(version)}`)
+      return
+    }
+    case 'proposals': {
+      const { proposals } = await client.proposals()
+      console.log(`${label}: ${proposals.length} open proposal(s)`)
+      for (const proposal of proposals) console.log(proposalLine(proposal))
       return
     }
     case 'diff': {
-      const key = keyFor(rest[0] ?? 'global')
-      const current = await store.current(key)
-      let other: string
-      let label: string
-      if (values.version) {
-        const entry = (await store.history(key)).find((e) => e.previousVersion === values.version)
-        if (!entry) throw new UsageError(`version ${values.version} is not in the history of ${key}`)
-        other = (await wranglerStorage(target, values['persist-to']).get(`history/${key}/${entry.id}`)) ?? ''
-        label = `version ${values.version}`
-      } else {
-        other = readFileSync(defaultFile(key), 'utf8').trim()
-        label = 'bundled default'
-      }
+      const target = targetArg(rest[0])
+      const { current } = await client.current(target)
+      const other = options.version
+        ? await client.version(target, numberArg(options.version, '--version'))
+        : DEFAULT_DISCLAIMERS.get(keyOf(target))
+      const otherLabel = options.version ? `v${options.version}` : 'bundled default'
+      const otherText = other?.text ?? ''
+      const currentLabel = `${label} (${current ? `v${current.version}` : 'no version'})`
       console.log(
-        createTwoFilesPatch(label, `${target.label} (${current.version})`, `${other}\n`, `${current.text ?? ''}\n`),
+        printable(createTwoFilesPatch(otherLabel, currentLabel, `${otherText}\n`, `${current?.text ?? ''}\n`), {
+          multiline: true,
+        }),
       )
       return
     }
+    case 'set':
+    case 'propose': {
+      const target = targetArg(rest[0])
+      const { text, note } = change ?? draft(options)
+      const { current } = await client.current(target)
+      if (command === 'set') return report(client, label, target, await client.publish(target, current, text, note))
+      const { proposal } = await client.propose(target, current, text, note)
+      console.log(`${label}: ${proposalLine(proposal)}`)
+      console.log(
+        `another editor approves it with: npm run disclaimer -- approve ${proposal.id} ${options.local ? '--local' : `--env ${options.env}`}`,
+      )
+      return
+    }
+    case 'approve': {
+      const result = await client.approve(numberArg(rest[0], 'approve <proposal>'), options.note)
+      return report(client, label, result.version.target, result)
+    }
+    case 'reject': {
+      const reason = validateField(options.reason ?? '', 'reason', { required: true })
+      if (!reason.ok) throw new CliError(`${reason.reason}; pass --reason "..."`, 2)
+      const { proposal } = await client.reject(numberArg(rest[0], 'reject <proposal>'), reason.value)
+      console.log(`${label}: ${proposalLine(proposal)}`)
+      return
+    }
+    case 'rollback': {
+      const version = numberArg(rest[0], 'rollback <version>')
+      const target = targetArg(rest[1])
+      const { current } = await client.current(target)
+      return report(client, label, target, await client.rollback(target, current, version, options.note))
+    }
     case 'seed': {
-      for (const [key, text] of bundledDisclaimers()) {
-        const current = await store.current(key)
-        if (current.text !== null && !values.force) {
-          console.log(`${key}: already set in ${target.label}; left as it is (--force overwrites)`)
-          continue
-        }
-        report(
-          await store.write(key, text, {
-            ifMatch: current.version,
-            by,
-            note: 'seeded from the bundle',
-            action: 'seed',
-          }),
-          target,
-        )
-      }
+      const { seeded } = await client.seed()
+      console.log(
+        `${label}: seeded ${seeded.length} bundled default(s)${seeded.length ? '' : ' (every one already has a version)'}`,
+      )
+      for (const result of seeded) console.log(`  ${result.version.target}: ${versionLine(result.version)}`)
+      return
+    }
+    case 'import': {
+      const { imported, skipped } = await client.importLegacy()
+      console.log(`${label}: imported ${imported} legacy version(s); ${skipped} were already in the ledger`)
       return
     }
     default:
-      throw new UsageError(`unknown command "${command}"\n\n${USAGE}`)
+      throw new CliError(`unknown command "${printable(command)}"\n\n${USAGE}`, 2)
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+export async function main(argv: string[]): Promise<void> {
+  const { values: options, positionals } = parse(argv)
+  const [command, ...rest] = positionals
+  if (options.help || !command) {
+    console.log(USAGE)
+    return
+  }
+  if (Boolean(options.local) === (options.env !== undefined)) {
+    throw new CliError(`say where: --local, or --env ${ENVIRONMENTS.join('|')}; nothing was sent`, 2)
+  }
+  if (options.env !== undefined && !isEnvironment(options.env)) {
+    throw new CliError(`--env must be one of ${ENVIRONMENTS.join(', ')}, not "${printable(options.env)}"`, 2)
+  }
+  if (options.as !== undefined && !options.local)
+    throw new CliError('--as picks a local editor; use it with --local', 2)
+  const store = options.local ? (options['persist-to'] ?? LOCAL_STORE) : undefined
+  if (store) await ensureLocalEditors(store)
+  const token = readToken({ tokenFile: options['token-file'], as: options.as, store })
+  // A text or note that breaks the rule is refused here, before a Worker is started or anything is sent.
+  const change = command === 'set' || command === 'propose' ? draft(options) : undefined
+  const where = store ? await localTarget(store) : remoteTarget(options.env as string)
+  try {
+    await run(command, rest, options, adminClient(where, token), where.label, change)
+  } finally {
+    await where.close()
+  }
+}
+
+if (import.meta.main) {
   main(process.argv.slice(2)).catch((error: unknown) => {
     console.error(`disclaimer: ${error instanceof Error ? error.message : String(error)}`)
-    process.exit(error instanceof UsageError ? 2 : 1)
+    process.exit(error instanceof CliError ? error.exitCode : 1)
   })
 }

@@ -1,12 +1,22 @@
-// Builds the deployable bundle with `wrangler deploy --dry-run` and serves it with Miniflare on 127.0.0.1.
+// Builds the deployable bundle with `wrangler deploy --dry-run` and serves it with Miniflare on 127.0.0.1, with
+// the bindings wrangler.toml declares (KV, the ledger's Durable Object, the rate limiters), read through wrangler.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
-import { convertV4MiniflareOptions, Miniflare } from 'miniflare'
+import { Miniflare } from 'miniflare'
+import { unstable_getMiniflareWorkerOptions } from 'wrangler'
+import { DEFAULT_DISCLAIMERS } from '../../src/disclaimer/defaults.ts'
+import { tokenHash } from '../../src/disclaimer/editors.ts'
+import { CONFIG_PATH, PROJECT_ROOT } from './environments.ts'
 import { parseUploadSize } from './measure.ts'
 
-export const PROJECT_ROOT = new URL('../..', import.meta.url).pathname
+export { PROJECT_ROOT } from './environments.ts'
+
+/** The bundled defaults as KV entries, key → text: what a seeded store holds. */
+export const SEEDED_DISCLAIMERS: Record<string, string> = Object.fromEntries(
+  [...DEFAULT_DISCLAIMERS].map(([key, entry]) => [key, entry.text]),
+)
 
 export interface BuiltBundle {
   outdir: string
@@ -40,9 +50,13 @@ export function buildBundle(outdir = mkdtempSync(join(tmpdir(), 'kratom-bundle-'
 export interface ServeOptions {
   bundle: BuiltBundle
   port?: number
-  /** KV values written before the first request; defaults to none. */
+  /** KV values written straight into KV before the first request, as `wrangler kv key put` would; none by default. */
   disclaimers?: Record<string, string>
+  /** Editors by name and token; with them, the admin API and the console are on. */
+  editors?: Record<string, string>
   siteOrigin?: string
+  /** "true" turns the two-person rule on. */
+  requireApproval?: string
   /**
    * Serve from a socket straight into the Worker, skipping Miniflare's entry Worker (which adds
    * request.cf and pretty errors): what the benchmark wants, so that only our Worker is measured.
@@ -57,43 +71,39 @@ export interface ServedBundle {
   stop(): Promise<void>
 }
 
-function compatibilityDate(): string {
-  const match = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(join(PROJECT_ROOT, 'wrangler.toml'), 'utf8'))
-  if (!match?.[1]) throw new Error('wrangler.toml: no compatibility_date')
-  return match[1]
-}
-
-// wrangler writes the Worker's main module plus one file per bundled text module (content/*.md, *.txt).
+// wrangler writes the Worker's main module plus any additional module files.
 function bundleModules(bundle: BuiltBundle) {
   const main = basename(bundle.mainPath)
   return readdirSync(bundle.outdir)
-    .filter((name) => name === main || /\.(md|txt)$/.test(name))
+    .filter((name) => name === main || /\.(js|mjs)$/.test(name))
     .sort((a, b) => Number(b === main) - Number(a === main))
-    .map((name) => ({
-      type: name.endsWith('.js') ? ('ESModule' as const) : ('Text' as const),
-      path: join(bundle.outdir, name),
-    }))
+    .map((name) => ({ type: 'ESModule' as const, path: join(bundle.outdir, name) }))
 }
 
-/** Serves a built bundle on 127.0.0.1 with an in-memory KV namespace bound as DISCLAIMERS. */
+/** Serves a built bundle on 127.0.0.1 with in-memory storage and the bindings of wrangler.toml's top level. */
 export async function serveBundle(options: ServeOptions): Promise<ServedBundle> {
-  const miniflare = new Miniflare(
-    convertV4MiniflareOptions({
-      host: '127.0.0.1',
-      port: options.direct ? 0 : (options.port ?? 0),
-      workers: [
-        {
-          name: 'site',
-          modulesRoot: options.bundle.outdir,
-          modules: bundleModules(options.bundle),
-          compatibilityDate: compatibilityDate(),
-          kvNamespaces: ['DISCLAIMERS'],
-          bindings: { SITE_ORIGIN: options.siteOrigin ?? 'http://127.0.0.1' },
-          ...(options.direct ? { unsafeDirectSockets: [{ host: '127.0.0.1', port: options.port ?? 0 }] } : {}),
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(CONFIG_PATH, undefined, {})
+  const editors: Record<string, string> = {}
+  for (const [name, token] of Object.entries(options.editors ?? {})) editors[name] = await tokenHash(token)
+  const miniflare = new Miniflare({
+    host: '127.0.0.1',
+    port: options.direct ? 0 : (options.port ?? 0),
+    workers: [
+      {
+        ...workerOptions,
+        name: 'site',
+        modulesRoot: options.bundle.outdir,
+        modules: bundleModules(options.bundle),
+        bindings: {
+          ...workerOptions.bindings,
+          SITE_ORIGIN: options.siteOrigin ?? 'http://127.0.0.1',
+          REQUIRE_APPROVAL: options.requireApproval ?? 'false',
+          ...(options.editors ? { EDITORS: JSON.stringify(editors) } : {}),
         },
-      ],
-    }),
-  )
+        ...(options.direct ? { unsafeDirectSockets: [{ host: '127.0.0.1', port: options.port ?? 0 }] } : {}),
+      },
+    ],
+  } as ConstructorParameters<typeof Miniflare>[0])
   const entryUrl = await miniflare.ready
   const url = options.direct ? await miniflare.unsafeGetDirectURL('site') : entryUrl
   const kv = await miniflare.getKVNamespace('DISCLAIMERS')

@@ -5,11 +5,11 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll } from 'vitest'
-import { bundledDisclaimers } from '../../scripts/disclaimer.ts'
 import {
   type BuiltBundle,
   buildBundle,
   PROJECT_ROOT,
+  SEEDED_DISCLAIMERS,
   type ServedBundle,
   serveBundle,
 } from '../../scripts/lib/serve-bundle.ts'
@@ -26,8 +26,7 @@ export const VIEWPORTS = {
 } as const
 export type ViewportName = keyof typeof VIEWPORTS
 
-/** The disclaimers as shipped: what `npm run seed:local` writes, and what production KV holds. */
-export const SEEDED_DISCLAIMERS: Record<string, string> = Object.fromEntries(bundledDisclaimers())
+export { SEEDED_DISCLAIMERS }
 
 let bundle: BuiltBundle | undefined
 

@@ -1,0 +1,38 @@
+// How the disclaimer CLI prints ledger records. Every stored string goes through `printable`, so text written
+// before the rule (or around it, with plain wrangler) can never move the cursor, clear the screen or set a title.
+import type { LedgerVersion, Proposal } from '../../src/disclaimer/records.ts'
+import { printable } from '../../src/disclaimer/validate.ts'
+
+export function versionLine(version: LedgerVersion): string {
+  const parts = [
+    `v${version.version}`.padEnd(6),
+    version.at,
+    version.how.padEnd(8),
+    `by ${printable(version.by)}`,
+    version.approvedBy ? `approved by ${printable(version.approvedBy)}` : '',
+    version.rollbackOf ? `(back to v${version.rollbackOf})` : '',
+    version.valid ? '' : `INVALID: ${printable(version.problem ?? '')}`,
+    version.landedAt || version.how === 'import' || version.how === 'external' ? '' : '(not yet in KV)',
+    version.note ? `"${printable(version.note)}"` : '',
+  ]
+  return parts.filter(Boolean).join('  ')
+}
+
+export function versionBlock(version: LedgerVersion): string {
+  const text = version.text === null ? '(deleted from KV: pages show the bundled default)' : version.text
+  return `${versionLine(version)}\n${printable(text, { multiline: true })}`
+}
+
+export function proposalLine(proposal: Proposal): string {
+  return [
+    `proposal ${proposal.id}`,
+    proposal.target,
+    `replacing ${proposal.base ? `v${proposal.base}` : 'nothing'}`,
+    `by ${printable(proposal.by)}`,
+    proposal.at,
+    proposal.note ? `"${printable(proposal.note)}"` : '',
+    proposal.status === 'open' ? '' : `${proposal.status} by ${printable(proposal.decidedBy ?? '')}`,
+  ]
+    .filter(Boolean)
+    .join('  ')
+}

@@ -1,0 +1,41 @@
+// The editors of a local store: one token file each beside the store, and the EDITORS secret made from them.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { newToken, tokenHash } from '../../src/disclaimer/editors.ts'
+import { PROJECT_ROOT } from './environments.ts'
+
+/** The store `npm start` and `wrangler dev` use. */
+export const LOCAL_STORE = join(PROJECT_ROOT, '.wrangler/state')
+/** Two editors, so that one can propose and the other approve. */
+export const LOCAL_EDITORS = ['alice', 'bob'] as const
+
+export function tokenFile(store: string, editor: string): string {
+  return join(store, 'editors', `${editor}.token`)
+}
+
+/** Creates a token file for each local editor that has none; returns the EDITORS secret for every token file. */
+export async function ensureLocalEditors(store: string): Promise<string> {
+  const dir = join(store, 'editors')
+  mkdirSync(dir, { recursive: true })
+  for (const editor of LOCAL_EDITORS) {
+    if (!existsSync(tokenFile(store, editor)))
+      writeFileSync(tokenFile(store, editor), `${newToken()}\n`, { mode: 0o600 })
+  }
+  const entries: Record<string, string> = {}
+  for (const name of readdirSync(dir)
+    .filter((file) => file.endsWith('.token'))
+    .sort()) {
+    entries[name.slice(0, -'.token'.length)] = await tokenHash(readFileSync(join(dir, name), 'utf8').trim())
+  }
+  return JSON.stringify(entries)
+}
+
+/** Writes EDITORS into .dev.vars (which `wrangler dev` reads), keeping any other line there. */
+export function writeDevVars(editorsSecret: string, path = join(PROJECT_ROOT, '.dev.vars')): void {
+  const others = existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '' && !/^\s*EDITORS\s*=/.test(line))
+    : []
+  writeFileSync(path, `${[...others, `EDITORS='${editorsSecret}'`].join('\n')}\n`, { mode: 0o600 })
+}
