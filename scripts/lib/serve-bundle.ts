@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
-import { Miniflare } from 'miniflare'
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare'
 import { unstable_getMiniflareWorkerOptions } from 'wrangler'
 import { DEFAULT_DISCLAIMERS } from '../../src/disclaimer/defaults.ts'
 import { tokenHash } from '../../src/disclaimer/editors.ts'
@@ -85,25 +85,28 @@ export async function serveBundle(options: ServeOptions): Promise<ServedBundle> 
   const { workerOptions } = unstable_getMiniflareWorkerOptions(CONFIG_PATH, undefined, {})
   const editors: Record<string, string> = {}
   for (const [name, token] of Object.entries(options.editors ?? {})) editors[name] = await tokenHash(token)
-  const miniflare = new Miniflare({
-    host: '127.0.0.1',
-    port: options.direct ? 0 : (options.port ?? 0),
-    workers: [
-      {
-        ...workerOptions,
-        name: 'site',
-        modulesRoot: options.bundle.outdir,
-        modules: bundleModules(options.bundle),
-        bindings: {
-          ...workerOptions.bindings,
-          SITE_ORIGIN: options.siteOrigin ?? 'http://127.0.0.1',
-          REQUIRE_APPROVAL: options.requireApproval ?? 'false',
-          ...(options.editors ? { EDITORS: JSON.stringify(editors) } : {}),
+  // wrangler hands out Miniflare 4-style options; this Miniflare converts them to its own.
+  const miniflare = new Miniflare(
+    convertV4MiniflareOptions({
+      host: '127.0.0.1',
+      port: options.direct ? 0 : (options.port ?? 0),
+      workers: [
+        {
+          ...workerOptions,
+          name: 'site',
+          modulesRoot: options.bundle.outdir,
+          modules: bundleModules(options.bundle),
+          bindings: {
+            ...workerOptions.bindings,
+            SITE_ORIGIN: options.siteOrigin ?? 'http://127.0.0.1',
+            REQUIRE_APPROVAL: options.requireApproval ?? 'false',
+            ...(options.editors ? { EDITORS: JSON.stringify(editors) } : {}),
+          },
+          ...(options.direct ? { unsafeDirectSockets: [{ host: '127.0.0.1', port: options.port ?? 0 }] } : {}),
         },
-        ...(options.direct ? { unsafeDirectSockets: [{ host: '127.0.0.1', port: options.port ?? 0 }] } : {}),
-      },
-    ],
-  } as ConstructorParameters<typeof Miniflare>[0])
+      ],
+    } as Parameters<typeof convertV4MiniflareOptions>[0]),
+  )
   const entryUrl = await miniflare.ready
   const url = options.direct ? await miniflare.unsafeGetDirectURL('site') : entryUrl
   const kv = await miniflare.getKVNamespace('DISCLAIMERS')

@@ -67,7 +67,9 @@ export const RETRY_AFTER_FAILURE_MS = 2_000
 
 function bundledDefault(key: string): Disclaimer | undefined {
   const fallback = DEFAULT_DISCLAIMERS.get(key)
-  return fallback && { key, source: 'default', paragraphs: fallback.paragraphs, hash: fallback.hash, version: 'default' }
+  return (
+    fallback && { key, source: 'default', paragraphs: fallback.paragraphs, hash: fallback.hash, version: 'default' }
+  )
 }
 
 const DEFAULT_GLOBAL = bundledDefault(GLOBAL_KEY) as Disclaimer
@@ -163,10 +165,17 @@ export function createDisclaimerReader(options: DisclaimerReaderOptions = {}) {
 
   /** Reads the keys and stores the result; on failure keeps what the entry had, or stores the defaults. */
   async function refresh(kv: DisclaimerNamespace, keys: string[], setKey: string): Promise<CacheEntry> {
+    // A value's age counts from when it was asked for, not from when the answer came.
+    const asked = now()
     try {
       const disclaimers = await bulkRead(kv, keys, kvCacheTtl, timeoutMs)
       const at = now()
-      const entry = { disclaimers, freshUntil: at + freshMs, staleUntil: at + maxStaleMs, nextRefreshAt: at + freshMs }
+      const entry = {
+        disclaimers,
+        freshUntil: asked + freshMs,
+        staleUntil: asked + maxStaleMs,
+        nextRefreshAt: Math.max(at, asked + freshMs),
+      }
       cache.set(setKey, entry)
       return entry
     } catch (error) {
@@ -177,8 +186,14 @@ export function createDisclaimerReader(options: DisclaimerReaderOptions = {}) {
         cache.set(setKey, kept)
         return kept
       }
+      // No good value to keep: serve the defaults, and ask KV again in the background after the retry interval.
       const fallback = (error as { fallback: Map<string, Disclaimer | undefined> }).fallback
-      const entry = { disclaimers: fallback, freshUntil: at + retryMs, staleUntil: at + retryMs, nextRefreshAt: at }
+      const entry = {
+        disclaimers: fallback,
+        freshUntil: at + retryMs,
+        staleUntil: at + maxStaleMs,
+        nextRefreshAt: at + retryMs,
+      }
       cache.set(setKey, entry)
       return entry
     }
