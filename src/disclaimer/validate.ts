@@ -21,13 +21,11 @@ function codePoint(char: string): string {
   return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`
 }
 
-/** Checks what every stored string must satisfy; returns the reason it fails, naming `what`, or undefined. */
-function problemWith(text: string, what: string, max: number, multiline: boolean): string | undefined {
+/** Checks the characters every stored string must be made of; returns why it fails, naming `what`, or undefined. */
+function problemWith(text: string, what: string, multiline: boolean): string | undefined {
   if (!text.isWellFormed()) {
     return `the ${what} contains a lone surrogate (broken UTF-16, e.g. "\\ud800" in JSON); send well-formed Unicode text`
   }
-  const length = [...text].length
-  if (length > max) return `the ${what} is ${length} characters long; the limit is ${max}, so shorten it`
   const forbidden = FORBIDDEN.exec(text) ?? (multiline ? null : /[\t\n]/.exec(text))
   if (forbidden) {
     const position = [...text.slice(0, forbidden.index)].length + 1
@@ -35,8 +33,8 @@ function problemWith(text: string, what: string, max: number, multiline: boolean
   }
   const marks = MARK_RUN.exec(text)
   if (marks) {
-    const position = [...text.slice(0, marks.index)].length + 1
-    return `the ${what} stacks ${[...marks[0]].length} combining marks at position ${position}; at most ${MAX_COMBINING_MARKS} may follow one character`
+    const position = [...text.slice(0, marks.index)].length
+    return `the ${what} stacks ${[...marks[0]].length} combining marks on the character at position ${position}; at most ${MAX_COMBINING_MARKS} may follow one character`
   }
   return undefined
 }
@@ -44,10 +42,19 @@ function problemWith(text: string, what: string, max: number, multiline: boolean
 /** Normalises line endings and outer whitespace; never throws. Blank lines separate paragraphs. */
 export function validateDisclaimer(input: unknown): DisclaimerValidation {
   if (typeof input !== 'string') return { ok: false, reason: 'the disclaimer must be text' }
-  const text = input.replace(/\r\n?/g, '\n').trim()
-  if (text === '') return { ok: false, reason: 'the disclaimer is empty; write at least one sentence' }
-  const reason = problemWith(text, 'disclaimer', MAX_DISCLAIMER_LENGTH, true)
+  const normalised = input.replace(/\r\n?/g, '\n')
+  // Checked before trimming, since trim() would silently drop a byte order mark at either end.
+  const reason = problemWith(normalised, 'disclaimer', true)
   if (reason) return { ok: false, reason }
+  const text = normalised.trim()
+  if (text === '') return { ok: false, reason: 'the disclaimer is empty; write at least one sentence' }
+  const length = [...text].length
+  if (length > MAX_DISCLAIMER_LENGTH) {
+    return {
+      ok: false,
+      reason: `the disclaimer is ${length} characters long; the limit is ${MAX_DISCLAIMER_LENGTH}, so shorten it`,
+    }
+  }
   const paragraphs = text.split(/\n[ \t]*\n\s*/).map((paragraph) => paragraph.replace(/\s+/g, ' '))
   return { ok: true, text, paragraphs }
 }
@@ -62,10 +69,14 @@ export function validateField(
   { max = MAX_NOTE_LENGTH, required = false }: { max?: number; required?: boolean } = {},
 ): FieldValidation {
   if (typeof input !== 'string') return { ok: false, reason: `the ${what} must be text` }
-  const value = input.trim()
+  const value = input.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '')
+  const reason = problemWith(value, what, false)
+  if (reason) return { ok: false, reason }
   if (required && value === '') return { ok: false, reason: `the ${what} is empty; say it in a few words` }
-  const reason = problemWith(value, what, max, false)
-  return reason ? { ok: false, reason } : { ok: true, value }
+  const length = [...value].length
+  if (length > max)
+    return { ok: false, reason: `the ${what} is ${length} characters long; the limit is ${max}, so shorten it` }
+  return { ok: true, value }
 }
 
 /**

@@ -36,6 +36,13 @@ describe('parseArticleFile', () => {
     )
   })
 
+  it('reads an optional author and medical reviewer, and leaves them out when absent', () => {
+    const withByline = VALID.replace('lastReviewed:', 'author: Jane Roe, RD\nreviewedBy: Sam Lee, MD\nlastReviewed:')
+    expect(parseArticleFile('x.md', withByline)).toMatchObject({ author: 'Jane Roe, RD', reviewedBy: 'Sam Lee, MD' })
+    const page = parseArticleFile('x.md', VALID)
+    expect('author' in page && page.author !== undefined).toBe(false)
+  })
+
   it('rejects an empty page', () => {
     const source = VALID.replace('Some text.\n', '  \n')
     expect(() => parseArticleFile('content/article/empty.md', source)).toThrow(
@@ -56,6 +63,11 @@ describe('parseArticleFile', () => {
       [VALID.replace('order: 30', 'order: third'), /order "third" must be a whole number/],
       [VALID.replace('lastReviewed: 2026-11-24', 'lastReviewed: 24/11/2026'), /lastReviewed "24\/11\/2026"/],
       [VALID.replace('title: Dosage and Safety', '- title'), /line 4 is not "key: value"/],
+      [VALID.replace('slug: dosage-and-safety', 'slug: global'), /slug "global" is reserved/],
+      [
+        VALID.replace('title: Dosage and Safety', `title: ${'T'.repeat(71)}`),
+        /title is 71 characters long; shorten it to at most 70/,
+      ],
     ]
     for (const [source, message] of cases) {
       expect(() => parseArticleFile('content/article/x.md', source)).toThrow(message)
@@ -102,7 +114,7 @@ describe('buildArticle', () => {
 })
 
 describe('the bundled article', () => {
-  it('is compiled from every Markdown file in content/article as it is now (else: npm run build:article)', () => {
+  it('is compiled from every Markdown file in content/article as it is now (else: npm run build:content)', () => {
     const sources = import.meta.glob<string>('../../content/article/*.md', {
       query: '?raw',
       import: 'default',

@@ -1,10 +1,10 @@
-// The build step that compiles content/article into the Worker's pages: current on disk, and a broken
-// file stops it with a message naming the file.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+// The build step that compiles content/ into the Worker's generated modules: current on disk, a broken file stops
+// it with a message naming the file, and a new default disclaimer file needs no other edit.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { GENERATED_FILE, renderArticle } from '../../scripts/build-article.ts'
+import { DEFAULTS_FILE, PAGES_FILE, renderContent } from '../../scripts/build-content.ts'
 import { PROJECT_ROOT } from '../../scripts/lib/environments.ts'
 
 const roots: string[] = []
@@ -12,22 +12,59 @@ afterEach(() => {
   for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
 })
 
-function contentRoot(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'kratom-article-'))
+/** A copy of the project's content/ in a temporary root, changed by `edit`. */
+function contentRoot(edit: (root: string) => void): string {
+  const root = mkdtempSync(join(tmpdir(), 'kratom-content-'))
   roots.push(root)
-  mkdirSync(join(root, 'content/article'), { recursive: true })
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(root, 'content/article', name), text)
+  cpSync(join(PROJECT_ROOT, 'content'), join(root, 'content'), { recursive: true })
+  edit(root)
   return root
 }
 
-describe('build-article', () => {
-  it('the committed generated file is what the content compiles to', () => {
-    expect(readFileSync(join(PROJECT_ROOT, GENERATED_FILE), 'utf8')).toBe(renderArticle(PROJECT_ROOT))
+/** The generated defaults module's entries, read back from its text. */
+function defaultsIn(moduleText: string): { target: string; key: string; file: string; text: string }[] {
+  return JSON.parse(moduleText.slice(moduleText.indexOf('= [') + 2))
+}
+
+describe('build-content', () => {
+  it('the committed generated modules are what the content compiles to', async () => {
+    const files = await renderContent(PROJECT_ROOT)
+    for (const path of [PAGES_FILE, DEFAULTS_FILE]) {
+      expect(readFileSync(join(PROJECT_ROOT, path), 'utf8'), `${path} is stale: run npm run build:content`).toBe(
+        files[path],
+      )
+    }
   })
 
-  it('refuses a page without a slug, naming the file and the field', () => {
-    const home = readFileSync(join(PROJECT_ROOT, 'content/article/00-home.md'), 'utf8')
-    const root = contentRoot({ '00-home.md': home.replace(/^slug: .*\n/m, '') })
-    expect(() => renderArticle(root)).toThrow('content/article/00-home.md: missing "slug" in front matter')
+  it('refuses a page without a slug, naming the file and the field', async () => {
+    const root = contentRoot((dir) => {
+      const home = join(dir, 'content/article/00-home.md')
+      writeFileSync(home, readFileSync(home, 'utf8').replace(/^slug: .*\n/m, ''))
+    })
+    await expect(renderContent(root)).rejects.toThrow('content/article/00-home.md: missing "slug" in front matter')
+  })
+
+  it('makes a new content/disclaimers/<slug>.txt the bundled default of that page, with no other edit', async () => {
+    const root = contentRoot((dir) => writeFileSync(join(dir, 'content/disclaimers/conclusion.txt'), 'A note.\n'))
+    const defaults = defaultsIn((await renderContent(root))[DEFAULTS_FILE] as string)
+    expect(defaults.find((entry) => entry.target === 'conclusion')).toMatchObject({
+      key: 'disclaimer:conclusion',
+      file: 'content/disclaimers/conclusion.txt',
+      text: 'A note.',
+    })
+    expect(defaults.map((entry) => entry.target)).toEqual(['conclusion', 'dosage-and-safety', 'global'])
+  })
+
+  it.each([
+    ['a file for a page that does not exist', 'no-such-page.txt', 'Text.', /no-such-page.txt: no page has slug/],
+    ['a text that breaks the rule', 'conclusion.txt', 'Hidden\u200Bcharacter.', /conclusion.txt: .*U\+200B/],
+  ])('refuses %s, naming the file', async (_, name, text, message) => {
+    const root = contentRoot((dir) => writeFileSync(join(dir, 'content/disclaimers', name), text))
+    await expect(renderContent(root)).rejects.toThrow(message)
+  })
+
+  it('refuses content without a global default', async () => {
+    const root = contentRoot((dir) => rmSync(join(dir, 'content/disclaimers/global.txt')))
+    await expect(renderContent(root)).rejects.toThrow('content/disclaimers: no global.txt')
   })
 })

@@ -1,7 +1,9 @@
 import { env, exports } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { DEFAULT_DISCLAIMERS } from '../../src/disclaimer/defaults.ts'
 import clientArticle from '../fixtures/client-article.txt?raw'
-import { SITE_PATHS, request, textOf } from '../helpers.ts'
+import { TEST_EDITORS } from '../fixtures/editors.ts'
+import { request, SITE_PATHS, textOf } from '../helpers.ts'
 import { slowNamespace, throwingNamespace } from '../namespaces.ts'
 
 const GLOBAL_TEXT = 'Information only. Kratom is not approved by the FDA; ask a healthcare provider first.'
@@ -16,16 +18,16 @@ beforeEach(async () => {
 describe('page routes', () => {
   it.each([
     ['/', 'Kratom Supplements and Muscle Soreness'],
-    ['/understanding-muscle-soreness', 'Understanding Muscle Soreness and Its Causes | Kratom Supplements'],
-    ['/exploring-kratom', 'Exploring Kratom: A Natural Relief Option | Kratom Supplements'],
-    ['/dosage-and-safety', 'Dosage and Safety Considerations for Optimal Results | Kratom Supplements'],
-    ['/conclusion', 'Conclusion | Kratom Supplements'],
-    ['/full-article', 'Kratom Supplements and Muscle Soreness: the Full Article | Kratom Supplements'],
+    ['/understanding-muscle-soreness', 'Understanding Muscle Soreness and Its Causes</title>'],
+    ['/exploring-kratom', 'Exploring Kratom: A Natural Relief Option</title>'],
+    ['/dosage-and-safety', 'Dosage and Safety Considerations for Optimal Results</title>'],
+    ['/conclusion', 'Conclusion | Kratom Supplements and Muscle Soreness</title>'],
+    ['/full-article', 'Kratom Supplements and Muscle Soreness: the Full Article</title>'],
   ])('GET %s answers 200 with its title and the disclaimer from KV', async (path, title) => {
     const res = await request(path)
     expect(res.status).toBe(200)
     expect(res.headers.get('Content-Type')).toBe('text/html; charset=UTF-8')
-    expect(res.headers.get('X-Disclaimer-Source')).toBe('kv')
+    expect(res.headers.get('Disclaimer-Source')).toBe('kv')
     const html = await res.text()
     expect(html.startsWith('<!DOCTYPE html><html lang="en">')).toBe(true)
     expect(html).toContain(`<title>${title}`)
@@ -105,7 +107,7 @@ describe('disclaimer fallback on pages', () => {
     else await env.DISCLAIMERS.put('disclaimer', value)
     const res = await request('/conclusion')
     expect(res.status).toBe(200)
-    expect(res.headers.get('X-Disclaimer-Source')).toBe('default')
+    expect(res.headers.get('Disclaimer-Source')).toBe('default')
     expect(await res.text()).toContain(
       'not approved by the U.S. Food and Drug Administration (FDA) for any medical use',
     )
@@ -114,7 +116,7 @@ describe('disclaimer fallback on pages', () => {
   it('shows the bundled disclaimer, with status 200, when KV throws', async () => {
     const res = await request('/dosage-and-safety', {}, { DISCLAIMERS: throwingNamespace() })
     expect(res.status).toBe(200)
-    expect(res.headers.get('X-Disclaimer-Source')).toBe('default')
+    expect(res.headers.get('Disclaimer-Source')).toBe('default')
     const html = await res.text()
     expect(html).toContain('not approved by the U.S. Food and Drug Administration')
     expect(html).toContain('The amounts on this page are not a recommended or safe dose.')
@@ -123,14 +125,14 @@ describe('disclaimer fallback on pages', () => {
   it('shows the bundled disclaimer, with status 200, when KV is too slow', async () => {
     const res = await request('/', {}, { DISCLAIMERS: slowNamespace(env.DISCLAIMERS, 1_000) })
     expect(res.status).toBe(200)
-    expect(res.headers.get('X-Disclaimer-Source')).toBe('default')
+    expect(res.headers.get('Disclaimer-Source')).toBe('default')
     expect(await res.text()).not.toContain(GLOBAL_TEXT)
   })
 
   it('says default when the page text fell back even though the global text came from KV', async () => {
     await env.DISCLAIMERS.delete('disclaimer:dosage-and-safety')
     const res = await request('/dosage-and-safety')
-    expect(res.headers.get('X-Disclaimer-Source')).toBe('default')
+    expect(res.headers.get('Disclaimer-Source')).toBe('default')
     const html = await res.text()
     expect(html).toContain(GLOBAL_TEXT)
     expect(html).toContain('The amounts on this page are not a recommended or safe dose.')
@@ -171,12 +173,13 @@ describe('methods, 404 and conditional requests', () => {
     expect(html).toContain('<nav class="site-nav" aria-label="Contents">')
     expect(html).toContain(GLOBAL_TEXT)
     expect(html).toContain('<meta name="robots" content="noindex"/>')
+    expect(res.headers.get('Cloudflare-CDN-Cache-Control')).toBe('no-store')
   })
 
-  it('redirects a trailing slash to the canonical path', async () => {
+  it('redirects a trailing slash to the canonical path on the configured origin', async () => {
     const res = await request('/conclusion/')
     expect(res.status).toBe(301)
-    expect(res.headers.get('Location')).toBe('https://kratom.test/conclusion')
+    expect(res.headers.get('Location')).toBe(`${env.SITE_ORIGIN}/conclusion`)
   })
 
   it('answers a matching If-None-Match with 304, and revalidates on every view', async () => {
@@ -195,5 +198,71 @@ describe('methods, 404 and conditional requests', () => {
     expect(after.status).toBe(200)
     expect(after.headers.get('ETag')).not.toBe(before)
     expect(await after.text()).toContain('A newer disclaimer text.')
+  })
+})
+
+describe('edge caching and provenance', () => {
+  it.each([
+    ['/', ['page:home', 'disclaimer:global', 'disclaimer:home', 'disclaimer:dosage-and-safety']],
+    ['/conclusion', ['page:conclusion', 'disclaimer:global', 'disclaimer:conclusion']],
+    [
+      '/full-article',
+      [
+        'page:full-article',
+        'disclaimer:global',
+        'disclaimer:full-article',
+        'disclaimer:understanding-muscle-soreness',
+        'disclaimer:exploring-kratom',
+        'disclaimer:dosage-and-safety',
+        'disclaimer:conclusion',
+      ],
+    ],
+  ])('lets the edge keep %s for a day, tagged with the page and every disclaimer it reads', async (path, tags) => {
+    const res = await request(path)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Cache-Control')).toBe('no-cache')
+    expect(res.headers.get('Cloudflare-CDN-Cache-Control')).toBe('public, max-age=86400, stale-while-revalidate=86400')
+    expect(res.headers.get('Cache-Tag')?.split(',')).toEqual(tags)
+  })
+
+  it('gives every sitemap page its own page tag and the global disclaimer tag', async () => {
+    for (const path of SITE_PATHS) {
+      const tags = (await request(path)).headers.get('Cache-Tag')?.split(',') ?? []
+      expect(tags, path).toContain('disclaimer:global')
+      expect(
+        tags.filter((tag) => tag.startsWith('page:')),
+        path,
+      ).toHaveLength(1)
+    }
+  })
+
+  it('names the ledger version of every disclaimer it shows, in a header and in the markup', async () => {
+    const editor = { Authorization: `Bearer ${TEST_EDITORS.carol.token}`, 'Content-Type': 'application/json' }
+    const current = await request('/admin/disclaimers/conclusion', { headers: editor })
+    const etag = current.headers.get('ETag')
+    const put = await request('/admin/disclaimers/conclusion', {
+      method: 'PUT',
+      headers: { ...editor, ...(etag ? { 'If-Match': etag } : { 'If-None-Match': '*' }) },
+      body: JSON.stringify({ text: 'A note for the conclusion, from the ledger.' }),
+    })
+    expect(put.status).toBe(200)
+    const { version } = (await put.json()) as { version: { version: number; hash: string } }
+    await env.DISCLAIMERS.delete('disclaimer')
+    const res = await request('/conclusion')
+    const defaultHash = DEFAULT_DISCLAIMERS.get('disclaimer')?.hash
+    expect(res.headers.get('Disclaimer-Version')).toBe(
+      `disclaimer=default/${defaultHash}, disclaimer:conclusion=v${version.version}/${version.hash}`,
+    )
+    const html = await res.text()
+    expect(html).toContain(
+      `data-disclaimer="disclaimer:conclusion" data-disclaimer-version="v${version.version}" data-disclaimer-hash="${version.hash}"`,
+    )
+    expect(html).toContain(
+      `data-disclaimer="disclaimer" data-disclaimer-version="default" data-disclaimer-hash="${defaultHash}"`,
+    )
+    const row = (await (
+      await request(`/admin/disclaimers/conclusion/versions/${version.version}`, { headers: editor })
+    ).json()) as { text: string; hash: string }
+    expect(row).toMatchObject({ text: 'A note for the conclusion, from the ledger.', hash: version.hash })
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SITE_PATHS, request } from '../helpers.ts'
+import { request, SITE_PATHS } from '../helpers.ts'
 
 describe('GET /sitemap.xml', () => {
   it('lists every page at the configured origin', async () => {
@@ -29,5 +29,17 @@ describe('GET /favicon.svg', () => {
     expect(res.headers.get('Content-Type')).toBe('image/svg+xml; charset=utf-8')
     expect(res.headers.get('Cache-Control')).toBe('public, max-age=86400')
     expect(await res.text()).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/)
+  })
+})
+
+describe('edge caching of the sitemap and robots.txt', () => {
+  it.each([
+    ['/sitemap.xml', 'page:sitemap'],
+    ['/robots.txt', 'page:robots'],
+  ])('lets the edge keep %s, tagged, while browsers revalidate', async (path, tag) => {
+    const res = await request(path)
+    expect(res.headers.get('Cache-Control')).toBe('no-cache')
+    expect(res.headers.get('Cloudflare-CDN-Cache-Control')).toBe('public, max-age=86400, stale-while-revalidate=86400')
+    expect(res.headers.get('Cache-Tag')).toBe(tag)
   })
 })
