@@ -26,19 +26,20 @@ export function activeStartupMs(profile: CpuProfile): number {
 }
 
 /**
- * Profiles the Worker's startup with `wrangler check startup` (run in `cwd`, the project) and returns
- * the active CPU ms. Throws an error carrying wrangler's output when it cannot.
+ * Profiles the startup of a bundle built by `wrangler deploy --dry-run --outfile` with
+ * `wrangler check startup --worker` (run in `cwd`, the project, for its wrangler) and returns the active
+ * CPU ms. Throws an error carrying wrangler's output when it cannot.
  */
-export function profileStartupMs(cwd: string, outfile: string): number {
+export function profileStartupMs(cwd: string, bundle: string, outfile: string): number {
   try {
-    execFileSync('npx', ['wrangler', 'check', 'startup', '--outfile', outfile], {
+    execFileSync('npx', ['wrangler', 'check', 'startup', '--worker', bundle, '--outfile', outfile], {
       cwd,
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: Buffer; stderr?: Buffer }
-    throw new Error(`wrangler could not profile startup:\n${`${stdout}${stderr}`.trim()}`)
+    throw new Error(`wrangler could not profile startup of ${bundle}:\n${`${stdout}${stderr}`.trim()}`)
   }
   return activeStartupMs(JSON.parse(readFileSync(outfile, 'utf8')))
 }
