@@ -2,25 +2,11 @@
 // Refuses while the environment still has placeholders, then runs the checks and the tests,
 // and deploys only if all of them pass.
 import { spawnSync } from 'node:child_process'
-import { ENVIRONMENTS, isEnvironment, PROJECT_ROOT, placeholderProblems } from './lib/environments.ts'
-
-const environment = process.argv[2]
-if (!isEnvironment(environment) || process.argv.length > 3) {
-  console.error(`usage: node scripts/deploy.ts <${ENVIRONMENTS.join('|')}>`)
-  process.exit(2)
-}
-
-const problems = placeholderProblems(environment)
-if (problems.length > 0) {
-  console.error(`Refusing to deploy ${environment}: wrangler.toml still has placeholders.`)
-  for (const problem of problems) console.error(`  - ${problem}`)
-  console.error('Nothing was built or deployed. README.md, "Deploying", walks through the first-time setup.')
-  process.exit(1)
-}
+import { ENVIRONMENTS, type Environment, isEnvironment, PROJECT_ROOT, placeholderProblems } from './lib/environments.ts'
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
 
-function run(title: string, command: string, args: string[]) {
+function run(environment: Environment, title: string, command: string, args: string[]) {
   console.log(`\n== ${title}: ${command} ${args.join(' ')}`)
   const result = spawnSync(command, args, { cwd: PROJECT_ROOT, env, stdio: 'inherit' })
   if (result.status !== 0) {
@@ -29,7 +15,25 @@ function run(title: string, command: string, args: string[]) {
   }
 }
 
-run('checks', 'npm', ['run', 'check'])
-run('tests', 'npm', ['test'])
-run(`deploy to ${environment}`, 'npx', ['wrangler', 'deploy', `--env=${environment}`])
-console.log(`\nDeployed to ${environment}. Verify it: README.md, "Deploying", step 6.`)
+function main() {
+  const environment = process.argv[2]
+  if (!isEnvironment(environment) || process.argv.length > 3) {
+    console.error(`usage: node scripts/deploy.ts <${ENVIRONMENTS.join('|')}>`)
+    process.exit(2)
+  }
+
+  const problems = placeholderProblems(environment)
+  if (problems.length > 0) {
+    console.error(`Refusing to deploy ${environment}: wrangler.toml still has placeholders.`)
+    for (const problem of problems) console.error(`  - ${problem}`)
+    console.error('Nothing was built or deployed. README.md, "Deploying", walks through the first-time setup.')
+    process.exit(1)
+  }
+
+  run(environment, 'checks', 'npm', ['run', 'check'])
+  run(environment, 'tests', 'npm', ['test'])
+  run(environment, `deploy to ${environment}`, 'npx', ['wrangler', 'deploy', `--env=${environment}`])
+  console.log(`\nDeployed to ${environment}. Verify it: README.md, "Deploying", step 6.`)
+}
+
+if (import.meta.main) main()
