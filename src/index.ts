@@ -5,16 +5,21 @@ import { Hono } from 'hono'
 import { methodNotAllowed } from 'hono/method-not-allowed'
 import { createDisclaimerReader, type DisclaimerReaderOptions } from './disclaimer/read.ts'
 import { NO_STORE } from './http/caching.ts'
+import { type AccessKeys, fetchAccessKeys } from './http/console-auth.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { trimTrailingSlash } from './http/trailing-slash.ts'
 import { adminMethodNotAllowed, adminRoutes, ledgerOf } from './routes/admin.ts'
+import { consoleRoutes } from './routes/console.tsx'
 import { type AppEnv, notFoundPage, pageRoutes } from './routes/pages.tsx'
 import { seoRoutes } from './routes/seo.ts'
 import { errorPageHtml } from './views/error-page.tsx'
 
 export { DisclaimerLedger } from './disclaimer/ledger.ts'
 
-export type AppOptions = DisclaimerReaderOptions
+export type AppOptions = DisclaimerReaderOptions & {
+  /** Where the console gets Cloudflare Access's signing keys; by default from the team domain, once an hour. */
+  accessKeys?: AccessKeys
+}
 
 /** Builds the app with its own disclaimer cache; the Worker below holds one per isolate. */
 export function createApp(options: AppOptions = {}) {
@@ -36,6 +41,7 @@ export function createApp(options: AppOptions = {}) {
   app.route('/', pageRoutes(readDisclaimers))
   app.route('/', seoRoutes())
   app.route('/admin', adminRoutes())
+  app.route('/console', consoleRoutes(readDisclaimers, { accessKeys: options.accessKeys ?? fetchAccessKeys() }))
   app.notFound(notFoundPage(readDisclaimers))
   app.onError((error, c) => {
     console.error('request failed', { path: c.req.path, error: error instanceof Error ? error.message : String(error) })

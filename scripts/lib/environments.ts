@@ -51,7 +51,8 @@ export function placeholderProblems(environment: string, configPath = CONFIG_PAT
       )
     }
   }
-  if (!config.durable_objects.bindings.some((binding) => binding.name === 'LEDGER')) {
+  const objects: { name: string }[] = config.durable_objects.bindings
+  if (!objects.some((binding) => binding.name === 'LEDGER')) {
     problems.push(
       `[env.${environment}] has no Durable Object binding LEDGER; copy the durable_objects line from [env.production]`,
     )
@@ -65,7 +66,9 @@ export function placeholderProblems(environment: string, configPath = CONFIG_PAT
   }
   for (const [name, value] of Object.entries(config.vars ?? {})) {
     if (name !== 'SITE_ORIGIN' && typeof value === 'string' && PLACEHOLDER.test(value)) {
-      problems.push(`[env.${environment}] vars ${name} is ${JSON.stringify(value)}; README.md, "Deploying", says what goes there`)
+      problems.push(
+        `[env.${environment}] vars ${name} is ${JSON.stringify(value)}; README.md, "Deploying", says what goes there`,
+      )
     }
   }
   return problems

@@ -7,7 +7,7 @@ import { basename, join } from 'node:path'
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare'
 import { unstable_getMiniflareWorkerOptions } from 'wrangler'
 import { DEFAULT_DISCLAIMERS } from '../../src/disclaimer/defaults.ts'
-import { tokenHash } from '../../src/disclaimer/editors.ts'
+import { newToken, tokenHash } from '../../src/disclaimer/editors.ts'
 import { CONFIG_PATH, PROJECT_ROOT } from './environments.ts'
 import { parseUploadSize } from './measure.ts'
 
@@ -52,7 +52,7 @@ export interface ServeOptions {
   port?: number
   /** KV values written straight into KV before the first request, as `wrangler kv key put` would; none by default. */
   disclaimers?: Record<string, string>
-  /** Editors by name and token; with them, the admin API and the console are on. */
+  /** Editors by name and token; with them, the admin API and the console (token sign-in) are on. */
   editors?: Record<string, string>
   siteOrigin?: string
   /** "true" turns the two-person rule on. */
@@ -97,10 +97,10 @@ export async function serveBundle(options: ServeOptions): Promise<ServedBundle> 
           modulesRoot: options.bundle.outdir,
           modules: bundleModules(options.bundle),
           bindings: {
-            ...workerOptions.bindings,
+            ...(workerOptions.bindings as Record<string, unknown>),
             SITE_ORIGIN: options.siteOrigin ?? 'http://127.0.0.1',
             REQUIRE_APPROVAL: options.requireApproval ?? 'false',
-            ...(options.editors ? { EDITORS: JSON.stringify(editors) } : {}),
+            ...(options.editors ? { EDITORS: JSON.stringify(editors), SESSION_SECRET: newToken() } : {}),
           },
           ...(options.direct ? { unsafeDirectSockets: [{ host: '127.0.0.1', port: options.port ?? 0 }] } : {}),
         },

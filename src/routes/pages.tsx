@@ -13,11 +13,18 @@ import {
   setEdgeCacheable,
 } from '../http/caching.ts'
 import { siteOrigin } from '../http/site-origin.ts'
-import { ChapterPage, FullArticlePage, HomePage, IN_BRIEF_NOTE_SLUG, NotFoundPage } from '../views/pages.tsx'
+import {
+  ChapterPage,
+  FullArticlePage,
+  HomePage,
+  IN_BRIEF_NOTE_SLUG,
+  NotFoundPage,
+  type PageProps,
+} from '../views/pages.tsx'
 
 export type AppEnv = { Bindings: Env }
 
-async function toHtml(element: JSX.Element): Promise<string> {
+export async function toHtml(element: JSX.Element): Promise<string> {
   return `<!DOCTYPE html>${await element.toString()}`
 }
 
@@ -35,9 +42,44 @@ export function backgroundOf(c: Context): Background | undefined {
   }
 }
 
-function setDisclaimerHeaders(c: Context, disclaimers: PageDisclaimers): void {
+export function setDisclaimerHeaders(c: Context, disclaimers: PageDisclaimers): void {
   c.header('Disclaimer-Source', disclaimers.source)
   c.header('Disclaimer-Version', versionHeader(disclaimers))
+}
+
+export interface SitePage {
+  path: string
+  slug: string
+  /** The page slugs whose disclaimer keys this page reads (the global key is always read too). */
+  slugs: readonly string[]
+  view: (props: PageProps) => JSX.Element
+}
+
+/** Every page of the sitemap: where it is, which disclaimers it shows, and how it is drawn. */
+export const SITE_VIEWS: readonly SitePage[] = [
+  {
+    path: HOME.path,
+    slug: HOME.slug,
+    slugs: [HOME.slug, IN_BRIEF_NOTE_SLUG],
+    view: (props) => <HomePage {...props} />,
+  },
+  ...CHAPTERS.map((page) => ({
+    path: page.path,
+    slug: page.slug,
+    slugs: [page.slug],
+    view: (props: PageProps) => <ChapterPage page={page} {...props} />,
+  })),
+  {
+    path: FULL_ARTICLE.path,
+    slug: FULL_ARTICLE.slug,
+    slugs: [FULL_ARTICLE.slug, ...CHAPTERS.map((page) => page.slug)],
+    view: (props) => <FullArticlePage {...props} />,
+  },
+]
+
+/** The pages that show the disclaimer of a target: every page for "global", else the pages reading its key. */
+export function pagesShowing(target: string): SitePage[] {
+  return SITE_VIEWS.filter((page) => target === GLOBAL_TARGET || page.slugs.includes(target))
 }
 
 /**
@@ -47,42 +89,19 @@ function setDisclaimerHeaders(c: Context, disclaimers: PageDisclaimers): void {
 export function pageRoutes(readDisclaimers: ReadDisclaimers) {
   const rendered = createRenderCache()
   const app = new Hono<AppEnv>()
-
-  async function sendPage(
-    c: Context<AppEnv>,
-    slug: string,
-    slugs: readonly string[],
-    view: (origin: string, disclaimers: PageDisclaimers) => JSX.Element,
-  ) {
-    const origin = siteOrigin(c.env.SITE_ORIGIN)
-    const disclaimers = await readDisclaimers(c.env.DISCLAIMERS, slugs, backgroundOf(c))
-    const key = `${c.req.path}\n${origin}\n${fingerprint(disclaimers)}`
-    const page = await rendered(key, () => toHtml(view(origin, disclaimers)))
-    setEdgeCacheable(c, [pageTag(slug), ...[GLOBAL_TARGET, ...slugs].map(disclaimerTag)])
-    c.header('ETag', page.etag)
-    setDisclaimerHeaders(c, disclaimers)
-    if (matchesIfNoneMatch(c.req.header('If-None-Match'), page.etag)) return c.body(null, 304)
-    return c.html(page.html)
+  for (const page of SITE_VIEWS) {
+    app.get(page.path, async (c) => {
+      const origin = siteOrigin(c.env.SITE_ORIGIN)
+      const disclaimers = await readDisclaimers(c.env.DISCLAIMERS, page.slugs, backgroundOf(c))
+      const key = `${page.path}\n${origin}\n${fingerprint(disclaimers)}`
+      const html = await rendered(key, () => toHtml(page.view({ origin, disclaimers })))
+      setEdgeCacheable(c, [pageTag(page.slug), ...[GLOBAL_TARGET, ...page.slugs].map(disclaimerTag)])
+      c.header('ETag', html.etag)
+      setDisclaimerHeaders(c, disclaimers)
+      if (matchesIfNoneMatch(c.req.header('If-None-Match'), html.etag)) return c.body(null, 304)
+      return c.html(html.html)
+    })
   }
-
-  app.get(HOME.path, (c) =>
-    sendPage(c, HOME.slug, [HOME.slug, IN_BRIEF_NOTE_SLUG], (origin, disclaimers) => (
-      <HomePage origin={origin} disclaimers={disclaimers} />
-    )),
-  )
-  for (const page of CHAPTERS) {
-    app.get(page.path, (c) =>
-      sendPage(c, page.slug, [page.slug], (origin, disclaimers) => (
-        <ChapterPage page={page} origin={origin} disclaimers={disclaimers} />
-      )),
-    )
-  }
-  const fullArticleSlugs = [FULL_ARTICLE.slug, ...CHAPTERS.map((page) => page.slug)]
-  app.get(FULL_ARTICLE.path, (c) =>
-    sendPage(c, FULL_ARTICLE.slug, fullArticleSlugs, (origin, disclaimers) => (
-      <FullArticlePage origin={origin} disclaimers={disclaimers} />
-    )),
-  )
   return app
 }
 

@@ -34,11 +34,15 @@ interface PagerLink {
 
 interface LayoutProps {
   meta: PageMeta
-  /** Absent on error pages, which are not indexed and have no canonical URL. */
+  /** Absent on error and console pages, which are not indexed and have no canonical URL. */
   origin?: string
   disclaimers: PageDisclaimers
   previous?: PagerLink
   next?: PagerLink
+  /** Shown at the top of the main content, above the heading: the console bar, a preview's "not live" banner. */
+  banner?: Child
+  /** A second stylesheet (the console's), allowed by its own hash in the console's CSP. */
+  extraStyles?: string
   children?: Child
 }
 
@@ -84,7 +88,7 @@ function formatDate(isoDate: string): string {
 }
 
 /** The one page shell: every HTML page, error pages included, shows the global disclaimer under its heading. */
-export function Layout({ meta, origin, disclaimers, previous, next, children }: LayoutProps) {
+export function Layout({ meta, origin, disclaimers, previous, next, banner, extraStyles, children }: LayoutProps) {
   const canonical = origin && `${origin}${meta.path}`
   const title = documentTitle(meta)
   return (
@@ -109,6 +113,7 @@ export function Layout({ meta, origin, disclaimers, previous, next, children }: 
           </>
         )}
         <style dangerouslySetInnerHTML={{ __html: STYLES }} />
+        {extraStyles && <style dangerouslySetInnerHTML={{ __html: extraStyles }} />}
       </head>
       <body>
         <a class="skip-link" href="#main">
@@ -131,6 +136,7 @@ export function Layout({ meta, origin, disclaimers, previous, next, children }: 
           </nav>
         </header>
         <main id="main">
+          {banner}
           <h1>{meta.heading}</h1>
           {(meta.author || meta.reviewedBy) && (
             <p class="byline">

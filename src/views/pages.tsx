@@ -1,12 +1,19 @@
 import { raw } from 'hono/html'
+import type { Child } from 'hono/jsx'
 import { type ArticlePage, CHAPTERS, FULL_ARTICLE, HOME, PAGES } from '../article/index.ts'
 import type { PageDisclaimers } from '../disclaimer/read.ts'
 import { DisclaimerNote } from './disclaimer-note.tsx'
 import { Layout, type PageMeta } from './layout.tsx'
 
-interface PageProps {
-  origin: string
+/**
+ * What every article page takes. A preview passes no origin (so the page is noindex and has no canonical URL),
+ * the "Preview, not live" banner, and the console's stylesheet for it.
+ */
+export interface PageProps {
+  origin: string | undefined
   disclaimers: PageDisclaimers
+  banner?: Child
+  extraStyles?: string
 }
 
 function metaOf(page: ArticlePage | typeof FULL_ARTICLE): PageMeta {
@@ -47,9 +54,9 @@ function InBrief({ summary, disclaimers }: { summary: string; disclaimers: PageD
 
 // The article's HTML was compiled and checked at build time from bundled Markdown, so it is trusted;
 // KV text never reaches raw().
-export function HomePage({ origin, disclaimers }: PageProps) {
+export function HomePage({ origin, disclaimers, ...chrome }: PageProps) {
   return (
-    <Layout meta={metaOf(HOME)} origin={origin} disclaimers={disclaimers} next={CHAPTERS[0]}>
+    <Layout meta={metaOf(HOME)} origin={origin} disclaimers={disclaimers} next={CHAPTERS[0]} {...chrome}>
       <PageDisclaimer slug={HOME.slug} disclaimers={disclaimers} />
       {raw(HOME.html)}
       {HOME.summary && <InBrief summary={HOME.summary} disclaimers={disclaimers} />}
@@ -59,7 +66,7 @@ export function HomePage({ origin, disclaimers }: PageProps) {
   )
 }
 
-export function ChapterPage({ page, origin, disclaimers }: PageProps & { page: ArticlePage }) {
+export function ChapterPage({ page, origin, disclaimers, ...chrome }: PageProps & { page: ArticlePage }) {
   const index = PAGES.indexOf(page)
   return (
     <Layout
@@ -68,6 +75,7 @@ export function ChapterPage({ page, origin, disclaimers }: PageProps & { page: A
       disclaimers={disclaimers}
       previous={PAGES[index - 1]}
       next={PAGES[index + 1] ?? FULL_ARTICLE}
+      {...chrome}
     >
       <div class="article-body">
         <PageDisclaimer slug={page.slug} disclaimers={disclaimers} />
@@ -77,9 +85,9 @@ export function ChapterPage({ page, origin, disclaimers }: PageProps & { page: A
   )
 }
 
-export function FullArticlePage({ origin, disclaimers }: PageProps) {
+export function FullArticlePage({ origin, disclaimers, ...chrome }: PageProps) {
   return (
-    <Layout meta={metaOf(FULL_ARTICLE)} origin={origin} disclaimers={disclaimers}>
+    <Layout meta={metaOf(FULL_ARTICLE)} origin={origin} disclaimers={disclaimers} {...chrome}>
       <div class="article-body">
         <PageDisclaimer slug={FULL_ARTICLE.slug} disclaimers={disclaimers} />
         {raw(HOME.html)}

@@ -21,6 +21,7 @@ h2{font-size:1.3rem;line-height:1.3;margin:1.75rem 0 .5rem}
 .disclaimer{background:var(--note-bg);border-left:.3rem solid var(--note-edge);padding:.6rem 1rem;margin:0 0 1.25rem;font-size:.9375rem;line-height:1.5;overflow-wrap:anywhere;overflow:clip}
 .disclaimer p{margin:.35rem 0}
 .disclaimer-title{font-weight:700}
+.byline{color:var(--muted);font-size:.9375rem;margin:-.25rem 0 .75rem}
 blockquote{margin:1.25rem 0;padding:0 0 0 1rem;border-left:.2rem solid var(--rule);font-style:italic}
 .in-brief{background:var(--brief-bg);border-left:.3rem solid var(--brief-edge);padding:.25rem 1rem .5rem;margin:1.5rem 0}
 .in-brief h2{margin-top:.5rem;font-size:1.1rem}
@@ -47,3 +48,34 @@ async function sha256Base64(text: string): Promise<string> {
 
 /** The CSP source that allows exactly the inline stylesheet above; computed once per isolate. */
 export const STYLE_HASH_SOURCE = `'sha256-${await sha256Base64(STYLES)}'`
+
+/** What the editor console adds to the site's stylesheet: forms, tables, the diff and the preview banner. */
+export const CONSOLE_STYLES = `
+.console-bar{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center;margin:.75rem 0 0;padding:.5rem .75rem;border:1px solid var(--rule);font-size:.9375rem}
+.console-bar form{margin:0 0 0 auto}
+.notice{border:2px solid var(--note-edge);background:var(--note-bg);padding:.5rem 1rem;margin:1rem 0;font-weight:600}
+.notice.ok{border-color:var(--brief-edge);background:var(--brief-bg)}
+label{display:block;font-weight:700;margin:1rem 0 .25rem}
+.hint{color:var(--muted);font-size:.9375rem;margin:.25rem 0}
+.field-error{color:var(--fg);border-left:.3rem solid #b3261e;padding-left:.5rem;font-weight:600}
+textarea,input[type=text],input[type=password],input[type=datetime-local]{width:100%;font:inherit;color:var(--fg);background:var(--bg);border:1px solid var(--muted);padding:.5rem}
+textarea{min-height:12rem}
+textarea:focus-visible,input:focus-visible,button:focus-visible{outline:3px solid var(--link);outline-offset:2px}
+button{font:inherit;font-weight:700;padding:.5rem 1rem;margin:.75rem .5rem 0 0;color:var(--bg);background:var(--link);border:2px solid var(--link);cursor:pointer}
+button.secondary{color:var(--link);background:var(--bg)}
+.actions{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem}
+.actions form{margin:0}
+table{border-collapse:collapse;width:100%;font-size:.9375rem}
+caption{text-align:left;font-weight:700;padding:.5rem 0}
+th,td{text-align:left;vertical-align:top;border-bottom:1px solid var(--rule);padding:.4rem .5rem .4rem 0;overflow-wrap:anywhere}
+.table-wrap{overflow-x:auto}
+.text{white-space:pre-wrap;overflow-wrap:anywhere;border:1px solid var(--rule);padding:.5rem .75rem;margin:.5rem 0}
+.side-by-side{display:grid;gap:1rem}
+@media (min-width:48rem){.side-by-side{grid-template-columns:1fr 1fr}}
+.diff ins{text-decoration:underline;text-decoration-thickness:2px;background:var(--brief-bg)}
+.diff del{text-decoration:line-through;text-decoration-thickness:2px;background:var(--note-bg)}
+.preview-banner{position:sticky;top:0;z-index:1;margin:0;padding:.5rem 1rem;background:var(--fg);color:var(--bg);font-weight:700;text-align:center}
+.preview-banner a{color:var(--bg)}
+`.trim()
+
+export const CONSOLE_STYLE_HASH_SOURCE = `'sha256-${await sha256Base64(CONSOLE_STYLES)}'`

@@ -1,0 +1,333 @@
+import { env } from 'cloudflare:workers'
+import { sign } from 'hono/jwt'
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { AccessKeys } from '../../src/http/console-auth.ts'
+import { createApp } from '../../src/index.ts'
+import { TEST_EDITORS, type TestEditor } from '../fixtures/editors.ts'
+import { request } from '../helpers.ts'
+
+const TEAM = 'https://kratom-team.access.test'
+const AUD = 'console-audience-tag'
+const ACCESS = { ACCESS_TEAM_DOMAIN: TEAM, ACCESS_AUD: AUD }
+
+let privateKey: JsonWebKey & { alg: string; kid: string }
+let otherKey: JsonWebKey & { alg: string; kid: string }
+let publicKeys: JsonWebKey[]
+
+/** A key pair made here with Web Crypto; the console gets the public half through its AccessKeys seam. */
+async function rsaKey(kid: string) {
+  const pair = (await crypto.subtle.generateKey(
+    { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+    true,
+    ['sign', 'verify'],
+  )) as CryptoKeyPair
+  const exported = async (key: CryptoKey) => ({
+    ...((await crypto.subtle.exportKey('jwk', key)) as JsonWebKey),
+    kid,
+    alg: 'RS256',
+  })
+  return { privateKey: await exported(pair.privateKey), publicKey: await exported(pair.publicKey) }
+}
+
+beforeAll(async () => {
+  const ours = await rsaKey('key-1')
+  const theirs = await rsaKey('key-1')
+  privateKey = ours.privateKey
+  otherKey = theirs.privateKey
+  publicKeys = [ours.publicKey]
+})
+
+const accessKeys: AccessKeys = async (team) => {
+  expect(team).toBe(TEAM)
+  return publicKeys as never
+}
+
+function accessToken(claims: Record<string, unknown> = {}, key = privateKey) {
+  const now = Math.floor(Date.now() / 1000)
+  return sign(
+    { iss: TEAM, aud: [AUD], email: 'dana@example.org', iat: now - 10, exp: now + 600, ...claims },
+    key as never,
+  )
+}
+
+function viaAccess(path: string, token: string | undefined, init: RequestInit = {}) {
+  const headers = new Headers(init.headers)
+  if (token) headers.set('Cf-Access-Jwt-Assertion', token)
+  return request(path, { ...init, headers }, ACCESS, createApp({ accessKeys }))
+}
+
+/** Signs in with a token on the form, as an editor does locally; returns the session cookie. */
+async function signIn(editor: TestEditor): Promise<string> {
+  const res = await request('/console/sign-in', form({ token: TEST_EDITORS[editor].token }))
+  expect(res.status).toBe(303)
+  return (res.headers.get('Set-Cookie') ?? '').split(';')[0] as string
+}
+
+/** A same-origin form post, as a browser sends it. */
+function form(fields: Record<string, string>, cookie?: string): RequestInit {
+  return {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Origin: 'https://kratom.test',
+      'Sec-Fetch-Site': 'same-origin',
+      ...(cookie ? { Cookie: cookie } : {}),
+    },
+    body: new URLSearchParams(fields).toString(),
+  }
+}
+
+function get(path: string, cookie: string) {
+  return request(path, { headers: { Cookie: cookie } })
+}
+
+async function currentVersion(target: string): Promise<number> {
+  const { current } = (await (
+    await request(`/admin/disclaimers/${target}`, { headers: { Authorization: `Bearer ${TEST_EDITORS.carol.token}` } })
+  ).json()) as { current: { version: number } | null }
+  return current?.version ?? 0
+}
+
+beforeEach(() => {
+  vi.spyOn(console, 'warn').mockImplementation(() => {})
+})
+
+describe('console sign-in through Cloudflare Access', () => {
+  it('lets in an editor whose Access token is valid', async () => {
+    const res = await viaAccess('/console', await accessToken())
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain('Signed in as dana@example.org')
+  })
+
+  it.each([
+    ['expired', () => accessToken({ exp: Math.floor(Date.now() / 1000) - 60 })],
+    ['for another application', () => accessToken({ aud: ['another-app'] })],
+    ['issued by another team', () => accessToken({ iss: 'https://other-team.access.test' })],
+    ['signed by another key', () => accessToken({}, otherKey)],
+    ['missing', async () => undefined],
+  ])('refuses a token that is %s with 401 and shows no console', async (_, token) => {
+    const res = await viaAccess('/console', await token())
+    expect(res.status).toBe(401)
+    const html = await res.text()
+    expect(html).toContain('Not signed in')
+    expect(html).not.toContain('Signed in as')
+    expect(res.headers.get('Cache-Control')).toBe('no-store')
+  })
+
+  it('refuses with 403 a valid Access identity who is not an editor', async () => {
+    const res = await viaAccess('/console', await accessToken({ email: 'visitor@example.org' }))
+    expect(res.status).toBe(403)
+    expect(await res.text()).toContain(
+      'visitor@example.org is signed in through Cloudflare Access but is not one of the editors',
+    )
+  })
+
+  it('has no token sign-in form where Access is configured', async () => {
+    expect((await viaAccess('/console/sign-in', undefined)).status).toBe(401)
+    expect((await viaAccess('/console/sign-in', await accessToken())).status).toBe(404)
+  })
+})
+
+describe('console sign-in with a token (local)', () => {
+  it('gives a signed, HttpOnly, SameSite=Strict session cookie that expires, Secure off only on localhost', async () => {
+    const res = await request('/console/sign-in', form({ token: TEST_EDITORS.alice.token }))
+    expect(res.status).toBe(303)
+    const cookie = res.headers.get('Set-Cookie') ?? ''
+    expect(cookie).toMatch(/^console_session=alice%7C\d+\.[A-Za-z0-9%_-]+/)
+    expect(cookie).toContain('Max-Age=28800')
+    expect(cookie).toContain('HttpOnly')
+    expect(cookie).toContain('SameSite=Strict')
+    expect(cookie).toContain('Secure')
+    const local = await createApp().request(
+      'http://localhost:8787/console/sign-in',
+      form({ token: TEST_EDITORS.alice.token }),
+      env,
+    )
+    expect(local.headers.get('Set-Cookie')).not.toContain('Secure')
+  })
+
+  it('opens the console for a signed-in editor and sends others to the sign-in page', async () => {
+    const cookie = await signIn('alice')
+    const res = await get('/console', cookie)
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain('Signed in as alice')
+    const anonymous = await request('/console')
+    expect(anonymous.status).toBe(303)
+    expect(anonymous.headers.get('Location')).toBe('/console/sign-in')
+  })
+
+  it.each([
+    ['tampered with', (cookie: string) => cookie.replace('alice', 'bob')],
+    ['signed with another secret', (cookie: string) => cookie.replace(/\.[^.]+$/, '.AAAA')],
+    ['expired', (cookie: string) => cookie.replace(/%7C\d+/, `%7C${Date.now() - 1000}`)],
+    ['missing', () => ''],
+  ])('refuses a session cookie that is %s', async (_, change) => {
+    const cookie = change(await signIn('alice'))
+    const res = await get('/console', cookie)
+    expect(res.status).toBe(303)
+    expect(res.headers.get('Location')).toBe('/console/sign-in')
+    const post = await request('/console/disclaimers/global/publish', form({ base: '0', text: 'x', note: '' }, cookie))
+    expect(post.status).toBe(401)
+  })
+
+  it('refuses a wrong token, keeps no session, and signs out', async () => {
+    const wrong = await request('/console/sign-in', form({ token: `${TEST_EDITORS.alice.token}x` }))
+    expect(wrong.status).toBe(401)
+    expect(wrong.headers.get('Set-Cookie')).toBeNull()
+    expect(await wrong.text()).toContain('That token does not belong to an editor')
+    const cookie = await signIn('alice')
+    const out = await request('/console/sign-out', form({}, cookie))
+    expect(out.status).toBe(303)
+    expect(out.headers.get('Set-Cookie')).toContain('console_session=;')
+  })
+
+  it('does not exist without a way to sign in', async () => {
+    const res = await request('/console', {}, { SESSION_SECRET: '' })
+    expect(res.status).toBe(404)
+    expect(await res.text()).toContain('<h1>Page not found</h1>')
+    expect((await request('/console/sign-in', {}, { EDITORS: '' })).status).toBe(404)
+  })
+})
+
+describe('console forms', () => {
+  it('refuses a cross-origin POST with 403 and writes nothing', async () => {
+    const cookie = await signIn('alice')
+    const before = await currentVersion('home')
+    const attack = form({ base: String(before), text: 'Written by another site.', note: '' }, cookie)
+    ;(attack.headers as Record<string, string>).Origin = 'https://evil.example'
+    ;(attack.headers as Record<string, string>)['Sec-Fetch-Site'] = 'cross-site'
+    const res = await request('/console/disclaimers/home/publish', attack)
+    expect(res.status).toBe(403)
+    expect(await res.text()).toContain('sent from another site, so nothing was changed')
+    expect(await currentVersion('home')).toBe(before)
+  })
+
+  it('publishes a reviewed draft and says where it is live', async () => {
+    const cookie = await signIn('alice')
+    const base = String(await currentVersion('conclusion'))
+    const review = await request(
+      '/console/disclaimers/conclusion/review',
+      form({ base, text: 'A conclusion note.', note: 'first' }, cookie),
+    )
+    expect(review.status).toBe(200)
+    const html = await review.text()
+    expect(html).toContain('<ins>[inserted: A conclusion note.]</ins>')
+    expect(html).toContain('Preview /conclusion')
+    expect(html).toContain('Preview /full-article')
+    const published = await request(
+      '/console/disclaimers/conclusion/publish',
+      form({ base, text: 'A conclusion note.', note: 'first' }, cookie),
+    )
+    expect(published.status).toBe(200)
+    expect(await published.text()).toMatch(/v\d+ is live: KV holds it.*within 2 minutes/s)
+    expect(await env.DISCLAIMERS.get('disclaimer:conclusion')).toBe('A conclusion note.')
+  })
+
+  it('keeps the text and says what is wrong, next to the field, when a draft breaks the rule', async () => {
+    const cookie = await signIn('alice')
+    const res = await request(
+      '/console/disclaimers/global/review',
+      form({ base: '0', text: 'Hidden\u200Bspace', note: 'n' }, cookie),
+    )
+    expect(res.status).toBe(422)
+    const html = await res.text()
+    expect(html).toContain('<p class="field-error" id="text-error">')
+    expect(html).toContain('U+200B at position 7')
+    expect(html).toContain('aria-invalid="true"')
+    expect(html).toContain('>Hidden\u200Bspace</textarea>')
+  })
+
+  it('shows both texts when the form was stale, and overwrites nothing', async () => {
+    const cookie = await signIn('alice')
+    const base = await currentVersion('exploring-kratom')
+    const first = await request(
+      '/console/disclaimers/exploring-kratom/publish',
+      form({ base: String(base), text: 'Bob got here first.', note: '' }, await signIn('bob')),
+    )
+    expect(first.status).toBe(200)
+    const stale = await request(
+      '/console/disclaimers/exploring-kratom/publish',
+      form({ base: String(base), text: 'Alice was late.', note: '' }, cookie),
+    )
+    expect(stale.status).toBe(409)
+    const html = await stale.text()
+    expect(html).toContain('Your text (not saved)')
+    expect(html).toContain('Alice was late.')
+    expect(html).toContain('Bob got here first.')
+    expect(await env.DISCLAIMERS.get('disclaimer:exploring-kratom')).toBe('Bob got here first.')
+  })
+
+  it('shows the real page with the draft, marked as a preview and not for indexing', async () => {
+    const cookie = await signIn('alice')
+    const res = await request(
+      '/console/disclaimers/dosage-and-safety/preview',
+      form({ base: '0', text: 'Draft dosage note.', note: '', page: '/' }, cookie),
+    )
+    expect(res.status).toBe(200)
+    expect(res.headers.get('X-Robots-Tag')).toBe('noindex')
+    expect(res.headers.get('Cache-Control')).toBe('no-store')
+    const html = await res.text()
+    expect(html).toContain('Preview, not live.')
+    expect(html).toContain('<p>Draft dosage note.</p>')
+    expect(html).toContain('<meta name="robots" content="noindex"/>')
+    expect(await env.DISCLAIMERS.get('disclaimer:dosage-and-safety')).not.toBe('Draft dosage note.')
+  })
+
+  it('lets a different editor approve a proposal, and never its proposer', async () => {
+    const alice = await signIn('alice')
+    const base = String(await currentVersion('understanding-muscle-soreness'))
+    const proposed = await request(
+      '/console/disclaimers/understanding-muscle-soreness/propose',
+      form({ base, text: 'Proposed by Alice.', note: 'please review' }, alice),
+    )
+    expect(proposed.status).toBe(303)
+    const location = proposed.headers.get('Location') as string
+    expect(location).toMatch(/^\/console\/proposals\/\d+$/)
+    expect(await (await get(location, alice)).text()).toContain('You proposed this, so another editor must approve it.')
+    const self = await request(`${location}/approve`, form({}, alice))
+    expect(self.status).toBe(403)
+    expect(await env.DISCLAIMERS.get('disclaimer:understanding-muscle-soreness')).not.toBe('Proposed by Alice.')
+    const bob = await signIn('bob')
+    const approved = await request(`${location}/approve`, form({}, bob))
+    expect(approved.status).toBe(200)
+    expect(await env.DISCLAIMERS.get('disclaimer:understanding-muscle-soreness')).toBe('Proposed by Alice.')
+  })
+
+  it('rolls back from the history after a confirmation step', async () => {
+    const cookie = await signIn('alice')
+    let base = await currentVersion('full-article')
+    for (const text of ['Full article note one.', 'Full article note two.']) {
+      await request('/console/disclaimers/full-article/publish', form({ base: String(base), text, note: '' }, cookie))
+      base = await currentVersion('full-article')
+    }
+    const history = await (await get('/console/disclaimers/full-article/history', cookie)).text()
+    const link = /href="(\/console\/disclaimers\/full-article\/rollback\/\d+)"/.exec(history)?.[1] as string
+    const confirm = await get(link, cookie)
+    expect(await confirm.text()).toContain('Yes, roll back to')
+    expect(await env.DISCLAIMERS.get('disclaimer:full-article')).toBe('Full article note two.')
+    const done = await request(link, form({ base: String(base), note: 'back' }, cookie))
+    expect(done.status).toBe(200)
+    expect(await env.DISCLAIMERS.get('disclaimer:full-article')).toBe('Full article note one.')
+  })
+
+  it('sends every console page no-store, noindex, unframable, with forms allowed only to this site', async () => {
+    const cookie = await signIn('alice')
+    for (const path of [
+      '/console',
+      '/console/proposals',
+      '/console/disclaimers/global/edit',
+      '/console/disclaimers/global/history',
+      '/console/sign-in',
+    ]) {
+      const res = await get(path, cookie)
+      expect(res.status, path).toBe(200)
+      expect(res.headers.get('Cache-Control'), path).toBe('no-store')
+      expect(res.headers.get('X-Robots-Tag'), path).toBe('noindex')
+      const csp = res.headers.get('Content-Security-Policy') ?? ''
+      expect(csp, path).toContain("form-action 'self'")
+      expect(csp, path).toContain("frame-ancestors 'none'")
+      expect(csp, path).not.toMatch(/script-src|unsafe-inline/)
+      expect(await res.text(), path).toContain('<meta name="robots" content="noindex"/>')
+    }
+  })
+})
