@@ -24,7 +24,8 @@ async function seed(): Promise<string> {
   const token = readFileSync(tokenFile(LOCAL_STORE, 'alice'), 'utf8').trim()
   const response = await fetch(`${ORIGIN}/admin/seed`, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${token}` },
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: '{}',
   })
   if (!response.ok) throw new Error(`seeding answered ${response.status}: ${await response.text()}`)
   const { seeded } = (await response.json()) as { seeded: unknown[] }

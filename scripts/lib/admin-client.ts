@@ -2,6 +2,7 @@
 // staging or production site over HTTPS. Every change therefore goes through the ledger, like the console's.
 import { existsSync, readFileSync } from 'node:fs'
 import { unstable_startWorker } from 'wrangler'
+import { newToken } from '../../src/disclaimer/editors.ts'
 import type { LedgerVersion, Proposal, PublishResult } from '../../src/disclaimer/records.ts'
 import { CONFIG_PATH, placeholderProblems, siteOriginOf } from './environments.ts'
 import { ensureLocalEditors, LOCAL_STORE, tokenFile } from './local-editors.ts'
@@ -49,7 +50,10 @@ export async function localTarget(store = LOCAL_STORE): Promise<Where> {
   process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false'
   const worker = await unstable_startWorker({
     config: CONFIG_PATH,
-    bindings: { EDITORS: { type: 'secret_text', value: editors } },
+    bindings: {
+      EDITORS: { type: 'secret_text', value: editors },
+      SESSION_SECRET: { type: 'secret_text', value: newToken() },
+    },
     dev: {
       server: { hostname: '127.0.0.1', port: 0 },
       inspector: false,

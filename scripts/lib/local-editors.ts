@@ -30,12 +30,13 @@ export async function ensureLocalEditors(store: string): Promise<string> {
   return JSON.stringify(entries)
 }
 
-/** Writes EDITORS into .dev.vars (which `wrangler dev` reads), keeping any other line there. */
+/**
+ * Writes EDITORS into .dev.vars (which `wrangler dev` reads), with a SESSION_SECRET for the console's session
+ * cookies if there is none yet; every other line there is kept.
+ */
 export function writeDevVars(editorsSecret: string, path = join(PROJECT_ROOT, '.dev.vars')): void {
-  const others = existsSync(path)
-    ? readFileSync(path, 'utf8')
-        .split('\n')
-        .filter((line) => line.trim() !== '' && !/^\s*EDITORS\s*=/.test(line))
-    : []
-  writeFileSync(path, `${[...others, `EDITORS='${editorsSecret}'`].join('\n')}\n`, { mode: 0o600 })
+  const lines = existsSync(path) ? readFileSync(path, 'utf8').split('\n') : []
+  const others = lines.filter((line) => line.trim() !== '' && !/^\s*EDITORS\s*=/.test(line))
+  const session = others.some((line) => /^\s*SESSION_SECRET\s*=/.test(line)) ? [] : [`SESSION_SECRET='${newToken()}'`]
+  writeFileSync(path, `${[...others, ...session, `EDITORS='${editorsSecret}'`].join('\n')}\n`, { mode: 0o600 })
 }
