@@ -8,10 +8,9 @@ import type { PublishResult } from '../src/disclaimer/records.ts'
 import { printable, validateDisclaimer, validateField } from '../src/disclaimer/validate.ts'
 import { type AdminClient, adminClient, CliError, localTarget, readToken, remoteTarget } from './lib/admin-client.ts'
 import { proposalLine, versionBlock, versionLine } from './lib/disclaimer-format.ts'
-import { ENVIRONMENTS, isEnvironment } from './lib/environments.ts'
 import { ensureLocalEditors, LOCAL_STORE } from './lib/local-editors.ts'
 
-const USAGE = `usage: npm run disclaimer -- <command> [arguments] (--local | --env ${ENVIRONMENTS.join('|')}) [options]
+const USAGE = `usage: npm run disclaimer -- <command> [arguments] (--local | --env <environment>) [options]
 
 reading
   get [target]                  the current text, its version, who made it and when, whether KV holds it
@@ -31,7 +30,8 @@ changing (each names the version it replaces: if someone changed it since, nothi
   import                        record the pre-ledger history (history/<key>/... in KV), once
 
 target: global (the default) or a page: ${TARGETS.filter((name) => name !== 'global').join(', ')}.
-where:  --local is the store of \`npm start\` (.wrangler/state); --env <name> is that site, over HTTPS.
+where:  --local is the store of \`npm start\` (.wrangler/state); --env <environment> (one of wrangler.toml's
+        [env.*], e.g. staging, production) is that environment's site, over HTTPS.
 token:  $DISCLAIMER_TOKEN, or --token-file <file>; with --local, --as <editor> (alice, bob) picks a local editor.`
 
 function parse(argv: string[]) {
@@ -216,19 +216,24 @@ export async function main(argv: string[]): Promise<void> {
     return
   }
   if (Boolean(options.local) === (options.env !== undefined)) {
-    throw new CliError(`say where: --local, or --env ${ENVIRONMENTS.join('|')}; nothing was sent`, 2)
+    throw new CliError('say where: --local, or --env <environment> (e.g. staging, production); nothing was sent', 2)
   }
-  if (options.env !== undefined && !isEnvironment(options.env)) {
-    throw new CliError(`--env must be one of ${ENVIRONMENTS.join(', ')}, not "${printable(options.env)}"`, 2)
+  if (options.env !== undefined) {
+    const { ENVIRONMENTS, isEnvironment } = await import('./lib/environments.ts')
+    if (!isEnvironment(options.env)) {
+      throw new CliError(`--env must be one of ${ENVIRONMENTS.join(', ')}, not "${printable(options.env)}"`, 2)
+    }
   }
   if (options.as !== undefined && !options.local)
     throw new CliError('--as picks a local editor; use it with --local', 2)
   const store = options.local ? (options['persist-to'] ?? LOCAL_STORE) : undefined
+  // An environment still holding placeholders is refused before anything else: there is nowhere to send to.
+  const remote = store ? undefined : await remoteTarget(options.env as string)
   if (store) await ensureLocalEditors(store)
   const token = readToken({ tokenFile: options['token-file'], as: options.as, store })
   // A text or note that breaks the rule is refused here, before a Worker is started or anything is sent.
   const change = command === 'set' || command === 'propose' ? draft(options) : undefined
-  const where = store ? await localTarget(store) : remoteTarget(options.env as string)
+  const where = remote ?? (await localTarget(store as string))
   try {
     await run(command, rest, options, adminClient(where, token), where.label, change)
   } finally {

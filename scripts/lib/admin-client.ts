@@ -1,11 +1,10 @@
 // The disclaimer CLI's one way in: the Worker's admin API, on a local Worker over the local store, or on the
 // staging or production site over HTTPS. Every change therefore goes through the ledger, like the console's.
 import { existsSync, readFileSync } from 'node:fs'
-import { unstable_startWorker } from 'wrangler'
 import { newToken } from '../../src/disclaimer/editors.ts'
 import type { LedgerVersion, Proposal, PublishResult } from '../../src/disclaimer/records.ts'
-import { CONFIG_PATH, placeholderProblems, siteOriginOf } from './environments.ts'
 import { ensureLocalEditors, LOCAL_STORE, tokenFile } from './local-editors.ts'
+import { CONFIG_PATH } from './paths.ts'
 
 /** A failure the CLI explains in one line; exit code 2 for a usage error, 1 for a refused or failed command. */
 export class CliError extends Error {
@@ -48,6 +47,8 @@ export async function localTarget(store = LOCAL_STORE): Promise<Where> {
   const editors = await ensureLocalEditors(store)
   // Offline, fetching Cloudflare's request.cf sample only costs time and prints a stack trace.
   process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false'
+  // Loaded only here: importing wrangler takes about a second, which a running `npm start` spares.
+  const { unstable_startWorker } = await import('wrangler')
   const worker = await unstable_startWorker({
     config: CONFIG_PATH,
     bindings: {
@@ -71,7 +72,8 @@ export async function localTarget(store = LOCAL_STORE): Promise<Where> {
 }
 
 /** A deployed environment, by the SITE_ORIGIN in its config; refused while its config still has placeholders. */
-export function remoteTarget(environment: string): Where {
+export async function remoteTarget(environment: string): Promise<Where> {
+  const { placeholderProblems, siteOriginOf } = await import('./environments.ts')
   const problems = placeholderProblems(environment)
   if (problems.length > 0) {
     throw new CliError(

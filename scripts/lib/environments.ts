@@ -1,10 +1,9 @@
 // The deploy environments and what each needs, read from wrangler.toml through wrangler itself, so the deploy
 // scripts and the disclaimer CLI resolve an environment exactly as `wrangler deploy --env <name>` will.
-import { join } from 'node:path'
 import { experimental_readRawConfig, unstable_readConfig } from 'wrangler'
+import { CONFIG_PATH } from './paths.ts'
 
-export const PROJECT_ROOT = new URL('../..', import.meta.url).pathname
-export const CONFIG_PATH = join(PROJECT_ROOT, 'wrangler.toml')
+export { CONFIG_PATH, PROJECT_ROOT } from './paths.ts'
 
 /** The named environments in wrangler.toml (`[env.<name>]`), in file order. */
 export function environments(configPath = CONFIG_PATH): string[] {

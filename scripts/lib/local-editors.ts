@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { newToken, tokenHash } from '../../src/disclaimer/editors.ts'
-import { PROJECT_ROOT } from './environments.ts'
+import { PROJECT_ROOT } from './paths.ts'
 
 /** The store `npm start` and `wrangler dev` use. */
 export const LOCAL_STORE = join(PROJECT_ROOT, '.wrangler/state')

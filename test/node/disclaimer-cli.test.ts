@@ -1,69 +1,126 @@
+// The disclaimer CLI against a local store of its own, through the ledger, as an editor uses it.
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PROJECT_ROOT } from '../../scripts/lib/serve-bundle.ts'
+import { unstable_startWorker } from 'wrangler'
+import { CONFIG_PATH, PROJECT_ROOT } from '../../scripts/lib/paths.ts'
 
 const run = promisify(execFile)
-let persistTo: string
+let store: string
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(args: string[], env: Record<string, string> = {}) {
+  const started = performance.now()
   try {
-    const { stdout, stderr } = await run('npx', ['node', 'scripts/disclaimer.ts', ...args, '--persist-to', persistTo], {
+    const { stdout, stderr } = await run('node', ['scripts/disclaimer.ts', ...args], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', DISCLAIMER_TOKEN: '', ...env },
     })
-    return { code: 0, stdout, stderr }
+    return { code: 0, stdout, stderr, ms: performance.now() - started }
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string }
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr, ms: performance.now() - started }
   }
 }
 
+const local = (...args: string[]) => cli([...args, '--local', '--persist-to', store])
+
 beforeAll(() => {
-  persistTo = mkdtempSync(join(tmpdir(), 'disclaimer-cli-'))
+  store = mkdtempSync(join(tmpdir(), 'disclaimer-cli-'))
 })
-afterAll(() => rmSync(persistTo, { recursive: true, force: true }))
+afterAll(() => rmSync(store, { recursive: true, force: true }))
 
 describe('npm run disclaimer', () => {
-  it('writes nothing without a target', async () => {
-    const result = await cli('set', '--text', 'No target given.')
+  it('sends nothing without saying where', async () => {
+    const result = await cli(['set', '--text', 'No target given.'])
     expect(result.code).toBe(2)
-    expect(result.stderr).toContain('say where: --local, or --env staging|production')
-    expect((await cli('get', '--local')).stdout).toContain('(not set: the site shows the bundled default)')
+    expect(result.stderr).toContain('say where: --local, or --env <environment>')
   })
 
-  it('seeds the defaults, sets a text the page then shows, and rolls back to the old text', async () => {
-    const seeded = await cli('seed', '--local')
-    expect(seeded.code).toBe(0)
-    expect(seeded.stdout).toContain('wrote disclaimer to the LOCAL store')
-    const original = readFileSync(join(PROJECT_ROOT, 'content/disclaimers/global.txt'), 'utf8').trim()
-    const before = /version ([0-9a-f]{16})/.exec((await cli('get', '--local')).stdout)?.[1]
-    expect(before).toMatch(/^[0-9a-f]{16}$/)
-
-    const set = await cli('set', '--local', '--text', 'Set from the CLI.', '--note', 'test edit')
-    expect(set.code).toBe(0)
-    expect(set.stdout).toMatch(/read back version [0-9a-f]{16}:\nSet from the CLI\./)
-    expect((await cli('get', '--local')).stdout).toContain('Set from the CLI.')
-
-    const history = await cli('history', '--local')
-    expect(history.stdout).toContain('2 earlier write(s)')
-    expect(history.stdout).toContain('"test edit"')
-
-    const rollback = await cli('rollback', before as string, '--local')
-    expect(rollback.code).toBe(0)
-    const after = await cli('get', '--local')
-    expect(after.stdout).toContain(`version ${before}:\n${original}\n`)
-  })
-
-  it('refuses an invalid text and changes nothing', async () => {
-    const before = (await cli('get', '--local')).stdout
-    const result = await cli('set', '--local', '--text', 'x'.repeat(2001))
+  it('refuses an environment whose wrangler.toml section still holds placeholders, naming each', async () => {
+    const result = await cli(['get', '--env', 'production'], { DISCLAIMER_TOKEN: 'x'.repeat(43) })
     expect(result.code).toBe(1)
-    expect(result.stderr).toContain('the limit is 2000, so shorten it [invalid_text]')
-    expect((await cli('get', '--local')).stdout).toBe(before)
-    expect((await cli('seed', '--local')).stdout).toContain('already set')
+    expect(result.stderr).toContain('production is not set up yet, so nothing was sent')
+    expect(result.stderr).toContain('REPLACE_WITH_PRODUCTION_KV_NAMESPACE_ID')
+    expect(result.stderr).toContain('SITE_ORIGIN')
+    expect((await cli(['get', '--env', 'nowhere'])).stderr).toContain('--env must be one of staging, production')
+  })
+
+  it('refuses a text that breaks the rule before starting anything, and changes nothing', async () => {
+    const result = await local('set', '--text', 'Invisible\u200Bspace.')
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('U+200B at position 10; remove it; nothing was sent')
+    const long = await local('set', '--text', 'x'.repeat(2001))
+    expect(long.stderr).toContain('the limit is 2000, so shorten it; nothing was sent')
+  })
+
+  it('takes the token from the environment or a file, never from an argument', async () => {
+    const result = await cli(['get', '--local', '--persist-to', store, '--token', 'secret'])
+    expect(result.code).not.toBe(0)
+    expect(result.stderr).toMatch(/Unknown option '--token'/)
+    const wrong = await local('get', '--token-file', '/nonexistent/token')
+    expect(wrong.code).toBe(2)
+    expect(wrong.stderr).toContain('no token file at /nonexistent/token')
+  })
+
+  it('seeds, proposes, refuses self-approval, and publishes on a second editor’s approval; the page shows it', async () => {
+    const seeded = await local('seed')
+    expect(seeded.code).toBe(0)
+    expect(seeded.stdout).toContain('seeded 2 bundled default(s)')
+
+    const proposed = await local('propose', '--text', 'Proposed from the CLI.', '--note', 'legal review')
+    expect(proposed.code).toBe(0)
+    const id = /proposal (\d+)/.exec(proposed.stdout)?.[1] as string
+    expect(proposed.stdout).toContain(`approve ${id} --local`)
+
+    const self = await local('approve', id)
+    expect(self.code).toBe(1)
+    expect(self.stderr).toContain('alice proposed this text, so a different editor must approve it [self_approval')
+
+    const approved = await local('approve', id, '--as', 'bob')
+    expect(approved.code).toBe(0)
+    expect(approved.stdout).toMatch(/global: v\d+ is live: KV holds it/)
+    expect(approved.stdout).toMatch(
+      /read back from the LOCAL store \([^)]*\): v\d+ +\S+ +publish +by alice +approved by bob +"legal review"\nProposed from the CLI\.\n/,
+    )
+    expect((await local('history')).stdout).toMatch(
+      /2 version\(s\), newest first\nv\d+ .*publish +by alice +approved by bob/,
+    )
+
+    const worker = await unstable_startWorker({
+      config: CONFIG_PATH,
+      dev: {
+        server: { hostname: '127.0.0.1', port: 0 },
+        inspector: false,
+        persist: store,
+        watch: false,
+        logLevel: 'none',
+      },
+    })
+    try {
+      await worker.ready
+      const page = await worker.fetch('http://localhost/')
+      expect(await page.text()).toContain('<p>Proposed from the CLI.</p>')
+    } finally {
+      await worker.dispose()
+    }
+  })
+
+  it('rolls back to an earlier version and answers what was live at a time', async () => {
+    const before = new Date().toISOString()
+    const set = await local('set', '--text', 'A text to roll back from.')
+    expect(set.code).toBe(0)
+    const versions = [...(await local('history')).stdout.matchAll(/^v(\d+) /gm)].map((match) => match[1])
+    const earlier = versions[1] as string
+    const rolled = await local('rollback', earlier, '--note', 'undo')
+    expect(rolled.code).toBe(0)
+    expect(rolled.stdout).toContain(`(back to v${earlier})  "undo"\nProposed from the CLI.`)
+    const at = await local('at', before)
+    expect(at.stdout).toContain('Proposed from the CLI.')
+    expect(at.stdout).not.toContain('A text to roll back from.')
+    const audit = await local('audit')
+    expect(audit.stdout).toMatch(/global +v\d+ .*rollback/)
   })
 })
