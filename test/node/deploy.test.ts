@@ -56,26 +56,37 @@ describe('npm run deploy:production', () => {
 })
 
 describe('placeholderProblems', () => {
-  it('passes production once its namespace id and origin are filled in, and only then', () => {
+  const ACCESS = {
+    'https://replace-with-your-team-domain.invalid': 'https://kratom-team.example.org',
+    REPLACE_WITH_PRODUCTION_ACCESS_APPLICATION_AUD: '4714a2b5c3d8e9f0a1b2c3d4e5f60718',
+  }
+
+  it('passes production once its namespace id, origin and Access settings are filled in, and only then', () => {
     const idOnly = configWith({ REPLACE_WITH_PRODUCTION_KV_NAMESPACE_ID: '0f2ac74b498b48028cb68387c421e279' })
     expect(placeholderProblems('production', idOnly)).toEqual([
       expect.stringContaining(
         '[env.production] vars SITE_ORIGIN is "https://replace-with-production-hostname.invalid"',
       ),
+      expect.stringContaining(
+        '[env.production] vars ACCESS_TEAM_DOMAIN is "https://replace-with-your-team-domain.invalid"',
+      ),
+      expect.stringContaining('[env.production] vars ACCESS_AUD is "REPLACE_WITH_PRODUCTION_ACCESS_APPLICATION_AUD"'),
     ])
     const filled = configWith({
       REPLACE_WITH_PRODUCTION_KV_NAMESPACE_ID: '0f2ac74b498b48028cb68387c421e279',
       'https://replace-with-production-hostname.invalid': 'https://kratom.example.org',
+      ...ACCESS,
     })
     expect(placeholderProblems('production', filled)).toEqual([])
-    // Filling production leaves staging's placeholders where they were.
-    expect(placeholderProblems('staging', filled)).toHaveLength(2)
+    // Filling production leaves staging's own placeholders where they were.
+    expect(placeholderProblems('staging', filled)).toHaveLength(3)
   })
 
   it('refuses an origin that is not https', () => {
     const http = configWith({
       REPLACE_WITH_PRODUCTION_KV_NAMESPACE_ID: '0f2ac74b498b48028cb68387c421e279',
       'https://replace-with-production-hostname.invalid': 'http://kratom.example.org',
+      ...ACCESS,
     })
     expect(placeholderProblems('production', http)).toEqual([
       expect.stringContaining('put the https:// origin the site is served from there'),

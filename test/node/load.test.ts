@@ -29,10 +29,10 @@ async function load(url: URL, expected: { text: string; source: string }) {
       tally.firstProblem ??= `status ${status}, body starts ${JSON.stringify(body.slice(0, 200))}`
     }
     // autocannon hands over the raw header names, as the server cased them.
-    const source = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'x-disclaimer-source')?.[1]
+    const source = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'disclaimer-source')?.[1]
     if (source !== expected.source) {
       tally.wrongSource++
-      tally.firstProblem ??= `X-Disclaimer-Source: ${source}`
+      tally.firstProblem ??= `Disclaimer-Source: ${source}`
     }
   }
   const result = await autocannon({
