@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { createTwoFilesPatch } from 'diff'
 import { DEFAULT_DISCLAIMERS, isTarget, TARGETS } from '../src/disclaimer/defaults.ts'
+import { EDITOR_NAME, newToken, tokenHash } from '../src/disclaimer/editors.ts'
 import { keyOf } from '../src/disclaimer/keys.ts'
 import type { PublishResult } from '../src/disclaimer/records.ts'
 import { printable, validateDisclaimer, validateField } from '../src/disclaimer/validate.ts'
@@ -28,6 +29,9 @@ changing (each names the version it replaces: if someone changed it since, nothi
   rollback <version> [target] [--note N]   make an earlier version's text current again
   seed                          write the bundled defaults where nothing is set yet
   import                        record the pre-ledger history (history/<key>/... in KV), once
+
+editors (no --local or --env: nothing is sent)
+  editor <name>                 a new token for an editor, and the entry to put in the EDITORS secret
 
 target: global (the default) or a page: ${TARGETS.filter((name) => name !== 'global').join(', ')}.
 where:  --local is the store of \`npm start\` (.wrangler/state); --env <environment> (one of wrangler.toml's
@@ -208,6 +212,19 @@ async function run(
   }
 }
 
+/** Prints a fresh token (give it to the editor, privately) and the line for EDITORS, which holds only its hash. */
+async function newEditor(name: string | undefined): Promise<void> {
+  if (!name || !EDITOR_NAME.test(name)) {
+    throw new CliError(
+      'editor needs a name: their email if they use the console through Access, e.g. alice@example.org',
+      2,
+    )
+  }
+  const token = newToken()
+  console.log(`token for ${name} (give it to them privately; it is not stored anywhere):\n${token}`)
+  console.log(`entry for the EDITORS secret:\n${JSON.stringify({ [name]: await tokenHash(token) })}`)
+}
+
 export async function main(argv: string[]): Promise<void> {
   const { values: options, positionals } = parse(argv)
   const [command, ...rest] = positionals
@@ -215,6 +232,7 @@ export async function main(argv: string[]): Promise<void> {
     console.log(USAGE)
     return
   }
+  if (command === 'editor') return newEditor(rest[0])
   if (Boolean(options.local) === (options.env !== undefined)) {
     throw new CliError('say where: --local, or --env <environment> (e.g. staging, production); nothing was sent', 2)
   }

@@ -7,6 +7,7 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { unstable_startWorker } from 'wrangler'
 import { CONFIG_PATH, PROJECT_ROOT } from '../../scripts/lib/paths.ts'
+import { editorForToken, editorsFrom, tokenHash } from '../../src/disclaimer/editors.ts'
 
 const run = promisify(execFile)
 let store: string
@@ -46,6 +47,18 @@ describe('npm run disclaimer', () => {
     expect(result.stderr).toContain('REPLACE_WITH_PRODUCTION_KV_NAMESPACE_ID')
     expect(result.stderr).toContain('SITE_ORIGIN')
     expect((await cli(['get', '--env', 'nowhere'])).stderr).toContain('--env must be one of staging, production')
+  })
+
+  it('makes a token for a new editor and the EDITORS entry holding only its hash', async () => {
+    const result = await cli(['editor', 'erin@example.org'])
+    expect(result.code).toBe(0)
+    const token = /privately; it is not stored anywhere\):\n(\S+)\n/.exec(result.stdout)?.[1] as string
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    const entry = JSON.parse(result.stdout.trim().split('\n').at(-1) as string)
+    expect(entry).toEqual({ 'erin@example.org': await tokenHash(token) })
+    const config = editorsFrom(JSON.stringify(entry))
+    expect(config.ok && (await editorForToken(config.editors, token))).toBe('erin@example.org')
+    expect((await cli(['editor', 'not a name'])).code).toBe(2)
   })
 
   it('refuses a text that breaks the rule before starting anything, and changes nothing', async () => {
