@@ -185,6 +185,32 @@ function isLedgerMetadata(metadata: unknown): metadata is LedgerMetadata {
   return typeof candidate?.seq === 'number' && typeof candidate.hash === 'string'
 }
 
+/** One `history/<key>/…` entry of the pre-ledger store, as the import records it. */
+interface LegacyRow {
+  importId: string
+  text: string | null
+  at: string
+  by: string
+  note: string | null
+  problem?: string
+}
+type LegacyMetadata = { at?: unknown; by?: unknown; action?: unknown; note?: unknown; version?: unknown }
+
+/** The hash the pre-ledger store recorded for a text it wrote: that of the text as the rule normalises it. */
+async function legacyHash(text: string): Promise<string> {
+  const checked = validateDisclaimer(text)
+  return contentHash(checked.ok ? checked.text : text)
+}
+
+/** The first of these that reads as a time, as ISO 8601; the epoch (time not known) if none does. */
+function legacyTime(...candidates: unknown[]): string {
+  for (const candidate of candidates) {
+    const time = typeof candidate === 'string' ? Date.parse(candidate) : Number.NaN
+    if (Number.isFinite(time)) return new Date(time).toISOString()
+  }
+  return new Date(0).toISOString()
+}
+
 /** Every key's tags: the pages that show it. */
 function tagsOf(key: string): string[] {
   return [disclaimerTag(targetOf(key))]
@@ -209,6 +235,8 @@ export class DisclaimerLedger extends DurableObject<Env> {
     this.kv = env.DISCLAIMERS
     this.edge = { purge: (tags) => ctx.exports.default.purgeEdgeCache(tags) }
     ctx.blockConcurrencyWhile(async () => {
+      // Without it, an INSERT OR REPLACE deletes the row it conflicts with and no delete trigger fires (SQLite).
+      this.sql.exec('PRAGMA recursive_triggers = ON')
       this.sql.exec(SCHEMA)
     })
   }
@@ -258,12 +286,17 @@ export class DisclaimerLedger extends DurableObject<Env> {
   }
 
   proposals(status?: ProposalStatus, target?: string): Proposal[] {
-    const key = target === undefined ? undefined : (this.keyOf(target) ?? '')
+    const key = target === undefined ? null : (this.keyOf(target) ?? '')
+    // Filtered before the limit, so an open proposal is listed however many were decided after it.
     return this.sql
-      .exec<ProposalRow>(`${PROPOSAL_SELECT} ORDER BY p.id DESC LIMIT 200`)
+      .exec<ProposalRow>(
+        `${PROPOSAL_SELECT} WHERE (?1 IS NULL OR COALESCE(d.decision, 'open') = ?1) AND (?2 IS NULL OR p.key = ?2)
+         ORDER BY p.id DESC LIMIT 200`,
+        status ?? null,
+        key,
+      )
       .toArray()
       .map(toProposal)
-      .filter((proposal) => (status === undefined || proposal.status === status) && (!key || proposal.key === key))
   }
 
   proposal(id: number): Proposal | null {
@@ -342,6 +375,8 @@ export class DisclaimerLedger extends DurableObject<Env> {
     if (proposal.by === by) {
       return fail('self_approval', `${by} proposed this text, so a different editor must approve it`)
     }
+    const checked = validateField(note ?? '', 'note')
+    if (!checked.ok) return fail('invalid_text', checked.reason, { field: 'note' })
     return this.write({
       target: proposal.target,
       text: proposal.text,
@@ -349,7 +384,7 @@ export class DisclaimerLedger extends DurableObject<Env> {
       by: proposal.by,
       note: proposal.note ?? undefined,
       how: 'publish',
-      approval: { proposalId: id, by, note },
+      approval: { proposalId: id, by, note: checked.value || undefined },
     })
   }
 
@@ -423,7 +458,7 @@ export class DisclaimerLedger extends DurableObject<Env> {
       entries.sort((a, b) => a.name.localeCompare(b.name))
       const texts = await Promise.all(entries.map((entry) => this.kv.get(entry.name, 'text')))
       const currentText = await this.kv.get(key, 'text')
-      const rows: { importId: string; text: string | null; at: string; by: string; note: string | null }[] = []
+      const rows: LegacyRow[] = []
       const first = texts[0]
       if (first) {
         rows.push({
@@ -434,33 +469,43 @@ export class DisclaimerLedger extends DurableObject<Env> {
           note: 'the text before the first recorded write; when it was set is not known',
         })
       }
-      entries.forEach((entry, index) => {
-        const metadata = (entry.metadata ?? {}) as { at?: string; by?: string; action?: string; note?: string }
-        const next = index + 1 < entries.length ? texts[index + 1] : currentText
+      for (const [index, entry] of entries.entries()) {
+        const metadata = (entry.metadata ?? {}) as LegacyMetadata
+        const next = (index + 1 < entries.length ? texts[index + 1] : currentText) ?? null
+        // The old store kept the hash of the text each write made. A text that no longer hashes to it was replaced
+        // without a history entry (by the ledger since, or around the old store): what this write made is lost.
+        const lost =
+          next !== null && typeof metadata.version === 'string' && (await legacyHash(next)) !== metadata.version
         rows.push({
           importId: entry.name,
-          text: next ?? null,
-          at: new Date(metadata.at ?? entry.name.slice(prefix.length, prefix.length + 24)).toISOString(),
+          text: lost ? null : next,
+          at: legacyTime(metadata.at, entry.name.slice(prefix.length, prefix.length + 24)),
           by: `legacy:${printable(String(metadata.by ?? 'unknown')).slice(0, 80)}`,
           note: [metadata.action, metadata.note].filter(Boolean).map((part) => printable(String(part))).join(': ') || null,
+          ...(lost && {
+            problem: `the text this write made is no longer in KV; only its hash, ${metadata.version}, is known`,
+          }),
         })
-      })
+      }
       for (const row of rows) {
         const checked = row.text === null ? undefined : validateDisclaimer(row.text)
         const text = checked?.ok ? checked.text : row.text
-        const inserted = this.sql.exec(
-          `INSERT OR IGNORE INTO versions (key, text, hash, at, by, how, note, valid, problem, import_id)
-           VALUES (?, ?, ?, ?, ?, 'import', ?, ?, ?, ?)`,
-          key,
-          text,
-          text === null ? null : await contentHash(text),
-          row.at,
-          row.by,
-          row.note,
-          checked?.ok ? 1 : 0,
-          checked?.ok ? null : (checked?.reason ?? 'no text'),
-          row.importId,
-        ).rowsWritten
+        // RETURNING tells an insert from an ignored one: rowsWritten counts both.
+        const inserted = this.sql
+          .exec(
+            `INSERT OR IGNORE INTO versions (key, text, hash, at, by, how, note, valid, problem, import_id)
+           VALUES (?, ?, ?, ?, ?, 'import', ?, ?, ?, ?) RETURNING seq`,
+            key,
+            text,
+            text === null ? null : await contentHash(text),
+            row.at,
+            row.by,
+            row.note,
+            checked?.ok ? 1 : 0,
+            checked?.ok ? null : (row.problem ?? checked?.reason ?? 'no text'),
+            row.importId,
+          )
+          .toArray().length
         if (inserted > 0) imported++
         else skipped++
       }
