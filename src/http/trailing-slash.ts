@@ -8,9 +8,11 @@ import { siteOrigin } from './site-origin.ts'
  */
 export const trimTrailingSlash: MiddlewareHandler<{ Bindings: { SITE_ORIGIN: string } }> = async (c, next) => {
   await next()
-  const { method, path } = c.req
-  if (c.res.status !== 404 || (method !== 'GET' && method !== 'HEAD') || !/.\/$/.test(path)) return
-  const search = new URL(c.req.url).search
-  const target = `/${path.replace(/^\/+/, '').replace(/\/+$/, '')}`
+  const { method } = c.req
+  // The path as sent, still percent-encoded: c.req.path is decoded, and a decoded NUL or non-ASCII letter is not
+  // a valid header value.
+  const { pathname, search } = new URL(c.req.url)
+  if (c.res.status !== 404 || (method !== 'GET' && method !== 'HEAD') || !/.\/$/.test(pathname)) return
+  const target = `/${pathname.replace(/^\/+/, '').replace(/\/+$/, '')}`
   c.res = c.redirect(`${siteOrigin(c.env.SITE_ORIGIN)}${target}${search}`, 301)
 }

@@ -1,5 +1,6 @@
 // The admin JSON API: every read and write of the disclaimers, through the ledger, for a signed-in editor.
 import { type Context, Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { DEFAULT_DISCLAIMERS, isTarget, TARGETS } from '../disclaimer/defaults.ts'
 import { editorsFrom } from '../disclaimer/editors.ts'
@@ -91,9 +92,15 @@ export function adminRoutes() {
     const current = await ledgerOf(c.env).current(target(c))
     const base = baseFrom(c, current)
     if (base === undefined) {
-      return errorJson(c, 412, 'version_mismatch', 'the text changed since you read it; read it again and redo your edit', {
-        current,
-      })
+      return errorJson(
+        c,
+        412,
+        'version_mismatch',
+        'the text changed since you read it; read it again and redo your edit',
+        {
+          current,
+        },
+      )
     }
     return write(base)
   }
@@ -212,7 +219,8 @@ export function adminRoutes() {
   })
 
   app.get('/audit', async (c) => {
-    const limit = Math.min(Number(c.req.query('limit') ?? 100) || 100, 500)
+    // Clamped to a whole number from 1 to 500: SQLite refuses a fractional LIMIT and reads a negative one as none.
+    const limit = Math.min(Math.max(Math.trunc(Number(c.req.query('limit') ?? 100)) || 100, 1), 500)
     const before = c.req.query('before')
     return c.json({ versions: await ledgerOf(c.env).audit(limit, before ? Number(before) : undefined) })
   })
@@ -231,6 +239,10 @@ export function adminRoutes() {
   // A sub-app's notFound is not used once mounted, so the API answers its own unknown paths (in JSON).
   app.all('*', (c) => errorJson(c, 404, 'not_found', 'no such admin route; see the README for the admin API'))
   app.onError((error, c) => {
+    // Hono's JSON validator throws a 400 for a body that is not JSON at all (empty, cut short, plain text).
+    if (error instanceof HTTPException && error.status === 400) {
+      return errorJson(c, 400, 'invalid_json', 'the body is not valid JSON; send an object such as {"text": "…"}')
+    }
     console.error('admin request failed', {
       path: c.req.path,
       error: error instanceof Error ? error.message : String(error),

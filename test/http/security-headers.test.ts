@@ -1,6 +1,15 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
+import { bearer } from '../fixtures/editors.ts'
 import { request } from '../helpers.ts'
+
+// Obsolete: browsers ignore them, or (X-XSS-Protection) misapply them, so none is sent.
+const OBSOLETE = [
+  'X-XSS-Protection',
+  'X-DNS-Prefetch-Control',
+  'X-Download-Options',
+  'X-Permitted-Cross-Domain-Policies',
+]
 
 function checkHeaders(res: Response) {
   const csp = res.headers.get('Content-Security-Policy') ?? ''
@@ -15,6 +24,7 @@ function checkHeaders(res: Response) {
   expect(res.headers.get('Referrer-Policy')).toBe('no-referrer')
   expect(res.headers.get('X-Frame-Options')).toBe('DENY')
   expect(res.headers.get('Permissions-Policy')).toContain('camera=()')
+  for (const header of OBSOLETE) expect(res.headers.get(header), header).toBeNull()
 }
 
 describe('security headers', () => {
@@ -26,6 +36,13 @@ describe('security headers', () => {
     ['robots.txt', '/robots.txt', {}, 200],
     ['the favicon', '/favicon.svg', {}, 200],
     ['a redirect', '/conclusion/', {}, 301],
+    [
+      'an admin API answer',
+      '/admin/whoami',
+      { headers: { ...bearer('alice'), 'CF-Connecting-IP': '192.0.2.40' } },
+      200,
+    ],
+    ['an admin API refusal', '/admin/whoami', { headers: { 'CF-Connecting-IP': '192.0.2.41' } }, 401],
   ])('are on %s', async (_, path, init, status) => {
     const res = await request(path, init)
     expect(res.status).toBe(status)
