@@ -102,7 +102,7 @@ describe('hostile disclaimer texts in KV', () => {
         if (checked.ok) valid++
         else invalid++
         const why = JSON.stringify(text)
-        expect(res.headers.get('X-Disclaimer-Source'), why).toBe(checked.ok ? 'kv' : 'default')
+        expect(res.headers.get('Disclaimer-Source'), why).toBe(checked.ok ? 'kv' : 'default')
         for (const paragraph of paragraphs) expect(html, why).toContain(`<p>${escapeHtml(paragraph)}</p>`)
         // Each paragraph adds exactly one <p>…</p>; nothing else in the text may open or close a tag.
         const expected = baselines.get(path) as { tags: number; closers: number }
