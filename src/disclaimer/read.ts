@@ -111,7 +111,7 @@ async function bulkRead(
   cacheTtl: number,
   timeoutMs: number,
 ): Promise<Map<string, Disclaimer | undefined>> {
-  let timer: ReturnType<typeof setTimeout> | null = null
+  let timer: ReturnType<typeof setTimeout> | undefined
   let values: Map<string, ValueWithMetadata | null> | undefined
   let failure: string | undefined
   try {
@@ -125,7 +125,7 @@ async function bulkRead(
   } catch (error) {
     failure = error instanceof Error ? error.message : String(error)
   } finally {
-    clearTimeout(timer)
+    if (timer !== undefined) clearTimeout(timer)
   }
   const disclaimers = new Map<string, Disclaimer | undefined>()
   for (const key of keys) disclaimers.set(key, await disclaimerFrom(key, values?.get(key), failure))
