@@ -60,7 +60,7 @@ export default class Site extends WorkerEntrypoint<Env> {
     return app.fetch(request, this.env, this.ctx)
   }
 
-  override async scheduled(_controller: ScheduledController): Promise<void> {
+  override async scheduled(_controller?: ScheduledController): Promise<void> {
     const recorded = await ledgerOf(this.env).reconcile()
     if (recorded.length > 0) console.log('recorded edits made outside the ledger', { versions: recorded.length })
   }
