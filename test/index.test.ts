@@ -1,8 +1,8 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
+import { ledgerOf } from '../src/disclaimer/ledger.ts'
 import Site from '../src/index.ts'
-import { ledgerOf } from '../src/routes/admin.ts'
 
 /** An execution context whose Workers Cache records what it is asked to purge: the seam workerd lacks. */
 function contextWithCache(success = true) {

@@ -1,8 +1,9 @@
 // The article as bundled into the Worker: pages compiled from content/article/*.md at build time
 // (scripts/build-content.ts, run by wrangler before every build), so nothing is parsed at startup.
+
+import { GENERATED_PAGES } from './pages.generated.ts'
 import type { ArticlePage } from './parse.ts'
 import { FULL_ARTICLE_SLUG } from './slugs.ts'
-import { GENERATED_PAGES } from './pages.generated.ts'
 
 export type { ArticlePage } from './parse.ts'
 
@@ -24,5 +25,10 @@ export const FULL_ARTICLE = {
 }
 
 /** Every address the sitemap lists, in reading order: the pages, then the full article. */
-export const SITE_PAGES: readonly { slug: string; path: string; title: string; navLabel: string; lastReviewed: string }[] =
-  [...PAGES, FULL_ARTICLE]
+export const SITE_PAGES: readonly {
+  slug: string
+  path: string
+  title: string
+  navLabel: string
+  lastReviewed: string
+}[] = [...PAGES, FULL_ARTICLE]

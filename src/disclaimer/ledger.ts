@@ -8,7 +8,6 @@ import { editorsFrom } from './editors.ts'
 import { contentHash, LEGACY_HISTORY_PREFIX, legacyHistoryPrefix, targetOf } from './keys.ts'
 import type { LedgerMetadata } from './read.ts'
 import { KV_CACHE_TTL_SECONDS } from './read.ts'
-import { SECOND_PURGE_AFTER_MS } from './staleness.ts'
 import type {
   How,
   LedgerError,
@@ -20,6 +19,7 @@ import type {
   PublishResult,
   WriteRequest,
 } from './records.ts'
+import { SECOND_PURGE_AFTER_MS } from './staleness.ts'
 import { printable, validateDisclaimer, validateField } from './validate.ts'
 
 export type * from './records.ts'
@@ -30,6 +30,13 @@ export type LedgerKV = Pick<KVNamespace, 'get' | 'put' | 'list' | 'getWithMetada
 /** Cloudflare's cache in front of the Worker; the default entrypoint purges it (purges are scoped per entrypoint). */
 export interface EdgeCache {
   purge(tags: string[]): Promise<void>
+}
+
+/** The one ledger: a single Durable Object orders every write, wherever it comes from. */
+export const LEDGER_NAME = 'ledger'
+
+export function ledgerOf(env: Env) {
+  return env.LEDGER.getByName(LEDGER_NAME)
 }
 
 export const EXTERNAL_EDITOR = 'outside the ledger'
@@ -132,8 +139,7 @@ type ProposalRow = {
   published_seq: number | null
 }
 
-const VERSION_SELECT =
-  'SELECT v.*, l.at AS landed_at FROM versions v LEFT JOIN landings l ON l.seq = v.seq'
+const VERSION_SELECT = 'SELECT v.*, l.at AS landed_at FROM versions v LEFT JOIN landings l ON l.seq = v.seq'
 const PROPOSAL_SELECT = `SELECT p.*, d.decision, d.by AS decided_by, d.at AS decided_at, d.reason, d.published_seq
   FROM proposals p LEFT JOIN decisions d ON d.proposal_id = p.id`
 
@@ -436,7 +442,14 @@ export class DisclaimerLedger extends DurableObject<Env> {
     for (const entry of DEFAULT_DISCLAIMERS.values()) {
       if (this.currentOf(entry.key)) continue
       results.push(
-        await this.write({ target: entry.target, text: entry.text, base: 0, by, note: `seeded from ${entry.file}`, how: 'seed' }),
+        await this.write({
+          target: entry.target,
+          text: entry.text,
+          base: 0,
+          by,
+          note: `seeded from ${entry.file}`,
+          how: 'seed',
+        }),
       )
     }
     return results
@@ -481,7 +494,11 @@ export class DisclaimerLedger extends DurableObject<Env> {
           text: lost ? null : next,
           at: legacyTime(metadata.at, entry.name.slice(prefix.length, prefix.length + 24)),
           by: `legacy:${printable(String(metadata.by ?? 'unknown')).slice(0, 80)}`,
-          note: [metadata.action, metadata.note].filter(Boolean).map((part) => printable(String(part))).join(': ') || null,
+          note:
+            [metadata.action, metadata.note]
+              .filter(Boolean)
+              .map((part) => printable(String(part)))
+              .join(': ') || null,
           ...(lost && {
             problem: `the text this write made is no longer in KV; only its hash, ${metadata.version}, is known`,
           }),
@@ -666,7 +683,9 @@ export class DisclaimerLedger extends DurableObject<Env> {
 
   private async flushNow(key: string): Promise<void> {
     for (;;) {
-      const job = this.sql.exec<{ seq: number; attempts: number }>('SELECT * FROM outbox WHERE key = ?', key).toArray()[0]
+      const job = this.sql
+        .exec<{ seq: number; attempts: number }>('SELECT * FROM outbox WHERE key = ?', key)
+        .toArray()[0]
       if (!job) return
       const version = this.version(job.seq) as LedgerVersion
       const metadata: LedgerMetadata = { seq: version.version, hash: version.hash as string }

@@ -20,7 +20,10 @@ export function tooManyRequests(c: Context, what: string) {
 }
 
 /** Limits the writes (PUT, POST) each signed-in editor makes, by the EDITOR_WRITES binding. */
-export const editorWriteLimit: MiddlewareHandler<{ Bindings: Env; Variables: { editor: string } }> = async (c, next) => {
+export const editorWriteLimit: MiddlewareHandler<{ Bindings: Env; Variables: { editor: string } }> = async (
+  c,
+  next,
+) => {
   if (c.req.method !== 'PUT' && c.req.method !== 'POST') return next()
   if (!(await withinLimit(c.env.EDITOR_WRITES, c.get('editor')))) {
     return tooManyRequests(c, `${c.get('editor')} made too many changes in the last minute`)

@@ -20,10 +20,7 @@ function fields(allowed: string) {
   }
 }
 
-export const PUBLISH_BODY = v.strictObject(
-  { text: v.string('text: expected a string'), note },
-  fields('text, note'),
-)
+export const PUBLISH_BODY = v.strictObject({ text: v.string('text: expected a string'), note }, fields('text, note'))
 export const ROLLBACK_BODY = v.strictObject({ version, note }, fields('version, note'))
 export const APPROVE_BODY = v.strictObject({ note }, fields('note'))
 export const REJECT_BODY = v.strictObject({ reason: v.string('reason: expected a string') }, fields('reason'))

@@ -5,6 +5,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { DEFAULT_DISCLAIMERS, isTarget, TARGETS } from '../disclaimer/defaults.ts'
 import { editorsFrom } from '../disclaimer/editors.ts'
 import { keyOf } from '../disclaimer/keys.ts'
+import { ledgerOf } from '../disclaimer/ledger.ts'
 import type { LedgerError, LedgerErrorCode, LedgerVersion, PublishResult } from '../disclaimer/records.ts'
 import { matchesIfMatch, NO_STORE } from '../http/caching.ts'
 import { type EditorEnv, editorAuth } from '../http/editor-auth.ts'
@@ -12,13 +13,6 @@ import { errorJson } from '../http/errors.ts'
 import { jsonOnly } from '../http/json-body.ts'
 import { editorWriteLimit } from '../http/rate-limit.ts'
 import { APPROVE_BODY, jsonBody, PUBLISH_BODY, REJECT_BODY, ROLLBACK_BODY } from './admin-schemas.ts'
-
-/** The one ledger: a single Durable Object orders every write, wherever it comes from. */
-export const LEDGER_NAME = 'ledger'
-
-export function ledgerOf(env: Env) {
-  return env.LEDGER.getByName(LEDGER_NAME)
-}
 
 const ERROR_STATUS: Record<LedgerErrorCode, ContentfulStatusCode> = {
   unknown_target: 404,

@@ -9,6 +9,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { DEFAULT_DISCLAIMERS, isTarget, TARGETS } from '../disclaimer/defaults.ts'
 import { editorForToken, editorsFrom } from '../disclaimer/editors.ts'
 import { contentHash, keyOf } from '../disclaimer/keys.ts'
+import { ledgerOf } from '../disclaimer/ledger.ts'
 import type { PageDisclaimers, ReadDisclaimers } from '../disclaimer/read.ts'
 import type { LedgerError, PublishResult } from '../disclaimer/records.ts'
 import { LEDGER_EDIT_BOUND_MS } from '../disclaimer/staleness.ts'
@@ -43,7 +44,6 @@ import {
   SignInForm,
 } from '../views/console.tsx'
 import { CONSOLE_STYLE_HASH_SOURCE, CONSOLE_STYLES, STYLE_HASH_SOURCE } from '../views/styles.ts'
-import { ledgerOf } from './admin.ts'
 import { backgroundOf, pagesShowing, SITE_VIEWS, toHtml } from './pages.tsx'
 
 /** The console's headers: never stored, never indexed, never framed, and forms may post only to this site. */

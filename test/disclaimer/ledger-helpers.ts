@@ -3,8 +3,8 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import type { DisclaimerLedger, LedgerKV, LedgerVersion } from '../../src/disclaimer/ledger.ts'
+import { ledgerOf } from '../../src/disclaimer/ledger.ts'
 import { createApp } from '../../src/index.ts'
-import { ledgerOf } from '../../src/routes/admin.ts'
 import { bearer, type TestEditor } from '../fixtures/editors.ts'
 import { request, textOf } from '../helpers.ts'
 

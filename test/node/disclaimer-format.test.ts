@@ -26,10 +26,12 @@ const version: LedgerVersion = {
 describe('disclaimer-format', () => {
   it('prints every control, bidi and invisible character escaped, in every field', () => {
     for (const printed of [versionLine(version), versionBlock(version)]) {
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is that no control character is printed
       expect(printed).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b\u202e]/)
       expect(printed).toContain('x\\u{1b}[2J\\u{1b}]0;pwned\\u{7}\\u{0}\\u{202e}gnp.exe\\u{200b}')
     }
     const proposal = { id: 3, target: 'global', base: 7, by: HOSTILE, at: version.at, note: HOSTILE, status: 'open' }
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is that no control character is printed
     expect(proposalLine(proposal as Proposal)).not.toMatch(/[\u0000-\u001f\u202e]/)
   })
 

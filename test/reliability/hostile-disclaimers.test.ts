@@ -5,7 +5,7 @@ import fc from 'fast-check'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { DEFAULT_DISCLAIMERS } from '../../src/disclaimer/defaults.ts'
 import { validateDisclaimer } from '../../src/disclaimer/validate.ts'
-import { SITE_PATHS, request } from '../helpers.ts'
+import { request, SITE_PATHS } from '../helpers.ts'
 
 const FRAGMENTS = [
   '<script>alert(1)</script>',
