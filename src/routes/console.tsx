@@ -4,7 +4,6 @@ import { bodyLimit } from 'hono/body-limit'
 import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
 import type { Child } from 'hono/jsx'
-import { secureHeaders } from 'hono/secure-headers'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { DEFAULT_DISCLAIMERS, isTarget, TARGETS } from '../disclaimer/defaults.ts'
 import { editorForToken, editorsFrom } from '../disclaimer/editors.ts'
@@ -26,6 +25,7 @@ import {
 import { clientAddress } from '../http/editor-auth.ts'
 import { MAX_BODY_BYTES } from '../http/json-body.ts'
 import { withinLimit } from '../http/rate-limit.ts'
+import { consoleSecurityHeaders } from '../http/security-headers.ts'
 import {
   Conflict,
   ConsoleShell,
@@ -43,29 +43,8 @@ import {
   RollbackConfirm,
   SignInForm,
 } from '../views/console.tsx'
-import { CONSOLE_STYLE_HASH_SOURCE, CONSOLE_STYLES, STYLE_HASH_SOURCE } from '../views/styles.ts'
+import { CONSOLE_STYLES } from '../views/styles.ts'
 import { backgroundOf, pagesShowing, SITE_VIEWS, toHtml } from './pages.tsx'
-
-/** The console's headers: never stored, never indexed, never framed, and forms may post only to this site. */
-const consoleHeaders = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'none'"],
-    styleSrc: [STYLE_HASH_SOURCE, CONSOLE_STYLE_HASH_SOURCE],
-    imgSrc: ["'self'"],
-    baseUri: ["'none'"],
-    formAction: ["'self'"],
-    frameAncestors: ["'none'"],
-    objectSrc: ["'none'"],
-  },
-  strictTransportSecurity: 'max-age=63072000; includeSubDomains; preload',
-  referrerPolicy: 'no-referrer',
-  xFrameOptions: 'DENY',
-  crossOriginEmbedderPolicy: 'require-corp',
-  xXssProtection: false,
-  xDnsPrefetchControl: false,
-  xDownloadOptions: false,
-  xPermittedCrossDomainPolicies: false,
-})
 
 const BOUND_MINUTES = Math.ceil(LEDGER_EDIT_BOUND_MS / 60_000)
 
@@ -105,7 +84,7 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
     c.header('Cache-Control', NO_STORE)
     c.header('X-Robots-Tag', 'noindex')
   })
-  app.use(consoleHeaders)
+  app.use(consoleSecurityHeaders)
   app.use(csrf())
   app.use(
     bodyLimit({
