@@ -5,11 +5,12 @@ import type { Server } from './bench-servers.ts'
 import { quantile } from './measure.ts'
 import { pacedAgent, pacedLoad } from './paced-load.ts'
 
-/** T: a constant Worker; H0: ours as deployed; H1: ours with the isolate cache off. */
-export type Variant = 'T' | 'H0' | 'H1'
-export const VARIANTS: Variant[] = ['T', 'H0', 'H1']
+/** T: a constant Worker; H0: ours as deployed; H1: ours with the isolate cache off; H2: ours with KV 100 ms late. */
+export type Variant = 'T' | 'H0' | 'H1' | 'H2'
+export const VARIANTS: Variant[] = ['T', 'H0', 'H1', 'H2']
 
 export interface Saturation {
+  requests: number
   rps: number
   /** workerd's CPU time per request over the same window. */
   cpuMicrosPerRequest: number
@@ -50,14 +51,19 @@ export function saturate(server: Server, path: string, options: { seconds: numbe
   const cpu = server.cpuSeconds() - cpuBefore
   try {
     const wrk = parseWrk(output)
-    return { rps: wrk.rps, cpuMicrosPerRequest: (cpu * 1e6) / wrk.requests, serverBusy: cpu / wrk.seconds }
+    return {
+      requests: wrk.requests,
+      rps: wrk.rps,
+      cpuMicrosPerRequest: (cpu * 1e6) / wrk.requests,
+      serverBusy: cpu / wrk.seconds,
+    }
   } catch (error) {
     throw new Error(`${path}: ${(error as Error).message}`)
   }
 }
 
 /**
- * Latency at a fixed rate, in short slices taken in turn from each variant (T, H0, H1, T, H0, …), so that
+ * Latency at a fixed rate, in short slices taken in turn from each variant (T, H0, H1, H2, T, H0, …), so that
  * the machine's own hiccups (on a VM, an idle core can take milliseconds to wake) fall on all of them alike.
  * Returns p50 and p99 in ms per variant, over all its slices; throws when any request fails.
  */

@@ -1,16 +1,25 @@
 // The benchmark's Markdown report: medians over the runs with their spread, ratios against T, and the targets.
 import { spawnSync } from 'node:child_process'
 import { cpus } from 'node:os'
+import { KV_DELAY_MS } from '../bench/slow-kv.ts'
 import { type Latency, type Saturation, VARIANTS, type Variant } from './bench-load.ts'
+import {
+  expectedReadsPerMinute,
+  type KvReadsReport,
+  maxReadsPerKeySet,
+  readsPerKeySetPerMinute,
+} from './bench-slow-kv.ts'
+import { breakdownTable, type StartupBreakdown } from './bench-startup-profile.ts'
 import {
   BUNDLE_GZIP_BUDGET_KIB,
   P99_GAP_TARGET_MS,
   PAGE_BYTES_BUDGET,
+  SLOW_KV_P50_GAP_TARGET_MS,
   STARTUP_RATIO_BUDGET,
   THROUGHPUT_RATIO_TARGET,
 } from './budgets.ts'
 import { median } from './measure.ts'
-import type { StartupComparison } from './startup-ratio.ts'
+import { STARTUP_BASELINE_ENTRY, type StartupComparison } from './startup-ratio.ts'
 
 export type Sample = Saturation & Latency & { pacedRps: number }
 
@@ -37,7 +46,12 @@ export interface ReportInput {
   /** `${variant} ${path}` → one sample per run. */
   samples: Map<string, Sample[]>
   pageBytes: Map<string, PageBytes>
+  /** H2's KV reads while one route was loaded at each rate. */
+  kvReads: KvReadsReport
   startup: StartupComparison
+  startupRounds: number
+  /** Where the site's startup goes; full runs only. */
+  startupBreakdown?: StartupBreakdown
   bundle: { rawKiB: number; gzipKiB: number }
   seconds: number
 }
@@ -55,12 +69,105 @@ const fixed = (value: number, digits = 2) => value.toFixed(digits)
 export const spread = (values: number[], digits = 2) =>
   `${fixed(median(values), digits)} (${fixed(Math.min(...values), digits)}–${fixed(Math.max(...values), digits)})`
 
+const met = ({ value, limit, atLeast }: Verdict) => (atLeast ? value >= limit : value <= limit)
+
 /** The first line a tool prints about its version (wrk prints it and exits 1, so the exit code is ignored). */
 function versionOf(command: string, args: string[]): string {
   return (spawnSync(command, args, { encoding: 'utf8' }).stdout ?? '').split('\n')[0]?.trim() || '?'
 }
 
-export function renderReport({ settings, routes, samples, pageBytes, startup, bundle, seconds }: ReportInput): string {
+function startupSection(input: ReportInput, verdicts: Verdict[]): string[] {
+  const { startup, startupRounds, startupBreakdown } = input
+  const ratio = Number.isNaN(startup.ratio)
+    ? "no ratio: the hello-world Worker's startup did not measure above zero"
+    : `**${fixed(startup.ratio)}×** (budget ${STARTUP_RATIO_BUDGET}×)`
+  verdicts.push({
+    what: 'startup over a hello-world Hono Worker',
+    value: startup.ratio,
+    limit: STARTUP_RATIO_BUDGET,
+    atLeast: false,
+  })
+  const lines = [
+    '',
+    '## Startup',
+    '',
+    `Startup CPU of the Worker as deployed against a hello-world Hono Worker (\`${STARTUP_BASELINE_ENTRY}\`) built in the ` +
+      `same run: each bundle imported by the first real request of a fresh isolate, ${startupRounds} isolates each in ` +
+      "one workerd, taken in turn with an empty module's; the CPU time of workerd's main thread over that request, " +
+      "read from the kernel (schedstat), minus the empty module's in the same round; the interquartile mean over the " +
+      "rounds. This is module evaluation (instantiation, the top level, and compiling what it calls); workerd's parse " +
+      'of the source when it loads a Worker is in neither number.',
+    '',
+    `Site ${fixed(startup.siteMs)} ms, hello-world ${fixed(startup.baselineMs)} ms of CPU: ${ratio}.`,
+  ]
+  if (startupBreakdown) {
+    lines.push(
+      '',
+      `Where the site's startup goes: ${startupBreakdown.samples} CPU profile samples (every 100 µs) of its ` +
+        "evaluation in fresh isolates, traced through the bundle's source map; ms are each share of the startup above.",
+      '',
+      ...breakdownTable('under this top-level call', startupBreakdown.byTopLevelCall, startup.siteMs, 10),
+      '',
+      ...breakdownTable('own time in', startupBreakdown.bySource, startup.siteMs, 10),
+    )
+  }
+  return lines
+}
+
+function slowKvSection(input: ReportInput, of: (variant: Variant, path: string) => Sample[], verdicts: Verdict[]) {
+  const { routes, kvReads } = input
+  const expected = expectedReadsPerMinute(kvReads.freshMs)
+  const lines = [
+    '',
+    `## H2: KV answering every read ${KV_DELAY_MS} ms late (issue 13)`,
+    '',
+    `Warm p50 at the fixed rate above, H2 against H0 in the same slices (target: within ${SLOW_KV_P50_GAP_TARGET_MS} ms), ms:`,
+    '',
+    '| route | H0 p50 | H2 p50 | H2 p50 − H0 p50 | verdict |',
+    '|---|---:|---:|---:|---|',
+  ]
+  for (const path of routes) {
+    const gaps = of('H2', path).map((h2, run) => h2.p50Ms - (of('H0', path)[run] as Sample).p50Ms)
+    const verdict = {
+      what: `|H2 p50 − H0 p50| on ${path}, ms`,
+      value: Math.abs(median(gaps)),
+      limit: SLOW_KV_P50_GAP_TARGET_MS,
+      atLeast: false,
+    }
+    verdicts.push(verdict)
+    const cells = [spread(of('H0', path).map((s) => s.p50Ms)), spread(of('H2', path).map((s) => s.p50Ms))]
+    lines.push(`| \`${path}\` | ${cells.join(' | ')} | ${spread(gaps)} | ${met(verdict) ? 'met' : '**short**'} |`)
+  }
+  lines.push(
+    '',
+    `KV reads sent by H2's isolate while \`${kvReads.path}\` was loaded; the isolate cache allows one per key set per ` +
+      `${kvReads.freshMs / 1000} s (FRESH_MS), ${fixed(expected, 0)} a minute, whatever the rate:`,
+    '',
+    '| load | requests | window s | reads (key sets) | reads per key set per minute, from the mean time between them | mean s between reads | verdict |',
+    '|---|---:|---:|---:|---:|---:|---|',
+  )
+  for (const reads of kvReads.loads) {
+    const counts = Object.values(reads.readsByKeySet)
+    const verdict = {
+      what: `KV reads per key set in ${reads.seconds} s at ${reads.load}`,
+      value: Math.max(0, ...counts),
+      limit: maxReadsPerKeySet(reads.seconds, kvReads.freshMs),
+      atLeast: false,
+    }
+    verdicts.push(verdict)
+    const interval = reads.meanIntervalMs === undefined ? '–' : fixed(reads.meanIntervalMs / 1000, 2)
+    const perMinute = readsPerKeySetPerMinute(reads)
+    lines.push(
+      `| ${reads.load} | ${reads.requests} | ${reads.seconds} | ${counts.reduce((sum, n) => sum + n, 0)} (${counts.length}) | ` +
+        `${perMinute === undefined ? '–' : fixed(perMinute)} (expected ${fixed(expected, 0)}) | ${interval} | ` +
+        `${met(verdict) ? 'met' : '**short**'}: at most ${verdict.limit} per key set |`,
+    )
+  }
+  return lines
+}
+
+export function renderReport(input: ReportInput): string {
+  const { settings, routes, samples, pageBytes, bundle, seconds } = input
   const { quick, runs, phaseSeconds, sliceSeconds, connections, serverCore, loadCore } = settings
   const of = (variant: Variant, path: string) => samples.get(`${variant} ${path}`) ?? []
   const perRun = (path: string, pick: (t: Sample, h: Sample) => number, variant: Variant) =>
@@ -68,18 +175,21 @@ export function renderReport({ settings, routes, samples, pageBytes, startup, bu
   const lines: string[] = []
   const verdicts: Verdict[] = []
   lines.push(
-    quick ? '# Benchmark (quick mode: proves the harness, judges nothing)' : '# Benchmark',
+    quick ? '# Benchmark (quick mode: proves the harness, judges no target)' : '# Benchmark',
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run ${quick ? 'bench:quick' : 'bench'}\` in ${fixed(seconds, 0)} s: ` +
       `${runs} run(s), ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}; workerd pinned to core ${serverCore}, ` +
       `load generators to core ${loadCore}. ${versionOf('wrk', ['-v'])}; fixed rate: scripts/lib/paced-load.ts (open loop). ` +
       "Routes: every `<loc>` of the site's /sitemap.xml.",
+    '',
+    'T returns each page as a constant (same bytes); H0 is the Worker as deployed; H1 has the isolate cache off ' +
+      `(one KV read per request); H2 is H0 with KV answering every read ${KV_DELAY_MS} ms late (scripts/bench/slow-kv-worker.ts).`,
     'Each cell is the median over the runs, with the spread (min–max) in brackets. Ratios are taken within each run, then the median.',
     '',
     `## Throughput at saturation (wrk, ${connections} connections, ${phaseSeconds}s per route)`,
     '',
-    '| route | T req/s | H0 req/s | H1 req/s | H0/T | H1/T | workerd CPU µs/req T / H0 / H1 | workerd core busy (H0) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    `| route | ${VARIANTS.map((variant) => `${variant} req/s`).join(' | ')} | H0/T | H1/T | H2/T | workerd CPU µs/req ${VARIANTS.join(' / ')} | workerd core busy (H0) |`,
+    `|---|${VARIANTS.map(() => '---:').join('|')}|---:|---:|---:|---:|---:|`,
   )
   for (const path of routes) {
     const rps = (variant: Variant) =>
@@ -87,15 +197,19 @@ export function renderReport({ settings, routes, samples, pageBytes, startup, bu
         of(variant, path).map((s) => s.rps),
         0,
       )
-    const h0Ratio = perRun(path, (t, h) => h.rps / t.rps, 'H0')
-    const h1Ratio = perRun(path, (t, h) => h.rps / t.rps, 'H1')
+    const ratios = (['H0', 'H1', 'H2'] as const).map((variant) => perRun(path, (t, h) => h.rps / t.rps, variant))
     const cpu = VARIANTS.map((variant) => fixed(median(of(variant, path).map((s) => s.cpuMicrosPerRequest)), 0))
     const busy = median(of('H0', path).map((s) => s.serverBusy))
     lines.push(
-      `| \`${path}\` | ${rps('T')} | ${rps('H0')} | ${rps('H1')} | ${spread(h0Ratio)} | ${spread(h1Ratio)} | ` +
+      `| \`${path}\` | ${VARIANTS.map(rps).join(' | ')} | ${ratios.map((ratio) => spread(ratio)).join(' | ')} | ` +
         `${cpu.join(' / ')} | ${fixed(busy * 100, 0)} % |`,
     )
-    verdicts.push({ what: `H0/T on ${path}`, value: median(h0Ratio), limit: THROUGHPUT_RATIO_TARGET, atLeast: true })
+    verdicts.push({
+      what: `H0/T on ${path}`,
+      value: median(ratios[0] as number[]),
+      limit: THROUGHPUT_RATIO_TARGET,
+      atLeast: true,
+    })
   }
   lines.push(
     '',
@@ -104,8 +218,8 @@ export function renderReport({ settings, routes, samples, pageBytes, startup, bu
     'Read each p99 with its spread: where the spread across runs is wider than the gap between variants, the gap is noise. ' +
       "H1 cannot keep up with half of T's rate, so its queue grows through each slice: its latency shows that, not a tail.",
     '',
-    '| route | rate req/s | T p50 | T p99 | H0 p50 | H0 p99 | H1 p50 | H1 p99 | H0 p99 − T p99 |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| route | rate req/s | ${VARIANTS.map((variant) => `${variant} p50 | ${variant} p99`).join(' | ')} | H0 p99 − T p99 |`,
+    `|---|---:|${VARIANTS.map(() => '---:|---:').join('|')}|---:|`,
   )
   for (const path of routes) {
     const gap = perRun(path, (t, h) => h.p99Ms - t.p99Ms, 'H0')
@@ -122,6 +236,7 @@ export function renderReport({ settings, routes, samples, pageBytes, startup, bu
       atLeast: false,
     })
   }
+  lines.push(...slowKvSection(input, of, verdicts))
   lines.push(
     '',
     '## Bytes and build',
@@ -133,34 +248,17 @@ export function renderReport({ settings, routes, samples, pageBytes, startup, bu
     lines.push(`| \`${path}\` | ${bytes.h0} / ${bytes.t} / ${bytes.h1} | ${bytes.gzipBody} |`)
     verdicts.push({ what: `bytes of ${path} with headers`, value: bytes.h0, limit: PAGE_BYTES_BUDGET, atLeast: false })
   }
-  const pairRatios = startup.siteRunsMs
-    .map((site, run) => site / (startup.baselineRunsMs[run] as number))
-    .filter(Number.isFinite)
-  const startupText = Number.isNaN(startup.ratio)
-    ? 'no ratio: most hello-world profiles caught no active sample (each profile holds only a few samples)'
-    : `${fixed(startup.ratio)}× a hello-world Hono Worker's, median over median` +
-      (pairRatios.length > 1
-        ? ` (each pair's own ratio: ${fixed(Math.min(...pairRatios))}–${fixed(Math.max(...pairRatios))})`
-        : '')
   lines.push(
     '',
-    `Bundle (wrangler dry-run): ${bundle.rawKiB} KiB raw, ${bundle.gzipKiB} KiB gzip. ` +
-      `Startup (\`wrangler check startup\`, active CPU, ${startup.siteRunsMs.length} profile(s) each taken in turn): ${startupText}.`,
+    `Bundle (wrangler dry-run): ${bundle.rawKiB} KiB raw, ${bundle.gzipKiB} KiB gzip (budget ${BUNDLE_GZIP_BUDGET_KIB} KiB gzip).`,
   )
-  verdicts.push(
-    { what: 'bundle, KiB gzip', value: bundle.gzipKiB, limit: BUNDLE_GZIP_BUDGET_KIB, atLeast: false },
-    {
-      what: 'startup over a hello-world Hono Worker',
-      value: startup.ratio,
-      limit: STARTUP_RATIO_BUDGET,
-      atLeast: false,
-    },
-  )
+  verdicts.push({ what: 'bundle, KiB gzip', value: bundle.gzipKiB, limit: BUNDLE_GZIP_BUDGET_KIB, atLeast: false })
+  lines.push(...startupSection(input, verdicts))
   if (!quick) {
-    const judge = ({ what, value, limit, atLeast }: Verdict) =>
-      Number.isNaN(value)
-        ? `- **not measured**: ${what}`
-        : `- ${(atLeast ? value >= limit : value <= limit) ? 'met' : '**short**'}: ${what}: ${fixed(value)} (target ${atLeast ? '≥' : '≤'} ${limit})`
+    const judge = (verdict: Verdict) =>
+      Number.isNaN(verdict.value)
+        ? `- **not measured**: ${verdict.what}`
+        : `- ${met(verdict) ? 'met' : '**short**'}: ${verdict.what}: ${fixed(verdict.value)} (target ${verdict.atLeast ? '≥' : '≤'} ${verdict.limit})`
     lines.push('', '## Targets', '', ...verdicts.map(judge))
   }
   return `${lines.join('\n')}\n`

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type BenchSettings, renderReport, type Sample } from '../../scripts/lib/bench-report.ts'
+import { type BenchSettings, type ReportInput, renderReport, type Sample } from '../../scripts/lib/bench-report.ts'
 import { compareStartup } from '../../scripts/lib/startup-ratio.ts'
 
 const SETTINGS: BenchSettings = {
@@ -12,54 +12,106 @@ const SETTINGS: BenchSettings = {
   loadCore: 1,
 }
 
-function sample(rps: number, p99Ms: number): Sample {
-  return { rps, cpuMicrosPerRequest: 1e6 / rps, serverBusy: 0.97, p50Ms: 0.6, p99Ms, pacedRps: 1500 }
+function sample(rps: number, p99Ms: number, p50Ms = 0.6): Sample {
+  return { requests: rps * 2, rps, cpuMicrosPerRequest: 1e6 / rps, serverBusy: 0.97, p50Ms, p99Ms, pacedRps: 1500 }
 }
 
-function report(settings: BenchSettings, startup = compareStartup([30, 34, 33, 29, 31], [20, 22, 21, 19, 60])) {
+const KEY_SET = 'disclaimer disclaimer:home disclaimer:dosage-and-safety'
+
+function report(overrides: Partial<ReportInput> = {}) {
   return renderReport({
-    settings,
+    settings: SETTINGS,
     routes: ['/'],
     samples: new Map([
       ['T /', [sample(3000, 30), sample(3200, 40)]],
-      ['H0 /', [sample(3300, 31), sample(3000, 44)]],
+      ['H0 /', [sample(3300, 31, 0.6), sample(3000, 44, 0.7)]],
       ['H1 /', [sample(600, 400), sample(500, 500)]],
+      ['H2 /', [sample(3250, 33, 0.62), sample(3100, 45, 0.75)]],
     ]),
     pageBytes: new Map([['/', { h0: 9261, t: 9261, h1: 9261, gzipBody: 3160 }]]),
-    startup,
-    bundle: { rawKiB: 73.58, gzipKiB: 28.96 },
+    kvReads: {
+      path: '/',
+      freshMs: 15_000,
+      loads: [
+        {
+          load: 'fixed rate, 1500 req/s',
+          requests: 90_000,
+          seconds: 60,
+          readsByKeySet: { [KEY_SET]: 4 },
+          meanIntervalMs: 15_004,
+        },
+        {
+          load: 'saturation (wrk, 32 connections)',
+          requests: 180_000,
+          seconds: 60,
+          readsByKeySet: { [KEY_SET]: 60 },
+          meanIntervalMs: 1_000,
+        },
+      ],
+    },
+    startup: compareStartup([13, 14, 15, 16], [2, 2, 2, 2], [1, 1, 1, 1]),
+    startupRounds: 4,
+    bundle: { rawKiB: 146.25, gzipKiB: 52.12 },
     seconds: 300,
+    ...overrides,
   })
 }
 
 describe('renderReport', () => {
   it('takes ratios within each run, then the median, with the spread', () => {
-    expect(report(SETTINGS)).toContain(
-      '| `/` | 3100 (3000–3200) | 3150 (3000–3300) | 550 (500–600) | 1.02 (0.94–1.10) |',
+    expect(report()).toContain(
+      '| `/` | 3100 (3000–3200) | 3150 (3000–3300) | 550 (500–600) | 3175 (3100–3250) | 1.02 (0.94–1.10) |',
     )
   })
 
-  it('gives startup as a ratio to the hello-world Worker, not in milliseconds, and judges it by the shared budget', () => {
-    const text = report(SETTINGS)
-    expect(text).toContain("1.48× a hello-world Hono Worker's, median over median (each pair's own ratio: 0.52–1.57)")
-    expect(text).not.toMatch(/Startup[^\n]* ms/)
-    expect(text).toContain('- **short**: startup over a hello-world Hono Worker: 1.48 (target ≤ 1.3)')
-    expect(text).toContain('- met: bundle, KiB gzip: 28.96 (target ≤ 32)')
+  it("judges H2's p50 by its gap to H0's within each run", () => {
+    const text = report()
+    expect(text).toContain('| `/` | 0.65 (0.60–0.70) | 0.69 (0.62–0.75) | 0.04 (0.02–0.05) | met |')
+    expect(text).toContain('- met: |H2 p50 − H0 p50| on /, ms: 0.04 (target ≤ 0.1)')
+  })
+
+  it("gives H2's KV reads per key set per minute from the time between them, and judges the count by FRESH_MS", () => {
+    const text = report()
+    expect(text).toContain('one per key set per 15 s (FRESH_MS), 4 a minute')
+    expect(text).toContain(
+      '| fixed rate, 1500 req/s | 90000 | 60 | 4 (1) | 4.00 (expected 4) | 15.00 | met: at most 5 per key set |',
+    )
+    expect(text).toContain('| 180000 | 60 | 60 (1) | 60.00 (expected 4) | 1.00 | **short**: at most 5 per key set |')
+  })
+
+  it('gives startup in ms and as a ratio to the hello-world Worker, judged by the shared budget', () => {
+    const text = report()
+    expect(text).toContain('Site 13.50 ms, hello-world 1.00 ms of CPU: **13.50×** (budget 1.3×).')
+    expect(text).toContain('- **short**: startup over a hello-world Hono Worker: 13.50 (target ≤ 1.3)')
+    expect(text).toContain('Bundle (wrangler dry-run): 146.25 KiB raw, 52.12 KiB gzip (budget 32 KiB gzip).')
+    expect(text).toContain('- **short**: bundle, KiB gzip: 52.12 (target ≤ 32)')
     expect(text).toContain('- met: bytes of / with headers: 9261.00 (target ≤ 14336)')
-    expect(report(SETTINGS, compareStartup([25], [20]))).toContain(
-      '- met: startup over a hello-world Hono Worker: 1.25',
+    expect(report({ startup: compareStartup([2.2], [2], [1]) })).toContain(
+      '- met: startup over a hello-world Hono Worker: 1.20',
     )
   })
 
-  it('judges nothing in quick mode', () => {
-    const text = report({ ...SETTINGS, quick: true, runs: 1 })
-    expect(text).toContain('# Benchmark (quick mode: proves the harness, judges nothing)')
+  it("shows where the site's startup goes when a breakdown is given", () => {
+    const text = report({
+      startupBreakdown: {
+        samples: 100,
+        bySource: [{ where: 'hono', samples: 60, share: 0.6 }],
+        byTopLevelCall: [{ where: 'toString (hono/dist/jsx/base.js:154)', samples: 50, share: 0.5 }],
+      },
+    })
+    expect(text).toContain('| toString (hono/dist/jsx/base.js:154) | 50 % | 6.8 |')
+    expect(text).toContain('| hono | 60 % | 8.1 |')
+  })
+
+  it('judges no target in quick mode', () => {
+    const text = report({ settings: { ...SETTINGS, quick: true, runs: 1 } })
+    expect(text).toContain('# Benchmark (quick mode: proves the harness, judges no target)')
     expect(text).not.toContain('## Targets')
   })
 
-  it('says the startup ratio was not measured when the baseline caught no active sample', () => {
-    const text = report(SETTINGS, compareStartup([30.2], [0]))
-    expect(text).toContain('no ratio: most hello-world profiles caught no active sample')
+  it("says the startup ratio was not measured when the baseline's startup is not above zero", () => {
+    const text = report({ startup: compareStartup([30.2], [1], [1]) })
+    expect(text).toContain("no ratio: the hello-world Worker's startup did not measure above zero")
     expect(text).toContain('- **not measured**: startup over a hello-world Hono Worker')
   })
 })

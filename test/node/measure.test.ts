@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { activeStartupMs, median, parseUploadSize, quantile } from '../../scripts/lib/measure.ts'
+import {
+  interquartileMean,
+  median,
+  parseUploadSize,
+  processCpuNs,
+  quantile,
+  threadCpuNs,
+} from '../../scripts/lib/measure.ts'
 
 describe('parseUploadSize', () => {
   it("reads wrangler's upload line", () => {
@@ -14,18 +21,17 @@ describe('parseUploadSize', () => {
   })
 })
 
-describe('activeStartupMs', () => {
-  it('sums the sampled time outside "(idle)", in ms', () => {
-    const profile = {
-      nodes: [
-        { id: 1, callFrame: { functionName: '(root)' } },
-        { id: 2, callFrame: { functionName: '(idle)' } },
-        { id: 3, callFrame: { functionName: 'startup' } },
-      ],
-      samples: [2, 3, 3, 2, 1],
-      timeDeltas: [5000, 1250, 750, 9000, 500],
-    }
-    expect(activeStartupMs(profile)).toBe(2.5)
+describe('processCpuNs and threadCpuNs', () => {
+  it("count this process's CPU time in ns, and only the time it ran", async () => {
+    const [processBefore, threadBefore] = [processCpuNs(process.pid), threadCpuNs(process.pid)]
+    const busyUntil = performance.now() + 30
+    while (performance.now() < busyUntil) Math.sqrt(Math.random())
+    const busy = threadCpuNs(process.pid) - threadBefore
+    expect(busy).toBeGreaterThan(20e6)
+    expect(processCpuNs(process.pid) - processBefore).toBeGreaterThanOrEqual(busy)
+    const idleBefore = threadCpuNs(process.pid)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(threadCpuNs(process.pid) - idleBefore).toBeLessThan(20e6)
   })
 })
 
@@ -46,5 +52,17 @@ describe('quantile', () => {
     expect(quantile(values, 0.5)).toBe(50)
     expect(quantile(values, 0.99)).toBe(99)
     expect(quantile(values, 1)).toBe(100)
+  })
+})
+
+describe('interquartileMean', () => {
+  it('averages the middle half, so outliers on either side change nothing', () => {
+    expect(interquartileMean([1, 2, 3, 4])).toBe(2.5)
+    expect(interquartileMean([-50, 10, 11, 12, 13, 14, 15, 900])).toBe(12.5)
+    expect(interquartileMean([7])).toBe(7)
+  })
+
+  it('refuses no values', () => {
+    expect(() => interquartileMean([])).toThrow('interquartile mean of no values')
   })
 })

@@ -1,26 +1,75 @@
-import { describe, expect, it } from 'vitest'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STARTUP_RATIO_BUDGET } from '../../scripts/lib/budgets.ts'
-import { compareStartup } from '../../scripts/lib/startup-ratio.ts'
+import {
+  buildStandaloneWorker,
+  compareStartup,
+  measureStartupRatio,
+  STARTUP_BASELINE_ENTRY,
+  type WorkerBuild,
+} from '../../scripts/lib/startup-ratio.ts'
 
 describe('compareStartup', () => {
-  it("divides the site's median by the baseline's, so one slow profile on either side changes nothing", () => {
-    const startup = compareStartup([26.5, 11.5, 162.5, 35, 24], [19.6, 145, 22.6, 20.3, 18.9])
-    expect(startup.siteMs).toBe(26.5)
-    expect(startup.baselineMs).toBe(20.3)
-    expect(startup.ratio).toBeCloseTo(1.305, 3)
+  it("subtracts each round's empty module, then takes the interquartile mean, so one slow round changes nothing", () => {
+    const empty = [1, 1, 1, 1, 1, 1, 1, 1]
+    const startup = compareStartup([14, 15, 16, 17, 15, 16, 90, 13], [2, 2, 2, 2, 2, 2, 2, 40], empty)
+    expect(startup.siteMs).toBe(14.5)
+    expect(startup.baselineMs).toBe(1)
+    expect(startup.ratio).toBe(14.5)
     expect(startup.withinBudget).toBe(false)
+  })
+
+  it('pairs each measurement with the empty module of its own round', () => {
+    const startup = compareStartup([3, 5], [2, 4], [1, 3])
+    expect(startup.siteMs).toBe(2)
+    expect(startup.baselineMs).toBe(1)
   })
 
   it('is within the budget at exactly the budget and below it', () => {
-    expect(compareStartup([26], [20]).withinBudget).toBe(true)
-    expect(compareStartup([20], [20]).ratio).toBe(1)
+    expect(compareStartup([2.3], [2], [1]).withinBudget).toBe(true)
+    expect(compareStartup([2.31], [2], [1]).withinBudget).toBe(false)
     expect(STARTUP_RATIO_BUDGET).toBe(1.3)
   })
 
-  it('gives no ratio, and no pass, when most baseline profiles caught no active sample', () => {
-    const startup = compareStartup([30, 34, 33], [0, 18.3, 0])
+  it("gives no ratio, and no pass, when the baseline's startup does not measure above zero", () => {
+    const startup = compareStartup([30, 34], [1, 1], [1, 1])
     expect(startup.baselineMs).toBe(0)
     expect(startup.ratio).toBeNaN()
     expect(startup.withinBudget).toBe(false)
+  })
+})
+
+describe('measureStartupRatio', () => {
+  let workdir: string
+  let helloWorld: WorkerBuild
+  let slowStart: WorkerBuild
+  beforeAll(() => {
+    workdir = mkdtempSync(join(tmpdir(), 'kratom-startup-test-'))
+    helloWorld = buildStandaloneWorker(workdir, STARTUP_BASELINE_ENTRY)
+    slowStart = buildStandaloneWorker(workdir, 'scripts/bench/slow-start-worker.ts')
+  })
+  afterAll(() => rmSync(workdir, { recursive: true, force: true }))
+
+  it('finds the hello-world Worker within the budget of itself', async () => {
+    const startup = await measureStartupRatio({ workdir, site: helloWorld, baseline: helloWorld, rounds: 30 })
+    expect(startup.baselineMs).toBeGreaterThan(0)
+    expect(startup.withinBudget).toBe(true)
+  })
+
+  it('catches about 10 ms of work added at module load, far past the budget', async () => {
+    const startup = await measureStartupRatio({ workdir, site: slowStart, baseline: helloWorld, rounds: 10 })
+    expect(startup.siteMs - startup.baselineMs).toBeGreaterThan(4)
+    expect(startup.ratio).toBeGreaterThan(3 * STARTUP_RATIO_BUDGET)
+  })
+
+  it('names the bundle that fails to evaluate', async () => {
+    const outdir = join(workdir, 'throws')
+    mkdirSync(outdir)
+    writeFileSync(join(outdir, 'throws.js'), "throw new Error('thrown at module load')\n")
+    await expect(
+      measureStartupRatio({ workdir, site: { outdir, main: 'throws.js' }, baseline: helloWorld, rounds: 1 }),
+    ).rejects.toThrow(`${join(outdir, 'throws.js')} failed to evaluate in a fresh isolate: 500`)
   })
 })

@@ -1,0 +1,12 @@
+// The hello-world baseline plus about 10 ms of work at module load: the regression the startup ratio must catch
+// (test/node/startup-ratio.test.ts).
+import { Hono } from 'hono'
+
+let state = 1
+for (let index = 0; index < 100_000; index++) state = (Math.imul(state, 48271) + index) % 2147483647
+
+const app = new Hono()
+
+app.get('/', (c) => c.text(`Hello Hono! ${state}`))
+
+export default app
