@@ -11,6 +11,7 @@ import {
   PROJECT_ROOT,
   SEEDED_DISCLAIMERS,
   type ServedBundle,
+  type ServeOptions,
   serveBundle,
 } from '../../scripts/lib/serve-bundle.ts'
 
@@ -62,12 +63,21 @@ export interface Site extends ServedBundle {
 
 /**
  * Serves the built bundle with the shipped disclaimers in KV and SITE_ORIGIN set to the served origin,
- * so canonical links and the sitemap point at this server.
+ * so canonical links and the sitemap point at this server. `editors` turns the admin API and the console on;
+ * `disclaimers` replaces what KV holds at the start.
  */
-export async function startSite(): Promise<Site> {
+export async function startSite(
+  options: Pick<ServeOptions, 'editors' | 'requireApproval' | 'disclaimers'> = {},
+): Promise<Site> {
   const port = await freePort()
   const origin = `http://127.0.0.1:${port}`
-  const served = await serveBundle({ bundle: builtBundle(), port, siteOrigin: origin, disclaimers: SEEDED_DISCLAIMERS })
+  const served = await serveBundle({
+    disclaimers: SEEDED_DISCLAIMERS,
+    ...options,
+    bundle: builtBundle(),
+    port,
+    siteOrigin: origin,
+  })
   if (served.url.origin !== origin) throw new Error(`served on ${served.url.origin}, expected ${origin}`)
   const at = (path: string) => new URL(path, origin).href
   const pages = await sitemapPaths(origin)

@@ -260,7 +260,7 @@ describe('a disclaimer changed in KV', () => {
       const response = await page.reload()
       if ((await note.textContent())?.includes(text)) {
         seenAfter = Date.now() - written
-        expect(response?.headers()['x-disclaimer-source']).toBe('kv')
+        expect(response?.headers()['disclaimer-source']).toBe('kv')
         break
       }
       staleViews++

@@ -1,0 +1,210 @@
+// Shared by the console's browser tests: a site with three editors and the two-person rule on, moving through the
+// console by the keyboard alone, versions seeded through the admin API, and the console's screenshots.
+import { readdirSync, rmSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Locator, Page, Response } from 'playwright-core'
+import { expect } from 'vitest'
+import { keyOf } from '../../src/disclaimer/keys.ts'
+import { TEST_EDITORS } from '../fixtures/editors.ts'
+import { artifactDir, type Site, startSite, type ViewportName } from './harness.ts'
+
+export const CONSOLE_EDITORS = ['alice', 'bob', 'carol'] as const
+export type EditorName = (typeof CONSOLE_EDITORS)[number]
+
+export { keyOf }
+
+/**
+ * The site with alice, bob and carol as editors (token sign-in) and every change needing a second editor, its
+ * store seeded through the ledger as `npm start` does (so each disclaimer starts at a recorded version).
+ */
+export async function startConsoleSite(): Promise<Site> {
+  const site = await startSite({
+    editors: Object.fromEntries(CONSOLE_EDITORS.map((name) => [name, TEST_EDITORS[name].token])),
+    requireApproval: 'true',
+    disclaimers: {},
+  })
+  const { body } = await admin(site, 'carol', '/seed', { method: 'POST', body: '{}' })
+  expect((body.seeded as unknown[]).length, 'every bundled default seeded').toBeGreaterThan(0)
+  return site
+}
+
+export function tokenOf(editor: EditorName): string {
+  return TEST_EDITORS[editor].token
+}
+
+/**
+ * Presses Tab (Shift+Tab with `backwards`) until `target` has focus, as a keyboard user moves, and checks the
+ * focused control shows a focus outline. Fails when `limit` presses do not reach it.
+ */
+export async function tabTo(page: Page, target: Locator, { backwards = false, limit = 60 } = {}): Promise<number> {
+  await target.waitFor({ state: 'visible', timeout: 10_000 })
+  const element = await target.elementHandle()
+  for (let presses = 1; presses <= limit; presses++) {
+    await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab')
+    const outline = await element?.evaluate((node) =>
+      node === document.activeElement ? getComputedStyle(node as Element).outlineStyle : null,
+    )
+    if (outline !== null && outline !== undefined) {
+      expect(outline, `${target}: a visible focus outline`).not.toBe('none')
+      return presses
+    }
+  }
+  const focused = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))
+  throw new Error(
+    `${limit} presses of ${backwards ? 'Shift+Tab' : 'Tab'} did not reach ${target}; focus is on ${focused}`,
+  )
+}
+
+/**
+ * Presses Enter or Space on the focused control and waits for the document it leads to (after any redirect);
+ * returns that document's response.
+ */
+export async function pressFor(page: Page, key: 'Enter' | 'Space'): Promise<Response> {
+  const response = page.waitForResponse(
+    (candidate) =>
+      candidate.request().isNavigationRequest() &&
+      candidate.frame() === page.mainFrame() &&
+      (candidate.status() < 300 || candidate.status() >= 400),
+  )
+  const committed = page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame())
+  await page.keyboard.press(key)
+  const [answer] = await Promise.all([response, committed])
+  await page.waitForLoadState('load')
+  return answer
+}
+
+/** Opens the console at its address, as an editor types it, and signs in on the form with Tab, typing and Enter. */
+export async function signInByKeyboard(page: Page, site: Site, editor: EditorName): Promise<void> {
+  await page.goto(site.at('/console'))
+  expect(page.url(), 'the console sends a signed-out editor to the sign-in page').toBe(site.at('/console/sign-in'))
+  await tabTo(page, page.getByLabel('Your editor token'))
+  await page.keyboard.type(tokenOf(editor))
+  const response = await pressFor(page, 'Enter')
+  expect(response.status()).toBe(200)
+  expect(page.url()).toBe(site.at('/console'))
+  await expect(page.locator('.console-bar').textContent()).resolves.toContain(`Signed in as ${editor}`)
+}
+
+/**
+ * Sends a form the page's own markup does not offer (a forged request), built in the page over the DevTools
+ * protocol, which the page's CSP does not govern; returns the response to it.
+ */
+export async function postForm(page: Page, action: string, fields: Record<string, string> = {}): Promise<Response> {
+  const response = page.waitForResponse(
+    (candidate) => candidate.request().isNavigationRequest() && candidate.frame() === page.mainFrame(),
+  )
+  const committed = page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame())
+  await page.evaluate(
+    ({ action, fields }) => {
+      const form = document.createElement('form')
+      form.method = 'post'
+      form.action = action
+      for (const [name, value] of Object.entries(fields)) {
+        const input = document.createElement('input')
+        input.type = 'hidden'
+        input.name = name
+        input.value = value
+        form.append(input)
+      }
+      document.body.append(form)
+      form.submit()
+    },
+    { action, fields },
+  )
+  const [answer] = await Promise.all([response, committed])
+  await page.waitForLoadState('load')
+  return answer
+}
+
+/** Signs in through the form with the mouse and `fill`, for tests that are not about the keyboard. */
+export async function signIn(page: Page, site: Site, editor: EditorName): Promise<void> {
+  await page.goto(site.at('/console/sign-in'))
+  await page.getByLabel('Your editor token').fill(tokenOf(editor))
+  await Promise.all([page.waitForURL(site.at('/console')), page.getByRole('button', { name: 'Sign in' }).click()])
+}
+
+/** The session cookie an editor gets from the sign-in form, as `name=value`. */
+export async function sessionCookie(site: Site, editor: EditorName): Promise<string> {
+  const response = await fetch(site.at('/console/sign-in'), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: site.origin },
+    body: new URLSearchParams({ token: tokenOf(editor) }),
+  })
+  expect(response.status).toBe(303)
+  const cookie = (response.headers.get('Set-Cookie') ?? '').split(';')[0] ?? ''
+  expect(cookie).toMatch(/^console_session=/)
+  return cookie
+}
+
+async function admin(site: Site, editor: EditorName, path: string, init: RequestInit = {}) {
+  const response = await fetch(site.at(`/admin${path}`), {
+    ...init,
+    headers: {
+      Authorization: `Bearer ${tokenOf(editor)}`,
+      'Content-Type': 'application/json',
+      ...(init.headers as Record<string, string>),
+    },
+  })
+  const body = (await response.json()) as Record<string, unknown>
+  if (!response.ok) {
+    throw new Error(`${init.method ?? 'GET'} /admin${path} answered ${response.status}: ${JSON.stringify(body)}`)
+  }
+  return { response, body }
+}
+
+/**
+ * Makes each text live on `target` in turn through the admin API, proposed by bob and approved by carol (the
+ * two-person rule); returns the version numbers, oldest first.
+ */
+export async function seedVersions(site: Site, target: string, texts: string[]): Promise<number[]> {
+  const versions: number[] = []
+  for (const text of texts) {
+    const { response } = await admin(site, 'bob', `/disclaimers/${target}`)
+    const etag = response.headers.get('ETag')
+    const { body } = await admin(site, 'bob', `/disclaimers/${target}/proposals`, {
+      method: 'POST',
+      headers: etag ? { 'If-Match': etag } : { 'If-None-Match': '*' },
+      body: JSON.stringify({ text, note: 'seeded by the browser test' }),
+    })
+    const id = (body.proposal as { id: number }).id
+    const approved = await admin(site, 'carol', `/proposals/${id}/approve`, { method: 'POST', body: '{}' })
+    versions.push((approved.body.version as { version: number }).version)
+  }
+  return versions
+}
+
+/** The text KV holds for a target: what the ledger made live. */
+export function liveText(site: Site, target: string): Promise<string | null> {
+  return site.kv.get(keyOf(target), 'text')
+}
+
+export function consoleShotsDir(): string {
+  return artifactDir('console')
+}
+
+export function clearScreenshots(): void {
+  rmSync(consoleShotsDir(), { recursive: true, force: true })
+  consoleShotsDir()
+}
+
+/** A full-page PNG of `page` as it is now, at artifacts/console/<name>-<viewport>.png. */
+export async function screenshot(page: Page, name: string, viewport: ViewportName): Promise<string> {
+  const path = join(consoleShotsDir(), `${name}-${viewport}.png`)
+  await page.screenshot({ path, fullPage: true, animations: 'disabled' })
+  return path
+}
+
+/** Every PNG under artifacts/console/ with its size, one a line. */
+export function screenshotList(): string {
+  const dir = consoleShotsDir()
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith('.png'))
+    .sort()
+  const lines = files.map((name) => {
+    const bytes = statSync(join(dir, name)).size
+    return `${`artifacts/console/${name}`.padEnd(58)}${(bytes / 1024).toFixed(1).padStart(8)} KiB`
+  })
+  const total = files.reduce((sum, name) => sum + statSync(join(dir, name)).size, 0)
+  return [...lines, `${files.length} files, ${(total / 1024).toFixed(1)} KiB in all`].join('\n')
+}
