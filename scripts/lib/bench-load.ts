@@ -33,13 +33,16 @@ export function requireWrk() {
   }
 }
 
+const WRK_TIME_UNITS: Record<string, number> = { us: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 }
+
 /** wrk's summary: requests completed, over how many seconds, and the rate; throws on errors or non-2xx answers. */
 export function parseWrk(output: string): { requests: number; seconds: number; rps: number } {
-  const [, requests, seconds] = /(\d+) requests in ([\d.]+)s/.exec(output) ?? []
+  // wrk gives the window with a unit: `2.00s`, and from a minute on `1.00m`.
+  const [, requests, time, unit = ''] = /(\d+) requests in ([\d.]+)(us|ms|s|m|h),/.exec(output) ?? []
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1])
   if (!Number(requests) || !rps) throw new Error(`could not read wrk's output:\n${output}`)
   if (/Non-2xx|Socket errors/.test(output)) throw new Error(`wrk saw errors:\n${output}`)
-  return { requests: Number(requests), seconds: Number(seconds), rps }
+  return { requests: Number(requests), seconds: Number(time) * (WRK_TIME_UNITS[unit] as number), rps }
 }
 
 /** wrk on one thread at `connections` connections for `seconds`, with workerd's CPU time over the window. */

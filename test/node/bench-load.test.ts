@@ -16,6 +16,11 @@ describe('parseWrk', () => {
     expect(parseWrk(WRK_OUTPUT)).toEqual({ requests: 551, seconds: 1, rps: 549.3 })
   })
 
+  it('reads a window of a minute or more, which wrk gives in minutes', () => {
+    const minute = WRK_OUTPUT.replace('551 requests in 1.00s', '385810 requests in 1.00m').replace('549.30', '6425.40')
+    expect(parseWrk(minute)).toEqual({ requests: 385810, seconds: 60, rps: 6425.4 })
+  })
+
   it('refuses a run with non-2xx answers or socket errors', () => {
     const non2xx = WRK_OUTPUT.replace('Requests/sec', '  Non-2xx or 3xx responses: 551\nRequests/sec')
     expect(() => parseWrk(non2xx)).toThrow('wrk saw errors')
