@@ -44,11 +44,11 @@ export function createApp(options: AppOptions = {}) {
   app.route('/admin', adminRoutes())
   app.route('/console', consoleRoutes(readDisclaimers, { accessKeys: options.accessKeys ?? fetchAccessKeys() }))
   app.notFound(notFoundPage(readDisclaimers))
-  app.onError((error, c) => {
+  app.onError(async (error, c) => {
     console.error('request failed', { path: c.req.path, error: error instanceof Error ? error.message : String(error) })
     c.header('Cache-Control', NO_STORE)
     c.header('Disclaimer-Source', 'default')
-    return c.html(errorPageHtml, 500)
+    return c.html(await errorPageHtml(), 500)
   })
   return app
 }

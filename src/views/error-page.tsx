@@ -1,5 +1,28 @@
 import { BUNDLED_DISCLAIMERS } from '../disclaimer/read.ts'
 import { ErrorPage } from './pages.tsx'
 
-// Rendered once per isolate with the bundled disclaimer, so that showing it can never fail or touch KV.
-export const errorPageHtml = `<!DOCTYPE html>${await (<ErrorPage disclaimers={BUNDLED_DISCLAIMERS} />).toString()}`
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+}
+
+/** Shown only if the error page itself cannot be rendered: still the bundled disclaimer, as plain markup. */
+const PLAIN_ERROR_PAGE =
+  '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">' +
+  '<title>Something went wrong</title></head><body><main><h1>Something went wrong</h1>' +
+  `<div role="note"><p><strong>Health disclaimer</strong></p>${BUNDLED_DISCLAIMERS.global.paragraphs
+    .map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`)
+    .join('')}</div><p>This page could not be shown just now. Please try again in a moment.</p></main></body></html>`
+
+let rendered: Promise<string> | undefined
+
+/**
+ * The 500 page, with the bundled disclaimer and never KV: rendered on first use, then kept for the isolate
+ * (rendering it up front was half of the Worker's startup). If rendering fails, a plain page that still shows the
+ * disclaimer. Never rejects.
+ */
+export function errorPageHtml(): Promise<string> {
+  rendered ??= Promise.resolve()
+    .then(async () => `<!DOCTYPE html>${await (<ErrorPage disclaimers={BUNDLED_DISCLAIMERS} />).toString()}`)
+    .catch(() => PLAIN_ERROR_PAGE)
+  return rendered
+}
