@@ -148,6 +148,8 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
 
   app.get('/', async (c) => {
     const ledger = ledgerOf(c.env)
+    // An edit made around the ledger since the last cron run is recorded first, so the overview says what pages show.
+    await ledger.reconcile()
     const [pending, proposals] = await Promise.all([ledger.pending(), ledger.proposals('open')])
     const rows = await Promise.all(
       TARGETS.map(async (target) => ({
@@ -185,20 +187,34 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
 
   // Editing: edit → review (diff, previews) → publish or propose
 
+  /**
+   * The edit form. A fresh edit first records any edit made around the ledger (so the version it starts from is
+   * what pages show) and starts from the live text; a draft keeps the version it was started from, so a change
+   * made meanwhile is a conflict at review, never overwritten. `yours`: an editor's earlier text, shown to copy from.
+   */
   async function editPage(
     c: Context<ConsoleEnv>,
     target: string,
-    draft?: Draft,
-    errors?: FieldErrors,
-    status?: ContentfulStatusCode,
+    options: { draft?: Draft; base?: number; yours?: string; errors?: FieldErrors; status?: ContentfulStatusCode } = {},
   ) {
-    const current = await ledgerOf(c.env).current(target)
-    const text = draft?.text ?? current?.text ?? DEFAULT_DISCLAIMERS.get(keyOf(target))?.text ?? ''
+    const ledger = ledgerOf(c.env)
+    if (!options.draft) await ledger.reconcile()
+    const current = await ledger.current(target)
+    const base = options.base ?? current?.version ?? 0
+    const edited = base === (current?.version ?? 0) ? current : await ledger.version(base)
+    const text = options.draft?.text ?? current?.text ?? DEFAULT_DISCLAIMERS.get(keyOf(target))?.text ?? ''
     return page(
       c,
       `Edit: ${target}`,
-      <EditForm target={target} current={current} draft={{ text, note: draft?.note ?? '' }} errors={errors} />,
-      status,
+      <EditForm
+        target={target}
+        edited={edited}
+        base={base}
+        draft={{ text, note: options.draft?.note ?? '' }}
+        yours={options.yours}
+        errors={options.errors}
+      />,
+      options.status,
     )
   }
 
@@ -215,12 +231,17 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
   }
 
   app.get('/disclaimers/:target/edit', (c) => editPage(c, c.req.param('target')))
-  app.post('/disclaimers/:target/edit', async (c) => editPage(c, c.req.param('target'), (await draftOf(c)).draft))
+  app.post('/disclaimers/:target/edit', async (c) => {
+    const { draft, base } = await draftOf(c)
+    // "Start again" after a conflict: the live text in the field, the editor's own beside it to copy from.
+    if ((await c.req.parseBody()).restart === '1') return editPage(c, c.req.param('target'), { yours: draft.text })
+    return editPage(c, c.req.param('target'), { draft, base })
+  })
 
   app.post('/disclaimers/:target/review', async (c) => {
     const target = c.req.param('target')
     const { draft, base, errors, valid } = await draftOf(c)
-    if (!valid) return editPage(c, target, draft, errors, 422)
+    if (!valid) return editPage(c, target, { draft, base, errors, status: 422 })
     const ledger = ledgerOf(c.env)
     const [current, requiresApproval] = await Promise.all([ledger.current(target), ledger.requiresApproval()])
     if ((current?.version ?? 0) !== base)
@@ -268,24 +289,24 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
 
   app.post('/disclaimers/:target/preview', async (c) => {
     const target = c.req.param('target')
-    const { draft, valid } = await draftOf(c)
+    const { draft, base, errors, valid } = await draftOf(c)
     const body = await c.req.parseBody()
-    if (!valid) return editPage(c, target, draft, {}, 422)
+    if (!valid) return editPage(c, target, { draft, base, errors, status: 422 })
     return preview(c, target, String(body.page ?? '/'), valid.paragraphs, `/console/disclaimers/${target}/edit`)
   })
 
   /** The page for a ledger answer: published, a conflict with both texts, or what was wrong. */
-  async function outcome(c: Context<ConsoleEnv>, target: string, draft: Draft, result: PublishResult) {
+  async function outcome(c: Context<ConsoleEnv>, target: string, draft: Draft, result: PublishResult, base?: number) {
     if (result.ok)
       return page(
         c,
         'Published',
         <Published version={result.version} status={result.status} boundMinutes={BOUND_MINUTES} />,
       )
-    return refused(c, target, draft, result)
+    return refused(c, target, draft, result, base)
   }
 
-  async function refused(c: Context<ConsoleEnv>, target: string, draft: Draft, error: LedgerError) {
+  async function refused(c: Context<ConsoleEnv>, target: string, draft: Draft, error: LedgerError, base?: number) {
     if (error.code === 'version_mismatch') {
       return page(
         c,
@@ -294,8 +315,9 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
         409,
       )
     }
-    if (error.code === 'invalid_text')
-      return editPage(c, target, draft, { [error.field ?? 'text']: error.message }, 422)
+    if (error.code === 'invalid_text') {
+      return editPage(c, target, { draft, base, errors: { [error.field ?? 'text']: error.message }, status: 422 })
+    }
     const status = error.code === 'unknown_proposal' || error.code === 'unknown_version' ? 404 : 403
     return page(c, 'Not done', <Notice>{error.message}</Notice>, status)
   }
@@ -303,7 +325,7 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
   app.post('/disclaimers/:target/publish', async (c) => {
     const target = c.req.param('target')
     const { draft, base, errors, valid } = await draftOf(c)
-    if (!valid) return editPage(c, target, draft, errors, 422)
+    if (!valid) return editPage(c, target, { draft, base, errors, status: 422 })
     const result = await ledgerOf(c.env).publish({
       target,
       text: valid.text,
@@ -311,13 +333,13 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
       base,
       by: c.get('editor'),
     })
-    return outcome(c, target, draft, result)
+    return outcome(c, target, draft, result, base)
   })
 
   app.post('/disclaimers/:target/propose', async (c) => {
     const target = c.req.param('target')
     const { draft, base, errors, valid } = await draftOf(c)
-    if (!valid) return editPage(c, target, draft, errors, 422)
+    if (!valid) return editPage(c, target, { draft, base, errors, status: 422 })
     const result = await ledgerOf(c.env).propose({
       target,
       text: valid.text,
@@ -325,7 +347,7 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
       base,
       by: c.get('editor'),
     })
-    if (!result.ok) return refused(c, target, draft, result)
+    if (!result.ok) return refused(c, target, draft, result, base)
     return c.redirect(`/console/proposals/${result.proposal.id}`, 303)
   })
 

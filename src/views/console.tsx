@@ -174,23 +174,29 @@ function DraftFields({ draft, base }: { draft: Draft; base: number }) {
 
 export function EditForm({
   target,
-  current,
+  edited,
+  base,
   draft,
+  yours,
   errors = {},
 }: {
   target: string
-  current: LedgerVersion | null
+  /** The version the draft was started from (its base). */
+  edited: LedgerVersion | null
+  base: number
   draft: Draft
+  /** The editor's own earlier text, after a conflict: shown to copy from, not saved. */
+  yours?: string
   errors?: FieldErrors
 }) {
   return (
     <form method="post" action={`/console/disclaimers/${target}/review`}>
       <p>
-        You are editing {versionName(current)}
-        {current ? `, made ${when(current.at)} by ${current.by}` : ''}. If someone changes it before you publish, you
-        will see both texts and nothing will be overwritten.
+        You are editing {versionName(edited)}
+        {edited ? `, made ${when(edited.at)} by ${edited.by}` : ''}. If someone changes it before you publish, you will
+        see both texts and nothing will be overwritten.
       </p>
-      <input type="hidden" name="base" value={String(current?.version ?? 0)} />
+      <input type="hidden" name="base" value={String(base)} />
       <label for="text">Disclaimer text</label>
       <p class="hint" id="text-hint">
         At most {MAX_DISCLAIMER_LENGTH.toLocaleString('en-US')} characters. Leave a blank line between paragraphs. No
@@ -228,6 +234,12 @@ export function EditForm({
         aria-describedby={errors.note ? 'note-hint note-error' : 'note-hint'}
         aria-invalid={errors.note ? 'true' : undefined}
       />
+      {yours !== undefined && (
+        <section aria-labelledby="yours">
+          <h2 id="yours">Your earlier text (not saved), to copy from</h2>
+          <p class="text">{yours}</p>
+        </section>
+      )}
       <button type="submit">Review the change</button>
     </form>
   )
@@ -341,6 +353,7 @@ export function Conflict({ target, draft, current }: { target: string; draft: Dr
       <Diff before={current?.text ?? ''} after={draft.text} label={`${versionName(current)} → your text`} />
       <form method="post" action={`/console/disclaimers/${target}/edit`}>
         <DraftFields draft={draft} base={current?.version ?? 0} />
+        <input type="hidden" name="restart" value="1" />
         <button type="submit">Start again from the live text, with your text to copy from</button>
       </form>
     </>
@@ -465,7 +478,7 @@ export function History({
         </Notice>
       )}
       {at?.version?.text && <p class="text">{at.version.text}</p>}
-      <div class="table-wrap">
+      <div class="table-wrap" tabindex={0} role="region" aria-label="Every version, scrollable sideways">
         <table>
           <caption>Every version of {targetLabel(target).toLowerCase()}, newest first</caption>
           <thead>

@@ -67,8 +67,9 @@ button.secondary{color:var(--link);background:var(--bg)}
 .actions form{margin:0}
 table{border-collapse:collapse;width:100%;font-size:.9375rem}
 caption{text-align:left;font-weight:700;padding:.5rem 0}
-th,td{text-align:left;vertical-align:top;border-bottom:1px solid var(--rule);padding:.4rem .5rem .4rem 0;overflow-wrap:anywhere}
+th,td{text-align:left;vertical-align:top;border-bottom:1px solid var(--rule);padding:.4rem .5rem .4rem 0;overflow-wrap:break-word}
 .table-wrap{overflow-x:auto}
+.table-wrap table{min-width:38rem}
 .text{white-space:pre-wrap;overflow-wrap:anywhere;border:1px solid var(--rule);padding:.5rem .75rem;margin:.5rem 0}
 .side-by-side{display:grid;gap:1rem}
 @media (min-width:48rem){.side-by-side{grid-template-columns:1fr 1fr}}

@@ -186,10 +186,12 @@ for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
       await expect(live.locator('.text').textContent()).resolves.toBe(theirs)
       expect(await liveText(site, 'conclusion'), 'bob’s text is still live').toBe(theirs)
 
-      // Starting again keeps her text and edits the live version: reviewing it is no longer a conflict.
+      // Starting again edits the live text, with hers beside it to copy from: reviewing it is no longer a conflict.
       const again = await press(alice, 'Start again from the live text, with your text to copy from', 'Enter')
       expect(again.status()).toBe(200)
-      await expect(alice.getByLabel('Disclaimer text').inputValue()).resolves.toBe(mine)
+      await expect(alice.getByLabel('Disclaimer text').inputValue()).resolves.toBe(theirs)
+      const kept = alice.getByRole('region', { name: 'Your earlier text (not saved), to copy from' })
+      await expect(kept.locator('.text').textContent()).resolves.toBe(mine)
       const review = await press(alice, 'Review the change', 'Space')
       expect(review.status()).toBe(200)
       await expect(alice.locator('.diff figcaption').textContent()).resolves.toMatch(/^v\d+ → your draft$/)

@@ -257,6 +257,45 @@ describe('console forms', () => {
     expect(await env.DISCLAIMERS.get('disclaimer:exploring-kratom')).toBe('Bob got here first.')
   })
 
+  it('keeps the version a draft started from while editing, so a change made meanwhile is a conflict', async () => {
+    const cookie = await signIn('alice')
+    const base = String(await currentVersion('home'))
+    await request(
+      '/console/disclaimers/home/publish',
+      form({ base, text: 'Bob changed it.', note: '' }, await signIn('bob')),
+    )
+    const kept = await request('/console/disclaimers/home/edit', form({ base, text: 'Draft kept.', note: '' }, cookie))
+    expect(await kept.text()).toContain(`name="base" value="${base}"`)
+    const review = await request(
+      '/console/disclaimers/home/review',
+      form({ base, text: 'Draft kept.', note: '' }, cookie),
+    )
+    expect(review.status).toBe(409)
+    expect(await env.DISCLAIMERS.get('disclaimer:home')).toBe('Bob changed it.')
+  })
+
+  it('starts again from the live text after a conflict, with the editor’s own text beside it', async () => {
+    const cookie = await signIn('alice')
+    const live = await currentVersion('home')
+    const again = await request(
+      '/console/disclaimers/home/edit',
+      form({ base: '0', text: 'Mine, unsaved.', note: '', restart: '1' }, cookie),
+    )
+    const html = await again.text()
+    expect(html).toContain(`name="base" value="${live}"`)
+    expect(html).toContain(`>${await env.DISCLAIMERS.get('disclaimer:home')}</textarea>`)
+    expect(html).toContain('Your earlier text (not saved), to copy from</h2><p class="text">Mine, unsaved.</p>')
+  })
+
+  it('records an edit made around the ledger before showing the overview, so it says what pages show', async () => {
+    const cookie = await signIn('alice')
+    await env.DISCLAIMERS.put('disclaimer:exploring-kratom', 'Typed into the dashboard.')
+    const html = await (await get('/console', cookie)).text()
+    const section = html.slice(html.indexOf('id="t-exploring-kratom"'))
+    expect(section).toMatch(/Pages show<\/dt><dd>v\d+, the text below/)
+    expect(section).toContain('by outside the ledger (external)')
+  })
+
   it('shows the real page with the draft, marked as a preview and not for indexing', async () => {
     const cookie = await signIn('alice')
     const res = await request(
