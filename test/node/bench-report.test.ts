@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { type BenchSettings, type ReportInput, renderReport, type Sample } from '../../scripts/lib/bench-report.ts'
+import { BUNDLE_GZIP_BUDGET_KIB, STARTUP_RATIO_BUDGET } from '../../scripts/lib/budgets.ts'
 import { compareStartup } from '../../scripts/lib/startup-ratio.ts'
 
 const SETTINGS: BenchSettings = {
@@ -79,15 +80,21 @@ describe('renderReport', () => {
     expect(text).toContain('| 180000 | 60 | 60 (1) | 60.00 (expected 4) | 1.00 | **short**: at most 5 per key set |')
   })
 
-  it('gives startup in ms and as a ratio to the hello-world Worker, judged by the shared budget', () => {
-    const text = report()
-    expect(text).toContain('Site 13.50 ms, hello-world 1.00 ms of CPU: **13.50×** (budget 1.3×).')
-    expect(text).toContain('- **short**: startup over a hello-world Hono Worker: 13.50 (target ≤ 1.3)')
-    expect(text).toContain('Bundle (wrangler dry-run): 146.25 KiB raw, 52.12 KiB gzip (budget 32 KiB gzip).')
-    expect(text).toContain('- **short**: bundle, KiB gzip: 52.12 (target ≤ 32)')
-    expect(text).toContain('- met: bytes of / with headers: 9261.00 (target ≤ 14336)')
-    expect(report({ startup: compareStartup([2.2], [2], [1]) })).toContain(
-      '- met: startup over a hello-world Hono Worker: 1.20',
+  it('gives startup in ms and as a ratio to the hello-world Worker, and judges both budgets by the shared numbers', () => {
+    const over = report({
+      startup: compareStartup([1 + 2 * STARTUP_RATIO_BUDGET], [3], [1]),
+      bundle: { rawKiB: 150, gzipKiB: BUNDLE_GZIP_BUDGET_KIB + 1 },
+    })
+    const ratio = STARTUP_RATIO_BUDGET.toFixed(2)
+    expect(over).toContain(
+      `Site ${(2 * STARTUP_RATIO_BUDGET).toFixed(2)} ms, hello-world 2.00 ms of CPU: **${ratio}×**`,
+    )
+    expect(over).toContain(`- met: startup over a hello-world Hono Worker: ${ratio} (target ≤ ${STARTUP_RATIO_BUDGET})`)
+    expect(over).toContain(`(budget ${BUNDLE_GZIP_BUDGET_KIB} KiB gzip)`)
+    expect(over).toContain(`- **short**: bundle, KiB gzip: ${(BUNDLE_GZIP_BUDGET_KIB + 1).toFixed(2)}`)
+    expect(over).toContain('- met: bytes of / with headers: 9261.00 (target ≤ 14336)')
+    expect(report({ startup: compareStartup([2 + 2 * STARTUP_RATIO_BUDGET], [3], [1]) })).toContain(
+      '- **short**: startup over a hello-world Hono Worker',
     )
   })
 
