@@ -8,7 +8,7 @@ export const BROWSER_PAGE_CACHE_CONTROL = 'no-cache'
  * revalidates; a change to a disclaimer purges the pages that show it by tag, so the lifetime never delays an edit.
  * Sent as Cloudflare-CDN-Cache-Control, which only Cloudflare reads, so browsers keep `no-cache`.
  */
-export const EDGE_PAGE_CACHE_CONTROL = 'public, max-age=86400, stale-while-revalidate=86400'
+export const EDGE_PAGE_CACHE_CONTROL = 'max-age=86400, stale-while-revalidate=86400'
 export const STATIC_CACHE_CONTROL = 'public, max-age=86400'
 export const NO_STORE = 'no-store'
 

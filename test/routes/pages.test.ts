@@ -221,7 +221,7 @@ describe('edge caching and provenance', () => {
     const res = await request(path)
     expect(res.status).toBe(200)
     expect(res.headers.get('Cache-Control')).toBe('no-cache')
-    expect(res.headers.get('Cloudflare-CDN-Cache-Control')).toBe('public, max-age=86400, stale-while-revalidate=86400')
+    expect(res.headers.get('Cloudflare-CDN-Cache-Control')).toBe('max-age=86400, stale-while-revalidate=86400')
     expect(res.headers.get('Cache-Tag')?.split(',')).toEqual(tags)
   })
 

@@ -39,7 +39,7 @@ describe('edge caching of the sitemap and robots.txt', () => {
   ])('lets the edge keep %s, tagged, while browsers revalidate', async (path, tag) => {
     const res = await request(path)
     expect(res.headers.get('Cache-Control')).toBe('no-cache')
-    expect(res.headers.get('Cloudflare-CDN-Cache-Control')).toBe('public, max-age=86400, stale-while-revalidate=86400')
+    expect(res.headers.get('Cloudflare-CDN-Cache-Control')).toBe('max-age=86400, stale-while-revalidate=86400')
     expect(res.headers.get('Cache-Tag')).toBe(tag)
   })
 })
