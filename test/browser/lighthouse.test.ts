@@ -51,7 +51,7 @@ const REFERENCE_MOBILE_SLOWDOWN = 4
  * Lighthouse measured on it (the Lighthouse team's calibration: 800 → 2×, 1300 → 3×, 1533 → 4×), never above the
  * default. Lighthouse itself warns that a slower host than it expects lowers the Performance score.
  */
-export function calibratedSlowdown(benchmarkIndex: number): number {
+function calibratedSlowdown(benchmarkIndex: number): number {
   const multiplier =
     benchmarkIndex >= 1300
       ? 3 + (benchmarkIndex - 1300) / 233
