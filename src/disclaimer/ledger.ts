@@ -261,9 +261,11 @@ export class DisclaimerLedger extends DurableObject<Env> {
       .map(toVersion)
   }
 
-  /** The version of a target the ledger held at `at` (ISO 8601), or null if it had none then. */
+  /** The version of a target the ledger held at `at` (ISO 8601), or null if it had none then or `at` is no time. */
   versionAt(target: string, at: string): LedgerVersion | null {
     const key = this.keyOf(target) ?? ''
+    // Thrown in here, an unreadable time would reach the caller as an opaque RPC error; callers check it first.
+    if (Number.isNaN(Date.parse(at))) return null
     const row = this.sql
       .exec<VersionRow>(
         `${VERSION_SELECT} WHERE v.key = ? AND v.at <= ? ORDER BY v.at DESC, v.seq DESC LIMIT 1`,

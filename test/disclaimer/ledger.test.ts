@@ -557,6 +557,7 @@ describe('DisclaimerLedger', () => {
       const second = new Date(ms(rows[1]) + 2 * 3_600_000).toISOString().replace('Z', '+02:00')
       expect(await at(second)).toBe((rows[1] as LedgerVersion).version)
       expect(await theLedger().versionAt('conclusion', iso(Date.now()))).toBeNull()
+      expect(await at('not a time')).toBeNull()
     })
   })
 
