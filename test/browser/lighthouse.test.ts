@@ -1,13 +1,18 @@
-// Proves every page in the sitemap scores 100 in Lighthouse's Performance, Accessibility, Best Practices and SEO,
+// Proves every page in the sitemap scores 100 in Lighthouse's Accessibility, Best Practices and SEO, and passes every
+// Performance audit the page itself decides (nothing render-blocking, compressed, small, no script, no layout shift),
 // and the editor console's overview and edit pages (signed in) 100 in Accessibility and Best Practices, on mobile
 // (the default config) and desktop (desktopConfig), with the system Chromium. Reports go to artifacts/lighthouse/.
+// Performance's score itself is timed (main-thread tasks on this shared host, times 4 on mobile), so, as the house
+// rule for timings asks, it is printed beside a bare page's score from the same moment rather than asserted.
 // The 404 is left out: it is noindex and answers 404 by design, which SEO marks down; so are the console's pages
 // for SEO (noindex by design) and Performance (an editor's tool, not a visitor's page).
+
 import { writeFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import * as chromeLauncher from 'chrome-launcher'
 import lighthouse, { desktopConfig } from 'lighthouse'
-import { throttling } from 'lighthouse/core/config/constants.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SITE_PATHS } from '../site-paths.ts'
 import { sessionCookie, startConsoleSite } from './console-harness.ts'
@@ -15,51 +20,68 @@ import { artifactDir, CHROMIUM_PATH, pageName, type Site, startSite } from './ha
 
 type Category = 'performance' | 'accessibility' | 'best-practices' | 'seo'
 const CATEGORIES: readonly Category[] = ['performance', 'accessibility', 'best-practices', 'seo']
+/** The categories whose score is asserted: none of them times anything. */
+const UNTIMED: readonly Category[] = ['accessibility', 'best-practices', 'seo']
 const CONSOLE_CATEGORIES: readonly Category[] = ['accessibility', 'best-practices']
 const CONSOLE_PATHS = ['/console', '/console/disclaimers/global/edit']
 const FORM_FACTORS = { mobile: undefined, desktop: desktopConfig }
 type FormFactor = keyof typeof FORM_FACTORS
-/** Runs allowed per page and form factor until Performance reaches 100 (see below). */
-const ATTEMPTS = 5
+
+/**
+ * The Performance audits that time this host (main-thread tasks, the local server's answer) rather than judge what
+ * the page sends. Every other Performance audit is asserted; Cumulative Layout Shift among them, since a page with
+ * no script, image or web font shifts the same on any machine. The forced-reflow insight is timed too: it flags
+ * reflows over a time threshold, and on these pages, which have no script, the only one it finds is
+ * "[unattributed]" (Lighthouse's own gatherers), at about 50 ms on some runs of a busy machine and none on others.
+ */
+const TIMED_AUDITS = new Set([
+  'first-contentful-paint',
+  'largest-contentful-paint',
+  'total-blocking-time',
+  'speed-index',
+  'interactive',
+  'max-potential-fid',
+  'mainthread-work-breakdown',
+  'bootup-time',
+  'long-tasks',
+  'forced-reflow-insight',
+  'server-response-time',
+  'document-latency-insight',
+])
+
+/** The baseline for Performance: the smallest valid page, with no style, served from this process. */
+const BARE_PAGE =
+  '<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width, ' +
+  'initial-scale=1"><title>Bare page</title><meta name="description" content="A baseline."><h1>Bare page</h1>' +
+  '<p>The same Chromium and settings, with nothing of the site.</p></html>'
 
 let site: Site
 let consoleSite: Site
+let bare: Server
+let bareUrl: string
 const running = new Set<chromeLauncher.LaunchedChrome>()
-const scores: Record<string, Partial<Record<Category, number>>> = {}
+const rows: string[] = []
 
 beforeAll(async () => {
   site = await startSite()
   consoleSite = await startConsoleSite()
+  bare = createServer((request, response) => {
+    const found = request.url === '/'
+    response.writeHead(found ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' })
+    response.end(found ? BARE_PAGE : '')
+  })
+  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve))
+  bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`
 })
 afterAll(async () => {
   // A run cut off by the test timeout leaves its Chromium behind.
   for (const chrome of running) chrome.kill()
   await site?.stop()
   await consoleSite?.stop()
-  const header = `${'page'.padEnd(52)}${CATEGORIES.map((c) => c.slice(0, 5).padStart(7)).join('')}`
-  const lines = Object.entries(scores).map(
-    ([key, row]) => `${key.padEnd(52)}${CATEGORIES.map((c) => String(row[c] ?? '-').padStart(7)).join('')}`,
-  )
-  console.log(`Lighthouse (reports in artifacts/lighthouse/)\n${header}\n${lines.join('\n')}`)
+  await new Promise((resolve) => bare?.close(resolve))
+  const header = `${'page'.padEnd(44)}${['acces', 'best-', 'seo', 'perf (timed, not asserted)'].map((c) => c.padStart(7)).join('')}`
+  console.log(`Lighthouse (reports in artifacts/lighthouse/)\n${header}\n${rows.join('\n')}`)
 })
-
-/** Lighthouse's mobile CPU slowdown assumes a host as fast as its reference machine (benchmark index ≈ 1533). */
-const REFERENCE_MOBILE_SLOWDOWN = 4
-
-/**
- * The CPU slowdown that makes this host emulate Lighthouse's reference mobile device, from the benchmark index
- * Lighthouse measured on it (the Lighthouse team's calibration: 800 → 2×, 1300 → 3×, 1533 → 4×), never above the
- * default. Lighthouse itself warns that a slower host than it expects lowers the Performance score.
- */
-function calibratedSlowdown(benchmarkIndex: number): number {
-  const multiplier =
-    benchmarkIndex >= 1300
-      ? 3 + (benchmarkIndex - 1300) / 233
-      : benchmarkIndex >= 800
-        ? 2 + (benchmarkIndex - 800) / 500
-        : 1 + Math.max(0, benchmarkIndex - 150) / 650
-  return Math.min(REFERENCE_MOBILE_SLOWDOWN, Math.round(multiplier * 10) / 10)
-}
 
 /** One fresh Chromium per run: reusing one across runs can lose the trace's navigation start (NO_NAVSTART). */
 async function audit(
@@ -67,7 +89,6 @@ async function audit(
   formFactor: FormFactor,
   categories: readonly Category[],
   extraHeaders?: Record<string, string>,
-  cpuSlowdownMultiplier?: number,
 ) {
   const chrome = await chromeLauncher.launch({
     chromePath: CHROMIUM_PATH,
@@ -82,14 +103,7 @@ async function audit(
       onlyCategories: [...categories],
       extraHeaders,
     }
-    const config =
-      cpuSlowdownMultiplier === undefined
-        ? FORM_FACTORS[formFactor]
-        : {
-            extends: 'lighthouse:default' as const,
-            settings: { throttling: { ...throttling.mobileSlow4G, cpuSlowdownMultiplier } },
-          }
-    const result = await lighthouse(url, flags, config)
+    const result = await lighthouse(url, flags, FORM_FACTORS[formFactor])
     if (!result) throw new Error(`Lighthouse gave no result for ${url}`)
     return result
   } finally {
@@ -100,24 +114,47 @@ async function audit(
 
 type Result = Awaited<ReturnType<typeof audit>>
 
+const score = (result: Result, category: Category) => Math.round((result.lhr.categories[category]?.score ?? 0) * 100)
+
+/** An audit that costs points, as `id=score value`. */
+function failing(result: Result, id: string): string {
+  const audit = result.lhr.audits[id]
+  return `${id}=${audit?.score} ${audit?.displayValue ?? ''}`.trim()
+}
+
 /** Each category below 100, with the audits that cost it points. */
 function shortfalls(result: Result, categories: readonly Category[]): string[] {
   const { lhr } = result
   return categories.flatMap((category) => {
-    const score = Math.round((lhr.categories[category]?.score ?? 0) * 100)
-    if (score === 100) return []
-    const failing = (lhr.categories[category]?.auditRefs ?? [])
+    if (score(result, category) === 100) return []
+    const costly = (lhr.categories[category]?.auditRefs ?? [])
       .filter((ref) => ref.weight > 0 && (lhr.audits[ref.id]?.score ?? 1) < 1)
-      .map((ref) => `${ref.id}=${lhr.audits[ref.id]?.score} ${lhr.audits[ref.id]?.displayValue ?? ''}`.trim())
-    return [`${category} ${score}: ${failing.join('; ')}`]
+      .map((ref) => failing(result, ref.id))
+    return [`${category} ${score(result, category)}: ${costly.join('; ')}`]
   })
 }
 
-function record(key: string, result: Result, categories: readonly Category[], report: string) {
+/** Every Performance audit that judges what the page sends and does not pass (score null means not applicable). */
+function untimedPerformanceShortfalls(result: Result): string[] {
+  return (result.lhr.categories.performance?.auditRefs ?? [])
+    .filter((ref) => !TIMED_AUDITS.has(ref.id) && (result.lhr.audits[ref.id]?.score ?? 1) < 1)
+    .map((ref) => failing(result, ref.id))
+}
+
+/** The Performance score with its Total Blocking Time, the timing that moves it on a busy host. */
+function timed(result: Result): string {
+  return `${score(result, 'performance')} (TBT ${Math.round(result.lhr.audits['total-blocking-time']?.numericValue ?? 0)} ms)`
+}
+
+function save(result: Result, report: string) {
   writeFileSync(join(artifactDir('lighthouse'), report), result.report as string)
-  scores[key] = Object.fromEntries(
-    categories.map((category) => [category, Math.round((result.lhr.categories[category]?.score ?? 0) * 100)]),
+}
+
+function record(key: string, result: Result, categories: readonly Category[], performance = '-') {
+  const cells = ['accessibility', 'best-practices', 'seo'].map((category) =>
+    String(categories.includes(category as Category) ? score(result, category as Category) : '-').padStart(7),
   )
+  rows.push(`${key.padEnd(44)}${cells.join('')}  ${performance}`)
 }
 
 describe('Lighthouse on the article', () => {
@@ -127,29 +164,18 @@ describe('Lighthouse on the article', () => {
 
   for (const path of SITE_PATHS) {
     for (const formFactor of Object.keys(FORM_FACTORS) as FormFactor[]) {
-      it(`scores 100 in all four categories on ${path} (${formFactor})`, async () => {
-        // Performance times real main-thread work, and other processes on the machine can only make a run
-        // slower, never faster; so, as timeit does, the fastest of up to five runs is the page's own cost.
-        // On mobile, a run on a host slower than Lighthouse's reference is repeated with the CPU slowdown calibrated
-        // to this host, as Lighthouse's throttling guide asks. The other categories do not depend on timing.
-        const performance = (run: Result) => run.lhr.categories.performance?.score ?? 0
-        const runs = [await audit(site.at(path), formFactor, CATEGORIES)]
-        const slowdowns: string[] = ['']
-        while (runs.length < ATTEMPTS && runs.every((run) => performance(run) < 1)) {
-          const index = runs.at(-1)?.lhr.environment.benchmarkIndex ?? Number.NaN
-          const slowdown = formFactor === 'mobile' && index > 0 ? calibratedSlowdown(index) : undefined
-          runs.push(await audit(site.at(path), formFactor, CATEGORIES, undefined, slowdown))
-          slowdowns.push(slowdown && slowdown < REFERENCE_MOBILE_SLOWDOWN ? `@${slowdown}×` : '')
-        }
-        const result = runs.reduce((best, run) => (performance(run) > performance(best) ? run : best))
-        const note =
-          runs.length > 1
-            ? ` (best of ${runs.map((run, i) => `${run.lhr.runtimeError?.code ?? Math.round(performance(run) * 100)}${slowdowns[i]}`).join('/')})`
-            : ''
-        record(`${path} ${formFactor}${note}`, result, CATEGORIES, `${pageName(path)}-${formFactor}.html`)
+      it(`scores 100 in three categories and passes every untimed Performance audit on ${path} (${formFactor})`, async () => {
+        const result = await audit(site.at(path), formFactor, CATEGORIES)
+        // Right after, so both runs see the same load on the machine.
+        const baseline = await audit(bareUrl, formFactor, ['performance'])
+        save(result, `${pageName(path)}-${formFactor}.html`)
+        record(`${path} ${formFactor}`, result, UNTIMED, `${timed(result)}, bare page ${timed(baseline)}`)
         expect(result.lhr.runtimeError).toBeUndefined()
+        expect(baseline.lhr.runtimeError).toBeUndefined()
         expect(result.lhr.finalDisplayedUrl).toBe(site.at(path))
-        expect(shortfalls(result, CATEGORIES)).toEqual([])
+        expect(shortfalls(result, UNTIMED)).toEqual([])
+        expect(untimedPerformanceShortfalls(result)).toEqual([])
+        expect(result.lhr.audits['cumulative-layout-shift']?.numericValue).toBe(0)
       })
     }
   }
@@ -161,12 +187,8 @@ describe('Lighthouse on the editor console', () => {
       it(`scores 100 in accessibility and best practices on ${path}, signed in (${formFactor})`, async () => {
         const cookie = await sessionCookie(consoleSite, 'alice')
         const result = await audit(consoleSite.at(path), formFactor, CONSOLE_CATEGORIES, { Cookie: cookie })
-        record(
-          `${path} ${formFactor}`,
-          result,
-          CONSOLE_CATEGORIES,
-          `console-${pageName(path.replace(/^\/console\/?/, '/'))}-${formFactor}.html`,
-        )
+        save(result, `console-${pageName(path.replace(/^\/console\/?/, '/'))}-${formFactor}.html`)
+        record(`${path} ${formFactor}`, result, CONSOLE_CATEGORIES)
         expect(result.lhr.runtimeError).toBeUndefined()
         // Signed in: the page itself, not the sign-in page the console sends others to.
         expect(result.lhr.finalDisplayedUrl).toBe(consoleSite.at(path))
