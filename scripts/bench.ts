@@ -31,6 +31,7 @@ import {
   measureStartupRatio,
   STARTUP_BASELINE_ENTRY,
   STARTUP_ROUNDS,
+  STARTUP_SLOW_ENTRY,
 } from './lib/startup-ratio.ts'
 
 const QUICK = process.argv.includes('--quick')
@@ -110,7 +111,19 @@ async function measureStartup(h0Bundle: { outdir: string; mainPath: string }, wo
   console.log(
     `  site ${startup.siteMs.toFixed(2)} ms, hello-world ${startup.baselineMs.toFixed(2)} ms → ${startup.ratio.toFixed(2)}×`,
   )
-  return { startup, startupBreakdown: QUICK ? undefined : await profileStartup(site) }
+  // The instrument itself, in the same run: it should read 1× for a bundle against itself and several times for
+  // the same bundle with ~8 ms of work at load. Printed, never asserted: these are timings.
+  const self = await measureStartupRatio({ workdir, site: baseline, baseline, rounds: STARTUP_ISOLATES })
+  const slow = buildStandaloneWorker(workdir, STARTUP_SLOW_ENTRY)
+  const slowStart = await measureStartupRatio({ workdir, site: slow, baseline, rounds: STARTUP_ISOLATES })
+  console.log(
+    `  instrument: hello-world against itself ${self.ratio.toFixed(2)}×, with ~8 ms of work at load ${slowStart.ratio.toFixed(2)}×`,
+  )
+  return {
+    startup,
+    startupCalibration: { self, slowStart },
+    startupBreakdown: QUICK ? undefined : await profileStartup(site),
+  }
 }
 
 async function main() {
@@ -156,7 +169,7 @@ async function main() {
     console.log(`startup: the Worker against a hello-world Hono Worker, ${STARTUP_ISOLATES} fresh isolates each`)
     const startupDir = mkdtempSync(join(tmpdir(), 'kratom-bench-startup-'))
     scratch.push(startupDir)
-    const { startup, startupBreakdown } = await measureStartup(h0Bundle, startupDir)
+    const { startup, startupCalibration, startupBreakdown } = await measureStartup(h0Bundle, startupDir)
 
     if (!h0Bundle.size) throw new Error('wrangler reported no upload size for H0')
     const report = renderReport({
@@ -166,6 +179,7 @@ async function main() {
       pageBytes,
       kvReads,
       startup,
+      startupCalibration,
       startupRounds: STARTUP_ISOLATES,
       startupBreakdown,
       bundle: h0Bundle.size,

@@ -19,7 +19,7 @@ import {
   THROUGHPUT_RATIO_TARGET,
 } from './budgets.ts'
 import { median } from './measure.ts'
-import { STARTUP_BASELINE_ENTRY, type StartupComparison } from './startup-ratio.ts'
+import { STARTUP_BASELINE_ENTRY, STARTUP_SLOW_ENTRY, type StartupComparison } from './startup-ratio.ts'
 
 export type Sample = Saturation & Latency & { pacedRps: number }
 
@@ -50,6 +50,8 @@ export interface ReportInput {
   kvReads: KvReadsReport
   startup: StartupComparison
   startupRounds: number
+  /** The instrument checked in the same run: the hello world against itself, and with ~8 ms of work at load. */
+  startupCalibration?: { self: StartupComparison; slowStart: StartupComparison }
   /** Where the site's startup goes; full runs only. */
   startupBreakdown?: StartupBreakdown
   bundle: { rawKiB: number; gzipKiB: number }
@@ -100,6 +102,16 @@ function startupSection(input: ReportInput, verdicts: Verdict[]): string[] {
     '',
     `Site ${fixed(startup.siteMs)} ms, hello-world ${fixed(startup.baselineMs)} ms of CPU: ${ratio}.`,
   ]
+  const { startupCalibration } = input
+  if (startupCalibration) {
+    lines.push(
+      '',
+      `The instrument, same run and rounds: the hello world against itself ${fixed(startupCalibration.self.ratio)}× ` +
+        `(1× when nothing else moves it); the hello world plus a loop at module load (\`${STARTUP_SLOW_ENTRY}\`) ` +
+        `${fixed(startupCalibration.slowStart.ratio)}× (${fixed(startupCalibration.slowStart.siteMs)} ms against ` +
+        `${fixed(startupCalibration.slowStart.baselineMs)} ms), the size of regression the budget must catch.`,
+    )
+  }
   if (startupBreakdown) {
     lines.push(
       '',

@@ -14,6 +14,8 @@ import { CONFIG_PATH, PROJECT_ROOT } from './environments.ts'
 import { interquartileMean, parseUploadSize, threadCpuNs, workerdChildren } from './measure.ts'
 
 export const STARTUP_BASELINE_ENTRY = 'scripts/bench/hello-worker.ts'
+/** The baseline plus ~8 ms of work at module load: the regression the startup ratio must see. */
+export const STARTUP_SLOW_ENTRY = 'scripts/bench/slow-start-worker.ts'
 
 /** Fresh isolates per bundle in one measurement. */
 export const STARTUP_ROUNDS = 60

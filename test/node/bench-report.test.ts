@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { type BenchSettings, type ReportInput, renderReport, type Sample } from '../../scripts/lib/bench-report.ts'
 import { BUNDLE_GZIP_BUDGET_KIB, STARTUP_RATIO_BUDGET } from '../../scripts/lib/budgets.ts'
-import { compareStartup } from '../../scripts/lib/startup-ratio.ts'
+import { compareStartup, STARTUP_SLOW_ENTRY } from '../../scripts/lib/startup-ratio.ts'
 
 const SETTINGS: BenchSettings = {
   quick: false,
@@ -108,6 +108,18 @@ describe('renderReport', () => {
     })
     expect(text).toContain('| toString (hono/dist/jsx/base.js:154) | 50 % | 6.8 |')
     expect(text).toContain('| hono | 60 % | 8.1 |')
+  })
+
+  it('prints the instrument read in the same run: a bundle against itself, and one with work added at load', () => {
+    const text = report({
+      startupCalibration: {
+        self: compareStartup([2.05], [2], [1]),
+        slowStart: compareStartup([9], [2], [1]),
+      },
+    })
+    expect(text).toContain('the hello world against itself 1.05×')
+    expect(text).toContain(`(\`${STARTUP_SLOW_ENTRY}\`) 8.00× (8.00 ms against 1.00 ms)`)
+    expect(report()).not.toContain('The instrument')
   })
 
   it('judges no target in quick mode', () => {
