@@ -49,7 +49,7 @@ describe('H2, the slow-KV fixture', () => {
     rmSync(bundle.outdir, { recursive: true, force: true })
   })
 
-  it("answers a cold page only after KV's delay, a warm one without waiting, and logs the one read", async () => {
+  it("answers a cold page only after KV's delay, a warm one without reading KV, and logs the one read", async () => {
     const readLog = async () => JSON.parse((await rawGet(server.served.url, KV_READS_PATH)).body)
     expect(await readLog()).toEqual({ freshMs: FRESH_MS, reads: {} })
     const timed = async () => {
@@ -58,8 +58,9 @@ describe('H2, the slow-KV fixture', () => {
       expect(response.status).toBe(200)
       return performance.now() - started
     }
+    // A lower bound the injected delay guarantees; how fast the warm page is, is the benchmark's to print.
     expect(await timed()).toBeGreaterThanOrEqual(KV_DELAY_MS)
-    expect(await timed()).toBeLessThan(KV_DELAY_MS)
+    expect((await rawGet(server.served.url, '/')).status).toBe(200)
     const { reads } = await readLog()
     expect(Object.values(reads).map((times) => (times as number[]).length)).toEqual([1])
   })

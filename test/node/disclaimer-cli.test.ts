@@ -13,16 +13,15 @@ const run = promisify(execFile)
 let store: string
 
 async function cli(args: string[], env: Record<string, string> = {}) {
-  const started = performance.now()
   try {
     const { stdout, stderr } = await run('node', ['scripts/disclaimer.ts', ...args], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false', DISCLAIMER_TOKEN: '', ...env },
     })
-    return { code: 0, stdout, stderr, ms: performance.now() - started }
+    return { code: 0, stdout, stderr }
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string }
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr, ms: performance.now() - started }
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
   }
 }
 
