@@ -478,10 +478,12 @@ export function History({
         </Notice>
       )}
       {at?.version?.text && <p class="text">{at.version.text}</p>}
-      {/* biome-ignore lint/a11y/useSemanticElements: a <section> here draws the Nu checker's "section lacks heading" warning; the table's caption names it */}
-      <div class="table-wrap" tabindex={0} role="region" aria-label="Every version, scrollable sideways">
-        <table>
-          <caption>Every version of {targetLabel(target).toLowerCase()}, newest first</caption>
+      {/* The table's name is a heading outside the scroll region: a caption scrolls with the table and is cut off
+          on a phone. */}
+      <h2 id="versions-heading">Every version of {targetLabel(target).toLowerCase()}, newest first</h2>
+      {/* biome-ignore lint/a11y/useSemanticElements: a <section> here draws the Nu checker's "section lacks heading" warning; the heading above names it */}
+      <div class="table-wrap" tabindex={0} role="region" aria-labelledby="versions-heading">
+        <table aria-labelledby="versions-heading">
           <thead>
             <tr>
               <th scope="col">Version</th>

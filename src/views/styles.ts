@@ -66,7 +66,6 @@ button.secondary{color:var(--link);background:var(--bg)}
 .actions{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem}
 .actions form{margin:0}
 table{border-collapse:collapse;width:100%;font-size:.9375rem}
-caption{text-align:left;font-weight:700;padding:.5rem 0}
 th,td{text-align:left;vertical-align:top;border-bottom:1px solid var(--rule);padding:.4rem .5rem .4rem 0;overflow-wrap:break-word}
 .table-wrap{overflow-x:auto}
 .table-wrap table{min-width:38rem}
