@@ -23,6 +23,31 @@ function versionName(version: LedgerVersion | null): string {
   return version ? `v${version.version}` : 'no version yet'
 }
 
+/** A form field's label, its hint and (after a refused submission) its error, each with an id the control cites. */
+function FieldHelp({ id, label, hint, error }: { id: string; label: string; hint: Child; error?: string }) {
+  return (
+    <>
+      <label for={id}>{label}</label>
+      <p class="hint" id={`${id}-hint`}>
+        {hint}
+      </p>
+      {error && (
+        <p class="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </>
+  )
+}
+
+/** The attributes that tie a control to its FieldHelp, so a screen reader reads the hint and the error with it. */
+function describedBy(id: string, error?: string) {
+  return {
+    'aria-describedby': error ? `${id}-hint ${id}-error` : `${id}-hint`,
+    'aria-invalid': error ? ('true' as const) : undefined,
+  }
+}
+
 interface ShellProps {
   path: string
   title: string
@@ -72,23 +97,19 @@ export function Notice({ children, ok }: { children?: Child; ok?: boolean }) {
 export function SignInForm({ error }: { error?: string }) {
   return (
     <form method="post" action="/console/sign-in">
-      <label for="token">Your editor token</label>
-      <p class="hint" id="token-hint">
-        The token you were given for the disclaimers (locally: .wrangler/state/editors/&lt;name&gt;.token).
-      </p>
-      {error && (
-        <p class="field-error" id="token-error">
-          {error}
-        </p>
-      )}
+      <FieldHelp
+        id="token"
+        label="Your editor token"
+        hint="The token you were given for the disclaimers (locally: .wrangler/state/editors/<name>.token)."
+        error={error}
+      />
       <input
         type="password"
         id="token"
         name="token"
         autocomplete="current-password"
         required
-        aria-describedby={error ? 'token-hint token-error' : 'token-hint'}
-        aria-invalid={error ? 'true' : undefined}
+        {...describedBy('token', error)}
       />
       <button type="submit">Sign in</button>
     </form>
@@ -197,43 +218,22 @@ export function EditForm({
         see both texts and nothing will be overwritten.
       </p>
       <input type="hidden" name="base" value={String(base)} />
-      <label for="text">Disclaimer text</label>
-      <p class="hint" id="text-hint">
-        At most {MAX_DISCLAIMER_LENGTH.toLocaleString('en-US')} characters. Leave a blank line between paragraphs. No
-        invisible or control characters, and at most 30 accents on one letter.
-      </p>
-      {errors.text && (
-        <p class="field-error" id="text-error">
-          {errors.text}
-        </p>
-      )}
-      <textarea
+      <FieldHelp
         id="text"
-        name="text"
-        rows={12}
-        required
-        aria-describedby={errors.text ? 'text-hint text-error' : 'text-hint'}
-        aria-invalid={errors.text ? 'true' : undefined}
-      >
+        label="Disclaimer text"
+        hint={`At most ${MAX_DISCLAIMER_LENGTH.toLocaleString('en-US')} characters. Leave a blank line between paragraphs. No invisible or control characters, and at most 30 accents on one letter.`}
+        error={errors.text}
+      />
+      <textarea id="text" name="text" rows={12} required {...describedBy('text', errors.text)}>
         {draft.text}
       </textarea>
-      <label for="note">Why you are changing it</label>
-      <p class="hint" id="note-hint">
-        One line, at most {MAX_NOTE_LENGTH} characters; it goes in the history.
-      </p>
-      {errors.note && (
-        <p class="field-error" id="note-error">
-          {errors.note}
-        </p>
-      )}
-      <input
-        type="text"
+      <FieldHelp
         id="note"
-        name="note"
-        value={draft.note}
-        aria-describedby={errors.note ? 'note-hint note-error' : 'note-hint'}
-        aria-invalid={errors.note ? 'true' : undefined}
+        label="Why you are changing it"
+        hint={`One line, at most ${MAX_NOTE_LENGTH} characters; it goes in the history.`}
+        error={errors.note}
       />
+      <input type="text" id="note" name="note" value={draft.note} {...describedBy('note', errors.note)} />
       {yours !== undefined && (
         <section aria-labelledby="yours">
           <h2 id="yours">Your earlier text (not saved), to copy from</h2>

@@ -233,7 +233,9 @@ describe('console forms', () => {
     const html = await res.text()
     expect(html).toContain('<p class="field-error" id="text-error">')
     expect(html).toContain('U+200B at position 7')
-    expect(html).toContain('aria-invalid="true"')
+    // The field cites its hint and its error; the note, which passed, cites only its hint.
+    expect(html).toMatch(/<textarea [^>]*aria-describedby="text-hint text-error" aria-invalid="true"/)
+    expect(html).toMatch(/<input type="text" id="note" [^>]*aria-describedby="note-hint"\/?>/)
     expect(html).toContain('>Hidden\u200Bspace</textarea>')
   })
 
