@@ -4,6 +4,7 @@ import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import type { DisclaimerLedger, LedgerKV, LedgerVersion } from '../../src/disclaimer/ledger.ts'
 import { ledgerOf } from '../../src/disclaimer/ledger.ts'
+import type { Proposal } from '../../src/disclaimer/records.ts'
 import { createApp } from '../../src/index.ts'
 import { bearer, type TestEditor } from '../fixtures/editors.ts'
 import { request, textOf } from '../helpers.ts'
@@ -21,6 +22,13 @@ export async function publish(target: string, text: string, by: TestEditor = 'al
   const result = await theLedger().publish({ target, text, base: current?.version ?? 0, by })
   if (!result.ok) throw new Error(`the ledger refused the publish: ${result.code}: ${result.message}`)
   return result.version
+}
+
+/** Opens a proposal straight on the ledger; throws unless it was accepted. */
+export async function openProposal(input: Parameters<LedgerStub['propose']>[0]): Promise<Proposal> {
+  const result = await theLedger().propose(input)
+  if (!result.ok) throw new Error(`the ledger refused the proposal: ${result.code}: ${result.message}`)
+  return result.proposal
 }
 
 export interface KvPuts {

@@ -19,6 +19,7 @@ import {
   APPEND_ONLY_TABLES,
   type AppendOnlyTable,
   failKvPuts,
+  openProposal,
   page,
   publish,
   putDisclaimer,
@@ -57,9 +58,8 @@ function median(values: number[]): number {
 /** With the two-person rule on: `proposer` proposes over whatever is current, `approver` approves. */
 async function publishApproved(target: string, text: string, proposer: TestEditor, approver: TestEditor) {
   const current = await theLedger().current(target)
-  const proposed = await theLedger().propose({ target, text, base: current?.version ?? 0, by: proposer })
-  if (!proposed.ok) throw new Error(proposed.message)
-  const approved = await theLedger().approve({ id: proposed.proposal.id, by: approver })
+  const proposed = await openProposal({ target, text, base: current?.version ?? 0, by: proposer })
+  const approved = await theLedger().approve({ id: proposed.id, by: approver })
   if (!approved.ok) throw new Error(approved.message)
   return approved.version
 }
@@ -320,31 +320,29 @@ describe('DisclaimerLedger', () => {
 
     it('refuses the proposer approving their own proposal', async () => {
       await requireApproval()
-      const proposed = await theLedger().propose({
+      const proposed = await openProposal({
         target: 'conclusion',
         text: 'A closing note.',
         base: 0,
         by: 'alice',
       })
-      if (!proposed.ok) throw new Error(proposed.message)
 
-      const result = await theLedger().approve({ id: proposed.proposal.id, by: 'alice' })
+      const result = await theLedger().approve({ id: proposed.id, by: 'alice' })
 
       expect(result).toMatchObject({ ok: false, code: 'self_approval' })
-      expect(await theLedger().proposal(proposed.proposal.id)).toMatchObject({ status: 'open', decidedBy: null })
+      expect(await theLedger().proposal(proposed.id)).toMatchObject({ status: 'open', decidedBy: null })
       expect(await theLedger().history('conclusion')).toEqual([])
     })
 
     it('refuses a principal not named in EDITORS, whatever they try', async () => {
       await requireApproval()
       const live = await publishApproved('conclusion', 'A closing note.', 'alice', 'bob')
-      const proposed = await theLedger().propose({
+      const proposed = await openProposal({
         target: 'conclusion',
         text: 'Another note.',
         base: live.version,
         by: 'alice',
       })
-      if (!proposed.ok) throw new Error(proposed.message)
       const stranger = 'mallory@example.org'
 
       const results = [
@@ -354,13 +352,13 @@ describe('DisclaimerLedger', () => {
           base: live.version,
           by: stranger,
         }),
-        await theLedger().approve({ id: proposed.proposal.id, by: stranger }),
-        await theLedger().reject({ id: proposed.proposal.id, by: stranger, reason: 'I say no.' }),
+        await theLedger().approve({ id: proposed.id, by: stranger }),
+        await theLedger().reject({ id: proposed.id, by: stranger, reason: 'I say no.' }),
         await theLedger().rollback({ target: 'conclusion', to: live.version, base: live.version, by: stranger }),
       ]
 
       for (const result of results) expect(result).toMatchObject({ ok: false, code: 'unknown_editor' })
-      expect(await theLedger().proposal(proposed.proposal.id)).toMatchObject({ status: 'open' })
+      expect(await theLedger().proposal(proposed.id)).toMatchObject({ status: 'open' })
       expect(await theLedger().history('conclusion')).toHaveLength(1)
     })
 
@@ -392,17 +390,16 @@ describe('DisclaimerLedger', () => {
 
     it("publishes a proposal on a different editor's approval, recording proposer and approver", async () => {
       await requireApproval()
-      const proposed = await theLedger().propose({
+      const proposed = await openProposal({
         target: 'conclusion',
         text: 'A closing note, reviewed twice.',
         base: 0,
         by: 'alice',
         note: 'legal review',
       })
-      if (!proposed.ok) throw new Error(proposed.message)
 
       const result = await theLedger().approve({
-        id: proposed.proposal.id,
+        id: proposed.id,
         by: 'bob',
         note: 'checked against the FDA page',
       })
@@ -415,12 +412,12 @@ describe('DisclaimerLedger', () => {
           how: 'publish',
           by: 'alice',
           approvedBy: 'bob',
-          proposalId: proposed.proposal.id,
+          proposalId: proposed.id,
           note: 'legal review',
         },
       })
       const published = (result as PublishBody).version
-      expect(await theLedger().proposal(proposed.proposal.id)).toMatchObject({
+      expect(await theLedger().proposal(proposed.id)).toMatchObject({
         status: 'approved',
         decidedBy: 'bob',
         reason: 'checked against the FDA page',
@@ -431,37 +428,35 @@ describe('DisclaimerLedger', () => {
 
     it('refuses an approval note that breaks the text rule, and records nothing', async () => {
       await requireApproval()
-      const proposed = await theLedger().propose({
+      const proposed = await openProposal({
         target: 'conclusion',
         text: 'A closing note.',
         base: 0,
         by: 'alice',
       })
-      if (!proposed.ok) throw new Error(proposed.message)
 
       const result = await theLedger().approve({
-        id: proposed.proposal.id,
+        id: proposed.id,
         by: 'bob',
         note: 'fine\u001b]0;pwned\u0007',
       })
 
       expect(result).toMatchObject({ ok: false, code: 'invalid_text', field: 'note' })
-      expect(await theLedger().proposal(proposed.proposal.id)).toMatchObject({ status: 'open' })
+      expect(await theLedger().proposal(proposed.id)).toMatchObject({ status: 'open' })
       expect(await theLedger().history('conclusion')).toEqual([])
     })
 
     it('refuses a rejection without a reason and records one with it', async () => {
       await requireApproval()
-      const proposed = await theLedger().propose({
+      const proposed = await openProposal({
         target: 'conclusion',
         text: 'A closing note.',
         base: 0,
         by: 'alice',
       })
-      if (!proposed.ok) throw new Error(proposed.message)
 
-      const empty = await theLedger().reject({ id: proposed.proposal.id, by: 'bob', reason: '   ' })
-      const rejected = await theLedger().reject({ id: proposed.proposal.id, by: 'bob', reason: 'cite the FDA warning' })
+      const empty = await theLedger().reject({ id: proposed.id, by: 'bob', reason: '   ' })
+      const rejected = await theLedger().reject({ id: proposed.id, by: 'bob', reason: 'cite the FDA warning' })
 
       expect(empty).toMatchObject({ ok: false, code: 'invalid_text', field: 'reason' })
       expect(rejected).toMatchObject({
@@ -473,28 +468,26 @@ describe('DisclaimerLedger', () => {
 
     it('refuses to decide a proposal twice', async () => {
       await requireApproval()
-      const approved = await theLedger().propose({ target: 'conclusion', text: 'Approved once.', base: 0, by: 'alice' })
-      if (!approved.ok) throw new Error(approved.message)
-      const published = await theLedger().approve({ id: approved.proposal.id, by: 'bob' })
+      const approved = await openProposal({ target: 'conclusion', text: 'Approved once.', base: 0, by: 'alice' })
+      const published = await theLedger().approve({ id: approved.id, by: 'bob' })
       if (!published.ok) throw new Error(published.message)
-      const rejected = await theLedger().propose({
+      const rejected = await openProposal({
         target: 'conclusion',
         text: 'Rejected once.',
         base: published.version.version,
         by: 'alice',
       })
-      if (!rejected.ok) throw new Error(rejected.message)
-      await theLedger().reject({ id: rejected.proposal.id, by: 'bob', reason: 'no' })
+      await theLedger().reject({ id: rejected.id, by: 'bob', reason: 'no' })
 
       const results = [
-        await theLedger().approve({ id: approved.proposal.id, by: 'carol' }),
-        await theLedger().reject({ id: approved.proposal.id, by: 'carol', reason: 'too late' }),
-        await theLedger().approve({ id: rejected.proposal.id, by: 'carol' }),
+        await theLedger().approve({ id: approved.id, by: 'carol' }),
+        await theLedger().reject({ id: approved.id, by: 'carol', reason: 'too late' }),
+        await theLedger().approve({ id: rejected.id, by: 'carol' }),
       ]
 
       for (const result of results) expect(result).toMatchObject({ ok: false, code: 'proposal_decided' })
       expect(await theLedger().history('conclusion')).toHaveLength(1)
-      expect(await theLedger().proposal(approved.proposal.id)).toMatchObject({ decidedBy: 'bob', status: 'approved' })
+      expect(await theLedger().proposal(approved.id)).toMatchObject({ decidedBy: 'bob', status: 'approved' })
     })
 
     it('lets one editor alone roll back to a version that was live', async () => {
@@ -670,14 +663,13 @@ describe('DisclaimerLedger', () => {
 
     it.each(APPEND_ONLY_TABLES)('refuses UPDATE, DELETE and REPLACE on %s, whatever code runs them', async (table) => {
       const first = await publish('global', 'The first text.', 'alice')
-      const proposed = await theLedger().propose({
+      const proposed = await openProposal({
         target: 'global',
         text: 'Proposed.',
         base: first.version,
         by: 'alice',
       })
-      if (!proposed.ok) throw new Error(proposed.message)
-      await theLedger().approve({ id: proposed.proposal.id, by: 'bob' })
+      await theLedger().approve({ id: proposed.id, by: 'bob' })
       const before = await storedRows()
       expect(before[table].length).toBeGreaterThan(0)
 
@@ -922,18 +914,14 @@ describe('DisclaimerLedger', () => {
 
   describe('proposals', () => {
     it('lists an open proposal however many were decided after it', async () => {
-      const open = await theLedger().propose({ target: 'home', text: 'Still waiting.', base: 0, by: 'alice' })
-      if (!open.ok) throw new Error(open.message)
+      const open = await openProposal({ target: 'home', text: 'Still waiting.', base: 0, by: 'alice' })
       for (let index = 0; index < 200; index++) {
-        const later = await theLedger().propose({ target: 'conclusion', text: `Idea ${index}.`, base: 0, by: 'alice' })
-        if (!later.ok) throw new Error(later.message)
-        await theLedger().reject({ id: later.proposal.id, by: 'bob', reason: 'not now' })
+        const later = await openProposal({ target: 'conclusion', text: `Idea ${index}.`, base: 0, by: 'alice' })
+        await theLedger().reject({ id: later.id, by: 'bob', reason: 'not now' })
       }
 
-      expect((await theLedger().proposals('open')).map((proposal) => proposal.id)).toEqual([open.proposal.id])
-      expect((await theLedger().proposals(undefined, 'home')).map((proposal) => proposal.id)).toEqual([
-        open.proposal.id,
-      ])
+      expect((await theLedger().proposals('open')).map((proposal) => proposal.id)).toEqual([open.id])
+      expect((await theLedger().proposals(undefined, 'home')).map((proposal) => proposal.id)).toEqual([open.id])
     }, 30_000)
   })
 
