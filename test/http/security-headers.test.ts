@@ -72,3 +72,20 @@ describe('security headers', () => {
     expect(res.headers.get('Content-Security-Policy')).toContain(`style-src 'sha256-${hash}'`)
   })
 })
+
+describe('cross-origin isolation headers', () => {
+  it('are not sent with a public page, which runs no script; embedding by other sites stays refused', async () => {
+    const res = await request('/conclusion')
+    expect(res.headers.get('Cross-Origin-Opener-Policy')).toBeNull()
+    expect(res.headers.get('Cross-Origin-Embedder-Policy')).toBeNull()
+    expect(res.headers.get('Cross-Origin-Resource-Policy')).toBe('same-origin')
+  })
+
+  it('keep the console, where an editor is signed in, out of other origins’ windows', async () => {
+    const res = await request('/console/sign-in')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Cross-Origin-Opener-Policy')).toBe('same-origin')
+    expect(res.headers.get('Cross-Origin-Embedder-Policy')).toBe('require-corp')
+    expect(res.headers.get('Cross-Origin-Resource-Policy')).toBe('same-origin')
+  })
+})
