@@ -1,7 +1,7 @@
 // The limits `npm run check` enforces and `npm run bench` judges against, each stated once (README, "Budgets").
 
 /**
- * Gzip of the upload `wrangler deploy --dry-run` reports, for every environment: just above what it measures (52.1
+ * Gzip of the upload `wrangler deploy --dry-run` reports, for every environment: just above what it measures (52.8
  * KiB with the ledger, the editor console, valibot and the word diff; 29.0 before them), so any real growth fails.
  */
 export const BUNDLE_GZIP_BUDGET_KIB = 56

@@ -1,17 +1,14 @@
+import { html } from 'hono/html'
 import { BUNDLED_DISCLAIMERS } from '../disclaimer/read.ts'
 import { ErrorPage } from './pages.tsx'
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
-}
-
-/** Shown only if the error page itself cannot be rendered: still the bundled disclaimer, as plain markup. */
-const PLAIN_ERROR_PAGE =
-  '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">' +
-  '<title>Something went wrong</title></head><body><main><h1>Something went wrong</h1>' +
-  `<div role="note"><p><strong>Health disclaimer</strong></p>${BUNDLED_DISCLAIMERS.global.paragraphs
-    .map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`)
-    .join('')}</div><p>This page could not be shown just now. Please try again in a moment.</p></main></body></html>`
+/**
+ * Shown only if the error page itself cannot be rendered: still the bundled disclaimer, as plain markup, escaped by
+ * Hono's `html` helper rather than its JSX renderer. Nothing in it is asynchronous, so `html` answers a string.
+ */
+const PLAIN_ERROR_PAGE = String(
+  html`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>Something went wrong</title></head><body><main><h1>Something went wrong</h1><div role="note"><p><strong>Health disclaimer</strong></p>${BUNDLED_DISCLAIMERS.global.paragraphs.map((paragraph) => html`<p>${paragraph}</p>`)}</div><p>This page could not be shown just now. Please try again in a moment.</p></main></body></html>`,
+)
 
 let rendered: Promise<string> | undefined
 

@@ -189,6 +189,15 @@ async function openEdit(context: BrowserContext, target: string) {
   return opened
 }
 
+/** Opens the edit form, types `draft` (and its note, if given) and asks for the review. */
+async function reviewDraft(context: BrowserContext, target: string, draft: { text: string; note?: string }) {
+  const opened = await openEdit(context, target)
+  await opened.page.getByLabel('Disclaimer text').fill(draft.text)
+  if (draft.note !== undefined) await opened.page.getByLabel('Why you are changing it').fill(draft.note)
+  await submit(opened.page, 'Review the change')
+  return opened
+}
+
 /** Reaches every page in PAGES, in order, as alice, bob and carol would. */
 async function reachEveryPage() {
   const contexts: Record<EditorName | 'visitor', BrowserContext> = {
@@ -230,28 +239,17 @@ async function reachEveryPage() {
   const edit = await openEdit(contexts.alice, 'global')
   await edit.keep('edit')
 
-  const broken = await openEdit(contexts.alice, 'global')
-  await broken.page.getByLabel('Disclaimer text').fill('Hidden\u200Bspace')
-  await broken.page.getByLabel('Why you are changing it').fill('n'.repeat(300))
-  await submit(broken.page, 'Review the change')
+  const broken = await reviewDraft(contexts.alice, 'global', { text: 'Hidden\u200Bspace', note: 'n'.repeat(300) })
   await broken.keep('edit-field-errors')
 
-  const review = await openEdit(contexts.alice, 'global')
-  await review.page.getByLabel('Disclaimer text').fill(draft)
-  await review.page.getByLabel('Why you are changing it').fill('plainer wording')
-  await submit(review.page, 'Review the change')
+  const review = await reviewDraft(contexts.alice, 'global', { text: draft, note: 'plainer wording' })
   await review.keep('review')
 
-  const preview = await openEdit(contexts.alice, 'global')
-  await preview.page.getByLabel('Disclaimer text').fill(draft)
-  await submit(preview.page, 'Review the change')
+  const preview = await reviewDraft(contexts.alice, 'global', { text: draft })
   await submit(preview.page, 'Preview the home page')
   await preview.keep('preview')
 
-  const proposal = await openEdit(contexts.alice, 'global')
-  await proposal.page.getByLabel('Disclaimer text').fill(draft)
-  await proposal.page.getByLabel('Why you are changing it').fill('plainer wording')
-  await submit(proposal.page, 'Review the change')
+  const proposal = await reviewDraft(contexts.alice, 'global', { text: draft, note: 'plainer wording' })
   await submit(proposal.page, 'Propose this text')
   await proposal.keep('proposal-as-proposer')
   const proposalPath = new URL(proposal.page.url()).pathname
