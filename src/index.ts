@@ -1,26 +1,21 @@
-// Assembles the Worker: headers on every response, the pages, the admin API, then 404 and error pages; the
-// cron that records edits made around the ledger; and the ledger's Durable Object class.
+// Assembles the Worker: headers on every response, the pages, then 404 and error pages; the editor half (admin API
+// and console) loaded on its first request; the cron that records edits made around the ledger; the ledger itself.
 import { WorkerEntrypoint } from 'cloudflare:workers'
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { methodNotAllowed } from 'hono/method-not-allowed'
-import { ledgerOf } from './disclaimer/ledger.ts'
+import { ledgerOf } from './disclaimer/ledger/object.ts'
 import { createDisclaimerReader, type DisclaimerReaderOptions } from './disclaimer/read.ts'
+import type { EditorOptions } from './editor.ts'
 import { NO_STORE } from './http/caching.ts'
-import { type AccessKeys, fetchAccessKeys } from './http/console-auth.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { trimTrailingSlash } from './http/trailing-slash.ts'
-import { adminMethodNotAllowed, adminRoutes } from './routes/admin.ts'
-import { consoleRoutes } from './routes/console.tsx'
 import { type AppEnv, notFoundPage, pageRoutes } from './routes/pages.tsx'
 import { seoRoutes } from './routes/seo.ts'
 import { errorPageHtml } from './views/error-page.tsx'
 
-export { DisclaimerLedger } from './disclaimer/ledger.ts'
+export { DisclaimerLedger } from './disclaimer/ledger/object.ts'
 
-export type AppOptions = DisclaimerReaderOptions & {
-  /** Where the console gets Cloudflare Access's signing keys; by default from the team domain, once an hour. */
-  accessKeys?: AccessKeys
-}
+export type AppOptions = DisclaimerReaderOptions & Partial<EditorOptions>
 
 /** Builds the app with its own disclaimer cache; the Worker below holds one per isolate. */
 export function createApp(options: AppOptions = {}) {
@@ -32,18 +27,22 @@ export function createApp(options: AppOptions = {}) {
     methodNotAllowed({
       app,
       onMethodNotAllowed: (c, methods) =>
-        /^\/admin(\/|$)/.test(c.req.path)
-          ? adminMethodNotAllowed(c, methods, c.res)
-          : c.text(`${c.req.method} is not allowed here; use ${methods.join(' or ')}.\n`, 405, {
-              Allow: methods.join(', '),
-            }),
+        c.text(`${c.req.method} is not allowed here; use ${methods.join(' or ')}.\n`, 405, { Allow: methods.join(', ') }),
     }),
   )
   app.route('/', pageRoutes(readDisclaimers))
   app.route('/', seoRoutes())
-  app.route('/admin', adminRoutes())
-  app.route('/console', consoleRoutes(readDisclaimers, { accessKeys: options.accessKeys ?? fetchAccessKeys() }))
-  app.notFound(notFoundPage(readDisclaimers))
+
+  // The editor half: a visitor's isolate never evaluates it (the bundler defers a dynamically imported module).
+  const notFound = notFoundPage(readDisclaimers)
+  let editor: Promise<Hono<AppEnv>> | undefined
+  const editorHalf = async (c: Context<AppEnv>) => {
+    editor ??= import('./editor.ts').then(({ createEditorApp }) => createEditorApp(readDisclaimers, notFound, options))
+    return (await editor).fetch(c.req.raw, c.env, executionContextOf(c))
+  }
+  for (const path of ['/admin', '/admin/*', '/console', '/console/*']) app.all(path, editorHalf)
+
+  app.notFound(notFound)
   app.onError(async (error, c) => {
     console.error('request failed', { path: c.req.path, error: error instanceof Error ? error.message : String(error) })
     c.header('Cache-Control', NO_STORE)
@@ -51,6 +50,14 @@ export function createApp(options: AppOptions = {}) {
     return c.html(await errorPageHtml(), 500)
   })
   return app
+}
+
+function executionContextOf(c: Context): ExecutionContext | undefined {
+  try {
+    return c.executionCtx as ExecutionContext
+  } catch {
+    return undefined
+  }
 }
 
 const app = createApp()
@@ -68,8 +75,8 @@ export default class Site extends WorkerEntrypoint<Env> {
 
   /**
    * Purges pages by tag from Cloudflare's cache in front of this Worker. Called by the ledger over RPC, since a
-   * purge only reaches the cache of the entrypoint that calls it. Where there is no such cache (local workerd),
-   * there is nothing to purge.
+   * purge only reaches its own entrypoint's cache. Where there is no such cache (local workerd), there is nothing to
+   * purge.
    */
   async purgeEdgeCache(tags: string[]): Promise<void> {
     const cache = this.ctx.cache

@@ -34,8 +34,18 @@ export function legacyHistoryPrefix(key: string): string {
   return `${LEGACY_HISTORY_PREFIX}${key}/`
 }
 
-/** A content hash of a text, 16 hex digits of its SHA-256: what pages, the ledger and the CLI call its hash. */
-export async function contentHash(text: string): Promise<string> {
+/** The Cache-Tag of every page that shows the disclaimer stored under a target ("global" or a page slug). */
+export function disclaimerTag(target: string): string {
+  return `disclaimer:${target}`
+}
+
+/** The full SHA-256 of a text, 64 hex digits: what the ledger compares texts by. */
+export async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
-  return [...new Uint8Array(digest).slice(0, 8)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+}
+
+/** A short content hash of a text, the first 16 hex digits of its SHA-256: what pages and headers show. */
+export async function contentHash(text: string): Promise<string> {
+  return (await sha256Hex(text)).slice(0, 16)
 }

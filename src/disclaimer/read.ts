@@ -64,6 +64,11 @@ export const MAX_STALE_MS = 30_000
 export const KV_CACHE_TTL_SECONDS = 30
 export const KV_TIMEOUT_MS = 300
 export const RETRY_AFTER_FAILURE_MS = 2_000
+/**
+ * How long a version this isolate just published is kept over older answers from KV: KV's cache at this location
+ * may answer the text it replaced for up to its cacheTtl, and a read elsewhere may lag by KV's propagation.
+ */
+export const REMEMBER_MS = 90_000
 
 function bundledDefault(key: string): Disclaimer | undefined {
   const fallback = DEFAULT_DISCLAIMERS.get(key)
@@ -162,14 +167,32 @@ export function createDisclaimerReader(options: DisclaimerReaderOptions = {}) {
   const retryMs = Math.min(options.retryAfterFailureMs ?? RETRY_AFTER_FAILURE_MS, freshMs)
   const now = options.now ?? Date.now
   const cache = new Map<string, CacheEntry>()
+  /** Versions this isolate published, kept over older KV answers for REMEMBER_MS. */
+  const remembered = new Map<string, { disclaimer: Disclaimer; seq: number; until: number }>()
+
+  /** A read answer, with any version this isolate published since put back over an older one. */
+  function withRemembered(disclaimers: Map<string, Disclaimer | undefined>, at: number) {
+    for (const [key, kept] of remembered) {
+      if (at >= kept.until) {
+        remembered.delete(key)
+        continue
+      }
+      if (!disclaimers.has(key)) continue
+      const read = /^v(\d+)$/.exec(disclaimers.get(key)?.version ?? '')
+      if (read && Number(read[1]) >= kept.seq) remembered.delete(key)
+      else disclaimers.set(key, kept.disclaimer)
+    }
+    return disclaimers
+  }
 
   /** Reads the keys and stores the result; on failure keeps what the entry had, or stores the defaults. */
   async function refresh(kv: DisclaimerNamespace, keys: string[], setKey: string): Promise<CacheEntry> {
     // A value's age counts from when it was asked for, not from when the answer came.
     const asked = now()
     try {
-      const disclaimers = await bulkRead(kv, keys, kvCacheTtl, timeoutMs)
+      const read = await bulkRead(kv, keys, kvCacheTtl, timeoutMs)
       const at = now()
+      const disclaimers = withRemembered(read, at)
       const entry = {
         disclaimers,
         freshUntil: asked + freshMs,
@@ -189,7 +212,7 @@ export function createDisclaimerReader(options: DisclaimerReaderOptions = {}) {
       // No good value to keep: serve the defaults, and ask KV again in the background after the retry interval.
       const fallback = (error as { fallback: Map<string, Disclaimer | undefined> }).fallback
       const entry = {
-        disclaimers: fallback,
+        disclaimers: withRemembered(fallback, at),
         freshUntil: at + retryMs,
         staleUntil: at + maxStaleMs,
         nextRefreshAt: at + retryMs,
@@ -212,7 +235,7 @@ export function createDisclaimerReader(options: DisclaimerReaderOptions = {}) {
     return entry
   }
 
-  return async function readDisclaimers(
+  async function readDisclaimers(
     kv: DisclaimerNamespace,
     slugs: readonly string[],
     background?: Background,
@@ -228,6 +251,25 @@ export function createDisclaimerReader(options: DisclaimerReaderOptions = {}) {
     const source: DisclaimerSource = [global, ...pages.values()].every((d) => d.source === 'kv') ? 'kv' : 'default'
     return { global, pages, source }
   }
+
+  /**
+   * Write-through for a version this isolate just saw KV take (a publish, an approval, a rollback): every cached
+   * read holding its key shows it at once, and for REMEMBER_MS no older answer from KV replaces it.
+   */
+  async function remember(written: { key: string; text: string | null; version: number }): Promise<void> {
+    if (written.text === null) return
+    const disclaimer = await disclaimerFrom(written.key, {
+      value: written.text,
+      metadata: { seq: written.version, hash: await contentHash(written.text) },
+    })
+    if (!disclaimer) return
+    remembered.set(written.key, { disclaimer, seq: written.version, until: now() + REMEMBER_MS })
+    for (const entry of cache.values()) {
+      if (entry.disclaimers.has(written.key)) entry.disclaimers.set(written.key, disclaimer)
+    }
+  }
+
+  return Object.assign(readDisclaimers, { remember })
 }
 
 export type ReadDisclaimers = ReturnType<typeof createDisclaimerReader>

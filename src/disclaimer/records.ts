@@ -46,10 +46,62 @@ export interface Proposal {
   publishedVersion: number | null
 }
 
+/** A text KV holds that the ledger has not recorded yet: written around it (plain wrangler, the dashboard). */
+export interface Unrecorded {
+  /** Null when the key is missing from KV. */
+  text: string | null
+  /** The short content hash, as pages show it. */
+  hash: string | null
+  valid: boolean
+  problem: string | null
+}
+
+/**
+ * What an editor reads before a change: the ledger's current version, what KV holds when that differs (pages show
+ * that), and `base`, the token a write names to say "I edited this" (the API's ETag, the console's hidden field).
+ */
+export interface LiveState {
+  target: string
+  key: string
+  current: LedgerVersion | null
+  unrecorded: Unrecorded | null
+  /** `<version>` for a recorded version, `kv-<sha256>` (or `kv-none`) for what KV holds unrecorded, `none` for nothing. */
+  base: string
+  pending: PendingWrite | null
+}
+
+export interface PendingWrite {
+  key: string
+  version: number
+  attempts: number
+  lastError: string | null
+  nextAt: string
+}
+
+export interface OverviewRow extends LiveState {
+  openProposals: number
+  hasDefault: boolean
+}
+
+export interface HistoryPage {
+  versions: LedgerVersion[]
+  /** Pass as `before` for the next (older) page; null when this page holds the oldest version. */
+  next: number | null
+}
+
+/** The one-time import of the pre-ledger history, as recorded. */
+export interface ImportRecord {
+  at: string
+  by: string
+  imported: number
+  problems: string[]
+}
+
 export type LedgerErrorCode =
   | 'unknown_target'
   | 'unknown_editor'
   | 'invalid_text'
+  | 'invalid_base'
   | 'version_mismatch'
   | 'approval_required'
   | 'self_approval'
@@ -74,8 +126,11 @@ export type ProposalResult = { ok: true; proposal: Proposal } | LedgerError
 
 export interface WriteRequest {
   target: string
-  /** The version the editor read and edited: the write is refused unless it is still current (0: none yet). */
-  base: number
+  /**
+   * What the editor read and edited (LiveState's `base`): the write is refused unless it is still what pages show.
+   * A number is a ledger version (0: none yet).
+   */
+  base: number | string
   by: string
   note?: string
 }

@@ -14,6 +14,12 @@ export const RECONCILE_INTERVAL_MS = 60_000
  */
 export const STALE_RENDER_WINDOW_MS = KV_PROPAGATION_MS + KV_CACHE_TTL_SECONDS * 1000 + MAX_STALE_MS
 
+/**
+ * For this long after KV took one of the ledger's writes, a read at the ledger's own location may still answer an
+ * older value (KV's propagation plus its edge cache): a difference seen then is looked at again, not recorded.
+ */
+export const STALE_READ_MS = KV_PROPAGATION_MS + KV_CACHE_TTL_SECONDS * 1000
+
 /** The ledger purges the edge cache when KV holds a version, and again this long after, so no location keeps
  * a page it rendered from a stale read in between. */
 export const SECOND_PURGE_AFTER_MS = STALE_RENDER_WINDOW_MS

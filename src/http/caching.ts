@@ -12,11 +12,6 @@ export const EDGE_PAGE_CACHE_CONTROL = 'max-age=86400, stale-while-revalidate=86
 export const STATIC_CACHE_CONTROL = 'public, max-age=86400'
 export const NO_STORE = 'no-store'
 
-/** The Cache-Tag of every page that shows the disclaimer stored under a target ("global" or a page slug). */
-export function disclaimerTag(target: string): string {
-  return `disclaimer:${target}`
-}
-
 export function pageTag(slug: string): string {
   return `page:${slug}`
 }

@@ -4,7 +4,9 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie'
 import { verifyWithJwks } from 'hono/jwt'
 import type { HonoJsonWebKey } from 'hono/utils/jwt/jws'
-import { editorsFrom } from '../disclaimer/editors.ts'
+import { type Editors, editorsFrom } from '../disclaimer/editors.ts'
+import { sha256Hex } from '../disclaimer/keys.ts'
+import { ledgerOf } from '../disclaimer/ledger/object.ts'
 
 export type ConsoleEnv = { Bindings: Env; Variables: { editor: string } }
 
@@ -55,6 +57,8 @@ export async function accessEmail(c: Context<ConsoleEnv>, keys: AccessKeys): Pro
       allowedAlgorithms: ['RS256'],
       verification: { iss: c.env.ACCESS_TEAM_DOMAIN, aud: c.env.ACCESS_AUD },
     })
+    // Hono checks exp only when the token has one; an Access token always does, so one without it is refused.
+    if (typeof payload.exp !== 'number') return { problem: 'the Access token has no expiry (exp)' }
     if (typeof payload.email !== 'string') return { problem: 'the Access token names no email' }
     return payload.email
   } catch (error) {
@@ -67,10 +71,21 @@ function isLocalhost(c: Context): boolean {
   return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]'
 }
 
-/** Signs `editor` in for SESSION_HOURS: a signed, HttpOnly, SameSite=Strict cookie, Secure except on localhost. */
-export async function startSession(c: Context<ConsoleEnv>, editor: string): Promise<void> {
-  const expires = Date.now() + SESSION_HOURS * 3600 * 1000
-  await setSignedCookie(c, SESSION_COOKIE, `${editor}|${expires}`, c.env.SESSION_SECRET as string, {
+/** Names the token an editor holds now, so that a new token for them ends the sessions the old one opened. */
+async function tokenFingerprint(editors: Editors, editor: string): Promise<string> {
+  return (await sha256Hex(editors.tokenHashes.get(editor) ?? '')).slice(0, 16)
+}
+
+/**
+ * Signs `editor` in for SESSION_HOURS: a signed, HttpOnly, SameSite=Strict cookie, Secure except on localhost. It
+ * names when it was issued and which of the editor's tokens opened it, so signing out (which ends every session
+ * issued before, server-side) and a new token both end it.
+ */
+export async function startSession(c: Context<ConsoleEnv>, editor: string, editors: Editors): Promise<void> {
+  const issued = Date.now()
+  const expires = issued + SESSION_HOURS * 3600 * 1000
+  const value = `${editor}|${issued}|${expires}|${await tokenFingerprint(editors, editor)}`
+  await setSignedCookie(c, SESSION_COOKIE, value, c.env.SESSION_SECRET as string, {
     path: '/console',
     httpOnly: true,
     sameSite: 'Strict',
@@ -79,18 +94,26 @@ export async function startSession(c: Context<ConsoleEnv>, editor: string): Prom
   })
 }
 
-export function endSession(c: Context<ConsoleEnv>): void {
+/** Ends every session of `editor`, on every device (the ledger keeps the cut-off), and deletes this browser's cookie. */
+export async function endSession(c: Context<ConsoleEnv>, editor: string): Promise<void> {
+  await ledgerOf(c.env).endSessions(editor)
   deleteCookie(c, SESSION_COOKIE, { path: '/console', secure: !isLocalhost(c) })
 }
 
-/** The editor a session cookie names, if its signature is ours, it has not expired and they are still an editor. */
+/**
+ * The editor a session cookie names, if its signature is ours, it has not expired, they are still an editor holding
+ * the token that opened it, and they have not signed out since it was issued.
+ */
 export async function sessionEditor(c: Context<ConsoleEnv>): Promise<string | undefined> {
   const value = await getSignedCookie(c, c.env.SESSION_SECRET as string, SESSION_COOKIE)
   if (!value) return undefined
-  const [editor = '', expires = ''] = value.split('|')
-  if (!(Number(expires) > Date.now())) return undefined
+  const [editor = '', issued = '', expires = '', fingerprint = ''] = value.split('|')
+  if (!(Number(expires) > Date.now()) || !Number.isSafeInteger(Number(issued))) return undefined
   const config = editorsFrom(c.env.EDITORS)
-  return config.ok && config.editors.names.has(editor) ? editor : undefined
+  if (!config.ok || !config.editors.tokenHashes.has(editor)) return undefined
+  if (fingerprint !== (await tokenFingerprint(config.editors, editor))) return undefined
+  const cutoff = await ledgerOf(c.env).sessionCutoff(editor)
+  return cutoff === null || Number(issued) > cutoff ? editor : undefined
 }
 
 /**

@@ -4,20 +4,32 @@ import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { DEFAULT_DISCLAIMERS, isTarget, TARGETS } from '../disclaimer/defaults.ts'
 import { editorsFrom } from '../disclaimer/editors.ts'
-import { keyOf } from '../disclaimer/keys.ts'
-import { ledgerOf } from '../disclaimer/ledger.ts'
-import type { LedgerError, LedgerErrorCode, LedgerVersion, PublishResult } from '../disclaimer/records.ts'
+import { ledgerOf } from '../disclaimer/ledger/object.ts'
+import type { ReadDisclaimers } from '../disclaimer/read.ts'
+import type { LedgerError, LedgerErrorCode, LiveState, PublishResult } from '../disclaimer/records.ts'
 import { matchesIfMatch, NO_STORE } from '../http/caching.ts'
 import { type EditorEnv, editorAuth } from '../http/editor-auth.ts'
 import { errorJson } from '../http/errors.ts'
 import { jsonOnly } from '../http/json-body.ts'
 import { editorWriteLimit } from '../http/rate-limit.ts'
-import { APPROVE_BODY, jsonBody, PUBLISH_BODY, REJECT_BODY, ROLLBACK_BODY } from './admin-schemas.ts'
+import {
+  APPROVE_BODY,
+  jsonBody,
+  NO_QUERY,
+  PAGE_QUERY,
+  PROPOSALS_QUERY,
+  PUBLISH_BODY,
+  queryOf,
+  REJECT_BODY,
+  ROLLBACK_BODY,
+  TIME_QUERY,
+} from './schemas.ts'
 
 const ERROR_STATUS: Record<LedgerErrorCode, ContentfulStatusCode> = {
   unknown_target: 404,
   unknown_editor: 403,
   invalid_text: 422,
+  invalid_base: 400,
   version_mismatch: 412,
   approval_required: 403,
   self_approval: 403,
@@ -32,33 +44,26 @@ function ledgerError(c: Context, error: LedgerError) {
   return errorJson(c, ERROR_STATUS[code], code, message, extra)
 }
 
-export function etagOf(version: LedgerVersion | null): string | null {
-  return version ? `"${version.version}"` : null
-}
-
-/** 200 when KV already holds the new version, 202 when the ledger has it and keeps writing it to KV. */
-function published(c: Context, result: PublishResult) {
-  if (!result.ok) return ledgerError(c, result)
-  c.header('ETag', etagOf(result.version) as string)
-  return c.json(result, result.status === 'pending' ? 202 : 200)
+/** The ETag of what an editor read: the token a write names in If-Match. None when there is nothing yet. */
+export function etagOf(live: Pick<LiveState, 'base'>): string | null {
+  return live.base === 'none' ? null : `"${live.base}"`
 }
 
 function target(c: Context): string {
   return c.req.param('target') ?? ''
 }
 
-/**
- * The version a write replaces, from its precondition (RFC 9110 13.1.1): `If-Match` with the current ETag
- * (any tag of a list, strong comparison, `*` for "whatever is current"), or `If-None-Match: *` when there is
- * none yet. Undefined when the precondition fails; the ledger checks again as it writes.
- */
-function baseFrom(c: Context, current: LedgerVersion | null): number | undefined {
-  const ifMatch = c.req.header('If-Match')
-  if (ifMatch !== undefined) return matchesIfMatch(ifMatch, etagOf(current)) ? (current?.version ?? 0) : undefined
-  return c.req.header('If-None-Match')?.trim() === '*' && !current ? 0 : undefined
+/** Who changed the text, and how, for a refused write: the ledger's version, or an edit not yet recorded. */
+function changedBy(live: LiveState): string {
+  if (live.unrecorded) return 'it was changed outside the ledger (external) and is not recorded yet'
+  const { current } = live
+  if (!current) return 'it has no text yet'
+  return current.how === 'external'
+    ? `it is now version ${current.version}, changed outside the ledger (external) at ${current.at}`
+    : `it is now version ${current.version}, by ${current.by} (${current.how}) at ${current.at}`
 }
 
-export function adminRoutes() {
+export function adminRoutes(readDisclaimers: ReadDisclaimers) {
   const app = new Hono<EditorEnv>()
   app.use(async (c, next) => {
     await next()
@@ -73,74 +78,68 @@ export function adminRoutes() {
     return next()
   })
 
-  /** Runs a write whose precondition names the version it replaces; 428 without one, 412 when it is stale. */
-  async function withBase(c: Context<EditorEnv>, write: (base: number) => Promise<Response>) {
-    if (c.req.header('If-Match') === undefined && c.req.header('If-None-Match') === undefined) {
+  /**
+   * Runs a write whose precondition names what the editor read (RFC 9110 13.1.1): `If-Match` with the ETag of the
+   * GET (any tag of a list, strong comparison, `*` for "whatever is there"), or `If-None-Match: *` when there was
+   * nothing. 428 without one, 412 (saying who changed it and how) when it no longer holds; the ledger checks again as
+   * it writes.
+   */
+  async function withBase(c: Context<EditorEnv>, write: (base: string) => Promise<Response>) {
+    const ifMatch = c.req.header('If-Match')
+    const ifNoneMatch = c.req.header('If-None-Match')?.trim()
+    if (ifMatch === undefined && ifNoneMatch === undefined) {
       return errorJson(
         c,
         428,
         'precondition_required',
-        'send If-Match with the version you read (its ETag), or If-None-Match: * for a disclaimer that has none yet',
+        'send If-Match with the ETag of the text you read, or If-None-Match: * for a disclaimer that has none yet',
       )
     }
-    const current = await ledgerOf(c.env).current(target(c))
-    const base = baseFrom(c, current)
-    if (base === undefined) {
-      return errorJson(
-        c,
-        412,
-        'version_mismatch',
-        'the text changed since you read it; read it again and redo your edit',
-        {
-          current,
-        },
-      )
+    const live = (await ledgerOf(c.env).live(target(c))) as LiveState
+    const holds =
+      ifMatch !== undefined ? matchesIfMatch(ifMatch, etagOf(live)) : ifNoneMatch === '*' && live.base === 'none'
+    if (!holds) {
+      return errorJson(c, 412, 'version_mismatch', `the text changed since you read it: ${changedBy(live)}; read it again and redo your edit`, {
+        current: live.current,
+        unrecorded: live.unrecorded,
+      })
     }
-    return write(base)
+    return write(live.base)
   }
 
-  app.get('/whoami', async (c) =>
+  /** 200 when KV already holds the new version (and this isolate shows it at once), 202 while the ledger retries KV. */
+  async function published(c: Context, result: PublishResult) {
+    if (!result.ok) return ledgerError(c, result)
+    c.header('ETag', `"${result.version.version}"`)
+    if (result.status === 'live') await readDisclaimers.remember(result.version)
+    return c.json(result, result.status === 'pending' ? 202 : 200)
+  }
+
+  app.get('/whoami', queryOf(NO_QUERY), async (c) =>
     c.json({ editor: c.get('editor'), requiresApproval: await ledgerOf(c.env).requiresApproval() }),
   )
 
-  app.get('/disclaimers', async (c) => {
-    const ledger = ledgerOf(c.env)
-    const [pending, proposals] = await Promise.all([ledger.pending(), ledger.proposals('open')])
-    const disclaimers = await Promise.all(
-      TARGETS.map(async (name) => ({
-        target: name,
-        key: keyOf(name),
-        current: await ledger.current(name),
-        pending: pending.some((entry) => entry.key === keyOf(name)),
-        openProposals: proposals.filter((proposal) => proposal.target === name).length,
-      })),
-    )
-    return c.json({ disclaimers })
-  })
+  app.get('/disclaimers', queryOf(NO_QUERY), async (c) => c.json({ disclaimers: await ledgerOf(c.env).overview() }))
 
-  app.get('/disclaimers/:target', async (c) => {
-    const ledger = ledgerOf(c.env)
-    const [current, pending] = await Promise.all([ledger.current(target(c)), ledger.pending()])
-    const etag = etagOf(current)
+  app.get('/disclaimers/:target', queryOf(NO_QUERY), async (c) => {
+    const live = (await ledgerOf(c.env).live(target(c))) as LiveState
+    const etag = etagOf(live)
     if (etag) c.header('ETag', etag)
-    const fallback = DEFAULT_DISCLAIMERS.get(keyOf(target(c)))
+    const fallback = DEFAULT_DISCLAIMERS.get(live.key)
     return c.json({
-      target: target(c),
-      key: keyOf(target(c)),
-      current,
-      pending: pending.find((entry) => entry.key === keyOf(target(c))) ?? null,
+      ...live,
       bundledDefault: fallback ? { file: fallback.file, text: fallback.text, hash: fallback.hash } : null,
     })
   })
 
-  app.put('/disclaimers/:target', jsonBody(PUBLISH_BODY), (c) =>
+  app.put('/disclaimers/:target', queryOf(NO_QUERY), jsonBody(PUBLISH_BODY), (c) =>
     withBase(c, async (base) => {
       const { text, note } = c.req.valid('json')
       return published(c, await ledgerOf(c.env).publish({ target: target(c), text, note, base, by: c.get('editor') }))
     }),
   )
 
-  app.post('/disclaimers/:target/proposals', jsonBody(PUBLISH_BODY), (c) =>
+  app.post('/disclaimers/:target/proposals', queryOf(NO_QUERY), jsonBody(PUBLISH_BODY), (c) =>
     withBase(c, async (base) => {
       const { text, note } = c.req.valid('json')
       const result = await ledgerOf(c.env).propose({ target: target(c), text, note, base, by: c.get('editor') })
@@ -148,7 +147,7 @@ export function adminRoutes() {
     }),
   )
 
-  app.post('/disclaimers/:target/rollback', jsonBody(ROLLBACK_BODY), (c) =>
+  app.post('/disclaimers/:target/rollback', queryOf(NO_QUERY), jsonBody(ROLLBACK_BODY), (c) =>
     withBase(c, async (base) => {
       const { version, note } = c.req.valid('json')
       return published(
@@ -158,20 +157,17 @@ export function adminRoutes() {
     }),
   )
 
-  app.get('/disclaimers/:target/history', async (c) =>
-    c.json({ target: target(c), versions: await ledgerOf(c.env).history(target(c)) }),
-  )
+  app.get('/disclaimers/:target/history', queryOf(PAGE_QUERY), async (c) => {
+    const page = await ledgerOf(c.env).history(target(c), c.req.valid('query'))
+    return c.json({ target: target(c), ...page })
+  })
 
-  app.get('/disclaimers/:target/at', async (c) => {
-    const time = c.req.query('time') ?? ''
-    if (Number.isNaN(Date.parse(time))) {
-      return errorJson(c, 400, 'invalid_time', 'give ?time= as an ISO 8601 date and time, e.g. 2026-11-28T09:30:00Z')
-    }
-    const at = new Date(time).toISOString()
+  app.get('/disclaimers/:target/at', queryOf(TIME_QUERY), async (c) => {
+    const at = new Date(c.req.valid('query').time).toISOString()
     return c.json({ target: target(c), at, version: await ledgerOf(c.env).versionAt(target(c), at) })
   })
 
-  app.get('/disclaimers/:target/versions/:version{[0-9]+}', async (c) => {
+  app.get('/disclaimers/:target/versions/:version{[0-9]+}', queryOf(NO_QUERY), async (c) => {
     const version = await ledgerOf(c.env).version(Number(c.req.param('version')))
     if (!version || version.target !== target(c)) {
       return errorJson(c, 404, 'unknown_version', `no version ${c.req.param('version')} of ${target(c)}`)
@@ -179,20 +175,20 @@ export function adminRoutes() {
     return c.json(version)
   })
 
-  app.get('/proposals', async (c) => {
-    const status = c.req.query('status')
-    if (status !== undefined && status !== 'open' && status !== 'approved' && status !== 'rejected') {
-      return errorJson(c, 400, 'invalid_status', 'status is open, approved or rejected')
+  app.get('/proposals', queryOf(PROPOSALS_QUERY), async (c) => {
+    const filter = c.req.valid('query')
+    if (filter.target !== undefined && !isTarget(filter.target)) {
+      return errorJson(c, 400, 'invalid_query', `target: no disclaimer "${filter.target}"; use one of: ${TARGETS.join(', ')}`)
     }
-    return c.json({ proposals: await ledgerOf(c.env).proposals(status) })
+    return c.json(await ledgerOf(c.env).proposals(filter))
   })
 
-  app.get('/proposals/:id{[0-9]+}', async (c) => {
+  app.get('/proposals/:id{[0-9]+}', queryOf(NO_QUERY), async (c) => {
     const proposal = await ledgerOf(c.env).proposal(Number(c.req.param('id')))
     return proposal ? c.json(proposal) : errorJson(c, 404, 'unknown_proposal', `no proposal ${c.req.param('id')}`)
   })
 
-  app.post('/proposals/:id{[0-9]+}/approve', jsonBody(APPROVE_BODY), async (c) =>
+  app.post('/proposals/:id{[0-9]+}/approve', queryOf(NO_QUERY), jsonBody(APPROVE_BODY), async (c) =>
     published(
       c,
       await ledgerOf(c.env).approve({
@@ -203,7 +199,7 @@ export function adminRoutes() {
     ),
   )
 
-  app.post('/proposals/:id{[0-9]+}/reject', jsonBody(REJECT_BODY), async (c) => {
+  app.post('/proposals/:id{[0-9]+}/reject', queryOf(NO_QUERY), jsonBody(REJECT_BODY), async (c) => {
     const result = await ledgerOf(c.env).reject({
       id: Number(c.req.param('id')),
       by: c.get('editor'),
@@ -212,26 +208,19 @@ export function adminRoutes() {
     return result.ok ? c.json(result) : ledgerError(c, result)
   })
 
-  app.get('/audit', async (c) => {
-    // Clamped to a whole number from 1 to 500: SQLite refuses a fractional LIMIT and reads a negative one as none.
-    const limit = Math.min(Math.max(Math.trunc(Number(c.req.query('limit') ?? 100)) || 100, 1), 500)
-    const before = c.req.query('before')
-    return c.json({ versions: await ledgerOf(c.env).audit(limit, before ? Number(before) : undefined) })
-  })
+  app.get('/audit', queryOf(PAGE_QUERY), async (c) => c.json(await ledgerOf(c.env).audit(c.req.valid('query'))))
 
-  app.post('/seed', async (c) => {
+  app.post('/seed', queryOf(NO_QUERY), async (c) => {
     const results = await ledgerOf(c.env).seed(c.get('editor'))
     const refused = results.find((result): result is LedgerError => !result.ok)
     return refused ? ledgerError(c, refused) : c.json({ seeded: results })
   })
 
-  app.post('/import', async (c) => {
-    const result = await ledgerOf(c.env).importLegacy(c.get('editor'))
-    return 'ok' in result ? ledgerError(c, result) : c.json(result)
-  })
+  /** The one-time import of the pre-ledger history: run by the cron, never by a request; this says whether and what. */
+  app.get('/import', queryOf(NO_QUERY), async (c) => c.json({ import: await ledgerOf(c.env).importRecord() }))
 
   // A sub-app's notFound is not used once mounted, so the API answers its own unknown paths (in JSON).
-  app.all('*', (c) => errorJson(c, 404, 'not_found', 'no such admin route; see the README for the admin API'))
+  app.all('*', (c) => errorJson(c, 404, 'not_found', 'no such admin route; see docs/editing.md for the admin API'))
   app.onError((error, c) => {
     // Hono's JSON validator throws a 400 for a body that is not JSON at all (empty, cut short, plain text).
     if (error instanceof HTTPException && error.status === 400) {

@@ -1,12 +1,11 @@
 import { type Context, Hono } from 'hono'
 import type { JSX } from 'hono/jsx/jsx-runtime'
 import { CHAPTERS, FULL_ARTICLE, HOME } from '../article/index.ts'
-import { GLOBAL_TARGET } from '../disclaimer/keys.ts'
+import { disclaimerTag, GLOBAL_TARGET } from '../disclaimer/keys.ts'
 import { type Background, type PageDisclaimers, type ReadDisclaimers, versionHeader } from '../disclaimer/read.ts'
 import {
   BROWSER_PAGE_CACHE_CONTROL,
   createRenderCache,
-  disclaimerTag,
   matchesIfNoneMatch,
   NO_STORE,
   pageTag,

@@ -3,13 +3,13 @@ import { describe, expect, it } from 'vitest'
 import {
   BROWSER_PAGE_CACHE_CONTROL,
   createRenderCache,
-  disclaimerTag,
   EDGE_PAGE_CACHE_CONTROL,
   matchesIfMatch,
   matchesIfNoneMatch,
   pageTag,
   setEdgeCacheable,
 } from '../../src/http/caching.ts'
+import { disclaimerTag } from '../../src/disclaimer/keys.ts'
 
 describe('matchesIfMatch', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
-import { APPROVE_BODY, jsonBody, PUBLISH_BODY, REJECT_BODY, ROLLBACK_BODY } from '../../src/routes/admin-schemas.ts'
+import { APPROVE_BODY, jsonBody, PUBLISH_BODY, REJECT_BODY, ROLLBACK_BODY } from '../../src/routes/schemas.ts'
 
 /** The first message a schema gives for a raw JSON body, or undefined when it accepts it. */
 function problem(schema: v.GenericSchema, json: string): string | undefined {

@@ -1,0 +1,155 @@
+// Reads of the ledger's record: plain SQL over SqlStorage, no writes.
+import type { HistoryPage, LedgerVersion, PendingWrite, Proposal, ProposalStatus } from '../records.ts'
+import {
+  CURRENT_ORDER,
+  LIVE_FROM,
+  PROPOSAL_SELECT,
+  type ProposalRow,
+  toProposal,
+  toVersion,
+  VERSION_SELECT,
+  type VersionRow,
+} from './rows.ts'
+
+export const MAX_PAGE = 500
+export const DEFAULT_PAGE = 100
+
+export interface Page {
+  limit?: number
+  /** A `next` from the previous page: rows older than that one. */
+  before?: number
+}
+
+function pageSize(limit: number | undefined): number {
+  return Math.min(Math.max(Math.trunc(limit ?? DEFAULT_PAGE) || DEFAULT_PAGE, 1), MAX_PAGE)
+}
+
+/** The page of rows and where the next one starts: one row more than asked for is read to know if there is more. */
+function paged(rows: VersionRow[], limit: number): HistoryPage {
+  const versions = rows.slice(0, limit).map(toVersion)
+  return { versions, next: rows.length > limit ? (versions.at(-1)?.version ?? null) : null }
+}
+
+export function version(sql: SqlStorage, seq: number): LedgerVersion | null {
+  const row = sql.exec<VersionRow>(`${VERSION_SELECT} WHERE v.seq = ?`, seq).toArray()[0]
+  return row ? toVersion(row) : null
+}
+
+/** The version pages should show for a key, by the ledger's own record (KV is compared with it elsewhere). */
+export function current(sql: SqlStorage, key: string): LedgerVersion | null {
+  const row = sql.exec<VersionRow>(`${VERSION_SELECT} WHERE v.key = ? ${CURRENT_ORDER} LIMIT 1`, key).toArray()[0]
+  return row ? toVersion(row) : null
+}
+
+/** The time the key's latest row carries: new rows for the key are stamped after it, so times never run back. */
+export function latestAt(sql: SqlStorage, key: string): string | null {
+  return sql.exec<{ at: string | null }>('SELECT MAX(at) AS at FROM versions WHERE key = ?', key).one().at
+}
+
+/** When KV last took a version of this key from the ledger (ms), or null if it never did. */
+export function lastLandingAt(sql: SqlStorage, key: string): number | null {
+  const { at } = sql
+    .exec<{ at: string | null }>(
+      'SELECT MAX(l.at) AS at FROM landings l JOIN versions v ON v.seq = l.seq WHERE v.key = ?',
+      key,
+    )
+    .one()
+  return at === null ? null : Date.parse(at)
+}
+
+/** A key's versions, newest first, a page at a time. */
+export function history(sql: SqlStorage, key: string, { limit, before }: Page = {}): HistoryPage {
+  const size = pageSize(limit)
+  const anchor = before === undefined ? undefined : version(sql, before)
+  const rows = sql
+    .exec<VersionRow>(
+      `${VERSION_SELECT} WHERE v.key = ?1 AND (?2 IS NULL OR v.at < ?2 OR (v.at = ?2 AND v.seq < ?3))
+       ORDER BY v.at DESC, v.seq DESC LIMIT ?4`,
+      key,
+      anchor?.at ?? null,
+      anchor?.version ?? null,
+      size + 1,
+    )
+    .toArray()
+  return paged(before !== undefined && !anchor ? [] : rows, size)
+}
+
+/**
+ * The version pages showed at `at` (ISO 8601): the newest that had reached KV by then, written by the ledger (from
+ * when KV held it) or found there (from when it was seen). A version that never reached KV never counts.
+ */
+export function versionAt(sql: SqlStorage, key: string, at: string): LedgerVersion | null {
+  const row = sql
+    .exec<VersionRow>(
+      `${VERSION_SELECT} WHERE v.key = ? AND ${LIVE_FROM} <= ? ORDER BY ${LIVE_FROM} DESC, v.seq DESC LIMIT 1`,
+      key,
+      at,
+    )
+    .toArray()[0]
+  return row ? toVersion(row) : null
+}
+
+/** Every version of every key, newest row first: the audit trail. */
+export function audit(sql: SqlStorage, { limit, before }: Page = {}): HistoryPage {
+  const size = pageSize(limit)
+  const rows = sql
+    .exec<VersionRow>(
+      `${VERSION_SELECT} WHERE v.seq < ? ORDER BY v.seq DESC LIMIT ?`,
+      before ?? Number.MAX_SAFE_INTEGER,
+      size + 1,
+    )
+    .toArray()
+  return paged(rows, size)
+}
+
+export function proposal(sql: SqlStorage, id: number): Proposal | null {
+  const row = sql.exec<ProposalRow>(`${PROPOSAL_SELECT} WHERE p.id = ?`, id).toArray()[0]
+  return row ? toProposal(row) : null
+}
+
+/** Proposals, newest first, filtered before the limit, so an open one is listed however many were decided since. */
+export function proposals(
+  sql: SqlStorage,
+  { status, key, limit, before }: { status?: ProposalStatus; key?: string } & Page = {},
+): { proposals: Proposal[]; next: number | null } {
+  const size = pageSize(limit)
+  const rows = sql
+    .exec<ProposalRow>(
+      `${PROPOSAL_SELECT} WHERE (?1 IS NULL OR COALESCE(d.decision, 'open') = ?1) AND (?2 IS NULL OR p.key = ?2)
+       AND p.id < ?3 ORDER BY p.id DESC LIMIT ?4`,
+      status ?? null,
+      key ?? null,
+      before ?? Number.MAX_SAFE_INTEGER,
+      size + 1,
+    )
+    .toArray()
+  const page = rows.slice(0, size).map(toProposal)
+  return { proposals: page, next: rows.length > size ? (page.at(-1)?.id ?? null) : null }
+}
+
+/** How many proposals wait for a decision, per key. */
+export function openProposalCounts(sql: SqlStorage): Map<string, number> {
+  const rows = sql
+    .exec<{ key: string; open: number }>(
+      `SELECT p.key, COUNT(*) AS open FROM proposals p LEFT JOIN decisions d ON d.proposal_id = p.id
+       WHERE d.proposal_id IS NULL GROUP BY p.key`,
+    )
+    .toArray()
+  return new Map(rows.map((row) => [row.key, row.open]))
+}
+
+/** Keys whose newest version KV does not hold yet, with the last error and the next attempt. */
+export function pending(sql: SqlStorage): PendingWrite[] {
+  return sql
+    .exec<{ key: string; seq: number; attempts: number; last_error: string | null; next_at: number }>(
+      'SELECT * FROM outbox ORDER BY key',
+    )
+    .toArray()
+    .map((row) => ({
+      key: row.key,
+      version: row.seq,
+      attempts: row.attempts,
+      lastError: row.last_error,
+      nextAt: new Date(row.next_at).toISOString(),
+    }))
+}

@@ -1,0 +1,91 @@
+// How ledger rows are read from SQLite and turned into the records the API, console and CLI show.
+import { targetOf } from '../keys.ts'
+import type { How, LedgerVersion, Proposal } from '../records.ts'
+
+export type VersionRow = {
+  seq: number
+  key: string
+  text: string | null
+  hash: string | null
+  at: string
+  by: string
+  how: How
+  note: string | null
+  approved_by: string | null
+  proposal_id: number | null
+  rollback_of: number | null
+  valid: number
+  problem: string | null
+  landed_at: string | null
+}
+
+export type ProposalRow = {
+  id: number
+  key: string
+  text: string
+  hash: string
+  base: number
+  by: string
+  at: string
+  note: string | null
+  decision: 'approved' | 'rejected' | null
+  decided_by: string | null
+  decided_at: string | null
+  reason: string | null
+  published_seq: number | null
+}
+
+export const VERSION_SELECT = 'SELECT v.*, l.at AS landed_at FROM versions v LEFT JOIN landings l ON l.seq = v.seq'
+export const PROPOSAL_SELECT = `SELECT p.*, d.decision, d.by AS decided_by, d.at AS decided_at, d.reason, d.published_seq
+  FROM proposals p LEFT JOIN decisions d ON d.proposal_id = p.id`
+
+/**
+ * The order that makes the last row "current": versions the ledger wrote or saw, by row number; imported rows (the
+ * history from before the ledger, recorded after it) only when the key has nothing else, by their clamped time.
+ */
+export const CURRENT_ORDER = `ORDER BY (v.how <> 'import') DESC, CASE WHEN v.how = 'import' THEN v.at END DESC, v.seq DESC`
+
+/**
+ * When a version started to show on pages: when KV first held it, for one the ledger wrote; when it was seen
+ * (or, for imports, written), for one made around the ledger. Null for one that never reached KV.
+ */
+export const LIVE_FROM = `COALESCE(l.at, CASE WHEN v.how IN ('external', 'import') THEN v.at END)`
+
+export function toVersion(row: VersionRow): LedgerVersion {
+  return {
+    version: row.seq,
+    key: row.key,
+    target: targetOf(row.key),
+    text: row.text,
+    hash: row.hash,
+    at: row.at,
+    by: row.by,
+    how: row.how,
+    note: row.note,
+    approvedBy: row.approved_by,
+    proposalId: row.proposal_id,
+    rollbackOf: row.rollback_of,
+    valid: row.valid === 1,
+    problem: row.problem,
+    landedAt: row.landed_at,
+  }
+}
+
+export function toProposal(row: ProposalRow): Proposal {
+  return {
+    id: row.id,
+    key: row.key,
+    target: targetOf(row.key),
+    text: row.text,
+    hash: row.hash,
+    base: row.base,
+    by: row.by,
+    at: row.at,
+    note: row.note,
+    status: row.decision ?? 'open',
+    decidedBy: row.decided_by,
+    decidedAt: row.decided_at,
+    reason: row.reason,
+    publishedVersion: row.published_seq,
+  }
+}

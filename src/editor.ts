@@ -1,0 +1,41 @@
+// The editor half of the Worker: the admin API and the console, both through the ledger. Loaded on the first
+// request under /admin or /console, so a visitor's isolate never evaluates it.
+import { Hono, type NotFoundHandler } from 'hono'
+import { methodNotAllowed } from 'hono/method-not-allowed'
+import type { ReadDisclaimers } from './disclaimer/read.ts'
+import { type AccessKeys, fetchAccessKeys } from './http/console-auth.ts'
+import { adminMethodNotAllowed, adminRoutes } from './routes/admin.ts'
+import { consoleRoutes } from './routes/console/index.tsx'
+import type { AppEnv } from './routes/pages.tsx'
+
+export interface EditorOptions {
+  /** Where the console gets Cloudflare Access's signing keys; by default from the team domain, once an hour. */
+  accessKeys: AccessKeys
+}
+
+/**
+ * The admin API and the console, sharing the site's disclaimer reader (so an editor's change shows at once in this
+ * isolate) and its 404 page.
+ */
+export function createEditorApp(
+  readDisclaimers: ReadDisclaimers,
+  notFound: NotFoundHandler<AppEnv>,
+  options: Partial<EditorOptions> = {},
+) {
+  const app = new Hono<AppEnv>()
+  app.notFound(notFound)
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) =>
+        /^\/admin(\/|$)/.test(c.req.path)
+          ? adminMethodNotAllowed(c, methods, c.res)
+          : c.text(`${c.req.method} is not allowed here; use ${methods.join(' or ')}.\n`, 405, {
+              Allow: methods.join(', '),
+            }),
+    }),
+  )
+  app.route('/admin', adminRoutes(readDisclaimers))
+  app.route('/console', consoleRoutes(readDisclaimers, { accessKeys: options.accessKeys ?? fetchAccessKeys() }))
+  return app
+}

@@ -1,0 +1,200 @@
+// Changing a disclaimer in the console: edit → review (diff, previews) → publish or propose. A draft keeps the base it
+// was started from, so a change made meanwhile is a conflict at review or at the write, never overwritten.
+import { type Context, Hono } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { DEFAULT_DISCLAIMERS } from '../../disclaimer/defaults.ts'
+import { contentHash, keyOf } from '../../disclaimer/keys.ts'
+import { ledgerOf } from '../../disclaimer/ledger/object.ts'
+import type { PageDisclaimers, ReadDisclaimers } from '../../disclaimer/read.ts'
+import type { LedgerError, LiveState, PublishResult } from '../../disclaimer/records.ts'
+import { LEDGER_EDIT_BOUND_MS } from '../../disclaimer/staleness.ts'
+import { validateDisclaimer, validateField } from '../../disclaimer/validate.ts'
+import type { ConsoleEnv } from '../../http/console-auth.ts'
+import { Conflict, EditForm, PreviewBanner, Published, Review } from '../../views/console/editing.tsx'
+import { type Draft, type Edited, editedOf, type FieldErrors, Notice, versionEdited } from '../../views/console/shell.tsx'
+import { CONSOLE_STYLES } from '../../views/styles.ts'
+import { backgroundOf, pagesShowing, SITE_VIEWS, toHtml } from '../pages.tsx'
+import { NO_QUERY } from '../schemas.ts'
+import { pageQuery, type RenderPage } from './page.tsx'
+
+export const BOUND_MINUTES = Math.ceil(LEDGER_EDIT_BOUND_MS / 60_000)
+
+export function previewsOf(target: string) {
+  return pagesShowing(target).map((page) => ({
+    path: page.path,
+    title: page.path === '/' ? 'the home page' : page.path,
+  }))
+}
+
+/** The real page, with `paragraphs` as the target's disclaimer, marked as a preview. */
+export async function previewPage(
+  c: Context<ConsoleEnv>,
+  readDisclaimers: ReadDisclaimers,
+  target: string,
+  path: string,
+  paragraphs: string[],
+  back: string,
+) {
+  const site = SITE_VIEWS.find((entry) => entry.path === path)
+  if (!site || !pagesShowing(target).includes(site)) return c.notFound()
+  const read = await readDisclaimers(c.env.DISCLAIMERS, site.slugs, backgroundOf(c))
+  const draft = {
+    key: keyOf(target),
+    source: 'kv' as const,
+    paragraphs,
+    hash: await contentHash(paragraphs.join('\n\n')),
+    version: 'preview',
+  }
+  const pages = new Map(read.pages)
+  if (target !== 'global') pages.set(target, draft)
+  const disclaimers: PageDisclaimers = { ...read, pages, global: target === 'global' ? draft : read.global }
+  return c.html(
+    await toHtml(
+      site.view({ origin: undefined, disclaimers, banner: <PreviewBanner back={back} />, extraStyles: CONSOLE_STYLES }),
+    ),
+  )
+}
+
+/** The page for a ledger answer: published (shown at once by this server), or why not. */
+export async function outcome(
+  c: Context<ConsoleEnv>,
+  page: RenderPage,
+  readDisclaimers: ReadDisclaimers,
+  result: PublishResult,
+  refused: (error: LedgerError) => Promise<Response>,
+) {
+  if (!result.ok) return refused(result)
+  if (result.status === 'live') await readDisclaimers.remember(result.version)
+  return page(c, 'Published', <Published version={result.version} status={result.status} boundMinutes={BOUND_MINUTES} />)
+}
+
+export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage) {
+  const app = new Hono<ConsoleEnv>()
+
+  /** What a draft's base names: what pages show now when it still is, else the ledger version it names. */
+  async function editedFor(c: Context<ConsoleEnv>, live: LiveState, base: string): Promise<Edited> {
+    if (base === live.base) return editedOf(live)
+    const version = /^[0-9]+$/.test(base) ? await ledgerOf(c.env).version(Number(base)) : null
+    return version ? versionEdited(version) : { name: 'a text that is no longer live', text: null }
+  }
+
+  /**
+   * The edit form. A fresh edit starts from what pages show now (a text found in KV included, recorded only when the
+   * change is written); a draft keeps the base it was started from. `yours`: an editor's earlier text, to copy from.
+   */
+  async function editPage(
+    c: Context<ConsoleEnv>,
+    target: string,
+    options: { draft?: Draft; base?: string; yours?: string; errors?: FieldErrors; status?: ContentfulStatusCode } = {},
+  ) {
+    const live = (await ledgerOf(c.env).live(target)) as LiveState
+    const base = options.base ?? live.base
+    const edited = await editedFor(c, live, base)
+    const text = options.draft?.text ?? edited.text ?? DEFAULT_DISCLAIMERS.get(keyOf(target))?.text ?? ''
+    return page(
+      c,
+      `Edit: ${target}`,
+      <EditForm
+        target={target}
+        edited={edited}
+        base={base}
+        draft={{ text, note: options.draft?.note ?? '' }}
+        yours={options.yours}
+        errors={options.errors}
+      />,
+      options.status,
+    )
+  }
+
+  /** The draft a form sent, checked by the one text rule. */
+  async function draftOf(c: Context<ConsoleEnv>) {
+    const body = await c.req.parseBody()
+    const draft: Draft = { text: String(body.text ?? ''), note: String(body.note ?? '') }
+    const text = validateDisclaimer(draft.text)
+    const note = validateField(draft.note, 'note')
+    const errors: FieldErrors = { text: text.ok ? undefined : text.reason, note: note.ok ? undefined : note.reason }
+    const valid = text.ok && note.ok ? { text: text.text, note: note.value, paragraphs: text.paragraphs } : undefined
+    return { draft, base: String(body.base ?? 'none'), errors, valid, body }
+  }
+
+  async function refused(c: Context<ConsoleEnv>, target: string, draft: Draft, error: LedgerError, base: string) {
+    if (error.code === 'version_mismatch' || error.code === 'invalid_base') {
+      const live = (await ledgerOf(c.env).live(target)) as LiveState
+      return page(c, 'Someone changed it', <Conflict target={target} draft={draft} live={live} />, 409)
+    }
+    if (error.code === 'invalid_text') {
+      return editPage(c, target, { draft, base, errors: { [error.field ?? 'text']: error.message }, status: 422 })
+    }
+    return page(c, 'Not done', <Notice>{error.message}</Notice>, 403)
+  }
+
+  app.get('/disclaimers/:target/edit', pageQuery(page, NO_QUERY), (c) => editPage(c, c.req.param('target')))
+  app.post('/disclaimers/:target/edit', async (c) => {
+    const { draft, base, body } = await draftOf(c)
+    // "Start again" after a conflict: the live text in the field, the editor's own beside it to copy from.
+    if (body.restart === '1') return editPage(c, c.req.param('target'), { yours: draft.text })
+    return editPage(c, c.req.param('target'), { draft, base })
+  })
+
+  app.post('/disclaimers/:target/review', async (c) => {
+    const target = c.req.param('target')
+    const { draft, base, errors, valid } = await draftOf(c)
+    if (!valid) return editPage(c, target, { draft, base, errors, status: 422 })
+    const ledger = ledgerOf(c.env)
+    const [live, requiresApproval] = await Promise.all([ledger.live(target), ledger.requiresApproval()])
+    if (!live || live.base !== base) {
+      return page(c, 'Someone changed it', <Conflict target={target} draft={draft} live={live as LiveState} />, 409)
+    }
+    return page(
+      c,
+      `Review: ${target}`,
+      <Review
+        target={target}
+        edited={editedOf(live)}
+        draft={{ text: valid.text, note: valid.note }}
+        base={base}
+        previews={previewsOf(target)}
+        requiresApproval={requiresApproval}
+      />,
+    )
+  })
+
+  app.post('/disclaimers/:target/preview', async (c) => {
+    const target = c.req.param('target')
+    const { draft, base, errors, valid, body } = await draftOf(c)
+    if (!valid) return editPage(c, target, { draft, base, errors, status: 422 })
+    const path = String(body.page ?? '/')
+    return previewPage(c, readDisclaimers, target, path, valid.paragraphs, `/console/disclaimers/${target}/edit`)
+  })
+
+  app.post('/disclaimers/:target/publish', async (c) => {
+    const target = c.req.param('target')
+    const { draft, base, errors, valid } = await draftOf(c)
+    if (!valid) return editPage(c, target, { draft, base, errors, status: 422 })
+    const result = await ledgerOf(c.env).publish({
+      target,
+      text: valid.text,
+      note: valid.note,
+      base,
+      by: c.get('editor'),
+    })
+    return outcome(c, page, readDisclaimers, result, (error) => refused(c, target, draft, error, base))
+  })
+
+  app.post('/disclaimers/:target/propose', async (c) => {
+    const target = c.req.param('target')
+    const { draft, base, errors, valid } = await draftOf(c)
+    if (!valid) return editPage(c, target, { draft, base, errors, status: 422 })
+    const result = await ledgerOf(c.env).propose({
+      target,
+      text: valid.text,
+      note: valid.note,
+      base,
+      by: c.get('editor'),
+    })
+    if (!result.ok) return refused(c, target, draft, result, base)
+    return c.redirect(`/console/proposals/${result.proposal.id}`, 303)
+  })
+
+  return app
+}

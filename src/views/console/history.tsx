@@ -1,0 +1,130 @@
+// A disclaimer's history: every version, what was live at a time, and rolling back to an earlier version.
+import type { HistoryPage, LedgerVersion } from '../../disclaimer/records.ts'
+import { Diff } from '../diff.tsx'
+import { type Edited, Notice, targetLabel, versionName, when } from './shell.tsx'
+
+export function History({
+  target,
+  page: { versions, next },
+  older,
+  currentVersion,
+  at,
+}: {
+  target: string
+  page: HistoryPage
+  /** True when this page starts below the newest version. */
+  older: boolean
+  currentVersion: number | undefined
+  at?: { time: string; version: LedgerVersion | null }
+}) {
+  return (
+    <>
+      <form method="get" action={`/console/disclaimers/${target}/history`}>
+        <label for="at">What was live at (UTC)</label>
+        <input type="datetime-local" id="at" name="at" step="1" value={at?.time.slice(0, 19) ?? ''} />
+        <button type="submit" class="secondary">
+          Look it up
+        </button>
+      </form>
+      {at && (
+        <Notice ok>
+          At {when(at.time)}:{' '}
+          {at.version
+            ? `${versionName(at.version)}, by ${at.version.by}`
+            : 'no version; pages showed the bundled default'}
+          .
+        </Notice>
+      )}
+      {at?.version?.text && <p class="text">{at.version.text}</p>}
+      {/* The table's name is a heading outside the scroll region: a caption scrolls with the table and is cut off
+          on a phone. */}
+      <h2 id="versions-heading">Every version of {targetLabel(target).toLowerCase()}, newest first</h2>
+      {/* biome-ignore lint/a11y/useSemanticElements: a <section> here draws the Nu checker's "section lacks heading" warning; the heading above names it */}
+      <div class="table-wrap" tabindex={0} role="region" aria-labelledby="versions-heading">
+        <table aria-labelledby="versions-heading">
+          <thead>
+            <tr>
+              <th scope="col">Version</th>
+              <th scope="col">When (UTC)</th>
+              <th scope="col">Who</th>
+              <th scope="col">How</th>
+              <th scope="col">Note</th>
+              <th scope="col">Text</th>
+            </tr>
+          </thead>
+          <tbody>
+            {versions.map((version) => (
+              <tr>
+                <th scope="row">{versionName(version)}</th>
+                <td>{when(version.at)}</td>
+                <td>
+                  {version.by}
+                  {version.approvedBy ? `, approved by ${version.approvedBy}` : ''}
+                </td>
+                <td>
+                  {version.how}
+                  {version.rollbackOf ? ` (back to v${version.rollbackOf})` : ''}
+                  {version.valid ? '' : `, breaks the rule: ${version.problem}`}
+                  {version.landedAt || version.how === 'import' || version.how === 'external' ? '' : ', not yet in KV'}
+                </td>
+                <td>{version.note ?? ''}</td>
+                <td>
+                  <details>
+                    <summary>Show text</summary>
+                    <p class="text">{version.text ?? '(deleted from KV)'}</p>
+                  </details>
+                  {version.version !== currentVersion && version.valid && version.text !== null && (
+                    <a href={`/console/disclaimers/${target}/rollback/${version.version}`}>
+                      Roll back to {versionName(version)}
+                    </a>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {(older || next !== null) && (
+        <nav class="actions" aria-label="More versions">
+          {older && <a href={`/console/disclaimers/${target}/history`}>Newest versions</a>}
+          {next !== null && <a href={`/console/disclaimers/${target}/history?before=${next}`}>Older versions</a>}
+        </nav>
+      )}
+    </>
+  )
+}
+
+export function RollbackConfirm({
+  target,
+  current,
+  base,
+  version,
+}: {
+  target: string
+  current: Edited
+  /** What the editor sees live now: the rollback is refused if it changes before they confirm. */
+  base: string
+  version: LedgerVersion
+}) {
+  return (
+    <>
+      <p>
+        Rolling back makes the text of {versionName(version)} (by {version.by}, {when(version.at)}) live again, as a new
+        version. One editor may do this alone, even where changes need approval: it is the emergency path, and the
+        history records it.
+      </p>
+      <Diff before={current.text ?? ''} after={version.text ?? ''} label={`${current.name} → ${versionName(version)}`} />
+      <form method="post" action={`/console/disclaimers/${target}/rollback/${version.version}`}>
+        <input type="hidden" name="base" value={base} />
+        <label for="note">Why you roll back</label>
+        <input type="text" id="note" name="note" />
+        <button type="submit">Yes, roll back to {versionName(version)}</button>
+      </form>
+      <p>
+        <a href={`/console/disclaimers/${target}/history`}>No, back to the history</a>
+      </p>
+    </>
+  )
+}
+
+
