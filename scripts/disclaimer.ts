@@ -6,9 +6,10 @@ import { DEFAULT_DISCLAIMERS, isTarget, TARGETS } from '../src/disclaimer/defaul
 import { EDITOR_NAME, newToken, tokenHash } from '../src/disclaimer/editors.ts'
 import { keyOf } from '../src/disclaimer/keys.ts'
 import type { PublishResult } from '../src/disclaimer/records.ts'
+import { INSTANT_EXAMPLE, parseInstant } from '../src/disclaimer/time.ts'
 import { printable, validateDisclaimer, validateField } from '../src/disclaimer/validate.ts'
 import { type AdminClient, adminClient, CliError, localTarget, readToken, remoteTarget } from './lib/admin-client.ts'
-import { proposalLine, versionBlock, versionLine } from './lib/disclaimer-format.ts'
+import { proposalLine, unrecordedBlock, versionBlock, versionLine } from './lib/disclaimer-format.ts'
 import { ensureLocalEditors, LOCAL_STORE } from './lib/local-editors.ts'
 
 const USAGE = `usage: npm run disclaimer -- <command> [arguments] (--local | --env <environment>) [options]
@@ -28,7 +29,8 @@ changing (each names the version it replaces: if someone changed it since, nothi
   reject <proposal> --reason R
   rollback <version> [target] [--note N]   make an earlier version's text current again
   seed                          write the bundled defaults where nothing is set yet
-  import                        record the pre-ledger history (history/<key>/... in KV), once
+  import                        whether the pre-ledger history (history/<key>/... in KV) was imported, and what
+                                it found (the cron imports it once; no command can)
 
 editors (no --local or --env: nothing is sent)
   editor <name>                 a new token for an editor, and the entry to put in the EDITORS secret
@@ -36,7 +38,8 @@ editors (no --local or --env: nothing is sent)
 target: global (the default) or a page: ${TARGETS.filter((name) => name !== 'global').join(', ')}.
 where:  --local is the store of \`npm start\` (.wrangler/state); --env <environment> (one of wrangler.toml's
         [env.*], e.g. staging, production) is that environment's site, over HTTPS.
-token:  $DISCLAIMER_TOKEN, or --token-file <file>; with --local, --as <editor> (alice, bob) picks a local editor.`
+token:  for --env, $DISCLAIMER_TOKEN or --token-file <file>; with --local only a local editor's, picked with
+        --as <editor> (alice, bob): a real token is never sent to a local server.`
 
 function parse(argv: string[]) {
   return parseArgs({
@@ -108,9 +111,10 @@ async function run(
   switch (command) {
     case 'get': {
       const target = targetArg(rest[0])
-      const { current, pending, bundledDefault } = await client.current(target)
+      const { current, unrecorded, pending, bundledDefault } = await client.current(target)
       console.log(`${target} (${keyOf(target)}) in ${label}:`)
-      if (current) console.log(versionBlock(current))
+      if (unrecorded) console.log(unrecordedBlock(unrecorded, bundledDefault?.file))
+      else if (current) console.log(versionBlock(current))
       else
         console.log(
           `no version yet: pages show ${bundledDefault ? `the bundled default (${bundledDefault.file})` : 'no note'}`,
@@ -123,21 +127,23 @@ async function run(
     }
     case 'history': {
       const target = targetArg(rest[0])
-      const { versions } = await client.history(target)
+      const versions = await client.history(target)
       console.log(`${target} in ${label}: ${versions.length} version(s), newest first`)
       for (const version of versions) console.log(versionLine(version))
       return
     }
     case 'at': {
       const [time, target = 'global'] = rest
-      if (!time || Number.isNaN(Date.parse(time))) throw new CliError('at needs a time, e.g. 2026-11-28T09:30:00Z', 2)
+      if (!time || parseInstant(time) === undefined) {
+        throw new CliError(`at needs a date and time with its offset, e.g. ${INSTANT_EXAMPLE}`, 2)
+      }
       const { at, version } = await client.at(targetArg(target), time)
       console.log(`${target} in ${label} at ${at}:`)
       console.log(version ? versionBlock(version) : 'no ledger version then: pages showed the bundled default')
       return
     }
     case 'audit': {
-      const { versions } = await client.audit(options.limit ? numberArg(options.limit, '--limit') : 50)
+      const versions = await client.audit(options.limit ? numberArg(options.limit, '--limit') : 50)
       console.log(`${label}: the last ${versions.length} version(s) of every disclaimer, newest first`)
       for (const version of versions) console.log(`${version.target.padEnd(30)} ${versionLine(version)}`)
       return
@@ -168,9 +174,9 @@ async function run(
     case 'propose': {
       const target = targetArg(rest[0])
       const { text, note } = change ?? draft(options)
-      const { current } = await client.current(target)
-      if (command === 'set') return report(client, label, target, await client.publish(target, current, text, note))
-      const { proposal } = await client.propose(target, current, text, note)
+      const read = await client.current(target)
+      if (command === 'set') return report(client, label, target, await client.publish(target, read, text, note))
+      const { proposal } = await client.propose(target, read, text, note)
       console.log(`${label}: ${proposalLine(proposal)}`)
       console.log(
         `another editor approves it with: npm run disclaimer -- approve ${proposal.id} ${options.local ? '--local' : `--env ${options.env}`}`,
@@ -191,8 +197,8 @@ async function run(
     case 'rollback': {
       const version = numberArg(rest[0], 'rollback <version>')
       const target = targetArg(rest[1])
-      const { current } = await client.current(target)
-      return report(client, label, target, await client.rollback(target, current, version, options.note))
+      const read = await client.current(target)
+      return report(client, label, target, await client.rollback(target, read, version, options.note))
     }
     case 'seed': {
       const { seeded } = await client.seed()
@@ -203,8 +209,13 @@ async function run(
       return
     }
     case 'import': {
-      const { imported, skipped } = await client.importLegacy()
-      console.log(`${label}: imported ${imported} legacy version(s); ${skipped} were already in the ledger`)
+      const { import: record } = await client.importRecord()
+      if (!record) {
+        console.log(`${label}: the pre-ledger history has not been imported yet; the cron does it once, within a minute`)
+        return
+      }
+      console.log(`${label}: imported ${record.imported} legacy version(s) at ${record.at} (${printable(record.by)})`)
+      for (const problem of record.problems) console.log(`  problem: ${printable(problem)}`)
       return
     }
     default:

@@ -5,9 +5,13 @@ import { createApp } from '../src/index.ts'
 
 type Bindings = Partial<Omit<Env, 'DISCLAIMERS'>> & { DISCLAIMERS?: DisclaimerNamespace | KVNamespace }
 
+/** The client address Cloudflare would report for a test's requests, unless a test sends its own. */
+export const TEST_CLIENT_ADDRESS = '203.0.113.9'
+
 /**
  * One request to `app` (a fresh one, with its own isolate cache, unless given) with the real bindings unless told
- * otherwise, and a real execution context whose background work finishes before this returns.
+ * otherwise, and a real execution context whose background work finishes before this returns. It carries a client
+ * address, as every request through Cloudflare does, unless the test sets `CF-Connecting-IP` itself (to "" for none).
  */
 export async function request(
   path: string,
@@ -16,7 +20,10 @@ export async function request(
   app = createApp(),
 ): Promise<Response> {
   const ctx = createExecutionContext()
-  const response = await app.request(`https://kratom.test${path}`, init, { ...env, ...bindings }, ctx)
+  const headers = new Headers(init.headers)
+  if (!headers.has('CF-Connecting-IP')) headers.set('CF-Connecting-IP', TEST_CLIENT_ADDRESS)
+  if (headers.get('CF-Connecting-IP') === '') headers.delete('CF-Connecting-IP')
+  const response = await app.request(`https://kratom.test${path}`, { ...init, headers }, { ...env, ...bindings }, ctx)
   await waitOnExecutionContext(ctx)
   return response
 }

@@ -1,7 +1,7 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
-import { ledgerOf } from '../src/disclaimer/ledger.ts'
+import { ledgerOf } from '../src/disclaimer/ledger/object.ts'
 import Site from '../src/index.ts'
 
 /** An execution context whose Workers Cache records what it is asked to purge: the seam workerd lacks. */
@@ -50,7 +50,9 @@ describe('the Worker entrypoint', () => {
     const ctx = createExecutionContext()
     await new Site(ctx, env).scheduled(createScheduledController({ cron: '* * * * *' }))
     await waitOnExecutionContext(ctx)
-    const [latest] = await ledgerOf(env).history('conclusion')
+    const {
+      versions: [latest],
+    } = await ledgerOf(env).history('conclusion')
     expect(latest).toMatchObject({
       how: 'external',
       text: 'Put with plain wrangler.',

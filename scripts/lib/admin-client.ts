@@ -2,7 +2,14 @@
 // staging or production site over HTTPS. Every change therefore goes through the ledger, like the console's.
 import { existsSync, readFileSync } from 'node:fs'
 import { newToken } from '../../src/disclaimer/editors.ts'
-import type { LedgerVersion, Proposal, PublishResult } from '../../src/disclaimer/records.ts'
+import type {
+  ImportRecord,
+  LedgerVersion,
+  LiveState,
+  Proposal,
+  PublishResult,
+} from '../../src/disclaimer/records.ts'
+import { printable } from '../../src/disclaimer/validate.ts'
 import { ensureLocalEditors, LOCAL_STORE, tokenFile } from './local-editors.ts'
 import { CONFIG_PATH } from './paths.ts'
 
@@ -45,6 +52,9 @@ export async function localTarget(store = LOCAL_STORE): Promise<Where> {
     return { label, fetch: (path, init) => fetch(`${DEV_SERVER}${path}`, init), close: async () => {} }
   }
   const editors = await ensureLocalEditors(store)
+  // Cloudflare and wrangler dev give every request its client's address; requests made straight into the Worker
+  // carry this machine's, so that failed sign-ins are counted as they would be anywhere else.
+  const local = { 'CF-Connecting-IP': '127.0.0.1' }
   // Offline, fetching Cloudflare's request.cf sample only costs time and prints a stack trace.
   process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false'
   // Loaded only here: importing wrangler takes about a second, which a running `npm start` spares.
@@ -66,7 +76,10 @@ export async function localTarget(store = LOCAL_STORE): Promise<Where> {
   await worker.ready
   return {
     label,
-    fetch: async (path, init) => (await worker.fetch(`http://localhost${path}`, init as never)) as unknown as Response,
+    fetch: async (path, init) => {
+      const headers = { ...local, ...(init?.headers as Record<string, string> | undefined) }
+      return (await worker.fetch(`http://localhost${path}`, { ...init, headers } as never)) as unknown as Response
+    },
     close: () => worker.dispose(),
   }
 }
@@ -89,26 +102,29 @@ export async function remoteTarget(environment: string): Promise<Where> {
 }
 
 /**
- * The editor's token: $DISCLAIMER_TOKEN, else the file --token-file names, else (local store only) the token
- * file of the local editor --as names. Never from a command-line argument, where it would sit in shell history.
+ * The editor's token. For a deployed site: $DISCLAIMER_TOKEN, else the file --token-file names; never a
+ * command-line argument, where it would sit in shell history. For the local store: only the local editor --as
+ * names (its token file beside the store), never $DISCLAIMER_TOKEN or a token file: whatever answers on the
+ * local port must never be handed a real editor's token.
  */
 export function readToken(options: { tokenFile?: string; as?: string; store?: string }): string {
+  if (options.store) {
+    if (options.tokenFile) {
+      throw new CliError('--token-file is for a deployed site; with --local, pick a local editor with --as', 2)
+    }
+    const path = tokenFile(options.store, options.as ?? 'alice')
+    if (!existsSync(path)) throw new CliError(`no local editor "${printable(options.as ?? 'alice')}" (no ${path})`, 2)
+    return readFileSync(path, 'utf8').trim()
+  }
   if (process.env.DISCLAIMER_TOKEN) return process.env.DISCLAIMER_TOKEN.trim()
-  const path = options.tokenFile ?? (options.store ? tokenFile(options.store, options.as ?? 'alice') : undefined)
-  if (!path) {
+  if (!options.tokenFile) {
     throw new CliError('no token: set DISCLAIMER_TOKEN or pass --token-file <file holding your editor token>', 2)
   }
-  if (!existsSync(path)) throw new CliError(`no token file at ${path}`, 2)
-  return readFileSync(path, 'utf8').trim()
+  if (!existsSync(options.tokenFile)) throw new CliError(`no token file at ${options.tokenFile}`, 2)
+  return readFileSync(options.tokenFile, 'utf8').trim()
 }
 
-export interface Current {
-  target: string
-  key: string
-  current: LedgerVersion | null
-  pending: { attempts: number; lastError: string | null; nextAt: string } | null
-  bundledDefault: { file: string; text: string; hash: string } | null
-}
+export type Current = LiveState & { bundledDefault: { file: string; text: string; hash: string } | null }
 
 /** Typed calls to the admin API; an error answer becomes a CliError carrying the API's own message. */
 export function adminClient(where: Where, token: string) {
@@ -134,20 +150,36 @@ export function adminClient(where: Where, token: string) {
       throw new CliError(`${where.label} answered ${response.status} without JSON; is the admin API on there?`)
     }
     if (!response.ok) {
-      const { code, message } = (json as { error: { code: string; message: string } }).error
-      throw new CliError(`${message} [${code}, HTTP ${response.status}]`)
+      const { code, message } = (json as { error?: { code?: unknown; message?: unknown } }).error ?? {}
+      // The server's words are printed escaped: a stored string can carry terminal control sequences.
+      throw new CliError(`${printable(String(message))} [${printable(String(code))}, HTTP ${response.status}]`)
     }
     return json as T
   }
 
-  /** The precondition naming the version an edit replaces. */
-  const replacing = (version: LedgerVersion | null): Record<string, string> =>
-    version ? { 'If-Match': `"${version.version}"` } : { 'If-None-Match': '*' }
+  /** The precondition naming what an edit replaces: the base the read returned (its ETag). */
+  const replacing = (read: Pick<LiveState, 'base'>): Record<string, string> =>
+    read.base === 'none' ? { 'If-None-Match': '*' } : { 'If-Match': `"${read.base}"` }
+
+  /** Every page of a paged list, oldest page last. */
+  async function all<T>(path: string, field: 'versions', limit?: number): Promise<T[]> {
+    const rows: T[] = []
+    let before: number | null | undefined
+    do {
+      const query = new URLSearchParams({ limit: String(Math.min(limit ?? 500, 500)) })
+      if (before) query.set('before', String(before))
+      const page = await call<Record<string, unknown> & { next: number | null }>('GET', `${path}?${query}`)
+      rows.push(...(page[field] as T[]))
+      before = page.next
+    } while (before && (limit === undefined || rows.length < limit))
+    return limit === undefined ? rows : rows.slice(0, limit)
+  }
 
   return {
     whoami: () => call<{ editor: string; requiresApproval: boolean }>('GET', '/whoami'),
     current: (target: string) => call<Current>('GET', `/disclaimers/${target}`),
-    history: (target: string) => call<{ versions: LedgerVersion[] }>('GET', `/disclaimers/${target}/history`),
+    /** Every version, newest first, however many pages the API answers in. */
+    history: (target: string) => all<LedgerVersion>(`/disclaimers/${target}/history`, 'versions'),
     at: (target: string, time: string) =>
       call<{ at: string; version: LedgerVersion | null }>(
         'GET',
@@ -155,14 +187,14 @@ export function adminClient(where: Where, token: string) {
       ),
     version: (target: string, version: number) =>
       call<LedgerVersion>('GET', `/disclaimers/${target}/versions/${version}`),
-    audit: (limit: number) => call<{ versions: LedgerVersion[] }>('GET', `/audit?limit=${limit}`),
+    audit: (limit: number) => all<LedgerVersion>('/audit', 'versions', limit),
     proposals: () => call<{ proposals: Proposal[] }>('GET', '/proposals?status=open'),
-    publish: (target: string, base: LedgerVersion | null, text: string, note?: string) =>
+    publish: (target: string, base: Pick<LiveState, 'base'>, text: string, note?: string) =>
       call<PublishResult & { ok: true }>('PUT', `/disclaimers/${target}`, {
         body: { text, note },
         headers: replacing(base),
       }),
-    propose: (target: string, base: LedgerVersion | null, text: string, note?: string) =>
+    propose: (target: string, base: Pick<LiveState, 'base'>, text: string, note?: string) =>
       call<{ proposal: Proposal }>('POST', `/disclaimers/${target}/proposals`, {
         body: { text, note },
         headers: replacing(base),
@@ -171,13 +203,13 @@ export function adminClient(where: Where, token: string) {
       call<PublishResult & { ok: true }>('POST', `/proposals/${id}/approve`, { body: { note } }),
     reject: (id: number, reason: string) =>
       call<{ proposal: Proposal }>('POST', `/proposals/${id}/reject`, { body: { reason } }),
-    rollback: (target: string, base: LedgerVersion | null, version: number, note?: string) =>
+    rollback: (target: string, base: Pick<LiveState, 'base'>, version: number, note?: string) =>
       call<PublishResult & { ok: true }>('POST', `/disclaimers/${target}/rollback`, {
         body: { version, note },
         headers: replacing(base),
       }),
     seed: () => call<{ seeded: (PublishResult & { ok: true })[] }>('POST', '/seed', { body: {} }),
-    importLegacy: () => call<{ imported: number; skipped: number }>('POST', '/import', { body: {} }),
+    importRecord: () => call<{ import: ImportRecord | null }>('GET', '/import'),
   }
 }
 

@@ -1,6 +1,6 @@
 // How the disclaimer CLI prints ledger records. Every stored string goes through `printable`, so text written
 // before the rule (or around it, with plain wrangler) can never move the cursor, clear the screen or set a title.
-import type { LedgerVersion, Proposal } from '../../src/disclaimer/records.ts'
+import type { LedgerVersion, Proposal, Unrecorded } from '../../src/disclaimer/records.ts'
 import { printable } from '../../src/disclaimer/validate.ts'
 
 export function versionLine(version: LedgerVersion): string {
@@ -21,6 +21,21 @@ export function versionLine(version: LedgerVersion): string {
 export function versionBlock(version: LedgerVersion): string {
   const text = version.text === null ? '(deleted from KV: pages show the bundled default)' : version.text
   return `${versionLine(version)}\n${printable(text, { multiline: true })}`
+}
+
+/** A text KV holds that the ledger has not recorded: what pages show, and that the cron will record it. */
+export function unrecordedBlock(unrecorded: Unrecorded, defaultFile: string | undefined): string {
+  const fallback = defaultFile ? `the bundled default (${defaultFile})` : 'no note'
+  const head = 'changed outside the ledger, not recorded yet (the cron records it within a minute; a change made now records it first)'
+  if (unrecorded.text === null) return `${head}
+the key was deleted from KV: pages show ${fallback}`
+  if (!unrecorded.valid) {
+    return `${head}
+INVALID: ${printable(unrecorded.problem ?? '')}; pages show ${fallback}
+${printable(unrecorded.text, { multiline: true })}`
+  }
+  return `${head}
+${printable(unrecorded.text, { multiline: true })}`
 }
 
 export function proposalLine(proposal: Proposal): string {

@@ -52,15 +52,18 @@ const PREVIEW_PATHS = SITE_PAGES.map((page) => page.path)
 const limit = v.optional(wholeNumber('limit', 1, MAX_PAGE))
 const before = v.optional(wholeNumber('before', 1, Number.MAX_SAFE_INTEGER))
 
-/** Query parameters: each known one checked, any other refused by name. */
-function query<Entries extends v.ObjectEntries>(entries: Entries) {
+/** Query parameters: each known one checked, a required one missing named with what to send, any other refused. */
+function query<Entries extends v.ObjectEntries>(entries: Entries, required: Record<string, string> = {}) {
   const allowed = Object.keys(entries).join(', ') || 'none'
-  return v.strictObject(entries, (issue) =>
-    issue.expected === 'never'
-      ? `${String(issue.input)}: unknown query parameter; this route takes ${allowed}`
-      : `the query string is not valid; this route takes ${allowed}`,
-  )
+  return v.strictObject(entries, (issue) => {
+    if (issue.expected === 'never') return `${String(issue.input)}: unknown query parameter; this route takes ${allowed}`
+    const missing = issue.expected?.startsWith('"') ? issue.expected.slice(1, -1) : undefined
+    if (missing) return `${missing}: missing; send ${required[missing] ?? 'it'}`
+    return `the query string is not valid; this route takes ${allowed}`
+  })
 }
+
+const INSTANT = `an ISO 8601 date and time with its offset, e.g. ${INSTANT_EXAMPLE}`
 
 export const NO_QUERY = query({})
 export const PAGE_QUERY = query({ limit, before })
@@ -72,15 +75,15 @@ export const PROPOSALS_QUERY = query({
   limit,
   before,
 })
-export const TIME_QUERY = query({
-  time: v.pipe(
-    once('time', `an ISO 8601 date and time with its offset, e.g. ${INSTANT_EXAMPLE}`),
-    v.check(
-      (text) => parseInstant(text) !== undefined,
-      `time: expected an ISO 8601 date and time with its offset, e.g. ${INSTANT_EXAMPLE}`,
+export const TIME_QUERY = query(
+  {
+    time: v.pipe(
+      once('time', INSTANT),
+      v.check((text) => parseInstant(text) !== undefined, `time: expected ${INSTANT}`),
     ),
-  ),
-})
+  },
+  { time: `?time= with ${INSTANT}` },
+)
 
 /** Checks a JSON body against a schema: 400 with the first problem, or the typed body in `c.req.valid('json')`. */
 export function jsonBody<Schema extends v.GenericSchema>(schema: Schema) {

@@ -1,4 +1,4 @@
-import { diffWords } from 'diff'
+import { changed, MAX_DIFF_EDITS, wordDiff } from '../disclaimer/diff.ts'
 
 interface DiffProps {
   before: string
@@ -12,25 +12,32 @@ interface DiffProps {
  * ("[deleted: …]", "[inserted: …]") as well as by <del>/<ins>, so the diff reads the same without colour.
  */
 export function Diff({ before, after, label }: DiffProps) {
-  const parts = diffWords(before, after)
-  const changed = parts.some((part) => part.added || part.removed)
+  const diff = wordDiff(before, after)
   return (
     <figure class="diff">
       <figcaption>{label}</figcaption>
-      {changed ? (
-        <p class="text">
-          {parts.map((part) =>
-            part.added ? (
-              <ins>[inserted: {part.value}]</ins>
-            ) : part.removed ? (
-              <del>[deleted: {part.value}]</del>
-            ) : (
-              part.value
-            ),
-          )}
-        </p>
-      ) : (
+      {!changed(diff) ? (
         <p>No change: the two texts are the same.</p>
+      ) : (
+        <>
+          {diff.whole && (
+            <p>
+              The texts differ in more than {MAX_DIFF_EDITS} places, so the whole of one is shown replacing the other
+              rather than word by word.
+            </p>
+          )}
+          <p class="text">
+            {diff.parts.map((part) =>
+              part.kind === 'inserted' ? (
+                <ins>[inserted: {part.text}]</ins>
+              ) : part.kind === 'deleted' ? (
+                <del>[deleted: {part.text}]</del>
+              ) : (
+                part.text
+              ),
+            )}
+          </p>
+        </>
       )}
     </figure>
   )

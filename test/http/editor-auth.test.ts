@@ -133,8 +133,8 @@ describe('editorAuth', () => {
 })
 
 describe('clientAddress', () => {
-  it('is the address Cloudflare saw, or one shared bucket when there is none', () => {
+  it('is the address Cloudflare saw, and none (never a shared bucket, never a header a client can set) without it', () => {
     expect(clientAddress(new Headers({ 'CF-Connecting-IP': '2001:db8::1' }))).toBe('2001:db8::1')
-    expect(clientAddress(new Headers({ 'X-Forwarded-For': '203.0.113.9' }))).toBe('unknown')
+    expect(clientAddress(new Headers({ 'X-Forwarded-For': '203.0.113.9' }))).toBeUndefined()
   })
 })

@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { DEFAULT_DISCLAIMERS, TARGETS } from '../../src/disclaimer/defaults.ts'
 import { keyOf } from '../../src/disclaimer/keys.ts'
-import type { LedgerVersion, Proposal } from '../../src/disclaimer/ledger.ts'
+import type { LedgerVersion, Proposal } from '../../src/disclaimer/records.ts'
 import { MAX_DISCLAIMER_LENGTH, MAX_NOTE_LENGTH } from '../../src/disclaimer/validate.ts'
 import { MAX_BODY_BYTES } from '../../src/http/json-body.ts'
 import { bearer, type TestEditor } from '../fixtures/editors.ts'
@@ -209,14 +209,14 @@ describe('GET /admin/disclaimers', () => {
     const res = await get('/disclaimers')
     expect(res.status).toBe(200)
     const { disclaimers } = (await res.json()) as {
-      disclaimers: { target: string; key: string; current: LedgerVersion | null; pending: boolean }[]
+      disclaimers: { target: string; key: string; current: LedgerVersion | null; pending: object | null }[]
     }
     expect(disclaimers.map((entry) => entry.target)).toEqual([...TARGETS])
     expect(disclaimers.map((entry) => entry.key)).toEqual(TARGETS.map(keyOf))
     const byTarget = new Map(disclaimers.map((entry) => [entry.target, entry]))
     expect(byTarget.get('exploring-kratom')?.current?.version).toBe(exploring.version)
     expect(byTarget.get('full-article')?.current).toBeNull()
-    expect(disclaimers.every((entry) => entry.pending === false)).toBe(true)
+    expect(disclaimers.every((entry) => entry.pending === null)).toBe(true)
   })
 })
 
@@ -545,7 +545,7 @@ describe('history, versions, time and audit', () => {
     expect(elsewhere.status).toBe(404)
   })
 
-  it('answers /at?time= with the version that was live then', async () => {
+  it('answers /at?time= with the version pages showed then, from when KV took it', async () => {
     const first = await publish('understanding-muscle-soreness', 'Soreness note, first.')
     const second = await publish('understanding-muscle-soreness', 'Soreness note, second.')
     const at = async (time: number | string) => {
@@ -554,18 +554,21 @@ describe('history, versions, time and audit', () => {
       expect(res.status).toBe(200)
       return ((await res.json()) as { version: LedgerVersion | null }).version?.version ?? null
     }
-    expect(await at(Date.parse(first.at) - 1)).toBeNull()
-    expect(await at(first.at)).toBe(first.version)
-    expect(await at(Date.parse(second.at) - 1)).toBe(first.version)
-    expect(await at(second.at)).toBe(second.version)
-    expect(await at(Date.parse(second.at) + 86_400_000)).toBe(second.version)
+    const landed = (version: LedgerVersion) => Date.parse(version.landedAt as string)
+    expect(await at(landed(first) - 1)).toBeNull()
+    expect(await at(landed(first))).toBe(first.version)
+    expect(await at(landed(second) - 1)).toBe(first.version)
+    expect(await at(landed(second))).toBe(second.version)
+    expect(await at(landed(second) + 86_400_000)).toBe(second.version)
   })
 
-  it('refuses /at without a readable time with 400', async () => {
-    for (const query of ['', '?time=', '?time=yesterday']) {
+  it('refuses /at without a date and time with its offset with 400, saying what to send', async () => {
+    for (const query of ['', '?time=', '?time=yesterday', '?time=1', '?time=2026-11-28T09:30:00', '?time=2026-02-31T09:30Z']) {
       const res = await get(`/disclaimers/home/at${query}`)
       expect(res.status, query).toBe(400)
-      expect((await errorOf(res)).code).toBe('invalid_time')
+      const error = await errorOf(res)
+      expect(error.code, query).toBe('invalid_query')
+      expect(error.message, query).toContain('e.g. 2026-11-28T09:30:00Z')
     }
   })
 
@@ -580,15 +583,15 @@ describe('history, versions, time and audit', () => {
     expect(await audit(`?limit=2&before=${b.version}`)).toEqual([a.version])
   })
 
-  it.each(['1.5', '-1'])(
-    'reads ?limit=%s as the nearest whole number from 1 to 500 instead of failing',
-    async (limit) => {
+  it.each(['limit=1.5', 'limit=-1', 'limit=0', 'limit=501', 'before=abc', 'before=', 'limit=2&limit=3', 'page=2'])(
+    'refuses /audit?%s with 400 naming the parameter, instead of answering a list an auditor could trust',
+    async (query) => {
       await publish('home', 'Home note.')
-      const newest = await publish('conclusion', 'Conclusion note.')
-      const res = await get(`/audit?limit=${limit}`)
-      expect(res.status).toBe(200)
-      const { versions } = (await res.json()) as { versions: LedgerVersion[] }
-      expect(versions.map((entry) => entry.version)).toEqual([newest.version])
+      const res = await get(`/audit?${query}`)
+      expect(res.status).toBe(400)
+      const error = await errorOf(res)
+      expect(error.code).toBe('invalid_query')
+      expect(error.message).toContain(query.split('=')[0])
     },
   )
 })
@@ -717,5 +720,111 @@ describe('POST /admin/seed', () => {
     const { seeded } = (await res.json()) as { seeded: Published[] }
     expect(seeded.map((result) => result.version.target)).toEqual(['global'])
     expect((await current('dosage-and-safety'))?.version).toBe(own.version)
+  })
+})
+
+describe('a read that a write builds on (a text changed around the ledger)', () => {
+  it('answers what KV holds, unrecorded, with an ETag naming it, and records nothing', async () => {
+    const own = await publish('conclusion', 'Conclusion note, through the ledger.')
+    await env.DISCLAIMERS.put('disclaimer:conclusion', 'Put with plain wrangler.')
+    const res = await get('/disclaimers/conclusion')
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { current: LedgerVersion; unrecorded: { text: string; valid: boolean }; base: string }
+    expect(body.current.version).toBe(own.version)
+    expect(body.unrecorded).toMatchObject({ text: 'Put with plain wrangler.', valid: true })
+    expect(res.headers.get('ETag')).toBe(`"${body.base}"`)
+    expect(body.base).toMatch(/^kv-[0-9a-f]{64}$/)
+    expect(await history('conclusion')).toHaveLength(1)
+  })
+
+  it('lets a write on that ETag through the first time: the side door is recorded, then the change', async () => {
+    await publish('conclusion', 'Conclusion note, through the ledger.')
+    await env.DISCLAIMERS.put('disclaimer:conclusion', 'Put with plain wrangler.')
+    const etag = (await get('/disclaimers/conclusion')).headers.get('ETag') as string
+    const res = await put('conclusion', { text: 'Conclusion note, fixed.' }, 'alice', { 'If-Match': etag })
+    expect(res.status, await res.clone().text()).toBe(200)
+    const [fixed, side] = await history('conclusion')
+    expect(side).toMatchObject({ how: 'external', text: 'Put with plain wrangler.', by: 'outside the ledger' })
+    expect(fixed).toMatchObject({ how: 'publish', text: 'Conclusion note, fixed.', by: 'alice' })
+  })
+
+  it('refuses a write on what it read once KV changed again, saying the text was changed outside the ledger', async () => {
+    await publish('conclusion', 'Conclusion note, through the ledger.')
+    const etag = (await get('/disclaimers/conclusion')).headers.get('ETag') as string
+    await env.DISCLAIMERS.put('disclaimer:conclusion', 'Put with plain wrangler after the read.')
+    const res = await put('conclusion', { text: 'Conclusion note, edited.' }, 'alice', { 'If-Match': etag })
+    expect(res.status).toBe(412)
+    const error = await errorOf(res)
+    expect(error.code).toBe('version_mismatch')
+    expect(error.message).toContain('changed outside the ledger (external)')
+    expect(await env.DISCLAIMERS.get('disclaimer:conclusion')).toBe('Put with plain wrangler after the read.')
+  })
+
+  it('lists every target as pages show it, an unrecorded text included, and records nothing', async () => {
+    await env.DISCLAIMERS.put('disclaimer:home', 'Home note put around the ledger.')
+    const res = await get('/disclaimers')
+    const { disclaimers } = (await res.json()) as { disclaimers: { target: string; unrecorded: { text: string } | null }[] }
+    expect(disclaimers.find((entry) => entry.target === 'home')?.unrecorded?.text).toBe('Home note put around the ledger.')
+    expect(await history('home')).toEqual([])
+  })
+})
+
+describe('write-through', () => {
+  it('shows a publish on the next page this isolate serves, though its cache still held the old text', async () => {
+    const { createApp } = await import('../../src/index.ts')
+    const app = createApp()
+    const same = (path: string, init: RequestInit = {}) => request(path, init, {}, app)
+    await publish('global', 'The global disclaimer before the edit.')
+    expect(await (await same('/')).text()).toContain('The global disclaimer before the edit.')
+    const etag = (await same('/admin/disclaimers/global', { headers: headersOf('carol') })).headers.get('ETag')
+    const res = await same('/admin/disclaimers/global', {
+      method: 'PUT',
+      headers: headersOf('alice', { 'Content-Type': 'application/json', 'If-Match': etag as string }),
+      body: JSON.stringify({ text: 'The global disclaimer after the edit.' }),
+    })
+    expect(res.status).toBe(200)
+    const page = await same('/')
+    expect(await page.text()).toContain('The global disclaimer after the edit.')
+    expect(page.headers.get('Disclaimer-Version')).toContain(`disclaimer=v${((await res.json()) as Published).version.version}/`)
+  })
+})
+
+describe('the legacy import', () => {
+  it('cannot be run by a request, only read: whether it ran and what it found', async () => {
+    const run = await send('POST', '/import', {}, 'alice')
+    expect(run.status).toBe(405)
+    expect(run.headers.get('Allow')).toBe('GET, HEAD')
+    const read = await get('/import')
+    expect(read.status).toBe(200)
+    expect(await read.json()).toEqual({ import: null })
+  })
+})
+
+describe('sign-in without a client address', () => {
+  it('is refused before the token is checked, so no shared count exists to lock others out', async () => {
+    for (const editor of ['alice', 'nobody'] as const) {
+      const res = await admin('/whoami', {
+        headers: { Authorization: `Bearer ${editor === 'alice' ? bearer('alice').Authorization.slice(7) : 'x'.repeat(40)}`, 'CF-Connecting-IP': '' },
+      })
+      expect(res.status, editor).toBe(400)
+      expect((await errorOf(res)).code).toBe('no_client_address')
+    }
+  })
+})
+
+describe('history in pages', () => {
+  it('says where the next page starts, and lists every version across pages', async () => {
+    const made: LedgerVersion[] = []
+    for (let index = 1; index <= 5; index++) made.push(await publish('home', `Home note ${index}.`))
+    const page = async (query: string) =>
+      (await (await get(`/disclaimers/home/history${query}`)).json()) as { versions: LedgerVersion[]; next: number | null }
+    const first = await page('?limit=2')
+    expect(first.versions.map((entry) => entry.version)).toEqual([made[4]?.version, made[3]?.version])
+    const second = await page(`?limit=2&before=${first.next}`)
+    const third = await page(`?limit=2&before=${second.next}`)
+    expect([...first.versions, ...second.versions, ...third.versions].map((entry) => entry.text)).toEqual(
+      made.map((entry) => entry.text).toReversed(),
+    )
+    expect(third.next).toBeNull()
   })
 })

@@ -81,11 +81,21 @@ function get(path: string, cookie: string) {
   return request(path, { headers: { Cookie: cookie } })
 }
 
-async function currentVersion(target: string): Promise<number> {
-  const { current } = (await (
+/** What an edit made now would name as its base: the version pages show, or a token for an unrecorded text. */
+async function currentBase(target: string): Promise<string> {
+  const { base } = (await (
     await request(`/admin/disclaimers/${target}`, { headers: { Authorization: `Bearer ${TEST_EDITORS.carol.token}` } })
-  ).json()) as { current: { version: number } | null }
-  return current?.version ?? 0
+  ).json()) as { base: string }
+  return base
+}
+
+async function versionCount(target: string): Promise<number> {
+  const { versions } = (await (
+    await request(`/admin/disclaimers/${target}/history`, {
+      headers: { Authorization: `Bearer ${TEST_EDITORS.carol.token}` },
+    })
+  ).json()) as { versions: unknown[] }
+  return versions.length
 }
 
 beforeEach(() => {
@@ -104,6 +114,7 @@ describe('console sign-in through Cloudflare Access', () => {
     ['for another application', () => accessToken({ aud: ['another-app'] })],
     ['issued by another team', () => accessToken({ iss: 'https://other-team.access.test' })],
     ['signed by another key', () => accessToken({}, otherKey)],
+    ['without an expiry', () => accessToken({ exp: undefined })],
     ['missing', async () => undefined],
   ])('refuses a token that is %s with 401 and shows no console', async (_, token) => {
     const res = await viaAccess('/console', await token())
@@ -133,14 +144,16 @@ describe('console sign-in with a token (local)', () => {
     const res = await request('/console/sign-in', form({ token: TEST_EDITORS.alice.token }))
     expect(res.status).toBe(303)
     const cookie = res.headers.get('Set-Cookie') ?? ''
-    expect(cookie).toMatch(/^console_session=alice%7C\d+\.[A-Za-z0-9%_-]+/)
+    // The editor, when it was issued, when it expires, and which of the editor's tokens opened it; then the signature.
+    expect(cookie).toMatch(/^console_session=alice%7C\d+%7C\d+%7C[0-9a-f]{16}\.[A-Za-z0-9%_-]+/)
     expect(cookie).toContain('Max-Age=28800')
     expect(cookie).toContain('HttpOnly')
     expect(cookie).toContain('SameSite=Strict')
     expect(cookie).toContain('Secure')
+    const signInForm = form({ token: TEST_EDITORS.alice.token })
     const local = await createApp().request(
       'http://localhost:8787/console/sign-in',
-      form({ token: TEST_EDITORS.alice.token }),
+      { ...signInForm, headers: { ...(signInForm.headers as Record<string, string>), 'CF-Connecting-IP': '127.0.0.1' } },
       env,
     )
     expect(local.headers.get('Set-Cookie')).not.toContain('Secure')
@@ -159,7 +172,7 @@ describe('console sign-in with a token (local)', () => {
   it.each([
     ['tampered with', (cookie: string) => cookie.replace('alice', 'bob')],
     ['signed with another secret', (cookie: string) => cookie.replace(/\.[^.]+$/, '.AAAA')],
-    ['expired', (cookie: string) => cookie.replace(/%7C\d+/, `%7C${Date.now() - 1000}`)],
+    ['expired', (cookie: string) => cookie.replace(/(%7C\d+%7C)\d+/, `$1${Date.now() - 1000}`)],
     ['missing', () => ''],
   ])('refuses a session cookie that is %s', async (_, change) => {
     const cookie = change(await signIn('alice'))
@@ -192,19 +205,19 @@ describe('console sign-in with a token (local)', () => {
 describe('console forms', () => {
   it('refuses a cross-origin POST with 403 and writes nothing', async () => {
     const cookie = await signIn('alice')
-    const before = await currentVersion('home')
-    const attack = form({ base: String(before), text: 'Written by another site.', note: '' }, cookie)
+    const before = await currentBase('home')
+    const attack = form({ base: before, text: 'Written by another site.', note: '' }, cookie)
     ;(attack.headers as Record<string, string>).Origin = 'https://evil.example'
     ;(attack.headers as Record<string, string>)['Sec-Fetch-Site'] = 'cross-site'
     const res = await request('/console/disclaimers/home/publish', attack)
     expect(res.status).toBe(403)
     expect(await res.text()).toContain('sent from another site, so nothing was changed')
-    expect(await currentVersion('home')).toBe(before)
+    expect(await currentBase('home')).toBe(before)
   })
 
   it('publishes a reviewed draft and says where it is live', async () => {
     const cookie = await signIn('alice')
-    const base = String(await currentVersion('conclusion'))
+    const base = await currentBase('conclusion')
     const review = await request(
       '/console/disclaimers/conclusion/review',
       form({ base, text: 'A conclusion note.', note: 'first' }, cookie),
@@ -241,15 +254,15 @@ describe('console forms', () => {
 
   it('shows both texts when the form was stale, and overwrites nothing', async () => {
     const cookie = await signIn('alice')
-    const base = await currentVersion('exploring-kratom')
+    const base = await currentBase('exploring-kratom')
     const first = await request(
       '/console/disclaimers/exploring-kratom/publish',
-      form({ base: String(base), text: 'Bob got here first.', note: '' }, await signIn('bob')),
+      form({ base, text: 'Bob got here first.', note: '' }, await signIn('bob')),
     )
     expect(first.status).toBe(200)
     const stale = await request(
       '/console/disclaimers/exploring-kratom/publish',
-      form({ base: String(base), text: 'Alice was late.', note: '' }, cookie),
+      form({ base, text: 'Alice was late.', note: '' }, cookie),
     )
     expect(stale.status).toBe(409)
     const html = await stale.text()
@@ -261,7 +274,7 @@ describe('console forms', () => {
 
   it('keeps the version a draft started from while editing, so a change made meanwhile is a conflict', async () => {
     const cookie = await signIn('alice')
-    const base = String(await currentVersion('home'))
+    const base = await currentBase('home')
     await request(
       '/console/disclaimers/home/publish',
       form({ base, text: 'Bob changed it.', note: '' }, await signIn('bob')),
@@ -278,7 +291,7 @@ describe('console forms', () => {
 
   it('starts again from the live text after a conflict, with the editor’s own text beside it', async () => {
     const cookie = await signIn('alice')
-    const live = await currentVersion('home')
+    const live = await currentBase('home')
     const again = await request(
       '/console/disclaimers/home/edit',
       form({ base: '0', text: 'Mine, unsaved.', note: '', restart: '1' }, cookie),
@@ -289,13 +302,37 @@ describe('console forms', () => {
     expect(html).toContain('Your earlier text (not saved), to copy from</h2><p class="text">Mine, unsaved.</p>')
   })
 
-  it('records an edit made around the ledger before showing the overview, so it says what pages show', async () => {
+  it('says in the overview what pages show, an edit made around the ledger included, and records nothing', async () => {
     const cookie = await signIn('alice')
     await env.DISCLAIMERS.put('disclaimer:exploring-kratom', 'Typed into the dashboard.')
+    const before = await versionCount('exploring-kratom')
+    for (const method of ['GET', 'HEAD']) {
+      const res = await request('/console', { method, headers: { Cookie: cookie } })
+      expect(res.status, method).toBe(200)
+    }
     const html = await (await get('/console', cookie)).text()
     const section = html.slice(html.indexOf('id="t-exploring-kratom"'))
-    expect(section).toMatch(/Pages show<\/dt><dd>v\d+, the text below/)
-    expect(section).toContain('by outside the ledger (external)')
+    expect(section).toMatch(/Pages show<\/dt><dd>the text below, changed outside the ledger and not recorded yet/)
+    expect(section).toContain('<p class="text">Typed into the dashboard.</p>')
+    expect(await versionCount('exploring-kratom')).toBe(before)
+  })
+
+  it('edits a text changed around the ledger from what pages show, recording it only when the change is written', async () => {
+    const cookie = await signIn('alice')
+    await env.DISCLAIMERS.put('disclaimer:dosage-and-safety', 'Typed into the dashboard.')
+    const before = await versionCount('dosage-and-safety')
+    const edit = await (await get('/console/disclaimers/dosage-and-safety/edit', cookie)).text()
+    expect(edit).toContain('You are editing the text in KV, changed outside the ledger')
+    expect(edit).toContain('>Typed into the dashboard.</textarea>')
+    expect(await versionCount('dosage-and-safety')).toBe(before)
+    const base = /name="base" value="(kv-[0-9a-f]{64})"/.exec(edit)?.[1] as string
+    expect(base).toBeDefined()
+    const published = await request(
+      '/console/disclaimers/dosage-and-safety/publish',
+      form({ base, text: 'Fixed through the console.', note: '' }, cookie),
+    )
+    expect(published.status).toBe(200)
+    expect(await versionCount('dosage-and-safety')).toBe(before + 2)
   })
 
   it('shows the real page with the draft, marked as a preview and not for indexing', async () => {
@@ -316,7 +353,7 @@ describe('console forms', () => {
 
   it('lets a different editor approve a proposal, and never its proposer', async () => {
     const alice = await signIn('alice')
-    const base = String(await currentVersion('understanding-muscle-soreness'))
+    const base = String(await currentBase('understanding-muscle-soreness'))
     const proposed = await request(
       '/console/disclaimers/understanding-muscle-soreness/propose',
       form({ base, text: 'Proposed by Alice.', note: 'please review' }, alice),
@@ -336,17 +373,17 @@ describe('console forms', () => {
 
   it('rolls back from the history after a confirmation step', async () => {
     const cookie = await signIn('alice')
-    let base = await currentVersion('full-article')
+    let base = await currentBase('full-article')
     for (const text of ['Full article note one.', 'Full article note two.']) {
-      await request('/console/disclaimers/full-article/publish', form({ base: String(base), text, note: '' }, cookie))
-      base = await currentVersion('full-article')
+      await request('/console/disclaimers/full-article/publish', form({ base, text, note: '' }, cookie))
+      base = await currentBase('full-article')
     }
     const history = await (await get('/console/disclaimers/full-article/history', cookie)).text()
     const link = /href="(\/console\/disclaimers\/full-article\/rollback\/\d+)"/.exec(history)?.[1] as string
     const confirm = await get(link, cookie)
     expect(await confirm.text()).toContain('Yes, roll back to')
     expect(await env.DISCLAIMERS.get('disclaimer:full-article')).toBe('Full article note two.')
-    const done = await request(link, form({ base: String(base), note: 'back' }, cookie))
+    const done = await request(link, form({ base, note: 'back' }, cookie))
     expect(done.status).toBe(200)
     expect(await env.DISCLAIMERS.get('disclaimer:full-article')).toBe('Full article note one.')
   })
@@ -370,5 +407,53 @@ describe('console forms', () => {
       expect(csp, path).not.toMatch(/script-src|unsafe-inline/)
       expect(await res.text(), path).toContain('<meta name="robots" content="noindex"/>')
     }
+  })
+
+  it('shows the new text in the published page’s own disclaimer box, and on the next page this server serves', async () => {
+    const cookie = await signIn('alice')
+    const app = createApp()
+    const base = await currentBase('global')
+    expect(await (await request('/', {}, {}, app)).text()).not.toContain('The global disclaimer, as just published.')
+    const published = await request(
+      '/console/disclaimers/global/publish',
+      form({ base, text: 'The global disclaimer, as just published.', note: '' }, cookie),
+      {},
+      app,
+    )
+    expect(published.status).toBe(200)
+    const html = await published.text()
+    const box = html.slice(html.indexOf('class="disclaimer"'), html.indexOf('</div>', html.indexOf('class="disclaimer"')))
+    expect(box).toContain('The global disclaimer, as just published.')
+    expect(await (await request('/', {}, {}, app)).text()).toContain('The global disclaimer, as just published.')
+  })
+})
+
+describe('signing out', () => {
+  it('ends the session everywhere: a copy of the cookie taken before no longer opens the console', async () => {
+    const cookie = await signIn('carol')
+    expect((await get('/console', cookie)).status).toBe(200)
+    expect((await request('/console/sign-out', form({}, cookie))).status).toBe(303)
+    const copy = await get('/console', cookie)
+    expect(copy.status).toBe(303)
+    expect(copy.headers.get('Location')).toBe('/console/sign-in')
+    const write = await request('/console/disclaimers/home/propose', form({ base: 'none', text: 'x', note: '' }, cookie))
+    expect(write.status).toBe(401)
+  })
+})
+
+describe('console query strings', () => {
+  it.each([
+    ['/console?x=1', 'x: unknown query parameter'],
+    ['/console/proposals?target=nowhere', 'target: expected one of global'],
+    ['/console/proposals?target=home&target=conclusion', 'target: expected one of'],
+    ['/console/disclaimers/global/history?at=yesterday', 'at: expected a date and time'],
+    ['/console/disclaimers/global/history?at=2026-02-31T10:00', 'at: expected a date and time'],
+    ['/console/disclaimers/global/history?before=abc', 'before: expected a whole number'],
+    ['/console/disclaimers/global/edit?base=3', 'base: unknown query parameter'],
+  ])('refuses %s with 400 saying what is wrong', async (path, problem) => {
+    const cookie = await signIn('alice')
+    const res = await get(path, cookie)
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain(problem)
   })
 })

@@ -25,3 +25,14 @@ describe('Diff', () => {
     expect(out.match(/&lt;/g)?.length).toBeGreaterThanOrEqual(2)
   })
 })
+
+describe('Diff of texts too different to compare word by word', () => {
+  it('says so and shows the whole of one replacing the other', async () => {
+    const before = Array.from({ length: 300 }, (_, index) => `a${index}`).join(' ')
+    const after = Array.from({ length: 300 }, (_, index) => `b${index}`).join(' ')
+    const out = await html(before, after)
+    expect(out).toContain('differ in more than 200 places')
+    expect(out).toContain(`<del>[deleted: ${before}]</del>`)
+    expect(out).toContain(`<ins>[inserted: ${after}]</ins>`)
+  })
+})
