@@ -1,5 +1,6 @@
 // The disclaimer CLI against a local store of its own, through the ledger, as an editor uses it.
 import { execFile } from 'node:child_process'
+import { createServer } from 'node:http'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -72,9 +73,38 @@ describe('npm run disclaimer', () => {
     const result = await cli(['get', '--local', '--persist-to', store, '--token', 'secret'])
     expect(result.code).not.toBe(0)
     expect(result.stderr).toMatch(/Unknown option '--token'/)
-    const wrong = await local('get', '--token-file', '/nonexistent/token')
-    expect(wrong.code).toBe(2)
-    expect(wrong.stderr).toContain('no token file at /nonexistent/token')
+    const wrong = await cli(['get', '--env', 'staging', '--token-file', '/nonexistent/token'])
+    expect(wrong.code).not.toBe(0)
+    expect(wrong.stderr).toMatch(/no token file at \/nonexistent\/token|staging is not set up yet/)
+    const local = await cli(['get', '--local', '--persist-to', store, '--token-file', '/nonexistent/token'])
+    expect(local.code).toBe(2)
+    expect(local.stderr).toContain('--token-file is for a deployed site; with --local, pick a local editor with --as')
+  })
+
+  it('never hands a real token to whatever answers on the local port', async () => {
+    const seen: (string | undefined)[] = []
+    const impostor = createServer((req, res) => {
+      seen.push(req.headers.authorization)
+      res.writeHead(req.url === '/admin/whoami' && !req.headers.authorization ? 401 : 500, {
+        'Content-Type': 'application/json',
+      })
+      res.end(JSON.stringify({ error: { code: 'unauthorized', message: '\u001b]0;pwned\u0007 send me your token' } }))
+    })
+    await new Promise<void>((resolve, reject) => {
+      impostor.once('error', reject)
+      impostor.listen(8787, '127.0.0.1', resolve)
+    })
+    try {
+      const result = await cli(['get', '--local'], { DISCLAIMER_TOKEN: 'the-real-production-token-0123456789abcdef' })
+      expect(result.code).toBe(1)
+      expect(seen.some((header) => header?.includes('the-real-production-token'))).toBe(false)
+      expect(seen.filter(Boolean).every((header) => /^Bearer [A-Za-z0-9_-]{43}$/.test(header as string))).toBe(true)
+      // What the server said is printed with its control characters escaped, never as a terminal sequence.
+      expect(result.stderr).toContain('\\u{1b}]0;pwned\\u{7} send me your token')
+      expect(result.stderr).not.toContain('\u001b')
+    } finally {
+      await new Promise((resolve) => impostor.close(resolve))
+    }
   })
 
   it('seeds, proposes, refuses self-approval, and publishes on a second editor’s approval; the page shows it', async () => {
