@@ -9,7 +9,7 @@ import type { PublishResult } from '../src/disclaimer/records.ts'
 import { INSTANT_EXAMPLE, parseInstant } from '../src/disclaimer/time.ts'
 import { printable, validateDisclaimer, validateField } from '../src/disclaimer/validate.ts'
 import { type AdminClient, adminClient, CliError, localTarget, readToken, remoteTarget } from './lib/admin-client.ts'
-import { proposalLine, unrecordedBlock, versionBlock, versionLine } from './lib/disclaimer-format.ts'
+import { eventBlock, proposalLine, unrecordedBlock, versionBlock, versionLine } from './lib/disclaimer-format.ts'
 import { ensureLocalEditors, LOCAL_STORE } from './lib/local-editors.ts'
 
 const USAGE = `usage: npm run disclaimer -- <command> [arguments] (--local | --env <environment>) [options]
@@ -20,6 +20,7 @@ reading
   at <time> [target]            the version that was live at a time, e.g. 2026-11-28T09:30:00Z
   audit [--limit N]             every version of every disclaimer, newest first
   proposals                     the proposals waiting for a second editor
+  notifications [--limit N]     who the ledger told of what, and when (or why it is still retrying)
   diff [target] [--version N]   the current text against the bundled default, or against version N
 
 changing (each names the version it replaces: if someone changed it since, nothing is written)
@@ -146,6 +147,12 @@ async function run(
       const versions = await client.audit(options.limit ? numberArg(options.limit, '--limit') : 50)
       console.log(`${label}: the last ${versions.length} version(s) of every disclaimer, newest first`)
       for (const version of versions) console.log(`${version.target.padEnd(30)} ${versionLine(version)}`)
+      return
+    }
+    case 'notifications': {
+      const events = await client.notifications(options.limit ? numberArg(options.limit, '--limit') : 50)
+      console.log(`${label}: the last ${events.length} event(s), newest first, and who was told`)
+      for (const event of events) console.log(eventBlock(event))
       return
     }
     case 'proposals': {

@@ -1,28 +1,31 @@
 // `npm start`: the site on http://localhost:8787 with the local store seeded through the ledger, and two local
-// editors (alice, bob) whose tokens sit in .wrangler/state/editors/ for the CLI and the console's sign-in.
+// editors (alice, bob) whose tokens sit in .wrangler/state/editors/ for the CLI and the console's sign-in. Every
+// message the site sends is simulated: wrangler logs it and keeps its text under .wrangler/tmp/email/.
+// Options for tests and side-by-side runs: --port <n>, --persist-to <dir> (a store of its own, with its own
+// editors), --var KEY:VALUE (e.g. REQUIRE_APPROVAL:true), all passed on to wrangler dev.
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { relative } from 'node:path'
+import { join, relative } from 'node:path'
+import { parseArgs } from 'node:util'
 import { PROJECT_ROOT } from './lib/environments.ts'
 import { ensureLocalEditors, LOCAL_EDITORS, LOCAL_STORE, tokenFile, writeDevVars } from './lib/local-editors.ts'
 
-const ORIGIN = 'http://localhost:8787'
 const READY_WITHIN_MS = 60_000
 
-async function waitUntilServing(): Promise<void> {
+async function waitUntilServing(origin: string): Promise<void> {
   const deadline = Date.now() + READY_WITHIN_MS
   while (Date.now() < deadline) {
     try {
-      if ((await fetch(`${ORIGIN}/robots.txt`)).ok) return
+      if ((await fetch(`${origin}/robots.txt`)).ok) return
     } catch {}
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
-  throw new Error(`the site did not answer on ${ORIGIN} within ${READY_WITHIN_MS / 1000} s`)
+  throw new Error(`the site did not answer on ${origin} within ${READY_WITHIN_MS / 1000} s`)
 }
 
-async function seed(): Promise<string> {
-  const token = readFileSync(tokenFile(LOCAL_STORE, 'alice'), 'utf8').trim()
-  const response = await fetch(`${ORIGIN}/admin/seed`, {
+async function seed(origin: string, store: string): Promise<string> {
+  const token = readFileSync(tokenFile(store, 'alice'), 'utf8').trim()
+  const response = await fetch(`${origin}/admin/seed`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
     body: '{}',
@@ -33,8 +36,25 @@ async function seed(): Promise<string> {
 }
 
 async function main() {
-  writeDevVars(await ensureLocalEditors(LOCAL_STORE))
-  const wrangler = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', '8787'], {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '8787' },
+      'persist-to': { type: 'string', default: LOCAL_STORE },
+      var: { type: 'string', multiple: true, default: [] },
+    },
+  })
+  const port = Number(values.port)
+  const store = values['persist-to'] as string
+  const origin = `http://localhost:${port}`
+  const editors = await ensureLocalEditors(store)
+  // The default store's secrets go where `wrangler dev` looks for them; another store keeps its own.
+  const devVars = store === LOCAL_STORE ? join(PROJECT_ROOT, '.dev.vars') : join(store, '.dev.vars')
+  writeDevVars(editors, devVars)
+  const vars = [...(values.var as string[]), ...(port === 8787 ? [] : [`SITE_ORIGIN:${origin}`])]
+  const args = ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', store]
+  if (store !== LOCAL_STORE) args.push('--env-file', devVars)
+  for (const pair of vars) args.push('--var', pair)
+  const wrangler = spawn('npx', args, {
     cwd: PROJECT_ROOT,
     stdio: 'inherit',
     env: { CLOUDFLARE_CF_FETCH_ENABLED: 'false', ...process.env, WRANGLER_SEND_METRICS: 'false' },
@@ -42,10 +62,11 @@ async function main() {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => wrangler.kill(signal))
   wrangler.on('exit', (code) => process.exit(code ?? 0))
   try {
-    await waitUntilServing()
-    console.log(`\nnpm start: ${await seed()}.`)
-    const tokens = LOCAL_EDITORS.map((editor) => `${editor}: ${relative(PROJECT_ROOT, tokenFile(LOCAL_STORE, editor))}`)
-    console.log(`npm start: the site is on ${ORIGIN}; local editors' tokens: ${tokens.join(', ')}\n`)
+    await waitUntilServing(origin)
+    console.log(`\nnpm start: ${await seed(origin, store)}.`)
+    const tokens = LOCAL_EDITORS.map((editor) => `${editor}: ${relative(PROJECT_ROOT, tokenFile(store, editor))}`)
+    console.log(`npm start: the site is on ${origin}; local editors' tokens: ${tokens.join(', ')}`)
+    console.log('npm start: messages the site sends are logged here and kept under .wrangler/tmp/email/\n')
   } catch (error) {
     console.error(`npm start: ${error instanceof Error ? error.message : String(error)}`)
   }

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { newToken } from '../../src/disclaimer/editors.ts'
 import type {
   ImportRecord,
+  LedgerEvent,
   LedgerVersion,
   LiveState,
   Proposal,
@@ -162,7 +163,7 @@ export function adminClient(where: Where, token: string) {
     read.base === 'none' ? { 'If-None-Match': '*' } : { 'If-Match': `"${read.base}"` }
 
   /** Every page of a paged list, oldest page last. */
-  async function all<T>(path: string, field: 'versions', limit?: number): Promise<T[]> {
+  async function all<T>(path: string, field: 'versions' | 'events', limit?: number): Promise<T[]> {
     const rows: T[] = []
     let before: number | null | undefined
     do {
@@ -210,6 +211,7 @@ export function adminClient(where: Where, token: string) {
       }),
     seed: () => call<{ seeded: (PublishResult & { ok: true })[] }>('POST', '/seed', { body: {} }),
     importRecord: () => call<{ import: ImportRecord | null }>('GET', '/import'),
+    notifications: (limit: number) => all<LedgerEvent>('/notifications', 'events', limit),
   }
 }
 

@@ -1,6 +1,6 @@
 // How the disclaimer CLI prints ledger records. Every stored string goes through `printable`, so text written
 // before the rule (or around it, with plain wrangler) can never move the cursor, clear the screen or set a title.
-import type { LedgerVersion, Proposal, Unrecorded } from '../../src/disclaimer/records.ts'
+import type { LedgerEvent, LedgerVersion, Proposal, Unrecorded } from '../../src/disclaimer/records.ts'
 import { printable } from '../../src/disclaimer/validate.ts'
 
 export function versionLine(version: LedgerVersion): string {
@@ -50,4 +50,21 @@ export function proposalLine(proposal: Proposal): string {
   ]
     .filter(Boolean)
     .join('  ')
+}
+
+/** An event and who was told of it: one line for the event, one per recipient. */
+export function eventBlock(event: LedgerEvent): string {
+  const about = [
+    event.target,
+    event.version ? `v${event.version}` : '',
+    event.proposalId ? `proposal ${event.proposalId}` : '',
+    event.actor ? `by ${printable(event.actor)}` : '',
+  ].filter(Boolean)
+  const lines = event.deliveries.map((delivery) => {
+    const who = delivery.channel === 'webhook' ? 'the webhook' : printable(delivery.recipient)
+    if (delivery.status === 'sent') return `  told ${who} at ${delivery.sentAt}`
+    return `  NOT YET ${who}: ${delivery.attempts} attempt(s), last error ${printable(delivery.lastError ?? 'none')}, next at ${delivery.nextAt}`
+  })
+  if (lines.length === 0) lines.push('  nobody to tell')
+  return [`event ${event.id}  ${event.at}  ${event.kind}  ${about.join('  ')}`, ...lines].join('\n')
 }

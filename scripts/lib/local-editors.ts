@@ -9,11 +9,19 @@ export const LOCAL_STORE = join(PROJECT_ROOT, '.wrangler/state')
 /** Two editors, so that one can propose and the other approve. */
 export const LOCAL_EDITORS = ['alice', 'bob'] as const
 
+/** Where a local editor is told of changes: an example address, which the local email simulation writes to disk. */
+export function localEmail(editor: string): string {
+  return `${editor}@example.org`
+}
+
 export function tokenFile(store: string, editor: string): string {
   return join(store, 'editors', `${editor}.token`)
 }
 
-/** Creates a token file for each local editor that has none; returns the EDITORS secret for every token file. */
+/**
+ * Creates a token file for each local editor that has none; returns the EDITORS secret for every token file, each
+ * editor with an example address.
+ */
 export async function ensureLocalEditors(store: string): Promise<string> {
   const dir = join(store, 'editors')
   mkdirSync(dir, { recursive: true })
@@ -21,11 +29,15 @@ export async function ensureLocalEditors(store: string): Promise<string> {
     if (!existsSync(tokenFile(store, editor)))
       writeFileSync(tokenFile(store, editor), `${newToken()}\n`, { mode: 0o600 })
   }
-  const entries: Record<string, string> = {}
+  const entries: Record<string, { token: string; email: string }> = {}
   for (const name of readdirSync(dir)
     .filter((file) => file.endsWith('.token'))
     .sort()) {
-    entries[name.slice(0, -'.token'.length)] = await tokenHash(readFileSync(join(dir, name), 'utf8').trim())
+    const editor = name.slice(0, -'.token'.length)
+    entries[editor] = {
+      token: await tokenHash(readFileSync(join(dir, name), 'utf8').trim()),
+      email: localEmail(editor),
+    }
   }
   return JSON.stringify(entries)
 }

@@ -24,6 +24,13 @@ export const DEFAULT_DISCLAIMERS: ReadonlyMap<string, BundledDefault> = new Map(
  */
 export const TARGETS: readonly string[] = [GLOBAL_TARGET, ...SITE_PAGES.map((page) => page.slug)]
 
+/** How a target is named to editors, in the console and in messages. */
+export function targetLabel(target: string): string {
+  if (target === GLOBAL_TARGET) return 'The global disclaimer (on every page)'
+  const page = SITE_PAGES.find((entry) => entry.slug === target)
+  return `The note on “${page?.navLabel ?? target}”`
+}
+
 export function isTarget(name: string): boolean {
   return TARGETS.includes(name)
 }

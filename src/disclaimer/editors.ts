@@ -9,16 +9,38 @@ const TOKEN = /^[\x21-\x7E]+$/
 const TOKEN_HASH = /^sha256:[0-9a-f]{64}$/
 /** The value for an editor who only signs in through Cloudflare Access and has no token. */
 export const ACCESS_ONLY = 'access'
+/**
+ * An email address the ledger may write to: plain ASCII, no spaces, quotes or line breaks, so it can never carry a
+ * second header or recipient.
+ */
+export const EMAIL_ADDRESS = /^[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/
 
 export interface Editors {
   names: ReadonlySet<string>
   /** `sha256:<hex>` of each token-holding editor's token, by name. */
   tokenHashes: ReadonlyMap<string, string>
+  /** Where each editor is told of changes: the address their entry gives, or their name when it is one. */
+  emails: ReadonlyMap<string, string>
 }
 
 export type EditorsConfig = { ok: true; editors: Editors } | { ok: false; reason: string }
 
-const EXAMPLE = '{"alice@example.org":"sha256:<64 hex digits>","bob@example.org":"access"}'
+const EXAMPLE =
+  '{"alice":{"token":"sha256:<64 hex digits>","email":"alice@example.org"},"bob@example.org":"access"}'
+
+/** An entry: a token hash, "access", or an object with a token hash (or "access") and an email address. */
+function readEntry(name: string, entry: unknown): { token?: string; email?: string } | string {
+  const problem = `EDITORS: the entry for "${name}" must be "sha256:<64 hex digits>" (from \`npm run disclaimer -- editor ${name}\`), "${ACCESS_ONLY}", or {"token": …, "email": "<address>"}`
+  const plain = typeof entry === 'string' ? { token: entry } : entry
+  if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) return problem
+  const { token, email, ...rest } = plain as Record<string, unknown>
+  if (Object.keys(rest).length > 0) return `${problem}; it has ${Object.keys(rest).join(', ')}`
+  if (token !== ACCESS_ONLY && !(typeof token === 'string' && TOKEN_HASH.test(token))) return problem
+  if (email !== undefined && !(typeof email === 'string' && EMAIL_ADDRESS.test(email))) {
+    return `EDITORS: the email of "${name}" is not an address the ledger can write to`
+  }
+  return { token: token === ACCESS_ONLY ? undefined : token, email: email as string | undefined }
+}
 
 function parse(raw: string | undefined): EditorsConfig {
   if (raw === undefined || raw.trim() === '') return { ok: false, reason: 'EDITORS is not set' }
@@ -33,21 +55,20 @@ function parse(raw: string | undefined): EditorsConfig {
   }
   const names = new Set<string>()
   const tokenHashes = new Map<string, string>()
-  for (const [name, entry] of Object.entries(value)) {
+  const emails = new Map<string, string>()
+  for (const [name, raw] of Object.entries(value)) {
     if (!EDITOR_NAME.test(name)) {
       return { ok: false, reason: `EDITORS: "${name}" is not a valid editor name (letters, digits, . _ @ + -)` }
     }
-    if (entry !== ACCESS_ONLY && !(typeof entry === 'string' && TOKEN_HASH.test(entry))) {
-      return {
-        ok: false,
-        reason: `EDITORS: the entry for "${name}" must be "sha256:<64 hex digits>" (from \`npm run disclaimer -- editor ${name}\`) or "${ACCESS_ONLY}"`,
-      }
-    }
+    const entry = readEntry(name, raw)
+    if (typeof entry === 'string') return { ok: false, reason: entry }
     names.add(name)
-    if (entry !== ACCESS_ONLY) tokenHashes.set(name, entry)
+    if (entry.token) tokenHashes.set(name, entry.token)
+    const email = entry.email ?? (EMAIL_ADDRESS.test(name) ? name : undefined)
+    if (email) emails.set(name, email)
   }
   if (names.size === 0) return { ok: false, reason: 'EDITORS names no editor' }
-  return { ok: true, editors: { names, tokenHashes } }
+  return { ok: true, editors: { names, tokenHashes, emails } }
 }
 
 let cached: { raw: string | undefined; config: EditorsConfig } | undefined

@@ -134,3 +134,46 @@ export interface WriteRequest {
   by: string
   note?: string
 }
+
+/** What the ledger tells people about: each is recorded with the change that caused it. */
+export type EventKind =
+  | 'proposal_opened'
+  | 'proposal_approved'
+  | 'proposal_rejected'
+  | 'version_live'
+  | 'external_edit'
+  | 'write_stuck'
+  | 'purge_failed'
+  | 'import_problems'
+
+export interface LedgerEvent {
+  id: number
+  at: string
+  kind: EventKind
+  key: string | null
+  target: string | null
+  version: number | null
+  proposalId: number | null
+  /** Who did what the event reports: an editor, `outside the ledger`, or `the ledger` for its own trouble. */
+  actor: string | null
+  /** What the message needs beyond the rows it names (attempts, errors, problems found). */
+  detail: EventDetail
+  deliveries: Delivery[]
+}
+
+export type EventDetail = Record<string, string | number | boolean | null | string[]>
+
+export type Channel = 'email' | 'webhook'
+
+export interface Delivery {
+  channel: Channel
+  /** An email address, or `webhook`. */
+  recipient: string
+  /** The same on every attempt, so a receiver recognises a retry. */
+  messageId: string
+  status: 'pending' | 'sent'
+  attempts: number
+  nextAt: string | null
+  lastError: string | null
+  sentAt: string | null
+}

@@ -16,6 +16,7 @@ import {
   APPROVE_BODY,
   jsonBody,
   NO_QUERY,
+  NOTIFICATIONS_QUERY,
   PAGE_QUERY,
   PROPOSALS_QUERY,
   PUBLISH_BODY,
@@ -209,6 +210,16 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
   })
 
   app.get('/audit', queryOf(PAGE_QUERY), async (c) => c.json(await ledgerOf(c.env).audit(c.req.valid('query'))))
+
+  /** What the ledger told, to whom and when (or why it is still retrying), newest first; about one row if asked. */
+  app.get('/notifications', queryOf(NOTIFICATIONS_QUERY), async (c) => {
+    const { version, proposal, ...page } = c.req.valid('query')
+    const about = {
+      ...(version === undefined ? {} : { versions: [version] }),
+      ...(proposal === undefined ? {} : { proposals: [proposal] }),
+    }
+    return c.json(await ledgerOf(c.env).events({ ...page, ...about }))
+  })
 
   app.post('/seed', queryOf(NO_QUERY), async (c) => {
     const results = await ledgerOf(c.env).seed(c.get('editor'))

@@ -67,6 +67,13 @@ const INSTANT = `an ISO 8601 date and time with its offset, e.g. ${INSTANT_EXAMP
 
 export const NO_QUERY = query({})
 export const PAGE_QUERY = query({ limit, before })
+export const NOTIFICATIONS_QUERY = query({
+  version: v.optional(wholeNumber('version', 1, Number.MAX_SAFE_INTEGER)),
+  proposal: v.optional(wholeNumber('proposal', 1, Number.MAX_SAFE_INTEGER)),
+  limit,
+  before,
+})
+
 export const PROPOSALS_QUERY = query({
   status: v.optional(
     v.picklist(['open', 'approved', 'rejected'], 'status: expected open, approved or rejected, given once'),
@@ -110,6 +117,8 @@ export function queryOf<Schema extends v.GenericSchema>(schema: Schema) {
 export const CONSOLE_PROPOSALS_QUERY = query({
   target: v.optional(v.picklist(TARGETS, `target: expected one of ${TARGETS.join(', ')}, given once`)),
 })
+
+export const CONSOLE_PAGE_QUERY = query({ before })
 
 export const CONSOLE_PREVIEW_QUERY = query({
   page: v.optional(v.picklist(PREVIEW_PATHS, `page: expected one of ${PREVIEW_PATHS.join(', ')}, given once`)),

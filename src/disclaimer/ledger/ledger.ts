@@ -19,7 +19,18 @@ import { printable, validateDisclaimer, validateField } from '../validate.ts'
 import { commit, fail, parseBase } from './commit.ts'
 import { importRecord, readLegacyHistory, recordImport } from './legacy-import.ts'
 import { MIGRATIONS, migrate } from './schema.ts'
-import { kvEntry, nextWriteAt, putVersion, writeFailed, writeJob, writeLanded, dueWrites } from './outbox.ts'
+import { deliverDue, nextDeliveryAt, type Notifier } from './deliveries.ts'
+import { audienceOf, events, type NewEvent, recordEvent } from './events.ts'
+import {
+  dueWrites,
+  kvEntry,
+  nextWriteAt,
+  putVersion,
+  takeStuckWrites,
+  writeFailed,
+  writeJob,
+  writeLanded,
+} from './outbox.ts'
 import { decisionProblem, openProposal, rejectProposal, unknownProposal } from './proposals.ts'
 import {
   duePurges,
@@ -36,7 +47,10 @@ import { EXTERNAL_EDITOR, judge, type LedgerKV, type Observation, observe, recor
 import { endSessions, sessionCutoff } from './sessions.ts'
 
 export { EXTERNAL_EDITOR, MIGRATIONS }
-export type { EdgeCache, LedgerKV }
+export type { EdgeCache, LedgerKV, Notifier }
+
+/** Who the ledger's own trouble (a stuck write, a failing purge, the import's problems) is reported as. */
+const THE_LEDGER = 'the ledger'
 
 /** What the Durable Object gives the ledger: its storage, and the seams tests replace. */
 export interface LedgerPorts {
@@ -47,6 +61,8 @@ export interface LedgerPorts {
   setAlarm(at: number): void
   kv: LedgerKV
   edge: EdgeCache
+  /** Sends what events tell: the Email Service binding and the webhook. */
+  notifier: Notifier
   env: Env
   now?: () => number
 }
@@ -70,6 +86,8 @@ export class Ledger {
   kv: LedgerKV
   /** Purges the pages of a key from Cloudflare's cache in front of the Worker; a seam, since workerd has none. */
   edge: EdgeCache
+  /** Sends messages; a seam for tests that record them or make the email service fail. */
+  notifier: Notifier
   /** The Worker's configuration (EDITORS, REQUIRE_APPROVAL); a seam for tests that switch the two-person rule on. */
   env: Env
   /** The clock; a seam for tests. */
@@ -83,6 +101,7 @@ export class Ledger {
     this.setAlarm = ports.setAlarm
     this.kv = ports.kv
     this.edge = ports.edge
+    this.notifier = ports.notifier
     this.env = ports.env
     this.now = ports.now ?? Date.now
   }
@@ -165,6 +184,11 @@ export class Ledger {
     return sessionCutoff(this.sql, editor)
   }
 
+  /** Events and who was told of each, newest first, a page at a time; optionally only those about some rows. */
+  events(filter: queries.Page & { versions?: number[]; proposals?: number[] } = {}) {
+    return events(this.sql, filter)
+  }
+
   // Writes
 
   /** Makes `text` the new version at once: refused where the two-person rule is on (propose instead). */
@@ -186,7 +210,11 @@ export class Ledger {
     const now = this.now()
     const { result, purge } = this.transact(() => {
       const opened = openProposal(this.sql, { ...checked, hash, observation: observation as Observation, now })
-      return { result: opened, purge: this.purgeLater(opened.external) }
+      if (opened.ok) {
+        const { proposal } = opened
+        this.tell({ kind: 'proposal_opened', key: proposal.key, proposalId: proposal.id, actor: proposal.by }, now)
+      }
+      return { result: opened, purge: this.purgeLater(opened.external, now) }
     })
     await this.afterRecording([result.external], [purge])
     if (!result.ok) {
@@ -225,7 +253,15 @@ export class Ledger {
     const checked = validateField(reason, 'reason', { required: true })
     if (!checked.ok) return fail('invalid_text', checked.reason, { field: 'reason' })
     const now = this.now()
-    return this.transact(() => rejectProposal(this.sql, { id, by, reason: checked.value, now }))
+    return this.transact(() => {
+      const rejected = rejectProposal(this.sql, { id, by, reason: checked.value, now })
+      if (rejected.ok) {
+        const { proposal } = rejected
+        const event = { kind: 'proposal_rejected' as const, key: proposal.key, proposalId: id, actor: by }
+        this.tell({ ...event, detail: { reason: checked.value } }, now, proposal.by)
+      }
+      return rejected
+    })
   }
 
   /**
@@ -287,7 +323,7 @@ export class Ledger {
       const found = observations
         .map((observation) => recordObservation(this.sql, observation, now))
         .filter((version) => version !== null)
-      return { recorded: found, purges: found.map((version) => this.purgeLater(version)) }
+      return { recorded: found, purges: found.map((version) => this.purgeLater(version, now)) }
     })
     await this.afterRecording(recorded, purges)
     return recorded
@@ -303,7 +339,20 @@ export class Ledger {
   async alarm(): Promise<void> {
     const now = this.now()
     await Promise.all(dueWrites(this.sql, now).map((key) => this.flush(key)))
+    this.transact(() => {
+      for (const stuck of takeStuckWrites(this.sql, this.now())) {
+        const { key, seq, ...detail } = stuck
+        this.tell({ kind: 'write_stuck', key, version: seq, actor: THE_LEDGER, detail }, this.now())
+      }
+    })
     for (const job of duePurges(this.sql, now)) await this.runPurge(job.id)
+    await deliverDue({
+      sql: this.sql,
+      transact: this.transact,
+      notifier: this.notifier,
+      env: this.env,
+      now: this.now,
+    })
     this.transact(() => this.arm())
   }
 
@@ -383,7 +432,13 @@ export class Ledger {
         rollbackOf: request.rollbackOf,
         now,
       })
-      const purge = this.purgeLater(committed.external)
+      const purge = this.purgeLater(committed.external, now)
+      if (committed.ok && committed.status === 'accepted' && request.approval) {
+        const { version } = committed
+        const event = { kind: 'proposal_approved' as const, key: version.key, version: version.version }
+        const detail = { note: request.approval.note }
+        this.tell({ ...event, proposalId: request.approval.proposalId, actor: request.approval.by, detail }, now, request.by)
+      }
       // The outbox row and the alarm that will retry it are set in one step: an object stopped mid-put still lands it.
       this.arm()
       return { result: committed, purge }
@@ -401,16 +456,26 @@ export class Ledger {
 
   /** Sets the alarm for the earliest job waiting, if any: every job is a row, so this is always the right time. */
   private arm(): void {
-    const due = [nextWriteAt(this.sql), nextPurgeAt(this.sql)].filter((at) => at !== null)
+    const due = [nextWriteAt(this.sql), nextPurgeAt(this.sql), nextDeliveryAt(this.sql)].filter((at) => at !== null)
     if (due.length > 0) this.setAlarm(Math.min(...due))
   }
 
-  /** Queues the purges for an edit found around the ledger, in the step that records it; the first one's id. */
-  private purgeLater(version: LedgerVersion | null | undefined): number | undefined {
+  /**
+   * For an edit found around the ledger, in the step that records it: tells the editors and operators (once per
+   * recorded version), and queues its pages' purges; the first purge's id.
+   */
+  private purgeLater(version: LedgerVersion | null | undefined, now: number): number | undefined {
     if (!version) return undefined
-    const id = enqueuePurges(this.sql, [disclaimerTag(targetOf(version.key))], this.now())
+    this.tell({ kind: 'external_edit', key: version.key, version: version.version, actor: version.by }, now)
+    const id = enqueuePurges(this.sql, [disclaimerTag(targetOf(version.key))], now)
     this.arm()
     return id
+  }
+
+  /** Records an event and its deliveries in the caller's step, and sets the alarm that will send them now. */
+  private tell(event: NewEvent, now: number, proposer?: string): void {
+    recordEvent(this.sql, event, audienceOf(this.env), now, proposer)
+    this.arm()
   }
 
   /** After recording edits made around the ledger: says so in the log, and runs their first purge now. */
@@ -435,7 +500,14 @@ export class Ledger {
     if (importRecord(this.sql)) return
     const history = await readLegacyHistory(this.kv, TARGET_KEYS)
     const now = this.now()
-    const record = this.transact(() => recordImport(this.sql, history, 'the cron', now))
+    const record = this.transact(() => {
+      const recorded = recordImport(this.sql, history, 'the cron', now)
+      if (recorded.problems.length > 0) {
+        const detail = { imported: recorded.imported, problems: recorded.problems }
+        this.tell({ kind: 'import_problems', actor: THE_LEDGER, detail }, now)
+      }
+      return recorded
+    })
     if (record.problems.length > 0) {
       console.error('ledger: the legacy import found problems', { imported: record.imported, problems: record.problems })
     }
@@ -470,6 +542,7 @@ export class Ledger {
       }
       const purge = this.transact(() => {
         if (!writeLanded(this.sql, key, job.seq, now)) return undefined
+        this.tell({ kind: 'version_live', key, version: version.version, actor: version.by }, now)
         const id = enqueuePurges(this.sql, [disclaimerTag(targetOf(key))], now)
         this.arm()
         return id
@@ -491,7 +564,12 @@ export class Ledger {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
       const attempts = this.transact(() => {
-        const count = purgeFailed(this.sql, id, reason, this.now())
+        const now = this.now()
+        const count = purgeFailed(this.sql, id, reason, now)
+        if (count === PURGE_ALERT_AFTER) {
+          const detail = { tags: job.tags.join(', '), attempts: count, lastError: reason }
+          this.tell({ kind: 'purge_failed', actor: THE_LEDGER, detail }, now)
+        }
         this.arm()
         return count
       })

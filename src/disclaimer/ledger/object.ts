@@ -20,7 +20,10 @@ export class DisclaimerLedger extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     void ctx.blockConcurrencyWhile(async () => {
-      const { Ledger } = await import('./ledger.ts')
+      const [{ Ledger }, { sendingNotifier }] = await Promise.all([
+        import('./ledger.ts'),
+        import('../notify/send.ts'),
+      ])
       this.ledger = new Ledger({
         sql: ctx.storage.sql,
         transact: (work) => ctx.storage.transactionSync(work),
@@ -29,6 +32,7 @@ export class DisclaimerLedger extends DurableObject<Env> {
         },
         kv: env.DISCLAIMERS,
         edge: { purge: (tags) => ctx.exports.default.purgeEdgeCache(tags) },
+        notifier: sendingNotifier(env),
         env,
       })
       this.ledger.start()
@@ -87,6 +91,10 @@ export class DisclaimerLedger extends DurableObject<Env> {
 
   sessionCutoff(editor: string): number | null {
     return this.ledger.sessionCutoff(editor)
+  }
+
+  events(filter?: Page & { versions?: number[]; proposals?: number[] }) {
+    return this.ledger.events(filter)
   }
 
   // Writes

@@ -14,12 +14,39 @@ export const WRITE_RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 15_000, 60_000]
  * should the object stop before that write answers.
  */
 export function enqueueWrite(sql: SqlStorage, key: string, seq: number, now: number): void {
+  // A newer version replacing one KV has not taken keeps the time the key started waiting.
   sql.exec(
-    'INSERT OR REPLACE INTO outbox (key, seq, attempts, last_error, next_at) VALUES (?, ?, 0, NULL, ?)',
+    `INSERT INTO outbox (key, seq, attempts, last_error, next_at, queued_at) VALUES (?1, ?2, 0, NULL, ?3, ?4)
+     ON CONFLICT (key) DO UPDATE SET seq = ?2, attempts = 0, last_error = NULL, next_at = ?3`,
     key,
     seq,
     now + (WRITE_RETRY_DELAYS_MS[0] as number),
+    now,
   )
+}
+
+/** A KV write still waiting this long is reported to the operators, once. */
+export const STUCK_WRITE_MS = 5 * 60_000
+
+/** Writes waiting longer than STUCK_WRITE_MS that nobody was told of yet; each is marked as told. */
+export function takeStuckWrites(
+  sql: SqlStorage,
+  now: number,
+): { key: string; seq: number; attempts: number; lastError: string | null; minutes: number }[] {
+  const stuck = sql
+    .exec<{ key: string; seq: number; attempts: number; last_error: string | null; queued_at: number }>(
+      'SELECT key, seq, attempts, last_error, queued_at FROM outbox WHERE alerted = 0 AND queued_at <= ?',
+      now - STUCK_WRITE_MS,
+    )
+    .toArray()
+  for (const row of stuck) sql.exec('UPDATE outbox SET alerted = 1 WHERE key = ?', row.key)
+  return stuck.map((row) => ({
+    key: row.key,
+    seq: row.seq,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    minutes: Math.floor((now - row.queued_at) / 60_000),
+  }))
 }
 
 export function writeJob(sql: SqlStorage, key: string): { seq: number; attempts: number } | undefined {

@@ -1,7 +1,7 @@
 // Reads of the ledger's record: plain SQL over SqlStorage, no writes.
 import type { HistoryPage, LedgerVersion, PendingWrite, Proposal, ProposalStatus } from '../records.ts'
 import {
-  CURRENT_ORDER,
+  CURRENT_SEQ,
   LIVE_FROM,
   PROPOSAL_SELECT,
   type ProposalRow,
@@ -37,7 +37,7 @@ export function version(sql: SqlStorage, seq: number): LedgerVersion | null {
 
 /** The version pages should show for a key, by the ledger's own record (KV is compared with it elsewhere). */
 export function current(sql: SqlStorage, key: string): LedgerVersion | null {
-  const row = sql.exec<VersionRow>(`${VERSION_SELECT} WHERE v.key = ? ${CURRENT_ORDER} LIMIT 1`, key).toArray()[0]
+  const row = sql.exec<VersionRow>(`${VERSION_SELECT} WHERE v.seq = ${CURRENT_SEQ}`, key).toArray()[0]
   return row ? toVersion(row) : null
 }
 
@@ -46,15 +46,18 @@ export function latestAt(sql: SqlStorage, key: string): string | null {
   return sql.exec<{ at: string | null }>('SELECT MAX(at) AS at FROM versions WHERE key = ?', key).one().at
 }
 
-/** When KV last took a version of this key from the ledger (ms), or null if it never did. */
+/**
+ * When KV last took a version of this key from the ledger (ms), or null if it never did. Versions land in row order,
+ * so this is the landing of the newest landed one, found from the newest row down.
+ */
 export function lastLandingAt(sql: SqlStorage, key: string): number | null {
-  const { at } = sql
-    .exec<{ at: string | null }>(
-      'SELECT MAX(l.at) AS at FROM landings l JOIN versions v ON v.seq = l.seq WHERE v.key = ?',
+  const row = sql
+    .exec<{ at: string }>(
+      'SELECT l.at FROM versions v JOIN landings l ON l.seq = v.seq WHERE v.key = ? ORDER BY v.at DESC, v.seq DESC LIMIT 1',
       key,
     )
-    .one()
-  return at === null ? null : Date.parse(at)
+    .toArray()[0]
+  return row ? Date.parse(row.at) : null
 }
 
 /** A key's versions, newest first, a page at a time. */

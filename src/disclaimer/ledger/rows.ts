@@ -40,10 +40,14 @@ export const PROPOSAL_SELECT = `SELECT p.*, d.decision, d.by AS decided_by, d.at
   FROM proposals p LEFT JOIN decisions d ON d.proposal_id = p.id`
 
 /**
- * The order that makes the last row "current": versions the ledger wrote or saw, by row number; imported rows (the
- * history from before the ledger, recorded after it) only when the key has nothing else, by their clamped time.
+ * The row that is "current" for the key bound as `?1`: the newest version the ledger wrote or saw; imported rows (the
+ * history from before the ledger, recorded after it) only when the key has nothing else, the newest by clamped time.
+ * A key's rows are stamped after its latest (record.ts), so the index's (at, seq) order is row order for the ledger's
+ * own, and each lookup reads a row or two however long the history is.
  */
-export const CURRENT_ORDER = `ORDER BY (v.how <> 'import') DESC, CASE WHEN v.how = 'import' THEN v.at END DESC, v.seq DESC`
+export const CURRENT_SEQ = `COALESCE(
+  (SELECT seq FROM versions WHERE key = ?1 AND how <> 'import' ORDER BY at DESC, seq DESC LIMIT 1),
+  (SELECT seq FROM versions WHERE key = ?1 ORDER BY at DESC, seq DESC LIMIT 1))`
 
 /**
  * When a version started to show on pages: when KV first held it, for one the ledger wrote; when it was seen

@@ -101,9 +101,48 @@ DROP TABLE settings;
 CREATE TABLE session_cutoffs (editor TEXT PRIMARY KEY, not_before INTEGER NOT NULL);
 `
 
+/**
+ * Notifications: an append-only event per thing people are told of, recorded with the change itself, and a
+ * delivery per recipient that the alarm works through. The outbox remembers since when a key has waited for KV.
+ */
+const V3_EVENTS = `
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  key TEXT,
+  version_seq INTEGER,
+  proposal_id INTEGER,
+  actor TEXT,
+  detail TEXT NOT NULL
+);
+CREATE INDEX events_by_version ON events (version_seq);
+CREATE INDEX events_by_proposal ON events (proposal_id);
+${appendOnly('events')}
+CREATE TABLE deliveries (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id INTEGER NOT NULL,
+  channel TEXT NOT NULL CHECK (channel IN ('email', 'webhook')),
+  recipient TEXT NOT NULL,
+  message_id TEXT NOT NULL UNIQUE,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_at INTEGER,
+  last_error TEXT,
+  sent_at TEXT,
+  UNIQUE (event_id, channel, recipient)
+);
+CREATE INDEX deliveries_due ON deliveries (status, next_at);
+CREATE INDEX deliveries_by_event ON deliveries (event_id);
+ALTER TABLE outbox ADD COLUMN queued_at INTEGER;
+ALTER TABLE outbox ADD COLUMN alerted INTEGER NOT NULL DEFAULT 0;
+UPDATE outbox SET queued_at = next_at;
+`
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'versions, landings, proposals, decisions, outbox, purges', sql: V1_SCHEMA },
   { version: 2, name: 'recorded imports, retried purges, session cut-offs', sql: V2_IMPORTS_PURGES_SESSIONS },
+  { version: 3, name: 'events and their deliveries', sql: V3_EVENTS },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0

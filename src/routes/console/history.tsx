@@ -25,6 +25,9 @@ export function historyRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
       ledger.current(target),
       at ? ledger.versionAt(target, at) : Promise.resolve(null),
     ])
+    const versions = history.versions.map((row) => row.version)
+    const { events } = await ledger.events({ versions, limit: 500 })
+    const told = Map.groupBy(events.toReversed(), (event) => event.version as number)
     return page(
       c,
       'History',
@@ -34,6 +37,7 @@ export function historyRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
         older={before !== undefined}
         currentVersion={current?.version}
         at={at ? { time: at, version } : undefined}
+        told={told}
       />,
     )
   })

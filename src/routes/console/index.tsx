@@ -20,11 +20,12 @@ import { clientAddress, NO_CLIENT_ADDRESS } from '../../http/editor-auth.ts'
 import { MAX_BODY_BYTES } from '../../http/json-body.ts'
 import { withinLimit } from '../../http/rate-limit.ts'
 import { consoleSecurityHeaders } from '../../http/security-headers.ts'
+import { NotificationList } from '../../views/console/notifications.tsx'
 import { Overview } from '../../views/console/overview.tsx'
 import { Notice } from '../../views/console/shell.tsx'
 import { SignInForm } from '../../views/console/sign-in.tsx'
 import { isTarget } from '../../disclaimer/defaults.ts'
-import { NO_QUERY } from '../schemas.ts'
+import { CONSOLE_PAGE_QUERY, NO_QUERY } from '../schemas.ts'
 import { editingRoutes } from './editing.tsx'
 import { historyRoutes } from './history.tsx'
 import { consolePages, pageQuery } from './page.tsx'
@@ -112,6 +113,12 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
   app.get('/', pageQuery(page, NO_QUERY), async (c) =>
     page(c, 'Disclaimers', <Overview rows={await ledgerOf(c.env).overview()} />),
   )
+
+  app.get('/notifications', pageQuery(page, CONSOLE_PAGE_QUERY), async (c) => {
+    const { before } = c.req.valid('query')
+    const { events, next } = await ledgerOf(c.env).events({ before })
+    return page(c, 'Who was told', <NotificationList events={events} next={next} older={before !== undefined} />)
+  })
 
   app.use('/disclaimers/:target/*', async (c, next) => (isTarget(c.req.param('target') ?? '') ? next() : c.notFound()))
   app.route('/', editingRoutes(readDisclaimers, page))

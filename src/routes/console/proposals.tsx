@@ -25,9 +25,10 @@ export function proposalRoutes(readDisclaimers: ReadDisclaimers, page: RenderPag
     const ledger = ledgerOf(c.env)
     const proposal = await ledger.proposal(id)
     if (!proposal) return c.notFound()
-    const [base, live] = await Promise.all([
+    const [base, live, { events }] = await Promise.all([
       proposal.base ? ledger.version(proposal.base) : Promise.resolve(null),
       ledger.live(proposal.target),
+      ledger.events({ proposals: [id] }),
     ])
     return page(
       c,
@@ -39,6 +40,7 @@ export function proposalRoutes(readDisclaimers: ReadDisclaimers, page: RenderPag
         editor={c.get('editor')}
         previews={previewsOf(proposal.target)}
         error={error}
+        told={events.toReversed()}
       />,
       status,
     )

@@ -1,6 +1,7 @@
 // A disclaimer's history: every version, what was live at a time, and rolling back to an earlier version.
-import type { HistoryPage, LedgerVersion } from '../../disclaimer/records.ts'
+import type { HistoryPage, LedgerEvent, LedgerVersion } from '../../disclaimer/records.ts'
 import { Diff } from '../diff.tsx'
+import { Told } from './notifications.tsx'
 import { type Edited, Notice, targetLabel, versionName, when } from './shell.tsx'
 
 export function History({
@@ -9,9 +10,12 @@ export function History({
   older,
   currentVersion,
   at,
+  told,
 }: {
   target: string
   page: HistoryPage
+  /** The events about the versions on this page, by version. */
+  told: ReadonlyMap<number, LedgerEvent[]>
   /** True when this page starts below the newest version. */
   older: boolean
   currentVersion: number | undefined
@@ -72,6 +76,10 @@ export function History({
                   <details>
                     <summary>Show text</summary>
                     <p class="text">{version.text ?? '(deleted from KV)'}</p>
+                  </details>
+                  <details>
+                    <summary>Who was told</summary>
+                    <Told events={told.get(version.version) ?? []} />
                   </details>
                   {version.version !== currentVersion && version.valid && version.text !== null && (
                     <a href={`/console/disclaimers/${target}/rollback/${version.version}`}>

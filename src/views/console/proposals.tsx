@@ -1,6 +1,7 @@
 // Proposals waiting for a second editor: the list, and one proposal with its diff, previews and the decision.
-import type { LedgerVersion, LiveState, Proposal } from '../../disclaimer/records.ts'
+import type { LedgerEvent, LedgerVersion, LiveState, Proposal } from '../../disclaimer/records.ts'
 import { Diff } from '../diff.tsx'
+import { Told } from './notifications.tsx'
 import { editedOf, Notice, targetLabel, versionName, when } from './shell.tsx'
 
 export function ProposalList({ proposals }: { proposals: Proposal[] }) {
@@ -26,8 +27,11 @@ export function ProposalView({
   editor,
   previews,
   error,
+  told,
 }: {
   proposal: Proposal
+  /** The events about this proposal: who was told it waits, and of its decision. */
+  told: LedgerEvent[]
   base: LedgerVersion | null
   /** What pages show now: approving is possible only while that is still the proposal's base. */
   live: LiveState
@@ -57,6 +61,8 @@ export function ProposalView({
       )}
       {error && <Notice>{error}</Notice>}
       <Diff before={base?.text ?? ''} after={proposal.text} label={`${versionName(base)} → proposal ${proposal.id}`} />
+      <h2>Who was told</h2>
+      <Told events={told} />
       <h2>See it on the pages</h2>
       <ul>
         {previews.map((page) => (

@@ -1,17 +1,12 @@
 // What every console page shares: the shell (the site's layout with the console bar), notices, form field help, and
 // how versions, times and targets are named. Every stored string is rendered as escaped text.
 import type { Child } from 'hono/jsx'
-import { SITE_PAGES } from '../../article/index.ts'
 import type { PageDisclaimers } from '../../disclaimer/read.ts'
 import type { LedgerVersion, LiveState } from '../../disclaimer/records.ts'
 import { Layout } from '../layout.tsx'
 import { CONSOLE_STYLES } from '../styles.ts'
 
-export function targetLabel(target: string): string {
-  if (target === 'global') return 'The global disclaimer (on every page)'
-  const page = SITE_PAGES.find((entry) => entry.slug === target)
-  return `The note on “${page?.navLabel ?? target}”`
-}
+export { targetLabel } from '../../disclaimer/defaults.ts'
 
 export function when(iso: string | null): string {
   return iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : ''
@@ -62,6 +57,7 @@ export function ConsoleShell({ path, title, editor, disclaimers, canSignOut, chi
     <nav class="console-bar" aria-label="Editor console">
       <a href="/console">All disclaimers</a>
       <a href="/console/proposals">Proposals</a>
+      <a href="/console/notifications">Who was told</a>
       <span>Signed in as {editor}</span>
       {canSignOut && (
         <form method="post" action="/console/sign-out">

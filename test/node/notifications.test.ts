@@ -1,0 +1,52 @@
+// Notifications end to end, on the site as `npm start` runs it with the two-person rule on: alice proposes, bob is
+// told by a message (simulated by wrangler, kept under .wrangler/tmp/email/) with the change and the console link,
+// bob approves, and alice is told.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type LocalSite, startLocalSite } from './local-site.ts'
+
+let site: LocalSite
+
+beforeAll(async () => {
+  site = await startLocalSite(8791, ['REQUIRE_APPROVAL:true'])
+})
+afterAll(() => site?.stop())
+
+async function api(editor: 'alice' | 'bob', path: string, init: RequestInit = {}) {
+  const headers = { Authorization: `Bearer ${site.token(editor)}`, 'Content-Type': 'application/json', ...init.headers }
+  return fetch(`${site.origin}/admin${path}`, { ...init, headers })
+}
+
+describe('notifications on the local site', () => {
+  it('tells bob of alice’s proposal with the change and the console link, and alice of bob’s approval', async () => {
+    const read = await api('alice', '/disclaimers/global')
+    const etag = read.headers.get('ETag') as string
+    const { current } = (await read.json()) as { current: { text: string } }
+    const text = current.text.replace('not medical advice', 'not medical advice of any kind')
+    const proposed = await api('alice', '/disclaimers/global/proposals', {
+      method: 'POST',
+      headers: { 'If-Match': etag },
+      body: JSON.stringify({ text, note: 'clearer for readers' }),
+    })
+    expect(proposed.status).toBe(201)
+    const { proposal } = (await proposed.json()) as { proposal: { id: number } }
+
+    const toBob = await site.email((email) => email.to === 'bob@example.org' && email.subject.includes('proposes'))
+    expect(toBob.path).toContain('/.wrangler/tmp/email/')
+    expect(toBob.subject).toBe(`[Disclaimers] alice proposes a change to the global disclaimer (on every page): proposal ${proposal.id}`)
+    expect(toBob.text).toContain('is not medical advice [inserted: of any kind]. Kratom')
+    expect(toBob.text).toContain('Their note: “clearer for readers”')
+    expect(toBob.text).toContain(`${site.origin}/console/proposals/${proposal.id}`)
+    expect(site.emails().filter((email) => email.subject.includes('proposes')).map((email) => email.to)).toEqual([
+      'bob@example.org',
+    ])
+
+    const approved = await api('bob', `/proposals/${proposal.id}/approve`, { method: 'POST', body: '{}' })
+    expect(approved.status).toBe(200)
+    const toAlice = await site.email((email) => email.to === 'alice@example.org' && email.subject.includes('approved'))
+    expect(toAlice.subject).toBe(`[Disclaimers] Your proposal ${proposal.id} was approved by bob`)
+    expect(toAlice.text).toContain('bob approved your proposal')
+    const live = await site.email((email) => email.to === 'alice@example.org' && email.subject.includes('is live (publish by alice)'))
+    expect(live.text).toContain('approved by bob')
+    expect((await (await fetch(`${site.origin}/`)).text())).toContain('not medical advice of any kind')
+  }, 120_000)
+})
