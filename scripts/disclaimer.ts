@@ -6,10 +6,17 @@ import { DEFAULT_DISCLAIMERS, isTarget, TARGETS } from '../src/disclaimer/defaul
 import { EDITOR_NAME, newToken, tokenHash } from '../src/disclaimer/editors.ts'
 import { keyOf } from '../src/disclaimer/keys.ts'
 import type { PublishResult } from '../src/disclaimer/records.ts'
-import { INSTANT_EXAMPLE, parseInstant } from '../src/disclaimer/time.ts'
+import { INSTANT_EXAMPLE, parseInstant, scheduleProblem } from '../src/disclaimer/time.ts'
 import { printable, validateDisclaimer, validateField } from '../src/disclaimer/validate.ts'
 import { type AdminClient, adminClient, CliError, localTarget, readToken, remoteTarget } from './lib/admin-client.ts'
-import { eventBlock, proposalLine, unrecordedBlock, versionBlock, versionLine } from './lib/disclaimer-format.ts'
+import {
+  eventBlock,
+  proposalLine,
+  scheduleLine,
+  unrecordedBlock,
+  versionBlock,
+  versionLine,
+} from './lib/disclaimer-format.ts'
 import { ensureLocalEditors, LOCAL_STORE } from './lib/local-editors.ts'
 
 const USAGE = `usage: npm run disclaimer -- <command> [arguments] (--local | --env <environment>) [options]
@@ -24,8 +31,12 @@ reading
   diff [target] [--version N]   the current text against the bundled default, or against version N
 
 changing (each names the version it replaces: if someone changed it since, nothing is written)
-  set [target] (--file F | --text T | stdin) [--note N]      publish now (where no approval is required)
-  propose [target] (--file F | --text T | stdin) [--note N]  ask another editor to approve it
+  set [target] (--file F | --text T | stdin) [--note N] [--at T]      publish now, or at time T (where no
+                                                                      approval is required)
+  propose [target] (--file F | --text T | stdin) [--note N] [--at T]  ask another editor to approve it; with
+                                                                      --at, it goes live at T once approved
+  scheduled                     the changes set to go live later, and how earlier ones ended
+  cancel <schedule> --reason R  stop a scheduled change before its time
   approve <proposal> [--note N]  publish another editor's proposal
   reject <proposal> --reason R
   rollback <version> [target] [--note N]   make an earlier version's text current again
@@ -56,6 +67,7 @@ function parse(argv: string[]) {
       file: { type: 'string' },
       note: { type: 'string' },
       reason: { type: 'string' },
+      at: { type: 'string' },
       version: { type: 'string' },
       limit: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -78,6 +90,17 @@ function numberArg(value: string | undefined, what: string): number {
   return number
 }
 
+/** A go-live time: ISO 8601 with its offset, so no one has to guess the zone; checked before anything is sent. */
+function timeArg(value: string): string {
+  const instant = parseInstant(value)
+  if (instant === undefined) {
+    throw new CliError(`--at needs a date and time with its offset, e.g. ${INSTANT_EXAMPLE} or 2026-12-31T23:00-05:00`, 2)
+  }
+  const problem = scheduleProblem(instant, Date.now())
+  if (problem) throw new CliError(`--at: ${problem}; nothing was sent`, 2)
+  return value
+}
+
 /** The new text and note, checked by the same rule the ledger applies, before anything is started or sent. */
 function draft(options: Options): { text: string; note?: string } {
   const input = options.text ?? (options.file ? readFileSync(options.file, 'utf8') : readFileSync(0, 'utf8'))
@@ -90,9 +113,14 @@ function draft(options: Options): { text: string; note?: string } {
 
 /** Says what happened to a write, then reads the target back and says what the ledger and KV now hold. */
 async function report(client: AdminClient, label: string, target: string, result: PublishResult & { ok: true }) {
+  if (result.status === 'scheduled') {
+    console.log(`${label}: ${target}: ${scheduleLine(result.schedule)}`)
+    console.log(`it goes live at ${result.schedule.effectiveAt} if v${result.schedule.base} is still live then`)
+    return
+  }
   const { version, status } = result
   const said = {
-    live: `v${version.version} is live: KV holds it, pages show it within the README's bound`,
+    live: `v${version.version} is live: KV holds it, every visitor sees it within the bound in docs/delivery.md`,
     pending: `v${version.version} is accepted and recorded; KV has not taken it yet and the ledger keeps retrying`,
     unchanged: `nothing changed: v${version.version} already has this text`,
   }[status]
@@ -149,6 +177,20 @@ async function run(
       for (const version of versions) console.log(`${version.target.padEnd(30)} ${versionLine(version)}`)
       return
     }
+    case 'scheduled': {
+      const { schedules } = await client.schedules()
+      const pending = schedules.filter((schedule) => schedule.status === 'pending')
+      console.log(`${label}: ${pending.length} change(s) set to go live, ${schedules.length - pending.length} ended`)
+      for (const schedule of schedules) console.log(scheduleLine(schedule))
+      return
+    }
+    case 'cancel': {
+      const reason = validateField(options.reason ?? '', 'reason', { required: true })
+      if (!reason.ok) throw new CliError(`${reason.reason}; pass --reason "..."`, 2)
+      const { schedule } = await client.cancel(numberArg(rest[0], 'cancel <schedule>'), reason.value)
+      console.log(`${label}: ${scheduleLine(schedule)}`)
+      return
+    }
     case 'notifications': {
       const events = await client.notifications(options.limit ? numberArg(options.limit, '--limit') : 50)
       console.log(`${label}: the last ${events.length} event(s), newest first, and who was told`)
@@ -182,8 +224,9 @@ async function run(
       const target = targetArg(rest[0])
       const { text, note } = change ?? draft(options)
       const read = await client.current(target)
-      if (command === 'set') return report(client, label, target, await client.publish(target, read, text, note))
-      const { proposal } = await client.propose(target, read, text, note)
+      const at = options.at === undefined ? undefined : timeArg(options.at)
+      if (command === 'set') return report(client, label, target, await client.publish(target, read, text, note, at))
+      const { proposal } = await client.propose(target, read, text, note, at)
       console.log(`${label}: ${proposalLine(proposal)}`)
       console.log(
         `another editor approves it with: npm run disclaimer -- approve ${proposal.id} ${options.local ? '--local' : `--env ${options.env}`}`,
@@ -192,7 +235,7 @@ async function run(
     }
     case 'approve': {
       const result = await client.approve(numberArg(rest[0], 'approve <proposal>'), options.note)
-      return report(client, label, result.version.target, result)
+      return report(client, label, result.status === 'scheduled' ? result.schedule.target : result.version.target, result)
     }
     case 'reject': {
       const reason = validateField(options.reason ?? '', 'reason', { required: true })
@@ -212,7 +255,9 @@ async function run(
       console.log(
         `${label}: seeded ${seeded.length} bundled default(s)${seeded.length ? '' : ' (every one already has a version)'}`,
       )
-      for (const result of seeded) console.log(`  ${result.version.target}: ${versionLine(result.version)}`)
+      for (const result of seeded) {
+        if (result.status !== 'scheduled') console.log(`  ${result.version.target}: ${versionLine(result.version)}`)
+      }
       return
     }
     case 'import': {

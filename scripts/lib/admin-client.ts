@@ -9,6 +9,7 @@ import type {
   LiveState,
   Proposal,
   PublishResult,
+  Schedule,
 } from '../../src/disclaimer/records.ts'
 import { printable } from '../../src/disclaimer/validate.ts'
 import { ensureLocalEditors, LOCAL_STORE, tokenFile } from './local-editors.ts'
@@ -190,16 +191,19 @@ export function adminClient(where: Where, token: string) {
       call<LedgerVersion>('GET', `/disclaimers/${target}/versions/${version}`),
     audit: (limit: number) => all<LedgerVersion>('/audit', 'versions', limit),
     proposals: () => call<{ proposals: Proposal[] }>('GET', '/proposals?status=open'),
-    publish: (target: string, base: Pick<LiveState, 'base'>, text: string, note?: string) =>
+    publish: (target: string, base: Pick<LiveState, 'base'>, text: string, note?: string, effectiveAt?: string) =>
       call<PublishResult & { ok: true }>('PUT', `/disclaimers/${target}`, {
-        body: { text, note },
+        body: { text, note, effectiveAt },
         headers: replacing(base),
       }),
-    propose: (target: string, base: Pick<LiveState, 'base'>, text: string, note?: string) =>
+    propose: (target: string, base: Pick<LiveState, 'base'>, text: string, note?: string, effectiveAt?: string) =>
       call<{ proposal: Proposal }>('POST', `/disclaimers/${target}/proposals`, {
-        body: { text, note },
+        body: { text, note, effectiveAt },
         headers: replacing(base),
       }),
+    schedules: () => call<{ schedules: Schedule[] }>('GET', '/schedules?limit=500'),
+    cancel: (id: number, reason: string) =>
+      call<{ schedule: Schedule }>('POST', `/schedules/${id}/cancel`, { body: { reason } }),
     approve: (id: number, note?: string) =>
       call<PublishResult & { ok: true }>('POST', `/proposals/${id}/approve`, { body: { note } }),
     reject: (id: number, reason: string) =>

@@ -1,6 +1,6 @@
 // How the disclaimer CLI prints ledger records. Every stored string goes through `printable`, so text written
 // before the rule (or around it, with plain wrangler) can never move the cursor, clear the screen or set a title.
-import type { LedgerEvent, LedgerVersion, Proposal, Unrecorded } from '../../src/disclaimer/records.ts'
+import type { LedgerEvent, LedgerVersion, Proposal, Schedule, Unrecorded } from '../../src/disclaimer/records.ts'
 import { printable } from '../../src/disclaimer/validate.ts'
 
 export function versionLine(version: LedgerVersion): string {
@@ -67,4 +67,20 @@ export function eventBlock(event: LedgerEvent): string {
   })
   if (lines.length === 0) lines.push('  nobody to tell')
   return [`event ${event.id}  ${event.at}  ${event.kind}  ${about.join('  ')}`, ...lines].join('\n')
+}
+
+/** A scheduled change: when (UTC, as stored), what, by whom, its approval and how it ended. */
+export function scheduleLine(schedule: Schedule): string {
+  return [
+    `schedule ${schedule.id}`,
+    schedule.target.padEnd(20),
+    `at ${schedule.effectiveAt}`,
+    `by ${printable(schedule.by)}`,
+    schedule.proposalId ? `proposal ${schedule.proposalId}` : '',
+    schedule.proposalId ? (schedule.approvedBy ? `approved by ${printable(schedule.approvedBy)}` : 'NOT YET APPROVED') : '',
+    `replacing v${schedule.base}`,
+    schedule.status === 'pending' ? 'pending' : `${schedule.status.toUpperCase()}${schedule.reason ? `: ${printable(schedule.reason)}` : ''}`,
+  ]
+    .filter(Boolean)
+    .join('  ')
 }

@@ -44,6 +44,9 @@ export interface Proposal {
   decidedAt: string | null
   reason: string | null
   publishedVersion: number | null
+  /** When it goes live once approved; null for "as soon as it is approved". */
+  effectiveAt: string | null
+  scheduleId: number | null
 }
 
 /** A text KV holds that the ledger has not recorded yet: written around it (plain wrangler, the dashboard). */
@@ -65,6 +68,8 @@ export interface LiveState {
   key: string
   current: LedgerVersion | null
   unrecorded: Unrecorded | null
+  /** Changes set to go live later, soonest first. */
+  scheduled: Schedule[]
   /** `<version>` for a recorded version, `kv-<sha256>` (or `kv-none`) for what KV holds unrecorded, `none` for nothing. */
   base: string
   pending: PendingWrite | null
@@ -109,6 +114,10 @@ export type LedgerErrorCode =
   | 'proposal_decided'
   | 'unknown_version'
   | 'never_live'
+  | 'invalid_time'
+  | 'schedule_conflict'
+  | 'unknown_schedule'
+  | 'schedule_ended'
 
 export interface LedgerError {
   ok: false
@@ -120,8 +129,42 @@ export interface LedgerError {
   current?: LedgerVersion | null
 }
 
-/** `live`: KV holds it; `pending`: accepted and recorded, KV is retried until it holds it; `unchanged`: no-op. */
-export type PublishResult = { ok: true; status: 'live' | 'pending' | 'unchanged'; version: LedgerVersion } | LedgerError
+export type ScheduleOutcome = 'live' | 'superseded' | 'expired' | 'cancelled'
+
+/** A change set to go live at a time: a proposal's (live once approved) or a publish's where approval is off. */
+export interface Schedule {
+  id: number
+  key: string
+  target: string
+  text: string
+  hash: string
+  /** The version it replaces: at its time it goes live only if this is still what pages show. */
+  base: number
+  by: string
+  at: string
+  note: string | null
+  /** When it goes live, ISO 8601 in UTC. */
+  effectiveAt: string
+  proposalId: number | null
+  /** Who approved it (for a proposal), once someone has. */
+  approvedBy: string | null
+  /** `pending` until its time, then how it ended. */
+  status: 'pending' | ScheduleOutcome
+  endedAt: string | null
+  endedBy: string | null
+  reason: string | null
+  /** The version it became, once live. */
+  version: number | null
+}
+
+/**
+ * `live`: KV holds it; `pending`: accepted and recorded, KV is retried until it holds it; `unchanged`: no-op;
+ * `scheduled`: recorded to go live at its time.
+ */
+export type PublishResult =
+  | { ok: true; status: 'live' | 'pending' | 'unchanged'; version: LedgerVersion }
+  | { ok: true; status: 'scheduled'; schedule: Schedule }
+  | LedgerError
 export type ProposalResult = { ok: true; proposal: Proposal } | LedgerError
 
 export interface WriteRequest {
@@ -133,6 +176,8 @@ export interface WriteRequest {
   base: number | string
   by: string
   note?: string
+  /** ISO 8601 with an offset: the change goes live then (once approved, where approval is required). */
+  effectiveAt?: string
 }
 
 /** What the ledger tells people about: each is recorded with the change that caused it. */
@@ -145,6 +190,9 @@ export type EventKind =
   | 'write_stuck'
   | 'purge_failed'
   | 'import_problems'
+  | 'schedule_expired'
+  | 'schedule_superseded'
+  | 'schedule_cancelled'
 
 export interface LedgerEvent {
   id: number

@@ -27,3 +27,119 @@ export function parseInstant(text: string): number | undefined {
     fields.getUTCSeconds() === second
   return real ? parsed : undefined
 }
+
+/** A wall-clock date and time as a datetime-local field sends it: `2026-11-28T09:30`, seconds optional. */
+const WALL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/
+
+function formatterFor(zone: string) {
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  })
+}
+
+/** The wall-clock fields an instant shows in a zone, as `YYYY-MM-DDTHH:MM:SS`. */
+function wallOf(instant: number, zone: string): string {
+  const parts = Object.fromEntries(
+    formatterFor(zone)
+      .formatToParts(instant)
+      .map((part) => [part.type, part.value]),
+  )
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`
+}
+
+/** The zone's offset from UTC at an instant, in minutes (New York in winter: -300). */
+export function offsetMinutes(instant: number, zone: string): number {
+  return Math.round((Date.parse(`${wallOf(instant, zone)}Z`) - instant) / 60_000)
+}
+
+/** `+01:00`, `-05:00`. */
+export function offsetText(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+'
+  const whole = Math.abs(minutes)
+  return `${sign}${String(Math.floor(whole / 60)).padStart(2, '0')}:${String(whole % 60).padStart(2, '0')}`
+}
+
+/** An instant as the site's zone shows it, with the offset: `2026-11-28 04:30 (UTC-05:00, America/New_York)`. */
+export function inZone(instant: number, zone: string): string {
+  return `${wallOf(instant, zone).slice(0, 16).replace('T', ' ')} (UTC${offsetText(offsetMinutes(instant, zone))}, ${zone})`
+}
+
+/** The same instant as ISO 8601 with the zone's offset: `2026-11-28T04:30:00-05:00`. */
+export function isoInZone(instant: number, zone: string): string {
+  return `${wallOf(instant, zone)}${offsetText(offsetMinutes(instant, zone))}`
+}
+
+export type WallTime = { ok: true; instant: number } | { ok: false; reason: string }
+
+/** Where the clocks jump forward near `asUtc` (a wall time read as UTC): the wall times either side, to the minute. */
+function skipped(asUtc: number, offsets: Set<number>, zone: string): { from: string; to: string } {
+  // Between the wall time read with the later offset and with the earlier one lies the instant the offset changes.
+  let low = asUtc - Math.max(...offsets) * 60_000
+  let high = asUtc - Math.min(...offsets) * 60_000
+  const before = offsetMinutes(low, zone)
+  while (high - low > 1_000) {
+    const middle = low + Math.floor((high - low) / 2)
+    if (offsetMinutes(middle, zone) === before) low = middle
+    else high = middle
+  }
+  const change = Math.ceil(high / 60_000) * 60_000
+  const wall = (instant: number) => new Date(instant).toISOString().slice(0, 16).replace('T', ' ')
+  return { from: wall(change + before * 60_000), to: wall(change + offsetMinutes(change, zone) * 60_000) }
+}
+
+/**
+ * The one instant a wall-clock time names in a zone. A time that does not exist there (skipped when clocks go
+ * forward) or exists twice (when they go back) is refused with the reason and the instants that are meant, never
+ * guessed: an editor says which by giving the offset (the API) or another time.
+ */
+export function wallTimeIn(wall: string, zone: string): WallTime {
+  const match = WALL.exec(wall)
+  if (!match) return { ok: false, reason: `"${wall}" is not a date and time such as 2026-11-28T09:30` }
+  const asUtc = Date.parse(`${wall}${match[6] ? '' : ':00'}Z`)
+  if (Number.isNaN(asUtc) || new Date(asUtc).toISOString().slice(0, 16) !== wall.slice(0, 16)) {
+    return { ok: false, reason: `${wall.replace('T', ' ')} is not a real date and time` }
+  }
+  // The instant is the wall time minus the zone's offset then; the offset can only be one the zone has within a day.
+  const offsets = new Set([
+    offsetMinutes(asUtc - 86_400_000, zone),
+    offsetMinutes(asUtc, zone),
+    offsetMinutes(asUtc + 86_400_000, zone),
+  ])
+  const target = wallOf(asUtc, 'UTC')
+  const instants = [...offsets]
+    .map((offset) => asUtc - offset * 60_000)
+    .filter((instant) => wallOf(instant, zone) === target)
+    .sort((a, b) => a - b)
+  const shown = wall.replace('T', ' ')
+  if (instants.length === 1) return { ok: true, instant: instants[0] as number }
+  if (instants.length === 0) {
+    const { from, to } = skipped(asUtc, offsets, zone)
+    return {
+      ok: false,
+      reason: `${shown} does not exist in ${zone}: the clocks go forward from ${from} to ${to} that day. Choose a time before ${from.slice(11)} or from ${to.slice(11)}`,
+    }
+  }
+  return {
+    ok: false,
+    reason: `${shown} happens twice in ${zone}, when the clocks go back: at ${isoInZone(instants[0] as number, zone)} and at ${isoInZone(instants[1] as number, zone)}. Choose another time, or give the offset through the API or the CLI`,
+  }
+}
+
+/** A change may be scheduled at most this far ahead. */
+export const MAX_SCHEDULE_AHEAD_MS = 365 * 86_400_000
+
+/** Why an instant cannot be when a change goes live, if it cannot: it has passed, or it is more than a year away. */
+export function scheduleProblem(instant: number, now: number): string | undefined {
+  if (instant <= now) return `${new Date(instant).toISOString()} has already passed; choose a time ahead`
+  if (instant > now + MAX_SCHEDULE_AHEAD_MS) {
+    return `${new Date(instant).toISOString()} is more than a year ahead; choose a time before ${new Date(now + MAX_SCHEDULE_AHEAD_MS).toISOString()}`
+  }
+  return undefined
+}

@@ -38,6 +38,10 @@ const ERROR_STATUS: Record<LedgerErrorCode, ContentfulStatusCode> = {
   proposal_decided: 409,
   unknown_version: 404,
   never_live: 422,
+  invalid_time: 422,
+  schedule_conflict: 409,
+  unknown_schedule: 404,
+  schedule_ended: 409,
 }
 
 function ledgerError(c: Context, error: LedgerError) {
@@ -108,9 +112,13 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
     return write(live.base)
   }
 
-  /** 200 when KV already holds the new version (and this isolate shows it at once), 202 while the ledger retries KV. */
+  /**
+   * 200 when KV already holds the new version (and this isolate shows it at once), 202 while the ledger retries KV
+   * or when the change is scheduled for later.
+   */
   async function published(c: Context, result: PublishResult) {
     if (!result.ok) return ledgerError(c, result)
+    if (result.status === 'scheduled') return c.json(result, 202)
     c.header('ETag', `"${result.version.version}"`)
     if (result.status === 'live') await readDisclaimers.remember(result.version)
     return c.json(result, result.status === 'pending' ? 202 : 200)
@@ -135,15 +143,16 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
 
   app.put('/disclaimers/:target', queryOf(NO_QUERY), jsonBody(PUBLISH_BODY), (c) =>
     withBase(c, async (base) => {
-      const { text, note } = c.req.valid('json')
-      return published(c, await ledgerOf(c.env).publish({ target: target(c), text, note, base, by: c.get('editor') }))
+      const { text, note, effectiveAt } = c.req.valid('json')
+      const request = { target: target(c), text, note, base, by: c.get('editor'), effectiveAt }
+      return published(c, await ledgerOf(c.env).publish(request))
     }),
   )
 
   app.post('/disclaimers/:target/proposals', queryOf(NO_QUERY), jsonBody(PUBLISH_BODY), (c) =>
     withBase(c, async (base) => {
-      const { text, note } = c.req.valid('json')
-      const result = await ledgerOf(c.env).propose({ target: target(c), text, note, base, by: c.get('editor') })
+      const { text, note, effectiveAt } = c.req.valid('json')
+      const result = await ledgerOf(c.env).propose({ target: target(c), text, note, base, by: c.get('editor'), effectiveAt })
       return result.ok ? c.json(result, 201) : ledgerError(c, result)
     }),
   )
@@ -163,9 +172,16 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
     return c.json({ target: target(c), ...page })
   })
 
+  /** What pages showed at a time; for a time to come, what shows now and what is scheduled to show by then. */
   app.get('/disclaimers/:target/at', queryOf(TIME_QUERY), async (c) => {
     const at = new Date(c.req.valid('query').time).toISOString()
-    return c.json({ target: target(c), at, version: await ledgerOf(c.env).versionAt(target(c), at) })
+    const ledger = ledgerOf(c.env)
+    const future = Date.parse(at) > Date.now()
+    const [version, scheduled] = await Promise.all([
+      ledger.versionAt(target(c), future ? new Date().toISOString() : at),
+      future ? ledger.scheduledAt(target(c), at) : Promise.resolve(null),
+    ])
+    return c.json({ target: target(c), at, version, ...(future ? { scheduled } : {}) })
   })
 
   app.get('/disclaimers/:target/versions/:version{[0-9]+}', queryOf(NO_QUERY), async (c) => {
@@ -202,6 +218,17 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
 
   app.post('/proposals/:id{[0-9]+}/reject', queryOf(NO_QUERY), jsonBody(REJECT_BODY), async (c) => {
     const result = await ledgerOf(c.env).reject({
+      id: Number(c.req.param('id')),
+      by: c.get('editor'),
+      reason: c.req.valid('json').reason,
+    })
+    return result.ok ? c.json(result) : ledgerError(c, result)
+  })
+
+  app.get('/schedules', queryOf(PAGE_QUERY), async (c) => c.json(await ledgerOf(c.env).schedules(c.req.valid('query'))))
+
+  app.post('/schedules/:id{[0-9]+}/cancel', queryOf(NO_QUERY), jsonBody(REJECT_BODY), async (c) => {
+    const result = await ledgerOf(c.env).cancel({
       id: Number(c.req.param('id')),
       by: c.get('editor'),
       reason: c.req.valid('json').reason,

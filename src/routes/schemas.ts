@@ -25,7 +25,12 @@ function fields(allowed: string) {
   }
 }
 
-export const PUBLISH_BODY = v.strictObject({ text: v.string('text: expected a string'), note }, fields('text, note'))
+const effectiveAt = v.optional(v.string('effectiveAt: expected an ISO 8601 date and time with its offset'))
+
+export const PUBLISH_BODY = v.strictObject(
+  { text: v.string('text: expected a string'), note, effectiveAt },
+  fields('text, note, effectiveAt'),
+)
 export const ROLLBACK_BODY = v.strictObject({ version, note }, fields('version, note'))
 export const APPROVE_BODY = v.strictObject({ note }, fields('note'))
 export const REJECT_BODY = v.strictObject({ reason: v.string('reason: expected a string') }, fields('reason'))

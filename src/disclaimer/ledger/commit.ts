@@ -65,7 +65,8 @@ export interface CommitRequest {
   by: string
   how: How
   note: string | null
-  approval?: { proposalId: number; by: string; note: string | null }
+  /** The second editor's approval; `decided` when its decision was recorded earlier (a scheduled proposal's). */
+  approval?: { proposalId: number; by: string; note: string | null; decided?: boolean }
   rollbackOf?: number
   now: number
 }
@@ -99,7 +100,7 @@ export function commit(sql: SqlStorage, request: CommitRequest): CommitResult {
     valid: true,
     now: request.now,
   })
-  if (request.approval) {
+  if (request.approval && !request.approval.decided) {
     insertDecision(sql, {
       proposalId: request.approval.proposalId,
       decision: 'approved',

@@ -22,7 +22,14 @@ export interface DeliveryJob {
 
 export function dueDeliveries(sql: SqlStorage, now: number, limit = DELIVERIES_PER_ALARM): DeliveryJob[] {
   return sql
-    .exec<{ id: number; event_id: number; channel: 'email' | 'webhook'; recipient: string; message_id: string; attempts: number }>(
+    .exec<{
+      id: number
+      event_id: number
+      channel: 'email' | 'webhook'
+      recipient: string
+      message_id: string
+      attempts: number
+    }>(
       `SELECT id, event_id, channel, recipient, message_id, attempts FROM deliveries
        WHERE status = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?`,
       now,
@@ -97,12 +104,16 @@ export async function deliverDue(context: {
   sql: SqlStorage
   transact<T>(work: () => T): T
   notifier: Notifier
-  env: Pick<Env, 'SITE_ORIGIN'> & { EMAIL_FROM?: string }
+  env: Pick<Env, 'SITE_ORIGIN'> & { EMAIL_FROM?: string; SITE_TIME_ZONE?: string }
   now: () => number
 }): Promise<void> {
   const { sql, transact, notifier, env, now } = context
   const { from, domain } = senderOf(env)
-  const site = { origin: env.SITE_ORIGIN, boundMinutes: Math.ceil(LEDGER_EDIT_BOUND_MS / 60_000) }
+  const site = {
+    origin: env.SITE_ORIGIN,
+    boundMinutes: Math.ceil(LEDGER_EDIT_BOUND_MS / 60_000),
+    zone: env.SITE_TIME_ZONE || 'UTC',
+  }
   for (const job of dueDeliveries(sql, now())) {
     const found = event(sql, job.eventId)
     if (!found) continue

@@ -1,6 +1,6 @@
 // What the ledger tells people: each event is appended in the same transaction as the change that caused it, with
 // one delivery per recipient, so nothing is lost if the object stops and nothing is told that did not happen.
-import { editorsFrom, EMAIL_ADDRESS } from '../editors.ts'
+import { EMAIL_ADDRESS, editorsFrom } from '../editors.ts'
 import { targetOf } from '../keys.ts'
 import type { Channel, Delivery, EventDetail, EventKind, LedgerEvent } from '../records.ts'
 import type { Page } from './queries.ts'
@@ -13,7 +13,9 @@ export interface Audience {
 }
 
 /** Who may be told, from the Worker's configuration: EDITORS, OPERATORS_EMAIL and ALERT_WEBHOOK_URL. */
-export function audienceOf(env: Pick<Env, 'EDITORS'> & { OPERATORS_EMAIL?: string; ALERT_WEBHOOK_URL?: string }): Audience {
+export function audienceOf(
+  env: Pick<Env, 'EDITORS'> & { OPERATORS_EMAIL?: string; ALERT_WEBHOOK_URL?: string },
+): Audience {
   const config = editorsFrom(env.EDITORS)
   const operators = (env.OPERATORS_EMAIL ?? '')
     .split(',')
@@ -36,19 +38,22 @@ export interface NewEvent {
 }
 
 /**
- * Who is told of an event, by email: a proposal goes to every other editor, a decision to its proposer, a version
- * made live to every editor, an edit made around the ledger to every editor and the operators, the ledger's own
- * trouble to the operators. Each address once.
+ * Who is told of an event, by email: a proposal goes to every other editor, a decision or a schedule's end to the
+ * people it concerns (`named`: its proposer, and its approver), a version made live to every editor, an edit made
+ * around the ledger to every editor and the operators, the ledger's own trouble to the operators. Each address once.
  */
-export function recipientsOf(event: NewEvent, audience: Audience, proposer?: string): string[] {
+export function recipientsOf(event: NewEvent, audience: Audience, named: readonly string[] = []): string[] {
   const editors = [...audience.editors]
   const addresses = (() => {
     switch (event.kind) {
       case 'proposal_opened':
+      case 'schedule_cancelled':
         return editors.filter(([name]) => name !== event.actor).map(([, email]) => email)
       case 'proposal_approved':
       case 'proposal_rejected':
-        return proposer && audience.editors.has(proposer) ? [audience.editors.get(proposer) as string] : []
+      case 'schedule_expired':
+      case 'schedule_superseded':
+        return named.map((name) => audience.editors.get(name)).filter((email) => email !== undefined)
       case 'version_live':
         return editors.map(([, email]) => email)
       case 'external_edit':
@@ -68,7 +73,7 @@ export function recordEvent(
   event: NewEvent,
   audience: Audience,
   now: number,
-  proposer?: string,
+  named?: readonly string[],
 ): number {
   const { id } = sql
     .exec<{ id: number }>(
@@ -83,7 +88,7 @@ export function recordEvent(
       JSON.stringify(event.detail ?? {}),
     )
     .one()
-  const deliveries: [Channel, string][] = recipientsOf(event, audience, proposer).map((email) => ['email', email])
+  const deliveries: [Channel, string][] = recipientsOf(event, audience, named).map((email) => ['email', email])
   if (audience.webhook) deliveries.push(['webhook', 'webhook'])
   deliveries.forEach(([channel, recipient], index) => {
     sql.exec(
@@ -149,7 +154,10 @@ function withDeliveries(sql: SqlStorage, rows: EventRow[]): LedgerEvent[] {
           messageId: delivery.message_id,
           status: delivery.status,
           attempts: delivery.attempts,
-          nextAt: delivery.status === 'pending' && delivery.next_at !== null ? new Date(delivery.next_at).toISOString() : null,
+          nextAt:
+            delivery.status === 'pending' && delivery.next_at !== null
+              ? new Date(delivery.next_at).toISOString()
+              : null,
           lastError: delivery.last_error,
           sentAt: delivery.sent_at,
         }),
@@ -178,7 +186,11 @@ export function events(
   if (versions || proposals) filters.push(about.length ? `(${about.join(' OR ')})` : '0')
   bindings.push(...(versions ?? []), ...(proposals ?? []))
   const rows = sql
-    .exec<EventRow>(`SELECT * FROM events WHERE ${filters.join(' AND ')} ORDER BY id DESC LIMIT ?`, ...bindings, size + 1)
+    .exec<EventRow>(
+      `SELECT * FROM events WHERE ${filters.join(' AND ')} ORDER BY id DESC LIMIT ?`,
+      ...bindings,
+      size + 1,
+    )
     .toArray()
   const page = withDeliveries(sql, rows.slice(0, size))
   return { events: page, next: rows.length > size ? (page.at(-1)?.id ?? null) : null }

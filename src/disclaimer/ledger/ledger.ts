@@ -1,12 +1,11 @@
 // The ledger's operations, in order: read KV where a step needs it, then judge and record in one synchronous
 // transaction, then write through to KV and purge. The Durable Object (object.ts) hands it its storage and seams.
 import { DEFAULT_DISCLAIMERS, TARGET_KEYS } from '../defaults.ts'
-import { editorsFrom } from '../editors.ts'
-import { contentHash, disclaimerTag, targetOf } from '../keys.ts'
+import { contentHash, targetOf } from '../keys.ts'
 import type {
+  EventDetail,
   How,
   ImportRecord,
-  LedgerError,
   LedgerVersion,
   LiveState,
   OverviewRow,
@@ -15,42 +14,43 @@ import type {
   PublishResult,
   WriteRequest,
 } from '../records.ts'
-import { printable, validateDisclaimer, validateField } from '../validate.ts'
-import { commit, fail, parseBase } from './commit.ts'
-import { importRecord, readLegacyHistory, recordImport } from './legacy-import.ts'
-import { MIGRATIONS, migrate } from './schema.ts'
-import { deliverDue, nextDeliveryAt, type Notifier } from './deliveries.ts'
+import { printable, validateField } from '../validate.ts'
+import { commit, fail } from './commit.ts'
+import { type LedgerContext, THE_LEDGER } from './context.ts'
+import { deliverDue, type Notifier, nextDeliveryAt } from './deliveries.ts'
 import { audienceOf, events, type NewEvent, recordEvent } from './events.ts'
-import {
-  dueWrites,
-  kvEntry,
-  nextWriteAt,
-  putVersion,
-  takeStuckWrites,
-  writeFailed,
-  writeJob,
-  writeLanded,
-} from './outbox.ts'
+import { importOnce, importRecord } from './legacy-import.ts'
+import { dueWrites, nextWriteAt, takeStuckWrites } from './outbox.ts'
 import { decisionProblem, openProposal, rejectProposal, unknownProposal } from './proposals.ts'
-import {
-  duePurges,
-  type EdgeCache,
-  enqueuePurges,
-  nextPurgeAt,
-  PURGE_ALERT_AFTER,
-  purgeDone,
-  purgeFailed,
-  purgeJob,
-} from './purges.ts'
+import { duePurges, type EdgeCache, nextPurgeAt } from './purges.ts'
 import * as queries from './queries.ts'
-import { EXTERNAL_EDITOR, judge, type LedgerKV, type Observation, observe, recordObservation, unrecordedBase } from './reconcile.ts'
+import {
+  EXTERNAL_EDITOR,
+  judge,
+  type LedgerKV,
+  type Observation,
+  observe,
+  recordObservation,
+  unrecordedBase,
+} from './reconcile.ts'
+import { checkWrite, isEditor, keyOf, unknownEditor, whenOf } from './requests.ts'
+import {
+  conflictOf,
+  endSchedule,
+  insertSchedule,
+  nextScheduleAt,
+  pendingSchedules,
+  schedule as scheduleById,
+  scheduledAt,
+  schedules,
+} from './schedules.ts'
+import { approveScheduled, cancelSchedule, runDueSchedules, schedulePublish } from './scheduling.ts'
+import { MIGRATIONS, migrate } from './schema.ts'
 import { endSessions, sessionCutoff } from './sessions.ts'
+import { WriteThrough } from './write-through.ts'
 
-export { EXTERNAL_EDITOR, MIGRATIONS }
 export type { EdgeCache, LedgerKV, Notifier }
-
-/** Who the ledger's own trouble (a stuck write, a failing purge, the import's problems) is reported as. */
-const THE_LEDGER = 'the ledger'
+export { EXTERNAL_EDITOR, MIGRATIONS }
 
 /** What the Durable Object gives the ledger: its storage, and the seams tests replace. */
 export interface LedgerPorts {
@@ -74,13 +74,9 @@ type Write = WriteRequest & {
   approval?: { proposalId: number; by: string; note: string | null }
 }
 
-function keyOf(target: string): string | undefined {
-  return TARGET_KEYS.find((key) => targetOf(key) === target)
-}
-
-export class Ledger {
-  private readonly sql: SqlStorage
-  private readonly transact: LedgerPorts['transact']
+export class Ledger implements LedgerContext {
+  readonly sql: SqlStorage
+  readonly transact: LedgerPorts['transact']
   private readonly setAlarm: LedgerPorts['setAlarm']
   /** Where versions are written through; a seam for tests that need KV to fail. */
   kv: LedgerKV
@@ -92,8 +88,7 @@ export class Ledger {
   env: Env
   /** The clock; a seam for tests. */
   now: () => number
-  private readonly flushing = new Map<string, Promise<void>>()
-  private readonly purging = new Set<number>()
+  private readonly through = new WriteThrough(this)
 
   constructor(ports: LedgerPorts) {
     this.sql = ports.sql
@@ -184,6 +179,20 @@ export class Ledger {
     return sessionCutoff(this.sql, editor)
   }
 
+  schedule(id: number) {
+    return scheduleById(this.sql, id)
+  }
+
+  /** Scheduled changes, newest first, a page at a time. */
+  schedules(page: queries.Page = {}) {
+    return schedules(this.sql, page)
+  }
+
+  /** What is set to go live for a target by `at` (a time to come): the last of its pending schedules due by then. */
+  scheduledAt(target: string, at: string) {
+    return scheduledAt(this.sql, keyOf(target) ?? '', new Date(at).toISOString())
+  }
+
   /** Events and who was told of each, newest first, a page at a time; optionally only those about some rows. */
   events(filter: queries.Page & { versions?: number[]; proposals?: number[] } = {}) {
     return events(this.sql, filter)
@@ -199,24 +208,41 @@ export class Ledger {
         'this environment requires a second editor to approve each change: propose the text, then ask another editor to approve it',
       )
     }
+    if (request.effectiveAt !== undefined) return schedulePublish(this, this.through, request)
     return this.write({ ...request, how: 'publish' })
   }
 
   async propose(request: WriteRequest & { text: string }): Promise<ProposalResult> {
-    const checked = this.checkWrite(request)
+    const checked = checkWrite(this.env, request)
     if (!checked.ok) return checked
+    const when = whenOf(request.effectiveAt, this.now())
+    if (typeof when === 'object') return when
     const hash = await contentHash(checked.text)
     const [observation] = await observe(this.kv, [checked.key], this.now())
     const now = this.now()
     const { result, purge } = this.transact(() => {
+      const conflict = when === undefined ? undefined : conflictOf(this.sql, checked.key, when)
+      if (conflict) return { result: { ...conflict, external: null }, purge: undefined }
       const opened = openProposal(this.sql, { ...checked, hash, observation: observation as Observation, now })
       if (opened.ok) {
         const { proposal } = opened
-        this.tell({ kind: 'proposal_opened', key: proposal.key, proposalId: proposal.id, actor: proposal.by }, now)
+        const detail: EventDetail = when === undefined ? {} : { effectiveAt: new Date(when).toISOString() }
+        if (when !== undefined) {
+          const base = proposal.base
+          insertSchedule(this.sql, { ...checked, hash, base, effectiveAt: when, proposalId: proposal.id, now })
+          opened.proposal = queries.proposal(this.sql, proposal.id) as typeof proposal
+        }
+        const event = {
+          kind: 'proposal_opened' as const,
+          key: proposal.key,
+          proposalId: proposal.id,
+          actor: proposal.by,
+        }
+        this.tell({ ...event, detail }, now)
       }
-      return { result: opened, purge: this.purgeLater(opened.external, now) }
+      return { result: opened, purge: this.through.purgeLater(opened.external, now) }
     })
-    await this.afterRecording([result.external], [purge])
+    await this.through.afterRecording([result.external], [purge])
     if (!result.ok) {
       const { external: _, ...error } = result
       return error
@@ -231,11 +257,12 @@ export class Ledger {
   async approve({ id, by, note }: { id: number; by: string; note?: string }): Promise<PublishResult> {
     const proposal = queries.proposal(this.sql, id)
     if (!proposal) return unknownProposal(id)
-    if (!this.isEditor(by)) return this.unknownEditor(by)
+    if (!isEditor(this.env, by)) return unknownEditor(by)
     const problem = decisionProblem(proposal, id, by, true)
     if (problem) return problem
     const checked = validateField(note ?? '', 'note')
     if (!checked.ok) return fail('invalid_text', checked.reason, { field: 'note' })
+    if (proposal.scheduleId !== null) return approveScheduled(this, proposal, by, checked.value || null)
     return this.write({
       target: proposal.target,
       text: proposal.text,
@@ -249,7 +276,7 @@ export class Ledger {
 
   async reject({ id, by, reason }: { id: number; by: string; reason: string }): Promise<ProposalResult> {
     if (!queries.proposal(this.sql, id)) return unknownProposal(id)
-    if (!this.isEditor(by)) return this.unknownEditor(by)
+    if (!isEditor(this.env, by)) return unknownEditor(by)
     const checked = validateField(reason, 'reason', { required: true })
     if (!checked.ok) return fail('invalid_text', checked.reason, { field: 'reason' })
     const now = this.now()
@@ -257,8 +284,11 @@ export class Ledger {
       const rejected = rejectProposal(this.sql, { id, by, reason: checked.value, now })
       if (rejected.ok) {
         const { proposal } = rejected
+        if (proposal.scheduleId !== null) {
+          endSchedule(this.sql, proposal.scheduleId, { outcome: 'cancelled', by, reason: checked.value, now })
+        }
         const event = { kind: 'proposal_rejected' as const, key: proposal.key, proposalId: id, actor: by }
-        this.tell({ ...event, detail: { reason: checked.value } }, now, proposal.by)
+        this.tell({ ...event, detail: { reason: checked.value } }, now, [proposal.by])
       }
       return rejected
     })
@@ -276,7 +306,7 @@ export class Ledger {
     if (!key || !earlier || earlier.key !== key) {
       return fail('unknown_version', `version ${request.to} is not in the history of ${printable(request.target)}`)
     }
-    if (!earlier.valid || earlier.text === null || !this.wasShown(earlier)) {
+    if (!earlier.valid || earlier.text === null || !queries.wasShown(this.sql, earlier)) {
       const imported = earlier.how === 'import' && earlier.valid && earlier.text !== null
       if (!imported || this.requiresApproval()) {
         return fail(
@@ -292,7 +322,7 @@ export class Ledger {
 
   /** Writes each bundled default whose key has no version and no text in KV. */
   async seed(by: string): Promise<PublishResult[]> {
-    if (!this.isEditor(by)) return [this.unknownEditor(by)]
+    if (!isEditor(this.env, by)) return [unknownEditor(by)]
     const results: PublishResult[] = []
     for (const entry of DEFAULT_DISCLAIMERS.values()) {
       if (queries.current(this.sql, entry.key)) continue
@@ -316,17 +346,25 @@ export class Ledger {
    * external text is logged as an error; pages keep showing the bundled default for it.
    */
   async reconcile(): Promise<LedgerVersion[]> {
-    await this.importOnce()
+    await importOnce(this)
     const observations = await observe(this.kv, TARGET_KEYS, this.now())
     const now = this.now()
     const { recorded, purges } = this.transact(() => {
       const found = observations
         .map((observation) => recordObservation(this.sql, observation, now))
         .filter((version) => version !== null)
-      return { recorded: found, purges: found.map((version) => this.purgeLater(version, now)) }
+      return { recorded: found, purges: found.map((version) => this.through.purgeLater(version, now)) }
     })
-    await this.afterRecording(recorded, purges)
+    await this.through.afterRecording(recorded, purges)
     return recorded
+  }
+
+  /** Cancels a scheduled change before its time; the reason is recorded and every other editor told. */
+  cancel({ id, by, reason }: { id: number; by: string; reason: string }) {
+    if (!isEditor(this.env, by)) return unknownEditor(by)
+    const checked = validateField(reason, 'reason', { required: true })
+    if (!checked.ok) return fail('invalid_text', checked.reason, { field: 'reason' })
+    return cancelSchedule(this, id, by, checked.value)
   }
 
   /** Ends every console session `editor` was issued until now. */
@@ -338,14 +376,15 @@ export class Ledger {
   /** Writes what is due to KV and purges what is due, then sets the alarm for the next thing waiting. */
   async alarm(): Promise<void> {
     const now = this.now()
-    await Promise.all(dueWrites(this.sql, now).map((key) => this.flush(key)))
+    await Promise.all(dueWrites(this.sql, now).map((key) => this.through.flush(key)))
     this.transact(() => {
       for (const stuck of takeStuckWrites(this.sql, this.now())) {
         const { key, seq, ...detail } = stuck
         this.tell({ kind: 'write_stuck', key, version: seq, actor: THE_LEDGER, detail }, this.now())
       }
     })
-    for (const job of duePurges(this.sql, now)) await this.runPurge(job.id)
+    for (const job of duePurges(this.sql, now)) await this.through.purge(job.id)
+    await runDueSchedules(this, this.through)
     await deliverDue({
       sql: this.sql,
       transact: this.transact,
@@ -370,54 +409,12 @@ export class Ledger {
       unrecorded,
       base: unrecorded ? unrecordedBase(observation) : now ? String(now.version) : 'none',
       pending: queries.pending(this.sql).find((entry) => entry.key === key) ?? null,
+      scheduled: pendingSchedules(this.sql, key),
     }
-  }
-
-  private isEditor(name: string): boolean {
-    const config = editorsFrom(this.env.EDITORS)
-    return config.ok && config.editors.names.has(name)
-  }
-
-  private unknownEditor(name: string): LedgerError {
-    return fail('unknown_editor', `"${printable(name)}" is not one of the editors named in EDITORS`)
-  }
-
-  private checkWrite(request: WriteRequest & { text: string }) {
-    const key = keyOf(request.target)
-    if (!key) return fail('unknown_target', `there is no disclaimer "${printable(request.target)}"`)
-    if (!this.isEditor(request.by)) return this.unknownEditor(request.by)
-    const base = parseBase(request.base)
-    if (!base) {
-      return fail(
-        'invalid_base',
-        `"${printable(String(request.base))}" does not name a version; send the base (ETag) you read, e.g. "12"`,
-      )
-    }
-    const text = validateDisclaimer(request.text)
-    if (!text.ok) return fail('invalid_text', text.reason, { field: 'text' })
-    const note = validateField(request.note ?? '', 'note')
-    if (!note.ok) return fail('invalid_text', note.reason, { field: 'note' })
-    return { ok: true as const, key, base, text: text.text, by: request.by, note: note.value || null }
-  }
-
-  /** True when pages really showed the version's text (see rollback). */
-  private wasShown(version: LedgerVersion): boolean {
-    if (version.landedAt !== null || version.how === 'external') return true
-    if (version.how !== 'import') return false
-    return (
-      this.sql
-        .exec(
-          `SELECT 1 FROM versions v LEFT JOIN landings l ON l.seq = v.seq WHERE v.key = ? AND v.text = ? AND v.valid = 1
-           AND (l.seq IS NOT NULL OR v.how = 'external') LIMIT 1`,
-          version.key,
-          version.text,
-        )
-        .toArray().length > 0
-    )
   }
 
   private async write(request: Write): Promise<PublishResult> {
-    const checked = this.checkWrite(request)
+    const checked = checkWrite(this.env, request)
     if (!checked.ok) return checked
     const hash = await contentHash(checked.text)
     const [observation] = await observe(this.kv, [checked.key], this.now())
@@ -432,151 +429,40 @@ export class Ledger {
         rollbackOf: request.rollbackOf,
         now,
       })
-      const purge = this.purgeLater(committed.external, now)
+      const purge = this.through.purgeLater(committed.external, now)
       if (committed.ok && committed.status === 'accepted' && request.approval) {
         const { version } = committed
         const event = { kind: 'proposal_approved' as const, key: version.key, version: version.version }
         const detail = { note: request.approval.note }
-        this.tell({ ...event, proposalId: request.approval.proposalId, actor: request.approval.by, detail }, now, request.by)
+        this.tell({ ...event, proposalId: request.approval.proposalId, actor: request.approval.by, detail }, now, [
+          request.by,
+        ])
       }
       // The outbox row and the alarm that will retry it are set in one step: an object stopped mid-put still lands it.
       this.arm()
       return { result: committed, purge }
     })
-    await this.afterRecording([result.external], [purge])
+    await this.through.afterRecording([result.external], [purge])
     if (!result.ok) {
       const { external: _, ...error } = result
       return error
     }
     if (result.status === 'unchanged') return { ok: true, status: 'unchanged', version: result.version }
-    await this.flush(checked.key)
+    await this.through.flush(checked.key)
     const version = queries.version(this.sql, result.version.version) as LedgerVersion
     return { ok: true, status: version.landedAt ? 'live' : 'pending', version }
   }
 
   /** Sets the alarm for the earliest job waiting, if any: every job is a row, so this is always the right time. */
-  private arm(): void {
-    const due = [nextWriteAt(this.sql), nextPurgeAt(this.sql), nextDeliveryAt(this.sql)].filter((at) => at !== null)
-    if (due.length > 0) this.setAlarm(Math.min(...due))
-  }
-
-  /**
-   * For an edit found around the ledger, in the step that records it: tells the editors and operators (once per
-   * recorded version), and queues its pages' purges; the first purge's id.
-   */
-  private purgeLater(version: LedgerVersion | null | undefined, now: number): number | undefined {
-    if (!version) return undefined
-    this.tell({ kind: 'external_edit', key: version.key, version: version.version, actor: version.by }, now)
-    const id = enqueuePurges(this.sql, [disclaimerTag(targetOf(version.key))], now)
-    this.arm()
-    return id
+  arm(): void {
+    const due = [nextWriteAt(this.sql), nextPurgeAt(this.sql), nextDeliveryAt(this.sql), nextScheduleAt(this.sql)]
+    const next = due.filter((at) => at !== null)
+    if (next.length > 0) this.setAlarm(Math.min(...next))
   }
 
   /** Records an event and its deliveries in the caller's step, and sets the alarm that will send them now. */
-  private tell(event: NewEvent, now: number, proposer?: string): void {
-    recordEvent(this.sql, event, audienceOf(this.env), now, proposer)
+  tell(event: NewEvent, now: number, named?: readonly string[]): void {
+    recordEvent(this.sql, event, audienceOf(this.env), now, named)
     this.arm()
-  }
-
-  /** After recording edits made around the ledger: says so in the log, and runs their first purge now. */
-  private async afterRecording(
-    versions: (LedgerVersion | null | undefined)[],
-    purges: (number | undefined)[],
-  ): Promise<void> {
-    for (const version of versions) {
-      if (version && !version.valid) {
-        console.error('ledger: a disclaimer was changed outside the ledger to a text that breaks the rule', {
-          key: version.key,
-          version: version.version,
-          problem: version.problem,
-          shown: 'bundled default',
-        })
-      }
-    }
-    for (const id of purges) if (id !== undefined) await this.runPurge(id)
-  }
-
-  private async importOnce(): Promise<void> {
-    if (importRecord(this.sql)) return
-    const history = await readLegacyHistory(this.kv, TARGET_KEYS)
-    const now = this.now()
-    const record = this.transact(() => {
-      const recorded = recordImport(this.sql, history, 'the cron', now)
-      if (recorded.problems.length > 0) {
-        const detail = { imported: recorded.imported, problems: recorded.problems }
-        this.tell({ kind: 'import_problems', actor: THE_LEDGER, detail }, now)
-      }
-      return recorded
-    })
-    if (record.problems.length > 0) {
-      console.error('ledger: the legacy import found problems', { imported: record.imported, problems: record.problems })
-    }
-  }
-
-  /** Writes the key's newest accepted version to KV, one write at a time per key. */
-  private flush(key: string): Promise<void> {
-    const previous = this.flushing.get(key) ?? Promise.resolve()
-    const next = previous.then(() => this.flushNow(key))
-    this.flushing.set(
-      key,
-      next.catch(() => {}),
-    )
-    return next
-  }
-
-  private async flushNow(key: string): Promise<void> {
-    for (;;) {
-      const job = writeJob(this.sql, key)
-      if (!job) return
-      const { version, metadata } = kvEntry(this.sql, job.seq)
-      const error = await putVersion(this.kv, key, version.text as string, metadata)
-      const now = this.now()
-      if (error !== undefined) {
-        const nextAt = this.transact(() => {
-          const at = writeFailed(this.sql, key, job.seq, error, now)
-          this.arm()
-          return at
-        })
-        console.warn('ledger: KV refused a write; retrying', { key, version: job.seq, reason: error, inMs: nextAt - now })
-        return
-      }
-      const purge = this.transact(() => {
-        if (!writeLanded(this.sql, key, job.seq, now)) return undefined
-        this.tell({ kind: 'version_live', key, version: version.version, actor: version.by }, now)
-        const id = enqueuePurges(this.sql, [disclaimerTag(targetOf(key))], now)
-        this.arm()
-        return id
-      })
-      if (purge !== undefined) {
-        await this.runPurge(purge)
-        return
-      }
-    }
-  }
-
-  private async runPurge(id: number): Promise<void> {
-    const job = purgeJob(this.sql, id)
-    if (!job || this.purging.has(id)) return
-    this.purging.add(id)
-    try {
-      await this.edge.purge(job.tags)
-      this.transact(() => purgeDone(this.sql, id))
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error)
-      const attempts = this.transact(() => {
-        const now = this.now()
-        const count = purgeFailed(this.sql, id, reason, now)
-        if (count === PURGE_ALERT_AFTER) {
-          const detail = { tags: job.tags.join(', '), attempts: count, lastError: reason }
-          this.tell({ kind: 'purge_failed', actor: THE_LEDGER, detail }, now)
-        }
-        this.arm()
-        return count
-      })
-      const log = attempts >= PURGE_ALERT_AFTER ? console.error : console.warn
-      log('ledger: purging the edge cache failed; retrying', { tags: job.tags, attempts, reason })
-    } finally {
-      this.purging.delete(id)
-    }
   }
 }

@@ -1,8 +1,10 @@
 // The one-time import of the pre-ledger history: `history/<key>/<time>-<id>` KV entries, each holding the text a
 // write replaced. Run once, by the cron, and recorded as done; the old keys are left as they are.
+import { TARGET_KEYS } from '../defaults.ts'
 import { contentHash, LEGACY_HISTORY_PREFIX, legacyHistoryPrefix } from '../keys.ts'
 import type { ImportRecord } from '../records.ts'
 import { printable, validateDisclaimer } from '../validate.ts'
+import { type LedgerContext, THE_LEDGER } from './context.ts'
 import type { LedgerKV } from './reconcile.ts'
 import { insertVersion } from './record.ts'
 
@@ -132,7 +134,10 @@ export function recordImport(
     for (const row of rows) {
       const read = row.at === null ? null : Date.parse(row.at)
       if (read === null) problems.push(`${printable(row.importId)}: no readable time; recorded at the entry before it`)
-      else if (read > ceiling) problems.push(`${printable(row.importId)}: its time ${row.at} is later than the ledger's record; recorded as ${new Date(ceiling).toISOString()}`)
+      else if (read > ceiling)
+        problems.push(
+          `${printable(row.importId)}: its time ${row.at} is later than the ledger's record; recorded as ${new Date(ceiling).toISOString()}`,
+        )
       const at = Math.min(Math.max(read ?? floor, floor), ceiling)
       floor = at
       const checked = row.text === null ? undefined : validateDisclaimer(row.text)
@@ -164,4 +169,22 @@ export function recordImport(
     JSON.stringify(problems),
   )
   return importRecord(sql) as ImportRecord
+}
+
+/** The cron's first step: imports the old store's history if that was never done, and reports what it found. */
+export async function importOnce(ledger: LedgerContext): Promise<void> {
+  if (importRecord(ledger.sql)) return
+  const history = await readLegacyHistory(ledger.kv, TARGET_KEYS)
+  const now = ledger.now()
+  const record = ledger.transact(() => {
+    const recorded = recordImport(ledger.sql, history, 'the cron', now)
+    if (recorded.problems.length > 0) {
+      const detail = { imported: recorded.imported, problems: recorded.problems }
+      ledger.tell({ kind: 'import_problems', actor: THE_LEDGER, detail }, now)
+    }
+    return recorded
+  })
+  if (record.problems.length > 0) {
+    console.error('ledger: the legacy import found problems', { imported: record.imported, problems: record.problems })
+  }
 }

@@ -2,7 +2,16 @@
 // it owns the object's state (storage, alarm, the Worker's RPC entrypoint) and hands each call to the ledger, which
 // it loads on the object's first start, so a visitor's isolate never evaluates the ledger's code.
 import { DurableObject } from 'cloudflare:workers'
-import type { ImportRecord, LedgerVersion, LiveState, OverviewRow, ProposalResult, ProposalStatus, PublishResult, WriteRequest } from '../records.ts'
+import type {
+  ImportRecord,
+  LedgerVersion,
+  LiveState,
+  OverviewRow,
+  ProposalResult,
+  ProposalStatus,
+  PublishResult,
+  WriteRequest,
+} from '../records.ts'
 import type { Ledger } from './ledger.ts'
 import type { Page } from './queries.ts'
 
@@ -20,10 +29,7 @@ export class DisclaimerLedger extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     void ctx.blockConcurrencyWhile(async () => {
-      const [{ Ledger }, { sendingNotifier }] = await Promise.all([
-        import('./ledger.ts'),
-        import('../notify/send.ts'),
-      ])
+      const [{ Ledger }, { sendingNotifier }] = await Promise.all([import('./ledger.ts'), import('../notify/send.ts')])
       this.ledger = new Ledger({
         sql: ctx.storage.sql,
         transact: (work) => ctx.storage.transactionSync(work),
@@ -121,6 +127,22 @@ export class DisclaimerLedger extends DurableObject<Env> {
 
   seed(by: string): Promise<PublishResult[]> {
     return this.ledger.seed(by)
+  }
+
+  schedule(id: number) {
+    return this.ledger.schedule(id)
+  }
+
+  schedules(page?: Page) {
+    return this.ledger.schedules(page)
+  }
+
+  scheduledAt(target: string, at: string) {
+    return this.ledger.scheduledAt(target, at)
+  }
+
+  cancel(request: { id: number; by: string; reason: string }) {
+    return this.ledger.cancel(request)
   }
 
   /** The cron's call: the one-time legacy import, then edits made around the ledger are recorded. */

@@ -28,7 +28,9 @@ function toJob(row: PurgeRow): PurgeJob {
 /** Queues the two purges of `tags`: now, and once every location's reads have caught up. Returns the first's id. */
 export function enqueuePurges(sql: SqlStorage, tags: readonly string[], now: number): number {
   const json = JSON.stringify(tags)
-  const { id } = sql.exec<{ id: number }>('INSERT INTO purge_jobs (tags, due) VALUES (?, ?) RETURNING id', json, now).one()
+  const { id } = sql
+    .exec<{ id: number }>('INSERT INTO purge_jobs (tags, due) VALUES (?, ?) RETURNING id', json, now)
+    .one()
   sql.exec('INSERT INTO purge_jobs (tags, due) VALUES (?, ?)', json, now + SECOND_PURGE_AFTER_MS)
   return id
 }
@@ -44,10 +46,7 @@ export function duePurges(sql: SqlStorage, now: number): PurgeJob[] {
 
 /** Every purge still to do, failing ones first. */
 export function pendingPurges(sql: SqlStorage): PurgeJob[] {
-  return sql
-    .exec<PurgeRow>('SELECT * FROM purge_jobs ORDER BY attempts DESC, due')
-    .toArray()
-    .map(toJob)
+  return sql.exec<PurgeRow>('SELECT * FROM purge_jobs ORDER BY attempts DESC, due').toArray().map(toJob)
 }
 
 export function nextPurgeAt(sql: SqlStorage): number | null {
@@ -63,6 +62,12 @@ export function purgeFailed(sql: SqlStorage, id: number, reason: string, now: nu
   const job = purgeJob(sql, id)
   const attempts = (job?.attempts ?? 0) + 1
   const delay = PURGE_RETRY_DELAYS_MS[Math.min(attempts - 1, PURGE_RETRY_DELAYS_MS.length - 1)] as number
-  sql.exec('UPDATE purge_jobs SET attempts = ?, last_error = ?, due = ? WHERE id = ?', attempts, reason, now + delay, id)
+  sql.exec(
+    'UPDATE purge_jobs SET attempts = ?, last_error = ?, due = ? WHERE id = ?',
+    attempts,
+    reason,
+    now + delay,
+    id,
+  )
   return attempts
 }

@@ -156,3 +156,22 @@ export function pending(sql: SqlStorage): PendingWrite[] {
       nextAt: new Date(row.next_at).toISOString(),
     }))
 }
+
+/**
+ * True when pages really showed the version's text: KV took it from the ledger, or it was found there; an imported
+ * text only where the ledger itself saw the same text live.
+ */
+export function wasShown(sql: SqlStorage, shown: LedgerVersion): boolean {
+  if (shown.landedAt !== null || shown.how === 'external') return true
+  if (shown.how !== 'import') return false
+  return (
+    sql
+      .exec(
+        `SELECT 1 FROM versions v LEFT JOIN landings l ON l.seq = v.seq WHERE v.key = ? AND v.text = ? AND v.valid = 1
+         AND (l.seq IS NOT NULL OR v.how = 'external') LIMIT 1`,
+        shown.key,
+        shown.text,
+      )
+      .toArray().length > 0
+  )
+}

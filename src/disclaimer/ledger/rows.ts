@@ -33,11 +33,15 @@ export type ProposalRow = {
   decided_at: string | null
   reason: string | null
   published_seq: number | null
+  effective_at: string | null
+  schedule_id: number | null
 }
 
 export const VERSION_SELECT = 'SELECT v.*, l.at AS landed_at FROM versions v LEFT JOIN landings l ON l.seq = v.seq'
-export const PROPOSAL_SELECT = `SELECT p.*, d.decision, d.by AS decided_by, d.at AS decided_at, d.reason, d.published_seq
-  FROM proposals p LEFT JOIN decisions d ON d.proposal_id = p.id`
+export const PROPOSAL_SELECT = `SELECT p.*, d.decision, d.by AS decided_by, d.at AS decided_at, d.reason,
+  COALESCE(d.published_seq, (SELECT seq FROM versions WHERE proposal_id = p.id)) AS published_seq,
+  s.effective_at, s.id AS schedule_id
+  FROM proposals p LEFT JOIN decisions d ON d.proposal_id = p.id LEFT JOIN schedules s ON s.proposal_id = p.id`
 
 /**
  * The row that is "current" for the key bound as `?1`: the newest version the ledger wrote or saw; imported rows (the
@@ -91,5 +95,7 @@ export function toProposal(row: ProposalRow): Proposal {
     decidedAt: row.decided_at,
     reason: row.reason,
     publishedVersion: row.published_seq,
+    effectiveAt: row.effective_at,
+    scheduleId: row.schedule_id,
   }
 }

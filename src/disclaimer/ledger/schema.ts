@@ -139,10 +139,42 @@ ALTER TABLE outbox ADD COLUMN alerted INTEGER NOT NULL DEFAULT 0;
 UPDATE outbox SET queued_at = next_at;
 `
 
+/**
+ * Scheduled changes: a text (proposed, or published where approval is off) that goes live at a set time, and how
+ * each schedule ended: live, superseded, expired or cancelled.
+ */
+const V4_SCHEDULES = `
+CREATE TABLE schedules (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  key TEXT NOT NULL,
+  text TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  base INTEGER NOT NULL,
+  by TEXT NOT NULL,
+  at TEXT NOT NULL,
+  note TEXT,
+  effective_at TEXT NOT NULL,
+  proposal_id INTEGER UNIQUE
+);
+CREATE INDEX schedules_by_key ON schedules (key, effective_at);
+${appendOnly('schedules')}
+CREATE TABLE schedule_outcomes (
+  schedule_id INTEGER PRIMARY KEY,
+  outcome TEXT NOT NULL CHECK (outcome IN ('live', 'superseded', 'expired', 'cancelled')),
+  at TEXT NOT NULL,
+  by TEXT NOT NULL,
+  reason TEXT,
+  version_seq INTEGER
+);
+${appendOnly('schedule_outcomes')}
+CREATE INDEX versions_by_proposal ON versions (proposal_id);
+`
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'versions, landings, proposals, decisions, outbox, purges', sql: V1_SCHEMA },
   { version: 2, name: 'recorded imports, retried purges, session cut-offs', sql: V2_IMPORTS_PURGES_SESSIONS },
   { version: 3, name: 'events and their deliveries', sql: V3_EVENTS },
+  { version: 4, name: 'scheduled changes and their outcomes', sql: V4_SCHEDULES },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0
@@ -155,7 +187,8 @@ export function migrate(sql: SqlStorage, now = new Date()): { from: number; to: 
   sql.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
   )
-  const from = sql.exec<{ applied: number | null }>('SELECT MAX(version) AS applied FROM schema_migrations').one().applied ?? 0
+  const from =
+    sql.exec<{ applied: number | null }>('SELECT MAX(version) AS applied FROM schema_migrations').one().applied ?? 0
   for (const migration of MIGRATIONS) {
     if (migration.version <= from) continue
     sql.exec(migration.sql)

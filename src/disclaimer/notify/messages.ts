@@ -4,6 +4,7 @@
 import { targetLabel } from '../defaults.ts'
 import { plainDiff, wordDiff } from '../diff.ts'
 import type { LedgerEvent, LedgerVersion, Proposal } from '../records.ts'
+import { inZone } from '../time.ts'
 import { printable } from '../validate.ts'
 
 export interface Message {
@@ -24,6 +25,8 @@ export interface MessageSite {
   origin: string
   /** Minutes within which every location shows a version KV holds (the bound). */
   boundMinutes: number
+  /** SITE_TIME_ZONE: times are given in it, with their offset. */
+  zone: string
 }
 
 const SUBJECT_PREFIX = '[Disclaimers]'
@@ -66,12 +69,16 @@ export function compose(event: LedgerEvent, rows: EventRows, site: MessageSite):
   const what = label(event.target)
   const { version, proposal, base } = rows
   const actor = printable(event.actor ?? 'someone')
+  const effective =
+    typeof event.detail.effectiveAt === 'string' ? inZone(Date.parse(event.detail.effectiveAt), site.zone) : null
   switch (event.kind) {
     case 'proposal_opened':
       return {
-        subject: oneLine(`${SUBJECT_PREFIX} ${actor} proposes a change to ${lower(what)}: proposal ${event.proposalId}`),
+        subject: oneLine(
+          `${SUBJECT_PREFIX} ${actor} proposes a change to ${lower(what)}: proposal ${event.proposalId}`,
+        ),
         text: [
-          `${actor} proposed a new text for ${lower(what)}. A different editor must approve it before it goes live.`,
+          `${actor} proposed a new text for ${lower(what)}. A different editor must approve it before it goes live${effective ? `; once approved, it goes live at ${effective}, and if nobody approves it by then it expires` : ''}.`,
           `Their note: ${quote(proposal?.note)}`,
           `The change from ${base ? `v${base.version}` : 'no version'}, word by word ([deleted: …] and [inserted: …] mark it):`,
           diffOf(base?.text ?? null, proposal?.text ?? null),
@@ -88,7 +95,7 @@ export function compose(event: LedgerEvent, rows: EventRows, site: MessageSite):
         text: [
           `${actor} ${decision} your proposal ${event.proposalId} for ${lower(what)}.`,
           approved
-            ? `It was published as v${version?.version}. Their note: ${quote(String(event.detail.note ?? '') || null)}`
+            ? `${effective ? `It goes live at ${effective}, if the text it replaces is still live then` : `It was published as v${version?.version}`}. Their note: ${quote(String(event.detail.note ?? '') || null)}`
             : `Their reason: ${quote(String(event.detail.reason ?? ''))}`,
           `The proposal: ${consoleUrl}/proposals/${event.proposalId}`,
           footer(site, EDITOR),
@@ -97,7 +104,9 @@ export function compose(event: LedgerEvent, rows: EventRows, site: MessageSite):
     }
     case 'version_live':
       return {
-        subject: oneLine(`${SUBJECT_PREFIX} v${event.version} of ${lower(what)} is live (${version?.how ?? 'publish'} by ${actor})`),
+        subject: oneLine(
+          `${SUBJECT_PREFIX} v${event.version} of ${lower(what)} is live (${version?.how ?? 'publish'} by ${actor})`,
+        ),
         text: [
           `v${event.version} of ${lower(what)} is live: KV holds it since ${version?.landedAt ?? event.at}.`,
           `Made by ${actor} (${version?.how ?? 'publish'})${version?.approvedBy ? `, approved by ${printable(version.approvedBy)}` : ', with no second approval'}${version?.rollbackOf ? `, rolling back to the text of v${version.rollbackOf}` : ''}. Note: ${quote(version?.note)}`,
@@ -126,7 +135,9 @@ export function compose(event: LedgerEvent, rows: EventRows, site: MessageSite):
     }
     case 'write_stuck':
       return {
-        subject: oneLine(`${SUBJECT_PREFIX} KV has not taken v${event.version} of ${lower(what)} for ${event.detail.minutes} minutes`),
+        subject: oneLine(
+          `${SUBJECT_PREFIX} KV has not taken v${event.version} of ${lower(what)} for ${event.detail.minutes} minutes`,
+        ),
         text: [
           `The ledger accepted v${event.version} of ${lower(what)}, but KV has refused it for ${event.detail.minutes} minutes (${event.detail.attempts} attempts). Pages still show the previous text. The ledger keeps retrying.`,
           `The last error: ${quote(String(event.detail.lastError ?? ''))}`,
@@ -141,6 +152,38 @@ export function compose(event: LedgerEvent, rows: EventRows, site: MessageSite):
           `Cloudflare's cache in front of the site refused to purge ${printable(String(event.detail.tags ?? ''))} ${event.detail.attempts} times. Until it succeeds, pages it kept may show an older disclaimer for up to a day. The ledger keeps retrying.`,
           `The last error: ${quote(String(event.detail.lastError ?? ''))}`,
           footer(site, OPERATOR),
+        ].join('\n\n'),
+      }
+    case 'schedule_expired':
+      return {
+        subject: oneLine(`${SUBJECT_PREFIX} Proposal ${event.proposalId} expired: nobody approved it by ${effective}`),
+        text: [
+          `Your proposal ${event.proposalId} for ${lower(what)} was to go live at ${effective}, but no other editor approved it by then, so it expired. It will not go live late; propose it again with a new time if it is still wanted.`,
+          `The proposal: ${consoleUrl}/proposals/${event.proposalId}`,
+          footer(site, EDITOR),
+        ].join('\n\n'),
+      }
+    case 'schedule_superseded':
+      return {
+        subject: oneLine(
+          `${SUBJECT_PREFIX} The change scheduled for ${effective} did not go live: the text had changed`,
+        ),
+        text: [
+          `The change to ${lower(what)} scheduled for ${effective}${event.proposalId ? ` (proposal ${event.proposalId})` : ''} did not go live: it was written against v${event.version}, and the text changed since (${printable(String(event.detail.reason ?? ''))}). Nothing was overwritten.`,
+          `Start again from the live text: ${consoleUrl}/disclaimers/${event.target}/edit`,
+          footer(site, EDITOR),
+        ].join('\n\n'),
+      }
+    case 'schedule_cancelled':
+      return {
+        subject: oneLine(
+          `${SUBJECT_PREFIX} ${actor} cancelled the change to ${lower(what)} scheduled for ${effective}`,
+        ),
+        text: [
+          `${actor} cancelled the change to ${lower(what)} that was to go live at ${effective}${event.proposalId ? ` (proposal ${event.proposalId})` : ''}.`,
+          `Their reason: ${quote(String(event.detail.reason ?? ''))}`,
+          `What is scheduled now: ${consoleUrl}`,
+          footer(site, EDITOR),
         ].join('\n\n'),
       }
     case 'import_problems': {

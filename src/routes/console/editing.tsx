@@ -8,9 +8,10 @@ import { ledgerOf } from '../../disclaimer/ledger/object.ts'
 import type { PageDisclaimers, ReadDisclaimers } from '../../disclaimer/read.ts'
 import type { LedgerError, LiveState, PublishResult } from '../../disclaimer/records.ts'
 import { LEDGER_EDIT_BOUND_MS } from '../../disclaimer/staleness.ts'
+import { wallTimeIn } from '../../disclaimer/time.ts'
 import { validateDisclaimer, validateField } from '../../disclaimer/validate.ts'
 import type { ConsoleEnv } from '../../http/console-auth.ts'
-import { Conflict, EditForm, PreviewBanner, Published, Review } from '../../views/console/editing.tsx'
+import { Conflict, EditForm, PreviewBanner, Published, Review, Scheduled } from '../../views/console/editing.tsx'
 import { type Draft, type Edited, editedOf, type FieldErrors, Notice, versionEdited } from '../../views/console/shell.tsx'
 import { CONSOLE_STYLES } from '../../views/styles.ts'
 import { backgroundOf, pagesShowing, SITE_VIEWS, toHtml } from '../pages.tsx'
@@ -55,7 +56,12 @@ export async function previewPage(
   )
 }
 
-/** The page for a ledger answer: published (shown at once by this server), or why not. */
+/** The site's time zone, in which editors give and read go-live times. */
+export function zoneOf(env: Env): string {
+  return env.SITE_TIME_ZONE || 'UTC'
+}
+
+/** The page for a ledger answer: published (shown at once by this server), scheduled, or why not. */
 export async function outcome(
   c: Context<ConsoleEnv>,
   page: RenderPage,
@@ -64,6 +70,7 @@ export async function outcome(
   refused: (error: LedgerError) => Promise<Response>,
 ) {
   if (!result.ok) return refused(result)
+  if (result.status === 'scheduled') return page(c, 'Scheduled', <Scheduled schedule={result.schedule} zone={zoneOf(c.env)} />)
   if (result.status === 'live') await readDisclaimers.remember(result.version)
   return page(c, 'Published', <Published version={result.version} status={result.status} boundMinutes={BOUND_MINUTES} />)
 }
@@ -114,7 +121,46 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     const note = validateField(draft.note, 'note')
     const errors: FieldErrors = { text: text.ok ? undefined : text.reason, note: note.ok ? undefined : note.reason }
     const valid = text.ok && note.ok ? { text: text.text, note: note.value, paragraphs: text.paragraphs } : undefined
-    return { draft, base: String(body.base ?? 'none'), errors, valid, body }
+    const effective = String(body.effective ?? '').trim()
+    return { draft, base: String(body.base ?? 'none'), errors, valid, body, effective }
+  }
+
+  /** The go-live time a form asked for, read in the site's zone: undefined for now, else its ISO time or the problem. */
+  function effectiveOf(c: Context<ConsoleEnv>, effective: string): { iso?: string; problem?: string } {
+    if (effective === '') return {}
+    const read = wallTimeIn(effective, zoneOf(c.env))
+    return read.ok ? { iso: new Date(read.instant).toISOString() } : { problem: read.reason }
+  }
+
+  /** The review page again, with what was wrong with the go-live time (or the ledger's word on it). */
+  async function reviewPage(
+    c: Context<ConsoleEnv>,
+    target: string,
+    draft: Draft,
+    base: string,
+    when?: { effective: string; problem: string },
+  ) {
+    const ledger = ledgerOf(c.env)
+    const [live, requiresApproval] = await Promise.all([ledger.live(target), ledger.requiresApproval()])
+    if (!live || live.base !== base) {
+      return page(c, 'Someone changed it', <Conflict target={target} draft={draft} live={live as LiveState} />, 409)
+    }
+    return page(
+      c,
+      `Review: ${target}`,
+      <Review
+        target={target}
+        edited={editedOf(live)}
+        draft={draft}
+        base={base}
+        previews={previewsOf(target)}
+        requiresApproval={requiresApproval}
+        zone={zoneOf(c.env)}
+        effective={when?.effective}
+        effectiveError={when?.problem}
+      />,
+      when ? 422 : 200,
+    )
   }
 
   async function refused(c: Context<ConsoleEnv>, target: string, draft: Draft, error: LedgerError, base: string) {
@@ -124,6 +170,9 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     }
     if (error.code === 'invalid_text') {
       return editPage(c, target, { draft, base, errors: { [error.field ?? 'text']: error.message }, status: 422 })
+    }
+    if (error.code === 'invalid_time' || error.code === 'schedule_conflict') {
+      return reviewPage(c, target, draft, base, { effective: String((await c.req.parseBody()).effective ?? ''), problem: error.message })
     }
     return page(c, 'Not done', <Notice>{error.message}</Notice>, 403)
   }
@@ -140,23 +189,7 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     const target = c.req.param('target')
     const { draft, base, errors, valid } = await draftOf(c)
     if (!valid) return editPage(c, target, { draft, base, errors, status: 422 })
-    const ledger = ledgerOf(c.env)
-    const [live, requiresApproval] = await Promise.all([ledger.live(target), ledger.requiresApproval()])
-    if (!live || live.base !== base) {
-      return page(c, 'Someone changed it', <Conflict target={target} draft={draft} live={live as LiveState} />, 409)
-    }
-    return page(
-      c,
-      `Review: ${target}`,
-      <Review
-        target={target}
-        edited={editedOf(live)}
-        draft={{ text: valid.text, note: valid.note }}
-        base={base}
-        previews={previewsOf(target)}
-        requiresApproval={requiresApproval}
-      />,
-    )
+    return reviewPage(c, target, { text: valid.text, note: valid.note }, base)
   })
 
   app.post('/disclaimers/:target/preview', async (c) => {
@@ -169,28 +202,34 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
 
   app.post('/disclaimers/:target/publish', async (c) => {
     const target = c.req.param('target')
-    const { draft, base, errors, valid } = await draftOf(c)
+    const { draft, base, errors, valid, effective } = await draftOf(c)
     if (!valid) return editPage(c, target, { draft, base, errors, status: 422 })
+    const when = effectiveOf(c, effective)
+    if (when.problem) return reviewPage(c, target, draft, base, { effective, problem: when.problem })
     const result = await ledgerOf(c.env).publish({
       target,
       text: valid.text,
       note: valid.note,
       base,
       by: c.get('editor'),
+      effectiveAt: when.iso,
     })
     return outcome(c, page, readDisclaimers, result, (error) => refused(c, target, draft, error, base))
   })
 
   app.post('/disclaimers/:target/propose', async (c) => {
     const target = c.req.param('target')
-    const { draft, base, errors, valid } = await draftOf(c)
+    const { draft, base, errors, valid, effective } = await draftOf(c)
     if (!valid) return editPage(c, target, { draft, base, errors, status: 422 })
+    const when = effectiveOf(c, effective)
+    if (when.problem) return reviewPage(c, target, draft, base, { effective, problem: when.problem })
     const result = await ledgerOf(c.env).propose({
       target,
       text: valid.text,
       note: valid.note,
       base,
       by: c.get('editor'),
+      effectiveAt: when.iso,
     })
     if (!result.ok) return refused(c, target, draft, result, base)
     return c.redirect(`/console/proposals/${result.proposal.id}`, 303)

@@ -26,10 +26,11 @@ import { Notice } from '../../views/console/shell.tsx'
 import { SignInForm } from '../../views/console/sign-in.tsx'
 import { isTarget } from '../../disclaimer/defaults.ts'
 import { CONSOLE_PAGE_QUERY, NO_QUERY } from '../schemas.ts'
-import { editingRoutes } from './editing.tsx'
+import { editingRoutes, zoneOf } from './editing.tsx'
 import { historyRoutes } from './history.tsx'
 import { consolePages, pageQuery } from './page.tsx'
 import { proposalRoutes } from './proposals.tsx'
+import { scheduleRoutes } from './schedules.tsx'
 
 export interface ConsoleOptions {
   /** Where the Access team's signing keys come from; tests serve keys they made. */
@@ -111,7 +112,7 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
   // What pages show, for every disclaimer: read from KV and the ledger, recording nothing.
 
   app.get('/', pageQuery(page, NO_QUERY), async (c) =>
-    page(c, 'Disclaimers', <Overview rows={await ledgerOf(c.env).overview()} />),
+    page(c, 'Disclaimers', <Overview rows={await ledgerOf(c.env).overview()} zone={zoneOf(c.env)} />),
   )
 
   app.get('/notifications', pageQuery(page, CONSOLE_PAGE_QUERY), async (c) => {
@@ -124,6 +125,7 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
   app.route('/', editingRoutes(readDisclaimers, page))
   app.route('/', proposalRoutes(readDisclaimers, page))
   app.route('/', historyRoutes(readDisclaimers, page))
+  app.route('/', scheduleRoutes(page))
 
   app.onError((error, c) => {
     if (error instanceof HTTPException && error.status === 403) {

@@ -9,7 +9,7 @@ import type { ConsoleEnv } from '../../http/console-auth.ts'
 import { ProposalList, ProposalView } from '../../views/console/proposals.tsx'
 import { Notice } from '../../views/console/shell.tsx'
 import { CONSOLE_PREVIEW_QUERY, CONSOLE_PROPOSALS_QUERY, NO_QUERY } from '../schemas.ts'
-import { outcome, previewPage, previewsOf } from './editing.tsx'
+import { outcome, previewPage, previewsOf, zoneOf } from './editing.tsx'
 import { pageQuery, type RenderPage } from './page.tsx'
 
 export function proposalRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage) {
@@ -25,10 +25,11 @@ export function proposalRoutes(readDisclaimers: ReadDisclaimers, page: RenderPag
     const ledger = ledgerOf(c.env)
     const proposal = await ledger.proposal(id)
     if (!proposal) return c.notFound()
-    const [base, live, { events }] = await Promise.all([
+    const [base, live, { events }, schedule] = await Promise.all([
       proposal.base ? ledger.version(proposal.base) : Promise.resolve(null),
       ledger.live(proposal.target),
       ledger.events({ proposals: [id] }),
+      proposal.scheduleId === null ? Promise.resolve(null) : ledger.schedule(proposal.scheduleId),
     ])
     return page(
       c,
@@ -41,6 +42,8 @@ export function proposalRoutes(readDisclaimers: ReadDisclaimers, page: RenderPag
         previews={previewsOf(proposal.target)}
         error={error}
         told={events.toReversed()}
+        schedule={schedule}
+        zone={zoneOf(c.env)}
       />,
       status,
     )

@@ -1,6 +1,7 @@
 // Changing a disclaimer: edit, review (the diff and previews), then publish or propose; the published page and the
 // conflict page for a stale draft.
-import type { LedgerVersion, LiveState } from '../../disclaimer/records.ts'
+import type { LedgerVersion, LiveState, Schedule } from '../../disclaimer/records.ts'
+import { inZone, offsetText, offsetMinutes } from '../../disclaimer/time.ts'
 import { MAX_DISCLAIMER_LENGTH, MAX_NOTE_LENGTH } from '../../disclaimer/validate.ts'
 import { Diff } from '../diff.tsx'
 import {
@@ -67,6 +68,22 @@ export function EditForm({
   )
 }
 
+/** When a change should go live: empty for at once (or once approved), else a date and time in the site's zone. */
+export function WhenField({ zone, value, error }: { zone: string; value?: string; error?: string }) {
+  const offset = offsetText(offsetMinutes(Date.now(), zone))
+  return (
+    <>
+      <FieldHelp
+        id="effective"
+        label={`Go live at (${zone} time)`}
+        hint={`Leave it empty to go live ${'as soon as it is published or approved'}. A time is read in ${zone} (UTC${offset} today, changing with daylight saving), from a minute ahead to a year ahead; a proposal not approved by then expires.`}
+        error={error}
+      />
+      <input type="datetime-local" id="effective" name="effective" value={value ?? ''} {...describedBy('effective', error)} />
+    </>
+  )
+}
+
 export function Review({
   target,
   edited,
@@ -74,6 +91,9 @@ export function Review({
   base,
   previews,
   requiresApproval,
+  zone,
+  effective,
+  effectiveError,
 }: {
   target: string
   edited: Edited
@@ -81,6 +101,10 @@ export function Review({
   base: string
   previews: { path: string; title: string }[]
   requiresApproval: boolean
+  /** SITE_TIME_ZONE, in which a go-live time is given. */
+  zone: string
+  effective?: string
+  effectiveError?: string
 }) {
   return (
     <>
@@ -109,6 +133,7 @@ export function Review({
       <div class="actions">
         <form method="post" action={`/console/disclaimers/${target}/${requiresApproval ? 'propose' : 'publish'}`}>
           <DraftFields draft={draft} base={base} />
+          <WhenField zone={zone} value={effective} error={effectiveError} />
           <button type="submit">{requiresApproval ? 'Propose this text' : 'Publish this text'}</button>
         </form>
         <form method="post" action={`/console/disclaimers/${target}/edit`}>
@@ -160,6 +185,26 @@ export function Published({
       <p class="text">{version.text}</p>
       <p class="actions">
         <a href={`/console/disclaimers/${version.target}/history`}>History</a>
+        <a href="/console">All disclaimers</a>
+      </p>
+    </>
+  )
+}
+
+/** A change set to go live later: when, in the site's zone, and how it can still be stopped. */
+export function Scheduled({ schedule, zone }: { schedule: Schedule; zone: string }) {
+  const when = inZone(Date.parse(schedule.effectiveAt), zone)
+  return (
+    <>
+      <Notice ok>
+        Scheduled: this text goes live at {when}
+        {schedule.proposalId && !schedule.approvedBy ? ', once another editor approves it (unapproved by then, it expires)' : ''}
+        {schedule.approvedBy ? `, approved by ${schedule.approvedBy}` : ''}, if the text it replaces (v{schedule.base}) is
+        still live then.
+      </Notice>
+      <p class="text">{schedule.text}</p>
+      <p class="actions">
+        <a href={`/console/schedules/${schedule.id}/cancel`}>Cancel this schedule</a>
         <a href="/console">All disclaimers</a>
       </p>
     </>

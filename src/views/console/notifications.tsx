@@ -11,6 +11,9 @@ const KIND: Record<LedgerEvent['kind'], string> = {
   write_stuck: 'KV write stuck',
   purge_failed: 'Cache purge failing',
   import_problems: 'Import found problems',
+  schedule_expired: 'Schedule expired unapproved',
+  schedule_superseded: 'Schedule superseded',
+  schedule_cancelled: 'Schedule cancelled',
 }
 
 function deliveryState(delivery: Delivery): string {

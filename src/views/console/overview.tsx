@@ -1,5 +1,6 @@
 import type { OverviewRow } from '../../disclaimer/records.ts'
 import { RECONCILE_INTERVAL_MS } from '../../disclaimer/staleness.ts'
+import { ScheduledList } from './schedules.tsx'
 import { targetLabel, versionName, when } from './shell.tsx'
 
 const CRON = `within ${RECONCILE_INTERVAL_MS / 60_000} minute`
@@ -24,7 +25,7 @@ function shownOnPages(row: OverviewRow): string {
   return `${versionName(current)}, the text below`
 }
 
-export function Overview({ rows }: { rows: OverviewRow[] }) {
+export function Overview({ rows, zone }: { rows: OverviewRow[]; zone: string }) {
   return (
     <>
       <p>Every disclaimer on the site, its live text, and what visitors see. Choose one to change it.</p>
@@ -45,6 +46,10 @@ export function Overview({ rows }: { rows: OverviewRow[] }) {
                   </dd>
                 </>
               )}
+              <dt>Scheduled</dt>
+              <dd>
+                <ScheduledList schedules={row.scheduled} zone={zone} />
+              </dd>
               <dt>Waiting for approval</dt>
               <dd>
                 {row.openProposals ? (

@@ -1,5 +1,6 @@
 // Proposals waiting for a second editor: the list, and one proposal with its diff, previews and the decision.
-import type { LedgerEvent, LedgerVersion, LiveState, Proposal } from '../../disclaimer/records.ts'
+import type { LedgerEvent, LedgerVersion, LiveState, Proposal, Schedule } from '../../disclaimer/records.ts'
+import { inZone } from '../../disclaimer/time.ts'
 import { Diff } from '../diff.tsx'
 import { Told } from './notifications.tsx'
 import { editedOf, Notice, targetLabel, versionName, when } from './shell.tsx'
@@ -28,8 +29,13 @@ export function ProposalView({
   previews,
   error,
   told,
+  schedule,
+  zone,
 }: {
   proposal: Proposal
+  /** Its schedule, when it is to go live at a set time. */
+  schedule: Schedule | null
+  zone: string
   /** The events about this proposal: who was told it waits, and of its decision. */
   told: LedgerEvent[]
   base: LedgerVersion | null
@@ -59,6 +65,13 @@ export function ProposalView({
           approved; the proposer can start again from the live text.
         </Notice>
       )}
+      {schedule && (
+        <Notice ok={schedule.status === 'pending'}>
+          {schedule.status === 'pending'
+            ? `Set to go live at ${inZone(Date.parse(schedule.effectiveAt), zone)}${schedule.approvedBy ? `, approved by ${schedule.approvedBy}` : ', once approved; if nobody approves it by then it expires'}.`
+            : `It was set to go live at ${inZone(Date.parse(schedule.effectiveAt), zone)}; the schedule ended: ${schedule.status}${schedule.reason ? ` (${schedule.reason})` : ''}${schedule.version ? `, as v${schedule.version}` : ''}.`}
+        </Notice>
+      )}
       {error && <Notice>{error}</Notice>}
       <Diff before={base?.text ?? ''} after={proposal.text} label={`${versionName(base)} → proposal ${proposal.id}`} />
       <h2>Who was told</h2>
@@ -74,6 +87,7 @@ export function ProposalView({
         ))}
       </ul>
       {proposal.status === 'open' &&
+        (!schedule || schedule.status === 'pending') &&
         (proposal.by === editor ? (
           <p>You proposed this, so another editor must approve it.</p>
         ) : (

@@ -210,3 +210,40 @@ describe('events through the ledger', () => {
     }
   })
 })
+
+describe('events at 100,000 rows', () => {
+  it('pages through them reading about one page of rows each time, the filtered pages too', async () => {
+    const stub = env.LEDGER.get(env.LEDGER.idFromName('events-at-scale'))
+    const { events } = await import('../../../src/disclaimer/ledger/events.ts')
+    await runInDurableObject(stub, (_instance: DisclaimerLedger, state) => {
+      const { sql } = state.storage
+      sql.exec(
+        `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+         INSERT INTO events (at, kind, key, version_seq, proposal_id, actor, detail)
+         SELECT '2026-12-01T00:00:00.000Z', 'version_live', 'disclaimer', i, NULL, 'alice', '{}' FROM n`,
+      )
+      const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = []
+      const counting = new Proxy(sql, {
+        get(target, property) {
+          if (property !== 'exec') return Reflect.get(target, property, target)
+          return (query: string, ...bindings: SqlStorageValue[]) => {
+            const cursor = target.exec(query, ...bindings)
+            cursors.push(cursor)
+            return cursor
+          }
+        },
+      })
+      const read = (work: () => unknown) => {
+        cursors.length = 0
+        work()
+        return cursors.reduce((sum, cursor) => sum + cursor.rowsRead, 0)
+      }
+      let page = events(counting, { limit: 50 })
+      expect(page.events[0]?.id).toBe(100_000)
+      for (let turn = 0; turn < 3; turn++) page = events(counting, { limit: 50, before: page.next as number })
+      expect(page.events[0]?.id).toBe(100_000 - 150)
+      expect(read(() => events(counting, { limit: 50, before: page.next as number }))).toBeLessThan(200)
+      expect(read(() => events(counting, { versions: [12_345, 67_890] }))).toBeLessThan(20)
+    })
+  })
+})
