@@ -1,7 +1,8 @@
 // `npm run disclaimer -- <command>`: read and change the disclaimers through the ledger, from a terminal.
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { createTwoFilesPatch } from 'diff'
+import { exportLine, verifyExport } from '../src/disclaimer/chain.ts'
 import { DEFAULT_DISCLAIMERS, isTarget, TARGETS } from '../src/disclaimer/defaults.ts'
 import { EDITOR_NAME, newToken, tokenHash } from '../src/disclaimer/editors.ts'
 import { keyOf } from '../src/disclaimer/keys.ts'
@@ -44,6 +45,11 @@ changing (each names the version it replaces: if someone changed it since, nothi
   import                        whether the pre-ledger history (history/<key>/... in KV) was imported, and what
                                 it found (the cron imports it once; no command can)
 
+the record (hash-chained; see docs/ledger.md)
+  export [--out F]              the whole record as JSON Lines, every row with its chain hash (stdout by default)
+  verify <file> [--head H]      check an export offline (no --local or --env: nothing is sent); with --head, that
+                                a chain hash remembered earlier (an email's checkpoint) is one of its rows
+
 editors (no --local or --env: nothing is sent)
   editor <name>                 a new token for an editor, and the entry to put in the EDITORS secret
 
@@ -68,6 +74,8 @@ function parse(argv: string[]) {
       note: { type: 'string' },
       reason: { type: 'string' },
       at: { type: 'string' },
+      out: { type: 'string' },
+      head: { type: 'string' },
       version: { type: 'string' },
       limit: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -191,6 +199,26 @@ async function run(
       console.log(`${label}: ${scheduleLine(schedule)}`)
       return
     }
+    case 'export': {
+      const lines: string[] = []
+      let after = 0
+      for (;;) {
+        const { rows, next, head } = await client.exportPage(after)
+        for (const row of rows) lines.push(exportLine(row))
+        after = rows.at(-1)?.pos ?? after
+        if (next === null) {
+          lines.push(exportLine({ head: head?.hash ?? null, rows: after, exportedAt: new Date().toISOString() }))
+          break
+        }
+      }
+      if (!options.out) {
+        process.stdout.write(lines.join(''))
+        return
+      }
+      writeFileSync(options.out, lines.join(''))
+      console.error(`${label}: wrote ${after} row(s) to ${options.out}; check it with: npm run disclaimer -- verify ${options.out}`)
+      return
+    }
     case 'notifications': {
       const events = await client.notifications(options.limit ? numberArg(options.limit, '--limit') : 50)
       console.log(`${label}: the last ${events.length} event(s), newest first, and who was told`)
@@ -275,6 +303,26 @@ async function run(
   }
 }
 
+/** Checks an export offline: exit 0 when its chain holds, else the first row that does not and exit 1. */
+function verify(file: string | undefined, head: string | undefined): void {
+  if (!file) throw new CliError('verify needs the export file: npm run disclaimer -- verify <file> [--head <hash>]', 2)
+  if (head !== undefined && !/^[0-9a-fA-F]{64}$/.test(head)) {
+    throw new CliError('--head needs a chain hash: 64 hex digits, as a message’s checkpoint gives it', 2)
+  }
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    throw new CliError(`cannot read ${file}`, 2)
+  }
+  const verdict = verifyExport(text, { head })
+  if (!verdict.ok) throw new CliError(`${file}: NOT VERIFIED after ${verdict.rows} row(s): ${printable(verdict.problem)}`)
+  console.log(`${file}: verified: ${verdict.rows} row(s), the chain holds; head ${verdict.head}`)
+  if (verdict.headFound !== undefined) {
+    console.log(`the head you gave is row ${verdict.headFound}: nothing up to it was rewritten since it was given`)
+  }
+}
+
 /** Prints a fresh token (give it to the editor, privately) and the line for EDITORS, which holds only its hash. */
 async function newEditor(name: string | undefined): Promise<void> {
   if (!name || !EDITOR_NAME.test(name)) {
@@ -296,6 +344,7 @@ export async function main(argv: string[]): Promise<void> {
     return
   }
   if (command === 'editor') return newEditor(rest[0])
+  if (command === 'verify') return verify(rest[0], options.head)
   if (Boolean(options.local) === (options.env !== undefined)) {
     throw new CliError('say where: --local, or --env <environment> (e.g. staging, production); nothing was sent', 2)
   }

@@ -1,6 +1,7 @@
 // The disclaimer CLI's one way in: the Worker's admin API, on a local Worker over the local store, or on the
 // staging or production site over HTTPS. Every change therefore goes through the ledger, like the console's.
 import { existsSync, readFileSync } from 'node:fs'
+import type { ChainEntry } from '../../src/disclaimer/chain.ts'
 import { newToken } from '../../src/disclaimer/editors.ts'
 import type {
   ImportRecord,
@@ -202,6 +203,11 @@ export function adminClient(where: Where, token: string) {
         headers: replacing(base),
       }),
     schedules: () => call<{ schedules: Schedule[] }>('GET', '/schedules?limit=500'),
+    exportPage: (after: number) =>
+      call<{ rows: ChainEntry[]; next: number | null; head: { pos: number; hash: string } | null }>(
+        'GET',
+        `/export?after=${after}&limit=1000`,
+      ),
     cancel: (id: number, reason: string) =>
       call<{ schedule: Schedule }>('POST', `/schedules/${id}/cancel`, { body: { reason } }),
     approve: (id: number, note?: string) =>

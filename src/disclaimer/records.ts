@@ -24,6 +24,8 @@ export interface LedgerVersion {
   problem: string | null
   /** When KV first held it; null while pending, or for versions that were never written by the ledger. */
   landedAt: string | null
+  /** Its chain hash: where it stands in the record an export holds (src/disclaimer/chain.ts). */
+  chain: string | null
 }
 
 export type ProposalStatus = 'open' | 'approved' | 'rejected'
@@ -217,8 +219,10 @@ export interface Delivery {
   channel: Channel
   /** An email address, or `webhook`. */
   recipient: string
-  /** The same on every attempt, so a receiver recognises a retry. */
+  /** Ours, the same on every attempt (in the X-Disclaimer-Message-Id header), so a receiver recognises a retry. */
   messageId: string
+  /** The id Email Service gave the message it sent. */
+  providerId: string | null
   status: 'pending' | 'sent'
   attempts: number
   nextAt: string | null

@@ -15,6 +15,7 @@ import { editorWriteLimit } from '../http/rate-limit.ts'
 import {
   APPROVE_BODY,
   jsonBody,
+  EXPORT_QUERY,
   NO_QUERY,
   NOTIFICATIONS_QUERY,
   PAGE_QUERY,
@@ -224,6 +225,12 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
     })
     return result.ok ? c.json(result) : ledgerError(c, result)
   })
+
+  /**
+   * The whole record in chain order, a page at a time (`after` the last position read), each row with its chain
+   * hash, and the head now: what `npm run disclaimer -- export` writes and `verify` checks offline.
+   */
+  app.get('/export', queryOf(EXPORT_QUERY), async (c) => c.json(await ledgerOf(c.env).exportPage(c.req.valid('query'))))
 
   app.get('/schedules', queryOf(PAGE_QUERY), async (c) => c.json(await ledgerOf(c.env).schedules(c.req.valid('query'))))
 

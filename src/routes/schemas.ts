@@ -72,6 +72,11 @@ const INSTANT = `an ISO 8601 date and time with its offset, e.g. ${INSTANT_EXAMP
 
 export const NO_QUERY = query({})
 export const PAGE_QUERY = query({ limit, before })
+export const EXPORT_QUERY = query({
+  after: v.optional(wholeNumber('after', 0, Number.MAX_SAFE_INTEGER)),
+  limit: v.optional(wholeNumber('limit', 1, 1000)),
+})
+
 export const NOTIFICATIONS_QUERY = query({
   version: v.optional(wholeNumber('version', 1, Number.MAX_SAFE_INTEGER)),
   proposal: v.optional(wholeNumber('proposal', 1, Number.MAX_SAFE_INTEGER)),

@@ -1,7 +1,7 @@
 // The disclaimer CLI against a local store of its own, through the ledger, as an editor uses it.
 import { execFile } from 'node:child_process'
 import { createServer } from 'node:http'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -164,5 +164,24 @@ describe('npm run disclaimer', () => {
     expect(at.stdout).not.toContain('A text to roll back from.')
     const audit = await local('audit')
     expect(audit.stdout).toMatch(/global +v\d+ .*rollback/)
+  })
+
+  it('exports the whole record, which verifies offline; a changed row fails with its number', async () => {
+    const file = join(store, 'record.jsonl')
+    const exported = await local('export', '--out', file)
+    expect(exported.code).toBe(0)
+    expect(exported.stderr).toMatch(/wrote \d+ row\(s\) to /)
+    const verified = await cli(['verify', file])
+    expect(verified.code).toBe(0)
+    expect(verified.stdout).toMatch(/verified: \d+ row\(s\), the chain holds; head [0-9a-f]{64}/)
+    const lines = readFileSync(file, 'utf8').trim().split('\n')
+    const second = JSON.parse(lines[1] as string)
+    const head = second.hash as string
+    expect((await cli(['verify', file, '--head', head])).stdout).toContain('the head you gave is row 2')
+    lines[1] = JSON.stringify({ ...second, row: { ...second.row, at: '2020-01-01T00:00:00.000Z' } })
+    writeFileSync(file, `${lines.join('\n')}\n`)
+    const forged = await cli(['verify', file])
+    expect(forged.code).toBe(1)
+    expect(forged.stderr).toContain('NOT VERIFIED after 1 row(s): row 2')
   })
 })

@@ -3,6 +3,7 @@
 import { compose } from '../notify/messages.ts'
 import type { LedgerEvent } from '../records.ts'
 import { LEDGER_EDIT_BOUND_MS } from '../staleness.ts'
+import { checkpointOf } from './chain.ts'
 import { event } from './events.ts'
 import * as queries from './queries.ts'
 
@@ -51,10 +52,11 @@ export function nextDeliveryAt(sql: SqlStorage): number | null {
     .next
 }
 
-export function deliverySent(sql: SqlStorage, id: number, now: number): void {
+export function deliverySent(sql: SqlStorage, id: number, now: number, providerId?: string): void {
   sql.exec(
-    "UPDATE deliveries SET status = 'sent', attempts = attempts + 1, sent_at = ?, next_at = NULL WHERE id = ?",
+    "UPDATE deliveries SET status = 'sent', attempts = attempts + 1, sent_at = ?, next_at = NULL, provider_id = ? WHERE id = ?",
     new Date(now).toISOString(),
+    providerId ?? null,
     id,
   )
 }
@@ -85,9 +87,12 @@ export interface Outgoing {
   event: LedgerEvent
 }
 
-/** Sends one message; throws when the email service or the webhook refuses it (it is then retried). */
+/**
+ * Sends one message; throws when the email service or the webhook refuses it (it is then retried). Answers the id
+ * the email service gave the message, when there is one.
+ */
 export interface Notifier {
-  send(message: Outgoing): Promise<void>
+  send(message: Outgoing): Promise<string | undefined | void>
 }
 
 /** The address messages come from (EMAIL_FROM), and its domain for Message-IDs. */
@@ -123,9 +128,9 @@ export async function deliverDue(context: {
       proposal,
       base: proposal?.base ? queries.version(sql, proposal.base) : null,
     }
-    const message = compose(found, rows, site)
+    const message = compose(found, rows, site, checkpointOf(sql, 'events', found.id))
     try {
-      await notifier.send({
+      const providerId = await notifier.send({
         channel: job.channel,
         to: job.recipient,
         from,
@@ -133,7 +138,7 @@ export async function deliverDue(context: {
         messageId: `<${job.messageId}@${domain}>`,
         event: found,
       })
-      transact(() => deliverySent(sql, job.id, now()))
+      transact(() => deliverySent(sql, job.id, now(), providerId || undefined))
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
       const nextAt = transact(() => deliveryFailed(sql, job.id, reason, now()))

@@ -124,6 +124,7 @@ type DeliveryRow = {
   next_at: number | null
   last_error: string | null
   sent_at: string | null
+  provider_id: string | null
 }
 
 function withDeliveries(sql: SqlStorage, rows: EventRow[]): LedgerEvent[] {
@@ -160,6 +161,7 @@ function withDeliveries(sql: SqlStorage, rows: EventRow[]): LedgerEvent[] {
               : null,
           lastError: delivery.last_error,
           sentAt: delivery.sent_at,
+          providerId: delivery.provider_id,
         }),
       ),
   }))

@@ -15,6 +15,7 @@ import type {
   WriteRequest,
 } from '../records.ts'
 import { printable, validateField } from '../validate.ts'
+import { chainPending, exportPage, head } from './chain.ts'
 import { commit, fail } from './commit.ts'
 import { type LedgerContext, THE_LEDGER } from './context.ts'
 import { deliverDue, type Notifier, nextDeliveryAt } from './deliveries.ts'
@@ -92,7 +93,13 @@ export class Ledger implements LedgerContext {
 
   constructor(ports: LedgerPorts) {
     this.sql = ports.sql
-    this.transact = ports.transact
+    // Every transaction ends by chaining the rows it appended: the triggers queue them, nothing can skip it.
+    this.transact = (work) =>
+      ports.transact(() => {
+        const result = work()
+        chainPending(this.sql)
+        return result
+      })
     this.setAlarm = ports.setAlarm
     this.kv = ports.kv
     this.edge = ports.edge
@@ -191,6 +198,16 @@ export class Ledger implements LedgerContext {
   /** What is set to go live for a target by `at` (a time to come): the last of its pending schedules due by then. */
   scheduledAt(target: string, at: string) {
     return scheduledAt(this.sql, keyOf(target) ?? '', new Date(at).toISOString())
+  }
+
+  /** The record in chain order, a page at a time, for an export that verifies offline; with the head now. */
+  exportPage(page: { after?: number; limit?: number } = {}) {
+    return exportPage(this.sql, page)
+  }
+
+  /** The chain's last row now: what a message carries as its checkpoint. */
+  head() {
+    return head(this.sql)
   }
 
   /** Events and who was told of each, newest first, a page at a time; optionally only those about some rows. */

@@ -99,6 +99,14 @@ export class DisclaimerLedger extends DurableObject<Env> {
     return this.ledger.sessionCutoff(editor)
   }
 
+  exportPage(page?: { after?: number; limit?: number }) {
+    return this.ledger.exportPage(page)
+  }
+
+  head() {
+    return this.ledger.head()
+  }
+
   events(filter?: Page & { versions?: number[]; proposals?: number[] }) {
     return this.ledger.events(filter)
   }

@@ -67,7 +67,8 @@ export function nextWriteAt(sql: SqlStorage): number | null {
 /** The value and metadata KV is given for a version: the metadata names the ledger row, so pages can cite it. */
 export function kvEntry(sql: SqlStorage, seq: number): { version: LedgerVersion; metadata: LedgerMetadata } {
   const row = version(sql, seq) as LedgerVersion
-  return { version: row, metadata: { seq: row.version, hash: row.hash as string } }
+  const metadata: LedgerMetadata = { seq: row.version, hash: row.hash as string, ...(row.chain && { chain: row.chain }) }
+  return { version: row, metadata }
 }
 
 /** After a failed put: counts the attempt and says when the next is due. */

@@ -17,6 +17,7 @@ export type VersionRow = {
   valid: number
   problem: string | null
   landed_at: string | null
+  chain: string | null
 }
 
 export type ProposalRow = {
@@ -37,7 +38,8 @@ export type ProposalRow = {
   schedule_id: number | null
 }
 
-export const VERSION_SELECT = 'SELECT v.*, l.at AS landed_at FROM versions v LEFT JOIN landings l ON l.seq = v.seq'
+export const VERSION_SELECT = `SELECT v.*, l.at AS landed_at, c.hash AS chain FROM versions v
+  LEFT JOIN landings l ON l.seq = v.seq LEFT JOIN chain c ON c.kind = 'versions' AND c.row_id = v.seq`
 export const PROPOSAL_SELECT = `SELECT p.*, d.decision, d.by AS decided_by, d.at AS decided_at, d.reason,
   COALESCE(d.published_seq, (SELECT seq FROM versions WHERE proposal_id = p.id)) AS published_seq,
   s.effective_at, s.id AS schedule_id
@@ -76,6 +78,7 @@ export function toVersion(row: VersionRow): LedgerVersion {
     valid: row.valid === 1,
     problem: row.problem,
     landedAt: row.landed_at,
+    chain: row.chain,
   }
 }
 

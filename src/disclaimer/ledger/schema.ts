@@ -130,6 +130,7 @@ CREATE TABLE deliveries (
   next_at INTEGER,
   last_error TEXT,
   sent_at TEXT,
+  provider_id TEXT,
   UNIQUE (event_id, channel, recipient)
 );
 CREATE INDEX deliveries_due ON deliveries (status, next_at);
@@ -170,11 +171,49 @@ ${appendOnly('schedule_outcomes')}
 CREATE INDEX versions_by_proposal ON versions (proposal_id);
 `
 
+/** The tables whose appended rows are chained (src/disclaimer/chain.ts), with the column each row is stamped by. */
+const CHAINED: [table: string, id: string, at: string][] = [
+  ['versions', 'seq', 'at'],
+  ['landings', 'seq', 'at'],
+  ['proposals', 'id', 'at'],
+  ['decisions', 'proposal_id', 'at'],
+  ['imports', 'id', 'at'],
+  ['events', 'id', 'at'],
+  ['schedules', 'id', 'at'],
+  ['schedule_outcomes', 'schedule_id', 'at'],
+]
+
+/**
+ * The hash chain: every row appended to the record queues itself (a trigger, so no code path can skip it), and the
+ * ledger chains the queue at the end of the same transaction. Rows already there are queued once, in the order of
+ * their recorded times (a table's own order breaking ties), and chained when the object starts.
+ */
+const V5_CHAIN = `
+CREATE TABLE chain (
+  pos INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL,
+  row_id INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  UNIQUE (kind, row_id)
+);
+${appendOnly('chain')}
+CREATE TABLE chain_queue (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, row_id INTEGER NOT NULL);
+${CHAINED.map(
+  ([table]) => `CREATE TRIGGER ${table}_chained AFTER INSERT ON ${table}
+  BEGIN INSERT INTO chain_queue (kind, row_id) VALUES ('${table}', NEW.rowid); END;`,
+).join('\n')}
+CREATE TABLE chain_backfill (kind TEXT NOT NULL, row_id INTEGER NOT NULL, at TEXT NOT NULL, rank INTEGER NOT NULL);
+${CHAINED.map(([table, id, at], rank) => `INSERT INTO chain_backfill SELECT '${table}', ${id}, ${at}, ${rank} FROM ${table};`).join('\n')}
+INSERT INTO chain_queue (kind, row_id) SELECT kind, row_id FROM chain_backfill ORDER BY at, rank, row_id;
+DROP TABLE chain_backfill;
+`
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'versions, landings, proposals, decisions, outbox, purges', sql: V1_SCHEMA },
   { version: 2, name: 'recorded imports, retried purges, session cut-offs', sql: V2_IMPORTS_PURGES_SESSIONS },
   { version: 3, name: 'events and their deliveries', sql: V3_EVENTS },
   { version: 4, name: 'scheduled changes and their outcomes', sql: V4_SCHEDULES },
+  { version: 5, name: 'the hash chain over every appended row', sql: V5_CHAIN },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0

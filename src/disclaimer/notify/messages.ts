@@ -56,15 +56,41 @@ function diffOf(before: string | null, after: string | null): string {
   return printable(plainDiff(wordDiff(before ?? '', after ?? '')), { multiline: true })
 }
 
+/** Where the ledger's hash chain stood once this event was recorded: a checkpoint nobody can change afterwards. */
+export interface Checkpoint {
+  pos: number
+  hash: string
+}
+
 function footer(site: MessageSite, why: string): string {
   return `--\nSent by the disclaimer ledger of ${site.origin}. ${why}`
+}
+
+/**
+ * The checkpoint paragraph every message ends with: the chain head (row and hash) once the event was recorded. Kept in
+ * a mailbox, it lets anyone check later that an export of the record holds it (`npm run disclaimer -- verify <export>
+ * --head <hash>`), so nothing recorded up to it was rewritten since.
+ */
+export function checkpointText(checkpoint: Checkpoint): string {
+  return `Record checkpoint: the ledger's hash chain stood at row ${checkpoint.pos}, ${checkpoint.hash}, once this was recorded. Keep this message: an export of the record that verifies with this hash proves nothing up to it was rewritten since.`
 }
 
 const EDITOR = 'You get this because you are one of its editors.'
 const OPERATOR = 'You get this as its operators’ address.'
 
-/** The subject and body for an event; `rows` are what it names, as the ledger holds them. */
-export function compose(event: LedgerEvent, rows: EventRows, site: MessageSite): Message {
+/** The subject and body for an event, with its checkpoint; `rows` are what it names, as the ledger holds them. */
+export function compose(event: LedgerEvent, rows: EventRows, site: MessageSite, checkpoint: Checkpoint | null): Message {
+  const message = composeBody(event, rows, site)
+  if (!checkpoint) return message
+  // The checkpoint goes before the footer, whose "--" line ends the message's own words.
+  const footerAt = message.text.lastIndexOf('\n\n--\n')
+  return {
+    subject: message.subject,
+    text: `${message.text.slice(0, footerAt)}\n\n${checkpointText(checkpoint)}${message.text.slice(footerAt)}`,
+  }
+}
+
+function composeBody(event: LedgerEvent, rows: EventRows, site: MessageSite): Message {
   const consoleUrl = `${site.origin}/console`
   const what = label(event.target)
   const { version, proposal, base } = rows

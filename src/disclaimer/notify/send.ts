@@ -2,6 +2,9 @@
 // a JSON copy to ALERT_WEBHOOK_URL signed as Standard Webhooks specifies (HMAC-SHA256 under ALERT_WEBHOOK_SECRET).
 import type { Notifier, Outgoing } from '../ledger/deliveries.ts'
 
+/** The header that carries the ledger's own id for a message (event and recipient), unchanged across retries. */
+export const MESSAGE_ID_HEADER = 'X-Disclaimer-Message-Id'
+
 export interface SendEnv {
   EMAIL?: SendEmail
   ALERT_WEBHOOK_URL?: string
@@ -48,14 +51,16 @@ export function sendingNotifier(env: SendEnv, post: typeof fetch = fetch): Notif
     async send(message) {
       if (message.channel === 'email') {
         if (!env.EMAIL) throw new Error('there is no EMAIL binding (a [[send_email]] in wrangler.toml) to send with')
-        await env.EMAIL.send({
+        // Email Service sets Message-ID itself and refuses one from the sender; an X- header carries ours, the same on
+        // every attempt.
+        const { messageId } = await env.EMAIL.send({
           from: message.from,
           to: message.to,
           subject: message.subject,
           text: message.text,
-          headers: { 'Message-ID': message.messageId },
+          headers: { [MESSAGE_ID_HEADER]: message.messageId },
         })
-        return
+        return messageId
       }
       const url = env.ALERT_WEBHOOK_URL ?? ''
       if (!url.startsWith('https://')) throw new Error('ALERT_WEBHOOK_URL is not an https address')
@@ -63,6 +68,7 @@ export function sendingNotifier(env: SendEnv, post: typeof fetch = fetch): Notif
       const headers = await webhookHeaders(env.ALERT_WEBHOOK_SECRET ?? '', message.messageId, body)
       const response = await post(url, { method: 'POST', headers, body })
       if (!response.ok) throw new Error(`the webhook answered ${response.status}`)
+      return undefined
     },
   }
 }

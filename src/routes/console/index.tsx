@@ -4,6 +4,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
+import { exportLine } from '../../disclaimer/chain.ts'
 import { editorForToken, editorsFrom } from '../../disclaimer/editors.ts'
 import { ledgerOf } from '../../disclaimer/ledger/object.ts'
 import type { ReadDisclaimers } from '../../disclaimer/read.ts'
@@ -119,6 +120,33 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
     const { before } = c.req.valid('query')
     const { events, next } = await ledgerOf(c.env).events({ before })
     return page(c, 'Who was told', <NotificationList events={events} next={next} older={before !== undefined} />)
+  })
+
+  /** The whole record as JSON Lines, to keep and to check offline (`npm run disclaimer -- verify <file>`). */
+  app.get('/export', pageQuery(page, NO_QUERY), (c) => {
+    const ledger = ledgerOf(c.env)
+    const stream = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        const encoder = new TextEncoder()
+        let after = 0
+        for (;;) {
+          const { rows, next, head } = await ledger.exportPage({ after, limit: 1000 })
+          for (const row of rows) controller.enqueue(encoder.encode(exportLine(row)))
+          after = rows.at(-1)?.pos ?? after
+          if (next === null) {
+            const end = { head: head?.hash ?? null, rows: after, exportedAt: new Date().toISOString() }
+            controller.enqueue(encoder.encode(exportLine(end)))
+            break
+          }
+        }
+        controller.close()
+      },
+    })
+    const name = `disclaimer-ledger-${new Date().toISOString().slice(0, 10)}.jsonl`
+    return c.body(stream, 200, {
+      'Content-Type': 'application/jsonl; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${name}"`,
+    })
   })
 
   app.use('/disclaimers/:target/*', async (c, next) => (isTarget(c.req.param('target') ?? '') ? next() : c.notFound()))

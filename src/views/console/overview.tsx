@@ -29,6 +29,10 @@ export function Overview({ rows, zone }: { rows: OverviewRow[]; zone: string }) 
   return (
     <>
       <p>Every disclaimer on the site, its live text, and what visitors see. Choose one to change it.</p>
+      <p>
+        <a href="/console/export">Download the whole record</a> (JSON Lines, hash-chained: anyone can check it offline
+        with <code>npm run disclaimer -- verify &lt;file&gt;</code>).
+      </p>
       {rows.map((row) => {
         const text = row.unrecorded ? row.unrecorded.text : row.current?.text
         return (

@@ -44,10 +44,15 @@ async function configure({ approval = false } = {}): Promise<Seams> {
 /** Runs the object's alarm until nothing is due now (each run sends up to its limit). */
 async function deliverAll() {
   for (let round = 0; round < 10; round++) {
-    const due = await runInDurableObject(theLedger(), (_instance: DisclaimerLedger, state) =>
-      state.storage.sql
-        .exec<{ n: number }>("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'pending' AND next_at <= ?", Date.now())
-        .one().n,
+    const due = await runInDurableObject(
+      theLedger(),
+      (_instance: DisclaimerLedger, state) =>
+        state.storage.sql
+          .exec<{ n: number }>(
+            "SELECT COUNT(*) AS n FROM deliveries WHERE status = 'pending' AND next_at <= ?",
+            Date.now(),
+          )
+          .one().n,
     )
     if (due === 0) return
     await runDurableObjectAlarm(theLedger())
@@ -90,15 +95,30 @@ describe('recipientsOf', () => {
     ['write_stuck', 'the ledger', undefined, [OPERATORS]],
     ['purge_failed', 'the ledger', undefined, [OPERATORS]],
     ['import_problems', 'the ledger', undefined, [OPERATORS]],
-  ] as const)('tells of %s by %s (proposer %s): %j', (kind, actor, proposer, expected) => {
-    expect(recipientsOf({ kind, actor }, audience, proposer)).toEqual(expected)
+    ['schedule_expired', 'the ledger', 'alice', ['alice@example.org']],
+    ['schedule_cancelled', 'bob', undefined, ['alice@example.org', 'dana@example.org']],
+  ] as const)('tells of %s by %s (concerning %s): %j', (kind, actor, named, expected) => {
+    expect(recipientsOf({ kind, actor }, audience, named ? [named] : [])).toEqual(expected)
+  })
+
+  it('tells of a superseded schedule its proposer and its approver', () => {
+    expect(recipientsOf({ kind: 'schedule_superseded', actor: 'the ledger' }, audience, ['alice', 'bob'])).toEqual([
+      'alice@example.org',
+      'bob@example.org',
+    ])
   })
 })
 
 describe('events through the ledger', () => {
   it('tells every other editor of a proposal, its proposer of the approval, every editor of the version made live', async () => {
     const seams = await configure({ approval: true })
-    const proposal = await openProposal({ target: 'global', text: 'Proposed by alice.', base: 'none', by: 'alice', note: 'legal' })
+    const proposal = await openProposal({
+      target: 'global',
+      text: 'Proposed by alice.',
+      base: 'none',
+      by: 'alice',
+      note: 'legal',
+    })
     await deliverAll()
     expect(told(seams.sent, 'proposal_opened')).toEqual(['bob@example.org', 'dana@example.org'])
     const approved = await theLedger().approve({ id: proposal.id, by: 'bob' })
@@ -132,11 +152,18 @@ describe('events through the ledger', () => {
     // The base must name what pages show; a stale one is refused and tells no one.
     expect(back.ok).toBe(false)
     const live = await theLedger().live('global')
-    expect((await theLedger().rollback({ target: 'global', to: first.version, base: live?.base ?? '', by: 'bob' })).ok).toBe(true)
+    expect(
+      (await theLedger().rollback({ target: 'global', to: first.version, base: live?.base ?? '', by: 'bob' })).ok,
+    ).toBe(true)
     await deliverAll()
     const made = seams.sent.filter((message) => message.event.kind === 'version_live')
     expect(new Set(made.map((message) => message.event.version)).size).toBe(seeded.length + 3)
-    expect(made.filter((message) => message.subject.includes('(rollback by bob)')).map((m) => m.to).sort()).toEqual(EVERY_EDITOR)
+    expect(
+      made
+        .filter((message) => message.subject.includes('(rollback by bob)'))
+        .map((m) => m.to)
+        .sort(),
+    ).toEqual(EVERY_EDITOR)
     expect(made.filter((message) => message.subject.includes('(seed by alice)')).length).toBe(seeded.length * 3)
   })
 
@@ -169,7 +196,11 @@ describe('events through the ledger', () => {
     )
     expect(waiting).toHaveLength(EVERY_EDITOR.length)
     for (const row of waiting) {
-      expect(row).toMatchObject({ status: 'pending', attempts: 1, last_error: 'Email Service is unavailable (injected)' })
+      expect(row).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        last_error: 'Email Service is unavailable (injected)',
+      })
       expect(row.next_at).toBeGreaterThan(Date.now())
     }
     seams.failing.email = false
@@ -186,7 +217,9 @@ describe('events through the ledger', () => {
   it('sends the first message at once: the alarm is set for now, not for the next cron', async () => {
     await configure()
     await publish('home', 'Home note.')
-    const alarm = await runInDurableObject(theLedger(), (_instance: DisclaimerLedger, state) => state.storage.getAlarm())
+    const alarm = await runInDurableObject(theLedger(), (_instance: DisclaimerLedger, state) =>
+      state.storage.getAlarm(),
+    )
     expect(alarm).not.toBeNull()
     expect(alarm as number).toBeLessThanOrEqual(Date.now())
   })

@@ -30,8 +30,17 @@ function outgoing(channel: 'email' | 'webhook', to = 'bob@example.org'): Outgoin
 }
 
 describe('sendingNotifier', () => {
-  it('hands an email to the real EMAIL binding, which Miniflare accepts', async () => {
-    await expect(sendingNotifier(env).send(outgoing('email'))).resolves.toBeUndefined()
+  it('hands an email to the real EMAIL binding, which Miniflare accepts, and answers the id it was sent under', async () => {
+    const sent = await sendingNotifier(env).send(outgoing('email'))
+    expect(sent).toMatch(/@example\.org>?$/)
+  })
+
+  it('puts its own id in an X- header, since Email Service sets Message-ID itself and refuses one from the sender', async () => {
+    const calls: EmailMessageBuilder[] = []
+    const recording = { send: async (builder: EmailMessageBuilder) => (calls.push(builder), { messageId: '<x@example.org>' }) }
+    await sendingNotifier({ EMAIL: recording as unknown as SendEmail }).send(outgoing('email'))
+    expect(calls[0]?.headers).toEqual({ 'X-Disclaimer-Message-Id': '<event-3.email-1@example.org>' })
+    expect(Object.keys(calls[0]?.headers ?? {}).map((name) => name.toLowerCase())).not.toContain('message-id')
   })
 
   it('says what is missing when there is no EMAIL binding', async () => {
