@@ -29,7 +29,9 @@ function rowOf(sql: SqlStorage, table: string, rowId: number): ChainRow {
  * that appends (and when the object starts): a row already chained is skipped, so it is safe to run again.
  */
 export function chainPending(sql: SqlStorage): void {
-  const queued = sql.exec<{ id: number; kind: string; row_id: number }>('SELECT * FROM chain_queue ORDER BY id').toArray()
+  const queued = sql
+    .exec<{ id: number; kind: string; row_id: number }>('SELECT * FROM chain_queue ORDER BY id')
+    .toArray()
   if (queued.length === 0) return
   let previous = head(sql)?.hash ?? GENESIS
   for (const { kind, row_id } of queued) {

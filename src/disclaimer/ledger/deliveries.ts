@@ -92,7 +92,7 @@ export interface Outgoing {
  * the email service gave the message, when there is one.
  */
 export interface Notifier {
-  send(message: Outgoing): Promise<string | undefined | void>
+  send(message: Outgoing): Promise<string | undefined | undefined>
 }
 
 /** The address messages come from (EMAIL_FROM), and its domain for Message-IDs. */

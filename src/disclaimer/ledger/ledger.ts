@@ -1,9 +1,8 @@
 // The ledger's operations, in order: read KV where a step needs it, then judge and record in one synchronous
 // transaction, then write through to KV and purge. The Durable Object (object.ts) hands it its storage and seams.
 import { DEFAULT_DISCLAIMERS, TARGET_KEYS } from '../defaults.ts'
-import { contentHash, targetOf } from '../keys.ts'
+import { contentHash } from '../keys.ts'
 import type {
-  EventDetail,
   How,
   ImportRecord,
   LedgerVersion,
@@ -22,29 +21,12 @@ import { deliverDue, type Notifier, nextDeliveryAt } from './deliveries.ts'
 import { audienceOf, events, type NewEvent, recordEvent } from './events.ts'
 import { importOnce, importRecord } from './legacy-import.ts'
 import { dueWrites, nextWriteAt, takeStuckWrites } from './outbox.ts'
-import { decisionProblem, openProposal, rejectProposal, unknownProposal } from './proposals.ts'
+import { decisionProblem, proposeChange, rejectChange, unknownProposal } from './proposals.ts'
 import { duePurges, type EdgeCache, nextPurgeAt } from './purges.ts'
 import * as queries from './queries.ts'
-import {
-  EXTERNAL_EDITOR,
-  judge,
-  type LedgerKV,
-  type Observation,
-  observe,
-  recordObservation,
-  unrecordedBase,
-} from './reconcile.ts'
-import { checkWrite, isEditor, keyOf, unknownEditor, whenOf } from './requests.ts'
-import {
-  conflictOf,
-  endSchedule,
-  insertSchedule,
-  nextScheduleAt,
-  pendingSchedules,
-  schedule as scheduleById,
-  scheduledAt,
-  schedules,
-} from './schedules.ts'
+import { EXTERNAL_EDITOR, type LedgerKV, liveState, type Observation, observe, recordObservation } from './reconcile.ts'
+import { checkWrite, isEditor, keyOf, unknownEditor } from './requests.ts'
+import { nextScheduleAt, schedule as scheduleById, scheduledAt, schedules } from './schedules.ts'
 import { approveScheduled, cancelSchedule, runDueSchedules, schedulePublish } from './scheduling.ts'
 import { MIGRATIONS, migrate } from './schema.ts'
 import { endSessions, sessionCutoff } from './sessions.ts'
@@ -129,7 +111,7 @@ export class Ledger implements LedgerContext {
     const key = keyOf(target)
     if (!key) return null
     const [observation] = await observe(this.kv, [key], this.now())
-    return this.liveOf(observation as Observation)
+    return liveState(this.sql, observation as Observation)
   }
 
   /** Every target's live state, with its open proposals: the console's overview and the API's list. */
@@ -137,7 +119,7 @@ export class Ledger implements LedgerContext {
     const observations = await observe(this.kv, TARGET_KEYS, this.now())
     const open = queries.openProposalCounts(this.sql)
     return observations.map((observation) => ({
-      ...this.liveOf(observation),
+      ...liveState(this.sql, observation),
       openProposals: open.get(observation.key) ?? 0,
       hasDefault: DEFAULT_DISCLAIMERS.has(observation.key),
     }))
@@ -229,42 +211,9 @@ export class Ledger implements LedgerContext {
     return this.write({ ...request, how: 'publish' })
   }
 
-  async propose(request: WriteRequest & { text: string }): Promise<ProposalResult> {
-    const checked = checkWrite(this.env, request)
-    if (!checked.ok) return checked
-    const when = whenOf(request.effectiveAt, this.now())
-    if (typeof when === 'object') return when
-    const hash = await contentHash(checked.text)
-    const [observation] = await observe(this.kv, [checked.key], this.now())
-    const now = this.now()
-    const { result, purge } = this.transact(() => {
-      const conflict = when === undefined ? undefined : conflictOf(this.sql, checked.key, when)
-      if (conflict) return { result: { ...conflict, external: null }, purge: undefined }
-      const opened = openProposal(this.sql, { ...checked, hash, observation: observation as Observation, now })
-      if (opened.ok) {
-        const { proposal } = opened
-        const detail: EventDetail = when === undefined ? {} : { effectiveAt: new Date(when).toISOString() }
-        if (when !== undefined) {
-          const base = proposal.base
-          insertSchedule(this.sql, { ...checked, hash, base, effectiveAt: when, proposalId: proposal.id, now })
-          opened.proposal = queries.proposal(this.sql, proposal.id) as typeof proposal
-        }
-        const event = {
-          kind: 'proposal_opened' as const,
-          key: proposal.key,
-          proposalId: proposal.id,
-          actor: proposal.by,
-        }
-        this.tell({ ...event, detail }, now)
-      }
-      return { result: opened, purge: this.through.purgeLater(opened.external, now) }
-    })
-    await this.through.afterRecording([result.external], [purge])
-    if (!result.ok) {
-      const { external: _, ...error } = result
-      return error
-    }
-    return { ok: true, proposal: result.proposal }
+  /** Asks another editor to approve `text`; with `effectiveAt`, it goes live at that time once approved. */
+  propose(request: WriteRequest & { text: string }): Promise<ProposalResult> {
+    return proposeChange(this, this.through, request)
   }
 
   /**
@@ -291,24 +240,8 @@ export class Ledger implements LedgerContext {
     })
   }
 
-  async reject({ id, by, reason }: { id: number; by: string; reason: string }): Promise<ProposalResult> {
-    if (!queries.proposal(this.sql, id)) return unknownProposal(id)
-    if (!isEditor(this.env, by)) return unknownEditor(by)
-    const checked = validateField(reason, 'reason', { required: true })
-    if (!checked.ok) return fail('invalid_text', checked.reason, { field: 'reason' })
-    const now = this.now()
-    return this.transact(() => {
-      const rejected = rejectProposal(this.sql, { id, by, reason: checked.value, now })
-      if (rejected.ok) {
-        const { proposal } = rejected
-        if (proposal.scheduleId !== null) {
-          endSchedule(this.sql, proposal.scheduleId, { outcome: 'cancelled', by, reason: checked.value, now })
-        }
-        const event = { kind: 'proposal_rejected' as const, key: proposal.key, proposalId: id, actor: by }
-        this.tell({ ...event, detail: { reason: checked.value } }, now, [proposal.by])
-      }
-      return rejected
-    })
+  reject(request: { id: number; by: string; reason: string }): ProposalResult {
+    return rejectChange(this, request)
   }
 
   /**
@@ -413,22 +346,6 @@ export class Ledger implements LedgerContext {
   }
 
   // Internals
-
-  private liveOf(observation: Observation): LiveState {
-    const { key } = observation
-    const now = queries.current(this.sql, key)
-    const finding = judge(this.sql, observation)
-    const unrecorded = finding.kind === 'external' ? finding.unrecorded : null
-    return {
-      target: targetOf(key),
-      key,
-      current: now,
-      unrecorded,
-      base: unrecorded ? unrecordedBase(observation) : now ? String(now.version) : 'none',
-      pending: queries.pending(this.sql).find((entry) => entry.key === key) ?? null,
-      scheduled: pendingSchedules(this.sql, key),
-    }
-  }
 
   private async write(request: Write): Promise<PublishResult> {
     const checked = checkWrite(this.env, request)

@@ -125,7 +125,7 @@ export class DisclaimerLedger extends DurableObject<Env> {
     return this.ledger.approve(request)
   }
 
-  reject(request: { id: number; by: string; reason: string }): Promise<ProposalResult> {
+  reject(request: { id: number; by: string; reason: string }): ProposalResult {
     return this.ledger.reject(request)
   }
 

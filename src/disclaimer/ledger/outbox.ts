@@ -67,7 +67,11 @@ export function nextWriteAt(sql: SqlStorage): number | null {
 /** The value and metadata KV is given for a version: the metadata names the ledger row, so pages can cite it. */
 export function kvEntry(sql: SqlStorage, seq: number): { version: LedgerVersion; metadata: LedgerMetadata } {
   const row = version(sql, seq) as LedgerVersion
-  const metadata: LedgerMetadata = { seq: row.version, hash: row.hash as string, ...(row.chain && { chain: row.chain }) }
+  const metadata: LedgerMetadata = {
+    seq: row.version,
+    hash: row.hash as string,
+    ...(row.chain && { chain: row.chain }),
+  }
   return { version: row, metadata }
 }
 

@@ -1,10 +1,16 @@
 // The two-person rule: a text is proposed against the version it replaces, and a different editor approves (through
 // the commit) or rejects it. Each step is synchronous, like the commit.
-import type { LedgerError, LedgerVersion, Proposal, ProposalResult } from '../records.ts'
+import { contentHash } from '../keys.ts'
+import type { EventDetail, LedgerError, LedgerVersion, Proposal, ProposalResult, WriteRequest } from '../records.ts'
+import { validateField } from '../validate.ts'
 import { fail, type ParsedBase, staleBase } from './commit.ts'
+import type { LedgerContext } from './context.ts'
 import { current, proposal } from './queries.ts'
-import { type Observation, recordObservation } from './reconcile.ts'
+import { type Observation, observe, recordObservation } from './reconcile.ts'
 import { insertDecision, insertProposal } from './record.ts'
+import { checkWrite, isEditor, unknownEditor, whenOf } from './requests.ts'
+import { conflictOf, endSchedule, insertSchedule } from './schedules.ts'
+import type { WriteThrough } from './write-through.ts'
 
 export function unknownProposal(id: number): LedgerError {
   return fail('unknown_proposal', `there is no proposal ${id}; list the proposals to see them`)
@@ -60,4 +66,68 @@ export function rejectProposal(
     publishedSeq: null,
   })
   return { ok: true, proposal: proposal(sql, request.id) as Proposal }
+}
+
+/**
+ * Records a proposal (and its schedule, for one that goes live at a set time) after recording any edit made around
+ * the ledger, and tells every other editor it waits for them.
+ */
+export async function proposeChange(
+  ledger: LedgerContext,
+  through: WriteThrough,
+  request: WriteRequest & { text: string },
+): Promise<ProposalResult> {
+  const checked = checkWrite(ledger.env, request)
+  if (!checked.ok) return checked
+  const when = whenOf(request.effectiveAt, ledger.now())
+  if (typeof when === 'object') return when
+  const hash = await contentHash(checked.text)
+  const [observation] = await observe(ledger.kv, [checked.key], ledger.now())
+  const now = ledger.now()
+  const { result, purge } = ledger.transact(() => {
+    const conflict = when === undefined ? undefined : conflictOf(ledger.sql, checked.key, when)
+    if (conflict) return { result: { ...conflict, external: null }, purge: undefined }
+    const opened = openProposal(ledger.sql, { ...checked, hash, observation: observation as Observation, now })
+    if (opened.ok) {
+      const made = opened.proposal
+      const detail: EventDetail = when === undefined ? {} : { effectiveAt: new Date(when).toISOString() }
+      if (when !== undefined) {
+        insertSchedule(ledger.sql, { ...checked, hash, base: made.base, effectiveAt: when, proposalId: made.id, now })
+        opened.proposal = proposal(ledger.sql, made.id) as Proposal
+      }
+      const event = { kind: 'proposal_opened' as const, key: made.key, proposalId: made.id, actor: made.by }
+      ledger.tell({ ...event, detail }, now)
+    }
+    return { result: opened, purge: through.purgeLater(opened.external, now) }
+  })
+  await through.afterRecording([result.external], [purge])
+  if (!result.ok) {
+    const { external: _, ...error } = result
+    return error
+  }
+  return { ok: true, proposal: result.proposal }
+}
+
+/** Rejects a proposal with a reason; a schedule it had ends with it, and its proposer is told. */
+export function rejectChange(
+  ledger: LedgerContext,
+  { id, by, reason }: { id: number; by: string; reason: string },
+): ProposalResult {
+  if (!proposal(ledger.sql, id)) return unknownProposal(id)
+  if (!isEditor(ledger.env, by)) return unknownEditor(by)
+  const checked = validateField(reason, 'reason', { required: true })
+  if (!checked.ok) return fail('invalid_text', checked.reason, { field: 'reason' })
+  const now = ledger.now()
+  return ledger.transact(() => {
+    const rejected = rejectProposal(ledger.sql, { id, by, reason: checked.value, now })
+    if (rejected.ok) {
+      const found = rejected.proposal
+      if (found.scheduleId !== null) {
+        endSchedule(ledger.sql, found.scheduleId, { outcome: 'cancelled', by, reason: checked.value, now })
+      }
+      const event = { kind: 'proposal_rejected' as const, key: found.key, proposalId: id, actor: by }
+      ledger.tell({ ...event, detail: { reason: checked.value } }, now, [found.by])
+    }
+    return rejected
+  })
 }

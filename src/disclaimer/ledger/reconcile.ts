@@ -1,14 +1,15 @@
 // Compares what KV holds with the ledger's record, and records what was changed around the ledger (plain wrangler,
 // the dashboard) as `external` versions. Reading KV is async; judging and recording what was read is one
 // synchronous step, so nothing the ledger writes meanwhile can be mistaken for an edit made around it.
-import { contentHash, sha256Hex } from '../keys.ts'
+import { contentHash, sha256Hex, targetOf } from '../keys.ts'
 import type { LedgerMetadata } from '../read.ts'
 import { KV_CACHE_TTL_SECONDS } from '../read.ts'
-import type { LedgerVersion, Unrecorded } from '../records.ts'
+import type { LedgerVersion, LiveState, Unrecorded } from '../records.ts'
 import { STALE_READ_MS } from '../staleness.ts'
 import { validateDisclaimer } from '../validate.ts'
-import { current, lastLandingAt, version } from './queries.ts'
+import { current, lastLandingAt, pending, version } from './queries.ts'
 import { insertVersion } from './record.ts'
+import { pendingSchedules } from './schedules.ts'
 
 export const EXTERNAL_EDITOR = 'outside the ledger'
 
@@ -112,4 +113,21 @@ export function recordObservation(sql: SqlStorage, observation: Observation, now
 /** The token a write names for what KV holds unrecorded: its full SHA-256, or `kv-none` for a missing key. */
 export function unrecordedBase(observation: Observation): string {
   return observation.sha256 === null ? 'kv-none' : `kv-${observation.sha256}`
+}
+
+/** What an editor reads before a change, from one read of KV: the record, what KV holds where it differs, the base. */
+export function liveState(sql: SqlStorage, observation: Observation): LiveState {
+  const { key } = observation
+  const now = current(sql, key)
+  const finding = judge(sql, observation)
+  const unrecorded = finding.kind === 'external' ? finding.unrecorded : null
+  return {
+    target: targetOf(key),
+    key,
+    current: now,
+    unrecorded,
+    base: unrecorded ? unrecordedBase(observation) : now ? String(now.version) : 'none',
+    pending: pending(sql).find((entry) => entry.key === key) ?? null,
+    scheduled: pendingSchedules(sql, key),
+  }
 }
