@@ -69,3 +69,36 @@ describe('editors', () => {
     expect(first.length).toBeGreaterThanOrEqual(MIN_TOKEN_LENGTH)
   })
 })
+
+describe('editors’ addresses', () => {
+  it('reads an address from an entry, or from a name that is one, and none otherwise', () => {
+    const configured = editors(
+      JSON.stringify({
+        alice: { token: TEST_EDITORS.alice.hash, email: 'alice@example.org' },
+        'bob@example.org': TEST_EDITORS.bob.hash,
+        carol: TEST_EDITORS.carol.hash,
+        'dana@example.org': 'access',
+        erin: { token: 'access', email: 'erin@example.org' },
+      }),
+    )
+    expect([...configured.emails]).toEqual([
+      ['alice', 'alice@example.org'],
+      ['bob@example.org', 'bob@example.org'],
+      ['dana@example.org', 'dana@example.org'],
+      ['erin', 'erin@example.org'],
+    ])
+    expect(configured.tokenHashes.has('alice')).toBe(true)
+    expect(configured.tokenHashes.has('erin')).toBe(false)
+  })
+
+  it.each([
+    [{ alice: { token: TEST_EDITORS.alice.hash, email: 'not an address' } }, 'is not an address the ledger can write to'],
+    [{ alice: { token: TEST_EDITORS.alice.hash, email: 'a@example.org\r\nBcc: x@example.org' } }, 'is not an address'],
+    [{ alice: { token: TEST_EDITORS.alice.hash, phone: '1' } }, 'it has phone'],
+    [{ alice: { email: 'alice@example.org' } }, 'must be'],
+  ])('refuses the entry %j, saying why', (entry, reason) => {
+    const config = editorsFrom(JSON.stringify(entry))
+    expect(config.ok).toBe(false)
+    expect(!config.ok && config.reason).toContain(reason)
+  })
+})

@@ -33,7 +33,13 @@ const VALID: Record<string, (value: string) => boolean> = {
       !Number.isNaN(Date.parse(`${value}Z`)) &&
       new Date(`${value}Z`).toISOString().slice(0, 10) === value.slice(0, 10)),
   page: (value) => SITE_PAGES.some((page) => page.path === value),
+  version: wholeIn(1, Number.MAX_SAFE_INTEGER),
+  proposal: wholeIn(1, Number.MAX_SAFE_INTEGER),
+  after: wholeIn(0, Number.MAX_SAFE_INTEGER),
 }
+
+/** For routes that take a limit of their own. */
+const LIMITS: Record<string, number> = { '/admin/export': 1000 }
 
 interface Route {
   path: string
@@ -50,6 +56,11 @@ const ROUTES: Route[] = [
   { path: '/admin/audit', params: ['limit', 'before'] },
   { path: '/admin/proposals', params: ['status', 'target', 'limit', 'before'] },
   { path: '/admin/import', params: [] },
+  { path: '/admin/notifications', params: ['version', 'proposal', 'limit', 'before'] },
+  { path: '/admin/schedules', params: ['limit', 'before'] },
+  { path: '/admin/export', params: ['after', 'limit'] },
+  { path: '/console/notifications', params: ['before'], console: true },
+  { path: '/console/export', params: [], console: true },
   { path: '/console', params: [], console: true },
   { path: '/console/proposals', params: ['target'], console: true },
   { path: '/console/disclaimers/global/history', params: ['at', 'before'], console: true },
@@ -139,7 +150,8 @@ describe('query strings of the admin API and the console', () => {
         const search = new URLSearchParams([[name, String(raw)]])
         if (kind === 'twice') search.append(name, String(raw))
         const known = route.params.includes(name)
-        const valid = known && kind === 'known' && (VALID[name] as (value: string) => boolean)(String(raw))
+        const limitOk = name === 'limit' && path in LIMITS ? wholeIn(1, LIMITS[path] as number) : undefined
+        const valid = known && kind === 'known' && (limitOk ?? (VALID[name] as (value: string) => boolean))(String(raw))
         const headers = route.console ? { Cookie: cookie } : bearer('carol')
         const res = await request(`${path}?${search}`, { headers }, env, app)
         const body = await res.text()
@@ -155,7 +167,8 @@ describe('query strings of the admin API and the console', () => {
         expect(res.status, `${label}: ${body.slice(0, 300)}`).toBe(200)
         if (name === 'time') expect(JSON.parse(body).at, label).toBe(new Date(String(raw)).toISOString())
         if (name === 'limit') {
-          const listed = JSON.parse(body).versions ?? JSON.parse(body).proposals
+          const answer = JSON.parse(body)
+          const listed = answer.versions ?? answer.proposals ?? answer.events ?? answer.schedules ?? answer.rows
           expect(listed.length, label).toBeLessThanOrEqual(Number(raw))
         }
       }),
