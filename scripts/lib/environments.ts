@@ -56,6 +56,12 @@ export function placeholderProblems(environment: string, configPath = CONFIG_PAT
       `[env.${environment}] has no Durable Object binding LEDGER; copy the durable_objects line from [env.production]`,
     )
   }
+  const mail: { name: string }[] = config.send_email ?? []
+  if (!mail.some((binding) => binding.name === 'EMAIL')) {
+    problems.push(
+      `[env.${environment}] has no send_email binding EMAIL, so nobody would be told of changes; copy the send_email line from [env.production]`,
+    )
+  }
   const origin: unknown = config.vars?.SITE_ORIGIN
   if (typeof origin !== 'string' || PLACEHOLDER.test(origin) || !origin.startsWith('https://')) {
     problems.push(
@@ -66,7 +72,7 @@ export function placeholderProblems(environment: string, configPath = CONFIG_PAT
   for (const [name, value] of Object.entries(config.vars ?? {})) {
     if (name !== 'SITE_ORIGIN' && typeof value === 'string' && PLACEHOLDER.test(value)) {
       problems.push(
-        `[env.${environment}] vars ${name} is ${JSON.stringify(value)}; README.md, "Deploying", says what goes there`,
+        `[env.${environment}] vars ${name} is ${JSON.stringify(value)}; docs/operations.md says what goes there`,
       )
     }
   }
