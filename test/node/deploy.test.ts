@@ -59,6 +59,8 @@ describe('placeholderProblems', () => {
   const ACCESS = {
     'https://replace-with-your-team-domain.invalid': 'https://kratom-team.example.org',
     REPLACE_WITH_PRODUCTION_ACCESS_APPLICATION_AUD: '4714a2b5c3d8e9f0a1b2c3d4e5f60718',
+    'disclaimers@replace-with-your-sending-domain.invalid': 'disclaimers@kratom.example.org',
+    'operators@replace-with-your-domain.invalid': 'operators@kratom.example.org',
   }
 
   it('passes production once its namespace id, origin and Access settings are filled in, and only then', () => {
@@ -71,6 +73,8 @@ describe('placeholderProblems', () => {
         '[env.production] vars ACCESS_TEAM_DOMAIN is "https://replace-with-your-team-domain.invalid"',
       ),
       expect.stringContaining('[env.production] vars ACCESS_AUD is "REPLACE_WITH_PRODUCTION_ACCESS_APPLICATION_AUD"'),
+      expect.stringContaining('[env.production] vars EMAIL_FROM is "disclaimers@replace-with-your-sending-domain.invalid"'),
+      expect.stringContaining('[env.production] vars OPERATORS_EMAIL is "operators@replace-with-your-domain.invalid"'),
     ])
     const filled = configWith({
       REPLACE_WITH_PRODUCTION_KV_NAMESPACE_ID: '0f2ac74b498b48028cb68387c421e279',
@@ -79,7 +83,7 @@ describe('placeholderProblems', () => {
     })
     expect(placeholderProblems('production', filled)).toEqual([])
     // Filling production leaves staging's own placeholders where they were.
-    expect(placeholderProblems('staging', filled)).toHaveLength(3)
+    expect(placeholderProblems('staging', filled)).toHaveLength(5)
   })
 
   it('refuses an origin that is not https', () => {
@@ -91,5 +95,15 @@ describe('placeholderProblems', () => {
     expect(placeholderProblems('production', http)).toEqual([
       expect.stringContaining('put the https:// origin the site is served from there'),
     ])
+  })
+
+  it('refuses an environment that could tell nobody: no send_email binding named EMAIL', () => {
+    const filled = configWith({
+      REPLACE_WITH_PRODUCTION_KV_NAMESPACE_ID: '0f2ac74b498b48028cb68387c421e279',
+      'https://replace-with-production-hostname.invalid': 'https://kratom.example.org',
+      ...ACCESS,
+      'send_email = [{ name = "EMAIL" }]': '',
+    })
+    expect(placeholderProblems('production', filled)).toEqual([expect.stringContaining('has no send_email binding EMAIL')])
   })
 })
