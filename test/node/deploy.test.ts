@@ -83,7 +83,7 @@ describe('placeholderProblems', () => {
     })
     expect(placeholderProblems('production', filled)).toEqual([])
     // Filling production leaves staging's own placeholders where they were.
-    expect(placeholderProblems('staging', filled)).toHaveLength(5)
+    expect(placeholderProblems('staging', filled)).toHaveLength(3)
   })
 
   it('refuses an origin that is not https', () => {
