@@ -20,12 +20,45 @@ function syntheticExport(rows: number): string {
     const kind = pos % 4
     const [table, row]: [string, ChainEntry['row']] =
       kind === 0
-        ? ['versions', { seq: pos, key: 'disclaimer', text: `${text}${pos}`, hash: 'abcdef0123456789', at, by: 'alice', how: 'publish', note: 'a note', approved_by: 'bob', proposal_id: pos - 1, rollback_of: null, valid: 1, problem: null, import_id: null }]
+        ? [
+            'versions',
+            {
+              seq: pos,
+              key: 'disclaimer',
+              text: `${text}${pos}`,
+              hash: 'abcdef0123456789',
+              at,
+              by: 'alice',
+              how: 'publish',
+              note: 'a note',
+              approved_by: 'bob',
+              proposal_id: pos - 1,
+              rollback_of: null,
+              valid: 1,
+              problem: null,
+              import_id: null,
+            },
+          ]
         : kind === 1
           ? ['landings', { seq: pos - 1, at }]
           : kind === 2
-            ? ['events', { id: pos, at, kind: 'version_live', key: 'disclaimer', version_seq: pos - 2, proposal_id: null, actor: 'alice', detail: '{}' }]
-            : ['decisions', { proposal_id: pos, decision: 'approved', by: 'bob', at, reason: null, published_seq: pos + 1 }]
+            ? [
+                'events',
+                {
+                  id: pos,
+                  at,
+                  kind: 'version_live',
+                  key: 'disclaimer',
+                  version_seq: pos - 2,
+                  proposal_id: null,
+                  actor: 'alice',
+                  detail: '{}',
+                },
+              ]
+            : [
+                'decisions',
+                { proposal_id: pos, decision: 'approved', by: 'bob', at, reason: null, published_seq: pos + 1 },
+              ]
     previous = chainHash(previous, table, row)
     lines.push(exportLine({ pos, table, row, hash: previous }))
   }
@@ -52,11 +85,15 @@ async function main() {
     const verify: number[] = []
     const baseline: number[] = []
     for (let run = 0; run < RUNS; run++) {
-      baseline.push(timeMs(process.execPath, ['-e', `require('node:fs').readFileSync(${JSON.stringify(file)}, 'utf8')`]))
+      baseline.push(
+        timeMs(process.execPath, ['-e', `require('node:fs').readFileSync(${JSON.stringify(file)}, 'utf8')`]),
+      )
       verify.push(timeMs(process.execPath, ['scripts/disclaimer.ts', 'verify', file]))
     }
     const [v, b] = [median(verify), median(baseline)]
-    console.log(`verify of ${ROWS.toLocaleString('en-US')} rows, median of ${RUNS}: ${v.toFixed(0)} ms (wall, Node starting included)`)
+    console.log(
+      `verify of ${ROWS.toLocaleString('en-US')} rows, median of ${RUNS}: ${v.toFixed(0)} ms (wall, Node starting included)`,
+    )
     console.log(`baseline, Node starting and reading the same file: ${b.toFixed(0)} ms`)
     console.log(`verify's own work: ${(v - b).toFixed(0)} ms; ratio to the baseline ${(v / b).toFixed(2)}x`)
   } finally {

@@ -102,7 +102,10 @@ function numberArg(value: string | undefined, what: string): number {
 function timeArg(value: string): string {
   const instant = parseInstant(value)
   if (instant === undefined) {
-    throw new CliError(`--at needs a date and time with its offset, e.g. ${INSTANT_EXAMPLE} or 2026-12-31T23:00-05:00`, 2)
+    throw new CliError(
+      `--at needs a date and time with its offset, e.g. ${INSTANT_EXAMPLE} or 2026-12-31T23:00-05:00`,
+      2,
+    )
   }
   const problem = scheduleProblem(instant, Date.now())
   if (problem) throw new CliError(`--at: ${problem}; nothing was sent`, 2)
@@ -216,7 +219,9 @@ async function run(
         return
       }
       writeFileSync(options.out, lines.join(''))
-      console.error(`${label}: wrote ${after} row(s) to ${options.out}; check it with: npm run disclaimer -- verify ${options.out}`)
+      console.error(
+        `${label}: wrote ${after} row(s) to ${options.out}; check it with: npm run disclaimer -- verify ${options.out}`,
+      )
       return
     }
     case 'notifications': {
@@ -263,7 +268,12 @@ async function run(
     }
     case 'approve': {
       const result = await client.approve(numberArg(rest[0], 'approve <proposal>'), options.note)
-      return report(client, label, result.status === 'scheduled' ? result.schedule.target : result.version.target, result)
+      return report(
+        client,
+        label,
+        result.status === 'scheduled' ? result.schedule.target : result.version.target,
+        result,
+      )
     }
     case 'reject': {
       const reason = validateField(options.reason ?? '', 'reason', { required: true })
@@ -291,7 +301,9 @@ async function run(
     case 'import': {
       const { import: record } = await client.importRecord()
       if (!record) {
-        console.log(`${label}: the pre-ledger history has not been imported yet; the cron does it once, within a minute`)
+        console.log(
+          `${label}: the pre-ledger history has not been imported yet; the cron does it once, within a minute`,
+        )
         return
       }
       console.log(`${label}: imported ${record.imported} legacy version(s) at ${record.at} (${printable(record.by)})`)
@@ -316,7 +328,8 @@ function verify(file: string | undefined, head: string | undefined): void {
     throw new CliError(`cannot read ${file}`, 2)
   }
   const verdict = verifyExport(text, { head })
-  if (!verdict.ok) throw new CliError(`${file}: NOT VERIFIED after ${verdict.rows} row(s): ${printable(verdict.problem)}`)
+  if (!verdict.ok)
+    throw new CliError(`${file}: NOT VERIFIED after ${verdict.rows} row(s): ${printable(verdict.problem)}`)
   console.log(`${file}: verified: ${verdict.rows} row(s), the chain holds; head ${verdict.head}`)
   if (verdict.headFound !== undefined) {
     console.log(`the head you gave is row ${verdict.headFound}: nothing up to it was rewritten since it was given`)

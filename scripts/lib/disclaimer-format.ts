@@ -26,8 +26,10 @@ export function versionBlock(version: LedgerVersion): string {
 /** A text KV holds that the ledger has not recorded: what pages show, and that the cron will record it. */
 export function unrecordedBlock(unrecorded: Unrecorded, defaultFile: string | undefined): string {
   const fallback = defaultFile ? `the bundled default (${defaultFile})` : 'no note'
-  const head = 'changed outside the ledger, not recorded yet (the cron records it within a minute; a change made now records it first)'
-  if (unrecorded.text === null) return `${head}
+  const head =
+    'changed outside the ledger, not recorded yet (the cron records it within a minute; a change made now records it first)'
+  if (unrecorded.text === null)
+    return `${head}
 the key was deleted from KV: pages show ${fallback}`
   if (!unrecorded.valid) {
     return `${head}
@@ -77,9 +79,15 @@ export function scheduleLine(schedule: Schedule): string {
     `at ${schedule.effectiveAt}`,
     `by ${printable(schedule.by)}`,
     schedule.proposalId ? `proposal ${schedule.proposalId}` : '',
-    schedule.proposalId ? (schedule.approvedBy ? `approved by ${printable(schedule.approvedBy)}` : 'NOT YET APPROVED') : '',
+    schedule.proposalId
+      ? schedule.approvedBy
+        ? `approved by ${printable(schedule.approvedBy)}`
+        : 'NOT YET APPROVED'
+      : '',
     `replacing v${schedule.base}`,
-    schedule.status === 'pending' ? 'pending' : `${schedule.status.toUpperCase()}${schedule.reason ? `: ${printable(schedule.reason)}` : ''}`,
+    schedule.status === 'pending'
+      ? 'pending'
+      : `${schedule.status.toUpperCase()}${schedule.reason ? `: ${printable(schedule.reason)}` : ''}`,
   ]
     .filter(Boolean)
     .join('  ')

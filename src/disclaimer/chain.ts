@@ -76,7 +76,12 @@ export function verifyChain(entries: Iterable<ChainEntry>, { head }: { head?: st
     const expected = rows + 1
     const where = `row ${expected}${entry.table ? ` (${entry.table}${rowId(entry)})` : ''}`
     if (entry.pos !== expected) {
-      return { ok: false, rows, pos: expected, problem: `${where} is numbered ${entry.pos}: a row is missing, added or out of order` }
+      return {
+        ok: false,
+        rows,
+        pos: expected,
+        problem: `${where} is numbered ${entry.pos}: a row is missing, added or out of order`,
+      }
     }
     let computed: string
     try {
@@ -97,7 +102,11 @@ export function verifyChain(entries: Iterable<ChainEntry>, { head }: { head?: st
     if (head !== undefined && computed === head.toLowerCase()) headFound = expected
   }
   if (head !== undefined && headFound === undefined) {
-    return { ok: false, rows, problem: `the head ${head} is not a row of this export: the record was rewritten since it, or the export is of another ledger` }
+    return {
+      ok: false,
+      rows,
+      problem: `the head ${head} is not a row of this export: the record was rewritten since it, or the export is of another ledger`,
+    }
   }
   return { ok: true, rows, head: previous, ...(headFound === undefined ? {} : { headFound }) }
 }

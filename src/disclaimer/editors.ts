@@ -13,7 +13,8 @@ export const ACCESS_ONLY = 'access'
  * An email address the ledger may write to: plain ASCII, no spaces, quotes or line breaks, so it can never carry a
  * second header or recipient.
  */
-export const EMAIL_ADDRESS = /^[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/
+export const EMAIL_ADDRESS =
+  /^[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/
 
 export interface Editors {
   names: ReadonlySet<string>
@@ -25,8 +26,7 @@ export interface Editors {
 
 export type EditorsConfig = { ok: true; editors: Editors } | { ok: false; reason: string }
 
-const EXAMPLE =
-  '{"alice":{"token":"sha256:<64 hex digits>","email":"alice@example.org"},"bob@example.org":"access"}'
+const EXAMPLE = '{"alice":{"token":"sha256:<64 hex digits>","email":"alice@example.org"},"bob@example.org":"access"}'
 
 /** An entry: a token hash, "access", or an object with a token hash (or "access") and an email address. */
 function readEntry(name: string, entry: unknown): { token?: string; email?: string } | string {

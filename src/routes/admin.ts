@@ -14,8 +14,8 @@ import { jsonOnly } from '../http/json-body.ts'
 import { editorWriteLimit } from '../http/rate-limit.ts'
 import {
   APPROVE_BODY,
-  jsonBody,
   EXPORT_QUERY,
+  jsonBody,
   NO_QUERY,
   NOTIFICATIONS_QUERY,
   PAGE_QUERY,
@@ -105,10 +105,16 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
     const holds =
       ifMatch !== undefined ? matchesIfMatch(ifMatch, etagOf(live)) : ifNoneMatch === '*' && live.base === 'none'
     if (!holds) {
-      return errorJson(c, 412, 'version_mismatch', `the text changed since you read it: ${changedBy(live)}; read it again and redo your edit`, {
-        current: live.current,
-        unrecorded: live.unrecorded,
-      })
+      return errorJson(
+        c,
+        412,
+        'version_mismatch',
+        `the text changed since you read it: ${changedBy(live)}; read it again and redo your edit`,
+        {
+          current: live.current,
+          unrecorded: live.unrecorded,
+        },
+      )
     }
     return write(live.base)
   }
@@ -153,7 +159,14 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
   app.post('/disclaimers/:target/proposals', queryOf(NO_QUERY), jsonBody(PUBLISH_BODY), (c) =>
     withBase(c, async (base) => {
       const { text, note, effectiveAt } = c.req.valid('json')
-      const result = await ledgerOf(c.env).propose({ target: target(c), text, note, base, by: c.get('editor'), effectiveAt })
+      const result = await ledgerOf(c.env).propose({
+        target: target(c),
+        text,
+        note,
+        base,
+        by: c.get('editor'),
+        effectiveAt,
+      })
       return result.ok ? c.json(result, 201) : ledgerError(c, result)
     }),
   )
@@ -196,7 +209,12 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
   app.get('/proposals', queryOf(PROPOSALS_QUERY), async (c) => {
     const filter = c.req.valid('query')
     if (filter.target !== undefined && !isTarget(filter.target)) {
-      return errorJson(c, 400, 'invalid_query', `target: no disclaimer "${filter.target}"; use one of: ${TARGETS.join(', ')}`)
+      return errorJson(
+        c,
+        400,
+        'invalid_query',
+        `target: no disclaimer "${filter.target}"; use one of: ${TARGETS.join(', ')}`,
+      )
     }
     return c.json(await ledgerOf(c.env).proposals(filter))
   })

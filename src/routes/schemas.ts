@@ -5,8 +5,8 @@ import { sValidator } from '@hono/standard-validator'
 import * as v from 'valibot'
 import { SITE_PAGES } from '../article/index.ts'
 import { TARGETS } from '../disclaimer/defaults.ts'
-import { INSTANT_EXAMPLE, parseInstant } from '../disclaimer/time.ts'
 import { MAX_PAGE } from '../disclaimer/ledger/queries.ts'
+import { INSTANT_EXAMPLE, parseInstant } from '../disclaimer/time.ts'
 import { errorJson } from '../http/errors.ts'
 
 const note = v.optional(v.string('note: expected a string'))
@@ -61,7 +61,8 @@ const before = v.optional(wholeNumber('before', 1, Number.MAX_SAFE_INTEGER))
 function query<Entries extends v.ObjectEntries>(entries: Entries, required: Record<string, string> = {}) {
   const allowed = Object.keys(entries).join(', ') || 'none'
   return v.strictObject(entries, (issue) => {
-    if (issue.expected === 'never') return `${String(issue.input)}: unknown query parameter; this route takes ${allowed}`
+    if (issue.expected === 'never')
+      return `${String(issue.input)}: unknown query parameter; this route takes ${allowed}`
     const missing = issue.expected?.startsWith('"') ? issue.expected.slice(1, -1) : undefined
     if (missing) return `${missing}: missing; send ${required[missing] ?? 'it'}`
     return `the query string is not valid; this route takes ${allowed}`

@@ -19,10 +19,19 @@ function chainOf(rows: [string, ChainRow][]): ChainEntry[] {
 }
 
 const ROWS: [string, ChainRow][] = [
-  ['versions', { seq: 1, key: 'disclaimer', text: 'First.', at: '2026-12-01T00:00:00.000Z', by: 'alice', valid: 1, note: null }],
+  [
+    'versions',
+    { seq: 1, key: 'disclaimer', text: 'First.', at: '2026-12-01T00:00:00.000Z', by: 'alice', valid: 1, note: null },
+  ],
   ['landings', { seq: 1, at: '2026-12-01T00:00:00.100Z' }],
-  ['proposals', { id: 1, key: 'disclaimer', text: 'Second.', base: 1, by: 'alice', at: '2026-12-02T00:00:00.000Z', note: 'why' }],
-  ['decisions', { proposal_id: 1, decision: 'approved', by: 'bob', at: '2026-12-02T01:00:00.000Z', reason: null, published_seq: 2 }],
+  [
+    'proposals',
+    { id: 1, key: 'disclaimer', text: 'Second.', base: 1, by: 'alice', at: '2026-12-02T00:00:00.000Z', note: 'why' },
+  ],
+  [
+    'decisions',
+    { proposal_id: 1, decision: 'approved', by: 'bob', at: '2026-12-02T01:00:00.000Z', reason: null, published_seq: 2 },
+  ],
 ]
 
 describe('canonicalRow', () => {
@@ -46,7 +55,9 @@ describe('verifyChain', () => {
 
   it('names the first row whose content was changed', () => {
     const entries = chainOf(ROWS)
-    const changed = entries.map((entry) => (entry.pos === 3 ? { ...entry, row: { ...entry.row, text: 'Forged.' } } : entry))
+    const changed = entries.map((entry) =>
+      entry.pos === 3 ? { ...entry, row: { ...entry.row, text: 'Forged.' } } : entry,
+    )
     const verdict = verifyChain(changed)
     expect(verdict).toMatchObject({ ok: false, pos: 3, rows: 2 })
     expect(!verdict.ok && verdict.problem).toContain('row 3 (proposals 1) does not match its chain hash')
@@ -72,18 +83,26 @@ describe('verifyChain', () => {
 })
 
 describe('verifyExport', () => {
-  const text = (entries: ChainEntry[], end = { head: entries.at(-1)?.hash ?? null, rows: entries.length, exportedAt: 'now' }) =>
-    [...entries.map(exportLine), exportLine(end)].join('')
+  const text = (
+    entries: ChainEntry[],
+    end = { head: entries.at(-1)?.hash ?? null, rows: entries.length, exportedAt: 'now' },
+  ) => [...entries.map(exportLine), exportLine(end)].join('')
 
   it('checks the end line against the rows, so rows cut from the end are seen', () => {
     const entries = chainOf(ROWS)
     expect(verifyExport(text(entries))).toMatchObject({ ok: true, rows: 4 })
-    const cut = [...entries.slice(0, 3).map(exportLine), exportLine({ head: entries[3]?.hash as string, rows: 4, exportedAt: 'now' })]
+    const cut = [
+      ...entries.slice(0, 3).map(exportLine),
+      exportLine({ head: entries[3]?.hash as string, rows: 4, exportedAt: 'now' }),
+    ]
     expect(verifyExport(cut.join(''))).toMatchObject({ ok: false, rows: 3 })
   })
 
   it('names a line that is not JSON or not a row', () => {
-    expect(verifyExport('{"pos":1}\n')).toMatchObject({ ok: false, problem: 'line 1 is not a row of an export (pos, table, row, hash)' })
+    expect(verifyExport('{"pos":1}\n')).toMatchObject({
+      ok: false,
+      problem: 'line 1 is not a row of an export (pos, table, row, hash)',
+    })
     expect(verifyExport('not json\n')).toMatchObject({ ok: false, problem: 'line 1 is not JSON' })
   })
 })

@@ -92,7 +92,10 @@ describe('editors’ addresses', () => {
   })
 
   it.each([
-    [{ alice: { token: TEST_EDITORS.alice.hash, email: 'not an address' } }, 'is not an address the ledger can write to'],
+    [
+      { alice: { token: TEST_EDITORS.alice.hash, email: 'not an address' } },
+      'is not an address the ledger can write to',
+    ],
     [{ alice: { token: TEST_EDITORS.alice.hash, email: 'a@example.org\r\nBcc: x@example.org' } }, 'is not an address'],
     [{ alice: { token: TEST_EDITORS.alice.hash, phone: '1' } }, 'it has phone'],
     [{ alice: { email: 'alice@example.org' } }, 'must be'],

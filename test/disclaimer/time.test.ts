@@ -20,12 +20,19 @@ describe('parseInstant', () => {
     expect(new Date(parseInstant(text) as number).toISOString()).toBe(iso)
   })
 
-  it.each(['2026-11-28T09:30:00', '2026-11-28', '1', 'yesterday', '2026-02-31T09:30Z', '2026-11-28T24:00Z', '2026-11-28T09:60Z', '2026-11-28T09:30:60Z', ''])(
-    'refuses %j rather than guess',
-    (text) => {
-      expect(parseInstant(text)).toBeUndefined()
-    },
-  )
+  it.each([
+    '2026-11-28T09:30:00',
+    '2026-11-28',
+    '1',
+    'yesterday',
+    '2026-02-31T09:30Z',
+    '2026-11-28T24:00Z',
+    '2026-11-28T09:60Z',
+    '2026-11-28T09:30:60Z',
+    '',
+  ])('refuses %j rather than guess', (text) => {
+    expect(parseInstant(text)).toBeUndefined()
+  })
 })
 
 describe('wallTimeIn', () => {
@@ -58,7 +65,10 @@ describe('wallTimeIn', () => {
   })
 
   it('refuses a date that does not exist and a shape that is not a date and time', () => {
-    expect(wallTimeIn('2026-02-30T10:00', NEW_YORK)).toEqual({ ok: false, reason: '2026-02-30 10:00 is not a real date and time' })
+    expect(wallTimeIn('2026-02-30T10:00', NEW_YORK)).toEqual({
+      ok: false,
+      reason: '2026-02-30 10:00 is not a real date and time',
+    })
     expect(wallTimeIn('tomorrow', NEW_YORK).ok).toBe(false)
   })
 })

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
-import { editorsFrom, type Editors } from '../../src/disclaimer/editors.ts'
+import { type Editors, editorsFrom } from '../../src/disclaimer/editors.ts'
 import { ledgerOf } from '../../src/disclaimer/ledger/object.ts'
 import {
   type ConsoleEnv,

@@ -73,7 +73,9 @@ describe('placeholderProblems', () => {
         '[env.production] vars ACCESS_TEAM_DOMAIN is "https://replace-with-your-team-domain.invalid"',
       ),
       expect.stringContaining('[env.production] vars ACCESS_AUD is "REPLACE_WITH_PRODUCTION_ACCESS_APPLICATION_AUD"'),
-      expect.stringContaining('[env.production] vars EMAIL_FROM is "disclaimers@replace-with-your-sending-domain.invalid"'),
+      expect.stringContaining(
+        '[env.production] vars EMAIL_FROM is "disclaimers@replace-with-your-sending-domain.invalid"',
+      ),
       expect.stringContaining('[env.production] vars OPERATORS_EMAIL is "operators@replace-with-your-domain.invalid"'),
     ])
     const filled = configWith({
@@ -104,6 +106,8 @@ describe('placeholderProblems', () => {
       ...ACCESS,
       'send_email = [{ name = "EMAIL" }]': '',
     })
-    expect(placeholderProblems('production', filled)).toEqual([expect.stringContaining('has no send_email binding EMAIL')])
+    expect(placeholderProblems('production', filled)).toEqual([
+      expect.stringContaining('has no send_email binding EMAIL'),
+    ])
   })
 })

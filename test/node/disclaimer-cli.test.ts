@@ -1,7 +1,7 @@
 // The disclaimer CLI against a local store of its own, through the ledger, as an editor uses it.
 import { execFile } from 'node:child_process'
-import { createServer } from 'node:http'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'

@@ -25,17 +25,31 @@ export interface LocalSite {
   stop(): Promise<void>
 }
 
-const EMAIL_BLOCK = /send_email binding called with MessageBuilder:\s*\nFrom: .*\nTo: (.*)\nSubject: (.*)\n\s*\nText: (\S+)/g
+const EMAIL_BLOCK =
+  /send_email binding called with MessageBuilder:\s*\nFrom: .*\nTo: (.*)\nSubject: (.*)\n\s*\nText: (\S+)/g
 
 /** Starts `node scripts/start.ts` with a store of its own; resolves once it is seeded and serving. */
 export async function startLocalSite(port: number, vars: string[] = []): Promise<LocalSite> {
   const store = mkdtempSync(join(tmpdir(), 'local-site-'))
-  const args = ['scripts/start.ts', '--port', String(port), '--persist-to', store, ...vars.flatMap((pair) => ['--var', pair])]
+  const args = [
+    'scripts/start.ts',
+    '--port',
+    String(port),
+    '--persist-to',
+    store,
+    ...vars.flatMap((pair) => ['--var', pair]),
+  ]
   const child: ChildProcess = spawn('npx', ['node', ...args], {
     cwd: PROJECT_ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1', FORCE_COLOR: '0' },
+    env: {
+      ...process.env,
+      WRANGLER_SEND_METRICS: 'false',
+      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+      NO_COLOR: '1',
+      FORCE_COLOR: '0',
+    },
   })
   let log = ''
   child.stdout?.on('data', (chunk) => {
@@ -47,13 +61,15 @@ export async function startLocalSite(port: number, vars: string[] = []): Promise
   const until = async (done: () => boolean, timeoutMs: number, what: string) => {
     const deadline = Date.now() + timeoutMs
     while (!done()) {
-      if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms; the site logged:\n${log}`)
+      if (Date.now() > deadline)
+        throw new Error(`${what} did not happen within ${timeoutMs} ms; the site logged:\n${log}`)
       if (child.exitCode !== null) throw new Error(`the site stopped (${child.exitCode}); it logged:\n${log}`)
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
   }
   await until(() => log.includes('npm start: the site is on'), 90_000, 'starting the site')
   const emails = () =>
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: wrangler colours its log with escape sequences
     [...log.replace(/\u001b\[[0-9;]*m/g, '').matchAll(EMAIL_BLOCK)].map(([, to, subject, path]) => ({
       to: to as string,
       subject: subject as string,
@@ -67,7 +83,14 @@ export async function startLocalSite(port: number, vars: string[] = []): Promise
     emails,
     async email(match, timeoutMs = 30_000) {
       let found: SentEmail | undefined
-      await until(() => (found = emails().find(match)) !== undefined, timeoutMs, 'the message')
+      await until(
+        () => {
+          found = emails().find(match)
+          return found !== undefined
+        },
+        timeoutMs,
+        'the message',
+      )
       return found as SentEmail
     },
     async stop() {

@@ -32,21 +32,28 @@ describe('notifications on the local site', () => {
 
     const toBob = await site.email((email) => email.to === 'bob@example.org' && email.subject.includes('proposes'))
     expect(toBob.path).toContain('/.wrangler/tmp/email/')
-    expect(toBob.subject).toBe(`[Disclaimers] alice proposes a change to the global disclaimer (on every page): proposal ${proposal.id}`)
+    expect(toBob.subject).toBe(
+      `[Disclaimers] alice proposes a change to the global disclaimer (on every page): proposal ${proposal.id}`,
+    )
     expect(toBob.text).toContain('is not medical advice [inserted: of any kind]. Kratom')
     expect(toBob.text).toContain('Their note: “clearer for readers”')
     expect(toBob.text).toContain(`${site.origin}/console/proposals/${proposal.id}`)
-    expect(site.emails().filter((email) => email.subject.includes('proposes')).map((email) => email.to)).toEqual([
-      'bob@example.org',
-    ])
+    expect(
+      site
+        .emails()
+        .filter((email) => email.subject.includes('proposes'))
+        .map((email) => email.to),
+    ).toEqual(['bob@example.org'])
 
     const approved = await api('bob', `/proposals/${proposal.id}/approve`, { method: 'POST', body: '{}' })
     expect(approved.status).toBe(200)
     const toAlice = await site.email((email) => email.to === 'alice@example.org' && email.subject.includes('approved'))
     expect(toAlice.subject).toBe(`[Disclaimers] Your proposal ${proposal.id} was approved by bob`)
     expect(toAlice.text).toContain('bob approved your proposal')
-    const live = await site.email((email) => email.to === 'alice@example.org' && email.subject.includes('is live (publish by alice)'))
+    const live = await site.email(
+      (email) => email.to === 'alice@example.org' && email.subject.includes('is live (publish by alice)'),
+    )
     expect(live.text).toContain('approved by bob')
-    expect((await (await fetch(`${site.origin}/`)).text())).toContain('not medical advice of any kind')
+    expect(await (await fetch(`${site.origin}/`)).text()).toContain('not medical advice of any kind')
   }, 120_000)
 })

@@ -30,12 +30,19 @@ describe('a scheduled change on the local site', () => {
     const read = await api('alice', '/disclaimers/global')
     const etag = read.headers.get('ETag') as string
     const { current } = (await read.json()) as { current: { text: string } }
-    const newText = current.text.replace('general information only', 'general information only, reviewed for the new rule')
+    const newText = current.text.replace(
+      'general information only',
+      'general information only, reviewed for the new rule',
+    )
     const effectiveAt = Date.now() + AHEAD_MS
     const proposed = await api('alice', '/disclaimers/global/proposals', {
       method: 'POST',
       headers: { 'If-Match': etag },
-      body: JSON.stringify({ text: newText, note: 'the regulator’s rule takes effect', effectiveAt: new Date(effectiveAt).toISOString() }),
+      body: JSON.stringify({
+        text: newText,
+        note: 'the regulator’s rule takes effect',
+        effectiveAt: new Date(effectiveAt).toISOString(),
+      }),
     })
     expect(proposed.status, await proposed.clone().text()).toBe(201)
     const { proposal } = (await proposed.json()) as { proposal: { id: number } }
@@ -55,7 +62,9 @@ describe('a scheduled change on the local site', () => {
     }
     expect(shownAt, 'the new text never showed').toBeDefined()
     expect(shownAt as number).toBeGreaterThanOrEqual(effectiveAt)
-    const live = await site.email((email) => email.to === 'bob@example.org' && email.subject.includes('is live (publish by alice)'))
+    const live = await site.email(
+      (email) => email.to === 'bob@example.org' && email.subject.includes('is live (publish by alice)'),
+    )
     expect(live.text).toContain('approved by bob')
   }, 120_000)
 })

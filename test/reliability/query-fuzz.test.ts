@@ -161,7 +161,10 @@ describe('query strings of the admin API and the console', () => {
           if (!route.console) expect(JSON.parse(body).error.code, label).toBe('invalid_query')
           // A route with a required parameter names that one first when it is missing.
           const named = [name, ...(path.endsWith('/at') ? ['time'] : [])]
-          expect(named.some((parameter) => body.includes(`${parameter}:`)), `${label}: ${body.slice(0, 300)}`).toBe(true)
+          expect(
+            named.some((parameter) => body.includes(`${parameter}:`)),
+            `${label}: ${body.slice(0, 300)}`,
+          ).toBe(true)
           return
         }
         expect(res.status, `${label}: ${body.slice(0, 300)}`).toBe(200)

@@ -258,7 +258,8 @@ describe('PUT /admin/disclaimers/:target', () => {
     })
     const kv = await env.DISCLAIMERS.getWithMetadata(keyOf('home'), 'text')
     expect(kv.value).toBe('Home note, first version.')
-    expect(kv.metadata).toEqual({ seq: version.version, hash: version.hash })
+    expect(kv.metadata).toEqual({ seq: version.version, hash: version.hash, chain: version.chain })
+    expect(version.chain).toMatch(/^[0-9a-f]{64}$/)
     const page = await request('/')
     expect(page.headers.get('Disclaimer-Version')).toContain(`disclaimer:home=v${version.version}/`)
     expect(await page.text()).toContain('Home note, first version.')
@@ -338,7 +339,7 @@ describe('PUT /admin/disclaimers/:target', () => {
       expect(res.status).toBe(400)
       expect(await errorOf(res)).toEqual({
         code: 'invalid_body',
-        message: `${field}: unknown field; allowed: text, note`,
+        message: `${field}: unknown field; allowed: text, note, effectiveAt`,
       })
       expect(await stateOf('understanding-muscle-soreness')).toEqual(before)
       const accepted = await put('understanding-muscle-soreness', { text: 'Signed by the token.' }, 'bob', {
@@ -357,7 +358,7 @@ describe('PUT /admin/disclaimers/:target', () => {
     const before = await stateOf('exploring-kratom')
     const res = await put('exploring-kratom', body, 'bob', { 'If-Match': '*' })
     expect(res.status).toBe(400)
-    expect((await errorOf(res)).message).toBe(`${field}: unknown field; allowed: text, note`)
+    expect((await errorOf(res)).message).toBe(`${field}: unknown field; allowed: text, note, effectiveAt`)
     expect(await stateOf('exploring-kratom')).toEqual(before)
   })
 
@@ -563,7 +564,14 @@ describe('history, versions, time and audit', () => {
   })
 
   it('refuses /at without a date and time with its offset with 400, saying what to send', async () => {
-    for (const query of ['', '?time=', '?time=yesterday', '?time=1', '?time=2026-11-28T09:30:00', '?time=2026-02-31T09:30Z']) {
+    for (const query of [
+      '',
+      '?time=',
+      '?time=yesterday',
+      '?time=1',
+      '?time=2026-11-28T09:30:00',
+      '?time=2026-02-31T09:30Z',
+    ]) {
       const res = await get(`/disclaimers/home/at${query}`)
       expect(res.status, query).toBe(400)
       const error = await errorOf(res)
@@ -729,7 +737,11 @@ describe('a read that a write builds on (a text changed around the ledger)', () 
     await env.DISCLAIMERS.put('disclaimer:conclusion', 'Put with plain wrangler.')
     const res = await get('/disclaimers/conclusion')
     expect(res.status).toBe(200)
-    const body = (await res.json()) as { current: LedgerVersion; unrecorded: { text: string; valid: boolean }; base: string }
+    const body = (await res.json()) as {
+      current: LedgerVersion
+      unrecorded: { text: string; valid: boolean }
+      base: string
+    }
     expect(body.current.version).toBe(own.version)
     expect(body.unrecorded).toMatchObject({ text: 'Put with plain wrangler.', valid: true })
     expect(res.headers.get('ETag')).toBe(`"${body.base}"`)
@@ -763,8 +775,12 @@ describe('a read that a write builds on (a text changed around the ledger)', () 
   it('lists every target as pages show it, an unrecorded text included, and records nothing', async () => {
     await env.DISCLAIMERS.put('disclaimer:home', 'Home note put around the ledger.')
     const res = await get('/disclaimers')
-    const { disclaimers } = (await res.json()) as { disclaimers: { target: string; unrecorded: { text: string } | null }[] }
-    expect(disclaimers.find((entry) => entry.target === 'home')?.unrecorded?.text).toBe('Home note put around the ledger.')
+    const { disclaimers } = (await res.json()) as {
+      disclaimers: { target: string; unrecorded: { text: string } | null }[]
+    }
+    expect(disclaimers.find((entry) => entry.target === 'home')?.unrecorded?.text).toBe(
+      'Home note put around the ledger.',
+    )
     expect(await history('home')).toEqual([])
   })
 })
@@ -785,7 +801,9 @@ describe('write-through', () => {
     expect(res.status).toBe(200)
     const page = await same('/')
     expect(await page.text()).toContain('The global disclaimer after the edit.')
-    expect(page.headers.get('Disclaimer-Version')).toContain(`disclaimer=v${((await res.json()) as Published).version.version}/`)
+    expect(page.headers.get('Disclaimer-Version')).toContain(
+      `disclaimer=v${((await res.json()) as Published).version.version}/`,
+    )
   })
 })
 
@@ -804,7 +822,10 @@ describe('sign-in without a client address', () => {
   it('is refused before the token is checked, so no shared count exists to lock others out', async () => {
     for (const editor of ['alice', 'nobody'] as const) {
       const res = await admin('/whoami', {
-        headers: { Authorization: `Bearer ${editor === 'alice' ? bearer('alice').Authorization.slice(7) : 'x'.repeat(40)}`, 'CF-Connecting-IP': '' },
+        headers: {
+          Authorization: `Bearer ${editor === 'alice' ? bearer('alice').Authorization.slice(7) : 'x'.repeat(40)}`,
+          'CF-Connecting-IP': '',
+        },
       })
       expect(res.status, editor).toBe(400)
       expect((await errorOf(res)).code).toBe('no_client_address')
@@ -817,7 +838,10 @@ describe('history in pages', () => {
     const made: LedgerVersion[] = []
     for (let index = 1; index <= 5; index++) made.push(await publish('home', `Home note ${index}.`))
     const page = async (query: string) =>
-      (await (await get(`/disclaimers/home/history${query}`)).json()) as { versions: LedgerVersion[]; next: number | null }
+      (await (await get(`/disclaimers/home/history${query}`)).json()) as {
+        versions: LedgerVersion[]
+        next: number | null
+      }
     const first = await page('?limit=2')
     expect(first.versions.map((entry) => entry.version)).toEqual([made[4]?.version, made[3]?.version])
     const second = await page(`?limit=2&before=${first.next}`)

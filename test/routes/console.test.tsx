@@ -153,7 +153,10 @@ describe('console sign-in with a token (local)', () => {
     const signInForm = form({ token: TEST_EDITORS.alice.token })
     const local = await createApp().request(
       'http://localhost:8787/console/sign-in',
-      { ...signInForm, headers: { ...(signInForm.headers as Record<string, string>), 'CF-Connecting-IP': '127.0.0.1' } },
+      {
+        ...signInForm,
+        headers: { ...(signInForm.headers as Record<string, string>), 'CF-Connecting-IP': '127.0.0.1' },
+      },
       env,
     )
     expect(local.headers.get('Set-Cookie')).not.toContain('Secure')
@@ -422,7 +425,10 @@ describe('console forms', () => {
     )
     expect(published.status).toBe(200)
     const html = await published.text()
-    const box = html.slice(html.indexOf('class="disclaimer"'), html.indexOf('</div>', html.indexOf('class="disclaimer"')))
+    const box = html.slice(
+      html.indexOf('class="disclaimer"'),
+      html.indexOf('</div>', html.indexOf('class="disclaimer"')),
+    )
     expect(box).toContain('The global disclaimer, as just published.')
     expect(await (await request('/', {}, {}, app)).text()).toContain('The global disclaimer, as just published.')
   })
@@ -436,7 +442,10 @@ describe('signing out', () => {
     const copy = await get('/console', cookie)
     expect(copy.status).toBe(303)
     expect(copy.headers.get('Location')).toBe('/console/sign-in')
-    const write = await request('/console/disclaimers/home/propose', form({ base: 'none', text: 'x', note: '' }, cookie))
+    const write = await request(
+      '/console/disclaimers/home/propose',
+      form({ base: 'none', text: 'x', note: '' }, cookie),
+    )
     expect(write.status).toBe(401)
   })
 })

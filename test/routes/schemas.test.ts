@@ -26,19 +26,19 @@ describe('PUBLISH_BODY', () => {
     ['an own hasOwnProperty key', '{"text":"x","hasOwnProperty":true}', 'hasOwnProperty'],
     ['markup on the side', '{"text":"x","html":"<b>x</b>"}', 'html'],
   ])('refuses %s as an unknown field', (_, json, field) => {
-    expect(problem(PUBLISH_BODY, json)).toBe(`${field}: unknown field; allowed: text, note`)
+    expect(problem(PUBLISH_BODY, json)).toBe(`${field}: unknown field; allowed: text, note, effectiveAt`)
   })
 
   it.each([
-    ['a missing text', '{"note":"n"}', 'text: missing; the body has text, note'],
-    ['text hidden in __proto__', '{"__proto__":{"text":"x"}}', 'text: missing; the body has text, note'],
+    ['a missing text', '{"note":"n"}', 'text: missing; the body has text, note, effectiveAt'],
+    ['text hidden in __proto__', '{"__proto__":{"text":"x"}}', 'text: missing; the body has text, note, effectiveAt'],
     ['a text that is not a string', '{"text":42}', 'text: expected a string'],
     ['a null text', '{"text":null}', 'text: expected a string'],
     ['a note that is not a string', '{"text":"x","note":5}', 'note: expected a string'],
     ['a null note', '{"text":"x","note":null}', 'note: expected a string'],
-    ['null', 'null', 'body: expected a JSON object with text, note'],
-    ['a string', '"x"', 'body: expected a JSON object with text, note'],
-    ['a number', '1', 'body: expected a JSON object with text, note'],
+    ['null', 'null', 'body: expected a JSON object with text, note, effectiveAt'],
+    ['a string', '"x"', 'body: expected a JSON object with text, note, effectiveAt'],
+    ['a number', '1', 'body: expected a JSON object with text, note, effectiveAt'],
   ])('refuses %s, saying what is wrong', (_, json, message) => {
     expect(problem(PUBLISH_BODY, json)).toBe(message)
   })
@@ -93,7 +93,7 @@ describe('jsonBody', () => {
     const res = await post('{"text":"x","constructor":1}')
     expect(res.status).toBe(400)
     expect(await res.json()).toEqual({
-      error: { code: 'invalid_body', message: 'constructor: unknown field; allowed: text, note' },
+      error: { code: 'invalid_body', message: 'constructor: unknown field; allowed: text, note, effectiveAt' },
     })
   })
 })

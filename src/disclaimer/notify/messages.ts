@@ -79,7 +79,12 @@ const EDITOR = 'You get this because you are one of its editors.'
 const OPERATOR = 'You get this as its operators’ address.'
 
 /** The subject and body for an event, with its checkpoint; `rows` are what it names, as the ledger holds them. */
-export function compose(event: LedgerEvent, rows: EventRows, site: MessageSite, checkpoint: Checkpoint | null): Message {
+export function compose(
+  event: LedgerEvent,
+  rows: EventRows,
+  site: MessageSite,
+  checkpoint: Checkpoint | null,
+): Message {
   const message = composeBody(event, rows, site)
   if (!checkpoint) return message
   // The checkpoint goes before the footer, whose "--" line ends the message's own words.

@@ -25,7 +25,12 @@ interface World {
 async function configure({ approval = true } = {}): Promise<World> {
   const world: World = { clock: { now: Date.now() }, sent: [] }
   await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
-    ledger.env = { ...ledger.env, EDITORS, REQUIRE_APPROVAL: approval ? 'true' : 'false', SITE_TIME_ZONE: 'America/New_York' }
+    ledger.env = {
+      ...ledger.env,
+      EDITORS,
+      REQUIRE_APPROVAL: approval ? 'true' : 'false',
+      SITE_TIME_ZONE: 'America/New_York',
+    }
     ledger.now = () => world.clock.now
     ledger.notifier = {
       send: async (message) => {
@@ -44,7 +49,7 @@ async function at(world: World, time: number) {
   await runDurableObjectAlarm(theLedger())
 }
 
-async function propose(world: World, text: string, effectiveAt: number, by = 'alice'): Promise<Proposal> {
+async function propose(text: string, effectiveAt: number, by = 'alice'): Promise<Proposal> {
   const live = await theLedger().live('global')
   const result = await theLedger().propose({
     target: 'global',
@@ -85,10 +90,16 @@ describe('scheduled changes', () => {
       ledger.env = { ...ledger.env, REQUIRE_APPROVAL: 'true' }
     })
     const when = world.clock.now + 2 * HOUR
-    const proposal = await propose(world, 'The text from its time on.', when)
+    const proposal = await propose('The text from its time on.', when)
     expect(proposal.effectiveAt).toBe(new Date(when).toISOString())
-    const approved = (await theLedger().approve({ id: proposal.id, by: 'bob' })) as PublishResult & { status: 'scheduled' }
-    expect(approved).toMatchObject({ ok: true, status: 'scheduled', schedule: { approvedBy: 'bob', status: 'pending' } })
+    const approved = (await theLedger().approve({ id: proposal.id, by: 'bob' })) as PublishResult & {
+      status: 'scheduled'
+    }
+    expect(approved).toMatchObject({
+      ok: true,
+      status: 'scheduled',
+      schedule: { approvedBy: 'bob', status: 'pending' },
+    })
     expect((await theLedger().live('global'))?.scheduled.map((entry) => entry.id)).toEqual([approved.schedule.id])
 
     await at(world, when - 1_000)
@@ -101,8 +112,14 @@ describe('scheduled changes', () => {
     expect(version).toMatchObject({ by: 'alice', approvedBy: 'bob', proposalId: proposal.id, how: 'publish' })
     expect((await theLedger().proposal(proposal.id))?.publishedVersion).toBe(version?.version)
     expect(told(world, 'proposal_approved')).toEqual(['alice@example.org'])
-    const madeLive = world.sent.filter((message) => message.event.kind === 'version_live' && message.event.version === version?.version)
-    expect(madeLive.map((message) => message.to).sort()).toEqual(['alice@example.org', 'bob@example.org', 'carol@example.org'])
+    const madeLive = world.sent.filter(
+      (message) => message.event.kind === 'version_live' && message.event.version === version?.version,
+    )
+    expect(madeLive.map((message) => message.to).sort()).toEqual([
+      'alice@example.org',
+      'bob@example.org',
+      'carol@example.org',
+    ])
     const approval = world.sent.find((message) => message.event.kind === 'proposal_approved') as Outgoing
     expect(approval.text).toMatch(/It goes live at \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(UTC-0[45]:00, America\/New_York\)/)
   })
@@ -110,7 +127,7 @@ describe('scheduled changes', () => {
   it('expires unapproved at its time, never goes live late, and tells the proposer', async () => {
     const world = await configure()
     const when = world.clock.now + HOUR
-    const proposal = await propose(world, 'Never approved.', when)
+    const proposal = await propose('Never approved.', when)
     await at(world, when + 1)
     expect((await theLedger().schedule(proposal.scheduleId as number))?.status).toBe('expired')
     const late = (await theLedger().approve({ id: proposal.id, by: 'bob' })) as LedgerError
@@ -122,7 +139,7 @@ describe('scheduled changes', () => {
   it('refuses a late approval that comes after its time even before the alarm ran, and expires it then', async () => {
     const world = await configure()
     const when = world.clock.now + HOUR
-    const proposal = await propose(world, 'Approved too late.', when)
+    const proposal = await propose('Approved too late.', when)
     world.clock.now = when + 1
     const late = (await theLedger().approve({ id: proposal.id, by: 'bob' })) as LedgerError
     expect(late).toMatchObject({ ok: false, code: 'schedule_ended' })
@@ -132,7 +149,7 @@ describe('scheduled changes', () => {
   it('is superseded when the text changed after it was made, overwrites nothing, and tells proposer and approver', async () => {
     const world = await configure()
     const when = world.clock.now + HOUR
-    const proposal = await propose(world, 'Scheduled over an old base.', when)
+    const proposal = await propose('Scheduled over an old base.', when)
     await theLedger().approve({ id: proposal.id, by: 'bob' })
     // Meanwhile an emergency rollback-style change: an edit around the ledger the cron records.
     await env.DISCLAIMERS.put('disclaimer', 'Changed in between.')
@@ -148,14 +165,21 @@ describe('scheduled changes', () => {
   it('can be cancelled by any editor before its time, with a reason, the others told; then nothing goes live', async () => {
     const world = await configure()
     const when = world.clock.now + HOUR
-    const proposal = await propose(world, 'Cancelled before its time.', when)
+    const proposal = await propose('Cancelled before its time.', when)
     await theLedger().approve({ id: proposal.id, by: 'bob' })
     expect(await theLedger().cancel({ id: proposal.scheduleId as number, by: 'carol', reason: '' })).toMatchObject({
       ok: false,
       code: 'invalid_text',
     })
-    const cancelled = await theLedger().cancel({ id: proposal.scheduleId as number, by: 'carol', reason: 'legal asked to wait' })
-    expect(cancelled).toMatchObject({ ok: true, schedule: { status: 'cancelled', endedBy: 'carol', reason: 'legal asked to wait' } })
+    const cancelled = await theLedger().cancel({
+      id: proposal.scheduleId as number,
+      by: 'carol',
+      reason: 'legal asked to wait',
+    })
+    expect(cancelled).toMatchObject({
+      ok: true,
+      schedule: { status: 'cancelled', endedBy: 'carol', reason: 'legal asked to wait' },
+    })
     await at(world, when + 1)
     expect(await kvText()).not.toBe('Cancelled before its time.')
     expect(told(world, 'schedule_cancelled')).toEqual(['alice@example.org', 'bob@example.org'])
@@ -166,7 +190,7 @@ describe('scheduled changes', () => {
   it('refuses a second schedule for one disclaimer at the same time when it is made', async () => {
     const world = await configure()
     const when = world.clock.now + HOUR
-    await propose(world, 'First at this time.', when)
+    await propose('First at this time.', when)
     const live = await theLedger().live('global')
     const second = await theLedger().propose({
       target: 'global',
@@ -187,7 +211,13 @@ describe('scheduled changes', () => {
       [new Date(world.clock.now + 366 * 24 * HOUR).toISOString(), 'more than a year ahead'],
       ['2027-01-01T09:00', 'with its offset'],
     ] as const) {
-      const result = await theLedger().propose({ target: 'global', text: 'x', base: live?.base ?? 'none', by: 'alice', effectiveAt })
+      const result = await theLedger().propose({
+        target: 'global',
+        text: 'x',
+        base: live?.base ?? 'none',
+        by: 'alice',
+        effectiveAt,
+      })
       expect(result, effectiveAt).toMatchObject({ ok: false, code: 'invalid_time' })
       expect((result as LedgerError).message).toContain(problem)
     }
@@ -222,7 +252,7 @@ describe('scheduled changes', () => {
   it('answers "what will be live at" a time to come with what is scheduled by then', async () => {
     const world = await configure()
     const when = world.clock.now + HOUR
-    const proposal = await propose(world, 'Coming later.', when)
+    const proposal = await propose('Coming later.', when)
     const before = await theLedger().scheduledAt('global', new Date(when - 1).toISOString())
     const after = await theLedger().scheduledAt('global', new Date(when + HOUR).toISOString())
     expect(before).toBeNull()
@@ -231,7 +261,7 @@ describe('scheduled changes', () => {
 
   it('closes the schedule of a rejected proposal, so nothing is left waiting for its time', async () => {
     const world = await configure()
-    const proposal = await propose(world, 'Rejected.', world.clock.now + HOUR)
+    const proposal = await propose('Rejected.', world.clock.now + HOUR)
     expect((await theLedger().reject({ id: proposal.id, by: 'bob', reason: 'not this wording' })).ok).toBe(true)
     expect((await theLedger().schedule(proposal.scheduleId as number))?.status).toBe('cancelled')
     expect((await theLedger().live('global'))?.scheduled).toEqual([])

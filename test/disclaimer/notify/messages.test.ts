@@ -64,7 +64,9 @@ const ROWS: EventRows = { version, proposal, base: { ...version, version: 11, te
 describe('compose', () => {
   it('quotes a proposal’s change as a word diff in plain text, with the console link and the checkpoint', () => {
     const message = compose(event('proposal_opened'), ROWS, SITE, CHECKPOINT)
-    expect(message.subject).toBe('[Disclaimers] alice proposes a change to the global disclaimer (on every page): proposal 5')
+    expect(message.subject).toBe(
+      '[Disclaimers] alice proposes a change to the global disclaimer (on every page): proposal 5',
+    )
     expect(message.text).toContain('Ask a [deleted: doctor][inserted: healthcare provider] first.')
     expect(message.text).toContain('https://kratom.test/console/proposals/5')
     expect(message.text).toContain(`stood at row 41, ${CHECKPOINT.hash}`)
@@ -73,12 +75,26 @@ describe('compose', () => {
 
   it('gives a scheduled time in the site’s zone with its offset', () => {
     const scheduled = event('proposal_opened', { detail: { effectiveAt: '2026-12-31T05:00:00.000Z' } })
-    expect(compose(scheduled, ROWS, SITE, null).text).toContain('it goes live at 2026-12-31 00:00 (UTC-05:00, America/New_York)')
+    expect(compose(scheduled, ROWS, SITE, null).text).toContain(
+      'it goes live at 2026-12-31 00:00 (UTC-05:00, America/New_York)',
+    )
   })
 
   it('says what pages show after an edit around the ledger: the text, or the bundled default for a broken one', () => {
-    const broken = { ...version, how: 'external' as const, by: 'outside the ledger', valid: false, problem: 'the disclaimer contains U+0007', text: 'Bell\u0007' }
-    const message = compose(event('external_edit', { actor: 'outside the ledger' }), { ...ROWS, version: broken }, SITE, null)
+    const broken = {
+      ...version,
+      how: 'external' as const,
+      by: 'outside the ledger',
+      valid: false,
+      problem: 'the disclaimer contains U+0007',
+      text: 'Bell\u0007',
+    }
+    const message = compose(
+      event('external_edit', { actor: 'outside the ledger' }),
+      { ...ROWS, version: broken },
+      SITE,
+      null,
+    )
     expect(message.text).toContain('pages show the bundled default instead of it')
     expect(message.text).toContain('Bell\\u{7}')
     expect(message.text).not.toContain('\u0007')
@@ -99,11 +115,19 @@ describe('compose', () => {
   ] as const)('writes %s with a one-line subject however hostile the names in it', (kind) => {
     const hostile = event(kind, {
       actor: 'x\r\nBcc: everyone@example.org',
-      detail: { reason: 'r\r\nX: y', problems: ['p\u001b[2J'], effectiveAt: '2026-12-31T05:00:00.000Z', attempts: 3, minutes: 6, tags: 'disclaimer:global' },
+      detail: {
+        reason: 'r\r\nX: y',
+        problems: ['p\u001b[2J'],
+        effectiveAt: '2026-12-31T05:00:00.000Z',
+        attempts: 3,
+        minutes: 6,
+        tags: 'disclaimer:global',
+      },
     })
     const message = compose(hostile, ROWS, SITE, CHECKPOINT)
     expect(message.subject).not.toMatch(/[\r\n]/)
     expect(message.subject.startsWith('[Disclaimers] ')).toBe(true)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is that no escape or carriage return gets through
     expect(message.text).not.toMatch(/\u001b|\r/)
     expect(message.text).toContain('--\nSent by the disclaimer ledger of https://kratom.test.')
   })

@@ -37,7 +37,12 @@ describe('sendingNotifier', () => {
 
   it('puts its own id in an X- header, since Email Service sets Message-ID itself and refuses one from the sender', async () => {
     const calls: EmailMessageBuilder[] = []
-    const recording = { send: async (builder: EmailMessageBuilder) => (calls.push(builder), { messageId: '<x@example.org>' }) }
+    const recording = {
+      send: async (builder: EmailMessageBuilder) => {
+        calls.push(builder)
+        return { messageId: '<x@example.org>' }
+      },
+    }
     await sendingNotifier({ EMAIL: recording as unknown as SendEmail }).send(outgoing('email'))
     expect(calls[0]?.headers).toEqual({ 'X-Disclaimer-Message-Id': '<event-3.email-1@example.org>' })
     expect(Object.keys(calls[0]?.headers ?? {}).map((name) => name.toLowerCase())).not.toContain('message-id')
@@ -59,11 +64,17 @@ describe('sendingNotifier', () => {
     await expect(notifier.send(outgoing('webhook', 'webhook'))).resolves.toBeUndefined()
     const request = posted[1] as Request
     const body = await request.text()
-    expect(JSON.parse(body)).toMatchObject({ type: 'version_live', version: 7, text: 'v7 of the global disclaimer is live.' })
+    expect(JSON.parse(body)).toMatchObject({
+      type: 'version_live',
+      version: 7,
+      text: 'v7 of the global disclaimer is live.',
+    })
     const headers = Object.fromEntries(request.headers)
     expect(new Webhook(SECRET).verify(body, headers)).toMatchObject({ type: 'version_live' })
     await expect(
-      sendingNotifier({ ...settings, ALERT_WEBHOOK_URL: 'http://hooks.example.org' }, post).send(outgoing('webhook', 'webhook')),
+      sendingNotifier({ ...settings, ALERT_WEBHOOK_URL: 'http://hooks.example.org' }, post).send(
+        outgoing('webhook', 'webhook'),
+      ),
     ).rejects.toThrow('not an https address')
   })
 })
