@@ -179,6 +179,8 @@ export class Ledger implements LedgerContext {
 
   /** What is set to go live for a target by `at` (a time to come): the last of its pending schedules due by then. */
   scheduledAt(target: string, at: string) {
+    // As in versionAt: thrown in here, an unreadable time would reach the caller as an opaque RPC error.
+    if (Number.isNaN(Date.parse(at))) return null
     return scheduledAt(this.sql, keyOf(target) ?? '', new Date(at).toISOString())
   }
 

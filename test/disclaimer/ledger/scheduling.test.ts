@@ -92,9 +92,10 @@ describe('scheduled changes', () => {
     const when = world.clock.now + 2 * HOUR
     const proposal = await propose('The text from its time on.', when)
     expect(proposal.effectiveAt).toBe(new Date(when).toISOString())
-    const approved = (await theLedger().approve({ id: proposal.id, by: 'bob' })) as PublishResult & {
-      status: 'scheduled'
-    }
+    const approved = (await theLedger().approve({ id: proposal.id, by: 'bob' })) as Extract<
+      PublishResult,
+      { status: 'scheduled' }
+    >
     expect(approved).toMatchObject({
       ok: true,
       status: 'scheduled',
