@@ -26,14 +26,14 @@ function main() {
   if (problems.length > 0) {
     console.error(`Refusing to deploy ${environment}: wrangler.toml still has placeholders.`)
     for (const problem of problems) console.error(`  - ${problem}`)
-    console.error('Nothing was built or deployed. README.md, "Deploying", walks through the first-time setup.')
+    console.error('Nothing was built or deployed. docs/operations.md, "First-time setup", walks through it.')
     process.exit(1)
   }
 
   run(environment, 'checks', 'npm', ['run', 'check'])
   run(environment, 'tests', 'npm', ['test'])
   run(environment, `deploy to ${environment}`, 'npx', ['wrangler', 'deploy', `--env=${environment}`])
-  console.log(`\nDeployed to ${environment}. Verify it: README.md, "Deploying", step 6.`)
+  console.log(`\nDeployed to ${environment}. Verify it: docs/operations.md, "First-time setup", step 10.`)
 }
 
 if (import.meta.main) main()

@@ -54,8 +54,8 @@ editors (no --local or --env: nothing is sent)
   editor <name>                 a new token for an editor, and the entry to put in the EDITORS secret
 
 target: global (the default) or a page: ${TARGETS.filter((name) => name !== 'global').join(', ')}.
-where:  --local is the store of \`npm start\` (.wrangler/state); --env <environment> (one of wrangler.toml's
-        [env.*], e.g. staging, production) is that environment's site, over HTTPS.
+where:  --local is the store of \`npm start\` (.wrangler/state; --persist-to <dir> for another); --env <environment>
+        (one of wrangler.toml's [env.*], e.g. staging, production) is that environment's site, over HTTPS.
 token:  for --env, $DISCLAIMER_TOKEN or --token-file <file>; with --local only a local editor's, picked with
         --as <editor> (alice, bob): a real token is never sent to a local server.`
 
@@ -177,8 +177,17 @@ async function run(
       if (!time || parseInstant(time) === undefined) {
         throw new CliError(`at needs a date and time with its offset, e.g. ${INSTANT_EXAMPLE}`, 2)
       }
-      const { at, version } = await client.at(targetArg(target), time)
+      const { at, version, scheduled } = await client.at(targetArg(target), time)
       console.log(`${target} in ${label} at ${at}:`)
+      if (scheduled !== undefined) {
+        console.log(`a time to come; pages show now: ${version ? versionBlock(version) : 'no ledger version'}`)
+        console.log(
+          scheduled
+            ? `and by then, if it goes through: ${scheduleLine(scheduled)}\n${printable(scheduled.text, { multiline: true })}`
+            : 'and nothing is scheduled to change it by then',
+        )
+        return
+      }
       console.log(version ? versionBlock(version) : 'no ledger version then: pages showed the bundled default')
       return
     }
@@ -189,7 +198,7 @@ async function run(
       return
     }
     case 'scheduled': {
-      const { schedules } = await client.schedules()
+      const schedules = await client.schedules()
       const pending = schedules.filter((schedule) => schedule.status === 'pending')
       console.log(`${label}: ${pending.length} change(s) set to go live, ${schedules.length - pending.length} ended`)
       for (const schedule of schedules) console.log(scheduleLine(schedule))

@@ -165,7 +165,7 @@ export function adminClient(where: Where, token: string) {
     read.base === 'none' ? { 'If-None-Match': '*' } : { 'If-Match': `"${read.base}"` }
 
   /** Every page of a paged list, oldest page last. */
-  async function all<T>(path: string, field: 'versions' | 'events', limit?: number): Promise<T[]> {
+  async function all<T>(path: string, field: 'versions' | 'events' | 'schedules', limit?: number): Promise<T[]> {
     const rows: T[] = []
     let before: number | null | undefined
     do {
@@ -184,7 +184,7 @@ export function adminClient(where: Where, token: string) {
     /** Every version, newest first, however many pages the API answers in. */
     history: (target: string) => all<LedgerVersion>(`/disclaimers/${target}/history`, 'versions'),
     at: (target: string, time: string) =>
-      call<{ at: string; version: LedgerVersion | null }>(
+      call<{ at: string; version: LedgerVersion | null; scheduled?: Schedule | null }>(
         'GET',
         `/disclaimers/${target}/at?time=${encodeURIComponent(time)}`,
       ),
@@ -202,7 +202,8 @@ export function adminClient(where: Where, token: string) {
         body: { text, note, effectiveAt },
         headers: replacing(base),
       }),
-    schedules: () => call<{ schedules: Schedule[] }>('GET', '/schedules?limit=500'),
+    /** Every schedule, newest first, however many pages the API answers in. */
+    schedules: () => all<Schedule>('/schedules', 'schedules'),
     exportPage: (after: number) =>
       call<{ rows: ChainEntry[]; next: number | null; head: { pos: number; hash: string } | null }>(
         'GET',

@@ -1,6 +1,7 @@
 // The deploy environments and what each needs, read from wrangler.toml through wrangler itself, so the deploy
 // scripts and the disclaimer CLI resolve an environment exactly as `wrangler deploy --env <name>` will.
 import { experimental_readRawConfig, unstable_readConfig } from 'wrangler'
+import { isTimeZone } from '../../src/disclaimer/time.ts'
 import { CONFIG_PATH } from './paths.ts'
 
 export { CONFIG_PATH, PROJECT_ROOT } from './paths.ts'
@@ -54,6 +55,12 @@ export function placeholderProblems(environment: string, configPath = CONFIG_PAT
   if (!objects.some((binding) => binding.name === 'LEDGER')) {
     problems.push(
       `[env.${environment}] has no Durable Object binding LEDGER; copy the durable_objects line from [env.production]`,
+    )
+  }
+  const zone: unknown = config.vars?.SITE_TIME_ZONE
+  if (typeof zone !== 'string' || !isTimeZone(zone)) {
+    problems.push(
+      `[env.${environment}] vars SITE_TIME_ZONE is ${JSON.stringify(zone ?? '')}; put the publisher's IANA time zone there, e.g. "America/New_York"`,
     )
   }
   const mail: { name: string }[] = config.send_email ?? []

@@ -1,4 +1,4 @@
-// How long an edit takes to reach every visitor, term by term: the numbers the README, the console and the
+// How long an edit takes to reach every visitor, term by term: the numbers docs/delivery.md, the console and the
 // ledger's second purge all use.
 import { KV_CACHE_TTL_SECONDS, MAX_STALE_MS } from './read.ts'
 

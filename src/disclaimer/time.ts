@@ -143,3 +143,26 @@ export function scheduleProblem(instant: number, now: number): string | undefine
   }
   return undefined
 }
+
+/** True when the runtime knows `zone` as an IANA time zone (America/New_York, Europe/London, UTC). */
+export function isTimeZone(zone: string): boolean {
+  if (zone === '') return false
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone })
+    return true
+  } catch {
+    return false
+  }
+}
+
+const reportedZones = new Set<string>()
+
+/** The site's zone from SITE_TIME_ZONE, or UTC (logged once) when it is missing or not a zone the runtime knows. */
+export function siteZone(configured: string | undefined): string {
+  if (configured && isTimeZone(configured)) return configured
+  if (!reportedZones.has(String(configured))) {
+    reportedZones.add(String(configured))
+    console.error(`SITE_TIME_ZONE is ${JSON.stringify(configured ?? '')}, not a time zone; times are shown in UTC`)
+  }
+  return 'UTC'
+}

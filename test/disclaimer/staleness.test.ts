@@ -16,7 +16,7 @@ import {
 // A model of the delivery path at several Cloudflare locations, with the real isolate reader and the real bounds:
 // central KV, each location's replica (its own propagation delay) and KV edge cache (cacheTtl), each location's
 // isolate cache (createDisclaimerReader) and Workers Cache (pages kept until purged). Time is simulated; visitors
-// arrive at random locations and times. What the model shows is what the README claims, term by term.
+// arrive at random locations and times. What the model shows is what docs/delivery.md claims, term by term.
 
 interface Model {
   /** Writes a new text to central KV at `at`. */

@@ -1,10 +1,12 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   inZone,
   isoInZone,
+  isTimeZone,
   MAX_SCHEDULE_AHEAD_MS,
   parseInstant,
   scheduleProblem,
+  siteZone,
   wallTimeIn,
 } from '../../src/disclaimer/time.ts'
 
@@ -89,5 +91,20 @@ describe('scheduleProblem', () => {
     expect(scheduleProblem(now + MAX_SCHEDULE_AHEAD_MS, now)).toBeUndefined()
     expect(scheduleProblem(now, now)).toContain('has already passed')
     expect(scheduleProblem(now + MAX_SCHEDULE_AHEAD_MS + 1, now)).toContain('more than a year ahead')
+  })
+})
+
+describe('siteZone', () => {
+  it('is the configured zone when the runtime knows it, else UTC with the reason logged', () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    expect(isTimeZone('America/New_York')).toBe(true)
+    expect(isTimeZone('Mars/Olympus_Mons')).toBe(false)
+    expect(siteZone('Europe/London')).toBe('Europe/London')
+    expect(siteZone('Mars/Olympus_Mons')).toBe('UTC')
+    expect(siteZone(undefined)).toBe('UTC')
+    expect(errors.mock.calls.map(([line]) => String(line))).toEqual([
+      'SITE_TIME_ZONE is "Mars/Olympus_Mons", not a time zone; times are shown in UTC',
+      'SITE_TIME_ZONE is "", not a time zone; times are shown in UTC',
+    ])
   })
 })

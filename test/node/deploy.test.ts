@@ -99,6 +99,18 @@ describe('placeholderProblems', () => {
     ])
   })
 
+  it('refuses a SITE_TIME_ZONE the runtime does not know', () => {
+    const filled = configWith({
+      REPLACE_WITH_PRODUCTION_KV_NAMESPACE_ID: '0f2ac74b498b48028cb68387c421e279',
+      'https://replace-with-production-hostname.invalid': 'https://kratom.example.org',
+      ...ACCESS,
+      'SITE_TIME_ZONE = "America/New_York" }': 'SITE_TIME_ZONE = "Eastern" }',
+    })
+    expect(placeholderProblems('production', filled)).toEqual([
+      expect.stringContaining('vars SITE_TIME_ZONE is "Eastern"; put the publisher\'s IANA time zone there'),
+    ])
+  })
+
   it('refuses an environment that could tell nobody: no send_email binding named EMAIL', () => {
     const filled = configWith({
       REPLACE_WITH_PRODUCTION_KV_NAMESPACE_ID: '0f2ac74b498b48028cb68387c421e279',

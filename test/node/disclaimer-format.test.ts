@@ -21,6 +21,7 @@ const version: LedgerVersion = {
   valid: false,
   problem: `the disclaimer contains ${HOSTILE}`,
   landedAt: null,
+  chain: null,
 }
 
 describe('disclaimer-format', () => {

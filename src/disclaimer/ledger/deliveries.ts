@@ -3,6 +3,7 @@
 import { compose } from '../notify/messages.ts'
 import type { LedgerEvent } from '../records.ts'
 import { LEDGER_EDIT_BOUND_MS } from '../staleness.ts'
+import { siteZone } from '../time.ts'
 import { checkpointOf } from './chain.ts'
 import { event } from './events.ts'
 import * as queries from './queries.ts'
@@ -117,7 +118,7 @@ export async function deliverDue(context: {
   const site = {
     origin: env.SITE_ORIGIN,
     boundMinutes: Math.ceil(LEDGER_EDIT_BOUND_MS / 60_000),
-    zone: env.SITE_TIME_ZONE || 'UTC',
+    zone: siteZone(env.SITE_TIME_ZONE),
   }
   for (const job of dueDeliveries(sql, now())) {
     const found = event(sql, job.eventId)
@@ -128,8 +129,9 @@ export async function deliverDue(context: {
       proposal,
       base: proposal?.base ? queries.version(sql, proposal.base) : null,
     }
-    const message = compose(found, rows, site, checkpointOf(sql, 'events', found.id))
     try {
+      // Inside the try: a message that cannot be written is a failed delivery like any other, never a stalled alarm.
+      const message = compose(found, rows, site, checkpointOf(sql, 'events', found.id))
       const providerId = await notifier.send({
         channel: job.channel,
         to: job.recipient,

@@ -12,20 +12,39 @@ export interface Audience {
   webhook: boolean
 }
 
-/** Who may be told, from the Worker's configuration: EDITORS, OPERATORS_EMAIL and ALERT_WEBHOOK_URL. */
+const warned = new Set<string>()
+
+/** Logs a configuration problem once per isolate: it would otherwise repeat with every event. */
+function warnOnce(problem: string): void {
+  if (warned.has(problem)) return
+  warned.add(problem)
+  console.error(`ledger: ${problem}`)
+}
+
+/**
+ * Who may be told, from the Worker's configuration: EDITORS, OPERATORS_EMAIL (addresses, comma-separated) and
+ * ALERT_WEBHOOK_URL with ALERT_WEBHOOK_SECRET. What cannot be used is left out and logged, never guessed at.
+ */
 export function audienceOf(
-  env: Pick<Env, 'EDITORS'> & { OPERATORS_EMAIL?: string; ALERT_WEBHOOK_URL?: string },
+  env: Pick<Env, 'EDITORS'> & { OPERATORS_EMAIL?: string; ALERT_WEBHOOK_URL?: string; ALERT_WEBHOOK_SECRET?: string },
 ): Audience {
   const config = editorsFrom(env.EDITORS)
-  const operators = (env.OPERATORS_EMAIL ?? '')
+  const listed = (env.OPERATORS_EMAIL ?? '')
     .split(',')
     .map((address) => address.trim())
-    .filter((address) => EMAIL_ADDRESS.test(address))
-  return {
-    editors: config.ok ? config.editors.emails : new Map(),
-    operators,
-    webhook: /^https:\/\//.test(env.ALERT_WEBHOOK_URL ?? ''),
+    .filter(Boolean)
+  const operators = listed.filter((address) => EMAIL_ADDRESS.test(address))
+  if (operators.length < listed.length) {
+    warnOnce(
+      `OPERATORS_EMAIL holds ${listed.length - operators.length} entry(ies) that are not addresses; they are not told`,
+    )
   }
+  const url = env.ALERT_WEBHOOK_URL ?? ''
+  const webhook = url.startsWith('https://') && (env.ALERT_WEBHOOK_SECRET ?? '') !== ''
+  if (url !== '' && !webhook) {
+    warnOnce('ALERT_WEBHOOK_URL is set, but is not https or ALERT_WEBHOOK_SECRET is not set; nothing is sent to it')
+  }
+  return { editors: config.ok ? config.editors.emails : new Map(), operators, webhook }
 }
 
 export interface NewEvent {

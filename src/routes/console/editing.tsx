@@ -8,7 +8,7 @@ import { ledgerOf } from '../../disclaimer/ledger/object.ts'
 import type { PageDisclaimers, ReadDisclaimers } from '../../disclaimer/read.ts'
 import type { LedgerError, LiveState, PublishResult } from '../../disclaimer/records.ts'
 import { LEDGER_EDIT_BOUND_MS } from '../../disclaimer/staleness.ts'
-import { wallTimeIn } from '../../disclaimer/time.ts'
+import { siteZone, wallTimeIn } from '../../disclaimer/time.ts'
 import { validateDisclaimer, validateField } from '../../disclaimer/validate.ts'
 import type { ConsoleEnv } from '../../http/console-auth.ts'
 import { Conflict, EditForm, PreviewBanner, Published, Review, Scheduled } from '../../views/console/editing.tsx'
@@ -58,7 +58,7 @@ export async function previewPage(
 
 /** The site's time zone, in which editors give and read go-live times. */
 export function zoneOf(env: Env): string {
-  return env.SITE_TIME_ZONE || 'UTC'
+  return siteZone(env.SITE_TIME_ZONE)
 }
 
 /** The page for a ledger answer: published (shown at once by this server), scheduled, or why not. */

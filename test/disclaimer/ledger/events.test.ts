@@ -75,6 +75,19 @@ beforeEach(async () => {
 describe('recipientsOf', () => {
   const audience = audienceOf({ EDITORS, OPERATORS_EMAIL: `${OPERATORS}, not an address` })
 
+  it('sends to a webhook only when it is https and signed, and says once when it is not', () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const url = 'https://hooks.example.org/ledger'
+    expect(audienceOf({ EDITORS, ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: 's' }).webhook).toBe(true)
+    expect(audienceOf({ EDITORS, ALERT_WEBHOOK_URL: url }).webhook).toBe(false)
+    expect(audienceOf({ EDITORS, ALERT_WEBHOOK_URL: url }).webhook).toBe(false)
+    expect(
+      audienceOf({ EDITORS, ALERT_WEBHOOK_URL: 'http://hooks.example.org', ALERT_WEBHOOK_SECRET: 's' }).webhook,
+    ).toBe(false)
+    const said = errors.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('ALERT_WEBHOOK_URL'))
+    expect(said).toHaveLength(1)
+  })
+
   it('reads each editor’s address from EDITORS, and only valid operator addresses', () => {
     expect([...audience.editors]).toEqual([
       ['alice', 'alice@example.org'],
