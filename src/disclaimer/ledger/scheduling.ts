@@ -139,8 +139,13 @@ export async function runDueSchedules(ledger: LedgerContext, through: WriteThrou
       if (committed.ok) {
         endSchedule(ledger.sql, due.id, { outcome: 'live', by: THE_LEDGER, version: committed.version.version, now })
       } else {
-        endSchedule(ledger.sql, due.id, { outcome: 'superseded', by: THE_LEDGER, reason: committed.message, now })
-        const detail = { scheduleId: due.id, effectiveAt: due.effectiveAt, reason: committed.message }
+        // Said in the record's words: what pages show now, which the schedule was not written against.
+        const shown = committed.current
+        const reason = shown
+          ? `the text is now v${shown.version}, ${shown.how === 'external' ? 'changed outside the ledger' : `by ${shown.by} (${shown.how})`}`
+          : 'the text is no longer there'
+        endSchedule(ledger.sql, due.id, { outcome: 'superseded', by: THE_LEDGER, reason, now })
+        const detail = { scheduleId: due.id, effectiveAt: due.effectiveAt, reason }
         const event = { kind: 'schedule_superseded' as const, key: due.key, proposalId: due.proposalId }
         const told = [due.by, ...(due.approvedBy ? [due.approvedBy] : [])]
         ledger.tell({ ...event, version: due.base, actor: THE_LEDGER, detail }, now, told)

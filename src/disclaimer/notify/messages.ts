@@ -139,7 +139,7 @@ function composeBody(event: LedgerEvent, rows: EventRows, site: MessageSite): Me
           `${SUBJECT_PREFIX} v${event.version} of ${lower(what)} is live (${version?.how ?? 'publish'} by ${actor})`,
         ),
         text: [
-          `v${event.version} of ${lower(what)} is live: KV holds it since ${version?.landedAt ?? event.at}.`,
+          `v${event.version} of ${lower(what)} is live: KV holds it since ${inZone(Date.parse(version?.landedAt ?? event.at), site.zone)}.`,
           `Made by ${actor} (${version?.how ?? 'publish'})${version?.approvedBy ? `, approved by ${printable(version.approvedBy)}` : ', with no second approval'}${version?.rollbackOf ? `, rolling back to the text of v${version.rollbackOf}` : ''}. Note: ${quote(version?.note)}`,
           `Every visitor, at every Cloudflare location, sees it within ${site.boundMinutes} minutes of that time.`,
           `The text:\n${block(version?.text ?? null)}`,
@@ -157,7 +157,7 @@ function composeBody(event: LedgerEvent, rows: EventRows, site: MessageSite): Me
       return {
         subject: oneLine(`${SUBJECT_PREFIX} ${what} was changed outside the ledger (v${event.version})`),
         text: [
-          `${what} was changed in KV around the ledger (plain wrangler or the dashboard), not through the console, the CLI or the API. The ledger recorded it as v${event.version} at ${event.at}; nobody approved it.`,
+          `${what} was changed in KV around the ledger (plain wrangler or the dashboard), not through the console, the CLI or the API. The ledger recorded it as v${event.version} at ${inZone(Date.parse(event.at), site.zone)}; nobody approved it.`,
           version?.text === null ? shows : `${shows}\n${block(version?.text ?? null)}`,
           `If this was not meant, roll back in the console: ${consoleUrl}/disclaimers/${event.target}/history`,
           footer(site, `${EDITOR} Its operators are told too.`),
@@ -200,7 +200,7 @@ function composeBody(event: LedgerEvent, rows: EventRows, site: MessageSite): Me
           `${SUBJECT_PREFIX} The change scheduled for ${effective} did not go live: the text had changed`,
         ),
         text: [
-          `The change to ${lower(what)} scheduled for ${effective}${event.proposalId ? ` (proposal ${event.proposalId})` : ''} did not go live: it was written against v${event.version}, and the text changed since (${printable(String(event.detail.reason ?? ''))}). Nothing was overwritten.`,
+          `The change to ${lower(what)} scheduled for ${effective}${event.proposalId ? ` (proposal ${event.proposalId})` : ''} did not go live: it was written against ${event.version ? `v${event.version}` : 'a disclaimer with no text yet'}, and ${printable(String(event.detail.reason ?? 'the text changed'))}. Nothing was overwritten.`,
           `Start again from the live text: ${consoleUrl}/disclaimers/${event.target}/edit`,
           footer(site, EDITOR),
         ].join('\n\n'),
