@@ -103,19 +103,19 @@ async function measureLoad(routes: string[], servers: Record<Variant, Server>): 
   return samples
 }
 
-/** Startup against the hello-world baseline, and in a full run where the site's goes. */
+/** Startup against the hello-world baseline, the instrument read against itself, and in a full run where it goes. */
 async function measureStartup(h0Bundle: { outdir: string; mainPath: string }, workdir: string) {
   const site = { outdir: h0Bundle.outdir, main: basename(h0Bundle.mainPath) }
   const baseline = buildStandaloneWorker(workdir, STARTUP_BASELINE_ENTRY)
-  const startup = await measureStartupRatio({ workdir, site, baseline, rounds: STARTUP_ISOLATES })
+  const startup = await measureStartupRatio({ site, baseline, rounds: STARTUP_ISOLATES })
   console.log(
     `  site ${startup.siteMs.toFixed(2)} ms, hello-world ${startup.baselineMs.toFixed(2)} ms → ${startup.ratio.toFixed(2)}×`,
   )
   // The instrument itself, in the same run: it should read 1× for a bundle against itself and several times for
   // the same bundle with ~8 ms of work at load. Printed, never asserted: these are timings.
-  const self = await measureStartupRatio({ workdir, site: baseline, baseline, rounds: STARTUP_ISOLATES })
+  const self = await measureStartupRatio({ site: baseline, baseline, rounds: STARTUP_ISOLATES })
   const slow = buildStandaloneWorker(workdir, STARTUP_SLOW_ENTRY)
-  const slowStart = await measureStartupRatio({ workdir, site: slow, baseline, rounds: STARTUP_ISOLATES })
+  const slowStart = await measureStartupRatio({ site: slow, baseline, rounds: STARTUP_ISOLATES })
   console.log(
     `  instrument: hello-world against itself ${self.ratio.toFixed(2)}×, with ~8 ms of work at load ${slowStart.ratio.toFixed(2)}×`,
   )

@@ -1,14 +1,13 @@
-// Assembles the Worker: headers on every response, the pages, then 404 and error pages; the editor half (admin API
-// and console) loaded on its first request; the cron that records edits made around the ledger; the ledger itself.
+// Assembles the Worker: the pages, then 404 and error pages, security headers on every response; the editor half
+// (admin API and console) loaded on its first request; the cron that records edits made around the ledger; the ledger.
 import { WorkerEntrypoint } from 'cloudflare:workers'
-import { type Context, Hono } from 'hono'
-import { methodNotAllowed } from 'hono/method-not-allowed'
+import { type Context, Hono, type NotFoundHandler } from 'hono'
 import { ledgerOf } from './disclaimer/ledger/object.ts'
 import { createDisclaimerReader, type DisclaimerReaderOptions } from './disclaimer/read.ts'
 import type { EditorOptions } from './editor.ts'
 import { NO_STORE } from './http/caching.ts'
-import { securityHeaders } from './http/security-headers.ts'
-import { trimTrailingSlash } from './http/trailing-slash.ts'
+import { withSecurityHeaders } from './http/security-headers.ts'
+import { trailingSlashRedirect } from './http/trailing-slash.ts'
 import { type AppEnv, notFoundPage, pageRoutes } from './routes/pages.tsx'
 import { seoRoutes } from './routes/seo.ts'
 import { errorPageHtml } from './views/error-page.tsx'
@@ -20,25 +19,37 @@ export type AppOptions = DisclaimerReaderOptions & Partial<EditorOptions>
 /** Builds the app with its own disclaimer cache; the Worker below holds one per isolate. */
 export function createApp(options: AppOptions = {}) {
   const readDisclaimers = createDisclaimerReader(options)
+  // No middleware: a page request then runs its one handler and nothing else, since Hono composes a chain (at some
+  // µs per request) only when more than one handler matches. Pages and the SEO routes build their headers once,
+  // security headers included; every other answer gets them below, through withSecurityHeaders.
   const app = new Hono<AppEnv>()
-  app.use(securityHeaders)
-  app.use(trimTrailingSlash)
-  app.use(
-    methodNotAllowed({
-      app,
-      onMethodNotAllowed: (c, methods) =>
-        c.text(`${c.req.method} is not allowed here; use ${methods.join(' or ')}.\n`, 405, { Allow: methods.join(', ') }),
-    }),
-  )
   app.route('/', pageRoutes(readDisclaimers))
   app.route('/', seoRoutes())
 
+  // What a request no route answers gets, worked out only then: the path without its trailing slash, the methods
+  // the path has, or the 404 page.
+  const notFoundPageOf = notFoundPage(readDisclaimers)
+  let methodsByPath: Map<string, string[]> | undefined
+  const notFound: NotFoundHandler<AppEnv> = async (c) => {
+    methodsByPath ??= methodsOf(app)
+    const methods = methodsByPath.get(c.req.path)
+    if (methods && !methods.includes(c.req.method)) {
+      const allow = methods.join(', ')
+      const text = `${c.req.method} is not allowed here; use ${methods.join(' or ')}.\n`
+      return withSecurityHeaders(c.text(text, 405, { Allow: allow }))
+    }
+    return withSecurityHeaders(trailingSlashRedirect(c) ?? (await notFoundPageOf(c)))
+  }
+
   // The editor half: a visitor's isolate never evaluates it (the bundler defers a dynamically imported module).
-  const notFound = notFoundPage(readDisclaimers)
   let editor: Promise<Hono<AppEnv>> | undefined
   const editorHalf = async (c: Context<AppEnv>) => {
     editor ??= import('./editor.ts').then(({ createEditorApp }) => createEditorApp(readDisclaimers, notFound, options))
-    return (await editor).fetch(c.req.raw, c.env, executionContextOf(c))
+    const answer = await (await editor).fetch(c.req.raw, c.env, executionContextOf(c))
+    // `/admin/…/` that the API does not know is `/admin/…`, as for pages; like everything there, never stored.
+    const redirect = answer.status === 404 ? trailingSlashRedirect(c) : undefined
+    redirect?.headers.set('Cache-Control', NO_STORE)
+    return withSecurityHeaders(redirect ?? answer)
   }
   for (const path of ['/admin', '/admin/*', '/console', '/console/*']) app.all(path, editorHalf)
 
@@ -47,9 +58,19 @@ export function createApp(options: AppOptions = {}) {
     console.error('request failed', { path: c.req.path, error: error instanceof Error ? error.message : String(error) })
     c.header('Cache-Control', NO_STORE)
     c.header('Disclaimer-Source', 'default')
-    return c.html(await errorPageHtml(), 500)
+    return withSecurityHeaders(c.html(await errorPageHtml(), 500))
   })
   return app
+}
+
+/** The methods each path of `app` answers (HEAD wherever GET), for the 405 of a request with another method. */
+function methodsOf(app: Hono<AppEnv>): Map<string, string[]> {
+  const methods = new Map<string, string[]>()
+  for (const { method, path } of app.routes) {
+    if (method === 'ALL') continue
+    methods.set(path, [...(methods.get(path) ?? []), ...(method === 'GET' ? ['GET', 'HEAD'] : [method])])
+  }
+  return methods
 }
 
 function executionContextOf(c: Context): ExecutionContext | undefined {

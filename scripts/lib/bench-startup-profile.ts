@@ -1,10 +1,15 @@
-// Where a bundle's startup goes: CPU profiles of its evaluation in fresh isolates (V8's sampler every 100 µs), each
-// sample traced through the bundle's source map to the file it came from. Samples, not their timestamps, are
-// counted: on a busy machine a sample's wall-clock gap says more about other processes than about the Worker.
-import { readFileSync } from 'node:fs'
+// Where a bundle's evaluation goes: CPU profiles of its top level run in fresh isolates (V8's sampler every 100 µs),
+// each sample traced through the bundle's source map to the file it came from. Samples, not their timestamps, are
+// counted: on a busy machine a sample's wall-clock gap says more about other processes than about the Worker. The
+// compiling that precedes evaluation happens as workerd loads the isolate, outside any profile.
+import { readdirSync, readFileSync } from 'node:fs'
 import { SourceMap } from 'node:module'
 import { join } from 'node:path'
-import { importInIsolate, type StartupBundle, startupIsolates } from './startup-ratio.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare'
+import { unstable_readConfig } from 'wrangler'
+import { CONFIG_PATH } from './environments.ts'
+import type { StartupBundle } from './startup-ratio.ts'
 
 export interface CpuProfileNode {
   id: number
@@ -54,10 +59,15 @@ function rows(counts: Map<string, number>, total: number): BreakdownRow[] {
   return [...counts].sort((a, b) => b[1] - a[1]).map(([where, samples]) => ({ where, samples, share: samples / total }))
 }
 
+/** What the bundler's own helpers (which map to no source) are charged with: mostly compiling each module's top level. */
+export const BUNDLER_HELPERS = "the bundler's module initialisers (compiling each module's top level as it first runs)"
+
 /**
  * Attributes every non-idle sample of `profiles` (each the evaluation of the bundle whose main module is `main`).
  * A frame outside the bundle (a built-in, V8's own work) is charged to the nearest bundle function that called it;
- * with none, it keeps its own name.
+ * with none, it keeps its own name. The bundler's helpers (esbuild's lazy module initialisers, `__name`) map to no
+ * source: they are looked through to the module or call they run, and what they spend themselves, which is mostly
+ * V8 compiling the module's top level they are about to run, is charged to BUNDLER_HELPERS.
  */
 export function startupBreakdown(
   profiles: CpuProfile[],
@@ -71,11 +81,16 @@ export function startupBreakdown(
   const place = ({ callFrame }: CpuProfileNode) => {
     const entry = sourceMap.findEntry(callFrame.lineNumber, callFrame.columnNumber)
     if (!('originalSource' in entry)) return undefined
+    const path = sourcePath(entry.originalSource)
+    // Node's SourceMap gives the original name where the map has one; its types do not say so yet.
+    const name = (entry as { name?: string }).name ?? (callFrame.functionName || '(anonymous)')
     return {
       source: sourceLabel(entry.originalSource),
-      at: `${sourcePath(entry.originalSource)}:${entry.originalLine + 1}`,
-      // Node's SourceMap gives the original name where the map has one; its types do not say so yet.
-      name: (entry as { name?: string }).name ?? (callFrame.functionName || '(anonymous)'),
+      // A bundler's module initialiser maps to the very start of its file: that module's top level.
+      label:
+        entry.originalLine === 0 && entry.originalColumn === 0
+          ? `${path}'s top level, with the modules it imports`
+          : `${name} (${path}:${entry.originalLine + 1})`,
     }
   }
   for (const profile of profiles) {
@@ -88,27 +103,24 @@ export function startupBreakdown(
       const leaf = byId.get(id)
       if (!leaf || leaf.callFrame.functionName === '(idle)') continue
       total++
-      const stack: CpuProfileNode[] = []
+      // Innermost first, each bundle frame with where it came from (none for the bundler's helpers).
+      const stack: { node: CpuProfileNode; at: ReturnType<typeof place> }[] = []
       for (let node: CpuProfileNode | undefined = leaf; node; node = byId.get(parentOf.get(node.id) ?? -1)) {
-        stack.push(node)
+        stack.push({ node, at: inBundle(node) && !isTopLevel(node) ? place(node) : undefined })
       }
-      const owner = stack.find((node) => inBundle(node) && !isTopLevel(node))
-      const ownerPlace = owner && place(owner)
-      const topLevelIndex = stack.findIndex(isTopLevel)
+      const bundleFrames = stack.filter(({ node }) => inBundle(node) && !isTopLevel(node))
+      const owner = bundleFrames[0]
+      const topLevelIndex = stack.findIndex(({ node }) => isTopLevel(node))
       const ownName = leaf.callFrame.url && !inBundle(leaf) ? leaf.callFrame.url : leaf.callFrame.functionName
-      add(
-        bySource,
-        ownerPlace?.source ?? (topLevelIndex >= 0 ? `${main}, top level (every file's module scope)` : ownName),
-      )
+      const ownerSource = owner && (owner.at?.source ?? BUNDLER_HELPERS)
+      add(bySource, ownerSource ?? (topLevelIndex >= 0 ? `${main}, top level (every file's module scope)` : ownName))
       if (topLevelIndex < 0) {
-        add(byTopLevelCall, `not under the top level (${ownerPlace?.source ?? ownName})`)
+        add(byTopLevelCall, `not under the top level (${ownerSource ?? ownName})`)
       } else if (topLevelIndex === 0) {
         add(byTopLevelCall, 'the top level itself')
       } else {
-        const call = stack[topLevelIndex - 1] as CpuProfileNode
-        const callPlace = place(call)
-        const unmapped = `${call.callFrame.functionName || '(anonymous)'} (${main}, no source)`
-        add(byTopLevelCall, callPlace ? `${callPlace.name} (${callPlace.at})` : unmapped)
+        const call = stack.slice(0, topLevelIndex).findLast(({ at }) => at !== undefined)
+        add(byTopLevelCall, call?.at?.label ?? BUNDLER_HELPERS)
       }
     }
   }
@@ -139,25 +151,52 @@ async function inspectorSession(url: URL) {
   return { send, close: () => socket.close() }
 }
 
+/** One workerd with `count` isolates of the bundle behind a probe module, open to the inspector. */
+function profiledIsolates({ outdir, main }: StartupBundle, count: number): Miniflare {
+  const config = unstable_readConfig({ config: CONFIG_PATH }, { hideWarnings: true })
+  const modules = readdirSync(outdir).filter((file) => /\.m?js$/.test(file))
+  // The probe is each isolate's main module; its /start request imports the bundle, and only that is profiled.
+  const probe =
+    'export default { async fetch(request) { ' +
+    `if (new URL(request.url).pathname === '/start') await import(${JSON.stringify(`./${main}`)}); ` +
+    'return new Response(null, { status: 204 }) } }'
+  const workers = Array.from({ length: count }, (_, index) => ({
+    name: `profiled-${index}`,
+    compatibilityDate: config.compatibility_date,
+    compatibilityFlags: config.compatibility_flags,
+    modulesRoot: outdir,
+    modules: [
+      { type: 'ESModule', path: join(outdir, 'startup-probe.js'), contents: probe },
+      ...modules.map((file) => ({ type: 'ESModule', path: join(outdir, file) })),
+    ],
+    unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }],
+  }))
+  return new Miniflare(
+    convertV4MiniflareOptions({ workers, inspectorPort: 0 } as Parameters<typeof convertV4MiniflareOptions>[0]),
+  )
+}
+
 /** Profiles the bundle's evaluation in `isolates` fresh isolates and attributes the samples through its source map. */
 export async function profileStartup(bundle: StartupBundle, isolates = 20): Promise<StartupBreakdown> {
-  const names = Array.from({ length: isolates }, (_, index) => `profiled-${index}`)
-  const miniflare = startupIsolates(
-    names.map((name) => ({ name, bundle })),
-    true,
-  )
+  const miniflare = profiledIsolates(bundle, isolates)
   try {
     await miniflare.ready
     const inspector = await miniflare.getInspectorURL()
     const profiles: CpuProfile[] = []
-    for (const name of names) {
+    for (let index = 0; index < isolates; index++) {
+      const name = `profiled-${index}`
+      const url = await miniflare.unsafeGetDirectURL(name)
       const session = await inspectorSession(new URL(`/core:user:${name}`, inspector))
       try {
-        await importInIsolate(miniflare, name, async () => {
-          await session.send('Profiler.enable')
-          await session.send('Profiler.setSamplingInterval', { interval: SAMPLING_INTERVAL_MICROS })
-          await session.send('Profiler.start')
-        })
+        await (await fetch(url)).arrayBuffer()
+        await sleep(5) // the warm request's own teardown stays out of the profile
+        await session.send('Profiler.enable')
+        await session.send('Profiler.setSamplingInterval', { interval: SAMPLING_INTERVAL_MICROS })
+        await session.send('Profiler.start')
+        const started = await fetch(new URL('/start', url))
+        if (started.status !== 204) {
+          throw new Error(`${join(bundle.outdir, bundle.main)} failed to evaluate: ${await started.text()}`)
+        }
         const { profile } = await session.send('Profiler.stop')
         profiles.push(profile as CpuProfile)
       } finally {
@@ -171,16 +210,16 @@ export async function profileStartup(bundle: StartupBundle, isolates = 20): Prom
   }
 }
 
-/** The top rows of a breakdown as Markdown, each with its share and its share of `startupMs`. */
-export function breakdownTable(title: string, breakdown: BreakdownRow[], startupMs: number, top = 12): string[] {
+/** The top rows of a breakdown as Markdown, each with its share and its share of `evaluationMs`. */
+export function breakdownTable(title: string, breakdown: BreakdownRow[], evaluationMs: number, top = 12): string[] {
   const shown = breakdown.slice(0, top)
   const rest = breakdown.slice(top).reduce((sum, row) => sum + row.share, 0)
   return [
-    `| ${title} | share of samples | ≈ ms of startup |`,
+    `| ${title} | share of samples | ≈ ms of evaluation |`,
     '|---|---:|---:|',
     ...shown.map(
-      (row) => `| ${row.where} | ${(row.share * 100).toFixed(0)} % | ${(row.share * startupMs).toFixed(1)} |`,
+      (row) => `| ${row.where} | ${(row.share * 100).toFixed(0)} % | ${(row.share * evaluationMs).toFixed(1)} |`,
     ),
-    ...(rest > 0 ? [`| everything else | ${(rest * 100).toFixed(0)} % | ${(rest * startupMs).toFixed(1)} |`] : []),
+    ...(rest > 0 ? [`| everything else | ${(rest * 100).toFixed(0)} % | ${(rest * evaluationMs).toFixed(1)} |`] : []),
   ]
 }

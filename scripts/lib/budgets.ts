@@ -1,25 +1,27 @@
-// The limits `npm run check` enforces and `npm run bench` judges against, each stated once (README, "Budgets").
+// The limits `npm run check` enforces and `npm run bench` judges against, each stated once; what they measure is
+// written to docs/benchmark.md by `npm run bench`, and only there.
 
 /**
- * Gzip of the upload `wrangler deploy --dry-run` reports, for every environment: just above what it measures (52.8
- * KiB with the ledger, the editor console, valibot and the word diff; 29.0 before them), so any real growth fails.
+ * Gzip of the upload `wrangler deploy --dry-run` reports, for every environment: a little above what it measures
+ * today, so that growth shows up as a decision (raise this, with the reason) rather than by accident.
  */
-export const BUNDLE_GZIP_BUDGET_KIB = 56
+export const BUNDLE_GZIP_BUDGET_KIB = 80
 
 /**
- * The site's startup CPU over a hello-world Hono Worker's (scripts/bench/hello-worker.ts), both evaluated in
- * fresh isolates in the same run (scripts/lib/startup-ratio.ts): a ratio, because absolute milliseconds on a
- * shared machine either fail on noise or miss a doubling. The measure counts each module graph's own evaluation
- * (the runtime's fixed cost is subtracted), where the site, with its pages, ledger and console, measures 7.4× a
- * hello world (6.4 ms against 0.87 ms); the budget leaves 1.35× of that, so a regression of a third fails.
+ * The site's startup CPU over a hello-world Hono Worker's (scripts/bench/hello-worker.ts), both loaded into fresh
+ * isolates in the same run (scripts/lib/startup-ratio.ts): a ratio, because absolute milliseconds on a shared machine
+ * either fail on noise or miss a doubling. Startup counts compiling the whole bundle, the editor half a visitor never
+ * runs included, and evaluating the visitor's top level. Set with room for the noise between runs above today's
+ * reading, and none for the slow-start fixture's ~8 ms of work at load (scripts/bench/slow-start-worker.ts). Issue
+ * 16's goal of 2× needs the editor half out of the visitor's bundle: compiling it alone is over that today.
  */
-export const STARTUP_RATIO_BUDGET = 10
+export const STARTUP_RATIO_BUDGET = 8
 
 /** A page with its response headers fits one TCP first flight (ten segments). */
 export const PAGE_BYTES_BUDGET = 14 * 1024
 
-/** Benchmark targets (issue 6): our Worker's saturation rate over a constant Worker's, at least. */
-export const THROUGHPUT_RATIO_TARGET = 0.95
+/** Benchmark targets (issue 16): our Worker's saturation rate over a constant Worker's, at least. */
+export const THROUGHPUT_RATIO_TARGET = 0.97
 
 /** Benchmark targets (issue 6): our Worker's p99 minus the constant Worker's at half its rate, at most. */
 export const P99_GAP_TARGET_MS = 1

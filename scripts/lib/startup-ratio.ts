@@ -1,9 +1,10 @@
 // The Worker's startup CPU over a hello-world Hono Worker's (scripts/bench/hello-worker.ts), both built in the same
-// run. Each bundle's module graph is evaluated in many fresh isolates of one workerd, taken in turn, and what each
-// costs is read from the kernel's per-thread CPU counters: a sampling profile of one isolate holds too few samples
-// to tell 1 ms from 20, and on a shared machine its timestamps mostly measure other people's work.
+// run. Startup is what Cloudflare counts against a Worker's startup limit: compiling its code and running its top
+// level. Each round, workerd's Worker Loader loads every bundle into a fresh isolate in turn, and what each load
+// costs is read from the kernel's per-thread CPU counters; an empty module's load, in the same round, is the cost of
+// a fresh isolate itself, which the startup times leave out.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { basename, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -18,7 +19,7 @@ export const STARTUP_BASELINE_ENTRY = 'scripts/bench/hello-worker.ts'
 export const STARTUP_SLOW_ENTRY = 'scripts/bench/slow-start-worker.ts'
 
 /** Fresh isolates per bundle in one measurement. */
-export const STARTUP_ROUNDS = 60
+export const STARTUP_ROUNDS = 150
 
 /** A Worker as `wrangler deploy --dry-run --outdir` wrote it. */
 export interface WorkerBuild {
@@ -69,80 +70,100 @@ export function buildStandaloneWorker(workdir: string, entry: string): WorkerBui
   return buildWorker(join(workdir, name), ['--config', config], entry)
 }
 
+/** CPU ms of workerd's main thread per round, for each way a bundle was loaded. */
+export interface StartupRuns {
+  /** Loaded into a fresh isolate and evaluated: startup. */
+  site: number[]
+  baseline: number[]
+  /** Loaded into a fresh isolate, its modules compiled but not evaluated. */
+  siteCompile: number[]
+  baselineCompile: number[]
+  /** An empty module loaded into a fresh isolate: the cost of the isolate, left out of every time below. */
+  empty: number[]
+}
+
 export interface StartupComparison {
-  /**
-   * CPU ms workerd's main thread spent on a request that imports each bundle into a fresh isolate, one per round.
-   * The empty module's is the request's own cost, which the startup times below leave out.
-   */
-  siteRunsMs: number[]
-  baselineRunsMs: number[]
-  emptyRunsMs: number[]
-  /** Startup CPU, ms: the interquartile mean over the rounds of each bundle's time minus the empty module's. */
+  runs: StartupRuns
+  /** Startup CPU, ms: the interquartile mean over the rounds of each bundle's load minus the empty module's. */
   siteMs: number
   baselineMs: number
+  /** The part of each startup spent compiling the bundle; the rest is evaluating its top level. */
+  siteCompileMs: number
+  baselineCompileMs: number
   /** siteMs over baselineMs; NaN when the baseline's startup did not measure above zero. */
   ratio: number
   /** The ratio was measured and is at most STARTUP_RATIO_BUDGET. */
   withinBudget: boolean
 }
 
-export function compareStartup(siteRunsMs: number[], baselineRunsMs: number[], emptyRunsMs: number[]) {
-  const startupOf = (runs: number[]) => interquartileMean(runs.map((ms, round) => ms - (emptyRunsMs[round] as number)))
-  const siteMs = startupOf(siteRunsMs)
-  const baselineMs = startupOf(baselineRunsMs)
+export function compareStartup(runs: StartupRuns): StartupComparison {
+  const startupOf = (loads: number[]) =>
+    loads.length === 0 ? Number.NaN : interquartileMean(loads.map((ms, round) => ms - (runs.empty[round] as number)))
+  const siteMs = startupOf(runs.site)
+  const baselineMs = startupOf(runs.baseline)
   const ratio = baselineMs > 0 ? siteMs / baselineMs : Number.NaN
   return {
-    siteRunsMs,
-    baselineRunsMs,
-    emptyRunsMs,
+    runs,
     siteMs,
     baselineMs,
+    siteCompileMs: startupOf(runs.siteCompile),
+    baselineCompileMs: startupOf(runs.baselineCompile),
     ratio,
     withinBudget: ratio <= STARTUP_RATIO_BUDGET,
-  } satisfies StartupComparison
+  }
 }
 
-type Kind = 'site' | 'baseline' | 'empty'
-const KINDS: Kind[] = ['site', 'baseline', 'empty']
-const PROBE = 'startup-probe.js'
-
-/** A bundle's folder and main module: what one fresh isolate imports. */
+/** A bundle's folder and main module. */
 export type StartupBundle = Pick<WorkerBuild, 'outdir' | 'main'>
 
-/**
- * Each isolate's main module. Its first request warms the request path; `/start` then imports the bundle, so
- * that request's CPU is the module graph's evaluation plus a warm request's cost, which the empty module measures.
- */
-function probeSource(main: string): string {
-  return (
-    'export default { async fetch(request) { ' +
-    `if (new URL(request.url).pathname === '/start') await import(${JSON.stringify(`./${main}`)}); ` +
-    'return new Response(null, { status: 204 }) } }'
-  )
+type Load = keyof StartupRuns
+const LOADS: Load[] = ['site', 'siteCompile', 'baseline', 'baselineCompile', 'empty']
+const ENTRY = 'startup-entry.js'
+
+/** What the Worker Loader loads: the main module's name, and every module by name. */
+interface Code {
+  main: string
+  modules: Record<string, string>
 }
 
-/** One workerd with an isolate per entry, each answering on its own socket; with `inspector`, open to profiling. */
-export function startupIsolates(isolates: { name: string; bundle: StartupBundle }[], inspector = false): Miniflare {
-  const config = unstable_readConfig({ config: CONFIG_PATH }, { hideWarnings: true })
-  const workers = isolates.map(({ name, bundle: { outdir, main } }) => {
-    const others = readdirSync(outdir).filter((file) => file !== main && /\.m?js$/.test(file))
-    return {
-      name,
-      compatibilityDate: config.compatibility_date,
-      compatibilityFlags: config.compatibility_flags,
-      modulesRoot: outdir,
-      modules: [
-        { type: 'ESModule', path: join(outdir, PROBE), contents: probeSource(main) },
-        ...[main, ...others].map((file) => ({ type: 'ESModule', path: join(outdir, file) })),
-      ],
-      unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }],
+const EMPTY: Code = { main: 'empty.js', modules: { 'empty.js': 'export {}\n' } }
+
+function codeOf({ outdir, main }: StartupBundle): Code {
+  const files = readdirSync(outdir).filter((file) => /\.m?js$/.test(file))
+  return { main, modules: Object.fromEntries(files.map((file) => [file, readFileSync(join(outdir, file), 'utf8')])) }
+}
+
+/**
+ * The Worker that loads the bundles. `/?load=<load>` loads one into a fresh isolate, behind an entry module that
+ * imports the bundle's main module (or, for a compile load, only ships it), and answers once that isolate has
+ * answered a request: 204, or 500 with the error when the bundle fails to load.
+ */
+function loaderSource(code: Record<'site' | 'baseline' | 'empty', Code>, compatibility: object): string {
+  return `const CODE = ${JSON.stringify(code)}
+const COMPATIBILITY = ${JSON.stringify(compatibility)}
+const ANSWER = 'export default { fetch() { return new Response(null, { status: 204 }) } }'
+export default {
+  async fetch(request, env) {
+    const load = new URL(request.url).searchParams.get('load')
+    if (!load) return new Response(null, { status: 204 })
+    const { main, modules } = CODE[load.replace(/Compile$/, '')]
+    const entry = (load.endsWith('Compile') ? '' : 'import ' + JSON.stringify('./' + main) + '\\n') + ANSWER
+    try {
+      const worker = env.LOADER.load({
+        ...COMPATIBILITY,
+        mainModule: ${JSON.stringify(ENTRY)},
+        modules: { ...modules, ${JSON.stringify(ENTRY)}: entry },
+        env: {},
+        globalOutbound: null,
+      })
+      const answer = await worker.getEntrypoint().fetch('http://startup.invalid/')
+      return new Response(null, { status: answer.status })
+    } catch (error) {
+      return new Response(String((error && error.stack) || error), { status: 500 })
     }
-  })
-  return new Miniflare(
-    convertV4MiniflareOptions({ workers, ...(inspector ? { inspectorPort: 0 } : {}) } as Parameters<
-      typeof convertV4MiniflareOptions
-    >[0]),
-  )
+  },
+}
+`
 }
 
 function get(url: URL, agent: Agent): Promise<{ status: number; body: string }> {
@@ -161,78 +182,66 @@ function get(url: URL, agent: Agent): Promise<{ status: number; body: string }> 
 }
 
 /**
- * Warms isolate `name` with a first request, runs `before`, then sends the request that imports its bundle, on the
- * same connection. Throws with the isolate's answer when the bundle (named `label` in the error) fails to evaluate.
- */
-export async function importInIsolate(
-  miniflare: Miniflare,
-  name: string,
-  before: () => unknown,
-  label = name,
-): Promise<void> {
-  const url = await miniflare.unsafeGetDirectURL(name)
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
-  try {
-    await get(url, agent)
-    await sleep(5) // the warm request's own teardown stays out of what follows
-    await before()
-    const response = await get(new URL('/start', url), agent)
-    if (response.status !== 204) {
-      throw new Error(`${label} failed to evaluate in a fresh isolate: ${response.status} ${response.body}`.trim())
-    }
-  } finally {
-    agent.destroy()
-  }
-}
-
-/**
- * Evaluates the site's bundle and the baseline's `rounds` times each, each time in a fresh isolate, beside an empty
- * module; the three take turns in an order that rotates from round to round, so that changes in the machine's load
- * fall on all alike and each round's three measurements can be compared with each other. Throws when a bundle
- * fails to evaluate.
+ * Loads the site's bundle and the baseline's `rounds` times each, each time into a fresh isolate, once evaluated and
+ * once only compiled, beside an empty module; the five loads take turns in an order that rotates from round to round,
+ * so that changes in the machine's load fall on all alike and each round's loads can be compared with each other.
+ * Throws, naming the bundle, when one fails to load.
  */
 export async function measureStartupRatio(options: {
-  workdir: string
   site: StartupBundle
   baseline: StartupBundle
   rounds?: number
 }): Promise<StartupComparison> {
-  const { workdir, site, baseline, rounds = STARTUP_ROUNDS } = options
-  const emptyDir = join(workdir, 'startup-empty')
-  mkdirSync(emptyDir, { recursive: true })
-  writeFileSync(join(emptyDir, 'empty.js'), 'export {}\n')
-  const bundles: Record<Kind, StartupBundle> = { site, baseline, empty: { outdir: emptyDir, main: 'empty.js' } }
-  // Round 0 warms the process (its first isolates' first imports) and is not counted.
-  const order = Array.from({ length: rounds + 1 }, (_, round) =>
-    KINDS.map((_, index) => ({ kind: KINDS[(index + round) % KINDS.length] as Kind, round })),
-  ).flat()
+  const { site, baseline, rounds = STARTUP_ROUNDS } = options
+  const config = unstable_readConfig({ config: CONFIG_PATH }, { hideWarnings: true })
+  const compatibility = {
+    compatibilityDate: config.compatibility_date,
+    compatibilityFlags: config.compatibility_flags,
+  }
+  const source = loaderSource({ site: codeOf(site), baseline: codeOf(baseline), empty: EMPTY }, compatibility)
   const before = new Set(workerdChildren())
-  const miniflare = startupIsolates(
-    order.map(({ kind, round }) => ({ name: `${kind}-${round}`, bundle: bundles[kind] })),
+  const miniflare = new Miniflare(
+    convertV4MiniflareOptions({
+      workers: [
+        {
+          name: 'startup-loader',
+          ...compatibility,
+          modulesRoot: PROJECT_ROOT,
+          modules: [{ type: 'ESModule', path: join(PROJECT_ROOT, 'startup-loader.js'), contents: source }],
+          workerLoaders: { LOADER: {} },
+          unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }],
+        },
+      ],
+    } as Parameters<typeof convertV4MiniflareOptions>[0]),
   )
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
   try {
     await miniflare.ready
     const pid = workerdChildren().find((candidate) => !before.has(candidate))
     if (pid === undefined) throw new Error('found no workerd process for the startup measurement')
-    // Creating the isolates leaves background work behind; let it finish before the first measurement.
-    await sleep(1000)
-    const runs: Record<Kind, number[]> = { site: [], baseline: [], empty: [] }
-    for (const { kind, round } of order) {
-      // workerd runs every isolate on its main thread; V8's helper threads would add other isolates' chores.
-      let cpuBefore = 0
-      const { outdir, main } = bundles[kind]
-      await importInIsolate(
-        miniflare,
-        `${kind}-${round}`,
-        () => {
-          cpuBefore = threadCpuNs(pid)
-        },
-        join(outdir, main),
-      )
-      if (round > 0) runs[kind].push((threadCpuNs(pid) - cpuBefore) / 1e6)
+    const url = await miniflare.unsafeGetDirectURL('startup-loader')
+    const runs: StartupRuns = { site: [], baseline: [], siteCompile: [], baselineCompile: [], empty: [] }
+    // Round 0 warms the process (its first loads) and is not counted.
+    for (let round = 0; round <= rounds; round++) {
+      for (let index = 0; index < LOADS.length; index++) {
+        const load = LOADS[(index + round) % LOADS.length] as Load
+        await get(url, agent)
+        await sleep(5) // the previous request's teardown stays out of what follows
+        const cpuBefore = threadCpuNs(pid)
+        // workerd runs every isolate on its main thread; V8's helper threads would add other isolates' chores.
+        const answer = await get(new URL(`/?load=${load}`, url), agent)
+        const ms = (threadCpuNs(pid) - cpuBefore) / 1e6
+        if (answer.status !== 204) {
+          const bundle = load.startsWith('site') ? site : load.startsWith('baseline') ? baseline : undefined
+          const name = bundle ? join(bundle.outdir, bundle.main) : 'the empty module'
+          throw new Error(`${name} failed to load in a fresh isolate: ${answer.status} ${answer.body}`.trim())
+        }
+        if (round > 0) runs[load].push(ms)
+      }
     }
-    return compareStartup(runs.site, runs.baseline, runs.empty)
+    return compareStartup(runs)
   } finally {
+    agent.destroy()
     await miniflare.dispose()
   }
 }

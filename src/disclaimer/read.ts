@@ -16,6 +16,8 @@ export interface Disclaimer {
    * `default` the bundled default, `unrecorded` a KV text written around the ledger (the cron records it).
    */
   version: string
+  /** For a ledger version: its chain hash (src/disclaimer/chain.ts), tying a saved page to one row of an export. */
+  chain?: string
 }
 
 export interface PageDisclaimers {
@@ -30,6 +32,8 @@ export interface PageDisclaimers {
 export interface LedgerMetadata {
   seq: number
   hash: string
+  /** The version's chain hash, once the ledger has chained it. */
+  chain?: string
 }
 
 type ValueWithMetadata = { value: string | null; metadata: unknown }
@@ -98,8 +102,11 @@ export async function disclaimerFrom(
   if (checked?.ok) {
     const hash = await contentHash(checked.text)
     const metadata = entry?.metadata
-    const version = isLedgerMetadata(metadata) && metadata.hash === hash ? `v${metadata.seq}` : 'unrecorded'
-    return { key, source: 'kv', paragraphs: checked.paragraphs, hash, version }
+    const ours = isLedgerMetadata(metadata) && metadata.hash === hash
+    const version = ours ? `v${metadata.seq}` : 'unrecorded'
+    const chain =
+      ours && typeof metadata.chain === 'string' && /^[0-9a-f]{64}$/.test(metadata.chain) ? metadata.chain : undefined
+    return { key, source: 'kv', paragraphs: checked.paragraphs, hash, version, ...(chain && { chain }) }
   }
   const fallback = bundledDefault(key)
   // A page key that is unset and has no bundled default is normal: that page has no extra text.
@@ -148,6 +155,38 @@ interface CacheEntry {
   nextRefreshAt: number
   /** When the refresh now under way started, if one is. */
   refreshingSince?: number
+  /** What `readDisclaimers` answers from this entry, built on first use, again after `remember` changes it. */
+  answer?: PageDisclaimers
+}
+
+interface KeySet {
+  keys: string[]
+  /** The keys joined: the entry's name in the isolate cache. */
+  name: string
+}
+
+// Callers pass the same slugs array on every request (each page's own), so its keys are worked out once.
+const keySets = new WeakMap<readonly string[], KeySet>()
+
+function keySetOf(slugs: readonly string[]): KeySet {
+  let keySet = keySets.get(slugs)
+  if (!keySet) {
+    const keys = [GLOBAL_KEY, ...slugs.map(pageKey)]
+    keySet = { keys, name: keys.join('\n') }
+    keySets.set(slugs, keySet)
+  }
+  return keySet
+}
+
+function answerOf(disclaimers: Map<string, Disclaimer | undefined>, slugs: readonly string[]): PageDisclaimers {
+  const pages = new Map<string, Disclaimer>()
+  for (const slug of slugs) {
+    const disclaimer = disclaimers.get(pageKey(slug))
+    if (disclaimer) pages.set(slug, disclaimer)
+  }
+  const global = disclaimers.get(GLOBAL_KEY) ?? DEFAULT_GLOBAL
+  const source: DisclaimerSource = [global, ...pages.values()].every((d) => d.source === 'kv') ? 'kv' : 'default'
+  return { global, pages, source }
 }
 
 /**
@@ -157,7 +196,8 @@ interface CacheEntry {
  * which workerd cancels when that request ends). A value is never served more than `maxStaleMs` after it was
  * read: past that a request reads KV itself. A missing, empty, too long or otherwise invalid KV value, a KV error
  * or a KV timeout all yield the bundled default (and a logged warning); a failed refresh keeps the last good
- * value until `maxStaleMs`. Each reader keeps its own isolate cache.
+ * value until `maxStaleMs`. Each reader keeps its own isolate cache, and answers a set of slugs with the same
+ * object until it reads KV again or `remember` changes it, so callers may key work they derive from it on it.
  */
 export function createDisclaimerReader(options: DisclaimerReaderOptions = {}) {
   const freshMs = options.freshMs ?? FRESH_MS
@@ -222,17 +262,31 @@ export function createDisclaimerReader(options: DisclaimerReaderOptions = {}) {
     }
   }
 
-  async function entryFor(kv: DisclaimerNamespace, keys: string[], background?: Background): Promise<CacheEntry> {
-    const setKey = keys.join('\n')
+  /** The entry a request may be served from without waiting, starting the background refresh it is due. */
+  function servableEntry(kv: DisclaimerNamespace, { keys, name }: KeySet, background?: Background) {
     const at = now()
-    const entry = cache.get(setKey)
-    if (!entry || at >= entry.staleUntil) return refresh(kv, keys, setKey)
+    const entry = cache.get(name)
+    if (!entry || at >= entry.staleUntil) return undefined
     const refreshing = entry.refreshingSince !== undefined && at - entry.refreshingSince < 2 * timeoutMs
     if (at >= entry.freshUntil && at >= entry.nextRefreshAt && !refreshing && background) {
       entry.refreshingSince = at
-      background(refresh(kv, keys, setKey))
+      background(refresh(kv, keys, name))
     }
     return entry
+  }
+
+  /**
+   * What `readDisclaimers` answers, when the isolate cache can answer it at once (the state almost every request is
+   * in); undefined when only a read of KV can. For callers whose whole answer can then be synchronous.
+   */
+  function cachedDisclaimers(
+    kv: DisclaimerNamespace,
+    slugs: readonly string[],
+    background?: Background,
+  ): PageDisclaimers | undefined {
+    const entry = servableEntry(kv, keySetOf(slugs), background)
+    if (entry) entry.answer ??= answerOf(entry.disclaimers, slugs)
+    return entry?.answer
   }
 
   async function readDisclaimers(
@@ -240,36 +294,40 @@ export function createDisclaimerReader(options: DisclaimerReaderOptions = {}) {
     slugs: readonly string[],
     background?: Background,
   ): Promise<PageDisclaimers> {
-    const keys = [GLOBAL_KEY, ...slugs.map(pageKey)]
-    const { disclaimers } = await entryFor(kv, keys, background)
-    const pages = new Map<string, Disclaimer>()
-    for (const slug of slugs) {
-      const disclaimer = disclaimers.get(pageKey(slug))
-      if (disclaimer) pages.set(slug, disclaimer)
-    }
-    const global = disclaimers.get(GLOBAL_KEY) ?? DEFAULT_GLOBAL
-    const source: DisclaimerSource = [global, ...pages.values()].every((d) => d.source === 'kv') ? 'kv' : 'default'
-    return { global, pages, source }
+    const cached = cachedDisclaimers(kv, slugs, background)
+    if (cached) return cached
+    const { keys, name } = keySetOf(slugs)
+    const entry = await refresh(kv, keys, name)
+    entry.answer ??= answerOf(entry.disclaimers, slugs)
+    return entry.answer
   }
 
   /**
    * Write-through for a version this isolate just saw KV take (a publish, an approval, a rollback): every cached
    * read holding its key shows it at once, and for REMEMBER_MS no older answer from KV replaces it.
    */
-  async function remember(written: { key: string; text: string | null; version: number }): Promise<void> {
+  async function remember(written: {
+    key: string
+    text: string | null
+    version: number
+    chain?: string | null
+  }): Promise<void> {
     if (written.text === null) return
+    const hash = await contentHash(written.text)
     const disclaimer = await disclaimerFrom(written.key, {
       value: written.text,
-      metadata: { seq: written.version, hash: await contentHash(written.text) },
+      metadata: { seq: written.version, hash, ...(written.chain && { chain: written.chain }) },
     })
     if (!disclaimer) return
     remembered.set(written.key, { disclaimer, seq: written.version, until: now() + REMEMBER_MS })
     for (const entry of cache.values()) {
-      if (entry.disclaimers.has(written.key)) entry.disclaimers.set(written.key, disclaimer)
+      if (!entry.disclaimers.has(written.key)) continue
+      entry.disclaimers.set(written.key, disclaimer)
+      entry.answer = undefined
     }
   }
 
-  return Object.assign(readDisclaimers, { remember })
+  return Object.assign(readDisclaimers, { cached: cachedDisclaimers, remember })
 }
 
 export type ReadDisclaimers = ReturnType<typeof createDisclaimerReader>

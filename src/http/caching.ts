@@ -1,5 +1,6 @@
 // Who may keep a response and for how long, conditional requests, and the isolate's cache of rendered HTML.
 import type { Context } from 'hono'
+import type { HeaderList } from './security-headers.ts'
 
 /** Browsers revalidate every view with the ETag: the disclaimer on a page can change at any time. */
 export const BROWSER_PAGE_CACHE_CONTROL = 'no-cache'
@@ -16,19 +17,22 @@ export function pageTag(slug: string): string {
   return `page:${slug}`
 }
 
+/** The headers that make a response cacheable at the edge under `tags` and revalidated by browsers. */
+export function edgeCacheHeaders(tags: readonly string[]): HeaderList {
+  return [
+    ['Cache-Control', BROWSER_PAGE_CACHE_CONTROL],
+    ['Cloudflare-CDN-Cache-Control', EDGE_PAGE_CACHE_CONTROL],
+    ['Cache-Tag', tags.join(',')],
+  ]
+}
+
 /** Cacheable at the edge under `tags`, revalidated by browsers. */
 export function setEdgeCacheable(c: Context, tags: readonly string[]): void {
-  c.header('Cache-Control', BROWSER_PAGE_CACHE_CONTROL)
-  c.header('Cloudflare-CDN-Cache-Control', EDGE_PAGE_CACHE_CONTROL)
-  c.header('Cache-Tag', tags.join(','))
+  for (const [name, value] of edgeCacheHeaders(tags)) c.header(name, value)
 }
 
-export interface RenderedPage {
-  html: string
-  etag: string
-}
-
-async function strongEtag(body: string): Promise<string> {
+/** A strong ETag naming exactly this body: the first 32 hex digits of its SHA-256. */
+export async function strongEtag(body: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body))
   const hex = [...new Uint8Array(digest).slice(0, 16)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
   return `"${hex}"`
@@ -60,17 +64,16 @@ export function matchesIfMatch(header: string, etag: string | null): boolean {
 }
 
 /**
- * Renders each distinct (page, disclaimer text) once per isolate and keeps the HTML with its ETag.
- * Bounded: the cache is emptied when it holds `limit` entries.
+ * Builds each distinct key's value (a page rendered for one disclaimer text) once per isolate and keeps it. A build
+ * that fails is not kept, so the next request builds again. Bounded: emptied when it holds `limit` entries.
  */
-export function createRenderCache(limit = 64) {
-  const pages = new Map<string, Promise<RenderedPage>>()
-  return function rendered(key: string, render: () => Promise<string>): Promise<RenderedPage> {
+export function createRenderCache<T>(limit = 64) {
+  const pages = new Map<string, Promise<T>>()
+  return function rendered(key: string, build: () => Promise<T>): Promise<T> {
     let page = pages.get(key)
     if (!page) {
       if (pages.size >= limit) pages.clear()
-      page = render().then(async (html) => ({ html, etag: await strongEtag(html) }))
-      // A failed render is not kept, so the next request tries again.
+      page = build()
       page.catch(() => pages.delete(key))
       pages.set(key, page)
     }

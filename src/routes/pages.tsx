@@ -6,11 +6,13 @@ import { type Background, type PageDisclaimers, type ReadDisclaimers, versionHea
 import {
   BROWSER_PAGE_CACHE_CONTROL,
   createRenderCache,
+  edgeCacheHeaders,
   matchesIfNoneMatch,
   NO_STORE,
   pageTag,
-  setEdgeCacheable,
+  strongEtag,
 } from '../http/caching.ts'
+import { type HeaderList, SECURITY_HEADERS } from '../http/security-headers.ts'
 import { siteOrigin } from '../http/site-origin.ts'
 import {
   ChapterPage,
@@ -81,33 +83,72 @@ export function pagesShowing(target: string): SitePage[] {
   return SITE_VIEWS.filter((page) => target === GLOBAL_TARGET || page.slugs.includes(target))
 }
 
+/** A page as it is served for one disclaimer text: its HTML, and every header of its 200 and of its 304. */
+interface ServedPage {
+  html: string
+  etag: string
+  ok: HeaderList
+  notModified: HeaderList
+}
+
+async function servedPage(page: SitePage, props: PageProps, tags: readonly string[]): Promise<ServedPage> {
+  const html = await toHtml(page.view(props))
+  const etag = await strongEtag(html)
+  const notModified: HeaderList = [
+    ...edgeCacheHeaders(tags),
+    ['ETag', etag],
+    ['Disclaimer-Source', props.disclaimers.source],
+    ['Disclaimer-Version', versionHeader(props.disclaimers)],
+    ...SECURITY_HEADERS,
+  ]
+  return { html, etag, ok: [['Content-Type', 'text/html; charset=UTF-8'], ...notModified], notModified }
+}
+
+/** The 200 of a served page, or its 304 when the request's If-None-Match names it. */
+function answer(c: Context, served: ServedPage): Response {
+  if (matchesIfNoneMatch(c.req.header('If-None-Match'), served.etag)) {
+    return new Response(null, { status: 304, headers: served.notModified })
+  }
+  return new Response(served.html, { headers: served.ok })
+}
+
 /**
- * The article's pages: each reads its disclaimers, renders once per distinct text, answers conditional GETs,
- * and is cacheable at the edge under its own tag and the tag of every disclaimer it reads.
+ * The article's pages: each reads its disclaimers, is rendered once per distinct text with all its headers, answers
+ * conditional GETs, and is cacheable at the edge under its own tag and the tag of every disclaimer it reads.
  */
 export function pageRoutes(readDisclaimers: ReadDisclaimers) {
-  const rendered = createRenderCache()
+  const rendered = createRenderCache<ServedPage>()
   const app = new Hono<AppEnv>()
   for (const page of SITE_VIEWS) {
-    app.get(page.path, async (c) => {
-      const origin = siteOrigin(c.env.SITE_ORIGIN)
-      const disclaimers = await readDisclaimers(c.env.DISCLAIMERS, page.slugs, backgroundOf(c))
+    const tags = [pageTag(page.slug), ...[GLOBAL_TARGET, ...page.slugs].map(disclaimerTag)]
+    // The reader answers with the same object until the text changes, so what it was served with is kept beside it:
+    // a request then looks the page up by that object instead of by its text.
+    const servedFor = new WeakMap<PageDisclaimers, { origin: string; served: ServedPage }>()
+    const serve = async (c: Context<AppEnv>, origin: string, background: Background | undefined) => {
+      const disclaimers = await readDisclaimers(c.env.DISCLAIMERS, page.slugs, background)
       const key = `${page.path}\n${origin}\n${fingerprint(disclaimers)}`
-      const html = await rendered(key, () => toHtml(page.view({ origin, disclaimers })))
-      setEdgeCacheable(c, [pageTag(page.slug), ...[GLOBAL_TARGET, ...page.slugs].map(disclaimerTag)])
-      c.header('ETag', html.etag)
-      setDisclaimerHeaders(c, disclaimers)
-      if (matchesIfNoneMatch(c.req.header('If-None-Match'), html.etag)) return c.body(null, 304)
-      return c.html(html.html)
+      const served = await rendered(key, () => servedPage(page, { origin, disclaimers }, tags))
+      servedFor.set(disclaimers, { origin, served })
+      return answer(c, served)
+    }
+    app.get(page.path, (c) => {
+      const origin = siteOrigin(c.env.SITE_ORIGIN)
+      const background = backgroundOf(c)
+      // Almost every request: the isolate holds the disclaimers and the page served with them, and answers at once.
+      const cached = readDisclaimers.cached(c.env.DISCLAIMERS, page.slugs, background)
+      const known = cached && servedFor.get(cached)
+      return known?.origin === origin ? answer(c, known.served) : serve(c, origin, background)
     })
   }
   return app
 }
 
+const NO_PAGE_SLUGS: readonly string[] = []
+
 /** The 404 page: the site's navigation and the global disclaimer; not kept by the render cache or the edge. */
 export function notFoundPage(readDisclaimers: ReadDisclaimers) {
   return async (c: Context<AppEnv>) => {
-    const disclaimers = await readDisclaimers(c.env.DISCLAIMERS, [], backgroundOf(c))
+    const disclaimers = await readDisclaimers(c.env.DISCLAIMERS, NO_PAGE_SLUGS, backgroundOf(c))
     c.header('Cache-Control', BROWSER_PAGE_CACHE_CONTROL)
     c.header('Cloudflare-CDN-Cache-Control', NO_STORE)
     setDisclaimerHeaders(c, disclaimers)

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { SITE_PAGES } from '../article/index.ts'
 import { pageTag, STATIC_CACHE_CONTROL, setEdgeCacheable } from '../http/caching.ts'
+import { withSecurityHeaders } from '../http/security-headers.ts'
 import { siteOrigin } from '../http/site-origin.ts'
 import type { AppEnv } from './pages.tsx'
 
@@ -12,7 +13,7 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
-/** sitemap.xml, robots.txt and the favicon: small, static per origin, cacheable at the edge. */
+/** sitemap.xml, robots.txt and the favicon: small, static per origin, cacheable at the edge, with security headers. */
 export function seoRoutes() {
   const app = new Hono<AppEnv>()
   app.get('/sitemap.xml', (c) => {
@@ -22,19 +23,21 @@ export function seoRoutes() {
     ).join('')
     c.header('Content-Type', 'application/xml; charset=utf-8')
     setEdgeCacheable(c, [pageTag('sitemap')])
-    return c.body(
-      `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls}</urlset>\n`,
+    return withSecurityHeaders(
+      c.body(
+        `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls}</urlset>\n`,
+      ),
     )
   })
   app.get('/robots.txt', (c) => {
     const origin = siteOrigin(c.env.SITE_ORIGIN)
     setEdgeCacheable(c, [pageTag('robots')])
-    return c.text(`User-agent: *\nAllow: /\n\nSitemap: ${origin}/sitemap.xml\n`)
+    return withSecurityHeaders(c.text(`User-agent: *\nAllow: /\n\nSitemap: ${origin}/sitemap.xml\n`))
   })
   app.get('/favicon.svg', (c) => {
     c.header('Content-Type', 'image/svg+xml; charset=utf-8')
     c.header('Cache-Control', STATIC_CACHE_CONTROL)
-    return c.body(FAVICON)
+    return withSecurityHeaders(c.body(FAVICON))
   })
   return app
 }

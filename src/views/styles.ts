@@ -1,4 +1,4 @@
-// The site's only stylesheet, inlined in every page and allowed by its hash in the CSP.
+// The site's stylesheets, inlined in pages; scripts/build-content.ts hashes them for the CSP at build time.
 
 export const STYLES = `
 :root{color-scheme:light dark;--bg:#fdfcf9;--fg:#1c1b19;--muted:#4f4a43;--link:#0b5394;--rule:#d9d3c7;--note-bg:#fff4d6;--note-edge:#9a5b00;--brief-bg:#eef3f8;--brief-edge:#0b5394}
@@ -41,14 +41,6 @@ p{orphans:3;widows:3}
 }
 `.trim()
 
-async function sha256Base64(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
-  return btoa(String.fromCharCode(...new Uint8Array(digest)))
-}
-
-/** The CSP source that allows exactly the inline stylesheet above; computed once per isolate. */
-export const STYLE_HASH_SOURCE = `'sha256-${await sha256Base64(STYLES)}'`
-
 /** What the editor console adds to the site's stylesheet: forms, tables, the diff and the preview banner. */
 export const CONSOLE_STYLES = `
 .console-bar{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center;margin:.75rem 0 0;padding:.5rem .75rem;border:1px solid var(--rule);font-size:.9375rem}
@@ -77,5 +69,3 @@ th,td{text-align:left;vertical-align:top;border-bottom:1px solid var(--rule);pad
 .preview-banner{position:sticky;top:0;z-index:1;margin:0;padding:.5rem 1rem;background:var(--fg);color:var(--bg);font-weight:700;text-align:center}
 .preview-banner a{color:var(--bg)}
 `.trim()
-
-export const CONSOLE_STYLE_HASH_SOURCE = `'sha256-${await sha256Base64(CONSOLE_STYLES)}'`

@@ -139,6 +139,39 @@ describe('readDisclaimers', () => {
   })
 })
 
+describe('the answer a reader hands out', () => {
+  beforeEach(async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {})
+    await env.DISCLAIMERS.put('disclaimer', 'First text.')
+  })
+
+  it('is the same object for a set of slugs until KV is read again, so pages can key work on it', async () => {
+    const clock = { now: 0 }
+    const read = createDisclaimerReader({ now: () => clock.now })
+    const queue = backgroundQueue()
+    const slugs = ['dosage-and-safety']
+    const first = await read(env.DISCLAIMERS, slugs, queue.background)
+    expect(await read(env.DISCLAIMERS, [...slugs], queue.background)).toBe(first)
+    await env.DISCLAIMERS.put('disclaimer', 'Second text.')
+    clock.now = FRESH_MS
+    await read(env.DISCLAIMERS, slugs, queue.background)
+    await queue.settle()
+    const refreshed = await read(env.DISCLAIMERS, slugs, queue.background)
+    expect(refreshed).not.toBe(first)
+    expect(refreshed.global.paragraphs).toEqual(['Second text.'])
+  })
+
+  it('shows a version this isolate remembers at once, in a new answer', async () => {
+    const read = createDisclaimerReader()
+    const before = await read(env.DISCLAIMERS, ['conclusion'])
+    await read.remember({ key: 'disclaimer', text: 'Published here.', version: 9 })
+    const after = await read(env.DISCLAIMERS, ['conclusion'])
+    expect(after).not.toBe(before)
+    expect(after.global).toMatchObject({ paragraphs: ['Published here.'], version: 'v9' })
+    expect(before.global.paragraphs).toEqual(['First text.'])
+  })
+})
+
 describe('the isolate cache, with KV answering in 100 ms', () => {
   beforeEach(async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {})

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
+import { createApp } from '../../src/index.ts'
 import { bearer } from '../fixtures/editors.ts'
 import { request } from '../helpers.ts'
 
@@ -47,6 +48,16 @@ describe('security headers', () => {
     const res = await request(path, init)
     expect(res.status).toBe(status)
     checkHeaders(res)
+  })
+
+  it('are on every route the app has, so a new route cannot leave them out', async () => {
+    const paths = new Set(createApp().routes.map((route) => route.path.replace(/\/\*$/, '')))
+    expect(paths.size).toBeGreaterThan(8)
+    for (const path of paths) {
+      const res = await request(path)
+      expect(res.headers.get('Content-Security-Policy'), path).toMatch(/^default-src 'none'; /)
+      expect(res.headers.get('X-Frame-Options'), path).toBe('DENY')
+    }
   })
 
   it('are on a 304', async () => {

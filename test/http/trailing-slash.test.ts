@@ -10,7 +10,7 @@ function requestAt(url: string, init: RequestInit = {}) {
   return createApp().request(url, init, env)
 }
 
-describe('trimTrailingSlash', () => {
+describe('trailingSlashRedirect', () => {
   it('redirects a page with a trailing slash to the page on the configured origin, keeping the query', async () => {
     const res = await request('/conclusion/?ref=mail')
     expect(res.status).toBe(301)

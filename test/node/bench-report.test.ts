@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { type BenchSettings, type ReportInput, renderReport, type Sample } from '../../scripts/lib/bench-report.ts'
 import { BUNDLE_GZIP_BUDGET_KIB, STARTUP_RATIO_BUDGET } from '../../scripts/lib/budgets.ts'
-import { compareStartup, STARTUP_SLOW_ENTRY } from '../../scripts/lib/startup-ratio.ts'
+import { compareStartup, STARTUP_SLOW_ENTRY, type StartupRuns } from '../../scripts/lib/startup-ratio.ts'
 
 const SETTINGS: BenchSettings = {
   quick: false,
@@ -15,6 +15,11 @@ const SETTINGS: BenchSettings = {
 
 function sample(rps: number, p99Ms: number, p50Ms = 0.6): Sample {
   return { requests: rps * 2, rps, cpuMicrosPerRequest: 1e6 / rps, serverBusy: 0.97, p50Ms, p99Ms, pacedRps: 1500 }
+}
+
+/** A startup comparison from rounds of loads; compiling costs nothing unless given. */
+function startupOf(site: number[], baseline: number[], empty: number[], compile: Partial<StartupRuns> = {}) {
+  return compareStartup({ site, baseline, empty, siteCompile: empty, baselineCompile: empty, ...compile })
 }
 
 const KEY_SET = 'disclaimer disclaimer:home disclaimer:dosage-and-safety'
@@ -50,7 +55,7 @@ function report(overrides: Partial<ReportInput> = {}) {
         },
       ],
     },
-    startup: compareStartup([13, 14, 15, 16], [2, 2, 2, 2], [1, 1, 1, 1]),
+    startup: startupOf([13, 14, 15, 16], [2, 2, 2, 2], [1, 1, 1, 1]),
     startupRounds: 4,
     bundle: { rawKiB: 146.25, gzipKiB: 52.12 },
     seconds: 300,
@@ -82,23 +87,26 @@ describe('renderReport', () => {
 
   it('gives startup in ms and as a ratio to the hello-world Worker, and judges both budgets by the shared numbers', () => {
     const over = report({
-      startup: compareStartup([1 + 2 * STARTUP_RATIO_BUDGET], [3], [1]),
+      startup: startupOf([1 + 2 * STARTUP_RATIO_BUDGET], [3], [1]),
       bundle: { rawKiB: 150, gzipKiB: BUNDLE_GZIP_BUDGET_KIB + 1 },
     })
     const ratio = STARTUP_RATIO_BUDGET.toFixed(2)
-    expect(over).toContain(
-      `Site ${(2 * STARTUP_RATIO_BUDGET).toFixed(2)} ms, hello-world 2.00 ms of CPU: **${ratio}×**`,
-    )
+    expect(over).toContain(`hello-world 2.00 ms (compiling 0.00, evaluating 2.00) of CPU: **${ratio}×**`)
     expect(over).toContain(`- met: startup over a hello-world Hono Worker: ${ratio} (target ≤ ${STARTUP_RATIO_BUDGET})`)
     expect(over).toContain(`(budget ${BUNDLE_GZIP_BUDGET_KIB} KiB gzip)`)
     expect(over).toContain(`- **short**: bundle, KiB gzip: ${(BUNDLE_GZIP_BUDGET_KIB + 1).toFixed(2)}`)
     expect(over).toContain('- met: bytes of / with headers: 9261.00 (target ≤ 14336)')
-    expect(report({ startup: compareStartup([2 + 2 * STARTUP_RATIO_BUDGET], [3], [1]) })).toContain(
+    expect(report({ startup: startupOf([2 + 2 * STARTUP_RATIO_BUDGET], [3], [1]) })).toContain(
       '- **short**: startup over a hello-world Hono Worker',
     )
   })
 
-  it("shows where the site's startup goes when a breakdown is given", () => {
+  it('splits each startup into compiling and evaluating', () => {
+    const text = report({ startup: startupOf([13], [3], [1], { siteCompile: [9], baselineCompile: [2] }) })
+    expect(text).toContain('Site 12.00 ms (compiling 8.00, evaluating 4.00), hello-world 2.00 ms (compiling 1.00')
+  })
+
+  it("shows where the site's evaluation goes when a breakdown is given, in ms of the evaluation", () => {
     const text = report({
       startupBreakdown: {
         samples: 100,
@@ -113,8 +121,8 @@ describe('renderReport', () => {
   it('prints the instrument read in the same run: a bundle against itself, and one with work added at load', () => {
     const text = report({
       startupCalibration: {
-        self: compareStartup([2.05], [2], [1]),
-        slowStart: compareStartup([9], [2], [1]),
+        self: startupOf([2.05], [2], [1]),
+        slowStart: startupOf([9], [2], [1]),
       },
     })
     expect(text).toContain('the hello world against itself 1.05×')
@@ -129,7 +137,7 @@ describe('renderReport', () => {
   })
 
   it("says the startup ratio was not measured when the baseline's startup is not above zero", () => {
-    const text = report({ startup: compareStartup([30.2], [1], [1]) })
+    const text = report({ startup: startupOf([30.2], [1], [1]) })
     expect(text).toContain("no ratio: the hello-world Worker's startup did not measure above zero")
     expect(text).toContain('- **not measured**: startup over a hello-world Hono Worker')
   })

@@ -1,6 +1,7 @@
 import type { SourceMap } from 'node:module'
 import { describe, expect, it } from 'vitest'
 import {
+  BUNDLER_HELPERS,
   breakdownTable,
   type CpuProfile,
   sourceLabel,
@@ -9,9 +10,13 @@ import {
 } from '../../scripts/lib/bench-startup-profile.ts'
 
 /** Bundle positions (line:column) → where they came from, as Node's SourceMap answers. */
-const MAPPINGS: Record<string, { originalSource: string; originalLine: number; name?: string }> = {
+const MAPPINGS: Record<
+  string,
+  { originalSource: string; originalLine: number; originalColumn?: number; name?: string }
+> = {
   '0:10': { originalSource: '../node_modules/hono/dist/jsx/base.js', originalLine: 153, name: 'toString' },
   '1:5': { originalSource: '../src/index.ts', originalLine: 24, name: 'createApp' },
+  '2:0': { originalSource: '../src/routes/pages.tsx', originalLine: 0, originalColumn: 0 },
 }
 const sourceMap = {
   findEntry: (line: number, column: number) => MAPPINGS[`${line}:${column}`] ?? {},
@@ -71,6 +76,37 @@ describe('startupBreakdown', () => {
   })
 })
 
+// The bundler's lazy initialisers: the top level → a helper (no source) → pages.tsx's module initialiser → a helper
+// again, compiling the initialiser of a module pages.tsx imports.
+const WRAPPED: CpuProfile = {
+  nodes: [
+    { ...frame(1, '(root)', '', -1), children: [3] },
+    { ...frame(3, '', 'index.js', -1, -1), children: [8] },
+    { ...frame(8, 'o', 'index.js', 0, 96), children: [9] },
+    { ...frame(9, '', 'index.js', 2, 0), children: [10] },
+    frame(10, 'o', 'index.js', 0, 96),
+  ],
+  samples: [10, 10, 9, 8],
+}
+
+describe('startupBreakdown of modules the bundler initialises lazily', () => {
+  const breakdown = startupBreakdown([WRAPPED], sourceMap, 'index.js')
+
+  it('looks through its helpers to the module whose top level runs, with what it imports', () => {
+    expect(breakdown.byTopLevelCall.map(({ where, samples }) => [where, samples])).toEqual([
+      ["src/routes/pages.tsx's top level, with the modules it imports", 3],
+      [BUNDLER_HELPERS, 1],
+    ])
+  })
+
+  it("charges the helpers' own time, compiling each module's top level, to the bundler", () => {
+    expect(breakdown.bySource.map(({ where, samples }) => [where, samples])).toEqual([
+      [BUNDLER_HELPERS, 3],
+      ['src/routes/pages.tsx', 1],
+    ])
+  })
+})
+
 describe('breakdownTable', () => {
   it('shows the top rows with their share of the startup, and the rest in one row', () => {
     const table = breakdownTable(
@@ -80,7 +116,7 @@ describe('breakdownTable', () => {
       2,
     )
     expect(table).toEqual([
-      '| under this top-level call | share of samples | ≈ ms of startup |',
+      '| under this top-level call | share of samples | ≈ ms of evaluation |',
       '|---|---:|---:|',
       '| toString (hono/dist/jsx/base.js:154) | 50 % | 6.0 |',
       '| createApp (src/index.ts:25) | 17 % | 2.0 |',

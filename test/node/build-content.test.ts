@@ -1,10 +1,18 @@
 // The build step that compiles content/ into the Worker's generated modules: current on disk, a broken file stops
 // it with a message naming the file, and a new default disclaimer file needs no other edit.
+
+import { createHash } from 'node:crypto'
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { DEFAULTS_FILE, PAGES_FILE, renderContent } from '../../scripts/build-content.ts'
+import {
+  DEFAULTS_FILE,
+  PAGES_FILE,
+  renderContent,
+  STYLE_HASHES_FILE,
+  styleHashSource,
+} from '../../scripts/build-content.ts'
 import { PROJECT_ROOT } from '../../scripts/lib/environments.ts'
 
 const roots: string[] = []
@@ -29,11 +37,18 @@ function defaultsIn(moduleText: string): { target: string; key: string; file: st
 describe('build-content', () => {
   it('the committed generated modules are what the content compiles to', async () => {
     const files = await renderContent(PROJECT_ROOT)
-    for (const path of [PAGES_FILE, DEFAULTS_FILE]) {
+    for (const path of [PAGES_FILE, DEFAULTS_FILE, STYLE_HASHES_FILE]) {
       expect(readFileSync(join(PROJECT_ROOT, path), 'utf8'), `${path} is stale: run npm run build:content`).toBe(
         files[path],
       )
     }
+  })
+
+  it("gives each stylesheet the CSP source of its SHA-256, as browsers hash an inline <style>'s text", () => {
+    const css = 'body{color:red}'
+    const digest = createHash('sha256').update(css, 'utf8').digest('base64')
+    expect(styleHashSource(css)).toBe(`'sha256-${digest}'`)
+    expect(styleHashSource('body{color:blue}')).not.toBe(styleHashSource(css))
   })
 
   it('refuses a page without a slug, naming the file and the field', async () => {

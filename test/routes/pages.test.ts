@@ -1,6 +1,8 @@
 import { env, exports } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { DEFAULT_DISCLAIMERS } from '../../src/disclaimer/defaults.ts'
+import { FRESH_MS, MAX_STALE_MS } from '../../src/disclaimer/read.ts'
+import { createApp } from '../../src/index.ts'
 import clientArticle from '../fixtures/client-article.txt?raw'
 import { TEST_EDITORS } from '../fixtures/editors.ts'
 import { request, SITE_PATHS, textOf } from '../helpers.ts'
@@ -189,6 +191,26 @@ describe('methods, 404 and conditional requests', () => {
     const again = await request('/conclusion', { headers: { 'If-None-Match': `W/"other", ${etag}` } })
     expect(again.status).toBe(304)
     expect(await again.text()).toBe('')
+  })
+
+  it('keeps serving one app the page it rendered until the isolate reads the new text, then serves that', async () => {
+    const clock = { now: 0 }
+    const app = createApp({ now: () => clock.now })
+    const first = await request('/conclusion', {}, {}, app)
+    expect(await first.text()).toContain(GLOBAL_TEXT)
+    await env.DISCLAIMERS.put('disclaimer', 'A newer disclaimer text.')
+    clock.now = FRESH_MS - 1
+    const cached = await request('/conclusion', {}, {}, app)
+    expect(cached.headers.get('ETag')).toBe(first.headers.get('ETag'))
+    clock.now = MAX_STALE_MS
+    const after = await request(
+      '/conclusion',
+      { headers: { 'If-None-Match': first.headers.get('ETag') ?? '' } },
+      {},
+      app,
+    )
+    expect(after.status).toBe(200)
+    expect(await after.text()).toContain('A newer disclaimer text.')
   })
 
   it('changes the ETag when the disclaimer changes', async () => {
