@@ -28,7 +28,8 @@ export interface LedgerVersion {
   chain: string | null
 }
 
-export type ProposalStatus = 'open' | 'approved' | 'rejected'
+/** Open until a second editor decides it, or (for one scheduled for a time) its schedule ends without going live. */
+export type ProposalStatus = 'open' | 'approved' | 'rejected' | 'cancelled' | 'expired' | 'superseded'
 
 export interface Proposal {
   id: number

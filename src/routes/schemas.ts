@@ -87,7 +87,10 @@ export const NOTIFICATIONS_QUERY = query({
 
 export const PROPOSALS_QUERY = query({
   status: v.optional(
-    v.picklist(['open', 'approved', 'rejected'], 'status: expected open, approved or rejected, given once'),
+    v.picklist(
+      ['open', 'approved', 'rejected', 'cancelled', 'expired', 'superseded'],
+      'status: expected open, approved, rejected, cancelled, expired or superseded, given once',
+    ),
   ),
   target: v.optional(once('target', 'a disclaimer name')),
   limit,

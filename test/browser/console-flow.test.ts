@@ -8,16 +8,20 @@
 // it): its first request reads KV, and shows what the ledger made live at once, with no waiting.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LEDGER_EDIT_BOUND_MS } from '../../src/disclaimer/staleness.ts'
 import {
   type EditorName,
+  follow,
   keyOf,
   liveText,
   postForm,
+  press,
   pressFor,
   seedVersions,
   signInByKeyboard,
   startConsoleSite,
   tabTo,
+  typeParagraph,
 } from './console-harness.ts'
 import { launchChromium, SEEDED_DISCLAIMERS, type Site, VIEWPORTS, type ViewportName } from './harness.ts'
 
@@ -29,28 +33,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
 })
-
-/** Types `paragraph` as the first paragraph of a field, where Tab leaves the caret (the start); returns the text. */
-async function typeParagraph(page: Page, label: string, paragraph: string): Promise<string> {
-  const field = page.getByLabel(label, { exact: true })
-  await tabTo(page, field)
-  const before = await field.inputValue()
-  await page.keyboard.type(before ? `${paragraph}\n\n` : paragraph)
-  const text = await field.inputValue()
-  expect(text, 'the paragraph went in at the start').toBe(before ? `${paragraph}\n\n${before}` : paragraph)
-  return text
-}
-
-async function follow(page: Page, name: string | RegExp, key: 'Enter' | 'Space' = 'Enter') {
-  const target = page.getByRole('link', { name, exact: typeof name === 'string' })
-  await tabTo(page, target)
-  return pressFor(page, key)
-}
-
-async function press(page: Page, button: string, key: 'Enter' | 'Space') {
-  await tabTo(page, page.getByRole('button', { name: button, exact: true }))
-  return pressFor(page, key)
-}
 
 for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
   const { width, height } = VIEWPORTS[viewport]
@@ -127,6 +109,11 @@ for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
       const notice = (await bob.getByRole('status').textContent()) ?? ''
       expect(notice).toMatch(/^v\d+ is live: KV holds it/)
       const version = /^v(\d+)/.exec(notice)?.[1]
+      await expect(bob.locator('main').textContent(), 'when visitors see it').resolves.toMatch(
+        new RegExp(
+          `Pages served by the server that answered you show it already\\. Every other visitor, at every Cloudflare location,\\s+sees it within ${Math.ceil(LEDGER_EDIT_BOUND_MS / 60_000)} minutes`,
+        ),
+      )
       expect(await liveText(site, 'global')).toBe(draft)
 
       // The first request for / on this site: the Worker reads KV for it now.
@@ -138,11 +125,17 @@ for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
 
       // And alice signs out, by keyboard too.
       expect((await follow(alice, 'All disclaimers')).status()).toBe(200)
+      const session = (await alice.context().cookies()).filter((cookie) => cookie.name === 'console_session')
+      expect(session, 'signed in: the session cookie').toHaveLength(1)
       const out = await press(alice, 'Sign out', 'Space')
       expect(out.status()).toBe(200)
       expect(alice.url()).toBe(site.at('/console/sign-in'))
       await alice.goto(site.at('/console'))
       expect(alice.url(), 'signed out: the console asks to sign in again').toBe(site.at('/console/sign-in'))
+      // The server ended the session: the cookie she had, sent again, signs nobody in.
+      await alice.context().addCookies(session)
+      await alice.goto(site.at('/console'))
+      expect(alice.url(), 'the old session cookie is refused').toBe(site.at('/console/sign-in'))
     })
 
     it('does not let alice approve her own proposal: the page says so, has no approve button, and a forged one gets 403', async () => {

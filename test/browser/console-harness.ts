@@ -1,31 +1,64 @@
-// Shared by the console's browser tests: a site with three editors and the two-person rule on, moving through the
-// console by the keyboard alone, versions seeded through the admin API, and the console's screenshots.
+// Shared by the console's browser tests: a site with three editors who sign in and one who is told by email, the
+// two-person rule on (or off), moving through the console by the keyboard alone, versions seeded through the admin
+// API, waiting for the ledger's messages to go out, and the console's screenshots.
 import { readdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Locator, Page, Response } from 'playwright-core'
 import { expect } from 'vitest'
+import { newToken } from '../../src/disclaimer/editors.ts'
 import { keyOf } from '../../src/disclaimer/keys.ts'
+import type { LedgerEvent } from '../../src/disclaimer/records.ts'
+import { isoInZone, wallTimeIn } from '../../src/disclaimer/time.ts'
 import { TEST_EDITORS } from '../fixtures/editors.ts'
 import { artifactDir, type Site, startSite, type ViewportName } from './harness.ts'
 
 export const CONSOLE_EDITORS = ['alice', 'bob', 'carol'] as const
 export type EditorName = (typeof CONSOLE_EDITORS)[number]
 
+/**
+ * An editor who never signs in here (her token is thrown away) and whose name is her address, so the ledger tells
+ * her by email of what it tells every editor; the local Email Service binding accepts every message.
+ */
+export const TOLD_EDITOR = 'dana@example.org'
+
 export { keyOf }
 
 /**
- * The site with alice, bob and carol as editors (token sign-in) and every change needing a second editor, its
- * store seeded through the ledger as `npm start` does (so each disclaimer starts at a recorded version).
+ * The site with alice, bob and carol as editors (token sign-in), dana told by email, and every change needing a
+ * second editor unless `requireApproval` is false; its store seeded through the ledger as `npm start` does (so each
+ * disclaimer starts at a recorded version).
  */
-export async function startConsoleSite(): Promise<Site> {
+export async function startConsoleSite({ requireApproval = true } = {}): Promise<Site> {
   const site = await startSite({
-    editors: Object.fromEntries(CONSOLE_EDITORS.map((name) => [name, TEST_EDITORS[name].token])),
-    requireApproval: 'true',
+    editors: {
+      ...Object.fromEntries(CONSOLE_EDITORS.map((name) => [name, TEST_EDITORS[name].token])),
+      [TOLD_EDITOR]: newToken(),
+    },
+    requireApproval: String(requireApproval),
     disclaimers: {},
   })
   const { body } = await admin(site, 'carol', '/seed', { method: 'POST', body: '{}' })
   expect((body.seeded as unknown[]).length, 'every bundled default seeded').toBeGreaterThan(0)
   return site
+}
+
+/** SITE_TIME_ZONE as the served Worker has it (wrangler.toml's [vars]): the zone editors give go-live times in. */
+export async function siteZone(site: Site): Promise<string> {
+  const { SITE_TIME_ZONE } = await site.miniflare.getBindings<{ SITE_TIME_ZONE?: string }>('site')
+  if (!SITE_TIME_ZONE) throw new Error('the served Worker has no SITE_TIME_ZONE')
+  return SITE_TIME_ZONE
+}
+
+/**
+ * A go-live time as an editor types it into the console's datetime-local field (`2026-12-04T09:30`, wall-clock time
+ * in `zone`): the first whole minute at least `aheadMs` from now (negative: ago) that names one instant. A time the
+ * clocks repeat when they go back names two, and the console refuses it.
+ */
+export function wallTimeAhead(zone: string, aheadMs: number): string {
+  for (let instant = Math.ceil((Date.now() + aheadMs) / 60_000) * 60_000; ; instant += 60_000) {
+    const wall = isoInZone(instant, zone).slice(0, 16)
+    if (wallTimeIn(wall, zone).ok) return wall
+  }
 }
 
 export function tokenOf(editor: EditorName): string {
@@ -71,6 +104,48 @@ export async function pressFor(page: Page, key: 'Enter' | 'Space'): Promise<Resp
   const [answer] = await Promise.all([response, committed])
   await page.waitForLoadState('load')
   return answer
+}
+
+/** Follows the link named `name` by Tab and Enter (or Space); returns the response to the page it leads to. */
+export async function follow(page: Page, name: string | RegExp, key: 'Enter' | 'Space' = 'Enter') {
+  const target = page.getByRole('link', { name, exact: typeof name === 'string' })
+  await tabTo(page, target)
+  return pressFor(page, key)
+}
+
+/** Presses the button named `button` after reaching it by Tab; returns the response to the page it leads to. */
+export async function press(page: Page, button: string, key: 'Enter' | 'Space') {
+  await tabTo(page, page.getByRole('button', { name: button, exact: true }))
+  return pressFor(page, key)
+}
+
+/** Types `paragraph` as the first paragraph of a field, where Tab leaves the caret (the start); returns the text. */
+export async function typeParagraph(page: Page, label: string, paragraph: string): Promise<string> {
+  const field = page.getByLabel(label, { exact: true })
+  await tabTo(page, field)
+  const before = await field.inputValue()
+  await page.keyboard.type(before ? `${paragraph}\n\n` : paragraph)
+  const text = await field.inputValue()
+  expect(text, 'the paragraph went in at the start').toBe(before ? `${paragraph}\n\n${before}` : paragraph)
+  return text
+}
+
+/**
+ * Types a wall-clock time (`2027-03-14T02:30`) into the datetime-local field labelled `label`, reached by Tab, as a
+ * keyboard user does in Chromium with US English: month and day, the year, Tab to the hour (the year takes up to six
+ * digits, so it does not move on by itself), hour and minute on the 12-hour clock, then A or P. Checks the field
+ * then holds that time.
+ */
+export async function typeWallTime(page: Page, label: string, wall: string): Promise<void> {
+  const field = page.getByLabel(label, { exact: true })
+  await tabTo(page, field)
+  const [, year, month, day, hour, minute] = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)$/.exec(wall) ?? []
+  if (!minute) throw new Error(`${wall} is not a time such as 2027-03-14T02:30`)
+  const hour12 = Number(hour) % 12 || 12
+  await page.keyboard.type(`${month}${day}${year}`)
+  await page.keyboard.press('Tab')
+  await page.keyboard.type(`${String(hour12).padStart(2, '0')}${minute}${Number(hour) < 12 ? 'A' : 'P'}`)
+  await expect(field.inputValue(), `${label}: the keys typed make the time meant`).resolves.toBe(wall)
 }
 
 /** Opens the console at its address, as an editor types it, and signs in on the form with Tab, typing and Enter. */
@@ -172,6 +247,34 @@ export async function seedVersions(site: Site, target: string, texts: string[]):
     versions.push((approved.body.version as { version: number }).version)
   }
   return versions
+}
+
+/** Every event the ledger recorded, newest first, with its deliveries (from the admin API). */
+async function ledgerEvents(site: Site): Promise<LedgerEvent[]> {
+  const { body } = await admin(site, 'carol', '/notifications?limit=500')
+  return body.events as LedgerEvent[]
+}
+
+/**
+ * Waits until the ledger's alarm has sent every message it has recorded (Email Service accepted each), and returns
+ * the events. The ledger sends at once; `limitMs` only bounds how long a broken delivery can hold the test, which
+ * then fails naming each message still pending and its last error.
+ */
+export async function allDelivered(site: Site, limitMs = 60_000): Promise<LedgerEvent[]> {
+  const started = Date.now()
+  for (;;) {
+    const events = await ledgerEvents(site)
+    const pending = events.flatMap((event) =>
+      event.deliveries
+        .filter((delivery) => delivery.status !== 'sent')
+        .map(
+          (delivery) => `${event.kind} → ${delivery.recipient}: ${delivery.attempts} attempt(s), ${delivery.lastError}`,
+        ),
+    )
+    if (pending.length === 0) return events
+    if (Date.now() - started > limitMs) throw new Error(`messages still not sent:\n${pending.join('\n')}`)
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
 }
 
 /** The text KV holds for a target: what the ledger made live. */

@@ -2,24 +2,36 @@
 // and AA) in light and dark at phone and desktop size, and zero Nu Html Checker errors and warnings; and writes a
 // screenshot of each at both sizes to artifacts/console/. Each page is reached once, as editors reach it, with the
 // two-person rule on; the checks then run on the page as it stands.
+//
+// Who was told: dana is told by email (her name is her address), and the pages show each delivery made once the
+// ledger's alarm has sent it. A delivery still being retried is not shown: it needs a channel that fails, and here
+// there is none. The local Email Service accepts every address, and the served Worker gets no ALERT_WEBHOOK_URL
+// (scripts/lib/serve-bundle.ts passes no extra bindings).
 import axe from 'axe-core'
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  allDelivered,
   clearScreenshots,
   type EditorName,
+  keyOf,
   liveText,
   postForm,
   screenshot,
   screenshotList,
   seedVersions,
   signIn,
+  siteZone,
   startConsoleSite,
+  TOLD_EDITOR,
+  wallTimeAhead,
 } from './console-harness.ts'
 import { launchChromium, type Site, VIEWPORTS, type ViewportName } from './harness.ts'
 import { checkHtml } from './nu-checker.ts'
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
+/** How many events the notifications page shows at a time (the ledger's default page). */
+const NOTIFICATIONS_PER_PAGE = 50
 
 declare global {
   interface Window {
@@ -77,9 +89,9 @@ const PAGES: ConsolePage[] = [
   {
     name: 'review',
     route: 'POST /console/disclaimers/:target/review',
-    state: 'alice reviews a valid draft',
+    state: 'alice reviews a valid draft, with the go-live field',
     status: 200,
-    fragment: '[inserted: ',
+    fragment: /\[inserted: [\s\S]*<label for="effective">Go live at \([\w/]+ time\)<\/label>/,
   },
   {
     name: 'preview',
@@ -144,6 +156,111 @@ const PAGES: ConsolePage[] = [
     status: 200,
     fragment: /Yes, roll back to v\d+/,
   },
+  {
+    name: 'review-skipped-time',
+    route: 'POST /console/disclaimers/:target/propose',
+    state: 'alice asks for a go-live time the clocks skip (2027-03-14 02:30 in New York)',
+    status: 422,
+    fragment:
+      /<p class="field-error" id="effective-error">2027-03-14 02:30 does not exist in America\/New_York: the clocks go forward from 2027-03-14 02:00 to 2027-03-14 03:00 that day\./,
+  },
+  {
+    name: 'proposal-scheduled',
+    route: 'GET /console/proposals/:id',
+    state: 'alice has proposed her draft to go live at a time',
+    status: 200,
+    fragment: /Set to go live at [^<]+, once approved; if nobody approves it by then it expires\./,
+  },
+  {
+    name: 'scheduled',
+    route: 'POST /console/proposals/:id/approve',
+    state: 'bob approves a proposal set to go live later',
+    status: 200,
+    fragment:
+      /Scheduled: this text goes live at [^<]+, approved by bob, if the text it replaces \(v\d+\) is still live then\./,
+  },
+  {
+    name: 'overview-scheduled',
+    route: 'GET /console',
+    state: 'alice looks at the overview while a change is scheduled',
+    status: 200,
+    fragment: /approved by bob\. <a href="\/console\/schedules\/\d+\/cancel">Cancel it<\/a>/,
+  },
+  {
+    name: 'cancel-confirm',
+    route: 'GET /console/schedules/:id/cancel',
+    state: 'carol follows “Cancel it”',
+    status: 200,
+    fragment: 'Yes, cancel this schedule',
+  },
+  {
+    name: 'cancel-refused',
+    route: 'POST /console/schedules/:id/cancel',
+    state: 'carol sends the cancellation with a reason of spaces only',
+    status: 422,
+    fragment: '<p class="field-error" id="reason-error">the reason is empty; say it in a few words</p>',
+  },
+  {
+    name: 'cancelled',
+    route: 'POST /console/schedules/:id/cancel',
+    state: 'carol cancels it with a reason',
+    status: 200,
+    fragment: /Cancelled: the change set for [^<]+ will not go live\./,
+  },
+  {
+    name: 'notifications',
+    route: 'GET /console/notifications',
+    state: 'an editor looks at who was told, once every message has gone out',
+    status: 200,
+    fragment:
+      /Schedule cancelled<\/strong>[\s\S]*dana@example\.org: told at \d{4}-\d\d-\d\d \d\d:\d\d UTC[\s\S]*<nav class="actions" aria-label="More notifications"><a href="\/console\/notifications\?before=\d+">Older<\/a><\/nav>/,
+  },
+  {
+    name: 'notifications-older',
+    route: 'GET /console/notifications?before=',
+    state: 'the editor follows “Older” to the next page of who was told',
+    status: 200,
+    fragment:
+      /Version live<\/strong>, the note on “dosage and safety”, v1 [\s\S]*<nav class="actions" aria-label="More notifications"><a href="\/console\/notifications">Newest<\/a><\/nav>/,
+  },
+  {
+    name: 'proposal-told',
+    route: 'GET /console/proposals/:id',
+    state: 'alice looks at who was told of her scheduled proposal, after it was cancelled',
+    status: 200,
+    fragment:
+      /<h2>Who was told<\/h2><ul class="told"><li>Proposal opened \([^)]+\): dana@example\.org: told at [^<]+<\/li><li>Proposal approved \([^)]+\): nobody to tell<\/li><li>Schedule cancelled \([^)]+\): dana@example\.org: told at/,
+  },
+  {
+    name: 'history-told',
+    route: 'GET /console/disclaimers/:target/history',
+    state: 'alice opens who was told of the newest version',
+    status: 200,
+    fragment:
+      /<summary>Who was told<\/summary><ul class="told"><li>Proposal approved \([^)]+\): nobody to tell<\/li><li>Version live \([^)]+\): dana@example\.org: told at/,
+  },
+  {
+    name: 'overview-unrecorded',
+    route: 'GET /console',
+    state: 'alice looks at the overview after a text was put in KV around the ledger',
+    status: 200,
+    fragment: 'the text below, changed outside the ledger and not recorded yet',
+  },
+  {
+    name: 'edit-unrecorded',
+    route: 'GET /console/disclaimers/:target/edit',
+    state: 'alice opens that text to edit it, based on its hash',
+    status: 200,
+    fragment:
+      /You are editing the text in KV, changed outside the ledger\.[\s\S]*<input type="hidden" name="base" value="kv-[0-9a-f]{64}"\/>/,
+  },
+  {
+    name: 'bad-query',
+    route: 'GET /console/notifications?before=soon',
+    state: 'an editor follows an address whose query is malformed',
+    status: 400,
+    fragment: 'before: expected a whole number from 1 to',
+  },
 ]
 
 interface Reached {
@@ -155,6 +272,8 @@ interface Reached {
 
 let site: Site
 let browser: Browser
+/** The path of the proposal set to go live later, reached in reachSchedulePages. */
+let scheduledProposal = ''
 const reached = new Map<string, Reached>()
 
 /** The last document the page loaded, and its response. */
@@ -300,6 +419,117 @@ async function reachEveryPage() {
   await rollback.page.getByRole('link', { name: `Roll back to v${first}` }).click()
   await rollback.page.waitForURL(site.at(`/console/disclaimers/exploring-kratom/rollback/${first}`))
   await rollback.keep('rollback-confirm')
+
+  await reachSchedulePages(contexts)
+  await reachWhoWasTold(contexts)
+
+  // A text put in KV around the ledger (as `wrangler kv key put` does): pages show it, and reading records nothing.
+  const recorded = (await allDelivered(site)).length
+  await site.kv.put(keyOf('understanding-muscle-soreness'), 'Put in KV by hand, around the ledger.')
+  const unrecorded = await newPage(contexts.alice)
+  await unrecorded.page.goto(site.at('/console'))
+  await unrecorded.keep('overview-unrecorded')
+  const around = await openEdit(contexts.alice, 'understanding-muscle-soreness')
+  await around.keep('edit-unrecorded')
+  expect((await allDelivered(site)).length, 'reading the pages recorded no event').toBe(recorded)
+
+  const malformed = await newPage(contexts.alice)
+  await malformed.page.goto(site.at('/console/notifications?before=soon'))
+  await malformed.keep('bad-query')
+}
+
+/** A proposal set to go live later: a time the clocks skip, then a good one; approved, listed, and cancelled. */
+async function reachSchedulePages(contexts: Record<EditorName, BrowserContext>) {
+  const zone = await siteZone(site)
+  expect(zone, 'the skipped time below is one of New York’s').toBe('America/New_York')
+  const goLive = `Go live at (${zone} time)`
+  const before = await liveText(site, 'dosage-and-safety')
+
+  const draft = { text: 'Alice’s dosage note, for next month.', note: 'from the first of the month' }
+  const skipped = await reviewDraft(contexts.alice, 'dosage-and-safety', draft)
+  await skipped.page.getByLabel(goLive).fill('2027-03-14T02:30')
+  await submit(skipped.page, 'Propose this text')
+  await skipped.keep('review-skipped-time')
+
+  const proposal = await reviewDraft(contexts.alice, 'dosage-and-safety', draft)
+  await proposal.page.getByLabel(goLive).fill(wallTimeAhead(zone, 30 * 86_400_000))
+  await submit(proposal.page, 'Propose this text')
+  await proposal.keep('proposal-scheduled')
+  scheduledProposal = new URL(proposal.page.url()).pathname
+
+  const approve = await newPage(contexts.bob)
+  await approve.page.goto(site.at(scheduledProposal))
+  await submit(approve.page, 'Approve to go live at the set time')
+  await approve.keep('scheduled')
+  const cancelPath = (await approve.page.getByRole('link', { name: 'Cancel this schedule' }).getAttribute('href')) ?? ''
+
+  const overview = await newPage(contexts.alice)
+  await overview.page.goto(site.at('/console'))
+  await overview.keep('overview-scheduled')
+
+  const confirm = await newPage(contexts.carol)
+  await confirm.page.goto(site.at('/console'))
+  await confirm.page.locator(`a[href="${cancelPath}"]`).click()
+  await confirm.page.waitForURL(site.at(cancelPath))
+  await confirm.keep('cancel-confirm')
+
+  const refused = await newPage(contexts.carol)
+  await refused.page.goto(site.at(cancelPath))
+  await refused.page.getByLabel('Why you cancel it').fill('   ')
+  await submit(refused.page, 'Yes, cancel this schedule')
+  await refused.keep('cancel-refused')
+
+  const cancelled = await newPage(contexts.carol)
+  await cancelled.page.goto(site.at(cancelPath))
+  await cancelled.page.getByLabel('Why you cancel it').fill('the dosage note needs a pharmacist’s review first')
+  await submit(cancelled.page, 'Yes, cancel this schedule')
+  await cancelled.keep('cancelled')
+  expect(await liveText(site, 'dosage-and-safety'), 'nothing went live').toBe(before)
+}
+
+/**
+ * Who was told, once the ledger has sent every message: the whole list (more than one page of it, after enough
+ * versions to fill one), one proposal's, and one version's.
+ */
+async function reachWhoWasTold(contexts: Record<EditorName, BrowserContext>) {
+  const recorded = (await allDelivered(site)).length
+  const versions = Math.ceil((NOTIFICATIONS_PER_PAGE + 1 - recorded) / 3)
+  if (versions > 0) {
+    // Each seeded version is three events: its proposal opened, approved, and the version live.
+    await seedVersions(
+      site,
+      'full-article',
+      Array.from({ length: versions }, (_, index) => `Full article note ${index + 1}.`),
+    )
+  }
+  const events = await allDelivered(site)
+  expect(events.length, 'more events than one page shows').toBeGreaterThan(NOTIFICATIONS_PER_PAGE)
+  const told = events.flatMap((event) => event.deliveries.map((delivery) => delivery.recipient))
+  expect(told, 'dana was told of what happened').toContain(TOLD_EDITOR)
+
+  const list = await newPage(contexts.alice)
+  await list.page.goto(site.at('/console/notifications'))
+  await list.keep('notifications')
+
+  const older = await newPage(contexts.alice)
+  await older.page.goto(site.at('/console/notifications'))
+  await older.page.getByRole('link', { name: 'Older', exact: true }).click()
+  await older.page.waitForURL(/\/console\/notifications\?before=\d+$/)
+  await older.keep('notifications-older')
+
+  const proposal = await newPage(contexts.alice)
+  await proposal.page.goto(site.at(scheduledProposal))
+  await proposal.keep('proposal-told')
+
+  const history = await newPage(contexts.alice)
+  await history.page.goto(site.at('/console/disclaimers/exploring-kratom/history'))
+  const details = history.page.locator('tbody tr').first().locator('details', { hasText: 'Who was told' })
+  await details.locator('summary').click()
+  await expect(
+    details.evaluate((node) => (node as HTMLDetailsElement).open),
+    'the checks see the list open',
+  ).resolves.toBe(true)
+  await history.keep('history-told')
 }
 
 beforeAll(async () => {

@@ -41,6 +41,12 @@ export function openProposal(
 /** Why `by` may not decide this proposal now, if they may not. */
 export function decisionProblem(found: Proposal | null, id: number, by: string, approving: boolean) {
   if (!found) return unknownProposal(id)
+  if (found.status !== 'open' && found.decidedBy === null) {
+    return fail(
+      'schedule_ended',
+      `proposal ${id} was to go live at ${found.effectiveAt}, and its schedule ended (${found.status}); propose it again`,
+    )
+  }
   if (found.status !== 'open') {
     return fail('proposal_decided', `proposal ${id} was already ${found.status} by ${found.decidedBy}`)
   }
@@ -122,6 +128,7 @@ export function rejectChange(
     const rejected = rejectProposal(ledger.sql, { id, by, reason: checked.value, now })
     if (rejected.ok) {
       const found = rejected.proposal
+      // A rejected proposal will not go live at its time either; its schedule, still pending, ends with it.
       if (found.scheduleId !== null) {
         endSchedule(ledger.sql, found.scheduleId, { outcome: 'cancelled', by, reason: checked.value, now })
       }

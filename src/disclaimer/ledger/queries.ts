@@ -3,7 +3,9 @@ import type { HistoryPage, LedgerVersion, PendingWrite, Proposal, ProposalStatus
 import {
   CURRENT_SEQ,
   LIVE_FROM,
+  PROPOSAL_FROM,
   PROPOSAL_SELECT,
+  PROPOSAL_STATUS,
   type ProposalRow,
   toProposal,
   toVersion,
@@ -118,7 +120,7 @@ export function proposals(
   const size = pageSize(limit)
   const rows = sql
     .exec<ProposalRow>(
-      `${PROPOSAL_SELECT} WHERE (?1 IS NULL OR COALESCE(d.decision, 'open') = ?1) AND (?2 IS NULL OR p.key = ?2)
+      `${PROPOSAL_SELECT} WHERE (?1 IS NULL OR ${PROPOSAL_STATUS} = ?1) AND (?2 IS NULL OR p.key = ?2)
        AND p.id < ?3 ORDER BY p.id DESC LIMIT ?4`,
       status ?? null,
       key ?? null,
@@ -134,8 +136,7 @@ export function proposals(
 export function openProposalCounts(sql: SqlStorage): Map<string, number> {
   const rows = sql
     .exec<{ key: string; open: number }>(
-      `SELECT p.key, COUNT(*) AS open FROM proposals p LEFT JOIN decisions d ON d.proposal_id = p.id
-       WHERE d.proposal_id IS NULL GROUP BY p.key`,
+      `SELECT p.key, COUNT(*) AS open ${PROPOSAL_FROM} WHERE ${PROPOSAL_STATUS} = 'open' GROUP BY p.key`,
     )
     .toArray()
   return new Map(rows.map((row) => [row.key, row.open]))

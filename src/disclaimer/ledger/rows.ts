@@ -1,6 +1,6 @@
 // How ledger rows are read from SQLite and turned into the records the API, console and CLI show.
 import { targetOf } from '../keys.ts'
-import type { How, LedgerVersion, Proposal } from '../records.ts'
+import type { How, LedgerVersion, Proposal, ProposalStatus } from '../records.ts'
 
 export type VersionRow = {
   seq: number
@@ -30,6 +30,7 @@ export type ProposalRow = {
   at: string
   note: string | null
   decision: 'approved' | 'rejected' | null
+  status: ProposalStatus
   decided_by: string | null
   decided_at: string | null
   reason: string | null
@@ -40,10 +41,19 @@ export type ProposalRow = {
 
 export const VERSION_SELECT = `SELECT v.*, l.at AS landed_at, c.hash AS chain FROM versions v
   LEFT JOIN landings l ON l.seq = v.seq LEFT JOIN chain c ON c.kind = 'versions' AND c.row_id = v.seq`
+/**
+ * A proposal's status: its decision; else, for one scheduled for a time, how its schedule ended without going live
+ * (cancelled, expired, superseded), which closes it too; else open.
+ */
+export const PROPOSAL_STATUS = `COALESCE(d.decision, CASE WHEN o.outcome <> 'live' THEN o.outcome END, 'open')`
+
+/** The proposals with what decided or ended them; their status as PROPOSAL_STATUS says. */
+export const PROPOSAL_FROM = `FROM proposals p LEFT JOIN decisions d ON d.proposal_id = p.id
+  LEFT JOIN schedules s ON s.proposal_id = p.id LEFT JOIN schedule_outcomes o ON o.schedule_id = s.id`
+
 export const PROPOSAL_SELECT = `SELECT p.*, d.decision, d.by AS decided_by, d.at AS decided_at, d.reason,
   COALESCE(d.published_seq, (SELECT seq FROM versions WHERE proposal_id = p.id)) AS published_seq,
-  s.effective_at, s.id AS schedule_id
-  FROM proposals p LEFT JOIN decisions d ON d.proposal_id = p.id LEFT JOIN schedules s ON s.proposal_id = p.id`
+  s.effective_at, s.id AS schedule_id, ${PROPOSAL_STATUS} AS status ${PROPOSAL_FROM}`
 
 /**
  * The row that is "current" for the key bound as `?1`: the newest version the ledger wrote or saw; imported rows (the
@@ -93,7 +103,7 @@ export function toProposal(row: ProposalRow): Proposal {
     by: row.by,
     at: row.at,
     note: row.note,
-    status: row.decision ?? 'open',
+    status: row.status,
     decidedBy: row.decided_by,
     decidedAt: row.decided_at,
     reason: row.reason,

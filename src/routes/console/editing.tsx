@@ -12,7 +12,14 @@ import { siteZone, wallTimeIn } from '../../disclaimer/time.ts'
 import { validateDisclaimer, validateField } from '../../disclaimer/validate.ts'
 import type { ConsoleEnv } from '../../http/console-auth.ts'
 import { Conflict, EditForm, PreviewBanner, Published, Review, Scheduled } from '../../views/console/editing.tsx'
-import { type Draft, type Edited, editedOf, type FieldErrors, Notice, versionEdited } from '../../views/console/shell.tsx'
+import {
+  type Draft,
+  type Edited,
+  editedOf,
+  type FieldErrors,
+  Notice,
+  versionEdited,
+} from '../../views/console/shell.tsx'
 import { CONSOLE_STYLES } from '../../views/styles.ts'
 import { backgroundOf, pagesShowing, SITE_VIEWS, toHtml } from '../pages.tsx'
 import { NO_QUERY } from '../schemas.ts'
@@ -70,9 +77,14 @@ export async function outcome(
   refused: (error: LedgerError) => Promise<Response>,
 ) {
   if (!result.ok) return refused(result)
-  if (result.status === 'scheduled') return page(c, 'Scheduled', <Scheduled schedule={result.schedule} zone={zoneOf(c.env)} />)
+  if (result.status === 'scheduled')
+    return page(c, 'Scheduled', <Scheduled schedule={result.schedule} zone={zoneOf(c.env)} />)
   if (result.status === 'live') await readDisclaimers.remember(result.version)
-  return page(c, 'Published', <Published version={result.version} status={result.status} boundMinutes={BOUND_MINUTES} />)
+  return page(
+    c,
+    'Published',
+    <Published version={result.version} status={result.status} boundMinutes={BOUND_MINUTES} />,
+  )
 }
 
 export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage) {
@@ -172,7 +184,10 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
       return editPage(c, target, { draft, base, errors: { [error.field ?? 'text']: error.message }, status: 422 })
     }
     if (error.code === 'invalid_time' || error.code === 'schedule_conflict') {
-      return reviewPage(c, target, draft, base, { effective: String((await c.req.parseBody()).effective ?? ''), problem: error.message })
+      return reviewPage(c, target, draft, base, {
+        effective: String((await c.req.parseBody()).effective ?? ''),
+        problem: error.message,
+      })
     }
     return page(c, 'Not done', <Notice>{error.message}</Notice>, 403)
   }

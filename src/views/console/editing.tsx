@@ -1,7 +1,7 @@
 // Changing a disclaimer: edit, review (the diff and previews), then publish or propose; the published page and the
 // conflict page for a stale draft.
 import type { LedgerVersion, LiveState, Schedule } from '../../disclaimer/records.ts'
-import { inZone, offsetText, offsetMinutes } from '../../disclaimer/time.ts'
+import { inZone, offsetMinutes, offsetText } from '../../disclaimer/time.ts'
 import { MAX_DISCLAIMER_LENGTH, MAX_NOTE_LENGTH } from '../../disclaimer/validate.ts'
 import { Diff } from '../diff.tsx'
 import {
@@ -79,7 +79,13 @@ export function WhenField({ zone, value, error }: { zone: string; value?: string
         hint={`Leave it empty to go live ${'as soon as it is published or approved'}. A time is read in ${zone} (UTC${offset} today, changing with daylight saving), from a minute ahead to a year ahead; a proposal not approved by then expires.`}
         error={error}
       />
-      <input type="datetime-local" id="effective" name="effective" value={value ?? ''} {...describedBy('effective', error)} />
+      <input
+        type="datetime-local"
+        id="effective"
+        name="effective"
+        value={value ?? ''}
+        {...describedBy('effective', error)}
+      />
     </>
   )
 }
@@ -128,7 +134,7 @@ export function Review({
       <p>
         {requiresApproval
           ? 'Here a second editor must approve every change before it goes live.'
-          : 'Publishing makes it live at once; the history keeps the text it replaces.'}
+          : 'Publishing makes it live at once, or at the time you give below; the history keeps the text it replaces.'}
       </p>
       <div class="actions">
         <form method="post" action={`/console/disclaimers/${target}/${requiresApproval ? 'propose' : 'publish'}`}>
@@ -198,9 +204,11 @@ export function Scheduled({ schedule, zone }: { schedule: Schedule; zone: string
     <>
       <Notice ok>
         Scheduled: this text goes live at {when}
-        {schedule.proposalId && !schedule.approvedBy ? ', once another editor approves it (unapproved by then, it expires)' : ''}
-        {schedule.approvedBy ? `, approved by ${schedule.approvedBy}` : ''}, if the text it replaces (v{schedule.base}) is
-        still live then.
+        {schedule.proposalId && !schedule.approvedBy
+          ? ', once another editor approves it (unapproved by then, it expires)'
+          : ''}
+        {schedule.approvedBy ? `, approved by ${schedule.approvedBy}` : ''}, if the text it replaces (v{schedule.base})
+        is still live then.
       </Notice>
       <p class="text">{schedule.text}</p>
       <p class="actions">

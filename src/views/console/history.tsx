@@ -121,7 +121,11 @@ export function RollbackConfirm({
         version. One editor may do this alone, even where changes need approval: it is the emergency path, and the
         history records it.
       </p>
-      <Diff before={current.text ?? ''} after={version.text ?? ''} label={`${current.name} → ${versionName(version)}`} />
+      <Diff
+        before={current.text ?? ''}
+        after={version.text ?? ''}
+        label={`${current.name} → ${versionName(version)}`}
+      />
       <form method="post" action={`/console/disclaimers/${target}/rollback/${version.version}`}>
         <input type="hidden" name="base" value={base} />
         <label for="note">Why you roll back</label>
@@ -134,5 +138,3 @@ export function RollbackConfirm({
     </>
   )
 }
-
-

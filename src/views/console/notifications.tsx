@@ -39,7 +39,15 @@ export function Told({ events }: { events: LedgerEvent[] }) {
 }
 
 /** Every event, newest first, a page at a time: the operators' view of what the ledger told. */
-export function NotificationList({ events, next, older }: { events: LedgerEvent[]; next: number | null; older: boolean }) {
+export function NotificationList({
+  events,
+  next,
+  older,
+}: {
+  events: LedgerEvent[]
+  next: number | null
+  older: boolean
+}) {
   return (
     <>
       {events.length === 0 ? (

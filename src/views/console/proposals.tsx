@@ -52,7 +52,7 @@ export function ProposalView({
         {targetLabel(proposal.target)}, proposed by {proposal.by} at {when(proposal.at)} to replace {versionName(base)}.
         {proposal.note ? ` Their note: “${proposal.note}”.` : ''}
       </p>
-      {proposal.status !== 'open' && (
+      {proposal.status !== 'open' && proposal.decidedBy !== null && (
         <Notice>
           This proposal was {proposal.status} by {proposal.decidedBy} at {when(proposal.decidedAt)}
           {proposal.reason ? `: “${proposal.reason}”` : ''}
@@ -96,7 +96,10 @@ export function ProposalView({
               <h2>Decide</h2>
               <div class="actions">
                 <form method="post" action={`/console/proposals/${proposal.id}/approve`}>
-                  <button type="submit">Approve and publish</button>
+                  {/* A scheduled proposal goes live at its time, not on approval: the button says which. */}
+                  <button type="submit">
+                    {schedule ? 'Approve to go live at the set time' : 'Approve and publish'}
+                  </button>
                 </form>
               </div>
               <form method="post" action={`/console/proposals/${proposal.id}/reject`}>
@@ -112,5 +115,3 @@ export function ProposalView({
     </>
   )
 }
-
-

@@ -6,7 +6,9 @@ import { describedBy, FieldHelp, Notice } from './shell.tsx'
 
 function approval(schedule: Schedule): string {
   if (schedule.proposalId === null) return 'no approval needed here'
-  return schedule.approvedBy ? `approved by ${schedule.approvedBy}` : 'waiting for approval (it expires if not approved by then)'
+  return schedule.approvedBy
+    ? `approved by ${schedule.approvedBy}`
+    : 'waiting for approval (it expires if not approved by then)'
 }
 
 /** A target's pending schedules, soonest first, each with a way to cancel it. */

@@ -267,4 +267,20 @@ describe('scheduled changes', () => {
     expect((await theLedger().schedule(proposal.scheduleId as number))?.status).toBe('cancelled')
     expect((await theLedger().live('global'))?.scheduled).toEqual([])
   })
+
+  it('closes a proposal whose schedule ended unapproved: no longer waiting, and a late decision refused, not a failure', async () => {
+    const world = await configure()
+    const when = world.clock.now + HOUR
+    const proposal = await propose('Expires unapproved.', when)
+    await at(world, when + 1)
+    expect(await theLedger().proposal(proposal.id)).toMatchObject({ status: 'expired', decidedBy: null })
+    expect((await theLedger().proposals({ status: 'open' })).proposals).toEqual([])
+    expect((await theLedger().overview()).find((row) => row.target === 'global')?.openProposals).toBe(0)
+    for (const late of [
+      await theLedger().reject({ id: proposal.id, by: 'bob', reason: 'too late' }),
+      await theLedger().approve({ id: proposal.id, by: 'bob' }),
+    ]) {
+      expect(late).toMatchObject({ ok: false, code: 'schedule_ended' })
+    }
+  })
 })
