@@ -145,7 +145,7 @@ export const CONSOLE_HISTORY_QUERY = query({
       once('at', 'a date and time'),
       v.check(
         (text) => text === '' || parseInstant(`${text}Z`) !== undefined,
-        'at: expected a date and time such as 2026-11-28T09:30 (UTC)',
+        'at: expected a date and time such as 2026-11-28T09:30, in the site’s time zone',
       ),
     ),
   ),

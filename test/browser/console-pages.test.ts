@@ -10,6 +10,7 @@
 import axe from 'axe-core'
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { isoInZone } from '../../src/disclaimer/time.ts'
 import {
   allDelivered,
   clearScreenshots,
@@ -410,7 +411,10 @@ async function reachEveryPage() {
   await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000)))
   const history = await newPage(contexts.alice)
   await history.page.goto(site.at('/console/disclaimers/exploring-kratom/history'))
-  await history.page.getByLabel('What was live at (UTC)').fill(new Date().toISOString().slice(0, 19))
+  // The field reads a wall time in the site's zone, as the label says.
+  await history.page
+    .getByLabel('What was live at (America/New_York time)')
+    .fill(isoInZone(Date.now(), 'America/New_York').slice(0, 19))
   await submit(history.page, 'Look it up')
   await history.keep('history-live-at')
 

@@ -466,3 +466,24 @@ describe('console query strings', () => {
     expect(await res.text()).toContain(problem)
   })
 })
+
+describe('what was live at, in the site’s time zone', () => {
+  it('reads the time typed in America/New_York, answers a past time with its version and a time to come with what is scheduled', async () => {
+    const cookie = await signIn('alice')
+    const base = await currentBase('conclusion')
+    await request('/console/disclaimers/conclusion/publish', form({ base, text: 'Live now.', note: '' }, cookie))
+    const past = await (await get('/console/disclaimers/conclusion/history?at=2020-01-01T12:00', cookie)).text()
+    expect(past).toContain('At 2020-01-01 12:00 (UTC-05:00, America/New_York): no version')
+    const nextYear = new Date().getUTCFullYear() + 1
+    const later = await (await get(`/console/disclaimers/conclusion/history?at=${nextYear}-01-15T09:00`, cookie)).text()
+    expect(later).toContain(`${nextYear}-01-15 09:00 (UTC-05:00, America/New_York) is a time to come. Pages show v`)
+    expect(later).toContain('nothing is scheduled to change it by then')
+  })
+
+  it('refuses a time the clocks skip in the site’s zone, saying which times exist', async () => {
+    const cookie = await signIn('alice')
+    const res = await get('/console/disclaimers/global/history?at=2026-03-08T02:30', cookie)
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('does not exist in America/New_York: the clocks go forward from')
+  })
+})

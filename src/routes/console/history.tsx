@@ -4,12 +4,13 @@ import { Hono } from 'hono'
 import { ledgerOf } from '../../disclaimer/ledger/object.ts'
 import type { ReadDisclaimers } from '../../disclaimer/read.ts'
 import type { LiveState } from '../../disclaimer/records.ts'
+import { wallTimeIn } from '../../disclaimer/time.ts'
 import { validateField } from '../../disclaimer/validate.ts'
 import type { ConsoleEnv } from '../../http/console-auth.ts'
 import { History, RollbackConfirm } from '../../views/console/history.tsx'
 import { editedOf, Notice } from '../../views/console/shell.tsx'
 import { CONSOLE_HISTORY_QUERY, NO_QUERY } from '../schemas.ts'
-import { outcome } from './editing.tsx'
+import { outcome, zoneOf } from './editing.tsx'
 import { pageQuery, type RenderPage } from './page.tsx'
 
 export function historyRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage) {
@@ -18,12 +19,19 @@ export function historyRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
   app.get('/disclaimers/:target/history', pageQuery(page, CONSOLE_HISTORY_QUERY), async (c) => {
     const target = c.req.param('target')
     const ledger = ledgerOf(c.env)
-    const { at: time, before } = c.req.valid('query')
-    const at = time ? new Date(`${time}Z`).toISOString() : undefined
-    const [history, current, version] = await Promise.all([
+    const { at: wall, before } = c.req.valid('query')
+    const zone = zoneOf(c.env)
+    // The time is typed in the site's zone: one that does not exist there, or exists twice, is refused, not guessed.
+    const read = wall ? wallTimeIn(wall, zone) : undefined
+    if (read && !read.ok) return page(c, 'History', <Notice>{read.reason}</Notice>, 400)
+    const instant = read?.ok ? read.instant : undefined
+    const future = instant !== undefined && instant > Date.now()
+    const asked = instant === undefined ? undefined : new Date(future ? Date.now() : instant).toISOString()
+    const [history, current, version, scheduled] = await Promise.all([
       ledger.history(target, { before }),
       ledger.current(target),
-      at ? ledger.versionAt(target, at) : Promise.resolve(null),
+      asked ? ledger.versionAt(target, asked) : Promise.resolve(null),
+      future ? ledger.scheduledAt(target, new Date(instant).toISOString()) : Promise.resolve(undefined),
     ])
     const versions = history.versions.map((row) => row.version)
     const { events } = await ledger.events({ versions, limit: 500 })
@@ -36,8 +44,9 @@ export function historyRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
         page={history}
         older={before !== undefined}
         currentVersion={current?.version}
-        at={at ? { time: at, version } : undefined}
+        at={wall && instant !== undefined ? { wall, instant, version, scheduled } : undefined}
         told={told}
+        zone={zone}
       />,
     )
   })

@@ -76,7 +76,7 @@ export function WhenField({ zone, value, error }: { zone: string; value?: string
       <FieldHelp
         id="effective"
         label={`Go live at (${zone} time)`}
-        hint={`Leave it empty to go live ${'as soon as it is published or approved'}. A time is read in ${zone} (UTC${offset} today, changing with daylight saving), from a minute ahead to a year ahead; a proposal not approved by then expires.`}
+        hint={`Leave it empty to go live ${'as soon as it is published or approved'}. A time is read in ${zone} (UTC${offset} today, changing with daylight saving), any time from now to a year ahead; a proposal not approved by then expires.`}
         error={error}
       />
       <input
@@ -180,7 +180,7 @@ export function Published({
         {status === 'unchanged'
           ? `Nothing changed: ${versionName(version)} already has this text.`
           : status === 'live'
-            ? `${versionName(version)} is live: KV holds it, and Cloudflare's cache of the pages that show it was purged.`
+            ? `${versionName(version)} is live: KV holds it. Cloudflare's cache of the pages that show it is purged now and again at the end of the bound; a purge that fails is retried.`
             : `${versionName(version)} is accepted and recorded. KV has not taken it yet; the ledger keeps trying and it will go live.`}
       </Notice>
       {status === 'pending' ? (

@@ -1,8 +1,32 @@
 // A disclaimer's history: every version, what was live at a time, and rolling back to an earlier version.
-import type { HistoryPage, LedgerEvent, LedgerVersion } from '../../disclaimer/records.ts'
+import type { HistoryPage, LedgerEvent, LedgerVersion, Schedule } from '../../disclaimer/records.ts'
+import { inZone } from '../../disclaimer/time.ts'
 import { Diff } from '../diff.tsx'
 import { Told } from './notifications.tsx'
 import { type Edited, Notice, targetLabel, versionName, when } from './shell.tsx'
+
+/** The answer to "what was live at": for a past time, the version then; for a time to come, now and what is scheduled. */
+function AtNotice({ at, zone }: { at: NonNullable<Parameters<typeof History>[0]['at']>; zone: string }) {
+  const shown = at.version
+    ? `${versionName(at.version)}, by ${at.version.by}`
+    : 'no version; pages showed the bundled default'
+  if (at.scheduled === undefined) {
+    return (
+      <Notice ok>
+        At {inZone(at.instant, zone)}: {shown}.
+      </Notice>
+    )
+  }
+  return (
+    <Notice ok>
+      {inZone(at.instant, zone)} is a time to come. Pages show {shown} now
+      {at.scheduled
+        ? `; by then the change scheduled for ${inZone(Date.parse(at.scheduled.effectiveAt), zone)} by ${at.scheduled.by} goes live, if ${at.scheduled.proposalId === null || at.scheduled.approvedBy ? '' : 'it is approved and '}the text it replaces is still live then (below)`
+        : ', and nothing is scheduled to change it by then'}
+      .
+    </Notice>
+  )
+}
 
 export function History({
   target,
@@ -11,6 +35,7 @@ export function History({
   currentVersion,
   at,
   told,
+  zone,
 }: {
   target: string
   page: HistoryPage
@@ -19,27 +44,28 @@ export function History({
   /** True when this page starts below the newest version. */
   older: boolean
   currentVersion: number | undefined
-  at?: { time: string; version: LedgerVersion | null }
+  /**
+   * A "what was live at" lookup: the time asked as typed (a wall time in `zone`), the instant it names, and the
+   * version pages showed then; for a time to come, the version they show now and what is scheduled by then.
+   */
+  at?: { wall: string; instant: number; version: LedgerVersion | null; scheduled?: Schedule | null }
+  zone: string
 }) {
   return (
     <>
       <form method="get" action={`/console/disclaimers/${target}/history`}>
-        <label for="at">What was live at (UTC)</label>
-        <input type="datetime-local" id="at" name="at" step="1" value={at?.time.slice(0, 19) ?? ''} />
+        <label for="at">What was live at ({zone} time)</label>
+        <input type="datetime-local" id="at" name="at" step="1" value={at?.wall ?? ''} />
         <button type="submit" class="secondary">
           Look it up
         </button>
       </form>
-      {at && (
-        <Notice ok>
-          At {when(at.time)}:{' '}
-          {at.version
-            ? `${versionName(at.version)}, by ${at.version.by}`
-            : 'no version; pages showed the bundled default'}
-          .
-        </Notice>
+      {at && <AtNotice at={at} zone={zone} />}
+      {at?.scheduled ? (
+        <p class="text">{at.scheduled.text}</p>
+      ) : (
+        at?.version?.text && <p class="text">{at.version.text}</p>
       )}
-      {at?.version?.text && <p class="text">{at.version.text}</p>}
       {/* The table's name is a heading outside the scroll region: a caption scrolls with the table and is cut off
           on a phone. */}
       <h2 id="versions-heading">Every version of {targetLabel(target).toLowerCase()}, newest first</h2>
