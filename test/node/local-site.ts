@@ -18,6 +18,8 @@ export interface LocalSite {
   origin: string
   store: string
   token(editor: 'alice' | 'bob'): string
+  /** A request to the admin API as a local editor, JSON in and out. */
+  api(editor: 'alice' | 'bob', path: string, init?: RequestInit): Promise<Response>
   /** Every message the site has sent so far, in order. */
   emails(): SentEmail[]
   /** Waits until a message matching `match` has been sent; fails after `timeoutMs`. */
@@ -68,6 +70,7 @@ export async function startLocalSite(port: number, vars: string[] = []): Promise
     }
   }
   await until(() => log.includes('npm start: the site is on'), 90_000, 'starting the site')
+  const token = (editor: 'alice' | 'bob') => readFileSync(join(store, 'editors', `${editor}.token`), 'utf8').trim()
   const emails = () =>
     // biome-ignore lint/suspicious/noControlCharactersInRegex: wrangler colours its log with escape sequences
     [...log.replace(/\u001b\[[0-9;]*m/g, '').matchAll(EMAIL_BLOCK)].map(([, to, subject, path]) => ({
@@ -79,7 +82,11 @@ export async function startLocalSite(port: number, vars: string[] = []): Promise
   return {
     origin: `http://localhost:${port}`,
     store,
-    token: (editor) => readFileSync(join(store, 'editors', `${editor}.token`), 'utf8').trim(),
+    token,
+    api: (editor, path, init = {}) => {
+      const headers = { Authorization: `Bearer ${token(editor)}`, 'Content-Type': 'application/json', ...init.headers }
+      return fetch(`http://localhost:${port}/admin${path}`, { ...init, headers })
+    },
     emails,
     async email(match, timeoutMs = 30_000) {
       let found: SentEmail | undefined

@@ -11,9 +11,8 @@ beforeAll(async () => {
 })
 afterAll(() => site?.stop())
 
-async function api(editor: 'alice' | 'bob', path: string, init: RequestInit = {}) {
-  const headers = { Authorization: `Bearer ${site.token(editor)}`, 'Content-Type': 'application/json', ...init.headers }
-  return fetch(`${site.origin}/admin${path}`, { ...init, headers })
+function api(editor: 'alice' | 'bob', path: string, init: RequestInit = {}) {
+  return site.api(editor, path, init)
 }
 
 describe('notifications on the local site', () => {

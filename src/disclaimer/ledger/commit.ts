@@ -54,6 +54,22 @@ export function staleBase(
   )
 }
 
+/**
+ * The first half of every write's step: records what the observation shows was changed around the ledger, then
+ * checks the base against what pages show now. `stale` is why the write must not go on, if it must not.
+ */
+export function recordThenCheck(
+  sql: SqlStorage,
+  observation: Observation,
+  key: string,
+  base: ParsedBase,
+  now: number,
+): { external: LedgerVersion | null; current: LedgerVersion | null; stale?: LedgerError } {
+  const external = recordObservation(sql, observation, now)
+  const shown = current(sql, key)
+  return { external, current: shown, stale: staleBase(shown, base, observation) }
+}
+
 export interface CommitRequest {
   /** What KV held when the write began; recorded first if it was changed around the ledger. */
   observation: Observation
@@ -80,9 +96,11 @@ export type CommitResult =
  * (with the approval's decision) and its KV write to the outbox. Run inside one transaction.
  */
 export function commit(sql: SqlStorage, request: CommitRequest): CommitResult {
-  const external = recordObservation(sql, request.observation, request.now)
-  const now = current(sql, request.key)
-  const stale = staleBase(now, request.base, request.observation)
+  const {
+    external,
+    current: now,
+    stale,
+  } = recordThenCheck(sql, request.observation, request.key, request.base, request.now)
   if (stale) return { ...stale, external }
   if (now && now.text === request.text && now.valid && !request.approval) {
     return { ok: true, status: 'unchanged', version: now, external }

@@ -3,10 +3,10 @@
 import { contentHash } from '../keys.ts'
 import type { EventDetail, LedgerError, LedgerVersion, Proposal, ProposalResult, WriteRequest } from '../records.ts'
 import { validateField } from '../validate.ts'
-import { fail, type ParsedBase, staleBase } from './commit.ts'
+import { fail, type ParsedBase, recordThenCheck } from './commit.ts'
 import type { LedgerContext } from './context.ts'
-import { current, proposal } from './queries.ts'
-import { type Observation, observe, recordObservation } from './reconcile.ts'
+import { proposal } from './queries.ts'
+import { type Observation, observe } from './reconcile.ts'
 import { insertDecision, insertProposal } from './record.ts'
 import { checkWrite, isEditor, unknownEditor, whenOf } from './requests.ts'
 import { conflictOf, endSchedule, insertSchedule } from './schedules.ts'
@@ -30,9 +30,11 @@ export function openProposal(
     now: number
   },
 ): ProposalResult & { external?: LedgerVersion | null } {
-  const external = recordObservation(sql, request.observation, request.now)
-  const now = current(sql, request.key)
-  const stale = staleBase(now, request.base, request.observation)
+  const {
+    external,
+    current: now,
+    stale,
+  } = recordThenCheck(sql, request.observation, request.key, request.base, request.now)
   if (stale) return { ...stale, external }
   const id = insertProposal(sql, { ...request, base: now?.version ?? 0 })
   return { ok: true, proposal: proposal(sql, id) as Proposal, external }

@@ -2,10 +2,9 @@
 // publish, or records why it did not (not approved in time: expired; the text changed since: superseded).
 import { contentHash } from '../keys.ts'
 import type { LedgerError, Proposal, PublishResult, Schedule, WriteRequest } from '../records.ts'
-import { commit, fail, staleBase } from './commit.ts'
+import { commit, fail, recordThenCheck } from './commit.ts'
 import { type LedgerContext, THE_LEDGER } from './context.ts'
-import * as queries from './queries.ts'
-import { type Observation, observe, recordObservation } from './reconcile.ts'
+import { type Observation, observe } from './reconcile.ts'
 import { insertDecision } from './record.ts'
 import { checkWrite, whenOf } from './requests.ts'
 import { conflictOf, dueSchedules, endSchedule, insertSchedule, schedule as scheduleById } from './schedules.ts'
@@ -32,10 +31,9 @@ export async function schedulePublish(
   const [observation] = (await observe(ledger.kv, [checked.key], ledger.now())) as [Observation]
   const now = ledger.now()
   const { result, purge } = ledger.transact(() => {
-    const external = recordObservation(ledger.sql, observation, now)
+    const { external, current, stale } = recordThenCheck(ledger.sql, observation, checked.key, checked.base, now)
     const purge = through.purgeLater(external, now)
-    const current = queries.current(ledger.sql, checked.key)
-    const problem = staleBase(current, checked.base, observation) ?? conflictOf(ledger.sql, checked.key, when)
+    const problem = stale ?? conflictOf(ledger.sql, checked.key, when)
     if (problem) return { result: { ...problem, external }, purge }
     const base = current?.version ?? 0
     const schedule = insertSchedule(ledger.sql, { ...checked, hash, base, effectiveAt: when, proposalId: null, now })

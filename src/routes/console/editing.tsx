@@ -215,40 +215,26 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     return previewPage(c, readDisclaimers, target, path, valid.paragraphs, `/console/disclaimers/${target}/edit`)
   })
 
-  app.post('/disclaimers/:target/publish', async (c) => {
-    const target = c.req.param('target')
+  /**
+   * The final form of a review: the draft, checked again, and its go-live time, read in the site's zone; then the
+   * ledger's publish or propose with them. A time that cannot be used sends the editor back to the review page.
+   */
+  async function submit(c: Context<ConsoleEnv>, kind: 'publish' | 'propose') {
+    const target = c.req.param('target') as string
     const { draft, base, errors, valid, effective } = await draftOf(c)
     if (!valid) return editPage(c, target, { draft, base, errors, status: 422 })
     const when = effectiveOf(c, effective)
     if (when.problem) return reviewPage(c, target, draft, base, { effective, problem: when.problem })
-    const result = await ledgerOf(c.env).publish({
-      target,
-      text: valid.text,
-      note: valid.note,
-      base,
-      by: c.get('editor'),
-      effectiveAt: when.iso,
-    })
-    return outcome(c, page, readDisclaimers, result, (error) => refused(c, target, draft, error, base))
-  })
-
-  app.post('/disclaimers/:target/propose', async (c) => {
-    const target = c.req.param('target')
-    const { draft, base, errors, valid, effective } = await draftOf(c)
-    if (!valid) return editPage(c, target, { draft, base, errors, status: 422 })
-    const when = effectiveOf(c, effective)
-    if (when.problem) return reviewPage(c, target, draft, base, { effective, problem: when.problem })
-    const result = await ledgerOf(c.env).propose({
-      target,
-      text: valid.text,
-      note: valid.note,
-      base,
-      by: c.get('editor'),
-      effectiveAt: when.iso,
-    })
-    if (!result.ok) return refused(c, target, draft, result, base)
+    const request = { target, text: valid.text, note: valid.note, base, by: c.get('editor'), effectiveAt: when.iso }
+    const refuse = (error: LedgerError) => refused(c, target, draft, error, base)
+    if (kind === 'publish') return outcome(c, page, readDisclaimers, await ledgerOf(c.env).publish(request), refuse)
+    const result = await ledgerOf(c.env).propose(request)
+    if (!result.ok) return refuse(result)
     return c.redirect(`/console/proposals/${result.proposal.id}`, 303)
-  })
+  }
+
+  app.post('/disclaimers/:target/publish', (c) => submit(c, 'publish'))
+  app.post('/disclaimers/:target/propose', (c) => submit(c, 'propose'))
 
   return app
 }
