@@ -487,3 +487,32 @@ describe('what was live at, in the site’s time zone', () => {
     expect(await res.text()).toContain('does not exist in America/New_York: the clocks go forward from')
   })
 })
+
+describe('who was told', () => {
+  it('shows a message still being retried, with its attempts and the email service’s error, and one delivered', async () => {
+    const { runInDurableObject, runDurableObjectAlarm } = await import('cloudflare:test')
+    const { ledgerOf } = await import('../../src/disclaimer/ledger/object.ts')
+    const stub = ledgerOf(env)
+    await runInDurableObject(stub, ({ ledger }: { ledger: import('../../src/disclaimer/ledger/ledger.ts').Ledger }) => {
+      ledger.notifier = {
+        send: async (message) => {
+          if (message.to === 'dana@example.org' && message.event.target === 'home')
+            throw new Error('mailbox unavailable')
+        },
+      }
+    })
+    const cookie = await signIn('alice')
+    const base = await currentBase('home')
+    await request(
+      '/console/disclaimers/home/publish',
+      form({ base, text: 'A note dana is told of later.', note: '' }, cookie),
+    )
+    await runDurableObjectAlarm(stub)
+    const html = await (await get('/console/notifications', cookie)).text()
+    expect(html).toContain(
+      'dana@example.org: not yet, still retrying (1 attempt(s); last error: mailbox unavailable; next at',
+    )
+    const history = await (await get('/console/disclaimers/home/history', cookie)).text()
+    expect(history).toContain('still retrying')
+  })
+})
