@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { breakdownTable, profileStartup } from './lib/bench-startup-profile.ts'
 import { BUNDLE_GZIP_BUDGET_KIB, STARTUP_RATIO_BUDGET } from './lib/budgets.ts'
 import { ENVIRONMENTS, PROJECT_ROOT } from './lib/environments.ts'
+import { MAX_MODULE_LINES, moduleSizes, oversizedModules } from './lib/module-sizes.ts'
 import {
   buildStandaloneWorker,
   buildWorker,
@@ -55,6 +56,16 @@ async function main() {
   step('typecheck')
   run('npm', ['run', '--silent', 'typecheck'], 'the TypeScript errors above must be fixed first')
   console.log('ok')
+
+  step(`every module in src/ within ${MAX_MODULE_LINES} lines (generated ones aside); the longest:`)
+  const sizes = moduleSizes()
+  for (const { path, lines } of sizes.slice(0, 5)) console.log(`${String(lines).padStart(5)}  ${path}`)
+  const oversized = oversizedModules(sizes)
+  if (oversized.length > 0) {
+    fail(
+      `split these modules, each doing more than one job: ${oversized.map((size) => `${size.path} (${size.lines})`).join(', ')}`,
+    )
+  }
 
   step('binding types are current (worker-configuration.d.ts)')
   run(

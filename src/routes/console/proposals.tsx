@@ -57,7 +57,12 @@ export function proposalRoutes(readDisclaimers: ReadDisclaimers, page: RenderPag
     const checked = validateDisclaimer(proposal.text)
     if (!checked.ok) return c.notFound()
     const back = `/console/proposals/${proposal.id}`
-    const path = c.req.valid('query').page ?? '/'
+    const shows = previewsOf(proposal.target).map((preview) => preview.path)
+    const path = c.req.valid('query').page ?? (shows[0] as string)
+    if (!shows.includes(path)) {
+      const problem = `page: ${path} does not show this disclaimer; preview one of ${shows.join(', ')}`
+      return page(c, 'Not a page of the console', <Notice>{problem}</Notice>, 400)
+    }
     return previewPage(c, readDisclaimers, proposal.target, path, checked.paragraphs, back)
   })
 
