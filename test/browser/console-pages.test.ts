@@ -148,7 +148,8 @@ const PAGES: ConsolePage[] = [
     route: 'GET /console/disclaimers/:target/history?at=',
     state: 'alice asks what was live at a time',
     status: 200,
-    fragment: /At \d{4}-\d\d-\d\d \d\d:\d\d UTC: v\d+, by bob[\s\S]*The second note on exploring kratom\./,
+    fragment:
+      /At \d{4}-\d\d-\d\d \d\d:\d\d \(UTC-0[45]:00, America\/New_York\): v\d+, by bob[\s\S]*The second note on exploring kratom\./,
   },
   {
     name: 'rollback-confirm',
