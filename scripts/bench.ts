@@ -149,7 +149,7 @@ async function main() {
     console.log(`routes from /sitemap.xml: ${routes.join(' ')}`)
     const tBundle = await writeConstantWorker(servers.H0.served.url, routes)
     scratch.push(tBundle.outdir)
-    servers.T = await startServer(tBundle, SETTINGS.serverCore)
+    servers.T = await startServer(tBundle, SETTINGS.serverCore, false)
 
     const pageBytes = await measurePageBytes(routes, servers)
     const samples = await measureLoad(routes, servers)

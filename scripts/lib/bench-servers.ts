@@ -12,9 +12,9 @@ export interface Server {
 }
 
 /** Serves a bundle through Miniflare's direct socket, KV seeded with the bundled defaults, workerd pinned to `core`. */
-export async function startServer(bundle: BuiltBundle, core: number): Promise<Server> {
+export async function startServer(bundle: BuiltBundle, core: number, ledger = true): Promise<Server> {
   const before = new Set(workerdChildren())
-  const served = await serveBundle({ bundle, disclaimers: SEEDED_DISCLAIMERS, direct: true })
+  const served = await serveBundle({ bundle, disclaimers: SEEDED_DISCLAIMERS, direct: true, ledger })
   const started = workerdChildren().filter((pid) => !before.has(pid))
   if (started.length !== 1) {
     await served.stop()

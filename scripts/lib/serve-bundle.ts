@@ -62,6 +62,8 @@ export interface ServeOptions {
    * request.cf and pretty errors): what the benchmark wants, so that only our Worker is measured.
    */
   direct?: boolean
+  /** False for a bundle that exports no ledger (the benchmark's constant Worker T): its Durable Object is left out. */
+  ledger?: boolean
 }
 
 export interface ServedBundle {
@@ -83,6 +85,7 @@ function bundleModules(bundle: BuiltBundle) {
 /** Serves a built bundle on 127.0.0.1 with in-memory storage and the bindings of wrangler.toml's top level. */
 export async function serveBundle(options: ServeOptions): Promise<ServedBundle> {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(CONFIG_PATH, undefined, {})
+  if (options.ledger === false) workerOptions.durableObjects = {}
   const editors: Record<string, string> = {}
   for (const [name, token] of Object.entries(options.editors ?? {})) editors[name] = await tokenHash(token)
   // wrangler hands out Miniflare 4-style options; this Miniflare converts them to its own.
