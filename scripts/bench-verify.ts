@@ -5,10 +5,54 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type ChainEntry, chainHash, exportLine, GENESIS } from '../src/disclaimer/chain.ts'
+import { median } from './lib/measure.ts'
 import { PROJECT_ROOT } from './lib/paths.ts'
 
 const ROWS = 10_000
 const RUNS = 5
+
+type ChainRow = ChainEntry['row']
+
+/** The rows of a busy ledger, in turn: a version with a full text, its landing, its event, a decision. */
+const ROW_KINDS: ((pos: number, at: string, text: string) => [table: string, row: ChainRow])[] = [
+  (pos, at, text) => [
+    'versions',
+    {
+      seq: pos,
+      key: 'disclaimer',
+      text: `${text}${pos}`,
+      hash: 'abcdef0123456789',
+      at,
+      by: 'alice',
+      how: 'publish',
+      note: 'a note',
+      approved_by: 'bob',
+      proposal_id: pos - 1,
+      rollback_of: null,
+      valid: 1,
+      problem: null,
+      import_id: null,
+    },
+  ],
+  (pos, at) => ['landings', { seq: pos - 1, at }],
+  (pos, at) => [
+    'events',
+    {
+      id: pos,
+      at,
+      kind: 'version_live',
+      key: 'disclaimer',
+      version_seq: pos - 2,
+      proposal_id: null,
+      actor: 'alice',
+      detail: '{}',
+    },
+  ],
+  (pos, at) => [
+    'decisions',
+    { proposal_id: pos, decision: 'approved', by: 'bob', at, reason: null, published_seq: pos + 1 },
+  ],
+]
 
 /** An export shaped like a busy ledger's: versions with full texts, landings, proposals and decisions, events. */
 function syntheticExport(rows: number): string {
@@ -17,48 +61,7 @@ function syntheticExport(rows: number): string {
   const lines: string[] = []
   for (let pos = 1; pos <= rows; pos++) {
     const at = new Date(Date.UTC(2026, 0, 1) + pos * 1000).toISOString()
-    const kind = pos % 4
-    const [table, row]: [string, ChainEntry['row']] =
-      kind === 0
-        ? [
-            'versions',
-            {
-              seq: pos,
-              key: 'disclaimer',
-              text: `${text}${pos}`,
-              hash: 'abcdef0123456789',
-              at,
-              by: 'alice',
-              how: 'publish',
-              note: 'a note',
-              approved_by: 'bob',
-              proposal_id: pos - 1,
-              rollback_of: null,
-              valid: 1,
-              problem: null,
-              import_id: null,
-            },
-          ]
-        : kind === 1
-          ? ['landings', { seq: pos - 1, at }]
-          : kind === 2
-            ? [
-                'events',
-                {
-                  id: pos,
-                  at,
-                  kind: 'version_live',
-                  key: 'disclaimer',
-                  version_seq: pos - 2,
-                  proposal_id: null,
-                  actor: 'alice',
-                  detail: '{}',
-                },
-              ]
-            : [
-                'decisions',
-                { proposal_id: pos, decision: 'approved', by: 'bob', at, reason: null, published_seq: pos + 1 },
-              ]
+    const [table, row] = (ROW_KINDS[pos % ROW_KINDS.length] as (typeof ROW_KINDS)[number])(pos, at, text)
     previous = chainHash(previous, table, row)
     lines.push(exportLine({ pos, table, row, hash: previous }))
   }
@@ -70,11 +73,6 @@ function timeMs(command: string, args: string[]): number {
   const start = performance.now()
   execFileSync(command, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   return performance.now() - start
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)] as number
 }
 
 async function main() {

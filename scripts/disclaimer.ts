@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { createTwoFilesPatch } from 'diff'
-import { exportLine, verifyExport } from '../src/disclaimer/chain.ts'
+import { exportLines, verifyExport } from '../src/disclaimer/chain.ts'
 import { DEFAULT_DISCLAIMERS, isTarget, TARGETS } from '../src/disclaimer/defaults.ts'
 import { EDITOR_NAME, newToken, tokenHash } from '../src/disclaimer/editors.ts'
 import { keyOf } from '../src/disclaimer/keys.ts'
@@ -213,23 +213,14 @@ async function run(
     }
     case 'export': {
       const lines: string[] = []
-      let after = 0
-      for (;;) {
-        const { rows, next, head } = await client.exportPage(after)
-        for (const row of rows) lines.push(exportLine(row))
-        after = rows.at(-1)?.pos ?? after
-        if (next === null) {
-          lines.push(exportLine({ head: head?.hash ?? null, rows: after, exportedAt: new Date().toISOString() }))
-          break
-        }
-      }
+      for await (const line of exportLines((after) => client.exportPage(after))) lines.push(line)
       if (!options.out) {
         process.stdout.write(lines.join(''))
         return
       }
       writeFileSync(options.out, lines.join(''))
       console.error(
-        `${label}: wrote ${after} row(s) to ${options.out}; check it with: npm run disclaimer -- verify ${options.out}`,
+        `${label}: wrote ${lines.length - 1} row(s) to ${options.out}; check it with: npm run disclaimer -- verify ${options.out}`,
       )
       return
     }

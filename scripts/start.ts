@@ -51,19 +51,15 @@ async function main() {
   const devVars = store === LOCAL_STORE ? join(PROJECT_ROOT, '.dev.vars') : join(store, '.dev.vars')
   writeDevVars(editors, devVars)
   const vars = [...(values.var as string[]), ...(port === 8787 ? [] : [`SITE_ORIGIN:${origin}`])]
-  const args = ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', store]
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', store]
   if (store !== LOCAL_STORE) args.push('--env-file', devVars)
   for (const pair of vars) args.push('--var', pair)
   // wrangler itself, not through npx: a signal to this script reaches it, and it stops workerd on its way out.
-  const wrangler = spawn(
-    process.execPath,
-    [join(PROJECT_ROOT, 'node_modules/wrangler/bin/wrangler.js'), ...args.slice(1)],
-    {
-      cwd: PROJECT_ROOT,
-      stdio: 'inherit',
-      env: { CLOUDFLARE_CF_FETCH_ENABLED: 'false', ...process.env, WRANGLER_SEND_METRICS: 'false' },
-    },
-  )
+  const wrangler = spawn(process.execPath, [join(PROJECT_ROOT, 'node_modules/wrangler/bin/wrangler.js'), ...args], {
+    cwd: PROJECT_ROOT,
+    stdio: 'inherit',
+    env: { CLOUDFLARE_CF_FETCH_ENABLED: 'false', ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  })
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => wrangler.kill(signal))
   wrangler.on('exit', (code) => process.exit(code ?? 0))
   try {

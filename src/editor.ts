@@ -3,15 +3,14 @@
 import { Hono, type NotFoundHandler } from 'hono'
 import { methodNotAllowed } from 'hono/method-not-allowed'
 import type { ReadDisclaimers } from './disclaimer/read.ts'
-import { type AccessKeys, fetchAccessKeys } from './http/console-auth.ts'
+import { fetchAccessKeys } from './http/console-auth.ts'
+import { methodNotAllowedText } from './http/errors.ts'
 import { adminMethodNotAllowed, adminRoutes } from './routes/admin.ts'
-import { consoleRoutes } from './routes/console/index.tsx'
+import { type ConsoleOptions, consoleRoutes } from './routes/console/index.tsx'
 import type { AppEnv } from './routes/pages.tsx'
 
-export interface EditorOptions {
-  /** Where the console gets Cloudflare Access's signing keys; by default from the team domain, once an hour. */
-  accessKeys: AccessKeys
-}
+/** Where the console gets Cloudflare Access's signing keys; by default from the team domain, once an hour. */
+export type EditorOptions = ConsoleOptions
 
 /**
  * The admin API and the console, sharing the site's disclaimer reader (so an editor's change shows at once in this
@@ -28,11 +27,7 @@ export function createEditorApp(
     methodNotAllowed({
       app,
       onMethodNotAllowed: (c, methods) =>
-        /^\/admin(\/|$)/.test(c.req.path)
-          ? adminMethodNotAllowed(c, methods, c.res)
-          : c.text(`${c.req.method} is not allowed here; use ${methods.join(' or ')}.\n`, 405, {
-              Allow: methods.join(', '),
-            }),
+        /^\/admin(\/|$)/.test(c.req.path) ? adminMethodNotAllowed(c, methods, c.res) : methodNotAllowedText(c, methods),
     }),
   )
   app.route('/admin', adminRoutes(readDisclaimers))

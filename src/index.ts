@@ -6,6 +6,7 @@ import { ledgerOf } from './disclaimer/ledger/object.ts'
 import { createDisclaimerReader, type DisclaimerReaderOptions } from './disclaimer/read.ts'
 import type { EditorOptions } from './editor.ts'
 import { NO_STORE } from './http/caching.ts'
+import { methodNotAllowedText } from './http/errors.ts'
 import { withSecurityHeaders } from './http/security-headers.ts'
 import { trailingSlashRedirect } from './http/trailing-slash.ts'
 import { type AppEnv, notFoundPage, pageRoutes } from './routes/pages.tsx'
@@ -33,11 +34,7 @@ export function createApp(options: AppOptions = {}) {
   const notFound: NotFoundHandler<AppEnv> = async (c) => {
     methodsByPath ??= methodsOf(app)
     const methods = methodsByPath.get(c.req.path)
-    if (methods && !methods.includes(c.req.method)) {
-      const allow = methods.join(', ')
-      const text = `${c.req.method} is not allowed here; use ${methods.join(' or ')}.\n`
-      return withSecurityHeaders(c.text(text, 405, { Allow: allow }))
-    }
+    if (methods && !methods.includes(c.req.method)) return withSecurityHeaders(methodNotAllowedText(c, methods))
     return withSecurityHeaders(trailingSlashRedirect(c) ?? (await notFoundPageOf(c)))
   }
 

@@ -2,14 +2,12 @@
 // each sample traced through the bundle's source map to the file it came from. Samples, not their timestamps, are
 // counted: on a busy machine a sample's wall-clock gap says more about other processes than about the Worker. The
 // compiling that precedes evaluation happens as workerd loads the isolate, outside any profile.
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { SourceMap } from 'node:module'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare'
-import { unstable_readConfig } from 'wrangler'
-import { CONFIG_PATH } from './environments.ts'
-import type { StartupBundle } from './startup-ratio.ts'
+import { bundleFiles, type StartupBundle, siteCompatibility } from './startup-ratio.ts'
 
 export interface CpuProfileNode {
   id: number
@@ -153,8 +151,8 @@ async function inspectorSession(url: URL) {
 
 /** One workerd with `count` isolates of the bundle behind a probe module, open to the inspector. */
 function profiledIsolates({ outdir, main }: StartupBundle, count: number): Miniflare {
-  const config = unstable_readConfig({ config: CONFIG_PATH }, { hideWarnings: true })
-  const modules = readdirSync(outdir).filter((file) => /\.m?js$/.test(file))
+  const compatibility = siteCompatibility()
+  const modules = bundleFiles(outdir)
   // The probe is each isolate's main module; its /start request imports the bundle, and only that is profiled.
   const probe =
     'export default { async fetch(request) { ' +
@@ -162,8 +160,7 @@ function profiledIsolates({ outdir, main }: StartupBundle, count: number): Minif
     'return new Response(null, { status: 204 }) } }'
   const workers = Array.from({ length: count }, (_, index) => ({
     name: `profiled-${index}`,
-    compatibilityDate: config.compatibility_date,
-    compatibilityFlags: config.compatibility_flags,
+    ...compatibility,
     modulesRoot: outdir,
     modules: [
       { type: 'ESModule', path: join(outdir, 'startup-probe.js'), contents: probe },

@@ -10,7 +10,7 @@ export const LOCAL_STORE = join(PROJECT_ROOT, '.wrangler/state')
 export const LOCAL_EDITORS = ['alice', 'bob'] as const
 
 /** Where a local editor is told of changes: an example address, which the local email simulation writes to disk. */
-export function localEmail(editor: string): string {
+function localEmail(editor: string): string {
   return `${editor}@example.org`
 }
 

@@ -128,8 +128,19 @@ interface Code {
 
 const EMPTY: Code = { main: 'empty.js', modules: { 'empty.js': 'export {}\n' } }
 
+/** The JavaScript modules of a built bundle, by file name. */
+export function bundleFiles(outdir: string): string[] {
+  return readdirSync(outdir).filter((file) => /\.m?js$/.test(file))
+}
+
+/** The site's compatibility date and flags from wrangler.toml, as Miniflare takes them. */
+export function siteCompatibility(): { compatibilityDate?: string; compatibilityFlags: string[] } {
+  const config = unstable_readConfig({ config: CONFIG_PATH }, { hideWarnings: true })
+  return { compatibilityDate: config.compatibility_date, compatibilityFlags: config.compatibility_flags }
+}
+
 function codeOf({ outdir, main }: StartupBundle): Code {
-  const files = readdirSync(outdir).filter((file) => /\.m?js$/.test(file))
+  const files = bundleFiles(outdir)
   return { main, modules: Object.fromEntries(files.map((file) => [file, readFileSync(join(outdir, file), 'utf8')])) }
 }
 
@@ -193,11 +204,7 @@ export async function measureStartupRatio(options: {
   rounds?: number
 }): Promise<StartupComparison> {
   const { site, baseline, rounds = STARTUP_ROUNDS } = options
-  const config = unstable_readConfig({ config: CONFIG_PATH }, { hideWarnings: true })
-  const compatibility = {
-    compatibilityDate: config.compatibility_date,
-    compatibilityFlags: config.compatibility_flags,
-  }
+  const compatibility = siteCompatibility()
   const source = loaderSource({ site: codeOf(site), baseline: codeOf(baseline), empty: EMPTY }, compatibility)
   const before = new Set(workerdChildren())
   const miniflare = new Miniflare(

@@ -28,6 +28,12 @@ export type ChainedTable = (typeof CHAINED_TABLES)[number]
 export type ChainValue = string | number | null
 export type ChainRow = Record<string, ChainValue>
 
+/** A row of the chain and its hash: where the chain stood once something was recorded (a message quotes it). */
+export type Checkpoint = {
+  pos: number
+  hash: string
+}
+
 /** One line of an export: a row as stored, where it stands in the chain, and its chain hash. */
 export interface ChainEntry {
   pos: number
@@ -126,6 +132,30 @@ export interface ExportEnd {
 /** An export as JSON Lines: one row per line in chain order, then the end line. */
 export function exportLine(entry: ChainEntry | ExportEnd): string {
   return `${JSON.stringify(entry)}\n`
+}
+
+/** One page of the record as the ledger serves it (`exportPage`, `GET /admin/export`). */
+export interface ExportPage {
+  rows: ChainEntry[]
+  next: number | null
+  head: { hash: string } | null
+}
+
+/**
+ * An export's lines, read page by page with `pageAfter` (the rows after a position): every row in chain order, then
+ * the end line with the head the last page named and how many rows came before it.
+ */
+export async function* exportLines(pageAfter: (after: number) => Promise<ExportPage>): AsyncGenerator<string> {
+  let after = 0
+  for (;;) {
+    const { rows, next, head } = await pageAfter(after)
+    for (const row of rows) yield exportLine(row)
+    after = rows.at(-1)?.pos ?? after
+    if (next === null) {
+      yield exportLine({ head: head?.hash ?? null, rows: after, exportedAt: new Date().toISOString() })
+      return
+    }
+  }
 }
 
 export type ParsedExport = { ok: true; entries: ChainEntry[]; end: ExportEnd | null } | { ok: false; problem: string }

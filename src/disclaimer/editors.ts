@@ -1,5 +1,6 @@
 // The named editors who may change disclaimers, from the EDITORS secret: who they are and how each signs in.
 import { timingSafeEqual } from 'hono/utils/buffer'
+import { sha256Hex } from './keys.ts'
 
 /** Tokens are random secrets of at least this many characters; `npm run disclaimer -- editor <name>` makes them. */
 export const MIN_TOKEN_LENGTH = 32
@@ -82,8 +83,7 @@ export function editorsFrom(raw: string | undefined): EditorsConfig {
 }
 
 export async function tokenHash(token: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))
-  return `sha256:${[...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')}`
+  return `sha256:${await sha256Hex(token)}`
 }
 
 /**

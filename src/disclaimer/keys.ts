@@ -47,5 +47,10 @@ export async function sha256Hex(text: string): Promise<string> {
 
 /** A short content hash of a text, the first 16 hex digits of its SHA-256: what pages and headers show. */
 export async function contentHash(text: string): Promise<string> {
-  return (await sha256Hex(text)).slice(0, 16)
+  return shortHash(await sha256Hex(text))
+}
+
+/** The short content hash from a full SHA-256 already computed (`sha256Hex`). */
+export function shortHash(sha256: string): string {
+  return sha256.slice(0, 16)
 }

@@ -72,7 +72,7 @@ export const RETRY_AFTER_FAILURE_MS = 2_000
  * How long a version this isolate just published is kept over older answers from KV: KV's cache at this location
  * may answer the text it replaced for up to its cacheTtl, and a read elsewhere may lag by KV's propagation.
  */
-export const REMEMBER_MS = 90_000
+const REMEMBER_MS = 90_000
 
 function bundledDefault(key: string): Disclaimer | undefined {
   const fallback = DEFAULT_DISCLAIMERS.get(key)

@@ -26,6 +26,8 @@ export const SECOND_PURGE_AFTER_MS = STALE_RENDER_WINDOW_MS
 
 /** Every visitor sees an edit made through the ledger within this long after KV holds it. */
 export const LEDGER_EDIT_BOUND_MS = SECOND_PURGE_AFTER_MS
+/** The same bound in whole minutes, as the console and messages say it. */
+export const LEDGER_EDIT_BOUND_MINUTES = Math.ceil(LEDGER_EDIT_BOUND_MS / 60_000)
 
 /**
  * An edit made outside the ledger (plain `wrangler kv key put`) is first seen by the cron at the ledger's location

@@ -31,8 +31,13 @@ export function parseInstant(text: string): number | undefined {
 /** A wall-clock date and time as a datetime-local field sends it: `2026-11-28T09:30`, seconds optional. */
 const WALL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/
 
-function formatterFor(zone: string) {
-  return new Intl.DateTimeFormat('en-US', {
+/** One formatter per zone for the isolate's life: building one costs far more than using it. */
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  const known = formatters.get(zone)
+  if (known) return known
+  const made = new Intl.DateTimeFormat('en-US', {
     timeZone: zone,
     hourCycle: 'h23',
     year: 'numeric',
@@ -42,6 +47,8 @@ function formatterFor(zone: string) {
     minute: '2-digit',
     second: '2-digit',
   })
+  formatters.set(zone, made)
+  return made
 }
 
 /** The wall-clock fields an instant shows in a zone, as `YYYY-MM-DDTHH:MM:SS`. */
@@ -148,7 +155,7 @@ export function scheduleProblem(instant: number, now: number): string | undefine
 export function isTimeZone(zone: string): boolean {
   if (zone === '') return false
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone })
+    formatterFor(zone)
     return true
   } catch {
     return false

@@ -1,5 +1,6 @@
 // Who may keep a response and for how long, conditional requests, and the isolate's cache of rendered HTML.
 import type { Context } from 'hono'
+import { sha256Hex } from '../disclaimer/keys.ts'
 import type { HeaderList } from './security-headers.ts'
 
 /** Browsers revalidate every view with the ETag: the disclaimer on a page can change at any time. */
@@ -33,9 +34,7 @@ export function setEdgeCacheable(c: Context, tags: readonly string[]): void {
 
 /** A strong ETag naming exactly this body: the first 32 hex digits of its SHA-256. */
 export async function strongEtag(body: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body))
-  const hex = [...new Uint8Array(digest).slice(0, 16)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
-  return `"${hex}"`
+  return `"${(await sha256Hex(body)).slice(0, 32)}"`
 }
 
 function entityTags(header: string): string[] {

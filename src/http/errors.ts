@@ -11,3 +11,10 @@ export function errorJson(
 ) {
   return c.json({ error: { code, message, ...extra } }, status, headers)
 }
+
+/** A 405 in plain text for a path that answers other methods: it names them, and so does `Allow`. */
+export function methodNotAllowedText(c: Context, methods: readonly string[]): Response {
+  return c.text(`${c.req.method} is not allowed here; use ${methods.join(' or ')}.\n`, 405, {
+    Allow: methods.join(', '),
+  })
+}

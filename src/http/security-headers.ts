@@ -47,7 +47,7 @@ export const SECURITY_HEADERS: HeaderList = [
  * The editor console's: the same, plus its own stylesheet, forms that may post to this site only, and a window no
  * other origin keeps a handle on (COOP same-origin), since an editor is signed in there.
  */
-export const CONSOLE_SECURITY_HEADERS: HeaderList = [
+const CONSOLE_SECURITY_HEADERS: HeaderList = [
   ...COMMON_HEADERS,
   ['Cross-Origin-Opener-Policy', 'same-origin'],
   ['Cross-Origin-Embedder-Policy', 'require-corp'],

@@ -51,7 +51,7 @@ function ledgerError(c: Context, error: LedgerError) {
 }
 
 /** The ETag of what an editor read: the token a write names in If-Match. None when there is nothing yet. */
-export function etagOf(live: Pick<LiveState, 'base'>): string | null {
+function etagOf(live: Pick<LiveState, 'base'>): string | null {
   return live.base === 'none' ? null : `"${live.base}"`
 }
 
@@ -189,13 +189,8 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
   /** What pages showed at a time; for a time to come, what shows now and what is scheduled to show by then. */
   app.get('/disclaimers/:target/at', queryOf(TIME_QUERY), async (c) => {
     const at = new Date(c.req.valid('query').time).toISOString()
-    const ledger = ledgerOf(c.env)
-    const future = Date.parse(at) > Date.now()
-    const [version, scheduled] = await Promise.all([
-      ledger.versionAt(target(c), future ? new Date().toISOString() : at),
-      future ? ledger.scheduledAt(target(c), at) : Promise.resolve(null),
-    ])
-    return c.json({ target: target(c), at, version, ...(future ? { scheduled } : {}) })
+    const shown = await ledgerOf(c.env).shownAt(target(c), at, Date.now())
+    return c.json({ target: target(c), at, ...shown })
   })
 
   app.get('/disclaimers/:target/versions/:version{[0-9]+}', queryOf(NO_QUERY), async (c) => {

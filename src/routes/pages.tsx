@@ -43,7 +43,7 @@ export function backgroundOf(c: Context): Background | undefined {
   }
 }
 
-export function setDisclaimerHeaders(c: Context, disclaimers: PageDisclaimers): void {
+function setDisclaimerHeaders(c: Context, disclaimers: PageDisclaimers): void {
   c.header('Disclaimer-Source', disclaimers.source)
   c.header('Disclaimer-Version', versionHeader(disclaimers))
 }
@@ -143,7 +143,8 @@ export function pageRoutes(readDisclaimers: ReadDisclaimers) {
   return app
 }
 
-const NO_PAGE_SLUGS: readonly string[] = []
+/** The slugs of a page with only the global disclaimer (the 404, the console): one array, so its keys are worked out once. */
+export const NO_PAGE_SLUGS: readonly string[] = []
 
 /** The 404 page: the site's navigation and the global disclaimer; not kept by the render cache or the edge. */
 export function notFoundPage(readDisclaimers: ReadDisclaimers) {

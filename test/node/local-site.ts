@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { tokenFile } from '../../scripts/lib/local-editors.ts'
 import { PROJECT_ROOT } from '../../scripts/lib/paths.ts'
 
 export interface SentEmail {
@@ -70,7 +71,7 @@ export async function startLocalSite(port: number, vars: string[] = []): Promise
     }
   }
   await until(() => log.includes('npm start: the site is on'), 90_000, 'starting the site')
-  const token = (editor: 'alice' | 'bob') => readFileSync(join(store, 'editors', `${editor}.token`), 'utf8').trim()
+  const token = (editor: 'alice' | 'bob') => readFileSync(tokenFile(store, editor), 'utf8').trim()
   const emails = () =>
     // biome-ignore lint/suspicious/noControlCharactersInRegex: wrangler colours its log with escape sequences
     [...log.replace(/\u001b\[[0-9;]*m/g, '').matchAll(EMAIL_BLOCK)].map(([, to, subject, path]) => ({

@@ -11,17 +11,13 @@ beforeAll(async () => {
 })
 afterAll(() => site?.stop())
 
-function api(editor: 'alice' | 'bob', path: string, init: RequestInit = {}) {
-  return site.api(editor, path, init)
-}
-
 describe('notifications on the local site', () => {
   it('tells bob of alice’s proposal with the change and the console link, and alice of bob’s approval', async () => {
-    const read = await api('alice', '/disclaimers/global')
+    const read = await site.api('alice', '/disclaimers/global')
     const etag = read.headers.get('ETag') as string
     const { current } = (await read.json()) as { current: { text: string } }
     const text = current.text.replace('not medical advice', 'not medical advice of any kind')
-    const proposed = await api('alice', '/disclaimers/global/proposals', {
+    const proposed = await site.api('alice', '/disclaimers/global/proposals', {
       method: 'POST',
       headers: { 'If-Match': etag },
       body: JSON.stringify({ text, note: 'clearer for readers' }),
@@ -44,7 +40,7 @@ describe('notifications on the local site', () => {
         .map((email) => email.to),
     ).toEqual(['bob@example.org'])
 
-    const approved = await api('bob', `/proposals/${proposal.id}/approve`, { method: 'POST', body: '{}' })
+    const approved = await site.api('bob', `/proposals/${proposal.id}/approve`, { method: 'POST', body: '{}' })
     expect(approved.status).toBe(200)
     const toAlice = await site.email((email) => email.to === 'alice@example.org' && email.subject.includes('approved'))
     expect(toAlice.subject).toBe(`[Disclaimers] Your proposal ${proposal.id} was approved by bob`)

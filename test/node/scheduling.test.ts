@@ -16,17 +16,13 @@ beforeAll(async () => {
 })
 afterAll(() => site?.stop())
 
-function api(editor: 'alice' | 'bob', path: string, init: RequestInit = {}) {
-  return site.api(editor, path, init)
-}
-
 async function home(): Promise<string> {
   return (await fetch(`${site.origin}/`)).text()
 }
 
 describe('a scheduled change on the local site', () => {
   it('shows the old text before its time and the new text after it, with nobody acting', async () => {
-    const read = await api('alice', '/disclaimers/global')
+    const read = await site.api('alice', '/disclaimers/global')
     const etag = read.headers.get('ETag') as string
     const { current } = (await read.json()) as { current: { text: string } }
     const newText = current.text.replace(
@@ -34,7 +30,7 @@ describe('a scheduled change on the local site', () => {
       'general information only, reviewed for the new rule',
     )
     const effectiveAt = Date.now() + AHEAD_MS
-    const proposed = await api('alice', '/disclaimers/global/proposals', {
+    const proposed = await site.api('alice', '/disclaimers/global/proposals', {
       method: 'POST',
       headers: { 'If-Match': etag },
       body: JSON.stringify({
@@ -45,7 +41,7 @@ describe('a scheduled change on the local site', () => {
     })
     expect(proposed.status, await proposed.clone().text()).toBe(201)
     const { proposal } = (await proposed.json()) as { proposal: { id: number } }
-    const approved = await api('bob', `/proposals/${proposal.id}/approve`, { method: 'POST', body: '{}' })
+    const approved = await site.api('bob', `/proposals/${proposal.id}/approve`, { method: 'POST', body: '{}' })
     expect(approved.status).toBe(202)
     expect(await approved.json()).toMatchObject({ status: 'scheduled', schedule: { approvedBy: 'bob' } })
 

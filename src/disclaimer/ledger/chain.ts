@@ -1,11 +1,7 @@
 // The ledger's side of the hash chain (src/disclaimer/chain.ts): chaining what the record's triggers queued, in the
 // transaction that appended it, and reading the chain back for exports, pages and messages.
-import { type ChainEntry, type ChainRow, chainHash, GENESIS } from '../chain.ts'
-
-export type Checkpoint = {
-  pos: number
-  hash: string
-}
+import { type ChainEntry, type ChainRow, type Checkpoint, chainHash, GENESIS } from '../chain.ts'
+import { pageOf, pageSize } from './queries.ts'
 
 /** The last row of the chain: what a message quotes and an export ends with. */
 export function head(sql: SqlStorage): Checkpoint | null {
@@ -43,8 +39,8 @@ export function chainPending(sql: SqlStorage): void {
 }
 
 /** The record as an export holds it: rows after position `after`, in chain order, each with its chain hash. */
-export function exportPage(sql: SqlStorage, { after = 0, limit = 500 }: { after?: number; limit?: number } = {}) {
-  const size = Math.min(Math.max(Math.trunc(limit) || 500, 1), 1000)
+export function exportPage(sql: SqlStorage, { after = 0, limit }: { after?: number; limit?: number } = {}) {
+  const size = pageSize(limit, 500, 1000)
   const links = sql
     .exec<{ pos: number; kind: string; row_id: number; hash: string }>(
       'SELECT * FROM chain WHERE pos > ? ORDER BY pos LIMIT ?',
@@ -52,8 +48,12 @@ export function exportPage(sql: SqlStorage, { after = 0, limit = 500 }: { after?
       size + 1,
     )
     .toArray()
-  const rows: ChainEntry[] = links
-    .slice(0, size)
-    .map((link) => ({ pos: link.pos, table: link.kind, row: rowOf(sql, link.kind, link.row_id), hash: link.hash }))
-  return { rows, next: links.length > size ? (rows.at(-1)?.pos ?? null) : null, head: head(sql) }
+  const { page, next } = pageOf(links, size, (link) => link.pos)
+  const rows: ChainEntry[] = page.map((link) => ({
+    pos: link.pos,
+    table: link.kind,
+    row: rowOf(sql, link.kind, link.row_id),
+    hash: link.hash,
+  }))
+  return { rows, next, head: head(sql) }
 }

@@ -2,9 +2,10 @@
 // email service or the webhook fails, and marked sent once it answers. Nothing else waits for it.
 import { compose } from '../notify/messages.ts'
 import type { LedgerEvent } from '../records.ts'
-import { LEDGER_EDIT_BOUND_MS } from '../staleness.ts'
+import { LEDGER_EDIT_BOUND_MINUTES } from '../staleness.ts'
 import { siteZone } from '../time.ts'
 import { checkpointOf } from './chain.ts'
+import { retryDelay } from './context.ts'
 import { event } from './events.ts'
 import * as queries from './queries.ts'
 
@@ -65,7 +66,7 @@ export function deliverySent(sql: SqlStorage, id: number, now: number, providerI
 /** Counts a failed attempt and sets the next; returns when it is due. */
 export function deliveryFailed(sql: SqlStorage, id: number, reason: string, now: number): number {
   const { attempts } = sql.exec<{ attempts: number }>('SELECT attempts FROM deliveries WHERE id = ?', id).one()
-  const delay = DELIVERY_RETRY_DELAYS_MS[Math.min(attempts, DELIVERY_RETRY_DELAYS_MS.length - 1)] as number
+  const delay = retryDelay(DELIVERY_RETRY_DELAYS_MS, attempts)
   sql.exec(
     'UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_at = ? WHERE id = ?',
     reason.slice(0, 500),
@@ -93,7 +94,7 @@ export interface Outgoing {
  * the email service gave the message, when there is one.
  */
 export interface Notifier {
-  send(message: Outgoing): Promise<string | undefined | undefined>
+  send(message: Outgoing): Promise<string | undefined>
 }
 
 /** The address messages come from (EMAIL_FROM), and its domain for Message-IDs. */
@@ -117,7 +118,7 @@ export async function deliverDue(context: {
   const { from, domain } = senderOf(env)
   const site = {
     origin: env.SITE_ORIGIN,
-    boundMinutes: Math.ceil(LEDGER_EDIT_BOUND_MS / 60_000),
+    boundMinutes: LEDGER_EDIT_BOUND_MINUTES,
     zone: siteZone(env.SITE_TIME_ZONE),
   }
   for (const job of dueDeliveries(sql, now())) {

@@ -3,7 +3,7 @@
 import { EMAIL_ADDRESS, editorsFrom } from '../editors.ts'
 import { targetOf } from '../keys.ts'
 import type { Channel, Delivery, EventDetail, EventKind, LedgerEvent } from '../records.ts'
-import type { Page } from './queries.ts'
+import { type Page, pageOf, pageSize } from './queries.ts'
 
 /** Who can be told: each editor's address by name, the operators' addresses, and whether a webhook is set. */
 export interface Audience {
@@ -196,9 +196,9 @@ export function event(sql: SqlStorage, id: number): LedgerEvent | null {
  */
 export function events(
   sql: SqlStorage,
-  { limit = 50, before, versions, proposals }: Page & { versions?: number[]; proposals?: number[] } = {},
+  { limit, before, versions, proposals }: Page & { versions?: number[]; proposals?: number[] } = {},
 ): { events: LedgerEvent[]; next: number | null } {
-  const size = Math.min(Math.max(Math.trunc(limit) || 50, 1), 500)
+  const size = pageSize(limit, 50)
   const filters: string[] = ['id < ?']
   const bindings: (number | string)[] = [before ?? Number.MAX_SAFE_INTEGER]
   const about: string[] = []
@@ -213,6 +213,6 @@ export function events(
       size + 1,
     )
     .toArray()
-  const page = withDeliveries(sql, rows.slice(0, size))
-  return { events: page, next: rows.length > size ? (page.at(-1)?.id ?? null) : null }
+  const { page, next } = pageOf(rows, size, (row) => row.id)
+  return { events: withDeliveries(sql, page), next }
 }

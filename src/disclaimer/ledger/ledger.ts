@@ -11,6 +11,7 @@ import type {
   ProposalResult,
   ProposalStatus,
   PublishResult,
+  Schedule,
   WriteRequest,
 } from '../records.ts'
 import { printable, validateField } from '../validate.ts'
@@ -25,7 +26,7 @@ import { decisionProblem, proposeChange, rejectChange, unknownProposal } from '.
 import { duePurges, type EdgeCache, nextPurgeAt } from './purges.ts'
 import * as queries from './queries.ts'
 import { EXTERNAL_EDITOR, type LedgerKV, liveState, type Observation, observe, recordObservation } from './reconcile.ts'
-import { checkWrite, isEditor, keyOf, unknownEditor } from './requests.ts'
+import { checkWrite, isEditor, knownKeyOf, unknownEditor } from './requests.ts'
 import { nextScheduleAt, schedule as scheduleById, scheduledAt, schedules } from './schedules.ts'
 import { approveScheduled, cancelSchedule, runDueSchedules, schedulePublish } from './scheduling.ts'
 import { MIGRATIONS, migrate } from './schema.ts'
@@ -108,7 +109,7 @@ export class Ledger implements LedgerContext {
 
   /** What an editor reads before a change: the record, and what KV holds where that differs. Writes nothing. */
   async live(target: string): Promise<LiveState | null> {
-    const key = keyOf(target)
+    const key = knownKeyOf(target)
     if (!key) return null
     const [observation] = await observe(this.kv, [key], this.now())
     return liveState(this.sql, observation as Observation)
@@ -126,17 +127,17 @@ export class Ledger implements LedgerContext {
   }
 
   current(target: string): LedgerVersion | null {
-    return queries.current(this.sql, keyOf(target) ?? '')
+    return queries.current(this.sql, knownKeyOf(target) ?? '')
   }
 
   history(target: string, page: queries.Page = {}) {
-    return queries.history(this.sql, keyOf(target) ?? '', page)
+    return queries.history(this.sql, knownKeyOf(target) ?? '', page)
   }
 
   versionAt(target: string, at: string): LedgerVersion | null {
     // Thrown in here, an unreadable time would reach the caller as an opaque RPC error; callers check it first.
     if (Number.isNaN(Date.parse(at))) return null
-    return queries.versionAt(this.sql, keyOf(target) ?? '', new Date(at).toISOString())
+    return queries.versionAt(this.sql, knownKeyOf(target) ?? '', new Date(at).toISOString())
   }
 
   version(seq: number): LedgerVersion | null {
@@ -148,7 +149,7 @@ export class Ledger implements LedgerContext {
   }
 
   proposals(filter: { status?: ProposalStatus; target?: string } & queries.Page = {}) {
-    const key = filter.target === undefined ? undefined : (keyOf(filter.target) ?? '')
+    const key = filter.target === undefined ? undefined : (knownKeyOf(filter.target) ?? '')
     return queries.proposals(this.sql, { ...filter, key })
   }
 
@@ -181,7 +182,16 @@ export class Ledger implements LedgerContext {
   scheduledAt(target: string, at: string) {
     // As in versionAt: thrown in here, an unreadable time would reach the caller as an opaque RPC error.
     if (Number.isNaN(Date.parse(at))) return null
-    return scheduledAt(this.sql, keyOf(target) ?? '', new Date(at).toISOString())
+    return scheduledAt(this.sql, knownKeyOf(target) ?? '', new Date(at).toISOString())
+  }
+
+  /**
+   * What pages showed at `at`; for a time after `now` (the caller's clock), what they show now and what is scheduled
+   * to show by then.
+   */
+  shownAt(target: string, at: string, now: number): { version: LedgerVersion | null; scheduled?: Schedule | null } {
+    if (!(Date.parse(at) > now)) return { version: this.versionAt(target, at) }
+    return { version: this.versionAt(target, new Date(now).toISOString()), scheduled: this.scheduledAt(target, at) }
   }
 
   /** The record in chain order, a page at a time, for an export that verifies offline; with the head now. */
@@ -253,7 +263,7 @@ export class Ledger implements LedgerContext {
    * where approval is required, it must be proposed. Rolling back to the current text records nothing.
    */
   async rollback(request: WriteRequest & { to: number }): Promise<PublishResult> {
-    const key = keyOf(request.target)
+    const key = knownKeyOf(request.target)
     const earlier = queries.version(this.sql, request.to)
     if (!key || !earlier || earlier.key !== key) {
       return fail('unknown_version', `version ${request.to} is not in the history of ${printable(request.target)}`)
@@ -337,13 +347,7 @@ export class Ledger implements LedgerContext {
     })
     for (const job of duePurges(this.sql, now)) await this.through.purge(job.id)
     await runDueSchedules(this, this.through)
-    await deliverDue({
-      sql: this.sql,
-      transact: this.transact,
-      notifier: this.notifier,
-      env: this.env,
-      now: this.now,
-    })
+    await deliverDue(this)
     this.transact(() => this.arm())
   }
 

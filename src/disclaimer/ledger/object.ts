@@ -99,6 +99,10 @@ export class DisclaimerLedger extends DurableObject<Env> {
     return this.ledger.sessionCutoff(editor)
   }
 
+  shownAt(target: string, at: string, now: number) {
+    return this.ledger.shownAt(target, at, now)
+  }
+
   exportPage(page?: { after?: number; limit?: number }) {
     return this.ledger.exportPage(page)
   }

@@ -2,6 +2,7 @@
 // growing delay by the object's alarm, so an accepted version always lands.
 import type { LedgerMetadata } from '../read.ts'
 import type { LedgerVersion } from '../records.ts'
+import { retryDelay } from './context.ts'
 import { version } from './queries.ts'
 import type { LedgerKV } from './reconcile.ts'
 import { insertLanding } from './record.ts'
@@ -78,7 +79,7 @@ export function kvEntry(sql: SqlStorage, seq: number): { version: LedgerVersion;
 /** After a failed put: counts the attempt and says when the next is due. */
 export function writeFailed(sql: SqlStorage, key: string, seq: number, reason: string, now: number): number {
   const job = writeJob(sql, key)
-  const delay = WRITE_RETRY_DELAYS_MS[Math.min(job?.attempts ?? 0, WRITE_RETRY_DELAYS_MS.length - 1)] as number
+  const delay = retryDelay(WRITE_RETRY_DELAYS_MS, job?.attempts ?? 0)
   sql.exec(
     'UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_at = ? WHERE key = ? AND seq = ?',
     reason,

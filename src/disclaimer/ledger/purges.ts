@@ -1,6 +1,7 @@
 // Purges of Cloudflare's cache in front of the Worker, as jobs: one when KV takes a version and one once every
 // location's reads have caught up (staleness.ts). A purge that fails is retried like a KV write, never dropped.
 import { SECOND_PURGE_AFTER_MS } from '../staleness.ts'
+import { retryDelay } from './context.ts'
 
 /** Cloudflare's cache in front of the Worker; the default entrypoint purges it (purges are scoped per entrypoint). */
 export interface EdgeCache {
@@ -61,7 +62,7 @@ export function purgeDone(sql: SqlStorage, id: number): void {
 export function purgeFailed(sql: SqlStorage, id: number, reason: string, now: number): number {
   const job = purgeJob(sql, id)
   const attempts = (job?.attempts ?? 0) + 1
-  const delay = PURGE_RETRY_DELAYS_MS[Math.min(attempts - 1, PURGE_RETRY_DELAYS_MS.length - 1)] as number
+  const delay = retryDelay(PURGE_RETRY_DELAYS_MS, attempts - 1)
   sql.exec(
     'UPDATE purge_jobs SET attempts = ?, last_error = ?, due = ? WHERE id = ?',
     attempts,

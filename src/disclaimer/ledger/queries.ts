@@ -22,14 +22,23 @@ export interface Page {
   before?: number
 }
 
-function pageSize(limit: number | undefined): number {
-  return Math.min(Math.max(Math.trunc(limit ?? DEFAULT_PAGE) || DEFAULT_PAGE, 1), MAX_PAGE)
+/** A page's size: `limit` held between 1 and `max`; `fallback` where it is missing or not a number. */
+export function pageSize(limit: number | undefined, fallback = DEFAULT_PAGE, max = MAX_PAGE): number {
+  return Math.min(Math.max(Math.trunc(limit ?? fallback) || fallback, 1), max)
 }
 
-/** The page of rows and where the next one starts: one row more than asked for is read to know if there is more. */
-function paged(rows: VersionRow[], limit: number): HistoryPage {
-  const versions = rows.slice(0, limit).map(toVersion)
-  return { versions, next: rows.length > limit ? (versions.at(-1)?.version ?? null) : null }
+/**
+ * The first `size` rows and where the next page starts (the last row's id), or null when there is no more: every
+ * paged read asks for one row more than `size` to know.
+ */
+export function pageOf<T>(rows: T[], size: number, idOf: (row: T) => number): { page: T[]; next: number | null } {
+  const page = rows.slice(0, size)
+  return { page, next: rows.length > size ? idOf(page.at(-1) as T) : null }
+}
+
+function paged(rows: VersionRow[], size: number): HistoryPage {
+  const { page, next } = pageOf(rows, size, (row) => row.seq)
+  return { versions: page.map(toVersion), next }
 }
 
 export function version(sql: SqlStorage, seq: number): LedgerVersion | null {
@@ -128,8 +137,8 @@ export function proposals(
       size + 1,
     )
     .toArray()
-  const page = rows.slice(0, size).map(toProposal)
-  return { proposals: page, next: rows.length > size ? (page.at(-1)?.id ?? null) : null }
+  const { page, next } = pageOf(rows, size, (row) => row.id)
+  return { proposals: page.map(toProposal), next }
 }
 
 /** How many proposals wait for a decision, per key. */

@@ -1,7 +1,7 @@
 // Compares what KV holds with the ledger's record, and records what was changed around the ledger (plain wrangler,
 // the dashboard) as `external` versions. Reading KV is async; judging and recording what was read is one
 // synchronous step, so nothing the ledger writes meanwhile can be mistaken for an edit made around it.
-import { contentHash, sha256Hex, targetOf } from '../keys.ts'
+import { sha256Hex, shortHash, targetOf } from '../keys.ts'
 import type { LedgerMetadata } from '../read.ts'
 import { KV_CACHE_TTL_SECONDS } from '../read.ts'
 import type { LedgerVersion, LiveState, Unrecorded } from '../records.ts'
@@ -47,14 +47,15 @@ export async function observe(kv: LedgerKV, keys: readonly string[], now: number
       }
       const checked = validateDisclaimer(raw)
       const text = checked.ok ? checked.text : raw
+      const sha256 = await sha256Hex(text)
       return {
         key,
         readAt: now,
         text,
         valid: checked.ok,
         problem: checked.ok ? null : checked.reason,
-        hash: await contentHash(text),
-        sha256: await sha256Hex(text),
+        hash: shortHash(sha256),
+        sha256,
         metadata: isLedgerMetadata(entry?.metadata) ? entry.metadata : null,
       }
     }),

@@ -1,4 +1,5 @@
-// Appending to the record: every row the ledger keeps is written by a function here, in the caller's step.
+// Appending versions, landings, proposals and decisions to the record, each in the caller's step (events, schedules
+// and the outbox append in their own modules).
 import type { How, LedgerVersion } from '../records.ts'
 import { latestAt, version } from './queries.ts'
 

@@ -8,7 +8,8 @@ import { INSTANT_EXAMPLE, parseInstant, scheduleProblem } from '../time.ts'
 import { printable, validateDisclaimer, validateField } from '../validate.ts'
 import { fail, type ParsedBase, parseBase } from './commit.ts'
 
-export function keyOf(target: string): string | undefined {
+/** The KV key of a target this site has (keys.ts names any target); undefined for one it does not. */
+export function knownKeyOf(target: string): string | undefined {
   return TARGET_KEYS.find((key) => targetOf(key) === target)
 }
 
@@ -34,7 +35,7 @@ export function checkWrite(
   env: Pick<Env, 'EDITORS'>,
   request: WriteRequest & { text: string },
 ): CheckedWrite | LedgerError {
-  const key = keyOf(request.target)
+  const key = knownKeyOf(request.target)
   if (!key) return fail('unknown_target', `there is no disclaimer "${printable(request.target)}"`)
   if (!isEditor(env, request.by)) return unknownEditor(request.by)
   const base = parseBase(request.base)

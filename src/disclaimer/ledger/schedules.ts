@@ -3,6 +3,7 @@
 import { targetOf } from '../keys.ts'
 import type { LedgerError, Schedule, ScheduleOutcome } from '../records.ts'
 import { fail } from './commit.ts'
+import { type Page, pageOf, pageSize } from './queries.ts'
 
 type ScheduleRow = {
   id: number
@@ -72,8 +73,8 @@ export function pendingSchedules(sql: SqlStorage, key?: string): Schedule[] {
 }
 
 /** Every schedule, newest first, a page at a time. */
-export function schedules(sql: SqlStorage, { limit = 100, before }: { limit?: number; before?: number } = {}) {
-  const size = Math.min(Math.max(Math.trunc(limit) || 100, 1), 500)
+export function schedules(sql: SqlStorage, { limit, before }: Page = {}) {
+  const size = pageSize(limit)
   const rows = sql
     .exec<ScheduleRow>(
       `${SCHEDULE_SELECT} WHERE s.id < ? ORDER BY s.id DESC LIMIT ?`,
@@ -81,8 +82,8 @@ export function schedules(sql: SqlStorage, { limit = 100, before }: { limit?: nu
       size + 1,
     )
     .toArray()
-  const page = rows.slice(0, size).map(toSchedule)
-  return { schedules: page, next: rows.length > size ? (page.at(-1)?.id ?? null) : null }
+  const { page, next } = pageOf(rows, size, (row) => row.id)
+  return { schedules: page.map(toSchedule), next }
 }
 
 export function dueSchedules(sql: SqlStorage, now: number): Schedule[] {

@@ -1,6 +1,8 @@
 // What each event says, as a short plain-text message: a subject made only of fixed words, numbers, target labels
 // and editor names, and a body in which every stored string is printed with its control characters escaped.
 // Never a token, a session or a sign-in link: the console link is the console's own address, behind its sign-in.
+
+import type { Checkpoint } from '../chain.ts'
 import { targetLabel } from '../defaults.ts'
 import { plainDiff, wordDiff } from '../diff.ts'
 import type { LedgerEvent, LedgerVersion, Proposal } from '../records.ts'
@@ -56,12 +58,6 @@ function diffOf(before: string | null, after: string | null): string {
   return printable(plainDiff(wordDiff(before ?? '', after ?? '')), { multiline: true })
 }
 
-/** Where the ledger's hash chain stood once this event was recorded: a checkpoint nobody can change afterwards. */
-export interface Checkpoint {
-  pos: number
-  hash: string
-}
-
 function footer(site: MessageSite, why: string): string {
   return `--\nSent by the disclaimer ledger of ${site.origin}. ${why}`
 }
@@ -71,7 +67,7 @@ function footer(site: MessageSite, why: string): string {
  * a mailbox, it lets anyone check later that an export of the record holds it (`npm run disclaimer -- verify <export>
  * --head <hash>`), so nothing recorded up to it was rewritten since.
  */
-export function checkpointText(checkpoint: Checkpoint): string {
+function checkpointText(checkpoint: Checkpoint): string {
   return `Record checkpoint: the ledger's hash chain stood at row ${checkpoint.pos}, ${checkpoint.hash}, once this was recorded. Keep this message: an export of the record that verifies with this hash proves nothing up to it was rewritten since.`
 }
 
@@ -85,17 +81,18 @@ export function compose(
   site: MessageSite,
   checkpoint: Checkpoint | null,
 ): Message {
-  const message = composeBody(event, rows, site)
-  if (!checkpoint) return message
+  const { subject, why, paragraphs } = composeBody(event, rows, site)
   // The checkpoint goes before the footer, whose "--" line ends the message's own words.
-  const footerAt = message.text.lastIndexOf('\n\n--\n')
-  return {
-    subject: message.subject,
-    text: `${message.text.slice(0, footerAt)}\n\n${checkpointText(checkpoint)}${message.text.slice(footerAt)}`,
-  }
+  const checkpointed = checkpoint ? [...paragraphs, checkpointText(checkpoint)] : paragraphs
+  return { subject, text: [...checkpointed, footer(site, why)].join('\n\n') }
 }
 
-function composeBody(event: LedgerEvent, rows: EventRows, site: MessageSite): Message {
+/** What an event says: its subject, its paragraphs, and why the recipient gets it (the footer says so). */
+function composeBody(
+  event: LedgerEvent,
+  rows: EventRows,
+  site: MessageSite,
+): { subject: string; why: string; paragraphs: string[] } {
   const consoleUrl = `${site.origin}/console`
   const what = label(event.target)
   const { version, proposal, base } = rows
@@ -108,14 +105,14 @@ function composeBody(event: LedgerEvent, rows: EventRows, site: MessageSite): Me
         subject: oneLine(
           `${SUBJECT_PREFIX} ${actor} proposes a change to ${lower(what)}: proposal ${event.proposalId}`,
         ),
-        text: [
+        why: EDITOR,
+        paragraphs: [
           `${actor} proposed a new text for ${lower(what)}. A different editor must approve it before it goes live${effective ? `; once approved, it goes live at ${effective}, and if nobody approves it by then it expires` : ''}.`,
           `Their note: ${quote(proposal?.note)}`,
           `The change from ${base ? `v${base.version}` : 'no version'}, word by word ([deleted: …] and [inserted: …] mark it):`,
           diffOf(base?.text ?? null, proposal?.text ?? null),
           `Review it, then approve or reject it: ${consoleUrl}/proposals/${event.proposalId}`,
-          footer(site, EDITOR),
-        ].join('\n\n'),
+        ],
       }
     case 'proposal_approved':
     case 'proposal_rejected': {
@@ -123,14 +120,14 @@ function composeBody(event: LedgerEvent, rows: EventRows, site: MessageSite): Me
       const decision = approved ? 'approved' : 'rejected'
       return {
         subject: oneLine(`${SUBJECT_PREFIX} Your proposal ${event.proposalId} was ${decision} by ${actor}`),
-        text: [
+        why: EDITOR,
+        paragraphs: [
           `${actor} ${decision} your proposal ${event.proposalId} for ${lower(what)}.`,
           approved
             ? `${effective ? `It goes live at ${effective}, if the text it replaces is still live then` : `It was published as v${version?.version}`}. Their note: ${quote(String(event.detail.note ?? '') || null)}`
             : `Their reason: ${quote(String(event.detail.reason ?? ''))}`,
           `The proposal: ${consoleUrl}/proposals/${event.proposalId}`,
-          footer(site, EDITOR),
-        ].join('\n\n'),
+        ],
       }
     }
     case 'version_live':
@@ -138,14 +135,14 @@ function composeBody(event: LedgerEvent, rows: EventRows, site: MessageSite): Me
         subject: oneLine(
           `${SUBJECT_PREFIX} v${event.version} of ${lower(what)} is live (${version?.how ?? 'publish'} by ${actor})`,
         ),
-        text: [
+        why: EDITOR,
+        paragraphs: [
           `v${event.version} of ${lower(what)} is live: KV holds it since ${inZone(Date.parse(version?.landedAt ?? event.at), site.zone)}.`,
           `Made by ${actor} (${version?.how ?? 'publish'})${version?.approvedBy ? `, approved by ${printable(version.approvedBy)}` : ', with no second approval'}${version?.rollbackOf ? `, rolling back to the text of v${version.rollbackOf}` : ''}. Note: ${quote(version?.note)}`,
           `Every visitor, at every Cloudflare location, sees it within ${site.boundMinutes} minutes of that time.`,
           `The text:\n${block(version?.text ?? null)}`,
           `Its history: ${consoleUrl}/disclaimers/${event.target}/history`,
-          footer(site, EDITOR),
-        ].join('\n\n'),
+        ],
       }
     case 'external_edit': {
       const shows =
@@ -156,12 +153,12 @@ function composeBody(event: LedgerEvent, rows: EventRows, site: MessageSite): Me
             : `The text breaks the rule (${printable(version?.problem ?? '')}), so pages show the bundled default instead of it. KV holds:`
       return {
         subject: oneLine(`${SUBJECT_PREFIX} ${what} was changed outside the ledger (v${event.version})`),
-        text: [
+        why: `${EDITOR} Its operators are told too.`,
+        paragraphs: [
           `${what} was changed in KV around the ledger (plain wrangler or the dashboard), not through the console, the CLI or the API. The ledger recorded it as v${event.version} at ${inZone(Date.parse(event.at), site.zone)}; nobody approved it.`,
           version?.text === null ? shows : `${shows}\n${block(version?.text ?? null)}`,
           `If this was not meant, roll back in the console: ${consoleUrl}/disclaimers/${event.target}/history`,
-          footer(site, `${EDITOR} Its operators are told too.`),
-        ].join('\n\n'),
+        ],
       }
     }
     case 'write_stuck':
@@ -169,64 +166,64 @@ function composeBody(event: LedgerEvent, rows: EventRows, site: MessageSite): Me
         subject: oneLine(
           `${SUBJECT_PREFIX} KV has not taken v${event.version} of ${lower(what)} for ${event.detail.minutes} minutes`,
         ),
-        text: [
+        why: OPERATOR,
+        paragraphs: [
           `The ledger accepted v${event.version} of ${lower(what)}, but KV has refused it for ${event.detail.minutes} minutes (${event.detail.attempts} attempts). Pages still show the previous text. The ledger keeps retrying.`,
           `The last error: ${quote(String(event.detail.lastError ?? ''))}`,
           `What is waiting: ${consoleUrl}`,
-          footer(site, OPERATOR),
-        ].join('\n\n'),
+        ],
       }
     case 'purge_failed':
       return {
         subject: oneLine(`${SUBJECT_PREFIX} Purging the cache of pages has failed ${event.detail.attempts} times`),
-        text: [
+        why: OPERATOR,
+        paragraphs: [
           `Cloudflare's cache in front of the site refused to purge ${printable(String(event.detail.tags ?? ''))} ${event.detail.attempts} times. Until it succeeds, pages it kept may show an older disclaimer for up to a day. The ledger keeps retrying.`,
           `The last error: ${quote(String(event.detail.lastError ?? ''))}`,
-          footer(site, OPERATOR),
-        ].join('\n\n'),
+        ],
       }
     case 'schedule_expired':
       return {
         subject: oneLine(`${SUBJECT_PREFIX} Proposal ${event.proposalId} expired: nobody approved it by ${effective}`),
-        text: [
+        why: EDITOR,
+        paragraphs: [
           `Your proposal ${event.proposalId} for ${lower(what)} was to go live at ${effective}, but no other editor approved it by then, so it expired. It will not go live late; propose it again with a new time if it is still wanted.`,
           `The proposal: ${consoleUrl}/proposals/${event.proposalId}`,
-          footer(site, EDITOR),
-        ].join('\n\n'),
+        ],
       }
     case 'schedule_superseded':
       return {
         subject: oneLine(
           `${SUBJECT_PREFIX} The change scheduled for ${effective} did not go live: the text had changed`,
         ),
-        text: [
+        why: EDITOR,
+        paragraphs: [
           `The change to ${lower(what)} scheduled for ${effective}${event.proposalId ? ` (proposal ${event.proposalId})` : ''} did not go live: it was written against ${event.version ? `v${event.version}` : 'a disclaimer with no text yet'}, and ${printable(String(event.detail.reason ?? 'the text changed'))}. Nothing was overwritten.`,
           `Start again from the live text: ${consoleUrl}/disclaimers/${event.target}/edit`,
-          footer(site, EDITOR),
-        ].join('\n\n'),
+        ],
       }
     case 'schedule_cancelled':
       return {
         subject: oneLine(
           `${SUBJECT_PREFIX} ${actor} cancelled the change to ${lower(what)} scheduled for ${effective}`,
         ),
-        text: [
+        why: EDITOR,
+        paragraphs: [
           `${actor} cancelled the change to ${lower(what)} that was to go live at ${effective}${event.proposalId ? ` (proposal ${event.proposalId})` : ''}.`,
           `Their reason: ${quote(String(event.detail.reason ?? ''))}`,
           `What is scheduled now: ${consoleUrl}`,
-          footer(site, EDITOR),
-        ].join('\n\n'),
+        ],
       }
     case 'import_problems': {
       const problems = Array.isArray(event.detail.problems) ? event.detail.problems.map(String) : []
       return {
         subject: oneLine(`${SUBJECT_PREFIX} The import of the pre-ledger history found ${problems.length} problem(s)`),
-        text: [
+        why: OPERATOR,
+        paragraphs: [
           `The ledger imported ${event.detail.imported} version(s) of the pre-ledger history once, and found:`,
           problems.map((problem) => `- ${printable(problem)}`).join('\n'),
           `The record: ${consoleUrl}`,
-          footer(site, OPERATOR),
-        ].join('\n\n'),
+        ],
       }
     }
   }

@@ -66,7 +66,7 @@ export function sendingNotifier(env: SendEnv, post: typeof fetch = fetch): Notif
       if (!url.startsWith('https://')) throw new Error('ALERT_WEBHOOK_URL is not an https address')
       if (!env.ALERT_WEBHOOK_SECRET) throw new Error('ALERT_WEBHOOK_SECRET is not set, so the webhook cannot be signed')
       const body = webhookBody(message)
-      const headers = await webhookHeaders(env.ALERT_WEBHOOK_SECRET ?? '', message.messageId, body)
+      const headers = await webhookHeaders(env.ALERT_WEBHOOK_SECRET, message.messageId, body)
       const response = await post(url, { method: 'POST', headers, body })
       if (!response.ok) throw new Error(`the webhook answered ${response.status}`)
       return undefined

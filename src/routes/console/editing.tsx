@@ -7,7 +7,7 @@ import { contentHash, keyOf } from '../../disclaimer/keys.ts'
 import { ledgerOf } from '../../disclaimer/ledger/object.ts'
 import type { PageDisclaimers, ReadDisclaimers } from '../../disclaimer/read.ts'
 import type { LedgerError, LiveState, PublishResult } from '../../disclaimer/records.ts'
-import { LEDGER_EDIT_BOUND_MS } from '../../disclaimer/staleness.ts'
+import { LEDGER_EDIT_BOUND_MINUTES } from '../../disclaimer/staleness.ts'
 import { siteZone, wallTimeIn } from '../../disclaimer/time.ts'
 import { validateDisclaimer, validateField } from '../../disclaimer/validate.ts'
 import type { ConsoleEnv } from '../../http/console-auth.ts'
@@ -24,8 +24,6 @@ import { CONSOLE_STYLES } from '../../views/styles.ts'
 import { backgroundOf, pagesShowing, SITE_VIEWS, toHtml } from '../pages.tsx'
 import { NO_QUERY } from '../schemas.ts'
 import { pageQuery, type RenderPage } from './page.tsx'
-
-export const BOUND_MINUTES = Math.ceil(LEDGER_EDIT_BOUND_MS / 60_000)
 
 export function previewsOf(target: string) {
   return pagesShowing(target).map((page) => ({
@@ -83,7 +81,7 @@ export async function outcome(
   return page(
     c,
     'Published',
-    <Published version={result.version} status={result.status} boundMinutes={BOUND_MINUTES} />,
+    <Published version={result.version} status={result.status} boundMinutes={LEDGER_EDIT_BOUND_MINUTES} />,
   )
 }
 
@@ -175,7 +173,12 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     )
   }
 
-  async function refused(c: Context<ConsoleEnv>, target: string, draft: Draft, error: LedgerError, base: string) {
+  async function refused(
+    c: Context<ConsoleEnv>,
+    target: string,
+    { draft, base, effective }: { draft: Draft; base: string; effective: string },
+    error: LedgerError,
+  ) {
     if (error.code === 'version_mismatch' || error.code === 'invalid_base') {
       const live = (await ledgerOf(c.env).live(target)) as LiveState
       return page(c, 'Someone changed it', <Conflict target={target} draft={draft} live={live} />, 409)
@@ -184,10 +187,7 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
       return editPage(c, target, { draft, base, errors: { [error.field ?? 'text']: error.message }, status: 422 })
     }
     if (error.code === 'invalid_time' || error.code === 'schedule_conflict') {
-      return reviewPage(c, target, draft, base, {
-        effective: String((await c.req.parseBody()).effective ?? ''),
-        problem: error.message,
-      })
+      return reviewPage(c, target, draft, base, { effective, problem: error.message })
     }
     return page(c, 'Not done', <Notice>{error.message}</Notice>, 403)
   }
@@ -226,7 +226,7 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     const when = effectiveOf(c, effective)
     if (when.problem) return reviewPage(c, target, draft, base, { effective, problem: when.problem })
     const request = { target, text: valid.text, note: valid.note, base, by: c.get('editor'), effectiveAt: when.iso }
-    const refuse = (error: LedgerError) => refused(c, target, draft, error, base)
+    const refuse = (error: LedgerError) => refused(c, target, { draft, base, effective }, error)
     if (kind === 'publish') return outcome(c, page, readDisclaimers, await ledgerOf(c.env).publish(request), refuse)
     const result = await ledgerOf(c.env).propose(request)
     if (!result.ok) return refuse(result)

@@ -25,13 +25,10 @@ export function historyRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     const read = wall ? wallTimeIn(wall, zone) : undefined
     if (read && !read.ok) return page(c, 'History', <Notice>{read.reason}</Notice>, 400)
     const instant = read?.ok ? read.instant : undefined
-    const future = instant !== undefined && instant > Date.now()
-    const asked = instant === undefined ? undefined : new Date(future ? Date.now() : instant).toISOString()
-    const [history, current, version, scheduled] = await Promise.all([
+    const [history, current, shown] = await Promise.all([
       ledger.history(target, { before }),
       ledger.current(target),
-      asked ? ledger.versionAt(target, asked) : Promise.resolve(null),
-      future ? ledger.scheduledAt(target, new Date(instant).toISOString()) : Promise.resolve(undefined),
+      instant === undefined ? undefined : ledger.shownAt(target, new Date(instant).toISOString(), Date.now()),
     ])
     const versions = history.versions.map((row) => row.version)
     const { events } = await ledger.events({ versions, limit: 500 })
@@ -44,7 +41,7 @@ export function historyRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
         page={history}
         older={before !== undefined}
         currentVersion={current?.version}
-        at={wall && instant !== undefined ? { wall, instant, version, scheduled } : undefined}
+        at={wall && instant !== undefined && shown ? { wall, instant, ...shown } : undefined}
         told={told}
         zone={zone}
       />,

@@ -4,7 +4,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
-import { exportLine } from '../../disclaimer/chain.ts'
+import { exportLines } from '../../disclaimer/chain.ts'
 import { isTarget } from '../../disclaimer/defaults.ts'
 import { editorForToken, editorsFrom } from '../../disclaimer/editors.ts'
 import { ledgerOf } from '../../disclaimer/ledger/object.ts'
@@ -125,21 +125,13 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
   /** The whole record as JSON Lines, to keep and to check offline (`npm run disclaimer -- verify <file>`). */
   app.get('/export', pageQuery(page, NO_QUERY), (c) => {
     const ledger = ledgerOf(c.env)
+    const lines = exportLines((after) => ledger.exportPage({ after, limit: 1000 }))
+    const encoder = new TextEncoder()
     const stream = new ReadableStream<Uint8Array>({
-      async start(controller) {
-        const encoder = new TextEncoder()
-        let after = 0
-        for (;;) {
-          const { rows, next, head } = await ledger.exportPage({ after, limit: 1000 })
-          for (const row of rows) controller.enqueue(encoder.encode(exportLine(row)))
-          after = rows.at(-1)?.pos ?? after
-          if (next === null) {
-            const end = { head: head?.hash ?? null, rows: after, exportedAt: new Date().toISOString() }
-            controller.enqueue(encoder.encode(exportLine(end)))
-            break
-          }
-        }
-        controller.close()
+      async pull(controller) {
+        const line = await lines.next()
+        if (line.done) controller.close()
+        else controller.enqueue(encoder.encode(line.value))
       },
     })
     const name = `disclaimer-ledger-${new Date().toISOString().slice(0, 10)}.jsonl`

@@ -7,7 +7,7 @@ import type * as v from 'valibot'
 import type { ReadDisclaimers } from '../../disclaimer/read.ts'
 import { type ConsoleEnv, signInMethod } from '../../http/console-auth.ts'
 import { ConsoleShell, Notice } from '../../views/console/shell.tsx'
-import { backgroundOf, toHtml } from '../pages.tsx'
+import { backgroundOf, NO_PAGE_SLUGS, toHtml } from '../pages.tsx'
 
 export type RenderPage = (
   c: Context<ConsoleEnv>,
@@ -19,7 +19,7 @@ export type RenderPage = (
 /** Renders console pages with the site's disclaimer, read as pages read it (so an editor sees what visitors see). */
 export function consolePages(readDisclaimers: ReadDisclaimers): RenderPage {
   return async (c, title, body, status = 200) => {
-    const disclaimers = await readDisclaimers(c.env.DISCLAIMERS, [], backgroundOf(c))
+    const disclaimers = await readDisclaimers(c.env.DISCLAIMERS, NO_PAGE_SLUGS, backgroundOf(c))
     const html = await toHtml(
       <ConsoleShell
         path={c.req.path}

@@ -69,14 +69,14 @@ export function EditForm({
 }
 
 /** When a change should go live: empty for at once (or once approved), else a date and time in the site's zone. */
-export function WhenField({ zone, value, error }: { zone: string; value?: string; error?: string }) {
+function WhenField({ zone, value, error }: { zone: string; value?: string; error?: string }) {
   const offset = offsetText(offsetMinutes(Date.now(), zone))
   return (
     <>
       <FieldHelp
         id="effective"
         label={`Go live at (${zone} time)`}
-        hint={`Leave it empty to go live ${'as soon as it is published or approved'}. A time is read in ${zone} (UTC${offset} today, changing with daylight saving), any time from now to a year ahead; a proposal not approved by then expires.`}
+        hint={`Leave it empty to go live as soon as it is published or approved. A time is read in ${zone} (UTC${offset} today, changing with daylight saving), any time from now to a year ahead; a proposal not approved by then expires.`}
         error={error}
       />
       <input
@@ -154,7 +154,7 @@ export function Review({
 }
 
 /** How soon visitors see a change that KV holds: at once from this server, everywhere within the bound. */
-export function WhenVisible({ boundMinutes }: { boundMinutes: number }) {
+function WhenVisible({ boundMinutes }: { boundMinutes: number }) {
   return (
     <p>
       Pages served by the server that answered you show it already. Every other visitor, at every Cloudflare location,

@@ -4,7 +4,13 @@
 import { reset, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { CHAINED_TABLES, type ChainEntry, exportLine, verifyExport } from '../../../src/disclaimer/chain.ts'
+import {
+  CHAINED_TABLES,
+  type ChainEntry,
+  type ExportPage,
+  exportLines,
+  verifyExport,
+} from '../../../src/disclaimer/chain.ts'
 import { chainPending } from '../../../src/disclaimer/ledger/chain.ts'
 import type { Outgoing } from '../../../src/disclaimer/ledger/deliveries.ts'
 import type { DisclaimerLedger } from '../../../src/disclaimer/ledger/object.ts'
@@ -21,19 +27,14 @@ const EDITORS = JSON.stringify({
 
 /** Every row of the record, fetched through the admin API as `npm run disclaimer -- export` does, as JSON Lines. */
 async function exportText(): Promise<string> {
-  const lines: string[] = []
-  let after = 0
-  for (;;) {
+  let text = ''
+  const pages = exportLines(async (after) => {
     const res = await request(`/admin/export?after=${after}&limit=7`, { headers: bearer('carol') })
     expect(res.status).toBe(200)
-    const page = (await res.json()) as { rows: ChainEntry[]; next: number | null; head: { hash: string } | null }
-    lines.push(...page.rows.map(exportLine))
-    after = page.rows.at(-1)?.pos ?? after
-    if (page.next === null) {
-      lines.push(exportLine({ head: page.head?.hash ?? null, rows: after, exportedAt: new Date().toISOString() }))
-      return lines.join('')
-    }
-  }
+    return (await res.json()) as ExportPage
+  })
+  for await (const line of pages) text += line
+  return text
 }
 
 function entriesOf(text: string): ChainEntry[] {

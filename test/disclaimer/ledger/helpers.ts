@@ -3,6 +3,7 @@
 // module tests a fresh object of their own whose SqlStorage they call into directly.
 import { runInDurableObject } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
+import { CHAINED_TABLES } from '../../../src/disclaimer/chain.ts'
 import { contentHash } from '../../../src/disclaimer/keys.ts'
 import type { Ledger, LedgerKV } from '../../../src/disclaimer/ledger/ledger.ts'
 import { type DisclaimerLedger, ledgerOf } from '../../../src/disclaimer/ledger/object.ts'
@@ -188,18 +189,8 @@ export async function settled(): Promise<void> {
   }, 10_000)
 }
 
-/** The tables no code may change, only append to. */
-export const APPEND_ONLY_TABLES = [
-  'versions',
-  'landings',
-  'proposals',
-  'decisions',
-  'imports',
-  'events',
-  'schedules',
-  'schedule_outcomes',
-  'chain',
-] as const
+/** The tables no code may change, only append to: every chained table, and the chain itself. */
+export const APPEND_ONLY_TABLES = [...CHAINED_TABLES, 'chain'] as const
 export type AppendOnlyTable = (typeof APPEND_ONLY_TABLES)[number]
 export type StoredRows = Record<AppendOnlyTable, Record<string, SqlStorageValue>[]>
 

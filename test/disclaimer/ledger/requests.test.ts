@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { checkWrite, keyOf, whenOf } from '../../../src/disclaimer/ledger/requests.ts'
+import { checkWrite, knownKeyOf, whenOf } from '../../../src/disclaimer/ledger/requests.ts'
 
 describe('checkWrite', () => {
   const request = { target: 'global', text: ' A text. ', base: 'none', by: 'alice' }
@@ -42,10 +42,10 @@ describe('whenOf', () => {
   })
 })
 
-describe('keyOf', () => {
+describe('knownKeyOf', () => {
   it('names the KV key of every target and of nothing else', () => {
-    expect(keyOf('global')).toBe('disclaimer')
-    expect(keyOf('home')).toBe('disclaimer:home')
-    expect(keyOf('history/disclaimer')).toBeUndefined()
+    expect(knownKeyOf('global')).toBe('disclaimer')
+    expect(knownKeyOf('home')).toBe('disclaimer:home')
+    expect(knownKeyOf('history/disclaimer')).toBeUndefined()
   })
 })
