@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type ChainEntry, chainHash, exportLine, GENESIS } from '../src/disclaimer/chain.ts'
+import { type ChainEntry, chainHash, exportLine, GENESIS } from '../src/core/chain.ts'
 import { median } from './lib/measure.ts'
 import { PROJECT_ROOT } from './lib/paths.ts'
 

@@ -1,22 +1,22 @@
 // content/ → the Worker's generated modules, checked here at build time so the Worker ships HTML and checked text:
-//   content/article/*.md       → src/article/pages.generated.ts (Markdown parsed and rendered)
-//   content/disclaimers/*.txt  → src/disclaimer/defaults.generated.ts (one bundled default per target)
-//   src/views/styles.ts        → src/article/style-hashes.generated.ts (the CSP source allowing each stylesheet)
+//   content/article/*.md       → src/core/article/pages.generated.ts (Markdown parsed and rendered)
+//   content/disclaimers/*.txt  → src/core/defaults.generated.ts (one bundled default per target)
+//   src/site/views/styles.ts        → src/site/http/style-hashes.generated.ts (the CSP source allowing each stylesheet)
 // Run by wrangler before every dev, deploy and dry-run ([build] in wrangler.toml), and by `npm run build:content`.
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { buildArticle, ContentError } from '../src/article/parse.ts'
-import { FULL_ARTICLE_SLUG } from '../src/article/slugs.ts'
-import { contentHash, DEFAULTS_DIR, GLOBAL_TARGET, keyOf, targetOfDefaultFile } from '../src/disclaimer/keys.ts'
-import { validateDisclaimer } from '../src/disclaimer/validate.ts'
-import { CONSOLE_STYLES, STYLES } from '../src/views/styles.ts'
+import { buildArticle, ContentError } from '../src/core/article/parse.ts'
+import { FULL_ARTICLE_SLUG } from '../src/core/article/slugs.ts'
+import { contentHash, DEFAULTS_DIR, GLOBAL_TARGET, keyOf, targetOfDefaultFile } from '../src/core/keys.ts'
+import { validateDisclaimer } from '../src/core/validate.ts'
+import { CONSOLE_STYLES, STYLES } from '../src/site/views/styles.ts'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const ARTICLE_DIR = 'content/article'
-export const PAGES_FILE = 'src/article/pages.generated.ts'
-export const DEFAULTS_FILE = 'src/disclaimer/defaults.generated.ts'
-export const STYLE_HASHES_FILE = 'src/article/style-hashes.generated.ts'
+export const PAGES_FILE = 'src/core/article/pages.generated.ts'
+export const DEFAULTS_FILE = 'src/core/defaults.generated.ts'
+export const STYLE_HASHES_FILE = 'src/site/http/style-hashes.generated.ts'
 
 function readDir(root: string, dir: string, extension: string) {
   return readdirSync(join(root, dir))
@@ -66,13 +66,13 @@ export async function renderContent(root = ROOT): Promise<Record<string, string>
     ),
     [DEFAULTS_FILE]: moduleText(
       `${DEFAULTS_DIR}/*.txt`,
-      "import type { BundledDefault } from './defaults.ts'",
+      "import type { BundledDefault } from './keys.ts'",
       'GENERATED_DEFAULTS',
       'BundledDefault[]',
       defaults,
     ),
     [STYLE_HASHES_FILE]: moduleText(
-      'the stylesheets in src/views/styles.ts',
+      'the stylesheets in src/site/views/styles.ts',
       '',
       'STYLE_HASH_SOURCES',
       '{ site: string; console: string }',

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { importCycles, importsUnder, LAYERS, layerViolations } from './lib/architecture.ts'
 import { breakdownTable, profileStartup } from './lib/bench-startup-profile.ts'
 import { BUNDLE_GZIP_BUDGET_KIB, STARTUP_RATIO_BUDGET } from './lib/budgets.ts'
 import { ENVIRONMENTS, PROJECT_ROOT } from './lib/environments.ts'
@@ -66,6 +67,19 @@ async function main() {
       `split these modules, each doing more than one job: ${oversized.map((size) => `${size.path} (${size.lines})`).join(', ')}`,
     )
   }
+
+  step(
+    `src/ runs as three things over a shared core: ${Object.entries(LAYERS)
+      .map(([layer, below]) => `${layer}/ → ${below.length ? below.join(', ') : 'nothing'}`)
+      .join('; ')}; no import circles`,
+  )
+  const imports = importsUnder()
+  const problems = [
+    ...layerViolations(imports),
+    ...importCycles(imports).map((cycle) => `an import circle: ${cycle.join(' → ')}`),
+  ]
+  if (problems.length > 0) fail(`move the code so that each import points down:\n  ${problems.join('\n  ')}`)
+  console.log(`ok (${imports.length} imports)`)
 
   step('binding types are current (worker-configuration.d.ts)')
   run(

@@ -2,18 +2,18 @@
 // (admin API and console) loaded on its first request; the cron that records edits made around the ledger; the ledger.
 import { WorkerEntrypoint } from 'cloudflare:workers'
 import { type Context, Hono, type NotFoundHandler } from 'hono'
-import { ledgerOf } from './disclaimer/ledger/object.ts'
-import { createDisclaimerReader, type DisclaimerReaderOptions } from './disclaimer/read.ts'
-import type { EditorOptions } from './editor.ts'
-import { NO_STORE } from './http/caching.ts'
-import { methodNotAllowedText } from './http/errors.ts'
-import { withSecurityHeaders } from './http/security-headers.ts'
-import { trailingSlashRedirect } from './http/trailing-slash.ts'
-import { type AppEnv, notFoundPage, pageRoutes } from './routes/pages.tsx'
-import { seoRoutes } from './routes/seo.ts'
-import { errorPageHtml } from './views/error-page.tsx'
+import { ledgerOf } from './core/ledger-address.ts'
+import type { EditorOptions } from './editor/index.ts'
+import { NO_STORE } from './site/http/caching.ts'
+import { methodNotAllowedText } from './site/http/errors.ts'
+import { withSecurityHeaders } from './site/http/security-headers.ts'
+import { trailingSlashRedirect } from './site/http/trailing-slash.ts'
+import { createDisclaimerReader, type DisclaimerReaderOptions } from './site/reader.ts'
+import { type AppEnv, notFoundPage, pageRoutes } from './site/routes/pages.tsx'
+import { seoRoutes } from './site/routes/seo.ts'
+import { errorPageHtml } from './site/views/error-page.tsx'
 
-export { DisclaimerLedger } from './disclaimer/ledger/object.ts'
+export { DisclaimerLedger } from './ledger/object.ts'
 
 export type AppOptions = DisclaimerReaderOptions & Partial<EditorOptions>
 
@@ -41,7 +41,9 @@ export function createApp(options: AppOptions = {}) {
   // The editor half: a visitor's isolate never evaluates it (the bundler defers a dynamically imported module).
   let editor: Promise<Hono<AppEnv>> | undefined
   const editorHalf = async (c: Context<AppEnv>) => {
-    editor ??= import('./editor.ts').then(({ createEditorApp }) => createEditorApp(readDisclaimers, notFound, options))
+    editor ??= import('./editor/index.ts').then(({ createEditorApp }) =>
+      createEditorApp(readDisclaimers, notFound, options),
+    )
     const answer = await (await editor).fetch(c.req.raw, c.env, executionContextOf(c))
     // `/admin/…/` that the API does not know is `/admin/…`, as for pages; like everything there, never stored.
     const redirect = answer.status === 404 ? trailingSlashRedirect(c) : undefined

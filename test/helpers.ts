@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
-import type { DisclaimerNamespace } from '../src/disclaimer/read.ts'
 import { createApp } from '../src/index.ts'
+import type { DisclaimerNamespace } from '../src/site/reader.ts'
 
 type Bindings = Partial<Omit<Env, 'DISCLAIMERS'>> & { DISCLAIMERS?: DisclaimerNamespace | KVNamespace }
 

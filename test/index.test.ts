@@ -1,7 +1,7 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
-import { ledgerOf } from '../src/disclaimer/ledger/object.ts'
+import { ledgerOf } from '../src/core/ledger-address.ts'
 import Site from '../src/index.ts'
 
 /** An execution context whose Workers Cache records what it is asked to purge: the seam workerd lacks. */

@@ -1,5 +1,5 @@
 // KV namespaces with faults the runtime cannot produce, handed to our code through its DisclaimerNamespace seam.
-import type { DisclaimerNamespace } from '../src/disclaimer/read.ts'
+import type { DisclaimerNamespace } from '../src/site/reader.ts'
 
 type Read = DisclaimerNamespace['getWithMetadata']
 

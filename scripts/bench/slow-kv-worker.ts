@@ -1,8 +1,9 @@
 // The site as deployed with KV answering every read 100 ms late, injected at the disclaimer reader's seam: the
 // benchmark's H2. It records each read this isolate sends, by key set, and tells them (with the isolate cache's
 // freshness, FRESH_MS) on a path only it has.
-import { type DisclaimerNamespace, FRESH_MS } from '../../src/disclaimer/read.ts'
+import { FRESH_MS } from '../../src/core/kv-contract.ts'
 import { createApp } from '../../src/index.ts'
+import type { DisclaimerNamespace } from '../../src/site/reader.ts'
 import { KV_DELAY_MS, KV_READS_PATH } from './slow-kv.ts'
 
 export { DisclaimerLedger } from '../../src/index.ts'

@@ -1,8 +1,8 @@
 // The disclaimer CLI's one way in: the Worker's admin API, on a local Worker over the local store, or on the
 // staging or production site over HTTPS. Every change therefore goes through the ledger, like the console's.
 import { existsSync, readFileSync } from 'node:fs'
-import type { ChainEntry } from '../../src/disclaimer/chain.ts'
-import { newToken } from '../../src/disclaimer/editors.ts'
+import type { ChainEntry } from '../../src/core/chain.ts'
+import { newToken } from '../../src/core/editors.ts'
 import type {
   ImportRecord,
   LedgerEvent,
@@ -11,8 +11,8 @@ import type {
   Proposal,
   PublishResult,
   Schedule,
-} from '../../src/disclaimer/records.ts'
-import { printable } from '../../src/disclaimer/validate.ts'
+} from '../../src/core/ledger-types.ts'
+import { printable } from '../../src/core/validate.ts'
 import { ensureLocalEditors, LOCAL_STORE, tokenFile } from './local-editors.ts'
 import { CONFIG_PATH } from './paths.ts'
 

@@ -1,6 +1,6 @@
 // H2's KV reads under load: how many reads its isolate sent per key set while one route was loaded at a fixed rate
 // and at saturation, against what the isolate cache allows: one read per key set per FRESH_MS, which the fixture
-// reports from src/disclaimer/read.ts, so the bench judges the build it measures.
+// reports from src/site/reader.ts, so the bench judges the build it measures.
 import { KV_READS_PATH } from '../bench/slow-kv.ts'
 import { saturate } from './bench-load.ts'
 import { rawGet } from './bench-pages.ts'

@@ -1,7 +1,7 @@
 // How the disclaimer CLI prints ledger records. Every stored string goes through `printable`, so text written
 // before the rule (or around it, with plain wrangler) can never move the cursor, clear the screen or set a title.
-import type { LedgerEvent, LedgerVersion, Proposal, Schedule, Unrecorded } from '../../src/disclaimer/records.ts'
-import { printable } from '../../src/disclaimer/validate.ts'
+import type { LedgerEvent, LedgerVersion, Proposal, Schedule, Unrecorded } from '../../src/core/ledger-types.ts'
+import { printable } from '../../src/core/validate.ts'
 
 export function versionLine(version: LedgerVersion): string {
   const parts = [

@@ -1,7 +1,7 @@
 // The deploy environments and what each needs, read from wrangler.toml through wrangler itself, so the deploy
 // scripts and the disclaimer CLI resolve an environment exactly as `wrangler deploy --env <name>` will.
 import { experimental_readRawConfig, unstable_readConfig } from 'wrangler'
-import { isTimeZone } from '../../src/disclaimer/time.ts'
+import { isTimeZone } from '../../src/core/time.ts'
 import { CONFIG_PATH } from './paths.ts'
 
 export { CONFIG_PATH, PROJECT_ROOT } from './paths.ts'

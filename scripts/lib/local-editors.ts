@@ -1,7 +1,7 @@
 // The editors of a local store: one token file each beside the store, and the EDITORS secret made from them.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { newToken, tokenHash } from '../../src/disclaimer/editors.ts'
+import { newToken, tokenHash } from '../../src/core/editors.ts'
 import { PROJECT_ROOT } from './paths.ts'
 
 /** The store `npm start` and `wrangler dev` use. */

@@ -3,12 +3,12 @@
 // proposes and bob approves, and the site then shows the text; alice cannot approve her own proposal; a stale form
 // gives the conflict page and overwrites nothing; a rollback from the history restores the earlier text.
 //
-// The Worker serves a disclaimer it read up to 30 s ago (src/disclaimer/read.ts), per set of keys a page reads. So
+// The Worker serves a disclaimer it read up to 30 s ago (src/site/reader.ts), per set of keys a page reads. So
 // a public page is checked only where nothing on that site has read its set of keys before (no visit, no preview of
 // it): its first request reads KV, and shows what the ledger made live at once, with no waiting.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LEDGER_EDIT_BOUND_MS } from '../../src/disclaimer/staleness.ts'
+import { LEDGER_EDIT_BOUND_MS } from '../../src/core/staleness.ts'
 import {
   type EditorName,
   follow,

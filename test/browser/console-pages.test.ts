@@ -10,7 +10,7 @@
 import axe from 'axe-core'
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { isoInZone } from '../../src/disclaimer/time.ts'
+import { isoInZone } from '../../src/core/time.ts'
 import {
   allDelivered,
   clearScreenshots,

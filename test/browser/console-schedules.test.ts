@@ -6,11 +6,11 @@
 // ledger makes it live.
 //
 // Times are typed and shown in the site's zone (SITE_TIME_ZONE); the expected wording is built from the same
-// functions the Worker uses (src/disclaimer/time.ts), so a wrong zone or offset shows as a different time.
+// functions the Worker uses (src/core/time.ts), so a wrong zone or offset shows as a different time.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { targetLabel } from '../../src/disclaimer/defaults.ts'
-import { inZone, wallTimeIn } from '../../src/disclaimer/time.ts'
+import { targetLabel } from '../../src/core/site-map.ts'
+import { inZone, wallTimeIn } from '../../src/core/time.ts'
 import {
   type EditorName,
   follow,

@@ -10,7 +10,7 @@ import {
   readsPerKeySetPerMinute,
 } from '../../scripts/lib/bench-slow-kv.ts'
 import { type BuiltBundle, buildBundle } from '../../scripts/lib/serve-bundle.ts'
-import { FRESH_MS } from '../../src/disclaimer/read.ts'
+import { FRESH_MS } from '../../src/core/kv-contract.ts'
 
 describe('reads per key set', () => {
   it('expects one read per key set per freshness interval, and allows one more for where the window falls', () => {

@@ -8,7 +8,7 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { unstable_startWorker } from 'wrangler'
 import { CONFIG_PATH, PROJECT_ROOT } from '../../scripts/lib/paths.ts'
-import { editorForToken, editorsFrom, tokenHash } from '../../src/disclaimer/editors.ts'
+import { editorForToken, editorsFrom, tokenHash } from '../../src/core/editors.ts'
 
 const run = promisify(execFile)
 let store: string

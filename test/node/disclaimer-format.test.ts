@@ -1,7 +1,7 @@
 // What the CLI prints for ledger records: a stored string can never act on the terminal.
 import { describe, expect, it } from 'vitest'
 import { proposalLine, versionBlock, versionLine } from '../../scripts/lib/disclaimer-format.ts'
-import type { LedgerVersion, Proposal } from '../../src/disclaimer/records.ts'
+import type { LedgerVersion, Proposal } from '../../src/core/ledger-types.ts'
 
 const HOSTILE = 'x\u001b[2J\u001b]0;pwned\u0007\u0000\u202Egnp.exe\u200B'
 

@@ -2,7 +2,7 @@
 // ahead and approved at once, the page shows the old text until its time and the new text after it, with nobody
 // acting: the ledger's alarm makes it live.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MAX_STALE_MS } from '../../src/disclaimer/read.ts'
+import { MAX_STALE_MS } from '../../src/core/kv-contract.ts'
 import { type LocalSite, startLocalSite } from './local-site.ts'
 
 const AHEAD_MS = 30_000

@@ -3,7 +3,7 @@
 // predecessor is the version its writer had read (no write lost or overwritten), and the last accepted text is live.
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
-import type { LedgerVersion } from '../../src/disclaimer/records.ts'
+import type { LedgerVersion } from '../../src/core/ledger-types.ts'
 import { createApp } from '../../src/index.ts'
 import { bearer, type TestEditor } from '../fixtures/editors.ts'
 import { request } from '../helpers.ts'

@@ -5,7 +5,7 @@
 import { env } from 'cloudflare:workers'
 import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
-import { TARGETS } from '../../src/disclaimer/defaults.ts'
+import { TARGETS } from '../../src/core/site-map.ts'
 import { createApp } from '../../src/index.ts'
 import { TEST_EDITORS, type TestEditor } from '../fixtures/editors.ts'
 import { SITE_PATHS } from '../helpers.ts'

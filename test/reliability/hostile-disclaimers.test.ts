@@ -3,8 +3,8 @@
 import { env } from 'cloudflare:workers'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { DEFAULT_DISCLAIMERS } from '../../src/disclaimer/defaults.ts'
-import { validateDisclaimer } from '../../src/disclaimer/validate.ts'
+import { DEFAULT_DISCLAIMERS } from '../../src/core/defaults.ts'
+import { validateDisclaimer } from '../../src/core/validate.ts'
 import { request, SITE_PATHS } from '../helpers.ts'
 
 const FRAGMENTS = [

@@ -4,7 +4,7 @@
 import { env } from 'cloudflare:workers'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { TARGETS } from '../../src/disclaimer/defaults.ts'
+import { TARGETS } from '../../src/core/site-map.ts'
 import { createApp } from '../../src/index.ts'
 import { bearer, TEST_EDITORS } from '../fixtures/editors.ts'
 import { request } from '../helpers.ts'

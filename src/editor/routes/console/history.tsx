@@ -1,0 +1,94 @@
+// A disclaimer's history in the console: every version a page at a time, what was live at a time, and rollback
+// behind a confirmation step.
+import { Hono } from 'hono'
+import { ledgerOf } from '../../../core/ledger-address.ts'
+import type { LiveState } from '../../../core/ledger-types.ts'
+import { wallTimeIn } from '../../../core/time.ts'
+import { validateField } from '../../../core/validate.ts'
+import type { ReadDisclaimers } from '../../../site/reader.ts'
+import type { ConsoleEnv } from '../../http/console-auth.ts'
+import { History, RollbackConfirm } from '../../views/history.tsx'
+import { editedOf, Notice } from '../../views/shell.tsx'
+import { CONSOLE_HISTORY_QUERY, NO_QUERY } from '../schemas.ts'
+import { outcome, zoneOf } from './editing.tsx'
+import { pageQuery, type RenderPage } from './page.tsx'
+
+export function historyRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage) {
+  const app = new Hono<ConsoleEnv>()
+
+  app.get('/disclaimers/:target/history', pageQuery(page, CONSOLE_HISTORY_QUERY), async (c) => {
+    const target = c.req.param('target')
+    const ledger = ledgerOf(c.env)
+    const { at: wall, before } = c.req.valid('query')
+    const zone = zoneOf(c.env)
+    // The time is typed in the site's zone: one that does not exist there, or exists twice, is refused, not guessed.
+    const read = wall ? wallTimeIn(wall, zone) : undefined
+    if (read && !read.ok) return page(c, 'History', <Notice>{read.reason}</Notice>, 400)
+    const instant = read?.ok ? read.instant : undefined
+    const [history, current, shown] = await Promise.all([
+      ledger.history(target, { before }),
+      ledger.current(target),
+      instant === undefined ? undefined : ledger.shownAt(target, new Date(instant).toISOString(), Date.now()),
+    ])
+    const versions = history.versions.map((row) => row.version)
+    const { events } = await ledger.events({ versions, limit: 500 })
+    const told = Map.groupBy(events.toReversed(), (event) => event.version as number)
+    return page(
+      c,
+      'History',
+      <History
+        target={target}
+        page={history}
+        older={before !== undefined}
+        currentVersion={current?.version}
+        at={wall && instant !== undefined && shown ? { wall, instant, ...shown } : undefined}
+        told={told}
+        zone={zone}
+      />,
+    )
+  })
+
+  app.get('/disclaimers/:target/rollback/:version{[0-9]+}', pageQuery(page, NO_QUERY), async (c) => {
+    const target = c.req.param('target')
+    const ledger = ledgerOf(c.env)
+    const [live, version] = await Promise.all([ledger.live(target), ledger.version(Number(c.req.param('version')))])
+    if (!live || !version || version.target !== target) return c.notFound()
+    return page(
+      c,
+      `Roll back to v${version.version}?`,
+      <RollbackConfirm target={target} current={editedOf(live)} base={live.base} version={version} />,
+    )
+  })
+
+  app.post('/disclaimers/:target/rollback/:version{[0-9]+}', async (c) => {
+    const target = c.req.param('target')
+    const body = await c.req.parseBody()
+    const note = validateField(String(body.note ?? ''), 'note')
+    if (!note.ok) return page(c, 'Not done', <Notice>{note.reason}</Notice>, 422)
+    const result = await ledgerOf(c.env).rollback({
+      target,
+      to: Number(c.req.param('version')),
+      base: String(body.base ?? 'none'),
+      note: note.value,
+      by: c.get('editor'),
+    })
+    return outcome(c, page, readDisclaimers, result, async (error) => {
+      if (error.code === 'version_mismatch' || error.code === 'invalid_base') {
+        const live = (await ledgerOf(c.env).live(target)) as LiveState
+        return page(
+          c,
+          'Someone changed it',
+          <Notice>
+            The disclaimer changed since you asked to roll back: it is now {editedOf(live).name}. Nothing was written;
+            look at the history again.
+          </Notice>,
+          409,
+        )
+      }
+      const status = error.code === 'unknown_version' ? 404 : error.code === 'never_live' ? 422 : 403
+      return page(c, 'Not done', <Notice>{error.message}</Notice>, status)
+    })
+  })
+
+  return app
+}

@@ -1,0 +1,152 @@
+// The shapes of the admin API's JSON bodies and query strings. Unknown fields and parameters are refused (own
+// properties only, so `__proto__` or `constructor` beside `text` is an unknown field); what the strings may contain
+// is the one text rule's job.
+import { sValidator } from '@hono/standard-validator'
+import * as v from 'valibot'
+import { MAX_PAGE } from '../../core/ledger-types.ts'
+import { SITE_PAGES, TARGETS } from '../../core/site-map.ts'
+import { INSTANT_EXAMPLE, parseInstant } from '../../core/time.ts'
+import { errorJson } from '../../site/http/errors.ts'
+
+const note = v.optional(v.string('note: expected a string'))
+const version = v.pipe(
+  v.number('version: expected a version number from the history'),
+  v.integer('version: expected a whole number'),
+  v.minValue(1, 'version: expected a version number from the history'),
+)
+
+/** One message per way a body can fail at the object level: not an object, a field missing, a field unknown. */
+function fields(allowed: string) {
+  return (issue: { input: unknown; expected: string | null }) => {
+    if (issue.expected === 'never') return `${String(issue.input)}: unknown field; allowed: ${allowed}`
+    if (issue.expected?.startsWith('"')) return `${issue.expected.slice(1, -1)}: missing; the body has ${allowed}`
+    return `body: expected a JSON object with ${allowed}`
+  }
+}
+
+const effectiveAt = v.optional(v.string('effectiveAt: expected an ISO 8601 date and time with its offset'))
+
+export const PUBLISH_BODY = v.strictObject(
+  { text: v.string('text: expected a string'), note, effectiveAt },
+  fields('text, note, effectiveAt'),
+)
+export const ROLLBACK_BODY = v.strictObject({ version, note }, fields('version, note'))
+export const APPROVE_BODY = v.strictObject({ note }, fields('note'))
+export const REJECT_BODY = v.strictObject({ reason: v.string('reason: expected a string') }, fields('reason'))
+
+/** A query parameter given once, as a string (a repeated one arrives as a list). */
+function once(name: string, what: string) {
+  return v.string(`${name}: give it once, as ${what}`)
+}
+
+/** A whole number in range, as a query parameter, read as a number. */
+function wholeNumber(name: string, min: number, max: number) {
+  const what = `a whole number from ${min} to ${max}`
+  return v.pipe(
+    once(name, what),
+    v.regex(/^[0-9]{1,16}$/, `${name}: expected ${what}`),
+    v.transform(Number),
+    v.minValue(min, `${name}: expected ${what}`),
+    v.maxValue(max, `${name}: expected ${what}`),
+  )
+}
+
+const PREVIEW_PATHS = SITE_PAGES.map((page) => page.path)
+
+const limit = v.optional(wholeNumber('limit', 1, MAX_PAGE))
+const before = v.optional(wholeNumber('before', 1, Number.MAX_SAFE_INTEGER))
+
+/** Query parameters: each known one checked, a required one missing named with what to send, any other refused. */
+function query<Entries extends v.ObjectEntries>(entries: Entries, required: Record<string, string> = {}) {
+  const allowed = Object.keys(entries).join(', ') || 'none'
+  return v.strictObject(entries, (issue) => {
+    if (issue.expected === 'never')
+      return `${String(issue.input)}: unknown query parameter; this route takes ${allowed}`
+    const missing = issue.expected?.startsWith('"') ? issue.expected.slice(1, -1) : undefined
+    if (missing) return `${missing}: missing; send ${required[missing] ?? 'it'}`
+    return `the query string is not valid; this route takes ${allowed}`
+  })
+}
+
+const INSTANT = `an ISO 8601 date and time with its offset, e.g. ${INSTANT_EXAMPLE}`
+
+export const NO_QUERY = query({})
+export const PAGE_QUERY = query({ limit, before })
+export const EXPORT_QUERY = query({
+  after: v.optional(wholeNumber('after', 0, Number.MAX_SAFE_INTEGER)),
+  limit: v.optional(wholeNumber('limit', 1, 1000)),
+})
+
+export const NOTIFICATIONS_QUERY = query({
+  version: v.optional(wholeNumber('version', 1, Number.MAX_SAFE_INTEGER)),
+  proposal: v.optional(wholeNumber('proposal', 1, Number.MAX_SAFE_INTEGER)),
+  limit,
+  before,
+})
+
+export const PROPOSALS_QUERY = query({
+  status: v.optional(
+    v.picklist(
+      ['open', 'approved', 'rejected', 'cancelled', 'expired', 'superseded'],
+      'status: expected open, approved, rejected, cancelled, expired or superseded, given once',
+    ),
+  ),
+  target: v.optional(once('target', 'a disclaimer name')),
+  limit,
+  before,
+})
+export const TIME_QUERY = query(
+  {
+    time: v.pipe(
+      once('time', INSTANT),
+      v.check((text) => parseInstant(text) !== undefined, `time: expected ${INSTANT}`),
+    ),
+  },
+  { time: `?time= with ${INSTANT}` },
+)
+
+/** Checks a JSON body against a schema: 400 with the first problem, or the typed body in `c.req.valid('json')`. */
+export function jsonBody<Schema extends v.GenericSchema>(schema: Schema) {
+  return sValidator('json', schema, (result, c) => {
+    if (!result.success) {
+      const first = result.error[0]
+      return errorJson(c, 400, 'invalid_body', first?.message ?? 'the body does not have the expected fields')
+    }
+  })
+}
+
+/** Checks the query string against a schema: 400 naming the parameter at fault, or the values in `c.req.valid('query')`. */
+export function queryOf<Schema extends v.GenericSchema>(schema: Schema) {
+  return sValidator('query', schema, (result, c) => {
+    if (!result.success) {
+      const first = result.error[0]
+      return errorJson(c, 400, 'invalid_query', first?.message ?? 'the query string is not valid')
+    }
+  })
+}
+
+// The console's query strings: the same treatment, answered with a page instead of JSON.
+
+export const CONSOLE_PROPOSALS_QUERY = query({
+  target: v.optional(v.picklist(TARGETS, `target: expected one of ${TARGETS.join(', ')}, given once`)),
+})
+
+export const CONSOLE_PAGE_QUERY = query({ before })
+
+export const CONSOLE_PREVIEW_QUERY = query({
+  page: v.optional(v.picklist(PREVIEW_PATHS, `page: expected one of ${PREVIEW_PATHS.join(', ')}, given once`)),
+})
+
+/** The history page's "what was live at", as a datetime-local field sends it, in UTC; and its paging. */
+export const CONSOLE_HISTORY_QUERY = query({
+  at: v.optional(
+    v.pipe(
+      once('at', 'a date and time'),
+      v.check(
+        (text) => text === '' || parseInstant(`${text}Z`) !== undefined,
+        'at: expected a date and time such as 2026-11-28T09:30, in the site’s time zone',
+      ),
+    ),
+  ),
+  before,
+})

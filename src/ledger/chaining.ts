@@ -1,0 +1,59 @@
+// The ledger's side of the hash chain (src/core/chain.ts): chaining what the record's triggers queued, in the
+// transaction that appended it, and reading the chain back for exports, pages and messages.
+import { type ChainEntry, type ChainRow, type Checkpoint, chainHash, GENESIS } from '../core/chain.ts'
+import { pageOf, pageSize } from './queries.ts'
+
+/** The last row of the chain: what a message quotes and an export ends with. */
+export function head(sql: SqlStorage): Checkpoint | null {
+  return sql.exec<Checkpoint>('SELECT pos, hash FROM chain ORDER BY pos DESC LIMIT 1').toArray()[0] ?? null
+}
+
+/** Where a row stands in the chain, once chained. */
+export function checkpointOf(sql: SqlStorage, table: string, rowId: number): Checkpoint | null {
+  return (
+    sql.exec<Checkpoint>('SELECT pos, hash FROM chain WHERE kind = ? AND row_id = ?', table, rowId).toArray()[0] ?? null
+  )
+}
+
+function rowOf(sql: SqlStorage, table: string, rowId: number): ChainRow {
+  // `table` comes from the queue, which only the schema's triggers write; it is never a client's string.
+  return sql.exec<ChainRow>(`SELECT * FROM ${table} WHERE rowid = ?`, rowId).one()
+}
+
+/**
+ * Chains every queued row, in the order it was appended, and empties the queue. Run at the end of every transaction
+ * that appends (and when the object starts): a row already chained is skipped, so it is safe to run again.
+ */
+export function chainPending(sql: SqlStorage): void {
+  const queued = sql
+    .exec<{ id: number; kind: string; row_id: number }>('SELECT * FROM chain_queue ORDER BY id')
+    .toArray()
+  if (queued.length === 0) return
+  let previous = head(sql)?.hash ?? GENESIS
+  for (const { kind, row_id } of queued) {
+    if (checkpointOf(sql, kind, row_id)) continue
+    previous = chainHash(previous, kind, rowOf(sql, kind, row_id))
+    sql.exec('INSERT INTO chain (kind, row_id, hash) VALUES (?, ?, ?)', kind, row_id, previous)
+  }
+  sql.exec('DELETE FROM chain_queue')
+}
+
+/** The record as an export holds it: rows after position `after`, in chain order, each with its chain hash. */
+export function exportPage(sql: SqlStorage, { after = 0, limit }: { after?: number; limit?: number } = {}) {
+  const size = pageSize(limit, 500, 1000)
+  const links = sql
+    .exec<{ pos: number; kind: string; row_id: number; hash: string }>(
+      'SELECT * FROM chain WHERE pos > ? ORDER BY pos LIMIT ?',
+      after,
+      size + 1,
+    )
+    .toArray()
+  const { page, next } = pageOf(links, size, (link) => link.pos)
+  const rows: ChainEntry[] = page.map((link) => ({
+    pos: link.pos,
+    table: link.kind,
+    row: rowOf(sql, link.kind, link.row_id),
+    hash: link.hash,
+  }))
+  return { rows, next, head: head(sql) }
+}

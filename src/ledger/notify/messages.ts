@@ -1,0 +1,230 @@
+// What each event says, as a short plain-text message: a subject made only of fixed words, numbers, target labels
+// and editor names, and a body in which every stored string is printed with its control characters escaped.
+// Never a token, a session or a sign-in link: the console link is the console's own address, behind its sign-in.
+
+import type { Checkpoint } from '../../core/chain.ts'
+import { plainDiff, wordDiff } from '../../core/diff.ts'
+import type { LedgerEvent, LedgerVersion, Proposal } from '../../core/ledger-types.ts'
+import { targetLabel } from '../../core/site-map.ts'
+import { inZone } from '../../core/time.ts'
+import { printable } from '../../core/validate.ts'
+
+export interface Message {
+  subject: string
+  text: string
+}
+
+/** The rows an event names, read from the ledger when the message is written. */
+export interface EventRows {
+  version: LedgerVersion | null
+  proposal: Proposal | null
+  /** The version a proposal replaces, for its diff. */
+  base: LedgerVersion | null
+}
+
+export interface MessageSite {
+  /** SITE_ORIGIN: the console's links are built from it. */
+  origin: string
+  /** Minutes within which every location shows a version KV holds (the bound). */
+  boundMinutes: number
+  /** SITE_TIME_ZONE: times are given in it, with their offset. */
+  zone: string
+}
+
+const SUBJECT_PREFIX = '[Disclaimers]'
+
+/** One line, every control character escaped: a subject can never start a header of its own. */
+function oneLine(text: string): string {
+  return printable(text)
+}
+
+function quote(text: string | null | undefined): string {
+  return text ? `“${printable(text)}”` : '(none)'
+}
+
+function block(text: string | null): string {
+  return text === null ? '(no text: the key was deleted from KV)' : printable(text, { multiline: true })
+}
+
+function label(target: string | null): string {
+  return target ? targetLabel(target) : 'A disclaimer'
+}
+
+function lower(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1)
+}
+
+function diffOf(before: string | null, after: string | null): string {
+  return printable(plainDiff(wordDiff(before ?? '', after ?? '')), { multiline: true })
+}
+
+function footer(site: MessageSite, why: string): string {
+  return `--\nSent by the disclaimer ledger of ${site.origin}. ${why}`
+}
+
+/**
+ * The checkpoint paragraph every message ends with: the chain head (row and hash) once the event was recorded. Kept in
+ * a mailbox, it lets anyone check later that an export of the record holds it (`npm run disclaimer -- verify <export>
+ * --head <hash>`), so nothing recorded up to it was rewritten since.
+ */
+function checkpointText(checkpoint: Checkpoint): string {
+  return `Record checkpoint: the ledger's hash chain stood at row ${checkpoint.pos}, ${checkpoint.hash}, once this was recorded. Keep this message: an export of the record that verifies with this hash proves nothing up to it was rewritten since.`
+}
+
+const EDITOR = 'You get this because you are one of its editors.'
+const OPERATOR = 'You get this as its operators’ address.'
+
+/** The subject and body for an event, with its checkpoint; `rows` are what it names, as the ledger holds them. */
+export function compose(
+  event: LedgerEvent,
+  rows: EventRows,
+  site: MessageSite,
+  checkpoint: Checkpoint | null,
+): Message {
+  const { subject, why, paragraphs } = composeBody(event, rows, site)
+  // The checkpoint goes before the footer, whose "--" line ends the message's own words.
+  const checkpointed = checkpoint ? [...paragraphs, checkpointText(checkpoint)] : paragraphs
+  return { subject, text: [...checkpointed, footer(site, why)].join('\n\n') }
+}
+
+/** What an event says: its subject, its paragraphs, and why the recipient gets it (the footer says so). */
+function composeBody(
+  event: LedgerEvent,
+  rows: EventRows,
+  site: MessageSite,
+): { subject: string; why: string; paragraphs: string[] } {
+  const consoleUrl = `${site.origin}/console`
+  const what = label(event.target)
+  const { version, proposal, base } = rows
+  const actor = printable(event.actor ?? 'someone')
+  const effective =
+    typeof event.detail.effectiveAt === 'string' ? inZone(Date.parse(event.detail.effectiveAt), site.zone) : null
+  switch (event.kind) {
+    case 'proposal_opened':
+      return {
+        subject: oneLine(
+          `${SUBJECT_PREFIX} ${actor} proposes a change to ${lower(what)}: proposal ${event.proposalId}`,
+        ),
+        why: EDITOR,
+        paragraphs: [
+          `${actor} proposed a new text for ${lower(what)}. A different editor must approve it before it goes live${effective ? `; once approved, it goes live at ${effective}, and if nobody approves it by then it expires` : ''}.`,
+          `Their note: ${quote(proposal?.note)}`,
+          `The change from ${base ? `v${base.version}` : 'no version'}, word by word ([deleted: …] and [inserted: …] mark it):`,
+          diffOf(base?.text ?? null, proposal?.text ?? null),
+          `Review it, then approve or reject it: ${consoleUrl}/proposals/${event.proposalId}`,
+        ],
+      }
+    case 'proposal_approved':
+    case 'proposal_rejected': {
+      const approved = event.kind === 'proposal_approved'
+      const decision = approved ? 'approved' : 'rejected'
+      return {
+        subject: oneLine(`${SUBJECT_PREFIX} Your proposal ${event.proposalId} was ${decision} by ${actor}`),
+        why: EDITOR,
+        paragraphs: [
+          `${actor} ${decision} your proposal ${event.proposalId} for ${lower(what)}.`,
+          approved
+            ? `${effective ? `It goes live at ${effective}, if the text it replaces is still live then` : `It was published as v${version?.version}`}. Their note: ${quote(String(event.detail.note ?? '') || null)}`
+            : `Their reason: ${quote(String(event.detail.reason ?? ''))}`,
+          `The proposal: ${consoleUrl}/proposals/${event.proposalId}`,
+        ],
+      }
+    }
+    case 'version_live':
+      return {
+        subject: oneLine(
+          `${SUBJECT_PREFIX} v${event.version} of ${lower(what)} is live (${version?.how ?? 'publish'} by ${actor})`,
+        ),
+        why: EDITOR,
+        paragraphs: [
+          `v${event.version} of ${lower(what)} is live: KV holds it since ${inZone(Date.parse(version?.landedAt ?? event.at), site.zone)}.`,
+          `Made by ${actor} (${version?.how ?? 'publish'})${version?.approvedBy ? `, approved by ${printable(version.approvedBy)}` : ', with no second approval'}${version?.rollbackOf ? `, rolling back to the text of v${version.rollbackOf}` : ''}. Note: ${quote(version?.note)}`,
+          `Every visitor, at every Cloudflare location, sees it within ${site.boundMinutes} minutes of that time.`,
+          `The text:\n${block(version?.text ?? null)}`,
+          `Its history: ${consoleUrl}/disclaimers/${event.target}/history`,
+        ],
+      }
+    case 'external_edit': {
+      const shows =
+        version?.text === null
+          ? 'The key was deleted from KV, so pages show the bundled default.'
+          : version?.valid
+            ? 'The text passes the rule, so pages show it:'
+            : `The text breaks the rule (${printable(version?.problem ?? '')}), so pages show the bundled default instead of it. KV holds:`
+      return {
+        subject: oneLine(`${SUBJECT_PREFIX} ${what} was changed outside the ledger (v${event.version})`),
+        why: `${EDITOR} Its operators are told too.`,
+        paragraphs: [
+          `${what} was changed in KV around the ledger (plain wrangler or the dashboard), not through the console, the CLI or the API. The ledger recorded it as v${event.version} at ${inZone(Date.parse(event.at), site.zone)}; nobody approved it.`,
+          version?.text === null ? shows : `${shows}\n${block(version?.text ?? null)}`,
+          `If this was not meant, roll back in the console: ${consoleUrl}/disclaimers/${event.target}/history`,
+        ],
+      }
+    }
+    case 'write_stuck':
+      return {
+        subject: oneLine(
+          `${SUBJECT_PREFIX} KV has not taken v${event.version} of ${lower(what)} for ${event.detail.minutes} minutes`,
+        ),
+        why: OPERATOR,
+        paragraphs: [
+          `The ledger accepted v${event.version} of ${lower(what)}, but KV has refused it for ${event.detail.minutes} minutes (${event.detail.attempts} attempts). Pages still show the previous text. The ledger keeps retrying.`,
+          `The last error: ${quote(String(event.detail.lastError ?? ''))}`,
+          `What is waiting: ${consoleUrl}`,
+        ],
+      }
+    case 'purge_failed':
+      return {
+        subject: oneLine(`${SUBJECT_PREFIX} Purging the cache of pages has failed ${event.detail.attempts} times`),
+        why: OPERATOR,
+        paragraphs: [
+          `Cloudflare's cache in front of the site refused to purge ${printable(String(event.detail.tags ?? ''))} ${event.detail.attempts} times. Until it succeeds, pages it kept may show an older disclaimer for up to a day. The ledger keeps retrying.`,
+          `The last error: ${quote(String(event.detail.lastError ?? ''))}`,
+        ],
+      }
+    case 'schedule_expired':
+      return {
+        subject: oneLine(`${SUBJECT_PREFIX} Proposal ${event.proposalId} expired: nobody approved it by ${effective}`),
+        why: EDITOR,
+        paragraphs: [
+          `Your proposal ${event.proposalId} for ${lower(what)} was to go live at ${effective}, but no other editor approved it by then, so it expired. It will not go live late; propose it again with a new time if it is still wanted.`,
+          `The proposal: ${consoleUrl}/proposals/${event.proposalId}`,
+        ],
+      }
+    case 'schedule_superseded':
+      return {
+        subject: oneLine(
+          `${SUBJECT_PREFIX} The change scheduled for ${effective} did not go live: the text had changed`,
+        ),
+        why: EDITOR,
+        paragraphs: [
+          `The change to ${lower(what)} scheduled for ${effective}${event.proposalId ? ` (proposal ${event.proposalId})` : ''} did not go live: it was written against ${event.version ? `v${event.version}` : 'a disclaimer with no text yet'}, and ${printable(String(event.detail.reason ?? 'the text changed'))}. Nothing was overwritten.`,
+          `Start again from the live text: ${consoleUrl}/disclaimers/${event.target}/edit`,
+        ],
+      }
+    case 'schedule_cancelled':
+      return {
+        subject: oneLine(
+          `${SUBJECT_PREFIX} ${actor} cancelled the change to ${lower(what)} scheduled for ${effective}`,
+        ),
+        why: EDITOR,
+        paragraphs: [
+          `${actor} cancelled the change to ${lower(what)} that was to go live at ${effective}${event.proposalId ? ` (proposal ${event.proposalId})` : ''}.`,
+          `Their reason: ${quote(String(event.detail.reason ?? ''))}`,
+          `What is scheduled now: ${consoleUrl}`,
+        ],
+      }
+    case 'import_problems': {
+      const problems = Array.isArray(event.detail.problems) ? event.detail.problems.map(String) : []
+      return {
+        subject: oneLine(`${SUBJECT_PREFIX} The import of the pre-ledger history found ${problems.length} problem(s)`),
+        why: OPERATOR,
+        paragraphs: [
+          `The ledger imported ${event.detail.imported} version(s) of the pre-ledger history once, and found:`,
+          problems.map((problem) => `- ${printable(problem)}`).join('\n'),
+          `The record: ${consoleUrl}`,
+        ],
+      }
+    }
+  }
+}

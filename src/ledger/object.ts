@@ -1,0 +1,165 @@
+// The ledger's Durable Object: one SQLite-backed object, the only audited way to change a disclaimer. A thin face:
+// it owns the object's state (storage, alarm, the Worker's RPC entrypoint) and hands each call to the ledger, which
+// it loads on the object's first start, so a visitor's isolate never evaluates the ledger's code.
+import { DurableObject } from 'cloudflare:workers'
+import type {
+  ImportRecord,
+  LedgerVersion,
+  LiveState,
+  OverviewRow,
+  Page,
+  ProposalResult,
+  ProposalStatus,
+  PublishResult,
+  WriteRequest,
+} from '../core/ledger-types.ts'
+import type { Ledger } from './ledger.ts'
+
+export class DisclaimerLedger extends DurableObject<Env> {
+  /** The ledger behind this object; tests reach its seams (kv, edge, env, now) through it. */
+  ledger!: Ledger
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env)
+    void ctx.blockConcurrencyWhile(async () => {
+      const [{ Ledger }, { sendingNotifier }] = await Promise.all([import('./ledger.ts'), import('./notify/send.ts')])
+      this.ledger = new Ledger({
+        sql: ctx.storage.sql,
+        transact: (work) => ctx.storage.transactionSync(work),
+        setAlarm: (at) => {
+          ctx.storage.setAlarm(at).catch((error: unknown) => console.error('ledger: the alarm could not be set', error))
+        },
+        kv: env.DISCLAIMERS,
+        edge: { purge: (tags) => ctx.exports.default.purgeEdgeCache(tags) },
+        notifier: sendingNotifier(env),
+        env,
+      })
+      this.ledger.start()
+    })
+  }
+
+  // Reads: none of them writes anything.
+
+  requiresApproval(): boolean {
+    return this.ledger.requiresApproval()
+  }
+
+  live(target: string): Promise<LiveState | null> {
+    return this.ledger.live(target)
+  }
+
+  overview(): Promise<OverviewRow[]> {
+    return this.ledger.overview()
+  }
+
+  current(target: string): LedgerVersion | null {
+    return this.ledger.current(target)
+  }
+
+  history(target: string, page?: Page) {
+    return this.ledger.history(target, page)
+  }
+
+  versionAt(target: string, at: string): LedgerVersion | null {
+    return this.ledger.versionAt(target, at)
+  }
+
+  version(version: number): LedgerVersion | null {
+    return this.ledger.version(version)
+  }
+
+  audit(page?: Page) {
+    return this.ledger.audit(page)
+  }
+
+  proposals(filter?: { status?: ProposalStatus; target?: string } & Page) {
+    return this.ledger.proposals(filter)
+  }
+
+  proposal(id: number) {
+    return this.ledger.proposal(id)
+  }
+
+  pending() {
+    return this.ledger.pending()
+  }
+
+  importRecord(): ImportRecord | null {
+    return this.ledger.importRecord()
+  }
+
+  sessionCutoff(editor: string): number | null {
+    return this.ledger.sessionCutoff(editor)
+  }
+
+  shownAt(target: string, at: string, now: number) {
+    return this.ledger.shownAt(target, at, now)
+  }
+
+  exportPage(page?: { after?: number; limit?: number }) {
+    return this.ledger.exportPage(page)
+  }
+
+  head() {
+    return this.ledger.head()
+  }
+
+  events(filter?: Page & { versions?: number[]; proposals?: number[] }) {
+    return this.ledger.events(filter)
+  }
+
+  // Writes
+
+  publish(request: WriteRequest & { text: string }): Promise<PublishResult> {
+    return this.ledger.publish(request)
+  }
+
+  propose(request: WriteRequest & { text: string }): Promise<ProposalResult> {
+    return this.ledger.propose(request)
+  }
+
+  approve(request: { id: number; by: string; note?: string }): Promise<PublishResult> {
+    return this.ledger.approve(request)
+  }
+
+  reject(request: { id: number; by: string; reason: string }): ProposalResult {
+    return this.ledger.reject(request)
+  }
+
+  rollback(request: WriteRequest & { to: number }): Promise<PublishResult> {
+    return this.ledger.rollback(request)
+  }
+
+  seed(by: string): Promise<PublishResult[]> {
+    return this.ledger.seed(by)
+  }
+
+  schedule(id: number) {
+    return this.ledger.schedule(id)
+  }
+
+  schedules(page?: Page) {
+    return this.ledger.schedules(page)
+  }
+
+  scheduledAt(target: string, at: string) {
+    return this.ledger.scheduledAt(target, at)
+  }
+
+  cancel(request: { id: number; by: string; reason: string }) {
+    return this.ledger.cancel(request)
+  }
+
+  /** The cron's call: the one-time legacy import, then edits made around the ledger are recorded. */
+  reconcile(): Promise<LedgerVersion[]> {
+    return this.ledger.reconcile()
+  }
+
+  endSessions(editor: string): void {
+    this.ledger.endSessions(editor)
+  }
+
+  override alarm(): Promise<void> {
+    return this.ledger.alarm()
+  }
+}

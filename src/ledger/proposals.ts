@@ -1,0 +1,150 @@
+// The two-person rule: a text is proposed against the version it replaces, and a different editor approves (through
+// the commit) or rejects it. Each step is synchronous, like the commit.
+import { contentHash } from '../core/keys.ts'
+import type {
+  EventDetail,
+  LedgerError,
+  LedgerVersion,
+  Proposal,
+  ProposalResult,
+  WriteRequest,
+} from '../core/ledger-types.ts'
+import { validateField } from '../core/validate.ts'
+import { insertDecision, insertProposal } from './append.ts'
+import { type ParsedBase, recordThenCheck } from './commit.ts'
+import type { LedgerContext } from './context.ts'
+import { fail } from './context.ts'
+import { proposal } from './queries.ts'
+import { type Observation, observe } from './reconcile.ts'
+import { checkWrite, isEditor, unknownEditor, whenOf } from './requests.ts'
+import { conflictOf, endSchedule, insertSchedule } from './schedules.ts'
+import type { WriteThrough } from './write-through.ts'
+
+export function unknownProposal(id: number): LedgerError {
+  return fail('unknown_proposal', `there is no proposal ${id}; list the proposals to see them`)
+}
+
+/** Records an edit made around the ledger if there is one, checks the base, and records the proposal. */
+export function openProposal(
+  sql: SqlStorage,
+  request: {
+    observation: Observation
+    key: string
+    text: string
+    hash: string
+    base: ParsedBase
+    by: string
+    note: string | null
+    now: number
+  },
+): ProposalResult & { external?: LedgerVersion | null } {
+  const {
+    external,
+    current: now,
+    stale,
+  } = recordThenCheck(sql, request.observation, request.key, request.base, request.now)
+  if (stale) return { ...stale, external }
+  const id = insertProposal(sql, { ...request, base: now?.version ?? 0 })
+  return { ok: true, proposal: proposal(sql, id) as Proposal, external }
+}
+
+/** Why `by` may not decide this proposal now, if they may not. */
+export function decisionProblem(found: Proposal | null, id: number, by: string, approving: boolean) {
+  if (!found) return unknownProposal(id)
+  if (found.status !== 'open' && found.decidedBy === null) {
+    return fail(
+      'schedule_ended',
+      `proposal ${id} was to go live at ${found.effectiveAt}, and its schedule ended (${found.status}); propose it again`,
+    )
+  }
+  if (found.status !== 'open') {
+    return fail('proposal_decided', `proposal ${id} was already ${found.status} by ${found.decidedBy}`)
+  }
+  if (approving && found.by === by) {
+    return fail('self_approval', `${by} proposed this text, so a different editor must approve it`)
+  }
+  return undefined
+}
+
+export function rejectProposal(
+  sql: SqlStorage,
+  request: { id: number; by: string; reason: string; now: number },
+): ProposalResult {
+  const found = proposal(sql, request.id)
+  const problem = decisionProblem(found, request.id, request.by, false)
+  if (problem) return problem
+  insertDecision(sql, {
+    proposalId: request.id,
+    decision: 'rejected',
+    by: request.by,
+    at: new Date(request.now).toISOString(),
+    reason: request.reason,
+    publishedSeq: null,
+  })
+  return { ok: true, proposal: proposal(sql, request.id) as Proposal }
+}
+
+/**
+ * Records a proposal (and its schedule, for one that goes live at a set time) after recording any edit made around
+ * the ledger, and tells every other editor it waits for them.
+ */
+export async function proposeChange(
+  ledger: LedgerContext,
+  through: WriteThrough,
+  request: WriteRequest & { text: string },
+): Promise<ProposalResult> {
+  const checked = checkWrite(ledger.env, request)
+  if (!checked.ok) return checked
+  const when = whenOf(request.effectiveAt, ledger.now())
+  if (typeof when === 'object') return when
+  const hash = await contentHash(checked.text)
+  const [observation] = await observe(ledger.kv, [checked.key], ledger.now())
+  const now = ledger.now()
+  const { result, purge } = ledger.transact(() => {
+    const conflict = when === undefined ? undefined : conflictOf(ledger.sql, checked.key, when)
+    if (conflict) return { result: { ...conflict, external: null }, purge: undefined }
+    const opened = openProposal(ledger.sql, { ...checked, hash, observation: observation as Observation, now })
+    if (opened.ok) {
+      const made = opened.proposal
+      const detail: EventDetail = when === undefined ? {} : { effectiveAt: new Date(when).toISOString() }
+      if (when !== undefined) {
+        insertSchedule(ledger.sql, { ...checked, hash, base: made.base, effectiveAt: when, proposalId: made.id, now })
+        opened.proposal = proposal(ledger.sql, made.id) as Proposal
+      }
+      const event = { kind: 'proposal_opened' as const, key: made.key, proposalId: made.id, actor: made.by }
+      ledger.tell({ ...event, detail }, now)
+    }
+    return { result: opened, purge: through.purgeLater(opened.external, now) }
+  })
+  await through.afterRecording([result.external], [purge])
+  if (!result.ok) {
+    const { external: _, ...error } = result
+    return error
+  }
+  return { ok: true, proposal: result.proposal }
+}
+
+/** Rejects a proposal with a reason; a schedule it had ends with it, and its proposer is told. */
+export function rejectChange(
+  ledger: LedgerContext,
+  { id, by, reason }: { id: number; by: string; reason: string },
+): ProposalResult {
+  if (!proposal(ledger.sql, id)) return unknownProposal(id)
+  if (!isEditor(ledger.env, by)) return unknownEditor(by)
+  const checked = validateField(reason, 'reason', { required: true })
+  if (!checked.ok) return fail('invalid_text', checked.reason, { field: 'reason' })
+  const now = ledger.now()
+  return ledger.transact(() => {
+    const rejected = rejectProposal(ledger.sql, { id, by, reason: checked.value, now })
+    if (rejected.ok) {
+      const found = rejected.proposal
+      // A rejected proposal will not go live at its time either; its schedule, still pending, ends with it.
+      if (found.scheduleId !== null) {
+        endSchedule(ledger.sql, found.scheduleId, { outcome: 'cancelled', by, reason: checked.value, now })
+      }
+      const event = { kind: 'proposal_rejected' as const, key: found.key, proposalId: id, actor: by }
+      ledger.tell({ ...event, detail: { reason: checked.value } }, now, [found.by])
+    }
+    return rejected
+  })
+}

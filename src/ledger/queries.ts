@@ -1,0 +1,187 @@
+// Reads of the ledger's record: plain SQL over SqlStorage, no writes.
+import {
+  DEFAULT_PAGE,
+  type HistoryPage,
+  type LedgerVersion,
+  MAX_PAGE,
+  type Page,
+  type PendingWrite,
+  type Proposal,
+  type ProposalStatus,
+} from '../core/ledger-types.ts'
+import {
+  CURRENT_SEQ,
+  LIVE_FROM,
+  PROPOSAL_FROM,
+  PROPOSAL_SELECT,
+  PROPOSAL_STATUS,
+  type ProposalRow,
+  toProposal,
+  toVersion,
+  VERSION_SELECT,
+  type VersionRow,
+} from './rows.ts'
+
+/** A page's size: `limit` held between 1 and `max`; `fallback` where it is missing or not a number. */
+export function pageSize(limit: number | undefined, fallback = DEFAULT_PAGE, max = MAX_PAGE): number {
+  return Math.min(Math.max(Math.trunc(limit ?? fallback) || fallback, 1), max)
+}
+
+/**
+ * The first `size` rows and where the next page starts (the last row's id), or null when there is no more: every
+ * paged read asks for one row more than `size` to know.
+ */
+export function pageOf<T>(rows: T[], size: number, idOf: (row: T) => number): { page: T[]; next: number | null } {
+  const page = rows.slice(0, size)
+  return { page, next: rows.length > size ? idOf(page.at(-1) as T) : null }
+}
+
+function paged(rows: VersionRow[], size: number): HistoryPage {
+  const { page, next } = pageOf(rows, size, (row) => row.seq)
+  return { versions: page.map(toVersion), next }
+}
+
+export function version(sql: SqlStorage, seq: number): LedgerVersion | null {
+  const row = sql.exec<VersionRow>(`${VERSION_SELECT} WHERE v.seq = ?`, seq).toArray()[0]
+  return row ? toVersion(row) : null
+}
+
+/** The version pages should show for a key, by the ledger's own record (KV is compared with it elsewhere). */
+export function current(sql: SqlStorage, key: string): LedgerVersion | null {
+  const row = sql.exec<VersionRow>(`${VERSION_SELECT} WHERE v.seq = ${CURRENT_SEQ}`, key).toArray()[0]
+  return row ? toVersion(row) : null
+}
+
+/** The time the key's latest row carries: new rows for the key are stamped after it, so times never run back. */
+export function latestAt(sql: SqlStorage, key: string): string | null {
+  return sql.exec<{ at: string | null }>('SELECT MAX(at) AS at FROM versions WHERE key = ?', key).one().at
+}
+
+/**
+ * When KV last took a version of this key from the ledger (ms), or null if it never did. Versions land in row order,
+ * so this is the landing of the newest landed one, found from the newest row down.
+ */
+export function lastLandingAt(sql: SqlStorage, key: string): number | null {
+  const row = sql
+    .exec<{ at: string }>(
+      'SELECT l.at FROM versions v JOIN landings l ON l.seq = v.seq WHERE v.key = ? ORDER BY v.at DESC, v.seq DESC LIMIT 1',
+      key,
+    )
+    .toArray()[0]
+  return row ? Date.parse(row.at) : null
+}
+
+/** A key's versions, newest first, a page at a time. */
+export function history(sql: SqlStorage, key: string, { limit, before }: Page = {}): HistoryPage {
+  const size = pageSize(limit)
+  const anchor = before === undefined ? undefined : version(sql, before)
+  const rows = sql
+    .exec<VersionRow>(
+      `${VERSION_SELECT} WHERE v.key = ?1 AND (?2 IS NULL OR v.at < ?2 OR (v.at = ?2 AND v.seq < ?3))
+       ORDER BY v.at DESC, v.seq DESC LIMIT ?4`,
+      key,
+      anchor?.at ?? null,
+      anchor?.version ?? null,
+      size + 1,
+    )
+    .toArray()
+  return paged(before !== undefined && !anchor ? [] : rows, size)
+}
+
+/**
+ * The version pages showed at `at` (ISO 8601): the newest that had reached KV by then, written by the ledger (from
+ * when KV held it) or found there (from when it was seen). A version that never reached KV never counts.
+ */
+export function versionAt(sql: SqlStorage, key: string, at: string): LedgerVersion | null {
+  const row = sql
+    .exec<VersionRow>(
+      `${VERSION_SELECT} WHERE v.key = ? AND ${LIVE_FROM} <= ? ORDER BY ${LIVE_FROM} DESC, v.seq DESC LIMIT 1`,
+      key,
+      at,
+    )
+    .toArray()[0]
+  return row ? toVersion(row) : null
+}
+
+/** Every version of every key, newest row first: the audit trail. */
+export function audit(sql: SqlStorage, { limit, before }: Page = {}): HistoryPage {
+  const size = pageSize(limit)
+  const rows = sql
+    .exec<VersionRow>(
+      `${VERSION_SELECT} WHERE v.seq < ? ORDER BY v.seq DESC LIMIT ?`,
+      before ?? Number.MAX_SAFE_INTEGER,
+      size + 1,
+    )
+    .toArray()
+  return paged(rows, size)
+}
+
+export function proposal(sql: SqlStorage, id: number): Proposal | null {
+  const row = sql.exec<ProposalRow>(`${PROPOSAL_SELECT} WHERE p.id = ?`, id).toArray()[0]
+  return row ? toProposal(row) : null
+}
+
+/** Proposals, newest first, filtered before the limit, so an open one is listed however many were decided since. */
+export function proposals(
+  sql: SqlStorage,
+  { status, key, limit, before }: { status?: ProposalStatus; key?: string } & Page = {},
+): { proposals: Proposal[]; next: number | null } {
+  const size = pageSize(limit)
+  const rows = sql
+    .exec<ProposalRow>(
+      `${PROPOSAL_SELECT} WHERE (?1 IS NULL OR ${PROPOSAL_STATUS} = ?1) AND (?2 IS NULL OR p.key = ?2)
+       AND p.id < ?3 ORDER BY p.id DESC LIMIT ?4`,
+      status ?? null,
+      key ?? null,
+      before ?? Number.MAX_SAFE_INTEGER,
+      size + 1,
+    )
+    .toArray()
+  const { page, next } = pageOf(rows, size, (row) => row.id)
+  return { proposals: page.map(toProposal), next }
+}
+
+/** How many proposals wait for a decision, per key. */
+export function openProposalCounts(sql: SqlStorage): Map<string, number> {
+  const rows = sql
+    .exec<{ key: string; open: number }>(
+      `SELECT p.key, COUNT(*) AS open ${PROPOSAL_FROM} WHERE ${PROPOSAL_STATUS} = 'open' GROUP BY p.key`,
+    )
+    .toArray()
+  return new Map(rows.map((row) => [row.key, row.open]))
+}
+
+/** Keys whose newest version KV does not hold yet, with the last error and the next attempt. */
+export function pending(sql: SqlStorage): PendingWrite[] {
+  return sql
+    .exec<{ key: string; seq: number; attempts: number; last_error: string | null; next_at: number }>(
+      'SELECT * FROM outbox ORDER BY key',
+    )
+    .toArray()
+    .map((row) => ({
+      key: row.key,
+      version: row.seq,
+      attempts: row.attempts,
+      lastError: row.last_error,
+      nextAt: new Date(row.next_at).toISOString(),
+    }))
+}
+
+/**
+ * True when pages really showed the version's text: KV took it from the ledger, or it was found there; an imported
+ * text only where the ledger itself saw the same text live.
+ */
+export function wasShown(sql: SqlStorage, shown: LedgerVersion): boolean {
+  if (shown.landedAt !== null || shown.how === 'external') return true
+  if (shown.how !== 'import') return false
+  return (
+    sql
+      .exec(
+        `SELECT 1 FROM versions v LEFT JOIN landings l ON l.seq = v.seq WHERE v.key = ? AND v.text = ? AND v.valid = 1
+         AND (l.seq IS NOT NULL OR v.how = 'external') LIMIT 1`,
+        shown.key,
+        shown.text,
+      )
+      .toArray().length > 0
+  )
+}

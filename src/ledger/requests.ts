@@ -1,0 +1,69 @@
+// What an editor asks the ledger for, checked before anything is read or written: the target, the editor, the
+// base, the text and note by the one rule, and when a scheduled change is to go live.
+
+import { editorsFrom } from '../core/editors.ts'
+import { targetOf } from '../core/keys.ts'
+import type { LedgerError, WriteRequest } from '../core/ledger-types.ts'
+import { TARGET_KEYS } from '../core/site-map.ts'
+import { INSTANT_EXAMPLE, parseInstant, scheduleProblem } from '../core/time.ts'
+import { printable, validateDisclaimer, validateField } from '../core/validate.ts'
+import { type ParsedBase, parseBase } from './commit.ts'
+import { fail } from './context.ts'
+
+/** The KV key of a target this site has (keys.ts names any target); undefined for one it does not. */
+export function knownKeyOf(target: string): string | undefined {
+  return TARGET_KEYS.find((key) => targetOf(key) === target)
+}
+
+export function isEditor(env: Pick<Env, 'EDITORS'>, name: string): boolean {
+  const config = editorsFrom(env.EDITORS)
+  return config.ok && config.editors.names.has(name)
+}
+
+export function unknownEditor(name: string): LedgerError {
+  return fail('unknown_editor', `"${printable(name)}" is not one of the editors named in EDITORS`)
+}
+
+export interface CheckedWrite {
+  ok: true
+  key: string
+  base: ParsedBase
+  text: string
+  by: string
+  note: string | null
+}
+
+export function checkWrite(
+  env: Pick<Env, 'EDITORS'>,
+  request: WriteRequest & { text: string },
+): CheckedWrite | LedgerError {
+  const key = knownKeyOf(request.target)
+  if (!key) return fail('unknown_target', `there is no disclaimer "${printable(request.target)}"`)
+  if (!isEditor(env, request.by)) return unknownEditor(request.by)
+  const base = parseBase(request.base)
+  if (!base) {
+    return fail(
+      'invalid_base',
+      `"${printable(String(request.base))}" does not name a version; send the base (ETag) you read, e.g. "12"`,
+    )
+  }
+  const text = validateDisclaimer(request.text)
+  if (!text.ok) return fail('invalid_text', text.reason, { field: 'text' })
+  const note = validateField(request.note ?? '', 'note')
+  if (!note.ok) return fail('invalid_text', note.reason, { field: 'note' })
+  return { ok: true, key, base, text: text.text, by: request.by, note: note.value || null }
+}
+
+/** The instant a request's `effectiveAt` names, or why it cannot be used; undefined for "as soon as possible". */
+export function whenOf(effectiveAt: string | undefined, now: number): number | LedgerError | undefined {
+  if (effectiveAt === undefined) return undefined
+  const instant = parseInstant(effectiveAt)
+  if (instant === undefined) {
+    return fail(
+      'invalid_time',
+      `effectiveAt: "${printable(effectiveAt)}" is not an ISO 8601 date and time with its offset, e.g. ${INSTANT_EXAMPLE}`,
+    )
+  }
+  const problem = scheduleProblem(instant, now)
+  return problem ? fail('invalid_time', `effectiveAt: ${problem}`) : instant
+}

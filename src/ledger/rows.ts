@@ -1,0 +1,114 @@
+// How ledger rows are read from SQLite and turned into the records the API, console and CLI show.
+import { targetOf } from '../core/keys.ts'
+import type { How, LedgerVersion, Proposal, ProposalStatus } from '../core/ledger-types.ts'
+
+export type VersionRow = {
+  seq: number
+  key: string
+  text: string | null
+  hash: string | null
+  at: string
+  by: string
+  how: How
+  note: string | null
+  approved_by: string | null
+  proposal_id: number | null
+  rollback_of: number | null
+  valid: number
+  problem: string | null
+  landed_at: string | null
+  chain: string | null
+}
+
+export type ProposalRow = {
+  id: number
+  key: string
+  text: string
+  hash: string
+  base: number
+  by: string
+  at: string
+  note: string | null
+  decision: 'approved' | 'rejected' | null
+  status: ProposalStatus
+  decided_by: string | null
+  decided_at: string | null
+  reason: string | null
+  published_seq: number | null
+  effective_at: string | null
+  schedule_id: number | null
+}
+
+export const VERSION_SELECT = `SELECT v.*, l.at AS landed_at, c.hash AS chain FROM versions v
+  LEFT JOIN landings l ON l.seq = v.seq LEFT JOIN chain c ON c.kind = 'versions' AND c.row_id = v.seq`
+/**
+ * A proposal's status: its decision; else, for one scheduled for a time, how its schedule ended without going live
+ * (cancelled, expired, superseded), which closes it too; else open.
+ */
+export const PROPOSAL_STATUS = `COALESCE(d.decision, CASE WHEN o.outcome <> 'live' THEN o.outcome END, 'open')`
+
+/** The proposals with what decided or ended them; their status as PROPOSAL_STATUS says. */
+export const PROPOSAL_FROM = `FROM proposals p LEFT JOIN decisions d ON d.proposal_id = p.id
+  LEFT JOIN schedules s ON s.proposal_id = p.id LEFT JOIN schedule_outcomes o ON o.schedule_id = s.id`
+
+export const PROPOSAL_SELECT = `SELECT p.*, d.decision, d.by AS decided_by, d.at AS decided_at, d.reason,
+  COALESCE(d.published_seq, (SELECT seq FROM versions WHERE proposal_id = p.id)) AS published_seq,
+  s.effective_at, s.id AS schedule_id, ${PROPOSAL_STATUS} AS status ${PROPOSAL_FROM}`
+
+/**
+ * The row that is "current" for the key bound as `?1`: the newest version the ledger wrote or saw; imported rows (the
+ * history from before the ledger, recorded after it) only when the key has nothing else, the newest by clamped time.
+ * A key's rows are stamped after its latest (record.ts), so the index's (at, seq) order is row order for the ledger's
+ * own, and each lookup reads a row or two however long the history is.
+ */
+export const CURRENT_SEQ = `COALESCE(
+  (SELECT seq FROM versions WHERE key = ?1 AND how <> 'import' ORDER BY at DESC, seq DESC LIMIT 1),
+  (SELECT seq FROM versions WHERE key = ?1 ORDER BY at DESC, seq DESC LIMIT 1))`
+
+/**
+ * When a version started to show on pages: when KV first held it, for one the ledger wrote; when it was seen
+ * (or, for imports, written), for one made around the ledger. Null for one that never reached KV.
+ */
+export const LIVE_FROM = `COALESCE(l.at, CASE WHEN v.how IN ('external', 'import') THEN v.at END)`
+
+export function toVersion(row: VersionRow): LedgerVersion {
+  return {
+    version: row.seq,
+    key: row.key,
+    target: targetOf(row.key),
+    text: row.text,
+    hash: row.hash,
+    at: row.at,
+    by: row.by,
+    how: row.how,
+    note: row.note,
+    approvedBy: row.approved_by,
+    proposalId: row.proposal_id,
+    rollbackOf: row.rollback_of,
+    valid: row.valid === 1,
+    problem: row.problem,
+    landedAt: row.landed_at,
+    chain: row.chain,
+  }
+}
+
+export function toProposal(row: ProposalRow): Proposal {
+  return {
+    id: row.id,
+    key: row.key,
+    target: targetOf(row.key),
+    text: row.text,
+    hash: row.hash,
+    base: row.base,
+    by: row.by,
+    at: row.at,
+    note: row.note,
+    status: row.status,
+    decidedBy: row.decided_by,
+    decidedAt: row.decided_at,
+    reason: row.reason,
+    publishedVersion: row.published_seq,
+    effectiveAt: row.effective_at,
+    scheduleId: row.schedule_id,
+  }
+}

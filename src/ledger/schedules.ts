@@ -1,0 +1,169 @@
+// Scheduled changes: recorded when made, gone live (or superseded, expired, cancelled) at their time by the object's
+// alarm, each outcome appended once. Synchronous, like the commit.
+import { targetOf } from '../core/keys.ts'
+import type { LedgerError, Page, Schedule, ScheduleOutcome } from '../core/ledger-types.ts'
+import { fail } from './context.ts'
+import { pageOf, pageSize } from './queries.ts'
+
+type ScheduleRow = {
+  id: number
+  key: string
+  text: string
+  hash: string
+  base: number
+  by: string
+  at: string
+  note: string | null
+  effective_at: string
+  proposal_id: number | null
+  approved_by: string | null
+  outcome: ScheduleOutcome | null
+  ended_at: string | null
+  ended_by: string | null
+  reason: string | null
+  version_seq: number | null
+}
+
+const SCHEDULE_SELECT = `SELECT s.*, d.by AS approved_by, o.outcome, o.at AS ended_at, o.by AS ended_by, o.reason,
+  o.version_seq FROM schedules s
+  LEFT JOIN decisions d ON d.proposal_id = s.proposal_id AND d.decision = 'approved'
+  LEFT JOIN schedule_outcomes o ON o.schedule_id = s.id`
+
+function toSchedule(row: ScheduleRow): Schedule {
+  return {
+    id: row.id,
+    key: row.key,
+    target: targetOf(row.key),
+    text: row.text,
+    hash: row.hash,
+    base: row.base,
+    by: row.by,
+    at: row.at,
+    note: row.note,
+    effectiveAt: row.effective_at,
+    proposalId: row.proposal_id,
+    approvedBy: row.approved_by,
+    status: row.outcome ?? 'pending',
+    endedAt: row.ended_at,
+    endedBy: row.ended_by,
+    reason: row.reason,
+    version: row.version_seq,
+  }
+}
+
+export function schedule(sql: SqlStorage, id: number): Schedule | null {
+  const row = sql.exec<ScheduleRow>(`${SCHEDULE_SELECT} WHERE s.id = ?`, id).toArray()[0]
+  return row ? toSchedule(row) : null
+}
+
+export function scheduleOfProposal(sql: SqlStorage, proposalId: number): Schedule | null {
+  const row = sql.exec<ScheduleRow>(`${SCHEDULE_SELECT} WHERE s.proposal_id = ?`, proposalId).toArray()[0]
+  return row ? toSchedule(row) : null
+}
+
+/** Schedules still to come, soonest first; of one key when given. */
+export function pendingSchedules(sql: SqlStorage, key?: string): Schedule[] {
+  return sql
+    .exec<ScheduleRow>(
+      `${SCHEDULE_SELECT} WHERE o.schedule_id IS NULL AND (?1 IS NULL OR s.key = ?1) ORDER BY s.effective_at, s.id`,
+      key ?? null,
+    )
+    .toArray()
+    .map(toSchedule)
+}
+
+/** Every schedule, newest first, a page at a time. */
+export function schedules(sql: SqlStorage, { limit, before }: Page = {}) {
+  const size = pageSize(limit)
+  const rows = sql
+    .exec<ScheduleRow>(
+      `${SCHEDULE_SELECT} WHERE s.id < ? ORDER BY s.id DESC LIMIT ?`,
+      before ?? Number.MAX_SAFE_INTEGER,
+      size + 1,
+    )
+    .toArray()
+  const { page, next } = pageOf(rows, size, (row) => row.id)
+  return { schedules: page.map(toSchedule), next }
+}
+
+export function dueSchedules(sql: SqlStorage, now: number): Schedule[] {
+  return pendingSchedules(sql).filter((entry) => Date.parse(entry.effectiveAt) <= now)
+}
+
+export function nextScheduleAt(sql: SqlStorage): number | null {
+  const { next } = sql
+    .exec<{ next: string | null }>(
+      'SELECT MIN(effective_at) AS next FROM schedules s WHERE NOT EXISTS (SELECT 1 FROM schedule_outcomes o WHERE o.schedule_id = s.id)',
+    )
+    .one()
+  return next === null ? null : Date.parse(next)
+}
+
+/** The schedule that will be live at `at` if it goes through: the last of the key's pending ones due by then. */
+export function scheduledAt(sql: SqlStorage, key: string, at: string): Schedule | null {
+  return (
+    pendingSchedules(sql, key)
+      .filter((entry) => entry.effectiveAt <= at)
+      .at(-1) ?? null
+  )
+}
+
+export interface NewSchedule {
+  key: string
+  text: string
+  hash: string
+  base: number
+  by: string
+  note: string | null
+  effectiveAt: number
+  proposalId: number | null
+  now: number
+}
+
+/** A pending schedule of the same key at the same instant, which a new one would collide with. */
+export function conflictOf(sql: SqlStorage, key: string, effectiveAt: number): LedgerError | undefined {
+  const iso = new Date(effectiveAt).toISOString()
+  const same = pendingSchedules(sql, key).find((entry) => entry.effectiveAt === iso)
+  if (!same) return undefined
+  return fail(
+    'schedule_conflict',
+    `schedule ${same.id}${same.proposalId ? ` (proposal ${same.proposalId})` : ''} already changes this disclaimer at ${iso}; choose another time, or cancel that one first`,
+  )
+}
+
+export function insertSchedule(sql: SqlStorage, entry: NewSchedule): Schedule {
+  const { id } = sql
+    .exec<{ id: number }>(
+      `INSERT INTO schedules (key, text, hash, base, by, at, note, effective_at, proposal_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      entry.key,
+      entry.text,
+      entry.hash,
+      entry.base,
+      entry.by,
+      new Date(entry.now).toISOString(),
+      entry.note,
+      new Date(entry.effectiveAt).toISOString(),
+      entry.proposalId,
+    )
+    .one()
+  return schedule(sql, id) as Schedule
+}
+
+/** Records how a schedule ended; a schedule ends once (its row is the outcome's key). */
+export function endSchedule(
+  sql: SqlStorage,
+  id: number,
+  outcome: { outcome: ScheduleOutcome; by: string; reason?: string | null; version?: number | null; now: number },
+): Schedule {
+  sql.exec(
+    'INSERT INTO schedule_outcomes (schedule_id, outcome, at, by, reason, version_seq) VALUES (?, ?, ?, ?, ?, ?)',
+    id,
+    outcome.outcome,
+    new Date(outcome.now).toISOString(),
+    outcome.by,
+    outcome.reason ?? null,
+    outcome.version ?? null,
+  )
+  return schedule(sql, id) as Schedule
+}

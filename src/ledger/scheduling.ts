@@ -1,0 +1,158 @@
+// Scheduled changes at their time: the object's alarm makes each due schedule live through the same commit as a
+// publish, or records why it did not (not approved in time: expired; the text changed since: superseded).
+import { contentHash } from '../core/keys.ts'
+import type { LedgerError, Proposal, PublishResult, Schedule, WriteRequest } from '../core/ledger-types.ts'
+import { insertDecision } from './append.ts'
+import { commit, recordThenCheck } from './commit.ts'
+import { fail, type LedgerContext, THE_LEDGER } from './context.ts'
+import { type Observation, observe } from './reconcile.ts'
+import { checkWrite, whenOf } from './requests.ts'
+import { conflictOf, dueSchedules, endSchedule, insertSchedule, schedule as scheduleById } from './schedules.ts'
+import type { WriteThrough } from './write-through.ts'
+
+function ended(found: Schedule): LedgerError {
+  return fail(
+    'schedule_ended',
+    `schedule ${found.id} (for ${found.effectiveAt}) has ended: ${found.status}${found.reason ? ` (${found.reason})` : ''}`,
+  )
+}
+
+/** A publish set for later (where approval is off): recorded now against what pages show, live at its time. */
+export async function schedulePublish(
+  ledger: LedgerContext,
+  through: WriteThrough,
+  request: WriteRequest & { text: string },
+): Promise<PublishResult> {
+  const checked = checkWrite(ledger.env, request)
+  if (!checked.ok) return checked
+  const when = whenOf(request.effectiveAt, ledger.now())
+  if (typeof when !== 'number') return when ?? fail('invalid_time', 'effectiveAt: missing')
+  const hash = await contentHash(checked.text)
+  const [observation] = (await observe(ledger.kv, [checked.key], ledger.now())) as [Observation]
+  const now = ledger.now()
+  const { result, purge } = ledger.transact(() => {
+    const { external, current, stale } = recordThenCheck(ledger.sql, observation, checked.key, checked.base, now)
+    const purge = through.purgeLater(external, now)
+    const problem = stale ?? conflictOf(ledger.sql, checked.key, when)
+    if (problem) return { result: { ...problem, external }, purge }
+    const base = current?.version ?? 0
+    const schedule = insertSchedule(ledger.sql, { ...checked, hash, base, effectiveAt: when, proposalId: null, now })
+    ledger.arm()
+    return { result: { ok: true as const, status: 'scheduled' as const, schedule, external }, purge }
+  })
+  await through.afterRecording([result.external], [purge])
+  const { external: _, ...answer } = result
+  return answer
+}
+
+/**
+ * A second editor's approval of a proposal scheduled for later: recorded now, live at its time. Refused once the
+ * schedule has ended, and when its time has passed, which expires it: it never goes live late.
+ */
+export function approveScheduled(
+  ledger: LedgerContext,
+  proposal: Proposal,
+  by: string,
+  note: string | null,
+): PublishResult {
+  const now = ledger.now()
+  return ledger.transact(() => {
+    const found = scheduleById(ledger.sql, proposal.scheduleId as number) as Schedule
+    if (found.status !== 'pending') return ended(found)
+    if (Date.parse(found.effectiveAt) <= now) {
+      expire(ledger, found, now)
+      return ended(scheduleById(ledger.sql, found.id) as Schedule)
+    }
+    const at = new Date(now).toISOString()
+    insertDecision(ledger.sql, {
+      proposalId: proposal.id,
+      decision: 'approved',
+      by,
+      at,
+      reason: note,
+      publishedSeq: null,
+    })
+    const detail = { effectiveAt: found.effectiveAt, note }
+    const event = { kind: 'proposal_approved' as const, key: proposal.key, proposalId: proposal.id, actor: by, detail }
+    ledger.tell(event, now, [proposal.by])
+    return { ok: true, status: 'scheduled', schedule: scheduleById(ledger.sql, found.id) as Schedule }
+  })
+}
+
+/** Cancels a schedule before its time, with the editor's reason; every other editor is told. */
+export function cancelSchedule(ledger: LedgerContext, id: number, by: string, reason: string) {
+  const now = ledger.now()
+  return ledger.transact((): { ok: true; schedule: Schedule } | LedgerError => {
+    const found = scheduleById(ledger.sql, id)
+    if (!found) return fail('unknown_schedule', `there is no schedule ${id}; list the scheduled changes to see them`)
+    if (found.status !== 'pending') return ended(found)
+    const cancelled = endSchedule(ledger.sql, id, { outcome: 'cancelled', by, reason, now })
+    const detail = { scheduleId: id, effectiveAt: found.effectiveAt, reason }
+    ledger.tell({ kind: 'schedule_cancelled', key: found.key, proposalId: found.proposalId, actor: by, detail }, now)
+    return { ok: true, schedule: cancelled }
+  })
+}
+
+/** Records that a proposal's schedule expired unapproved, and tells its proposer. */
+function expire(ledger: LedgerContext, found: Schedule, now: number): void {
+  const reason = 'not approved by its time'
+  endSchedule(ledger.sql, found.id, { outcome: 'expired', by: THE_LEDGER, reason, now })
+  const detail = { scheduleId: found.id, effectiveAt: found.effectiveAt }
+  const event = { kind: 'schedule_expired' as const, key: found.key, proposalId: found.proposalId, actor: THE_LEDGER }
+  ledger.tell({ ...event, detail }, now, [found.by])
+}
+
+/**
+ * Makes every due schedule live, through the commit a publish uses (its base must still be what pages show), or
+ * records why not. Each goes live or ends in one step; its KV write and purges follow as any publish's do.
+ */
+export async function runDueSchedules(ledger: LedgerContext, through: WriteThrough): Promise<void> {
+  for (const due of dueSchedules(ledger.sql, ledger.now())) {
+    if (due.proposalId !== null && due.approvedBy === null) {
+      ledger.transact(() => expire(ledger, due, ledger.now()))
+      continue
+    }
+    const [observation] = await observe(ledger.kv, [due.key], ledger.now())
+    const now = ledger.now()
+    const { result, purge } = ledger.transact(() => {
+      // Another alarm may have run it meanwhile.
+      if ((scheduleById(ledger.sql, due.id) as Schedule).status !== 'pending')
+        return { result: undefined, purge: undefined }
+      const committed = commit(ledger.sql, {
+        observation: observation as NonNullable<typeof observation>,
+        key: due.key,
+        text: due.text,
+        hash: due.hash,
+        base: { version: due.base },
+        by: due.by,
+        how: 'publish',
+        note: due.note,
+        approval:
+          due.proposalId === null
+            ? undefined
+            : { proposalId: due.proposalId, by: due.approvedBy as string, note: null, decided: true },
+        now,
+      })
+      const purge = through.purgeLater(committed.external, now)
+      if (committed.ok) {
+        endSchedule(ledger.sql, due.id, { outcome: 'live', by: THE_LEDGER, version: committed.version.version, now })
+      } else {
+        // Said in the record's words: what pages show now, which the schedule was not written against.
+        const shown = committed.current
+        const reason = shown
+          ? `the text is now v${shown.version}, ${shown.how === 'external' ? 'changed outside the ledger' : `by ${shown.by} (${shown.how})`}`
+          : 'the text is no longer there'
+        endSchedule(ledger.sql, due.id, { outcome: 'superseded', by: THE_LEDGER, reason, now })
+        const detail = { scheduleId: due.id, effectiveAt: due.effectiveAt, reason }
+        const event = { kind: 'schedule_superseded' as const, key: due.key, proposalId: due.proposalId }
+        const told = [due.by, ...(due.approvedBy ? [due.approvedBy] : [])]
+        ledger.tell({ ...event, version: due.base, actor: THE_LEDGER, detail }, now, told)
+      }
+      ledger.arm()
+      return { result: committed, purge }
+    })
+    if (!result) continue
+    await through.afterRecording([result.external], [purge])
+    if (result.ok && result.status === 'accepted') await through.flush(due.key)
+  }
+}

@@ -1,0 +1,172 @@
+import type { Child } from 'hono/jsx'
+import { FULL_ARTICLE, HOME, PAGES } from '../../core/article/index.ts'
+import type { PageDisclaimers } from '../reader.ts'
+import { DisclaimerNote } from './disclaimer-note.tsx'
+import { STYLES } from './styles.ts'
+
+export const SITE_NAME = HOME.title
+
+export interface PageMeta {
+  path: string
+  title: string
+  heading: string
+  description: string
+  lastReviewed: string
+  /** Name and credentials, from the page's front matter; absent unless the client supplies them. */
+  author?: string
+  reviewedBy?: string
+}
+
+/** The most characters a document title may have; search results cut longer ones. */
+export const MAX_DOCUMENT_TITLE = 70
+
+/** The page's title, followed by the site's name when both fit and the title does not already name the site. */
+export function documentTitle(meta: Pick<PageMeta, 'path' | 'title'>): string {
+  const withSite = `${meta.title} | ${SITE_NAME}`
+  if (meta.path === '/' || meta.title.includes(SITE_NAME) || withSite.length > MAX_DOCUMENT_TITLE) return meta.title
+  return withSite
+}
+
+interface PagerLink {
+  path: string
+  navLabel: string
+}
+
+interface LayoutProps {
+  meta: PageMeta
+  /** Absent on error and console pages, which are not indexed and have no canonical URL. */
+  origin?: string
+  disclaimers: PageDisclaimers
+  previous?: PagerLink
+  next?: PagerLink
+  /** Shown at the top of the main content, above the heading: the console bar, a preview's "not live" banner. */
+  banner?: Child
+  /** A second stylesheet (the console's), allowed by its own hash in the console's CSP. */
+  extraStyles?: string
+  children?: Child
+}
+
+export const NAV_ITEMS: readonly PagerLink[] = [...PAGES, FULL_ARTICLE]
+
+function jsonLd(meta: PageMeta, origin: string): string {
+  const data = {
+    '@context': 'https://schema.org',
+    '@type': 'MedicalWebPage',
+    name: meta.title,
+    headline: meta.heading,
+    description: meta.description,
+    url: `${origin}${meta.path}`,
+    inLanguage: 'en',
+    lastReviewed: meta.lastReviewed,
+    ...(meta.author ? { author: { '@type': 'Person', name: meta.author } } : {}),
+    ...(meta.reviewedBy ? { reviewedBy: { '@type': 'Person', name: meta.reviewedBy } } : {}),
+    isPartOf: { '@type': 'WebSite', name: SITE_NAME, url: `${origin}/` },
+  }
+  // `<` is escaped so that no text can close the script element early.
+  return JSON.stringify(data).replace(/</g, '\\u003c')
+}
+
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+]
+
+// Spelled out by hand: the first toLocaleDateString call loads ICU data, ~15 ms of Worker startup.
+function formatDate(isoDate: string): string {
+  const [year, month, day] = isoDate.split('-').map(Number)
+  return `${MONTHS[(month ?? 1) - 1]} ${day}, ${year}`
+}
+
+/** The one page shell: every HTML page, error pages included, shows the global disclaimer under its heading. */
+export function Layout({ meta, origin, disclaimers, previous, next, banner, extraStyles, children }: LayoutProps) {
+  const canonical = origin && `${origin}${meta.path}`
+  const title = documentTitle(meta)
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{title}</title>
+        <meta name="description" content={meta.description} />
+        <meta name="color-scheme" content="light dark" />
+        {canonical ? <link rel="canonical" href={canonical} /> : <meta name="robots" content="noindex" />}
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+        {canonical && (
+          <>
+            <meta property="og:type" content="article" />
+            <meta property="og:site_name" content={SITE_NAME} />
+            <meta property="og:title" content={meta.title} />
+            <meta property="og:description" content={meta.description} />
+            <meta property="og:url" content={canonical} />
+            <meta property="og:locale" content="en_US" />
+            <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLd(meta, origin) }} />
+          </>
+        )}
+        <style dangerouslySetInnerHTML={{ __html: STYLES }} />
+        {extraStyles && <style dangerouslySetInnerHTML={{ __html: extraStyles }} />}
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          Skip to the article
+        </a>
+        <header class="site-header">
+          <a class="site-name" href="/">
+            {SITE_NAME}
+          </a>
+          <nav class="site-nav" aria-label="Contents">
+            <ol>
+              {NAV_ITEMS.map((item) => (
+                <li>
+                  <a href={item.path} aria-current={item.path === meta.path ? 'page' : undefined}>
+                    {item.navLabel}
+                  </a>
+                </li>
+              ))}
+            </ol>
+          </nav>
+        </header>
+        <main id="main">
+          {banner}
+          <h1>{meta.heading}</h1>
+          {(meta.author || meta.reviewedBy) && (
+            <p class="byline">
+              {meta.author && <>By {meta.author}.</>} {meta.reviewedBy && <>Medically reviewed by {meta.reviewedBy}.</>}
+            </p>
+          )}
+          <DisclaimerNote disclaimer={disclaimers.global} id="health-disclaimer" title="Health disclaimer" />
+          {children}
+          {(previous || next) && (
+            <nav class="pager" aria-label="Previous and next page">
+              {previous && (
+                <a class="previous" href={previous.path} rel="prev">
+                  ← Previous: {previous.navLabel}
+                </a>
+              )}
+              {next && (
+                <a class="next" href={next.path} rel="next">
+                  Next: {next.navLabel} →
+                </a>
+              )}
+            </nav>
+          )}
+        </main>
+        <footer class="site-footer">
+          <p>
+            Last reviewed <time datetime={meta.lastReviewed}>{formatDate(meta.lastReviewed)}</time>. This site is
+            information only, not medical advice.
+          </p>
+        </footer>
+      </body>
+    </html>
+  )
+}

@@ -1,0 +1,229 @@
+// The hash chain over a real ledger inside workerd: every row it appends is chained in its own transaction, an
+// export of a ledger that has seen every kind of change verifies, any field of any row changed afterwards does not,
+// a page and a message each tie to one row of it, and the migration chains an existing record once.
+import { reset, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { CHAINED_TABLES, type ChainEntry, type ExportPage, exportLines, verifyExport } from '../../src/core/chain.ts'
+import { chainPending } from '../../src/ledger/chaining.ts'
+import type { Outgoing } from '../../src/ledger/context.ts'
+import type { DisclaimerLedger } from '../../src/ledger/object.ts'
+import { migrate } from '../../src/ledger/schema.ts'
+import { bearer, TEST_EDITORS } from '../fixtures/editors.ts'
+import { request } from '../helpers.ts'
+import { publish, theLedger } from './helpers.ts'
+
+const EDITORS = JSON.stringify({
+  alice: { token: TEST_EDITORS.alice.hash, email: 'alice@example.org' },
+  bob: { token: TEST_EDITORS.bob.hash, email: 'bob@example.org' },
+  carol: TEST_EDITORS.carol.hash,
+})
+
+/** Every row of the record, fetched through the admin API as `npm run disclaimer -- export` does, as JSON Lines. */
+async function exportText(): Promise<string> {
+  let text = ''
+  const pages = exportLines(async (after) => {
+    const res = await request(`/admin/export?after=${after}&limit=7`, { headers: bearer('carol') })
+    expect(res.status).toBe(200)
+    return (await res.json()) as ExportPage
+  })
+  for await (const line of pages) text += line
+  return text
+}
+
+function entriesOf(text: string): ChainEntry[] {
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line))
+    .filter((line) => 'pos' in line)
+}
+
+/** Rows appended to the record, by table, as SQLite holds them. */
+function rowCounts(): Promise<Record<string, number>> {
+  return runInDurableObject(theLedger(), (_instance: DisclaimerLedger, state) =>
+    Object.fromEntries(
+      CHAINED_TABLES.map((table) => [
+        table,
+        state.storage.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).one().n,
+      ]),
+    ),
+  )
+}
+
+/** A ledger that has seen every kind of change: imported legacy rows, seeds, publishes, a proposal approved and one
+ * rejected, a rollback, edits around the ledger (valid, invalid, a deletion), a schedule gone live and one cancelled,
+ * and the events of all of them. Returns what its recording notifier sent. */
+async function busyLedger(): Promise<Outgoing[]> {
+  const sent: Outgoing[] = []
+  const clock = { now: Date.now() }
+  await env.DISCLAIMERS.put('disclaimer', 'The text of the old store.')
+  await env.DISCLAIMERS.put('history/disclaimer/2026-01-01T00:00:00.000Z-a', 'The text before the old store’s write.', {
+    metadata: { at: '2026-01-01T00:00:00.000Z', by: 'old-admin', action: 'set' },
+  })
+  await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+    ledger.env = { ...ledger.env, EDITORS, REQUIRE_APPROVAL: 'false' }
+    ledger.now = () => clock.now
+    ledger.notifier = { send: async (message) => void sent.push(message) }
+  })
+  await theLedger().reconcile()
+  await theLedger().seed('alice')
+  const first = await publish('global', 'Published first.')
+  await publish('home', 'A home note.')
+  const live = async (target: string) => (await theLedger().live(target))?.base ?? 'none'
+  const scheduled = await theLedger().publish({
+    target: 'conclusion',
+    text: 'Live at its time.',
+    base: await live('conclusion'),
+    by: 'bob',
+    effectiveAt: new Date(clock.now + 60_000).toISOString(),
+  })
+  expect(scheduled).toMatchObject({ ok: true, status: 'scheduled' })
+  await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+    ledger.env = { ...ledger.env, REQUIRE_APPROVAL: 'true' }
+  })
+  const proposed = await theLedger().propose({
+    target: 'global',
+    text: 'Proposed and approved.',
+    base: await live('global'),
+    by: 'alice',
+    note: 'review',
+  })
+  if (!proposed.ok) throw new Error(proposed.message)
+  await theLedger().approve({ id: proposed.proposal.id, by: 'bob', note: 'fine' })
+  const rejected = await theLedger().propose({
+    target: 'home',
+    text: 'Proposed and rejected.',
+    base: await live('home'),
+    by: 'bob',
+  })
+  if (!rejected.ok) throw new Error(rejected.message)
+  await theLedger().reject({ id: rejected.proposal.id, by: 'alice', reason: 'no' })
+  const later = await theLedger().propose({
+    target: 'home',
+    text: 'Scheduled, then cancelled.',
+    base: await live('home'),
+    by: 'alice',
+    effectiveAt: new Date(clock.now + 3_600_000).toISOString(),
+  })
+  if (!later.ok) throw new Error(later.message)
+  await theLedger().cancel({ id: later.proposal.scheduleId as number, by: 'bob', reason: 'not yet' })
+  await theLedger().rollback({ target: 'global', to: first.version, base: await live('global'), by: 'carol' })
+  await env.DISCLAIMERS.put('disclaimer:exploring-kratom', 'Typed into the dashboard.')
+  await env.DISCLAIMERS.put('disclaimer:dosage-and-safety', 'Broken \u0007 text.')
+  await theLedger().reconcile()
+  await env.DISCLAIMERS.delete('disclaimer:exploring-kratom')
+  await theLedger().reconcile()
+  clock.now += 61_000
+  for (let run = 0; run < 4; run++) await runDurableObjectAlarm(theLedger())
+  return sent
+}
+
+beforeEach(async () => {
+  await reset()
+  vi.spyOn(console, 'warn').mockImplementation(() => {})
+  vi.spyOn(console, 'error').mockImplementation(() => {})
+})
+
+describe('the hash chain', () => {
+  it('chains every row the ledger appends, and an untouched export of a busy ledger verifies', async () => {
+    await busyLedger()
+    const counts = await rowCounts()
+    for (const table of CHAINED_TABLES) expect(counts[table], table).toBeGreaterThan(0)
+    const text = await exportText()
+    const entries = entriesOf(text)
+    expect(entries).toHaveLength(Object.values(counts).reduce((sum, count) => sum + count, 0))
+    expect(verifyExport(text)).toMatchObject({ ok: true, rows: entries.length })
+    expect(new Set(entries.map((entry) => entry.table))).toEqual(new Set(CHAINED_TABLES))
+    expect(entries.some((entry) => entry.table === 'versions' && entry.row.how === 'import')).toBe(true)
+    expect(
+      entries.some((entry) => entry.table === 'versions' && entry.row.how === 'external' && entry.row.valid === 0),
+    ).toBe(true)
+  }, 30_000)
+
+  it('fails at that row when any field of any kind of row is changed in an export, or a row removed or swapped', async () => {
+    await busyLedger()
+    const text = await exportText()
+    const entries = entriesOf(text)
+    const lines = text.trim().split('\n')
+    let checked = 0
+    for (const table of CHAINED_TABLES) {
+      const entry = entries.find((candidate) => candidate.table === table) as ChainEntry
+      for (const [field, value] of Object.entries(entry.row)) {
+        const forged = typeof value === 'number' ? value + 1 : typeof value === 'string' ? `${value}x` : 'x'
+        const changed = [...lines]
+        changed[entry.pos - 1] = JSON.stringify({ ...entry, row: { ...entry.row, [field]: forged } })
+        const verdict = verifyExport(changed.join('\n'))
+        expect(verdict, `${table}.${field}`).toMatchObject({ ok: false, pos: entry.pos })
+        checked++
+      }
+    }
+    expect(checked).toBeGreaterThan(50)
+    const middle = Math.floor(entries.length / 2)
+    const removed = lines.filter((_, index) => index !== middle)
+    expect(verifyExport(removed.join('\n'))).toMatchObject({ ok: false, pos: middle + 1 })
+    const swapped = [...lines]
+    ;[swapped[middle], swapped[middle + 1]] = [swapped[middle + 1] as string, swapped[middle] as string]
+    expect(verifyExport(swapped.join('\n'))).toMatchObject({ ok: false, pos: middle + 1 })
+  }, 30_000)
+
+  it('names on each page the chain hash of the version it shows: one row of the export', async () => {
+    await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+      ledger.env = { ...ledger.env, EDITORS }
+    })
+    const version = await publish('global', 'The global text a visitor saw.')
+    const html = await (await request('/')).text()
+    const chain = /data-disclaimer="disclaimer"[^>]*data-disclaimer-chain="([0-9a-f]{64})"/.exec(html)?.[1]
+    expect(chain).toBeDefined()
+    const row = entriesOf(await exportText()).find((entry) => entry.hash === chain) as ChainEntry
+    expect(row).toMatchObject({
+      table: 'versions',
+      row: { seq: version.version, text: 'The global text a visitor saw.' },
+    })
+  })
+
+  it('puts in every message the chain head once its event was recorded, and a later export verifies against it', async () => {
+    const sent = await busyLedger()
+    expect(sent.length).toBeGreaterThan(10)
+    const checkpoints = sent.map((message) => /stood at row (\d+), ([0-9a-f]{64})/.exec(message.text))
+    expect(checkpoints.every(Boolean)).toBe(true)
+    const [, pos, hash] = checkpoints[0] as RegExpExecArray
+    await env.DISCLAIMERS.put('disclaimer:full-article', 'Changed after the message was sent.')
+    await theLedger().reconcile()
+    const later = await exportText()
+    expect(entriesOf(later).length).toBeGreaterThan(Number(pos))
+    expect(verifyExport(later, { head: hash })).toMatchObject({ ok: true, headFound: Number(pos) })
+    const [, , otherHash] = checkpoints.at(-1) as RegExpExecArray
+    expect(verifyExport(later, { head: otherHash })).toMatchObject({ ok: true })
+  }, 30_000)
+
+  it('chains an existing record once when the migration runs, and changes nothing when it runs again', async () => {
+    await busyLedger()
+    const before = await exportText()
+    const stub = theLedger()
+    const { first, second } = await runInDurableObject(stub, (_instance: DisclaimerLedger, state) => {
+      const { sql } = state.storage
+      // Back to a record made before the chain: its rows as they are, no chain, migration 5 not applied.
+      sql.exec('DROP TABLE chain; DROP TABLE chain_queue;')
+      for (const table of CHAINED_TABLES) sql.exec(`DROP TRIGGER ${table}_chained`)
+      sql.exec('DELETE FROM schema_migrations WHERE version = 5')
+      const chainOf = () => sql.exec('SELECT pos, kind, row_id, hash FROM chain ORDER BY pos').toArray()
+      state.storage.transactionSync(() => {
+        migrate(sql)
+        chainPending(sql)
+      })
+      const first = chainOf()
+      state.storage.transactionSync(() => {
+        migrate(sql)
+        chainPending(sql)
+      })
+      return { first, second: chainOf() }
+    })
+    expect(second).toEqual(first)
+    expect(first).toHaveLength(entriesOf(before).length)
+    const after = await exportText()
+    expect(verifyExport(after)).toMatchObject({ ok: true, rows: first.length })
+    // Chained in the order of the rows' recorded times: the imported text from before the ledger comes first.
+    expect(entriesOf(after)[0]).toMatchObject({ table: 'versions', row: { how: 'import' } })
+  }, 30_000)
+})

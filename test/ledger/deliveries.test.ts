@@ -1,0 +1,152 @@
+// Deliveries with plain calls on a fresh ledger's storage: due ones in order, retried on a growing delay, marked
+// sent once, and composed with the chain checkpoint of their event.
+import { describe, expect, it } from 'vitest'
+import { chainPending } from '../../src/ledger/chaining.ts'
+import type { Outgoing } from '../../src/ledger/context.ts'
+import {
+  DELIVERY_RETRY_DELAYS_MS,
+  deliverDue,
+  deliveryFailed,
+  dueDeliveries,
+  nextDeliveryAt,
+  senderOf,
+} from '../../src/ledger/deliveries.ts'
+import { recordEvent } from '../../src/ledger/events.ts'
+import { withFreshSql } from './helpers.ts'
+
+const AUDIENCE = {
+  editors: new Map([
+    ['alice', 'alice@example.org'],
+    ['bob', 'bob@example.org'],
+  ]),
+  operators: ['ops@example.org'],
+  webhook: true,
+}
+const ENV = {
+  SITE_ORIGIN: 'https://kratom.test',
+  EMAIL_FROM: 'disclaimers@kratom.test',
+  SITE_TIME_ZONE: 'America/New_York',
+}
+
+describe('deliveries', () => {
+  it('are due at once, one per recipient and the webhook, soonest first', async () => {
+    await withFreshSql((sql) => {
+      const now = Date.now()
+      const id = recordEvent(
+        sql,
+        { kind: 'external_edit', key: 'disclaimer', version: 1, actor: 'outside the ledger' },
+        AUDIENCE,
+        now,
+      )
+      const due = dueDeliveries(sql, now)
+      expect(due.map((job) => [job.channel, job.recipient])).toEqual([
+        ['email', 'alice@example.org'],
+        ['email', 'bob@example.org'],
+        ['email', 'ops@example.org'],
+        ['webhook', 'webhook'],
+      ])
+      expect(due.map((job) => job.messageId)).toEqual([
+        `event-${id}.email-1`,
+        `event-${id}.email-2`,
+        `event-${id}.email-3`,
+        `event-${id}.webhook-4`,
+      ])
+      expect(nextDeliveryAt(sql)).toBe(now)
+    })
+  })
+
+  it('wait longer after each failure, up to the last delay, which repeats until delivered', async () => {
+    await withFreshSql((sql) => {
+      const now = Date.now()
+      recordEvent(
+        sql,
+        { kind: 'write_stuck', key: 'disclaimer', version: 2, actor: 'the ledger' },
+        { ...AUDIENCE, webhook: false },
+        now,
+      )
+      const [job] = dueDeliveries(sql, now)
+      const delays = Array.from(
+        { length: DELIVERY_RETRY_DELAYS_MS.length + 2 },
+        () => deliveryFailed(sql, job?.id as number, 'down', now) - now,
+      )
+      expect(delays).toEqual([...DELIVERY_RETRY_DELAYS_MS, ...Array(2).fill(DELIVERY_RETRY_DELAYS_MS.at(-1))])
+      expect(dueDeliveries(sql, now)).toEqual([])
+    })
+  })
+
+  it('sends each due message once, composed with its event’s checkpoint, and counts a failure without stopping the rest', async () => {
+    await withFreshSql(async (sql, state) => {
+      const now = Date.now()
+      const event = {
+        kind: 'import_problems' as const,
+        actor: 'the ledger',
+        detail: { imported: 2, problems: ['a', 'b'] },
+      }
+      state.storage.transactionSync(() => {
+        recordEvent(
+          sql,
+          event,
+          { editors: new Map(), operators: ['ops@example.org', 'backup@example.org'], webhook: false },
+          now,
+        )
+        chainPending(sql)
+      })
+      const sent: Outgoing[] = []
+      const notifier = {
+        send: async (message: Outgoing) => {
+          if (message.to === 'ops@example.org') throw new Error('mailbox full')
+          sent.push(message)
+          return '<provider-id@kratom.test>'
+        },
+      }
+      const context = {
+        sql,
+        transact: <T>(work: () => T) => state.storage.transactionSync(work),
+        notifier,
+        env: ENV,
+        now: () => now,
+      }
+      await deliverDue(context)
+      expect(sent.map((message) => message.to)).toEqual(['backup@example.org'])
+      expect(sent[0]?.from).toBe('disclaimers@kratom.test')
+      expect(sent[0]?.messageId).toMatch(/^<event-\d+\.email-2@kratom\.test>$/)
+      expect(sent[0]?.text).toMatch(/stood at row 1, [0-9a-f]{64}, once this was recorded/)
+      const rows = sql
+        .exec<{
+          recipient: string
+          status: string
+          attempts: number
+          last_error: string | null
+          provider_id: string | null
+        }>('SELECT * FROM deliveries ORDER BY id')
+        .toArray()
+      expect(
+        rows.map(({ recipient, status, attempts, last_error, provider_id }) => ({
+          recipient,
+          status,
+          attempts,
+          last_error,
+          provider_id,
+        })),
+      ).toEqual([
+        { recipient: 'ops@example.org', status: 'pending', attempts: 1, last_error: 'mailbox full', provider_id: null },
+        {
+          recipient: 'backup@example.org',
+          status: 'sent',
+          attempts: 1,
+          last_error: null,
+          provider_id: '<provider-id@kratom.test>',
+        },
+      ])
+      await deliverDue(context)
+      expect(sent).toHaveLength(1)
+    })
+  })
+
+  it('take the sender and its domain from EMAIL_FROM', () => {
+    expect(senderOf({ EMAIL_FROM: 'disclaimers@kratom.test' })).toEqual({
+      from: 'disclaimers@kratom.test',
+      domain: 'kratom.test',
+    })
+  })
+})

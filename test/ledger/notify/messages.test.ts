@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest'
+import type { EventKind, LedgerEvent, LedgerVersion, Proposal } from '../../../src/core/ledger-types.ts'
+import { compose, type EventRows } from '../../../src/ledger/notify/messages.ts'
+
+const SITE = { origin: 'https://kratom.test', boundMinutes: 2, zone: 'America/New_York' }
+const CHECKPOINT = { pos: 41, hash: 'ab'.repeat(32) }
+
+function event(kind: EventKind, extra: Partial<LedgerEvent> = {}): LedgerEvent {
+  return {
+    id: 9,
+    at: '2026-12-04T15:00:00.000Z',
+    kind,
+    key: 'disclaimer',
+    target: 'global',
+    version: 12,
+    proposalId: 5,
+    actor: 'alice',
+    detail: {},
+    deliveries: [],
+    ...extra,
+  }
+}
+
+const version = {
+  version: 12,
+  key: 'disclaimer',
+  target: 'global',
+  text: 'Ask a healthcare provider first.',
+  hash: 'abcd',
+  at: '2026-12-04T15:00:00.000Z',
+  by: 'alice',
+  how: 'publish',
+  note: 'clearer',
+  approvedBy: 'bob',
+  proposalId: 5,
+  rollbackOf: null,
+  valid: true,
+  problem: null,
+  landedAt: '2026-12-04T15:00:01.000Z',
+  chain: null,
+} satisfies LedgerVersion
+
+const proposal = {
+  id: 5,
+  key: 'disclaimer',
+  target: 'global',
+  text: 'Ask a healthcare provider first.',
+  hash: 'abcd',
+  base: 11,
+  by: 'alice',
+  at: '2026-12-04T14:00:00.000Z',
+  note: 'clearer',
+  status: 'open',
+  decidedBy: null,
+  decidedAt: null,
+  reason: null,
+  publishedVersion: null,
+  effectiveAt: null,
+  scheduleId: null,
+} satisfies Proposal
+
+const ROWS: EventRows = { version, proposal, base: { ...version, version: 11, text: 'Ask a doctor first.' } }
+
+describe('compose', () => {
+  it('quotes a proposal’s change as a word diff in plain text, with the console link and the checkpoint', () => {
+    const message = compose(event('proposal_opened'), ROWS, SITE, CHECKPOINT)
+    expect(message.subject).toBe(
+      '[Disclaimers] alice proposes a change to the global disclaimer (on every page): proposal 5',
+    )
+    expect(message.text).toContain('Ask a [deleted: doctor][inserted: healthcare provider] first.')
+    expect(message.text).toContain('https://kratom.test/console/proposals/5')
+    expect(message.text).toContain(`stood at row 41, ${CHECKPOINT.hash}`)
+    expect(message.text.indexOf('stood at row')).toBeLessThan(message.text.indexOf('\n--\n'))
+  })
+
+  it('gives a scheduled time in the site’s zone with its offset', () => {
+    const scheduled = event('proposal_opened', { detail: { effectiveAt: '2026-12-31T05:00:00.000Z' } })
+    expect(compose(scheduled, ROWS, SITE, null).text).toContain(
+      'it goes live at 2026-12-31 00:00 (UTC-05:00, America/New_York)',
+    )
+  })
+
+  it('says what pages show after an edit around the ledger: the text, or the bundled default for a broken one', () => {
+    const broken = {
+      ...version,
+      how: 'external' as const,
+      by: 'outside the ledger',
+      valid: false,
+      problem: 'the disclaimer contains U+0007',
+      text: 'Bell\u0007',
+    }
+    const message = compose(
+      event('external_edit', { actor: 'outside the ledger' }),
+      { ...ROWS, version: broken },
+      SITE,
+      null,
+    )
+    expect(message.text).toContain('pages show the bundled default instead of it')
+    expect(message.text).toContain('Bell\\u{7}')
+    expect(message.text).not.toContain('\u0007')
+  })
+
+  it.each([
+    'proposal_opened',
+    'proposal_approved',
+    'proposal_rejected',
+    'version_live',
+    'external_edit',
+    'write_stuck',
+    'purge_failed',
+    'import_problems',
+    'schedule_expired',
+    'schedule_superseded',
+    'schedule_cancelled',
+  ] as const)('writes %s with a one-line subject however hostile the names in it', (kind) => {
+    const hostile = event(kind, {
+      actor: 'x\r\nBcc: everyone@example.org',
+      detail: {
+        reason: 'r\r\nX: y',
+        problems: ['p\u001b[2J'],
+        effectiveAt: '2026-12-31T05:00:00.000Z',
+        attempts: 3,
+        minutes: 6,
+        tags: 'disclaimer:global',
+      },
+    })
+    const message = compose(hostile, ROWS, SITE, CHECKPOINT)
+    expect(message.subject).not.toMatch(/[\r\n]/)
+    expect(message.subject.startsWith('[Disclaimers] ')).toBe(true)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is that no escape or carriage return gets through
+    expect(message.text).not.toMatch(/\u001b|\r/)
+    expect(message.text).toContain('--\nSent by the disclaimer ledger of https://kratom.test.')
+  })
+})

@@ -1,0 +1,286 @@
+// Scheduled changes inside workerd, with the ledger's clock seam and its real alarm: a change approved ahead goes
+// live at its time through the same path as a publish, and every guarantee holds at go-live, not only at approval.
+import { reset, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import type { LedgerError, Proposal, PublishResult, Schedule } from '../../src/core/ledger-types.ts'
+import type { Outgoing } from '../../src/ledger/context.ts'
+import type { DisclaimerLedger } from '../../src/ledger/object.ts'
+import { TEST_EDITORS } from '../fixtures/editors.ts'
+import { failKvPuts, publish, theLedger } from './helpers.ts'
+
+const EDITORS = JSON.stringify({
+  alice: { token: TEST_EDITORS.alice.hash, email: 'alice@example.org' },
+  bob: { token: TEST_EDITORS.bob.hash, email: 'bob@example.org' },
+  carol: { token: TEST_EDITORS.carol.hash, email: 'carol@example.org' },
+})
+const HOUR = 3_600_000
+
+interface World {
+  /** The ledger's clock; tests move it. */
+  clock: { now: number }
+  sent: Outgoing[]
+}
+
+async function configure({ approval = true } = {}): Promise<World> {
+  const world: World = { clock: { now: Date.now() }, sent: [] }
+  await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+    ledger.env = {
+      ...ledger.env,
+      EDITORS,
+      REQUIRE_APPROVAL: approval ? 'true' : 'false',
+      SITE_TIME_ZONE: 'America/New_York',
+    }
+    ledger.now = () => world.clock.now
+    ledger.notifier = {
+      send: async (message) => {
+        world.sent.push(message)
+      },
+    }
+  })
+  return world
+}
+
+/** Moves the ledger's clock to `at` and runs the object's real alarm, as the runtime would at that time. */
+async function at(world: World, time: number) {
+  world.clock.now = time
+  await runDurableObjectAlarm(theLedger())
+  // Deliveries the alarm recorded are due at once; run it again so they go out.
+  await runDurableObjectAlarm(theLedger())
+}
+
+async function propose(text: string, effectiveAt: number, by = 'alice'): Promise<Proposal> {
+  const live = await theLedger().live('global')
+  const result = await theLedger().propose({
+    target: 'global',
+    text,
+    base: live?.base ?? 'none',
+    by,
+    effectiveAt: new Date(effectiveAt).toISOString(),
+  })
+  if (!result.ok) throw new Error(`${result.code}: ${result.message}`)
+  return result.proposal
+}
+
+function told(world: World, kind: string): string[] {
+  return world.sent
+    .filter((message) => message.event.kind === kind)
+    .map((message) => message.to)
+    .sort()
+}
+
+async function kvText(): Promise<string | null> {
+  return env.DISCLAIMERS.get('disclaimer')
+}
+
+beforeEach(async () => {
+  await reset()
+  vi.spyOn(console, 'warn').mockImplementation(() => {})
+  vi.spyOn(console, 'error').mockImplementation(() => {})
+})
+
+describe('scheduled changes', () => {
+  it('approved ahead, goes live at its time through the same path as a publish, and tells everyone', async () => {
+    const world = await configure()
+    await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+      ledger.env = { ...ledger.env, REQUIRE_APPROVAL: 'false' }
+    })
+    await publish('global', 'The text before.')
+    await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+      ledger.env = { ...ledger.env, REQUIRE_APPROVAL: 'true' }
+    })
+    const when = world.clock.now + 2 * HOUR
+    const proposal = await propose('The text from its time on.', when)
+    expect(proposal.effectiveAt).toBe(new Date(when).toISOString())
+    const approved = (await theLedger().approve({ id: proposal.id, by: 'bob' })) as Extract<
+      PublishResult,
+      { status: 'scheduled' }
+    >
+    expect(approved).toMatchObject({
+      ok: true,
+      status: 'scheduled',
+      schedule: { approvedBy: 'bob', status: 'pending' },
+    })
+    expect((await theLedger().live('global'))?.scheduled.map((entry) => entry.id)).toEqual([approved.schedule.id])
+
+    await at(world, when - 1_000)
+    expect(await kvText()).toBe('The text before.')
+    await at(world, when + 500)
+    expect(await kvText()).toBe('The text from its time on.')
+    const schedule = (await theLedger().schedule(approved.schedule.id)) as Schedule
+    expect(schedule).toMatchObject({ status: 'live', endedBy: 'the ledger' })
+    const version = await theLedger().version(schedule.version as number)
+    expect(version).toMatchObject({ by: 'alice', approvedBy: 'bob', proposalId: proposal.id, how: 'publish' })
+    expect((await theLedger().proposal(proposal.id))?.publishedVersion).toBe(version?.version)
+    expect(told(world, 'proposal_approved')).toEqual(['alice@example.org'])
+    const madeLive = world.sent.filter(
+      (message) => message.event.kind === 'version_live' && message.event.version === version?.version,
+    )
+    expect(madeLive.map((message) => message.to).sort()).toEqual([
+      'alice@example.org',
+      'bob@example.org',
+      'carol@example.org',
+    ])
+    const approval = world.sent.find((message) => message.event.kind === 'proposal_approved') as Outgoing
+    expect(approval.text).toMatch(/It goes live at \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(UTC-0[45]:00, America\/New_York\)/)
+  })
+
+  it('expires unapproved at its time, never goes live late, and tells the proposer', async () => {
+    const world = await configure()
+    const when = world.clock.now + HOUR
+    const proposal = await propose('Never approved.', when)
+    await at(world, when + 1)
+    expect((await theLedger().schedule(proposal.scheduleId as number))?.status).toBe('expired')
+    const late = (await theLedger().approve({ id: proposal.id, by: 'bob' })) as LedgerError
+    expect(late).toMatchObject({ ok: false, code: 'schedule_ended' })
+    expect(await kvText()).not.toBe('Never approved.')
+    expect(told(world, 'schedule_expired')).toEqual(['alice@example.org'])
+  })
+
+  it('refuses a late approval that comes after its time even before the alarm ran, and expires it then', async () => {
+    const world = await configure()
+    const when = world.clock.now + HOUR
+    const proposal = await propose('Approved too late.', when)
+    world.clock.now = when + 1
+    const late = (await theLedger().approve({ id: proposal.id, by: 'bob' })) as LedgerError
+    expect(late).toMatchObject({ ok: false, code: 'schedule_ended' })
+    expect((await theLedger().schedule(proposal.scheduleId as number))?.status).toBe('expired')
+  })
+
+  it('is superseded when the text changed after it was made, overwrites nothing, and tells proposer and approver', async () => {
+    const world = await configure()
+    const when = world.clock.now + HOUR
+    const proposal = await propose('Scheduled over an old base.', when)
+    await theLedger().approve({ id: proposal.id, by: 'bob' })
+    // Meanwhile an emergency rollback-style change: an edit around the ledger the cron records.
+    await env.DISCLAIMERS.put('disclaimer', 'Changed in between.')
+    await theLedger().reconcile()
+    await at(world, when)
+    expect(await kvText()).toBe('Changed in between.')
+    const schedule = (await theLedger().schedule(proposal.scheduleId as number)) as Schedule
+    expect(schedule.status).toBe('superseded')
+    expect(schedule.reason).toContain('changed outside the ledger')
+    expect(told(world, 'schedule_superseded')).toEqual(['alice@example.org', 'bob@example.org'])
+  })
+
+  it('can be cancelled by any editor before its time, with a reason, the others told; then nothing goes live', async () => {
+    const world = await configure()
+    const when = world.clock.now + HOUR
+    const proposal = await propose('Cancelled before its time.', when)
+    await theLedger().approve({ id: proposal.id, by: 'bob' })
+    expect(await theLedger().cancel({ id: proposal.scheduleId as number, by: 'carol', reason: '' })).toMatchObject({
+      ok: false,
+      code: 'invalid_text',
+    })
+    const cancelled = await theLedger().cancel({
+      id: proposal.scheduleId as number,
+      by: 'carol',
+      reason: 'legal asked to wait',
+    })
+    expect(cancelled).toMatchObject({
+      ok: true,
+      schedule: { status: 'cancelled', endedBy: 'carol', reason: 'legal asked to wait' },
+    })
+    await at(world, when + 1)
+    expect(await kvText()).not.toBe('Cancelled before its time.')
+    expect(told(world, 'schedule_cancelled')).toEqual(['alice@example.org', 'bob@example.org'])
+    const again = await theLedger().cancel({ id: proposal.scheduleId as number, by: 'carol', reason: 'twice' })
+    expect(again).toMatchObject({ ok: false, code: 'schedule_ended' })
+  })
+
+  it('refuses a second schedule for one disclaimer at the same time when it is made', async () => {
+    const world = await configure()
+    const when = world.clock.now + HOUR
+    await propose('First at this time.', when)
+    const live = await theLedger().live('global')
+    const second = await theLedger().propose({
+      target: 'global',
+      text: 'Second at the same time.',
+      base: live?.base ?? 'none',
+      by: 'bob',
+      effectiveAt: new Date(when).toISOString().replace('Z', '+00:00'),
+    })
+    expect(second).toMatchObject({ ok: false, code: 'schedule_conflict' })
+    expect((await theLedger().proposals({ status: 'open' })).proposals).toHaveLength(1)
+  })
+
+  it('refuses a time that has passed, one more than a year ahead, and one without an offset', async () => {
+    const world = await configure()
+    const live = await theLedger().live('global')
+    for (const [effectiveAt, problem] of [
+      [new Date(world.clock.now - 1).toISOString(), 'has already passed'],
+      [new Date(world.clock.now + 366 * 24 * HOUR).toISOString(), 'more than a year ahead'],
+      ['2027-01-01T09:00', 'with its offset'],
+    ] as const) {
+      const result = await theLedger().propose({
+        target: 'global',
+        text: 'x',
+        base: live?.base ?? 'none',
+        by: 'alice',
+        effectiveAt,
+      })
+      expect(result, effectiveAt).toMatchObject({ ok: false, code: 'invalid_time' })
+      expect((result as LedgerError).message).toContain(problem)
+    }
+  })
+
+  it('goes live pending when KV fails at its time, and lands once KV takes it', async () => {
+    const world = await configure({ approval: false })
+    await publish('global', 'Before the scheduled publish.')
+    const live = await theLedger().live('global')
+    const when = world.clock.now + HOUR
+    const scheduled = await theLedger().publish({
+      target: 'global',
+      text: 'Published at its time.',
+      base: live?.base ?? 'none',
+      by: 'alice',
+      effectiveAt: new Date(when).toISOString(),
+    })
+    expect(scheduled).toMatchObject({ ok: true, status: 'scheduled' })
+    const puts = await failKvPuts(2, () => new Error('KV is unavailable (injected)'))
+    await at(world, when)
+    const schedule = (await theLedger().schedule((scheduled as { schedule: Schedule }).schedule.id)) as Schedule
+    expect(schedule.status).toBe('live')
+    expect((await theLedger().pending()).map((entry) => entry.version)).toEqual([schedule.version])
+    expect(await kvText()).toBe('Before the scheduled publish.')
+    await at(world, when + 1_000)
+    await at(world, when + 5_000)
+    expect(puts.refused).toEqual(['disclaimer', 'disclaimer'])
+    expect(await kvText()).toBe('Published at its time.')
+    expect(await theLedger().pending()).toEqual([])
+  })
+
+  it('answers "what will be live at" a time to come with what is scheduled by then', async () => {
+    const world = await configure()
+    const when = world.clock.now + HOUR
+    const proposal = await propose('Coming later.', when)
+    const before = await theLedger().scheduledAt('global', new Date(when - 1).toISOString())
+    const after = await theLedger().scheduledAt('global', new Date(when + HOUR).toISOString())
+    expect(before).toBeNull()
+    expect(after).toMatchObject({ proposalId: proposal.id, text: 'Coming later.', approvedBy: null })
+  })
+
+  it('closes the schedule of a rejected proposal, so nothing is left waiting for its time', async () => {
+    const world = await configure()
+    const proposal = await propose('Rejected.', world.clock.now + HOUR)
+    expect((await theLedger().reject({ id: proposal.id, by: 'bob', reason: 'not this wording' })).ok).toBe(true)
+    expect((await theLedger().schedule(proposal.scheduleId as number))?.status).toBe('cancelled')
+    expect((await theLedger().live('global'))?.scheduled).toEqual([])
+  })
+
+  it('closes a proposal whose schedule ended unapproved: no longer waiting, and a late decision refused, not a failure', async () => {
+    const world = await configure()
+    const when = world.clock.now + HOUR
+    const proposal = await propose('Expires unapproved.', when)
+    await at(world, when + 1)
+    expect(await theLedger().proposal(proposal.id)).toMatchObject({ status: 'expired', decidedBy: null })
+    expect((await theLedger().proposals({ status: 'open' })).proposals).toEqual([])
+    expect((await theLedger().overview()).find((row) => row.target === 'global')?.openProposals).toBe(0)
+    for (const late of [
+      await theLedger().reject({ id: proposal.id, by: 'bob', reason: 'too late' }),
+      await theLedger().approve({ id: proposal.id, by: 'bob' }),
+    ]) {
+      expect(late).toMatchObject({ ok: false, code: 'schedule_ended' })
+    }
+  })
+})

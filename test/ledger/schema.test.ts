@@ -1,0 +1,265 @@
+// The ledger's numbered migrations on real SQLite storage: a database made by the schema objects ran before
+// migrations were numbered reaches the same schema as a fresh one, its rows survive, and a second run changes nothing.
+import { describe, expect, it } from 'vitest'
+import BEFORE_MIGRATIONS from '../fixtures/ledger-schema-before-migrations.sql?raw'
+import { importRecord } from '../../src/ledger/legacy-import.ts'
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate } from '../../src/ledger/schema.ts'
+import { withFreshSql } from './helpers.ts'
+
+/** Every table, index and trigger, with the SQL that made it (the runtime's own `_cf_` tables left out). */
+function schemaOf(sql: SqlStorage) {
+  return sql
+    .exec("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE substr(name, 1, 4) <> '_cf_' ORDER BY type, name")
+    .toArray()
+}
+
+function appliedOf(sql: SqlStorage) {
+  return sql.exec('SELECT version, name FROM schema_migrations ORDER BY version').toArray()
+}
+
+/**
+ * Makes the fresh object's database one the pre-migration code made: its tables dropped (triggers only refuse UPDATE
+ * and DELETE, and go with their table), then the old schema run as every object ran it on start.
+ */
+function rebuildBeforeMigrations(sql: SqlStorage): void {
+  const tables = sql
+    .exec<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'sqlite_sequence' AND substr(name, 1, 4) <> '_cf_'",
+    )
+    .toArray()
+  for (const { name } of tables) sql.exec(`DROP TABLE "${name}"`)
+  sql.exec(BEFORE_MIGRATIONS)
+}
+
+const T = Date.parse('2026-11-20T09:00:00.000Z')
+const iso = (ms: number) => new Date(ms).toISOString()
+
+/** Rows as the pre-migration ledger wrote them: a publish that landed, an import, an edit around it, a decision. */
+function seedBeforeMigrations(sql: SqlStorage): void {
+  const version = `INSERT INTO versions (key, text, hash, at, by, how, note, approved_by, proposal_id, rollback_of, valid,
+    problem, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+  sql.exec(
+    version,
+    'disclaimer',
+    'The text before.',
+    'aaaa',
+    iso(0),
+    'legacy:alice',
+    'import',
+    'set',
+    null,
+    null,
+    null,
+    1,
+    null,
+    'history/disclaimer/x#before',
+  )
+  sql.exec(
+    version,
+    'disclaimer',
+    'The published text.',
+    'bbbb',
+    iso(T),
+    'alice',
+    'publish',
+    null,
+    'bob',
+    1,
+    null,
+    1,
+    null,
+    null,
+  )
+  sql.exec(
+    version,
+    'disclaimer:home',
+    'Put around it.',
+    'cccc',
+    iso(T + 5),
+    'outside the ledger',
+    'external',
+    null,
+    null,
+    null,
+    null,
+    1,
+    null,
+    null,
+  )
+  sql.exec('INSERT INTO landings (seq, at) VALUES (2, ?)', iso(T + 1))
+  sql.exec(
+    "INSERT INTO proposals (key, text, hash, base, by, at, note) VALUES ('disclaimer', 'The published text.', 'bbbb', 1, 'alice', ?, 'legal')",
+    iso(T - 10),
+  )
+  sql.exec(
+    "INSERT INTO decisions (proposal_id, decision, by, at, reason, published_seq) VALUES (1, 'approved', 'bob', ?, NULL, 2)",
+    iso(T),
+  )
+  sql.exec(
+    "INSERT INTO outbox (key, seq, attempts, last_error, next_at) VALUES ('disclaimer', 2, 1, 'KV PUT failed', ?)",
+    T + 1000,
+  )
+  sql.exec(`INSERT INTO purges (tags, due) VALUES ('["disclaimer:global"]', ?)`, T + 120_000)
+}
+
+const KEPT_TABLES = ['versions', 'landings', 'proposals', 'decisions', 'outbox'] as const
+
+describe('schema', () => {
+  it('numbers its migrations 1, 2, 3… with a name each, and the first creates only what is missing', () => {
+    expect(MIGRATIONS.map((migration) => migration.version)).toEqual(
+      Array.from({ length: MIGRATIONS.length }, (_, index) => index + 1),
+    )
+    expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length)
+    expect(new Set(MIGRATIONS.map((migration) => migration.name)).size).toBe(MIGRATIONS.length)
+    const creates = (MIGRATIONS[0]?.sql ?? '').match(/CREATE (TABLE|INDEX|TRIGGER)[^(]*/g) ?? []
+    expect(creates.length).toBeGreaterThan(0)
+    for (const statement of creates) expect(statement).toContain('IF NOT EXISTS')
+  })
+
+  it('brings a fresh object to the latest version when it starts', async () => {
+    const applied = await withFreshSql((sql) => appliedOf(sql))
+
+    expect(applied.map((row) => row.version)).toEqual(MIGRATIONS.map((migration) => migration.version))
+    expect(applied.at(-1)).toEqual({ version: LATEST_SCHEMA_VERSION, name: MIGRATIONS.at(-1)?.name })
+  })
+
+  it('brings a database made by the schema before migrations to the same schema as a fresh one', async () => {
+    const fresh = await withFreshSql((sql) => schemaOf(sql))
+
+    const migrated = await withFreshSql((sql) => {
+      rebuildBeforeMigrations(sql)
+      expect(schemaOf(sql).map((row) => row.name)).not.toContain('schema_migrations')
+      const steps = migrate(sql)
+      return { steps, schema: schemaOf(sql), applied: appliedOf(sql) }
+    })
+
+    expect(migrated.steps).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION })
+    expect(migrated.schema).toEqual(fresh)
+    expect(migrated.applied.map((row) => row.version)).toEqual(MIGRATIONS.map((migration) => migration.version))
+    expect(fresh.filter((row) => row.type === 'trigger').length).toBeGreaterThanOrEqual(10)
+  })
+
+  it('changes nothing when run again', async () => {
+    const { before, steps, after } = await withFreshSql((sql) => {
+      const snapshot = () => ({
+        schema: schemaOf(sql),
+        applied: sql.exec('SELECT * FROM schema_migrations ORDER BY version').toArray(),
+      })
+      const first = snapshot()
+      const again = migrate(sql, new Date(Date.now() + 86_400_000))
+      return { before: first, steps: again, after: snapshot() }
+    })
+
+    expect(steps).toEqual({ from: LATEST_SCHEMA_VERSION, to: LATEST_SCHEMA_VERSION })
+    expect(after).toEqual(before)
+  })
+
+  it('keeps the rows of a database made before migrations, its import record and its waiting purge', async () => {
+    const result = await withFreshSql((sql) => {
+      rebuildBeforeMigrations(sql)
+      seedBeforeMigrations(sql)
+      sql.exec("INSERT INTO settings (name, value) VALUES ('legacy_imported_at', '2026-11-01T00:00:00.000Z')")
+      const kept = Object.fromEntries(
+        KEPT_TABLES.map((table) => [table, sql.exec(`SELECT * FROM ${table} ORDER BY rowid`).toArray()]),
+      )
+
+      migrate(sql)
+
+      const tables = schemaOf(sql)
+        .filter((row) => row.type === 'table')
+        .map((row) => row.name)
+      const rows = (table: string) => sql.exec(`SELECT * FROM ${table} ORDER BY rowid`).toArray()
+      const now = Object.fromEntries(KEPT_TABLES.map((table) => [table, rows(table)]))
+      const next = sql
+        .exec<{ seq: number }>(
+          "INSERT INTO versions (key, at, by, how, valid) VALUES ('disclaimer', ?, 'carol', 'publish', 1) RETURNING seq",
+          iso(T + 10),
+        )
+        .one().seq
+      const tampering = ['UPDATE versions SET text = NULL', 'DELETE FROM imports'].map((statement) => {
+        try {
+          sql.exec(statement)
+          return 'allowed'
+        } catch (error) {
+          return String(error)
+        }
+      })
+      return {
+        kept,
+        now,
+        imports: rows('imports'),
+        record: importRecord(sql),
+        purgeJobs: rows('purge_jobs'),
+        tables,
+        next,
+        tampering,
+      }
+    })
+
+    for (const table of KEPT_TABLES) {
+      expect(result.now[table], table).toHaveLength(result.kept[table]?.length ?? -1)
+      for (const [index, row] of (result.kept[table] ?? []).entries()) {
+        expect(result.now[table]?.[index], table).toMatchObject(row)
+      }
+    }
+    expect(result.imports).toEqual([
+      {
+        id: 1,
+        at: '2026-11-01T00:00:00.000Z',
+        by: 'the ledger, before imports were recorded',
+        imported: 1,
+        problems: '[]',
+      },
+    ])
+    expect(result.record).toEqual({
+      at: '2026-11-01T00:00:00.000Z',
+      by: 'the ledger, before imports were recorded',
+      imported: 1,
+      problems: [],
+    })
+    expect(result.purgeJobs).toEqual([
+      { id: 1, tags: '["disclaimer:global"]', due: T + 120_000, attempts: 0, last_error: null },
+    ])
+    expect(result.tables).not.toContain('purges')
+    expect(result.tables).not.toContain('settings')
+    expect(result.next).toBe(4)
+    for (const outcome of result.tampering) expect(outcome).toMatch(/append-only/)
+  })
+
+  it('leaves the import to the cron when the database before migrations had not run it', async () => {
+    const { imports, record } = await withFreshSql((sql) => {
+      rebuildBeforeMigrations(sql)
+      seedBeforeMigrations(sql)
+      migrate(sql)
+      return { imports: sql.exec('SELECT * FROM imports').toArray(), record: importRecord(sql) }
+    })
+
+    expect(imports).toEqual([])
+    expect(record).toBeNull()
+  })
+
+  it('changes nothing when a migration fails inside the transaction the object runs it in', async () => {
+    const { error, tables } = await withFreshSql((sql, state) => {
+      rebuildBeforeMigrations(sql)
+      // A table of the next migration's name, already there: migration 2 cannot create it.
+      sql.exec('CREATE TABLE imports (note TEXT)')
+      let thrown = ''
+      try {
+        state.storage.transactionSync(() => migrate(sql))
+      } catch (caught) {
+        thrown = String(caught)
+      }
+      return {
+        error: thrown,
+        tables: schemaOf(sql)
+          .filter((row) => row.type === 'table')
+          .map((row) => row.name),
+      }
+    })
+
+    expect(error).toMatch(/imports/)
+    expect(tables).not.toContain('schema_migrations')
+    expect(tables).toEqual(expect.arrayContaining(['purges', 'settings', 'versions']))
+    expect(tables).not.toContain('purge_jobs')
+  })
+})

@@ -1,0 +1,67 @@
+// Writing through to KV and purging, through the ledger: each attempt recorded in its own step, a write or a purge
+// that fails retried by the alarm, and the operators told once when purging keeps failing.
+import { reset, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import type { Outgoing } from '../../src/ledger/context.ts'
+import type { DisclaimerLedger } from '../../src/ledger/object.ts'
+import { PURGE_ALERT_AFTER } from '../../src/ledger/purges.ts'
+import { advanceClock, failKvPuts, failPurges, publish, purgeJobs, theLedger } from './helpers.ts'
+
+async function recordMessages(): Promise<Outgoing[]> {
+  const sent: Outgoing[] = []
+  await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+    ledger.env = { ...ledger.env, OPERATORS_EMAIL: 'ops@example.org' }
+    ledger.notifier = { send: async (message) => void sent.push(message) }
+  })
+  return sent
+}
+
+beforeEach(async () => {
+  await reset()
+  vi.spyOn(console, 'warn').mockImplementation(() => {})
+  vi.spyOn(console, 'error').mockImplementation(() => {})
+})
+
+describe('write-through', () => {
+  it('lands a version KV refused at first, on the alarm, with the landing and the purges recorded then', async () => {
+    const puts = await failKvPuts(1, () => new Error('KV is unavailable (injected)'))
+    const version = await publish('global', 'Written through on the second try.')
+    expect(version.landedAt).toBeNull()
+    expect((await purgeJobs()).jobs).toEqual([])
+    await advanceClock(1_000)
+    await runDurableObjectAlarm(theLedger())
+    expect(puts.refused).toEqual(['disclaimer'])
+    expect(await env.DISCLAIMERS.get('disclaimer')).toBe('Written through on the second try.')
+    expect((await theLedger().version(version.version))?.landedAt).not.toBeNull()
+    expect((await purgeJobs()).jobs.map((job) => job.tags)).toEqual([['disclaimer:global']])
+  })
+
+  it('keeps a purge that fails, retries it on the alarm, and tells the operators once it has failed a few times', async () => {
+    const sent = await recordMessages()
+    const purges = await failPurges(PURGE_ALERT_AFTER + 1, () => new Error('Workers Cache refused (injected)'))
+    await publish('home', 'A home note whose purge fails.')
+    for (let attempt = 0; attempt < PURGE_ALERT_AFTER + 2; attempt++) {
+      await advanceClock(60_000)
+      await runDurableObjectAlarm(theLedger())
+    }
+    expect(purges.refused.length).toBe(PURGE_ALERT_AFTER + 1)
+    expect(purges.purged).toContainEqual(['disclaimer:home'])
+    const alerts = sent.filter((message) => message.event.kind === 'purge_failed')
+    expect(alerts.map((message) => message.to)).toEqual(['ops@example.org'])
+    expect(alerts[0]?.text).toContain(`refused to purge disclaimer:home ${PURGE_ALERT_AFTER} times`)
+  })
+
+  it('tells the operators once of a write KV has refused for five minutes', async () => {
+    const sent = await recordMessages()
+    await failKvPuts(100, () => new Error('KV is unavailable (injected)'))
+    await publish('conclusion', 'A note KV will not take.')
+    for (let minute = 0; minute < 8; minute++) {
+      await advanceClock(60_000)
+      await runDurableObjectAlarm(theLedger())
+    }
+    const stuck = sent.filter((message) => message.event.kind === 'write_stuck')
+    expect(stuck.map((message) => message.to)).toEqual(['ops@example.org'])
+    expect(stuck[0]?.subject).toMatch(/KV has not taken v\d+ of the note on .* for [5-9] minutes/)
+  })
+})

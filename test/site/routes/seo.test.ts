@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+import { request, SITE_PATHS } from '../../helpers.ts'
+
+describe('GET /sitemap.xml', () => {
+  it('lists every page at the configured origin', async () => {
+    const res = await request('/sitemap.xml')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')).toBe('application/xml; charset=utf-8')
+    const xml = await res.text()
+    const locs = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((match) => match[1])
+    expect(locs).toEqual(SITE_PATHS.map((path) => `http://localhost:8787${path}`))
+    expect(xml).toContain('<lastmod>2026-11-24</lastmod>')
+  })
+})
+
+describe('GET /robots.txt', () => {
+  it('allows crawling and points at the sitemap', async () => {
+    const res = await request('/robots.txt')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')).toBe('text/plain; charset=UTF-8')
+    expect(await res.text()).toContain('Sitemap: http://localhost:8787/sitemap.xml')
+  })
+})
+
+describe('GET /favicon.svg', () => {
+  it('serves a cacheable SVG icon', async () => {
+    const res = await request('/favicon.svg')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')).toBe('image/svg+xml; charset=utf-8')
+    expect(res.headers.get('Cache-Control')).toBe('public, max-age=86400')
+    expect(await res.text()).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/)
+  })
+})
+
+describe('edge caching of the sitemap and robots.txt', () => {
+  it.each([
+    ['/sitemap.xml', 'page:sitemap'],
+    ['/robots.txt', 'page:robots'],
+  ])('lets the edge keep %s, tagged, while browsers revalidate', async (path, tag) => {
+    const res = await request(path)
+    expect(res.headers.get('Cache-Control')).toBe('no-cache')
+    expect(res.headers.get('Cloudflare-CDN-Cache-Control')).toBe('max-age=86400, stale-while-revalidate=86400')
+    expect(res.headers.get('Cache-Tag')).toBe(tag)
+  })
+})
