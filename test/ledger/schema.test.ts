@@ -1,9 +1,9 @@
 // The ledger's numbered migrations on real SQLite storage: a database made by the schema objects ran before
 // migrations were numbered reaches the same schema as a fresh one, its rows survive, and a second run changes nothing.
 import { describe, expect, it } from 'vitest'
-import BEFORE_MIGRATIONS from '../fixtures/ledger-schema-before-migrations.sql?raw'
 import { importRecord } from '../../src/ledger/legacy-import.ts'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate } from '../../src/ledger/schema.ts'
+import BEFORE_MIGRATIONS from '../fixtures/ledger-schema-before-migrations.sql?raw'
 import { withFreshSql } from './helpers.ts'
 
 /** Every table, index and trigger, with the SQL that made it (the runtime's own `_cf_` tables left out). */
