@@ -10,11 +10,11 @@ export type FetchTile = (path: string) => Promise<Uint8Array>
 
 /** A failure to read a tile, with its path. */
 export class TileError extends Error {
-  constructor(
-    readonly path: string,
-    message: string,
-  ) {
+  readonly path: string
+
+  constructor(path: string, message: string) {
     super(`${path}: ${message}`)
+    this.path = path
   }
 }
 
