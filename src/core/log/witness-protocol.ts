@@ -60,8 +60,8 @@ export type AddCheckpointAnswer =
 
 /** What each status of add-checkpoint means, as the log that asked should read it. */
 export const ADD_CHECKPOINT_STATUS: Readonly<Record<number, string>> = {
-  200: 'cosigned: the body holds the witness's cosignature lines',
-  400: 'the request is malformed, or its old size is larger than the checkpoint's',
+  200: "cosigned: the body holds the witness's cosignature lines",
+  400: "the request is malformed, or its old size is larger than the checkpoint's",
   403: 'the checkpoint has no valid signature by a key the witness trusts for its origin',
   404: 'the witness does not follow a log of this origin',
   409: 'the old size is not the size the witness last cosigned; the body holds that size: prove consistency from it',
