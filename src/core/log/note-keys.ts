@@ -167,7 +167,8 @@ async function ed25519PublicKey(seed: Uint8Array): Promise<Uint8Array> {
 
 /** Signs with an Ed25519 seed (RFC 8032: deterministic, so the same seed and message give the same bytes). */
 export function ed25519Signer(key: PrivateKey): NoteSigner {
-  if (key.type !== ED25519) throw new RangeError(`key ${key.name} is of type 0x0${key.type}, not Ed25519 (0x01)`)
+  if (key.type !== ED25519)
+    throw new RangeError(`key ${key.name} is of type 0x${key.type.toString(16).padStart(2, '0')}, not Ed25519 (0x01)`)
   const signing = importSeed(key.seed, false)
   return {
     name: key.name,
@@ -178,7 +179,8 @@ export function ed25519Signer(key: PrivateKey): NoteSigner {
 
 /** Verifies plain Ed25519 note signatures (type 0x01) by `key`. */
 export function ed25519Verifier(key: PublicKey): NoteVerifier {
-  if (key.type !== ED25519) throw new RangeError(`key ${key.name} is of type 0x0${key.type}, not Ed25519 (0x01)`)
+  if (key.type !== ED25519)
+    throw new RangeError(`key ${key.name} is of type 0x${key.type.toString(16).padStart(2, '0')}, not Ed25519 (0x01)`)
   const verify = ed25519Verify(key.publicKey)
   return { name: key.name, keyId: key.keyId, verify: (text, signature) => verify(text, signature) }
 }
