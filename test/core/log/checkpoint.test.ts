@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { type Checkpoint, formatCheckpoint, openCheckpoint, parseCheckpoint } from '../../../src/core/log/checkpoint.ts'
 import { fromBase64 } from '../../../src/core/log/encoding.ts'
 import { EMPTY_ROOT } from '../../../src/core/log/merkle.ts'
-import { ed25519Signer, ed25519Verifier, parseSignerKey, parseVerifierKey } from '../../../src/core/log/note-keys.ts'
 import { signNote } from '../../../src/core/log/note.ts'
+import { ed25519Signer, ed25519Verifier, parseSignerKey, parseVerifierKey } from '../../../src/core/log/note-keys.ts'
 import vectors from './vectors.json'
 
 const { notes } = vectors

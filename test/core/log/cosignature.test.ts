@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest'
 import {
   cosignatureMessage,
   cosignatureTime,
-  cosigner,
   cosignatureVerifier,
+  cosigner,
   verifierFor,
 } from '../../../src/core/log/cosignature.ts'
 import { utf8 } from '../../../src/core/log/encoding.ts'
-import { ed25519Signer, parseSignerKey, parseVerifierKey } from '../../../src/core/log/note-keys.ts'
 import { openNote, parseNote, signNote } from '../../../src/core/log/note.ts'
+import { ed25519Signer, parseSignerKey, parseVerifierKey } from '../../../src/core/log/note-keys.ts'
 import vectors from './vectors.json'
 
 const { notes } = vectors

@@ -47,7 +47,7 @@ describe('signNote', () => {
     if (!parsed.ok) throw new Error(parsed.problem)
     const log = await signer(notes.logSignerKey)
     const resigned = await signNote(notes.checkpointText, [log], parsed.signatures)
-    const [logLine, otherLine] = notes.signedByBoth.split('\n\n')[1]?.split(/(?<=\n)/) as [string, string]
+    const [logLine, otherLine] = (notes.signedByBoth.split('\n\n')[1] as string).split(/(?<=\n)/)
     expect(resigned).toBe(`${notes.checkpointText}\n${otherLine}${logLine}`)
     expect(await signNote(notes.checkpointText, [], parsed.signatures)).toBe(notes.signedByBoth)
   })
