@@ -153,8 +153,20 @@ const PKCS8_PREFIX = new Uint8Array([
   0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
 ])
 
+// WebCrypto takes bytes over an ArrayBuffer of their own.
+function own(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(bytes)
+}
+
 function importSeed(seed: Uint8Array, extractable: boolean): Promise<CryptoKey> {
-  return crypto.subtle.importKey('pkcs8', concatBytes(PKCS8_PREFIX, seed), { name: 'Ed25519' }, extractable, ['sign'])
+  const pkcs8 = own(concatBytes(PKCS8_PREFIX, seed))
+  return crypto.subtle.importKey('pkcs8', pkcs8, { name: 'Ed25519' }, extractable, ['sign'])
+}
+
+function assertEd25519(key: PublicKey): void {
+  if (key.type !== ED25519) {
+    throw new RangeError(`key ${key.name} is of type 0x${key.type.toString(16).padStart(2, '0')}, not Ed25519 (0x01)`)
+  }
 }
 
 async function ed25519PublicKey(seed: Uint8Array): Promise<Uint8Array> {
@@ -167,20 +179,21 @@ async function ed25519PublicKey(seed: Uint8Array): Promise<Uint8Array> {
 
 /** Signs with an Ed25519 seed (RFC 8032: deterministic, so the same seed and message give the same bytes). */
 export function ed25519Signer(key: PrivateKey): NoteSigner {
-  if (key.type !== ED25519)
-    throw new RangeError(`key ${key.name} is of type 0x${key.type.toString(16).padStart(2, '0')}, not Ed25519 (0x01)`)
-  const signing = importSeed(key.seed, false)
+  assertEd25519(key)
+  let signing: Promise<CryptoKey> | undefined
   return {
     name: key.name,
     keyId: key.keyId,
-    sign: async (text) => new Uint8Array(await crypto.subtle.sign('Ed25519', await signing, text)),
+    async sign(text) {
+      signing ??= importSeed(key.seed, false)
+      return new Uint8Array(await crypto.subtle.sign('Ed25519', await signing, own(text)))
+    },
   }
 }
 
 /** Verifies plain Ed25519 note signatures (type 0x01) by `key`. */
 export function ed25519Verifier(key: PublicKey): NoteVerifier {
-  if (key.type !== ED25519)
-    throw new RangeError(`key ${key.name} is of type 0x${key.type.toString(16).padStart(2, '0')}, not Ed25519 (0x01)`)
+  assertEd25519(key)
   const verify = ed25519Verify(key.publicKey)
   return { name: key.name, keyId: key.keyId, verify: (text, signature) => verify(text, signature) }
 }
@@ -193,9 +206,9 @@ export function ed25519Verify(publicKey: Uint8Array): (message: Uint8Array, sign
   let key: Promise<CryptoKey> | undefined
   return async (message, signature) => {
     if (signature.length !== 64) return false
-    key ??= crypto.subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify'])
+    key ??= crypto.subtle.importKey('raw', own(publicKey), { name: 'Ed25519' }, false, ['verify'])
     try {
-      return await crypto.subtle.verify('Ed25519', await key, signature, message)
+      return await crypto.subtle.verify('Ed25519', await key, own(signature), own(message))
     } catch {
       return false
     }
@@ -204,5 +217,5 @@ export function ed25519Verify(publicKey: Uint8Array): (message: Uint8Array, sign
 
 /** The Ed25519 signature of `message` by the key with `seed`. */
 export async function ed25519Sign(seed: Uint8Array, message: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.sign('Ed25519', await importSeed(seed, false), message))
+  return new Uint8Array(await crypto.subtle.sign('Ed25519', await importSeed(seed, false), own(message)))
 }
