@@ -15,7 +15,7 @@ describe('inclusionSpans', () => {
         checked++
       }
     }
-    expect(checked).toBe(5979)
+    expect(checked).toBe(6932)
   })
 
   it('names every leaf’s path in trees up to 64', () => {
@@ -67,7 +67,7 @@ describe('consistencySpans', () => {
         checked++
       }
     }
-    expect(checked).toBe(6545)
+    expect(checked).toBe(7459)
   })
 
   it('is empty from the empty tree and between equal sizes', () => {

@@ -63,14 +63,19 @@ function largestPowerOfTwoBelow(n: number): number {
   return 2 ** Math.floor(Math.log2(n - 1))
 }
 
-/** Leaf indices worth testing in a tree of n: both ends, their neighbours, the middle, and two spread by a hash. */
+// A point in [0, n) that moves about as n grows (the fractional part of n times an irrational).
+function spread(n: number, irrational: number): number {
+  return Math.floor(((n * irrational) % 1) * n)
+}
+
+/** Leaf indices worth testing in a tree of n: both ends, their neighbours, the middle, and two spread about. */
 export function sampleIndices(n: number): number[] {
-  const picks = [0, 1, Math.floor(n / 2), n - 2, n - 1, (n * 40503) % n, (n * 2654435761 + 7) % n]
+  const picks = [0, 1, Math.floor(n / 2), n - 2, n - 1, spread(n, Math.SQRT2), spread(n, (1 + Math.sqrt(5)) / 2)]
   return [...new Set(picks.filter((i) => i >= 0 && i < n))].sort((a, b) => a - b)
 }
 
-/** Old sizes worth testing against a tree of n. */
+/** Old sizes worth testing against a tree of n: small ones, the middle, n - 1, n, a power of two, one spread about. */
 export function sampleOldSizes(n: number): number[] {
-  const picks = [1, 2, 3, Math.floor(n / 2), n - 1, n, ((n * 40503) % n) + 1, 2 ** Math.floor(Math.log2(n))]
+  const picks = [1, 2, 3, Math.floor(n / 2), n - 1, n, spread(n, Math.SQRT2) + 1, 2 ** Math.floor(Math.log2(n))]
   return [...new Set(picks.filter((m) => m >= 1 && m <= n))].sort((a, b) => a - b)
 }
