@@ -89,8 +89,8 @@ export async function localTarget(store = LOCAL_STORE): Promise<Where> {
 
 /** A deployed environment, by the SITE_ORIGIN in its config; refused while its config still has placeholders. */
 export async function remoteTarget(environment: string): Promise<Where> {
-  const { placeholderProblems, siteOriginOf } = await import('./environments.ts')
-  const problems = placeholderProblems(environment)
+  const { deployProblems, siteOriginOf } = await import('./environments.ts')
+  const problems = deployProblems(environment)
   if (problems.length > 0) {
     throw new CliError(
       `${environment} is not set up yet, so nothing was sent:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
