@@ -69,7 +69,11 @@ describe('security headers', () => {
 
   it('are on the 500 page', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {})
-    const res = await request('/', {}, { ...env, SITE_ORIGIN: 'not an origin' })
+    const app = createApp()
+    app.get('/fails', () => {
+      throw new Error('a route that fails')
+    })
+    const res = await request('/fails', {}, {}, app)
     expect(res.status).toBe(500)
     checkHeaders(res)
   })
