@@ -505,6 +505,21 @@ describe('DisclaimerLedger', () => {
       expect(await versionsOf('conclusion')).toEqual([])
     })
 
+    it.each(['yes', 'True', ''])('stays on when REQUIRE_APPROVAL is %j: only "false" turns it off', async (value) => {
+      await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+        ledger.env = { ...ledger.env, REQUIRE_APPROVAL: value }
+      })
+      expect(await theLedger().requiresApproval()).toBe(true)
+      const result = await theLedger().publish({
+        target: 'conclusion',
+        text: 'Straight to the site.',
+        base: 0,
+        by: 'alice',
+      })
+      expect(result).toMatchObject({ ok: false, code: 'approval_required' })
+      expect(await versionsOf('conclusion')).toEqual([])
+    })
+
     it('refuses the proposer approving their own proposal', async () => {
       await requireApproval()
       const proposed = await openProposal({
