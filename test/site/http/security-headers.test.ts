@@ -1,4 +1,3 @@
-import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../../src/index.ts'
 import { bearer } from '../../fixtures/editors.ts'
