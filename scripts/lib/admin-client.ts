@@ -172,6 +172,15 @@ export function readToken(options: { tokenFile?: string; as?: string; store?: st
   return readFileSync(options.tokenFile, 'utf8').trim()
 }
 
+/** A copy of the record in the BACKUPS bucket, as `POST /admin/backups` answers it (src/core/backups.ts). */
+export interface Backup {
+  key: string
+  bytes: number
+  rows: number
+  head: string | null
+  exportedAt: string
+}
+
 export type Current = LiveState & { bundledDefault: { file: string; text: string; hash: string } | null }
 
 /** Typed calls to the admin API; an error answer becomes a CliError carrying the API's own message. */
@@ -268,6 +277,21 @@ export function adminClient(where: Where, token: string) {
     seed: () => call<{ seeded: (PublishResult & { ok: true })[] }>('POST', '/seed', { body: {} }),
     importRecord: () => call<{ import: ImportRecord | null }>('GET', '/import'),
     notifications: (limit: number) => all<LedgerEvent>('/notifications', 'events', limit),
+    settings: () => call<{ problems: string[] }>('GET', '/settings'),
+    reconcile: () => call<{ recorded: LedgerVersion[] }>('POST', '/reconcile', { body: {} }),
+    backup: () => call<{ backup: Backup; deleted: string[] }>('POST', '/backups', { body: {} }),
+    backups: () =>
+      call<{ retentionDays: number; backups: { key: string; bytes: number; uploaded: string }[] }>('GET', '/backups'),
+    recoveryPoint: (time: string) =>
+      call<{ time: string; bookmark: string; current: string }>('GET', `/recovery?time=${encodeURIComponent(time)}`),
+    recover: (body: { time?: string; bookmark?: string; reason: string }) =>
+      call<{
+        restoredTo: string
+        time: string | null
+        undo: string
+        copy: Backup
+        head: { pos: number; hash: string } | null
+      }>('POST', '/recovery', { body }),
   }
 }
 
