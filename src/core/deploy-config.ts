@@ -101,7 +101,7 @@ function bindingProblems(config: EnvironmentConfig): string[] {
   const at = section(config)
   if (!config.durableObjects.some((binding) => binding.name === 'LEDGER' && binding.class_name === LEDGER_CLASS)) {
     problems.push(
-      `${at} has no Durable Object binding LEDGER (class_name "${LEDGER_CLASS}"); copy the durable_objects line from [env.production]`,
+      `${at} has no Durable Object binding LEDGER (class_name "${LEDGER_CLASS}"); add durable_objects = { bindings = [{ name = "LEDGER", class_name = "${LEDGER_CLASS}" }] }`,
     )
   }
   if (!config.sqliteClasses.includes(LEDGER_CLASS)) {
@@ -111,15 +111,13 @@ function bindingProblems(config: EnvironmentConfig): string[] {
   }
   if (!config.sendEmail.some((binding) => binding.name === 'EMAIL')) {
     problems.push(
-      `${at} has no send_email binding EMAIL, so nobody would be told of changes; copy the send_email line from [env.production]`,
+      `${at} has no send_email binding EMAIL, so nobody would be told of changes; add send_email = [{ name = "EMAIL" }]`,
     )
   }
   for (const name of RATE_LIMITERS) {
     const limiter = config.ratelimits.find((entry) => entry.name === name)
     if (!limiter) {
-      problems.push(
-        `${at} has no ratelimits entry named ${name}; copy it from [env.production] with a namespace_id of its own`,
-      )
+      problems.push(`${at} has no ratelimits entry named ${name}; add it with a namespace_id no other environment uses`)
       continue
     }
     if (!NAMESPACE_ID.test(limiter.namespace_id ?? '')) {

@@ -219,7 +219,7 @@ describe('deployProblems', () => {
           'kv_namespaces = [{ binding = "DISCLAIMERS", id = "0f2a',
       }),
     ).toEqual([
-      '[env.production] has no send_email binding EMAIL, so nobody would be told of changes; copy the send_email line from [env.production]',
+      '[env.production] has no send_email binding EMAIL, so nobody would be told of changes; add send_email = [{ name = "EMAIL" }]',
     ])
     expect(productionWith({ '0f2ac74b498b48028cb68387c421e279': 'my-namespace' })).toEqual([
       '[env.production] kv_namespaces DISCLAIMERS id is "my-namespace" (a KV namespace id is 32 hexadecimal digits); run `npx wrangler kv namespace create DISCLAIMERS --env production` and put the id it prints there',
@@ -248,7 +248,7 @@ describe('deployProblems', () => {
         '  { name = "EDITOR_WRITES", namespace_id = "3002", simple = { limit = 20, period = 60 } },\n': '',
       }),
     ).toEqual([
-      '[env.production] has no ratelimits entry named EDITOR_WRITES; copy it from [env.production] with a namespace_id of its own',
+      '[env.production] has no ratelimits entry named EDITOR_WRITES; add it with a namespace_id no other environment uses',
     ])
   })
 
@@ -268,6 +268,26 @@ describe('deployProblems', () => {
       }),
     ).toEqual([
       '[env.production] secrets.required lacks "EDITORS", so wrangler would deploy without it; secrets = { required = ["EDITORS"] }',
+    ])
+  })
+})
+
+describe('the ledger’s class and its migrations', () => {
+  it('refuses a wrangler.toml whose migrations no longer make DisclaimerLedger, or whose LEDGER names another class', () => {
+    const renamed = configWith({
+      ...PRODUCTION,
+      'new_sqlite_classes = ["DisclaimerLedger"]': 'new_sqlite_classes = ["Ledger"]',
+    })
+    expect(deployProblems('production', renamed)).toContain(
+      'wrangler.toml has no [[migrations]] entry with new_sqlite_classes = ["DisclaimerLedger"]; restore it (never edit or remove a past migration)',
+    )
+    const rebound = configWith({
+      ...PRODUCTION,
+      'durable_objects = { bindings = [{ name = "LEDGER", class_name = "DisclaimerLedger" }] }':
+        'durable_objects = { bindings = [{ name = "LEDGER", class_name = "DisclaimerLedgerV2" }] }',
+    })
+    expect(deployProblems('production', rebound)).toEqual([
+      '[env.production] has no Durable Object binding LEDGER (class_name "DisclaimerLedger"); add durable_objects = { bindings = [{ name = "LEDGER", class_name = "DisclaimerLedger" }] }',
     ])
   })
 })
