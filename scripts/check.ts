@@ -1,6 +1,7 @@
 // npm run check: what must hold before any deploy, proven without a Cloudflare account.
-// Typecheck, binding types current, a dry-run build of every environment within the bundle budget, and the
-// Worker's startup CPU within its budget against a hello-world Hono Worker's, measured in the same run.
+// Typecheck, module sizes and imports, every environment's settings, binding types current, a dry-run build of
+// every environment within the bundle budget, and the Worker's startup CPU within its budget against a hello-world
+// Hono Worker's, measured in the same run.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -8,7 +9,7 @@ import { join } from 'node:path'
 import { importCycles, importsUnder, LAYERS, layerViolations } from './lib/architecture.ts'
 import { breakdownTable, profileStartup } from './lib/bench-startup-profile.ts'
 import { BUNDLE_GZIP_BUDGET_KIB, STARTUP_RATIO_BUDGET } from './lib/budgets.ts'
-import { ENVIRONMENTS, PROJECT_ROOT } from './lib/environments.ts'
+import { configProblems, ENVIRONMENTS, PROJECT_ROOT } from './lib/environments.ts'
 import { MAX_MODULE_LINES, moduleSizes, oversizedModules } from './lib/module-sizes.ts'
 import {
   buildStandaloneWorker,
@@ -80,6 +81,14 @@ async function main() {
   ]
   if (problems.length > 0) fail(`move the code so that each import points down:\n  ${problems.join('\n  ')}`)
   console.log(`ok (${imports.length} imports)`)
+
+  step(
+    'every environment in wrangler.toml: settings in the form the Worker needs, bindings, hostname, crons and secrets ' +
+      '(placeholders aside: the deploy refuses those), and no rate-limit namespace or bucket shared',
+  )
+  const config = configProblems()
+  if (config.length > 0) fail(`fix wrangler.toml:\n  ${config.join('\n  ')}`)
+  console.log(`ok (${['local', ...ENVIRONMENTS].join(', ')})`)
 
   step('binding types are current (worker-configuration.d.ts)')
   run(

@@ -1,8 +1,15 @@
 // npm run deploy:staging | deploy:production: the one way to ship, the same every time.
-// Refuses while the environment still has placeholders, then runs the checks and the tests,
-// and deploys only if all of them pass.
+// Refuses while the environment's wrangler.toml section has a placeholder or a value the Worker's own rules refuse,
+// then runs the checks and the tests, and deploys only if all of them pass.
 import { spawnSync } from 'node:child_process'
-import { ENVIRONMENTS, type Environment, isEnvironment, PROJECT_ROOT, placeholderProblems } from './lib/environments.ts'
+import {
+  deployProblems,
+  ENVIRONMENTS,
+  type Environment,
+  isEnvironment,
+  PROJECT_ROOT,
+  workerNameOf,
+} from './lib/environments.ts'
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
 
@@ -22,9 +29,9 @@ function main() {
     process.exit(2)
   }
 
-  const problems = placeholderProblems(environment)
+  const problems = deployProblems(environment)
   if (problems.length > 0) {
-    console.error(`Refusing to deploy ${environment}: wrangler.toml still has placeholders.`)
+    console.error(`Refusing to deploy ${environment}: wrangler.toml is not ready for it.`)
     for (const problem of problems) console.error(`  - ${problem}`)
     console.error('Nothing was built or deployed. docs/operations.md, "First-time setup", walks through it.')
     process.exit(1)
@@ -33,7 +40,10 @@ function main() {
   run(environment, 'checks', 'npm', ['run', 'check'])
   run(environment, 'tests', 'npm', ['test'])
   run(environment, `deploy to ${environment}`, 'npx', ['wrangler', 'deploy', `--env=${environment}`])
-  console.log(`\nDeployed to ${environment}. Verify it: docs/operations.md, "First-time setup", step 10.`)
+  console.log(
+    `\nDeployed ${workerNameOf(environment)} to ${environment}. Verify it: docs/operations.md, "Verify a deploy"; ` +
+      `undo it: "Rolling back a bad deploy".`,
+  )
 }
 
 if (import.meta.main) main()

@@ -20,6 +20,7 @@ import {
   versionLine,
 } from './lib/disclaimer-format.ts'
 import { ensureLocalEditors, LOCAL_STORE } from './lib/local-editors.ts'
+import { checkOperation, OPERATIONS_COMMANDS, OPERATIONS_USAGE, runOperation } from './lib/operations-commands.ts'
 
 const USAGE = `usage: npm run disclaimer -- <command> [arguments] (--local | --env <environment>) [options]
 
@@ -51,6 +52,8 @@ the record (hash-chained; see docs/ledger.md)
   verify <file> [--head H]      check an export offline (no --local or --env: nothing is sent); with --head, that
                                 a chain hash remembered earlier (an email's checkpoint) is one of its rows
 
+${OPERATIONS_USAGE}
+
 editors (no --local or --env: nothing is sent)
   editor <name>                 a new token for an editor, and the entry to put in the EDITORS secret
 
@@ -79,6 +82,8 @@ function parse(argv: string[]) {
       head: { type: 'string' },
       version: { type: 'string' },
       limit: { type: 'string' },
+      bookmark: { type: 'string' },
+      yes: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -312,6 +317,7 @@ async function run(
       return
     }
     default:
+      if (OPERATIONS_COMMANDS.has(command)) return runOperation(command, options, client, label)
       throw new CliError(`unknown command "${printable(command)}"\n\n${USAGE}`, 2)
   }
 }
@@ -375,8 +381,10 @@ export async function main(argv: string[]): Promise<void> {
   const remote = store ? undefined : await remoteTarget(options.env as string)
   if (store) await ensureLocalEditors(store)
   const token = readToken({ tokenFile: options['token-file'], as: options.as, store })
-  // A text or note that breaks the rule is refused here, before a Worker is started or anything is sent.
+  // A text or note that breaks the rule, or an operation's arguments that cannot work, are refused here, before a
+  // Worker is started or anything is sent.
   const change = command === 'set' || command === 'propose' ? draft(options) : undefined
+  checkOperation(command, options)
   const where = remote ?? (await localTarget(store as string))
   try {
     await run(command, rest, options, adminClient(where, token), where.label, change)

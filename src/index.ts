@@ -1,8 +1,10 @@
 // Assembles the Worker: the pages, then 404 and error pages, security headers on every response; the editor half
-// (admin API and console) loaded on its first request; the cron that records edits made around the ledger; the ledger.
+// (admin API and console) loaded on its first request; the crons that record edits made around the ledger and copy
+// the record to R2 once a day; the ledger.
 import { WorkerEntrypoint } from 'cloudflare:workers'
 import { type Context, Hono, type NotFoundHandler } from 'hono'
 import { ledgerOf } from './core/ledger-address.ts'
+import { BACKUP_CRON, logSettingsProblems, settingsProblems } from './core/settings.ts'
 import type { EditorOptions } from './editor/index.ts'
 import { NO_STORE } from './site/http/caching.ts'
 import { methodNotAllowedText } from './site/http/errors.ts'
@@ -88,9 +90,27 @@ export default class Site extends WorkerEntrypoint<Env> {
     return app.fetch(request, this.env, this.ctx)
   }
 
-  override async scheduled(_controller?: ScheduledController): Promise<void> {
+  /**
+   * Every minute, records edits made around the ledger; once a day (BACKUP_CRON), copies the record to BACKUPS
+   * instead. Either way, every problem with the settings is logged (once per isolate).
+   */
+  override async scheduled(controller?: ScheduledController): Promise<void> {
+    logSettingsProblems(settingsProblems(this.env))
+    if (controller?.cron === BACKUP_CRON) return this.backUp()
     const recorded = await ledgerOf(this.env).reconcile()
     if (recorded.length > 0) console.log('recorded edits made outside the ledger', { versions: recorded.length })
+  }
+
+  private async backUp(): Promise<void> {
+    if (!this.env.BACKUPS) return
+    const { backUpLedger } = await import('./core/backups.ts')
+    try {
+      const { backup, deleted } = await backUpLedger(this.env)
+      console.log('copied the record to BACKUPS', { ...backup, deleted })
+    } catch (error) {
+      console.error('the daily copy of the record failed', { error: error instanceof Error ? error.message : error })
+      throw error
+    }
   }
 
   /**

@@ -1,7 +1,10 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
+import { listBackups } from '../src/core/backups.ts'
+import { verifyExport } from '../src/core/chain.ts'
 import { ledgerOf } from '../src/core/ledger-address.ts'
+import { BACKUP_CRON } from '../src/core/settings.ts'
 import Site from '../src/index.ts'
 
 /** An execution context whose Workers Cache records what it is asked to purge: the seam workerd lacks. */
@@ -59,5 +62,47 @@ describe('the Worker entrypoint', () => {
       valid: true,
       by: 'outside the ledger',
     })
+  })
+
+  it('copies the record to BACKUPS on the daily cron, and records nothing made around the ledger then', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => {})
+    await ledgerOf(env).seed('alice')
+    await env.DISCLAIMERS.put('disclaimer:home', 'Put with plain wrangler before the copy.')
+    const before = await listBackups(env.BACKUPS)
+    const ctx = createExecutionContext()
+    await new Site(ctx, env).scheduled(createScheduledController({ cron: BACKUP_CRON }))
+    await waitOnExecutionContext(ctx)
+    const after = await listBackups(env.BACKUPS)
+    expect(after).toHaveLength(before.length + 1)
+    const copy = after.find((entry) => !before.some((earlier) => earlier.key === entry.key))
+    const text = (await (await env.BACKUPS.get(copy?.key as string))?.text()) as string
+    expect(verifyExport(text)).toMatchObject({ ok: true, head: (await ledgerOf(env).head())?.hash })
+    const { versions } = await ledgerOf(env).history('home')
+    expect(versions.some((version) => version.text === 'Put with plain wrangler before the copy.')).toBe(false)
+  })
+
+  it('makes no copy on the every-minute cron', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => {})
+    const before = await listBackups(env.BACKUPS)
+    const ctx = createExecutionContext()
+    await new Site(ctx, env).scheduled(createScheduledController({ cron: '* * * * *' }))
+    await waitOnExecutionContext(ctx)
+    expect(await listBackups(env.BACKUPS)).toEqual(before)
+  })
+
+  it('logs every problem with its settings when a cron runs, once per isolate', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const misconfigured = { ...env, OPERATORS_EMAIL: 'the cron team' }
+    for (let run = 0; run < 2; run += 1) {
+      const ctx = createExecutionContext()
+      await new Site(ctx, misconfigured).scheduled(createScheduledController({ cron: '* * * * *' }))
+      await waitOnExecutionContext(ctx)
+    }
+    expect(error.mock.calls).toEqual([
+      [
+        'configuration problem',
+        { problem: expect.stringMatching(/^OPERATORS_EMAIL holds "the cron team", not an address/) },
+      ],
+    ])
   })
 })

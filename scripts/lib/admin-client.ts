@@ -89,8 +89,8 @@ export async function localTarget(store = LOCAL_STORE): Promise<Where> {
 
 /** A deployed environment, by the SITE_ORIGIN in its config; refused while its config still has placeholders. */
 export async function remoteTarget(environment: string): Promise<Where> {
-  const { placeholderProblems, siteOriginOf } = await import('./environments.ts')
-  const problems = placeholderProblems(environment)
+  const { deployProblems, siteOriginOf } = await import('./environments.ts')
+  const problems = deployProblems(environment)
   if (problems.length > 0) {
     throw new CliError(
       `${environment} is not set up yet, so nothing was sent:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
@@ -99,8 +99,53 @@ export async function remoteTarget(environment: string): Promise<Where> {
   const origin = siteOriginOf(environment)
   return {
     label: `the REMOTE ${environment} site (${origin})`,
-    fetch: (path, init) => fetch(`${origin}${path}`, init),
+    fetch: (path, init) => fetchRemote(`${origin}${path}`, init),
     close: async () => {},
+  }
+}
+
+/** How long the CLI waits for a deployed site to answer a request. */
+export const REMOTE_TIMEOUT_MS = 30_000
+
+const TLS_CODE = /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|ERR_CERT|EPROTO$)/
+
+/**
+ * Why a request to a deployed site got no answer, in one sentence naming the host: its name not found (DNS), the
+ * connection refused, TLS failing, or no answer in time; with what to check for each.
+ */
+export function unreachable(url: URL, error: unknown, timeoutMs = REMOTE_TIMEOUT_MS): string {
+  const { host } = url
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause
+  const code = String(cause?.code ?? (error as { code?: unknown }).code ?? '')
+  const detail = printable(String(cause?.message ?? (error as Error).message ?? error))
+  if ((error as Error).name === 'TimeoutError' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') {
+    return `${host} did not answer within ${timeoutMs / 1000} s (timeout); check that the site is up (curl -sI ${url.origin}/); a change may have been made: read it back before trying again`
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_FAIL') {
+    return `cannot find ${host} (DNS: ${code}); check SITE_ORIGIN and the custom domain in wrangler.toml, and that the deploy attached it (docs/operations.md, "The hostname"); nothing was sent`
+  }
+  if (code === 'ECONNREFUSED') {
+    return `${host} refused the connection (ECONNREFUSED); nothing answers there: check SITE_ORIGIN; nothing was sent`
+  }
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') {
+    return `${host} dropped the connection (${code}); a change may have been made: read it back before trying again`
+  }
+  if (TLS_CODE.test(code)) {
+    return `${host} could not be reached over TLS (${code}); a new custom domain's certificate takes a few minutes after the first deploy: try again, or check the domain in the dashboard; nothing was sent`
+  }
+  return `could not reach ${host}: ${detail}${code ? ` (${code})` : ''}`
+}
+
+/** `fetch` to a deployed site, bounded by `timeoutMs`; a request that gets no answer fails naming the host and why. */
+export async function fetchRemote(
+  url: string,
+  init: RequestInit = {},
+  timeoutMs = REMOTE_TIMEOUT_MS,
+): Promise<Response> {
+  try {
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
+  } catch (error) {
+    throw new CliError(unreachable(new URL(url), error, timeoutMs))
   }
 }
 
@@ -125,6 +170,15 @@ export function readToken(options: { tokenFile?: string; as?: string; store?: st
   }
   if (!existsSync(options.tokenFile)) throw new CliError(`no token file at ${options.tokenFile}`, 2)
   return readFileSync(options.tokenFile, 'utf8').trim()
+}
+
+/** A copy of the record in the BACKUPS bucket, as `POST /admin/backups` answers it (src/core/backups.ts). */
+export interface Backup {
+  key: string
+  bytes: number
+  rows: number
+  head: string | null
+  exportedAt: string
 }
 
 export type Current = LiveState & { bundledDefault: { file: string; text: string; hash: string } | null }
@@ -223,6 +277,21 @@ export function adminClient(where: Where, token: string) {
     seed: () => call<{ seeded: (PublishResult & { ok: true })[] }>('POST', '/seed', { body: {} }),
     importRecord: () => call<{ import: ImportRecord | null }>('GET', '/import'),
     notifications: (limit: number) => all<LedgerEvent>('/notifications', 'events', limit),
+    settings: () => call<{ problems: string[] }>('GET', '/settings'),
+    reconcile: () => call<{ recorded: LedgerVersion[] }>('POST', '/reconcile', { body: {} }),
+    backup: () => call<{ backup: Backup; deleted: string[] }>('POST', '/backups', { body: {} }),
+    backups: () =>
+      call<{ retentionDays: number; backups: { key: string; bytes: number; uploaded: string }[] }>('GET', '/backups'),
+    recoveryPoint: (time: string) =>
+      call<{ time: string; bookmark: string; current: string }>('GET', `/recovery?time=${encodeURIComponent(time)}`),
+    recover: (body: { time?: string; bookmark?: string; reason: string }) =>
+      call<{
+        restoredTo: string
+        time: string | null
+        undo: string
+        copy: Backup
+        head: { pos: number; hash: string } | null
+      }>('POST', '/recovery', { body }),
   }
 }
 

@@ -15,6 +15,7 @@ import type {
   Schedule,
   WriteRequest,
 } from '../core/ledger-types.ts'
+import { approvalRequired } from '../core/settings.ts'
 import { TARGET_KEYS } from '../core/site-map.ts'
 import { printable, validateField } from '../core/validate.ts'
 import { chainPending, exportPage, head } from './chaining.ts'
@@ -105,8 +106,9 @@ export class Ledger implements LedgerContext {
 
   // Reads
 
+  /** Only REQUIRE_APPROVAL = "false" turns the two-person rule off: a mistyped value keeps it on (core/settings.ts). */
   requiresApproval(): boolean {
-    return this.env.REQUIRE_APPROVAL === 'true'
+    return approvalRequired(this.env.REQUIRE_APPROVAL)
   }
 
   /** What an editor reads before a change: the record, and what KV holds where that differs. Writes nothing. */

@@ -14,13 +14,17 @@ import type {
   WriteRequest,
 } from '../core/ledger-types.ts'
 import type { Ledger } from './ledger.ts'
+import { type PointInTimeRecovery, storageRecovery } from './recovery.ts'
 
 export class DisclaimerLedger extends DurableObject<Env> {
   /** The ledger behind this object; tests reach its seams (kv, edge, env, now) through it. */
   ledger!: Ledger
+  /** The storage's history, for point-in-time recovery; a seam, since local workerd keeps none. */
+  recovery: PointInTimeRecovery
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
+    this.recovery = storageRecovery(ctx)
     void ctx.blockConcurrencyWhile(async () => {
       const [{ Ledger }, { sendingNotifier }] = await Promise.all([import('./ledger.ts'), import('./notify/send.ts')])
       this.ledger = new Ledger({
@@ -161,5 +165,22 @@ export class DisclaimerLedger extends DurableObject<Env> {
 
   override alarm(): Promise<void> {
     return this.ledger.alarm()
+  }
+
+  // Point-in-time recovery (docs/operations.md, "Backups and restoring"): an operator's, through the admin API.
+
+  /** The bookmark for a moment, and the one for now (to come back to). Writes nothing. */
+  async recoveryPoint(at: string): Promise<{ bookmark: string; current: string }> {
+    return { bookmark: await this.recovery.bookmarkFor(new Date(at)), current: await this.recovery.current() }
+  }
+
+  /** Sets the storage to come back at `bookmark` when the object next starts; answers the bookmark to undo it. */
+  async restoreOnNextStart(bookmark: string): Promise<{ undo: string }> {
+    return { undo: await this.recovery.restoreOnNextStart(bookmark) }
+  }
+
+  /** Ends the object so that its next request starts it again, restored; this call itself fails. */
+  restart(reason: string): void {
+    this.recovery.restart(reason)
   }
 }

@@ -1,9 +1,10 @@
 // The site as `npm start` runs it (scripts/start.ts: wrangler dev, a seeded store of its own, local editors),
-// on a port of its own, with what it logs collected: the messages wrangler's Email Service simulation says it sent.
+// on a free port of its own, with what it logs collected: the messages wrangler's Email Service simulation says it sent.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort } from '../../scripts/lib/free-port.ts'
 import { tokenFile } from '../../scripts/lib/local-editors.ts'
 import { PROJECT_ROOT } from '../../scripts/lib/paths.ts'
 
@@ -31,8 +32,24 @@ export interface LocalSite {
 const EMAIL_BLOCK =
   /send_email binding called with MessageBuilder:\s*\nFrom: .*\nTo: (.*)\nSubject: (.*)\n\s*\nText: (\S+)/g
 
-/** Starts `node scripts/start.ts` with a store of its own; resolves once it is seeded and serving. */
-export async function startLocalSite(port: number, vars: string[] = []): Promise<LocalSite> {
+/** What wrangler dev says when another server took the port first. */
+const PORT_TAKEN = 'Address already in use'
+
+/**
+ * Starts `node scripts/start.ts` on a free port with a store of its own; resolves once it is seeded and serving. A
+ * port taken between choosing it and wrangler binding it is chosen again (three tries).
+ */
+export async function startLocalSite(vars: string[] = []): Promise<LocalSite> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOn(await freePort(), vars)
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof Error && error.message.includes(PORT_TAKEN))) throw error
+    }
+  }
+}
+
+async function startOn(port: number, vars: string[]): Promise<LocalSite> {
   const store = mkdtempSync(join(tmpdir(), 'local-site-'))
   const args = [
     'scripts/start.ts',
@@ -70,7 +87,13 @@ export async function startLocalSite(port: number, vars: string[] = []): Promise
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
   }
-  await until(() => log.includes('npm start: the site is on'), 90_000, 'starting the site')
+  try {
+    await until(() => log.includes('npm start: the site is on'), 90_000, 'starting the site')
+  } catch (error) {
+    if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGTERM')
+    rmSync(store, { recursive: true, force: true })
+    throw error
+  }
   const token = (editor: 'alice' | 'bob') => readFileSync(tokenFile(store, editor), 'utf8').trim()
   const emails = () =>
     // biome-ignore lint/suspicious/noControlCharactersInRegex: wrangler colours its log with escape sequences

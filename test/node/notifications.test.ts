@@ -7,7 +7,7 @@ import { type LocalSite, startLocalSite } from './local-site.ts'
 let site: LocalSite
 
 beforeAll(async () => {
-  site = await startLocalSite(8791, ['REQUIRE_APPROVAL:true'])
+  site = await startLocalSite(['REQUIRE_APPROVAL:true'])
 })
 afterAll(() => site?.stop())
 

@@ -12,7 +12,7 @@ const SLACK_MS = 15_000
 let site: LocalSite
 
 beforeAll(async () => {
-  site = await startLocalSite(8792, ['REQUIRE_APPROVAL:true'])
+  site = await startLocalSite(['REQUIRE_APPROVAL:true'])
 })
 afterAll(() => site?.stop())
 

@@ -59,6 +59,8 @@ const ROUTES: Route[] = [
   { path: '/admin/notifications', params: ['version', 'proposal', 'limit', 'before'] },
   { path: '/admin/schedules', params: ['limit', 'before'] },
   { path: '/admin/export', params: ['after', 'limit'] },
+  { path: '/admin/settings', params: [] },
+  { path: '/admin/backups', params: [] },
   { path: '/console/notifications', params: ['before'], console: true },
   { path: '/console/export', params: [], console: true },
   { path: '/console', params: [], console: true },

@@ -7,6 +7,7 @@ import type { HonoJsonWebKey } from 'hono/utils/jwt/jws'
 import { type Editors, editorsFrom } from '../../core/editors.ts'
 import { sha256Hex } from '../../core/keys.ts'
 import { ledgerOf } from '../../core/ledger-address.ts'
+import { consoleSignInProblem, logSettingsProblems } from '../../core/settings.ts'
 
 export type ConsoleEnv = { Bindings: Env; Variables: { editor: string } }
 
@@ -15,19 +16,17 @@ export type AccessKeys = (teamDomain: string) => Promise<HonoJsonWebKey[]>
 
 export const SESSION_COOKIE = 'console_session'
 export const SESSION_HOURS = 8
-const MIN_SESSION_SECRET_LENGTH = 32
 const ACCESS_KEYS_TTL_MS = 60 * 60 * 1000
 
 /**
- * How editors sign in here: `access` where ACCESS_TEAM_DOMAIN and ACCESS_AUD are configured, `token` where only a
- * SESSION_SECRET (for signing session cookies) is, or undefined when neither is or EDITORS is not valid: then the
- * console does not exist.
+ * How editors sign in here: `access` where ACCESS_TEAM_DOMAIN and ACCESS_AUD are both set and well formed, `token`
+ * where both are empty and a SESSION_SECRET (for signing session cookies) is long enough, else undefined: without
+ * valid EDITORS the console does not exist; otherwise it says why nobody can sign in (consoleSignInProblem). A
+ * half-made Access setting never falls back to tokens.
  */
 export function signInMethod(env: Env): 'access' | 'token' | undefined {
-  if (!editorsFrom(env.EDITORS).ok) return undefined
-  if (env.ACCESS_TEAM_DOMAIN && env.ACCESS_AUD) return 'access'
-  if ((env.SESSION_SECRET ?? '').length >= MIN_SESSION_SECRET_LENGTH) return 'token'
-  return undefined
+  if (!editorsFrom(env.EDITORS).ok || consoleSignInProblem(env) !== undefined) return undefined
+  return env.ACCESS_TEAM_DOMAIN ? 'access' : 'token'
 }
 
 /** Fetches an Access team's signing keys once an hour per isolate. */
@@ -117,17 +116,23 @@ export async function sessionEditor(c: Context<ConsoleEnv>): Promise<string | un
 }
 
 /**
- * Sets `editor` for every console route but the sign-in pages. Without a sign-in method the console is the site's
- * 404. An Access identity who is not among the editors gets 403; a missing or bad Access token 401; locally, no
- * session means the sign-in page.
+ * Sets `editor` for every console route but the sign-in pages. Without valid EDITORS the console is the site's 404;
+ * with them but no way to sign in (Access half set or malformed, no session secret) it is a 503 saying what to fix.
+ * An Access identity who is not among the editors gets 403; a missing or bad Access token 401; locally, no session
+ * means the sign-in page.
  */
 export function consoleAuth(
   keys: AccessKeys,
-  refuse: (c: Context<ConsoleEnv>, status: 401 | 403, why: string) => Response | Promise<Response>,
+  refuse: (c: Context<ConsoleEnv>, status: 401 | 403 | 503, why: string) => Response | Promise<Response>,
 ): MiddlewareHandler<ConsoleEnv> {
   return async (c, next) => {
     const method = signInMethod(c.env)
-    if (!method) return c.notFound()
+    if (!method) {
+      if (!editorsFrom(c.env.EDITORS).ok) return c.notFound()
+      const problem = consoleSignInProblem(c.env) as string
+      logSettingsProblems([problem])
+      return refuse(c, 503, `The console cannot sign anyone in: ${problem}.`)
+    }
     if (method === 'access') {
       const email = await accessEmail(c, keys)
       if (typeof email !== 'string') return refuse(c, 401, email.problem)

@@ -13,6 +13,7 @@ import type { ReadDisclaimers } from '../../site/reader.ts'
 import { type EditorEnv, editorAuth } from '../http/editor-auth.ts'
 import { jsonOnly } from '../http/json-body.ts'
 import { editorWriteLimit } from '../http/rate-limit.ts'
+import { operationsRoutes } from './operations.ts'
 import {
   APPROVE_BODY,
   EXPORT_QUERY,
@@ -277,6 +278,8 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
 
   /** The one-time import of the pre-ledger history: run by the cron, never by a request; this says whether and what. */
   app.get('/import', queryOf(NO_QUERY), async (c) => c.json({ import: await ledgerOf(c.env).importRecord() }))
+
+  app.route('/', operationsRoutes())
 
   // A sub-app's notFound is not used once mounted, so the API answers its own unknown paths (in JSON).
   app.all('*', (c) => errorJson(c, 404, 'not_found', 'no such admin route; see docs/editing.md for the admin API'))

@@ -48,11 +48,36 @@ interface ShellProps {
   disclaimers: PageDisclaimers
   /** The editor signs out with a form; under Access, Access signs them out. */
   canSignOut?: boolean
+  /** What is wrong with the site's settings (core/settings.ts): said on every page until an operator fixes it. */
+  settingsProblems?: readonly string[]
   children?: Child
 }
 
+/** The site's settings that need an operator, above every console page while there are any. */
+function SettingsProblems({ problems }: { problems: readonly string[] }) {
+  return (
+    <section class="notice" role="alert" aria-labelledby="settings-problems">
+      <h2 id="settings-problems">The site's settings need an operator</h2>
+      <p>Pages are still served. Until these are fixed in wrangler.toml or the secrets and deployed again:</p>
+      <ul>
+        {problems.map((problem) => (
+          <li>{problem}</li>
+        ))}
+      </ul>
+    </section>
+  )
+}
+
 /** Every console page: the site's layout and stylesheet, plus the console's, with a bar naming who is signed in. */
-export function ConsoleShell({ path, title, editor, disclaimers, canSignOut, children }: ShellProps) {
+export function ConsoleShell({
+  path,
+  title,
+  editor,
+  disclaimers,
+  canSignOut,
+  settingsProblems = [],
+  children,
+}: ShellProps) {
   const bar = editor && (
     <nav class="console-bar" aria-label="Editor console">
       <a href="/console">All disclaimers</a>
@@ -75,6 +100,7 @@ export function ConsoleShell({ path, title, editor, disclaimers, canSignOut, chi
       banner={bar}
       extraStyles={CONSOLE_STYLES}
     >
+      {settingsProblems.length > 0 && <SettingsProblems problems={settingsProblems} />}
       {children}
     </Layout>
   )

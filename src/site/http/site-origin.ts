@@ -1,18 +1,17 @@
-let lastValid: string | undefined
+import { logSettingsProblems, siteOriginProblem, usableSiteOrigin } from '../../core/settings.ts'
 
-/** Canonical URLs come from configuration, never from the Host header. Throws when SITE_ORIGIN is not a bare origin. */
-export function siteOrigin(configured: string | undefined): string {
-  if (configured !== undefined && configured === lastValid) return configured
-  let valid = false
-  try {
-    const url = new URL(configured ?? '')
-    valid = (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === configured
-  } catch {}
-  if (!valid || configured === undefined) {
-    throw new Error(
-      `SITE_ORIGIN is ${JSON.stringify(configured)}; set it in wrangler.toml [vars] to an origin such as "https://example.com" (no path, no trailing slash)`,
-    )
-  }
-  lastValid = configured
-  return configured
+let last: { configured: string | undefined; origin: string | undefined } | undefined
+
+/**
+ * The origin canonical URLs are built from: SITE_ORIGIN, never the Host header. Never throws: a SITE_ORIGIN that is
+ * not a bare origin is logged once per isolate and read as the origin it plainly means (`https://x.org/` is
+ * `https://x.org`), or as none when it names no http(s) origin at all; the console shows the problem to editors.
+ */
+export function siteOrigin(configured: string | undefined): string | undefined {
+  if (last && last.configured === configured) return last.origin
+  const problem = siteOriginProblem(configured)
+  if (problem) logSettingsProblems([problem])
+  const origin = problem ? usableSiteOrigin(configured) : configured
+  last = { configured, origin }
+  return origin
 }

@@ -2,10 +2,10 @@ import type { Context } from 'hono'
 import { siteOrigin } from './site-origin.ts'
 
 /**
- * For a GET or HEAD of `/page/` that no route answers, a 301 to `/page` on the configured origin; undefined for any
- * other request. The Location is built from SITE_ORIGIN and the path, never from the request's Host, so a forged
- * Host cannot turn it into a redirect elsewhere; extra leading slashes are collapsed so the path cannot name another
- * host either.
+ * For a GET or HEAD of `/page/` that no route answers, a 301 to `/page` on the configured origin (or, while SITE_ORIGIN
+ * names none, to the path alone); undefined for any other request. The Location is built from SITE_ORIGIN and the
+ * path, never from the request's Host, so a forged Host cannot turn it into a redirect elsewhere; extra leading
+ * slashes are collapsed so the path cannot name another host either.
  */
 export function trailingSlashRedirect<E extends { Bindings: { SITE_ORIGIN: string } }>(
   c: Context<E>,
@@ -17,5 +17,5 @@ export function trailingSlashRedirect<E extends { Bindings: { SITE_ORIGIN: strin
   const { pathname, search } = new URL(c.req.url)
   if (!/.\/$/.test(pathname)) return undefined
   const target = `/${pathname.replace(/^\/+/, '').replace(/\/+$/, '')}`
-  return c.redirect(`${siteOrigin(c.env.SITE_ORIGIN)}${target}${search}`, 301)
+  return c.redirect(`${siteOrigin(c.env.SITE_ORIGIN) ?? ''}${target}${search}`, 301)
 }

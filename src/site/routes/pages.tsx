@@ -103,8 +103,8 @@ export function pageRoutes(readDisclaimers: ReadDisclaimers) {
     const tags = [pageTag(page.slug), ...[GLOBAL_TARGET, ...page.notes].map(disclaimerTag)]
     // The reader answers with the same object until the text changes, so what it was served with is kept beside it:
     // a request then looks the page up by that object instead of by its text.
-    const servedFor = new WeakMap<PageDisclaimers, { origin: string; served: ServedPage }>()
-    const serve = async (c: Context<AppEnv>, origin: string, background: Background | undefined) => {
+    const servedFor = new WeakMap<PageDisclaimers, { origin: string | undefined; served: ServedPage }>()
+    const serve = async (c: Context<AppEnv>, origin: string | undefined, background: Background | undefined) => {
       const disclaimers = await readDisclaimers(c.env.DISCLAIMERS, page.notes, background)
       const key = `${page.path}\n${origin}\n${fingerprint(disclaimers)}`
       const served = await rendered(key, () => servedPage(page, { origin, disclaimers }, tags))
@@ -117,7 +117,7 @@ export function pageRoutes(readDisclaimers: ReadDisclaimers) {
       // Almost every request: the isolate holds the disclaimers and the page served with them, and answers at once.
       const cached = readDisclaimers.cached(c.env.DISCLAIMERS, page.notes, background)
       const known = cached && servedFor.get(cached)
-      return known?.origin === origin ? answer(c, known.served) : serve(c, origin, background)
+      return known && known.origin === origin ? answer(c, known.served) : serve(c, origin, background)
     })
   }
   return app

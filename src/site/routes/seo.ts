@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { SITE_PAGES } from '../../core/site-map.ts'
-import { pageTag, STATIC_CACHE_CONTROL, setEdgeCacheable } from '../http/caching.ts'
+import { NO_STORE, pageTag, STATIC_CACHE_CONTROL, setEdgeCacheable } from '../http/caching.ts'
 import { withSecurityHeaders } from '../http/security-headers.ts'
 import { siteOrigin } from '../http/site-origin.ts'
 import type { AppEnv } from './pages.tsx'
@@ -13,11 +13,20 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
-/** sitemap.xml, robots.txt and the favicon: small, static per origin, cacheable at the edge, with security headers. */
+/**
+ * sitemap.xml, robots.txt and the favicon: small, static per origin, cacheable at the edge, with security headers.
+ * While SITE_ORIGIN names no origin, robots.txt leaves out the sitemap and the sitemap, which can only list absolute
+ * addresses, answers 503 (never kept) rather than list addresses taken from the request.
+ */
 export function seoRoutes() {
   const app = new Hono<AppEnv>()
   app.get('/sitemap.xml', (c) => {
     const origin = siteOrigin(c.env.SITE_ORIGIN)
+    if (origin === undefined) {
+      c.header('Cache-Control', NO_STORE)
+      c.header('Retry-After', '3600')
+      return withSecurityHeaders(c.text("The sitemap is unavailable until the site's address is configured.", 503))
+    }
     const urls = SITEMAP_ENTRIES.map(
       (entry) => `<url><loc>${escapeXml(origin + entry.path)}</loc><lastmod>${entry.lastmod}</lastmod></url>`,
     ).join('')
@@ -32,7 +41,8 @@ export function seoRoutes() {
   app.get('/robots.txt', (c) => {
     const origin = siteOrigin(c.env.SITE_ORIGIN)
     setEdgeCacheable(c, [pageTag('robots')])
-    return withSecurityHeaders(c.text(`User-agent: *\nAllow: /\n\nSitemap: ${origin}/sitemap.xml\n`))
+    const sitemap = origin === undefined ? '' : `\nSitemap: ${origin}/sitemap.xml\n`
+    return withSecurityHeaders(c.text(`User-agent: *\nAllow: /\n${sitemap}`))
   })
   app.get('/favicon.svg', (c) => {
     c.header('Content-Type', 'image/svg+xml; charset=utf-8')

@@ -12,18 +12,29 @@ import {
   startSession,
 } from '../../../src/editor/http/console-auth.ts'
 
+const AUD = 'c0501e0a0d1e2c3e4a5b6c7d8e9f00112233445566778899aabbccddeeff0011'
+
 describe('signInMethod', () => {
-  it('is Access where a team domain and an audience are configured, else a token where a session secret is', () => {
-    expect(signInMethod({ ...env, ACCESS_TEAM_DOMAIN: 'https://team.test', ACCESS_AUD: 'aud' })).toBe('access')
+  it('is Access where a team domain and an audience are set and well formed, else a token where a session secret is', () => {
+    expect(signInMethod({ ...env, ACCESS_TEAM_DOMAIN: 'https://team.test', ACCESS_AUD: AUD })).toBe('access')
     expect(signInMethod({ ...env, ACCESS_TEAM_DOMAIN: '', ACCESS_AUD: '' })).toBe('token')
   })
 
-  it('is none, so the console does not exist, without editors or a long enough session secret', () => {
+  it('is none without editors or a long enough session secret', () => {
     expect(signInMethod({ ...env, EDITORS: '' })).toBeUndefined()
     expect(signInMethod({ ...env, SESSION_SECRET: 'x'.repeat(31) })).toBeUndefined()
     expect(
       signInMethod({ ...env, ACCESS_TEAM_DOMAIN: 'https://team.test', ACCESS_AUD: '', SESSION_SECRET: '' }),
     ).toBeUndefined()
+  })
+
+  it.each([
+    ['an audience that is not a tag', { ACCESS_TEAM_DOMAIN: 'https://team.test', ACCESS_AUD: 'aud' }],
+    ['a team domain without https', { ACCESS_TEAM_DOMAIN: 'team.test', ACCESS_AUD: AUD }],
+    ['a team domain with a trailing slash', { ACCESS_TEAM_DOMAIN: 'https://team.test/', ACCESS_AUD: AUD }],
+    ['an audience without a team domain', { ACCESS_TEAM_DOMAIN: '', ACCESS_AUD: AUD }],
+  ])('is none with %s, never falling back to tokens', (_, access) => {
+    expect(signInMethod({ ...env, ...access })).toBeUndefined()
   })
 })
 

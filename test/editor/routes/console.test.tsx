@@ -7,7 +7,8 @@ import { TEST_EDITORS, type TestEditor } from '../../fixtures/editors.ts'
 import { request } from '../../helpers.ts'
 
 const TEAM = 'https://kratom-team.access.test'
-const AUD = 'console-audience-tag'
+/** An Access application's audience tag: 64 hexadecimal digits (core/settings.ts). */
+const AUD = 'c0501e0a0d1e2c3e4a5b6c7d8e9f00112233445566778899aabbccddeeff0011'
 const ACCESS = { ACCESS_TEAM_DOMAIN: TEAM, ACCESS_AUD: AUD }
 
 let privateKey: JsonWebKey & { alg: string; kid: string }
@@ -197,8 +198,8 @@ describe('console sign-in with a token (local)', () => {
     expect(out.headers.get('Set-Cookie')).toContain('console_session=;')
   })
 
-  it('does not exist without a way to sign in', async () => {
-    const res = await request('/console', {}, { SESSION_SECRET: '' })
+  it('does not exist without editors', async () => {
+    const res = await request('/console', {}, { EDITORS: '' })
     expect(res.status).toBe(404)
     expect(await res.text()).toContain('<h1>Page not found</h1>')
     expect((await request('/console/sign-in', {}, { EDITORS: '' })).status).toBe(404)

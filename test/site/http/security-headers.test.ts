@@ -1,4 +1,3 @@
-import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../../src/index.ts'
 import { bearer } from '../../fixtures/editors.ts'
@@ -69,7 +68,11 @@ describe('security headers', () => {
 
   it('are on the 500 page', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {})
-    const res = await request('/', {}, { ...env, SITE_ORIGIN: 'not an origin' })
+    const app = createApp()
+    app.get('/fails', () => {
+      throw new Error('a route that fails')
+    })
+    const res = await request('/fails', {}, {}, app)
     expect(res.status).toBe(500)
     checkHeaders(res)
   })

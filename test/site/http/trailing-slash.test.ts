@@ -1,13 +1,13 @@
 import { env } from 'cloudflare:workers'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../../src/index.ts'
 import { request } from '../../helpers.ts'
 
 const ORIGIN = env.SITE_ORIGIN
 
 /** A request whose URL (and so its Host) is whatever the client put on the wire. */
-function requestAt(url: string, init: RequestInit = {}) {
-  return createApp().request(url, init, env)
+function requestAt(url: string, init: RequestInit = {}, bindings: Partial<Env> = {}) {
+  return createApp().request(url, init, { ...env, ...bindings })
 }
 
 describe('trailingSlashRedirect', () => {
@@ -21,6 +21,13 @@ describe('trailingSlashRedirect', () => {
     const res = await request('/exploring-kratom/', {}, { SITE_ORIGIN: 'https://kratom.example.org' })
     expect(res.status).toBe(301)
     expect(res.headers.get('Location')).toBe('https://kratom.example.org/exploring-kratom')
+  })
+
+  it('redirects to the path alone, never to the request’s host, while SITE_ORIGIN names no origin', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const res = await requestAt('https://evil.example/conclusion/?ref=mail', {}, { SITE_ORIGIN: '' })
+    expect(res.status).toBe(301)
+    expect(res.headers.get('Location')).toBe('/conclusion?ref=mail')
   })
 
   it('never echoes a forged Host header', async () => {

@@ -86,15 +86,54 @@ describe('page routes', () => {
     expect(html).not.toContain('evil.example')
     expect(html).not.toMatch(/<script(?! type="application\/ld\+json")/)
   })
+})
 
-  it('fails with a 500 page that still shows the disclaimer when SITE_ORIGIN is not an origin', async () => {
+describe('pages with a SITE_ORIGIN that is not a bare origin', () => {
+  it.each(SITE_PATHS)(
+    'serves %s with its disclaimer, linked at the origin a trailing-slash SITE_ORIGIN means',
+    async (path) => {
+      vi.spyOn(console, 'error').mockImplementation(() => {})
+      const res = await request(path, {}, { SITE_ORIGIN: 'https://kratom.example.org/' })
+      expect(res.status).toBe(200)
+      expect(res.headers.get('Disclaimer-Source')).toBe('kv')
+      const html = await res.text()
+      expect(html).toContain(`<p>${GLOBAL_TEXT}</p>`)
+      expect(html).toContain(`<link rel="canonical" href="https://kratom.example.org${path}"/>`)
+    },
+  )
+
+  it.each([
+    ['empty', ''],
+    ['not an address', 'kratom site'],
+  ])('serves every page with its disclaimer, unlinked and unindexed, while SITE_ORIGIN is %s', async (_, origin) => {
     vi.spyOn(console, 'error').mockImplementation(() => {})
-    const res = await request('/', {}, { SITE_ORIGIN: 'https://example.com/path/' })
-    expect(res.status).toBe(500)
-    const html = await res.text()
-    expect(html).toContain('Something went wrong')
-    expect(html).toContain('data-disclaimer="disclaimer"')
-    expect(html).not.toContain('SITE_ORIGIN')
+    for (const path of SITE_PATHS) {
+      const res = await request(path, {}, { SITE_ORIGIN: origin })
+      expect(res.status, path).toBe(200)
+      const html = await res.text()
+      expect(html, path).toContain(`<p>${GLOBAL_TEXT}</p>`)
+      expect(html, path).toContain('<meta name="robots" content="noindex"/>')
+      expect(html, path).not.toContain('rel="canonical"')
+    }
+    const dosage = await (await request('/dosage-and-safety', {}, { SITE_ORIGIN: origin })).text()
+    expect(dosage).toContain(`<p>${DOSAGE_TEXT}</p>`)
+  })
+
+  it('logs the problem once per isolate, naming the fix, however many pages are served', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const app = createApp()
+    for (const path of SITE_PATHS) {
+      expect((await request(path, {}, { SITE_ORIGIN: 'https://once.example.org/' }, app)).status).toBe(200)
+    }
+    expect(error.mock.calls).toEqual([
+      [
+        'configuration problem',
+        {
+          problem:
+            'SITE_ORIGIN is "https://once.example.org/", which ends with a slash; remove it: "https://once.example.org"',
+        },
+      ],
+    ])
   })
 })
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { request, SITE_PATHS } from '../../helpers.ts'
 
 describe('GET /sitemap.xml', () => {
@@ -41,5 +41,32 @@ describe('edge caching of the sitemap and robots.txt', () => {
     expect(res.headers.get('Cache-Control')).toBe('no-cache')
     expect(res.headers.get('Cloudflare-CDN-Cache-Control')).toBe('max-age=86400, stale-while-revalidate=86400')
     expect(res.headers.get('Cache-Tag')).toBe(tag)
+  })
+})
+
+describe('the sitemap and robots.txt with a SITE_ORIGIN that is not a bare origin', () => {
+  it('list the pages at the origin a SITE_ORIGIN with a trailing slash or a path means', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    for (const configured of ['https://kratom.example.org/', 'https://kratom.example.org/articles']) {
+      const sitemap = await request('/sitemap.xml', {}, { SITE_ORIGIN: configured })
+      expect(sitemap.status).toBe(200)
+      const locs = [...(await sitemap.text()).matchAll(/<loc>([^<]+)<\/loc>/g)].map((match) => match[1])
+      expect(locs).toEqual(SITE_PATHS.map((path) => `https://kratom.example.org${path}`))
+      const robots = await request('/robots.txt', {}, { SITE_ORIGIN: configured })
+      expect(robots.status).toBe(200)
+      expect(await robots.text()).toBe('User-agent: *\nAllow: /\n\nSitemap: https://kratom.example.org/sitemap.xml\n')
+    }
+  })
+
+  it('serve robots.txt without a sitemap, and no sitemap (503, never kept), while SITE_ORIGIN names no origin', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const robots = await request('/robots.txt', {}, { SITE_ORIGIN: '' })
+    expect(robots.status).toBe(200)
+    expect(await robots.text()).toBe('User-agent: *\nAllow: /\n')
+    const sitemap = await request('/sitemap.xml', {}, { SITE_ORIGIN: '' })
+    expect(sitemap.status).toBe(503)
+    expect(sitemap.headers.get('Cache-Control')).toBe('no-store')
+    expect(sitemap.headers.get('Retry-After')).toBe('3600')
+    expect(await sitemap.text()).toBe("The sitemap is unavailable until the site's address is configured.")
   })
 })

@@ -55,7 +55,11 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
       onError: (c) => page(c, 'Too much text', <Notice>The form sent more than {MAX_BODY_BYTES} bytes.</Notice>, 413),
     }),
   )
-  app.use(consoleAuth(accessKeys, (c, status, why) => page(c, 'Not signed in', <Notice>{why}</Notice>, status)))
+  app.use(
+    consoleAuth(accessKeys, (c, status, why) =>
+      page(c, status === 503 ? 'The console is not set up' : 'Not signed in', <Notice>{why}</Notice>, status),
+    ),
+  )
   app.use(async (c, next) => {
     const editor = c.get('editor')
     if (c.req.method === 'POST' && editor && !c.req.path.startsWith('/console/sign-')) {

@@ -4,6 +4,7 @@ import type { Context } from 'hono'
 import type { Child } from 'hono/jsx'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type * as v from 'valibot'
+import { logSettingsProblems, settingsProblems } from '../../../core/settings.ts'
 import type { ReadDisclaimers } from '../../../site/reader.ts'
 import { backgroundOf, NO_PAGE_SLUGS, toHtml } from '../../../site/routes/pages.tsx'
 import { type ConsoleEnv, signInMethod } from '../../http/console-auth.ts'
@@ -16,17 +17,24 @@ export type RenderPage = (
   status?: ContentfulStatusCode,
 ) => Promise<Response>
 
-/** Renders console pages with the site's disclaimer, read as pages read it (so an editor sees what visitors see). */
+/**
+ * Renders console pages with the site's disclaimer, read as pages read it (so an editor sees what visitors see). A
+ * signed-in editor also sees every problem with the site's settings, each logged once.
+ */
 export function consolePages(readDisclaimers: ReadDisclaimers): RenderPage {
   return async (c, title, body, status = 200) => {
     const disclaimers = await readDisclaimers(c.env.DISCLAIMERS, NO_PAGE_SLUGS, backgroundOf(c))
+    const editor = c.get('editor')
+    const problems = editor ? settingsProblems(c.env) : []
+    logSettingsProblems(problems)
     const html = await toHtml(
       <ConsoleShell
         path={c.req.path}
         title={title}
-        editor={c.get('editor')}
+        editor={editor}
         disclaimers={disclaimers}
         canSignOut={signInMethod(c.env) === 'token'}
+        settingsProblems={problems}
       >
         {body}
       </ConsoleShell>,
