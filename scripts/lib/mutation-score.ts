@@ -4,6 +4,14 @@ import { calculateMetrics } from 'mutation-testing-metrics'
 
 export type ReportFiles = Parameters<typeof calculateMetrics>[0]
 
+/** A surviving mutant no test can tell from the code, found by its module, mutator and replacement text. */
+export interface EquivalentMutant {
+  module: string
+  mutator: string
+  replacement: string
+  why: string
+}
+
 export interface ModuleScore {
   module: string
   /** Detected (killed or timed out) over covered mutants, in percent; NaN when the module has none. */
@@ -20,18 +28,39 @@ export interface Judgement {
   scores: ModuleScore[]
   /** One line per module below the goal or missing from the report, saying what to do. */
   failures: string[]
+  /** Listed equivalent mutants that no longer survive: the list is wrong about them. */
+  stale: EquivalentMutant[]
 }
 
-export function judgeModules(files: ReportFiles, modules: string[], goal: number): Judgement {
+/**
+ * Each module's score on its covered mutants; a survivor listed in `equivalent` counts as ignored, like a mutant a
+ * disable comment turns off.
+ */
+export function judgeModules(
+  files: ReportFiles,
+  modules: string[],
+  goal: number,
+  equivalent: EquivalentMutant[] = [],
+): Judgement {
   const scores: ModuleScore[] = []
   const failures: string[] = []
+  const matched = new Set<EquivalentMutant>()
   for (const module of modules) {
     const file = files[module]
     if (!file) {
       failures.push(`${module}: not in the report; check its path in stryker.config.ts`)
       continue
     }
-    const { metrics } = calculateMetrics({ [module]: file })
+    const mutants = file.mutants.map((mutant) => {
+      const listed = equivalent.find(
+        (entry) =>
+          entry.module === module && entry.mutator === mutant.mutatorName && entry.replacement === mutant.replacement,
+      )
+      if (!listed || mutant.status !== 'Survived') return mutant
+      matched.add(listed)
+      return { ...mutant, status: 'Ignored' as const, statusReason: listed.why }
+    })
+    const { metrics } = calculateMetrics({ [module]: { ...file, mutants } })
     const score = metrics.totalCovered > 0 ? (metrics.totalDetected / metrics.totalCovered) * 100 : Number.NaN
     scores.push({
       module,
@@ -51,7 +80,8 @@ export function judgeModules(files: ReportFiles, modules: string[], goal: number
       )
     }
   }
-  return { scores, failures }
+  const stale = equivalent.filter((entry) => modules.includes(entry.module) && !matched.has(entry))
+  return { scores, failures, stale }
 }
 
 export function scoreTable({ scores }: Judgement): string {

@@ -119,7 +119,7 @@ export function wallTimeIn(wall: string, zone: string): WallTime {
   const instants = [...offsets]
     .map((offset) => asUtc - offset * 60_000)
     .filter((instant) => wallOf(instant, zone) === target)
-  // Stryker disable next-line MethodExpression,ArrowFunction,ArithmeticOperator: equivalent, offsets are probed in time order and clocks go back to a smaller one, so the instants already ascend
+  // Stryker disable next-line CallExpression,MethodExpression,ArrowFunction,ArithmeticOperator: equivalent, offsets are probed in time order and clocks go back to a smaller one, so the instants already ascend
   instants.sort((a, b) => a - b)
   const shown = wall.replace('T', ' ')
   if (instants.length === 1) return { ok: true, instant: instants[0] as number }

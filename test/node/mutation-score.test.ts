@@ -28,6 +28,7 @@ describe('judgeModules', () => {
         { module: 'src/a.ts', score: 95, killed: 18, timeout: 1, survived: 1, noCoverage: 7, ignored: 3, errors: 2 },
       ],
       failures: [],
+      stale: [],
     })
   })
 
@@ -54,6 +55,39 @@ describe('judgeModules', () => {
       'src/untested.ts: no mutant was covered by a test; its tests must import and exercise it',
     ])
     expect(judgement.scores.map((row) => row.score)).toEqual([Number.NaN])
+  })
+})
+
+describe('judgeModules with mutants listed as equivalent', () => {
+  const survivor = (replacement: string) => ({
+    id: replacement,
+    mutatorName: 'Regex',
+    replacement,
+    location: { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } },
+    status: 'Survived' as const,
+  })
+  const listed = { module: 'src/a.ts', mutator: 'Regex', replacement: '/a/', why: 'no input tells them apart' }
+
+  it('leaves a listed survivor out of the score, and counts one that is not listed', () => {
+    const a = file({ Killed: 9 })
+    const files = { 'src/a.ts': { ...a, mutants: [...a.mutants, survivor('/a/'), survivor('/b/')] } }
+    expect(judgeModules(files, ['src/a.ts'], 90, [listed])).toEqual({
+      scores: [
+        { module: 'src/a.ts', score: 90, killed: 9, timeout: 0, survived: 1, noCoverage: 0, ignored: 1, errors: 0 },
+      ],
+      failures: [],
+      stale: [],
+    })
+  })
+
+  it('names a listed mutant that no longer survives, and matches none in another module', () => {
+    const files = { 'src/a.ts': file({ Killed: 1 }), 'src/b.ts': { ...file({}), mutants: [survivor('/a/')] } }
+    const judgement = judgeModules(files, ['src/a.ts', 'src/b.ts'], 95, [listed])
+    expect(judgement.stale).toEqual([listed])
+    expect(judgement.scores.map((row) => [row.module, row.survived, row.ignored])).toEqual([
+      ['src/a.ts', 0, 0],
+      ['src/b.ts', 1, 0],
+    ])
   })
 })
 
