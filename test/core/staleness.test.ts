@@ -1,11 +1,14 @@
 import { describe, expect, it, vi } from 'vitest'
-import { KV_CACHE_TTL_SECONDS } from '../../src/core/kv-contract.ts'
+import { FRESH_MS, KV_CACHE_TTL_SECONDS, MAX_STALE_MS } from '../../src/core/kv-contract.ts'
 import {
   EXTERNAL_EDIT_BOUND_MS,
   KV_PROPAGATION_MS,
+  LEDGER_EDIT_BOUND_MINUTES,
   LEDGER_EDIT_BOUND_MS,
   RECONCILE_INTERVAL_MS,
   SECOND_PURGE_AFTER_MS,
+  STALE_READ_MS,
+  STALE_RENDER_WINDOW_MS,
 } from '../../src/core/staleness.ts'
 import { type Background, createDisclaimerReader, type DisclaimerNamespace } from '../../src/site/reader.ts'
 
@@ -95,6 +98,18 @@ async function lastOldServed(world: Model, seed: number, from: number, to: numbe
 describe('how long an edit takes to reach every visitor', () => {
   vi.spyOn(console, 'warn').mockImplementation(() => {})
 
+  // The numbers docs/delivery.md gives, written out: reconcile, the console's promise and the messages use them.
+  it('adds up each term as docs/delivery.md states it', () => {
+    expect([KV_PROPAGATION_MS, KV_CACHE_TTL_SECONDS, FRESH_MS, MAX_STALE_MS]).toEqual([60_000, 30, 15_000, 30_000])
+    expect(RECONCILE_INTERVAL_MS).toBe(60_000)
+    expect(STALE_READ_MS).toBe(90_000)
+    expect(STALE_RENDER_WINDOW_MS).toBe(120_000)
+    expect(SECOND_PURGE_AFTER_MS).toBe(120_000)
+    expect(LEDGER_EDIT_BOUND_MS).toBe(120_000)
+    expect(LEDGER_EDIT_BOUND_MINUTES).toBe(2)
+    expect(EXTERNAL_EDIT_BOUND_MS).toBe(270_000)
+  })
+
   it('is at most the ledger bound after KV holds it, with a purge then and another after the window', async () => {
     let worst = 0
     for (let seed = 1; seed <= 20; seed++) {
@@ -107,8 +122,9 @@ describe('how long an edit takes to reach every visitor', () => {
       worst = Math.max(worst, (await lastOldServed(world, seed * 7, edit, edit + 600_000)) - edit)
     }
     console.log(`ledger edits: the old text was last served ${worst} ms after KV held the new one`)
-    expect(worst).toBeGreaterThan(0)
-    expect(worst).toBeLessThan(LEDGER_EDIT_BOUND_MS)
+    // Past KV's propagation and edge cache (90 s), only an isolate serving what it read earlier keeps the old text.
+    expect(worst).toBeGreaterThan(90_000)
+    expect(worst).toBeLessThan(120_000)
   })
 
   it('would keep the old text for the edge lifetime at some location with only the first purge', async () => {
@@ -120,7 +136,7 @@ describe('how long an edit takes to reach every visitor', () => {
       world.purgeAt(200_000)
       worst = Math.max(worst, (await lastOldServed(world, seed * 7, 200_000, 800_000)) - 200_000)
     }
-    expect(worst).toBeGreaterThan(LEDGER_EDIT_BOUND_MS)
+    expect(worst).toBeGreaterThan(120_000)
   })
 
   it('is at most the external bound for an edit made around the ledger, found by the cron', async () => {
@@ -132,12 +148,14 @@ describe('how long an edit takes to reach every visitor', () => {
       world.write(edit, 'new')
       // The cron runs every minute at the ledger's location (location 0) and reads KV as that location sees it.
       let cron = 240_000
-      while (world.kvRead(cron, 0) !== 'new') cron += RECONCILE_INTERVAL_MS
+      for (let runs = 0; runs < 10 && world.kvRead(cron, 0) !== 'new'; runs++) cron += RECONCILE_INTERVAL_MS
+      expect(world.kvRead(cron, 0)).toBe('new')
       world.purgeAt(cron)
       world.purgeAt(cron + SECOND_PURGE_AFTER_MS)
       worst = Math.max(worst, (await lastOldServed(world, seed * 7, edit, edit + 900_000)) - edit)
     }
     console.log(`external edits: the old text was last served ${worst} ms after the edit`)
-    expect(worst).toBeLessThan(EXTERNAL_EDIT_BOUND_MS)
+    expect(worst).toBeGreaterThan(120_000)
+    expect(worst).toBeLessThan(270_000)
   })
 })

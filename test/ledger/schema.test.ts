@@ -112,7 +112,7 @@ describe('schema', () => {
     expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length)
     expect(new Set(MIGRATIONS.map((migration) => migration.name)).size).toBe(MIGRATIONS.length)
     const creates = (MIGRATIONS[0]?.sql ?? '').match(/CREATE (TABLE|INDEX|TRIGGER)[^(]*/g) ?? []
-    expect(creates.length).toBeGreaterThan(0)
+    expect(creates).toHaveLength(16)
     for (const statement of creates) expect(statement).toContain('IF NOT EXISTS')
   })
 

@@ -33,7 +33,10 @@ describe('write-through', () => {
     await runDurableObjectAlarm(theLedger())
     expect(puts.refused).toEqual(['disclaimer'])
     expect(await env.DISCLAIMERS.get('disclaimer')).toBe('Written through on the second try.')
-    expect((await theLedger().version(version.version))?.landedAt).not.toBeNull()
+    // Landed by the retry, a second later on the ledger's clock than the refused first try.
+    const landedAt = Date.parse((await theLedger().version(version.version))?.landedAt ?? '')
+    expect(landedAt).toBeGreaterThanOrEqual(Date.parse(version.at) + 1_000)
+    expect(landedAt).toBeLessThanOrEqual(Date.now() + 1_000)
     expect((await purgeJobs()).jobs.map((job) => job.tags)).toEqual([['disclaimer:global']])
   })
 
