@@ -28,15 +28,13 @@ export interface ConsoleDraft {
   problem: string | null
   /** After a conflict: the editor's own earlier text, shown beside the live one to copy from. */
   earlier: string | null
-  /** The pending schedules the editor was shown when they last reviewed it (their ids). */
-  seen: number[]
   outcome: DraftOutcome | null
   savedAt: number
 }
 
 /** What a form changes in a draft; anything left out keeps its value. */
 export type DraftChange = Partial<
-  Pick<ConsoleDraft, 'base' | 'text' | 'note' | 'effective' | 'problem' | 'earlier' | 'seen' | 'outcome'>
+  Pick<ConsoleDraft, 'base' | 'text' | 'note' | 'effective' | 'problem' | 'earlier' | 'outcome'>
 >
 
 type DraftRow = {
@@ -49,7 +47,6 @@ type DraftRow = {
   effective: string
   problem: string | null
   earlier: string | null
-  seen: string
   outcome: string | null
   saved_at: number
 }
@@ -65,7 +62,6 @@ function toDraft(row: DraftRow): ConsoleDraft {
     effective: row.effective,
     problem: row.problem,
     earlier: row.earlier,
-    seen: JSON.parse(row.seen) as number[],
     outcome: row.outcome === null ? null : (JSON.parse(row.outcome) as DraftOutcome),
     savedAt: row.saved_at,
   }
@@ -122,8 +118,8 @@ export function startDraft(
 ): ConsoleDraft {
   const id = newId()
   sql.exec(
-    `INSERT INTO drafts (id, editor, target, base, text, note, effective, seen, saved_at)
-     VALUES (?, ?, ?, ?, ?, ?, '', '[]', ?)`,
+    `INSERT INTO drafts (id, editor, target, base, text, note, effective, saved_at)
+     VALUES (?, ?, ?, ?, ?, ?, '', ?)`,
     id,
     editor,
     start.target,
@@ -148,7 +144,7 @@ export function changeDraft(
   if (!found) return null
   const next = { ...found, ...change }
   sql.exec(
-    `UPDATE drafts SET base = ?, text = ?, note = ?, effective = ?, problem = ?, earlier = ?, seen = ?, outcome = ?,
+    `UPDATE drafts SET base = ?, text = ?, note = ?, effective = ?, problem = ?, earlier = ?, outcome = ?,
        saved_at = ? WHERE id = ? AND editor = ?`,
     next.base,
     next.text,
@@ -156,7 +152,6 @@ export function changeDraft(
     next.effective,
     next.problem,
     next.earlier,
-    JSON.stringify(next.seen),
     next.outcome === null ? null : JSON.stringify(next.outcome),
     now,
     id,

@@ -223,7 +223,6 @@ CREATE TABLE drafts (
   effective TEXT NOT NULL,
   problem TEXT,
   earlier TEXT,
-  seen TEXT NOT NULL,
   outcome TEXT,
   saved_at INTEGER NOT NULL
 );

@@ -29,7 +29,7 @@ describe('drafts', () => {
       }
     })
 
-    expect(seen.made).toMatchObject({ ...START, editor: 'alice', effective: '', seen: [], outcome: null, savedAt: T })
+    expect(seen.made).toMatchObject({ ...START, editor: 'alice', effective: '', outcome: null, savedAt: T })
     expect(seen.made.id).toMatch(/^[0-9a-f]{24}$/)
     expect(seen.again).toEqual(seen.made)
     expect(seen).toMatchObject({ bob: null, bobOpen: null, bobChange: null, bobDiscard: false, after: 'A draft.' })
@@ -39,13 +39,7 @@ describe('drafts', () => {
     const seen = await withFreshSql((sql) => {
       const first = startDraft(sql, 'alice', START, T)
       const second = startDraft(sql, 'alice', { ...START, text: 'Second.' }, T + 1)
-      const changed = changeDraft(
-        sql,
-        'alice',
-        second.id,
-        { text: 'Changed.', seen: [4], effective: '2027-01-01T09:00' },
-        T + 2,
-      )
+      const changed = changeDraft(sql, 'alice', second.id, { text: 'Changed.', effective: '2027-01-01T09:00' }, T + 2)
       const openBefore = openDraft(sql, 'alice', 'global', T + 3)?.id
       changeDraft(sql, 'alice', second.id, { outcome: { kind: 'proposed', proposal: 9 } }, T + 4)
       return {
@@ -61,7 +55,6 @@ describe('drafts', () => {
     expect(seen.changed).toMatchObject({
       text: 'Changed.',
       note: 'why',
-      seen: [4],
       effective: '2027-01-01T09:00',
       savedAt: T + 2,
     })

@@ -1,6 +1,6 @@
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { SITE_PAGES } from '../../core/site-map.ts'
-import { pageTag, STATIC_CACHE_CONTROL, setEdgeCacheable } from '../http/caching.ts'
+import { matchesIfNoneMatch, pageTag, STATIC_CACHE_CONTROL, setEdgeCacheable, strongEtag } from '../http/caching.ts'
 import { withSecurityHeaders } from '../http/security-headers.ts'
 import { siteOrigin } from '../http/site-origin.ts'
 import type { AppEnv } from './pages.tsx'
@@ -13,26 +13,51 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
+function sitemap(origin: string): string {
+  const urls = SITEMAP_ENTRIES.map(
+    (entry) => `<url><loc>${escapeXml(origin + entry.path)}</loc><lastmod>${entry.lastmod}</lastmod></url>`,
+  ).join('')
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls}</urlset>\n`
+}
+
+function robots(origin: string): string {
+  return `User-agent: *\nAllow: /\n\nSitemap: ${origin}/sitemap.xml\n`
+}
+
+/** A file that depends only on the site's origin: its body and strong ETag, worked out once per origin. */
+function perOrigin(build: (origin: string) => string) {
+  const made = new Map<string, Promise<{ body: string; etag: string }>>()
+  return (origin: string) => {
+    let file = made.get(origin)
+    if (!file) {
+      const body = build(origin)
+      file = strongEtag(body).then((etag) => ({ body, etag }))
+      made.set(origin, file)
+    }
+    return file
+  }
+}
+
+/** The file with its ETag, or 304 when the request's If-None-Match names it; cacheable at the edge under `tag`. */
+async function served(c: Context<AppEnv>, file: { body: string; etag: string }, tag: string) {
+  setEdgeCacheable(c, [pageTag(tag)])
+  c.header('ETag', file.etag)
+  if (matchesIfNoneMatch(c.req.header('If-None-Match'), file.etag)) return withSecurityHeaders(c.body(null, 304))
+  return withSecurityHeaders(c.body(file.body))
+}
+
 /** sitemap.xml, robots.txt and the favicon: small, static per origin, cacheable at the edge, with security headers. */
 export function seoRoutes() {
   const app = new Hono<AppEnv>()
-  app.get('/sitemap.xml', (c) => {
-    const origin = siteOrigin(c.env.SITE_ORIGIN)
-    const urls = SITEMAP_ENTRIES.map(
-      (entry) => `<url><loc>${escapeXml(origin + entry.path)}</loc><lastmod>${entry.lastmod}</lastmod></url>`,
-    ).join('')
+  const sitemapOf = perOrigin(sitemap)
+  const robotsOf = perOrigin(robots)
+  app.get('/sitemap.xml', async (c) => {
     c.header('Content-Type', 'application/xml; charset=utf-8')
-    setEdgeCacheable(c, [pageTag('sitemap')])
-    return withSecurityHeaders(
-      c.body(
-        `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls}</urlset>\n`,
-      ),
-    )
+    return served(c, await sitemapOf(siteOrigin(c.env.SITE_ORIGIN)), 'sitemap')
   })
-  app.get('/robots.txt', (c) => {
-    const origin = siteOrigin(c.env.SITE_ORIGIN)
-    setEdgeCacheable(c, [pageTag('robots')])
-    return withSecurityHeaders(c.text(`User-agent: *\nAllow: /\n\nSitemap: ${origin}/sitemap.xml\n`))
+  app.get('/robots.txt', async (c) => {
+    c.header('Content-Type', 'text/plain; charset=UTF-8')
+    return served(c, await robotsOf(siteOrigin(c.env.SITE_ORIGIN)), 'robots')
   })
   app.get('/favicon.svg', (c) => {
     c.header('Content-Type', 'image/svg+xml; charset=utf-8')

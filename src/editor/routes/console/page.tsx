@@ -1,13 +1,12 @@
-// What every console route shares: rendering a page in the console's shell, and checking a query string.
+// What every console route shares: rendering a page in the console's frame, and checking a query string.
 import { sValidator } from '@hono/standard-validator'
 import type { Context } from 'hono'
 import type { Child } from 'hono/jsx'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type * as v from 'valibot'
-import type { ReadDisclaimers } from '../../../site/reader.ts'
-import { backgroundOf, NO_PAGE_SLUGS, toHtml } from '../../../site/routes/pages.tsx'
+import { toHtml } from '../../../site/routes/pages.tsx'
 import { type ConsoleEnv, signInMethod } from '../../http/console-auth.ts'
-import { ConsoleShell, Notice } from '../../views/shell.tsx'
+import { ConsoleFrame, Notice } from '../../views/shell.tsx'
 
 export type RenderPage = (
   c: Context<ConsoleEnv>,
@@ -16,20 +15,18 @@ export type RenderPage = (
   status?: ContentfulStatusCode,
 ) => Promise<Response>
 
-/** Renders console pages with the site's disclaimer, read as pages read it (so an editor sees what visitors see). */
-export function consolePages(readDisclaimers: ReadDisclaimers): RenderPage {
+/** Renders console pages in the console's own frame, naming the signed-in editor. */
+export function consolePages(): RenderPage {
   return async (c, title, body, status = 200) => {
-    const disclaimers = await readDisclaimers(c.env.DISCLAIMERS, NO_PAGE_SLUGS, backgroundOf(c))
     const html = await toHtml(
-      <ConsoleShell
+      <ConsoleFrame
         path={c.req.path}
         title={title}
         editor={c.get('editor')}
-        disclaimers={disclaimers}
         canSignOut={signInMethod(c.env) === 'token'}
       >
         {body}
-      </ConsoleShell>,
+      </ConsoleFrame>,
     )
     return c.html(html, status)
   }
