@@ -15,6 +15,7 @@ export function draftPath(target: string, id?: string, page = ''): string {
 
 export function EditForm({
   target,
+  base,
   edited,
   draft,
   text,
@@ -24,6 +25,8 @@ export function EditForm({
   scheduled,
 }: {
   target: string
+  /** What a new draft starts from: what pages show now (LiveState's `base`). */
+  base: string
   /** What the draft was started from (its base). */
   edited: Edited
   /** The editor's saved draft of this target, if they have one: the form saves into it. */
@@ -57,6 +60,7 @@ export function EditForm({
       </p>
       {scheduled}
       <form method="post" action={draft ? draftPath(target, draft.id) : draftPath(target)}>
+        {!draft && <input type="hidden" name="base" value={base} />}
         <FieldHelp
           id="text"
           label="Disclaimer text"

@@ -266,6 +266,8 @@ describe('console forms', () => {
     expect(await versionCount('dosage-and-safety')).toBe(before)
     const { draft, base } = await saveDraft('dosage-and-safety', 'Fixed through the console.', cookie)
     expect(base).toMatch(/^kv-[0-9a-f]{64}$/)
+    // The form the editor sends names that text as its base.
+    expect(edit).toContain(`<input type="hidden" name="base" value="${base}"/>`)
     expect(await send(draft, 'publish', cookie)).toBe(`${draft}/done`)
     expect(await versionCount('dosage-and-safety')).toBe(before + 2)
   })

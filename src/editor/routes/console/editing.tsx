@@ -151,6 +151,7 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
       `Edit ${targetName(target)}`,
       <EditForm
         target={target}
+        base={state.base}
         edited={edited}
         draft={draft}
         text={draft?.text ?? edited.text ?? ''}
