@@ -63,7 +63,7 @@ label{display:block;font-weight:700;margin:1rem 0 .25rem}
 .field-error{color:var(--fg);border-left:.3rem solid #b3261e;padding-left:.5rem;font-weight:600}
 textarea,input[type=text],input[type=password],input[type=datetime-local]{width:100%;font:inherit;color:var(--fg);background:var(--bg);border:1px solid var(--muted);padding:.5rem}
 textarea{min-height:12rem}
-textarea:focus-visible,input:focus-visible,button:focus-visible,input[type=datetime-local]:focus-within{outline:3px solid var(--link);outline-offset:2px}
+textarea:focus-visible,input:focus-visible,button:focus-visible{outline:3px solid var(--link);outline-offset:2px}
 button,a.button{display:inline-block;font:inherit;font-weight:700;padding:.5rem 1rem;margin:.75rem .5rem 0 0;color:var(--bg);background:var(--link);border:2px solid var(--link);cursor:pointer;text-decoration:none}
 button.secondary,a.button.secondary{color:var(--link);background:var(--bg)}
 .actions{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem;list-style:none;padding:0;margin:1rem 0}
