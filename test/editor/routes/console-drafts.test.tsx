@@ -4,7 +4,7 @@ import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { ledgerOf } from '../../../src/core/ledger-address.ts'
 import type { Schedule } from '../../../src/core/ledger-types.ts'
-import { inZone } from '../../../src/core/time.ts'
+import { inZone, isoInZone } from '../../../src/core/time.ts'
 import { request, textOf } from '../../helpers.ts'
 import { currentBase, form, get, saveDraft, send, signIn } from './console-helpers.ts'
 
@@ -47,7 +47,7 @@ describe('the edit flow on a server-kept draft', () => {
     const saved = await request(draft, form({ text: 'Typed, changed again.', note: 'kept' }, cookie))
     expect(saved.headers.get('Location')).toBe(`${draft}/review`)
     expect(await (await get(`${draft}/review`, cookie)).text()).toContain('Typed, changed again.')
-  })
+  }, 20_000)
 
   it('shows a draft to its editor alone', async () => {
     const { draft } = await saveDraft('home', 'Alice’s private draft.', await signIn('alice'))
@@ -174,6 +174,19 @@ describe('the console’s frame and words', () => {
     const overview = await (await get('/console', cookie)).text()
     expect(overview).not.toMatch(/\d\d:\d\d UTC/)
     expect(overview).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d \(UTC-0[45]:00, America\/New_York\) by /)
+  })
+
+  it('refuses a go-live time that has passed, saying so in the site’s zone, and keeps the time typed', async () => {
+    const cookie = await signIn('bob')
+    const { draft } = await saveDraft('conclusion', 'Too late for this.', cookie)
+    const typed = isoInZone(Date.now() - DAY_MS, ZONE).slice(0, 16)
+    const sent = await request(`${draft}/publish`, form({ seen: '', effective: typed }, cookie))
+    expect(sent.headers.get('Location')).toBe(`${draft}/review`)
+    const review = await (await get(`${draft}/review`, cookie)).text()
+    expect(review).toMatch(
+      /<p class="field-error" id="effective-error">\d{4}-\d\d-\d\d \d\d:\d\d \(UTC-0[45]:00, America\/New_York\) has already passed; choose a time ahead<\/p>/,
+    )
+    expect(review).toContain(`name="effective" value="${typed}"`)
   })
 
   it('says what a proposal for a disclaimer with no version replaces, without “no version yet” or “v0”', async () => {

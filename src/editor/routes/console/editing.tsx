@@ -6,7 +6,7 @@ import { contentHash, keyOf } from '../../../core/keys.ts'
 import { ledgerOf } from '../../../core/ledger-address.ts'
 import type { LedgerError, LiveState, Schedule } from '../../../core/ledger-types.ts'
 import { LEDGER_EDIT_BOUND_MINUTES } from '../../../core/staleness.ts'
-import { siteZone, wallTimeIn } from '../../../core/time.ts'
+import { inZone, scheduleProblem, siteZone, wallTimeIn } from '../../../core/time.ts'
 import { validateDisclaimer, validateField } from '../../../core/validate.ts'
 import type { ConsoleDraft, DraftOutcome } from '../../../ledger/drafts.ts'
 import type { PageDisclaimers, ReadDisclaimers } from '../../../site/reader.ts'
@@ -250,6 +250,9 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     const zone = zoneOf(c.env)
     const wall = effective === '' ? undefined : wallTimeIn(effective, zone)
     if (wall && !wall.ok) return review(wall.reason)
+    // Said in the site's zone, as the field is read; the ledger checks the time again as it writes.
+    const early = wall?.ok ? scheduleProblem(wall.instant, Date.now(), (ms) => inZone(ms, zone)) : undefined
+    if (early) return review(early)
     const live = (await ledger.live(draft.target)) as LiveState
     const unseen = live.scheduled.filter((schedule) => !seen.includes(String(schedule.id)))
     if (unseen.length > 0) {
