@@ -1,7 +1,8 @@
 // Proves, in Chromium and in Firefox (Debian's firefox-esr over WebDriver BiDi), with no script on any page, that an
 // editor never loses a draft to the browser's Back button: Edit → Review → Preview → Back → Back, and Preview →
 // "Back to editing", each find the typed text; that a change made while another is scheduled names the scheduled one
-// on every page of the flow; and that keyboard focus on the go-live field shows the console's 3 px ring.
+// on every page of the flow; that the diff keeps no side margins on a phone and the preview links no bullets; and
+// that keyboard focus on the go-live field shows the console's 3 px ring.
 // puppeteer-core drives both engines: it speaks WebDriver BiDi to a stock Firefox (Playwright's Firefox needs a
 // patched build of its own, which Debian does not ship).
 import puppeteer, { type Browser, type Page } from 'puppeteer-core'
@@ -105,6 +106,18 @@ for (const [engine, launch] of Object.entries(ENGINES)) {
       expect(page.url()).toMatch(/\/console\/disclaimers\/conclusion\/drafts\/[0-9a-f]{24}\/review$/)
       const review = page.url()
       expect(await text(page, '.diff ins')).toContain(draft)
+      // On a phone the diff takes the page's width, and the preview links stand in a row with no bullets.
+      await page.setViewport(VIEWPORTS.phone)
+      const layout = await page.evaluate(() => {
+        const figure = getComputedStyle(document.querySelector('figure.diff') as Element)
+        const previews = [...document.querySelectorAll('a.button[href*="/preview?"]')]
+        return {
+          margins: `${figure.marginLeft} ${figure.marginRight}`,
+          bullets: previews.map((link) => getComputedStyle(link.closest('li') as Element).listStyleType),
+        }
+      })
+      expect(layout).toEqual({ margins: '0px 0px', bullets: ['none', 'none'] })
+      await page.setViewport(VIEWPORTS.desktop)
 
       await follow(page, 'Preview the page “Conclusion”')
       expect(await text(page, '.preview-banner')).toContain(
