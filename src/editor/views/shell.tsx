@@ -140,11 +140,6 @@ export function Notice({ children, ok }: { children?: Child; ok?: boolean }) {
   )
 }
 
-export interface Draft {
-  text: string
-  note: string
-}
-
 export interface FieldErrors {
   text?: string
   note?: string
