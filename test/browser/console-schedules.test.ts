@@ -141,9 +141,10 @@ for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
       const approved = await press(bob, 'Approve to go live at the set time', 'Enter')
       expect(approved.status()).toBe(200)
       await expect(bob.locator('h1').textContent()).resolves.toBe(`Proposal ${proposal}: the note on “Muscle soreness”`)
+      // The note had no version of its own yet: the console says so, never “v0”.
       await expect(bob.getByRole('status').textContent()).resolves.toMatch(
         new RegExp(
-          `^Scheduled: this text goes live at ${escaped(shown)}, approved by bob, if v\\d+, the text it replaces, is still live then\\.$`,
+          `^Scheduled: this text goes live at ${escaped(shown)}, approved by bob, if nothing has been published for this disclaimer by then\\.$`,
         ),
       )
       expect(await liveText(site, target), 'an approval for later changes nothing now').toBe(before)
@@ -208,7 +209,7 @@ for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
       expect(scheduled.status()).toBe(200)
       await expect(alice.getByRole('status').textContent()).resolves.toMatch(
         new RegExp(
-          `^Scheduled: this text goes live at ${escaped(shown)}, if v\\d+, the text it replaces, is still live then\\.$`,
+          `^Scheduled: this text goes live at ${escaped(shown)}, if nothing has been published for this disclaimer by then\\.$`,
         ),
       )
       expect(await liveText(site, target), 'nothing is live before its time').toBe(before)

@@ -170,7 +170,7 @@ export function Review({
 }
 
 /** How soon visitors see a change that KV holds: at once from this server, everywhere within the bound. */
-function WhenVisible({ boundMinutes }: { boundMinutes: number }) {
+export function WhenVisible({ boundMinutes }: { boundMinutes: number }) {
   return (
     <p>
       Pages served by the server that answered you show it already. Every other visitor, at every Cloudflare location,

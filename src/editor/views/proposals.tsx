@@ -2,9 +2,10 @@
 // scheduled for its disclaimer, and the decision.
 import type { Child } from 'hono/jsx'
 import type { LedgerEvent, LedgerVersion, LiveState, Proposal, Schedule } from '../../core/ledger-types.ts'
+import { LEDGER_EDIT_BOUND_MINUTES } from '../../core/staleness.ts'
 import { inZone } from '../../core/time.ts'
 import { Diff } from './diff.tsx'
-import { PublishedNotice } from './editing.tsx'
+import { PublishedNotice, WhenVisible } from './editing.tsx'
 import { Told } from './notifications.tsx'
 import { type Edited, editedOf, Notice, targetLabel, versionEdited, when } from './shell.tsx'
 
@@ -98,10 +99,13 @@ export function ProposalView({
           <p>
             Approved by {proposal.decidedBy} at {when(proposal.decidedAt, zone)}.
           </p>
+          {published.status === 'live' && <WhenVisible boundMinutes={LEDGER_EDIT_BOUND_MINUTES} />}
         </>
       ) : (
         proposal.status !== 'open' &&
-        proposal.decidedBy !== null && (
+        proposal.decidedBy !== null &&
+        // An approval for later is said by the schedule's own notice below.
+        schedule?.status !== 'pending' && (
           <Notice>
             This proposal was {proposal.status} by {proposal.decidedBy} at {when(proposal.decidedAt, zone)}
             {proposal.reason ? `: “${proposal.reason}”` : ''}.
