@@ -48,6 +48,8 @@ p{orphans:3;widows:3}
  */
 export const CONSOLE_STYLES = `
 body.console main{max-width:56rem}
+body.console .skip-link{top:-100vh;max-width:calc(100% - 1rem)}
+body.console .skip-link:focus{top:.5rem}
 .console-header{border-bottom:2px solid var(--rule);padding:.5rem 1rem;display:flex;flex-wrap:wrap;align-items:center;gap:.25rem 1.5rem;max-width:56rem;margin:0 auto}
 .console-name{margin:0;font-weight:700}
 .console-nav ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:0 1.25rem}
