@@ -167,6 +167,15 @@ for (const [engine, launch] of Object.entries(ENGINES)) {
       await page.goto(site.at('/console/disclaimers/home/edit'))
       await page.type('#text', 'Bob tabs to the time. ')
       await follow(page, 'Review the change')
+      // The skip link, which names the page, stays wholly out of sight until Tab reaches it, then shows.
+      await page.setViewport(VIEWPORTS.phone)
+      const skip = () => page.$eval('.skip-link', (node) => node.getBoundingClientRect().toJSON() as DOMRect)
+      expect((await skip()).bottom).toBeLessThanOrEqual(0)
+      await page.keyboard.press('Tab')
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+        'Skip to “Review your change to the note on “Overview””',
+      )
+      expect((await skip()).top).toBeGreaterThanOrEqual(0)
       let focused = ''
       for (let presses = 0; presses < 40 && focused !== 'effective'; presses++) {
         await page.keyboard.press('Tab')
