@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startConsoleSite, tokenOf } from './console-harness.ts'
 import { CHROMIUM_PATH, type Site, VIEWPORTS } from './harness.ts'
 
-export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr'
+const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr'
 
 const ENGINES = {
   chromium: () =>
