@@ -139,11 +139,18 @@ export function wallTimeIn(wall: string, zone: string): WallTime {
 /** A change may be scheduled at most this far ahead. */
 export const MAX_SCHEDULE_AHEAD_MS = 365 * 86_400_000
 
-/** Why an instant cannot be when a change goes live, if it cannot: it has passed, or it is more than a year away. */
-export function scheduleProblem(instant: number, now: number): string | undefined {
-  if (instant <= now) return `${new Date(instant).toISOString()} has already passed; choose a time ahead`
+/**
+ * Why an instant cannot be when a change goes live, if it cannot: it has passed, or it is more than a year away.
+ * Times are written by `show` (ISO 8601 in UTC unless given, e.g. the site's zone for the console).
+ */
+export function scheduleProblem(
+  instant: number,
+  now: number,
+  show: (instant: number) => string = (ms) => new Date(ms).toISOString(),
+): string | undefined {
+  if (instant <= now) return `${show(instant)} has already passed; choose a time ahead`
   if (instant > now + MAX_SCHEDULE_AHEAD_MS) {
-    return `${new Date(instant).toISOString()} is more than a year ahead; choose a time before ${new Date(now + MAX_SCHEDULE_AHEAD_MS).toISOString()}`
+    return `${show(instant)} is more than a year ahead; choose a time before ${show(now + MAX_SCHEDULE_AHEAD_MS)}`
   }
   return undefined
 }

@@ -13,6 +13,7 @@ import type {
   PublishResult,
   WriteRequest,
 } from '../core/ledger-types.ts'
+import type { ConsoleDraft, DraftChange } from './drafts.ts'
 import type { Ledger } from './ledger.ts'
 import { type PointInTimeRecovery, storageRecovery } from './recovery.ts'
 
@@ -21,12 +22,18 @@ export class DisclaimerLedger extends DurableObject<Env> {
   ledger!: Ledger
   /** The storage's history, for point-in-time recovery; a seam, since local workerd keeps none. */
   recovery: PointInTimeRecovery
+  private drafts!: typeof import('./drafts.ts')
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     this.recovery = storageRecovery(ctx)
     void ctx.blockConcurrencyWhile(async () => {
-      const [{ Ledger }, { sendingNotifier }] = await Promise.all([import('./ledger.ts'), import('./notify/send.ts')])
+      const [{ Ledger }, { sendingNotifier }, drafts] = await Promise.all([
+        import('./ledger.ts'),
+        import('./notify/send.ts'),
+        import('./drafts.ts'),
+      ])
+      this.drafts = drafts
       this.ledger = new Ledger({
         sql: ctx.storage.sql,
         transact: (work) => ctx.storage.transactionSync(work),
@@ -161,6 +168,30 @@ export class DisclaimerLedger extends DurableObject<Env> {
 
   endSessions(editor: string): void {
     this.ledger.endSessions(editor)
+  }
+
+  // Console drafts (drafts.ts): work in progress, kept beside the record, never in it; each read only by its editor.
+
+  draft(editor: string, id: string): ConsoleDraft | null {
+    return this.drafts.draft(this.ledger.sql, editor, id, this.ledger.now())
+  }
+
+  openDraft(editor: string, target: string): ConsoleDraft | null {
+    return this.drafts.openDraft(this.ledger.sql, editor, target, this.ledger.now())
+  }
+
+  startDraft(editor: string, start: { target: string; base: string; text: string; note: string }): ConsoleDraft {
+    const now = this.ledger.now()
+    return this.ctx.storage.transactionSync(() => this.drafts.startDraft(this.ledger.sql, editor, start, now))
+  }
+
+  changeDraft(editor: string, id: string, change: DraftChange): ConsoleDraft | null {
+    const now = this.ledger.now()
+    return this.ctx.storage.transactionSync(() => this.drafts.changeDraft(this.ledger.sql, editor, id, change, now))
+  }
+
+  discardDraft(editor: string, id: string): boolean {
+    return this.drafts.discardDraft(this.ledger.sql, editor, id)
   }
 
   override alarm(): Promise<void> {

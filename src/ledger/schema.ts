@@ -208,12 +208,35 @@ INSERT INTO chain_queue (kind, row_id) SELECT kind, row_id FROM chain_backfill O
 DROP TABLE chain_backfill;
 `
 
+/**
+ * Console drafts (drafts.ts): work in progress, not record. Not append-only, not chained; each owned by one editor,
+ * bounded in number per editor and in age.
+ */
+const V6_DRAFTS = `
+CREATE TABLE drafts (
+  id TEXT PRIMARY KEY,
+  editor TEXT NOT NULL,
+  target TEXT NOT NULL,
+  base TEXT NOT NULL,
+  text TEXT NOT NULL,
+  note TEXT NOT NULL,
+  effective TEXT NOT NULL,
+  problem TEXT,
+  earlier TEXT,
+  outcome TEXT,
+  saved_at INTEGER NOT NULL
+);
+CREATE INDEX drafts_by_editor ON drafts (editor, target, saved_at);
+CREATE INDEX drafts_by_age ON drafts (saved_at);
+`
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'versions, landings, proposals, decisions, outbox, purges', sql: V1_SCHEMA },
   { version: 2, name: 'recorded imports, retried purges, session cut-offs', sql: V2_IMPORTS_PURGES_SESSIONS },
   { version: 3, name: 'events and their deliveries', sql: V3_EVENTS },
   { version: 4, name: 'scheduled changes and their outcomes', sql: V4_SCHEDULES },
   { version: 5, name: 'the hash chain over every appended row', sql: V5_CHAIN },
+  { version: 6, name: 'console drafts', sql: V6_DRAFTS },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0

@@ -98,11 +98,13 @@ for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
       expect((await follow(bob, new RegExp(`^Proposal ${path.split('/').pop()}:`))).status()).toBe(200)
       await expect(bob.locator('.diff').textContent()).resolves.toContain(`[inserted: ${paragraph}`)
       // Bob looks at a page with the proposed text, and comes back (not the home page: see the top of this file).
-      const preview = await follow(bob, 'Preview /conclusion')
+      const preview = await follow(bob, 'Preview the page “Conclusion”')
       expect(preview.status()).toBe(200)
-      await expect(bob.getByRole('status').textContent()).resolves.toContain('Preview, not live.')
+      await expect(bob.getByRole('status').textContent()).resolves.toContain(
+        'Preview of the page “Conclusion” with proposal',
+      )
       await expect(bob.locator('[data-disclaimer="disclaimer"] p').nth(1).textContent()).resolves.toBe(paragraph)
-      expect((await follow(bob, 'Back to the console')).status()).toBe(200)
+      expect((await follow(bob, 'Back to the proposal')).status()).toBe(200)
       expect(bob.url()).toBe(site.at(path))
       const published = await press(bob, 'Approve and publish', 'Enter')
       expect(published.status()).toBe(200)
@@ -124,7 +126,7 @@ for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
       await expect(visitor.locator('[data-disclaimer="disclaimer"] p').nth(1).textContent()).resolves.toBe(paragraph)
 
       // And alice signs out, by keyboard too.
-      expect((await follow(alice, 'All disclaimers')).status()).toBe(200)
+      expect((await follow(alice, 'Disclaimers')).status()).toBe(200)
       const session = (await alice.context().cookies()).filter((cookie) => cookie.name === 'console_session')
       expect(session, 'signed in: the session cookie').toHaveLength(1)
       const out = await press(alice, 'Sign out', 'Space')
@@ -209,7 +211,9 @@ for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
 
       // Shift+Tab back up to the history link the published page offers under the text.
       await tabTo(alice, alice.getByRole('link', { name: 'All disclaimers', exact: true }).last())
-      await tabTo(alice, alice.getByRole('link', { name: 'History', exact: true }), { backwards: true })
+      await tabTo(alice, alice.getByRole('link', { name: 'History of this disclaimer', exact: true }), {
+        backwards: true,
+      })
       expect((await pressFor(alice, 'Enter')).status()).toBe(200)
       const newest = alice.locator('tbody tr').first()
       await expect(newest.textContent()).resolves.toContain(`rollback (back to v${first})`)

@@ -157,7 +157,7 @@ export async function signInByKeyboard(page: Page, site: Site, editor: EditorNam
   const response = await pressFor(page, 'Enter')
   expect(response.status()).toBe(200)
   expect(page.url()).toBe(site.at('/console'))
-  await expect(page.locator('.console-bar').textContent()).resolves.toContain(`Signed in as ${editor}`)
+  await expect(page.locator('.console-user').textContent()).resolves.toContain(`Signed in as ${editor}`)
 }
 
 /**

@@ -60,14 +60,14 @@ const PAGES: ConsolePage[] = [
   },
   {
     name: 'not-signed-in',
-    route: 'POST /console/disclaimers/:target/review',
+    route: 'POST /console/disclaimers/:target/drafts',
     state: 'an editor whose session ended sends the edit form',
     status: 401,
     fragment: 'you are not signed in, or your session has expired',
   },
   {
     name: 'refused-cross-site',
-    route: 'POST /console/disclaimers/:target/publish',
+    route: 'POST /console/disclaimers/:target/drafts',
     state: 'another site posts a form to the console',
     status: 403,
     fragment: 'This form was sent from another site, so nothing was changed.',
@@ -82,24 +82,24 @@ const PAGES: ConsolePage[] = [
   },
   {
     name: 'edit-field-errors',
-    route: 'POST /console/disclaimers/:target/review',
-    state: 'alice sends a hidden character and a note that is too long',
-    status: 422,
+    route: 'GET /console/disclaimers/:target/edit',
+    state: 'alice sends a hidden character and a note that is too long, and is shown her draft',
+    status: 200,
     fragment: /U\+200B at position 7[\s\S]*the note is 300 characters long/,
   },
   {
     name: 'review',
-    route: 'POST /console/disclaimers/:target/review',
+    route: 'GET /console/disclaimers/:target/drafts/:id/review',
     state: 'alice reviews a valid draft, with the go-live field',
     status: 200,
     fragment: /\[inserted: [\s\S]*<label for="effective">Go live at \([\w/]+ time\)<\/label>/,
   },
   {
     name: 'preview',
-    route: 'POST /console/disclaimers/:target/preview',
+    route: 'GET /console/disclaimers/:target/drafts/:id/preview?page=',
     state: 'alice previews the home page with her draft',
     status: 200,
-    fragment: 'Preview, not live.',
+    fragment: 'Preview of the page “Overview” with your draft, not live.',
   },
   {
     name: 'proposal-as-proposer',
@@ -131,14 +131,14 @@ const PAGES: ConsolePage[] = [
   },
   {
     name: 'published',
-    route: 'POST /console/proposals/:id/approve',
+    route: 'GET /console/proposals/:id (approved)',
     state: 'bob approves it',
     status: 200,
     fragment: /v\d+ is live: KV holds it/,
   },
   {
     name: 'conflict',
-    route: 'POST /console/disclaimers/:target/review',
+    route: 'GET /console/disclaimers/:target/drafts/:id/review',
     state: 'alice sends an edit form opened before another change went live',
     status: 409,
     fragment: 'Your text (not saved)',
@@ -160,9 +160,9 @@ const PAGES: ConsolePage[] = [
   },
   {
     name: 'review-skipped-time',
-    route: 'POST /console/disclaimers/:target/propose',
+    route: 'GET /console/disclaimers/:target/drafts/:id/review',
     state: 'alice asks for a go-live time the clocks skip (2027-03-14 02:30 in New York)',
-    status: 422,
+    status: 200,
     fragment:
       /<p class="field-error" id="effective-error">2027-03-14 02:30 does not exist in America\/New_York: the clocks go forward from 2027-03-14 02:00 to 2027-03-14 03:00 that day\./,
   },
@@ -175,11 +175,32 @@ const PAGES: ConsolePage[] = [
   },
   {
     name: 'scheduled',
-    route: 'POST /console/proposals/:id/approve',
+    route: 'GET /console/proposals/:id (approved for later)',
     state: 'bob approves a proposal set to go live later',
     status: 200,
     fragment:
-      /Scheduled: this text goes live at [^<]+, approved by bob, if the text it replaces \(v\d+\) is still live then\./,
+      /Scheduled: this text goes live at [^<]+, approved by bob, if v\d+, the text it replaces, is still live then\./,
+  },
+  {
+    name: 'edit-scheduled',
+    route: 'GET /console/disclaimers/:target/edit',
+    state: 'carol edits the dosage note while a change to it is scheduled',
+    status: 200,
+    fragment: /A change is already scheduled for this disclaimer<\/h2>[\s\S]*by alice[\s\S]*approved by bob/,
+  },
+  {
+    name: 'review-scheduled',
+    route: 'GET /console/disclaimers/:target/drafts/:id/review',
+    state: 'carol reviews that change, the scheduled one named with what hers does to it',
+    status: 200,
+    fragment: /<p class="effect">Sent to go live at once, or at a time before /,
+  },
+  {
+    name: 'no-draft',
+    route: 'GET /console/disclaimers/:target/drafts/:id/review',
+    state: 'bob follows the address of carol’s draft',
+    status: 404,
+    fragment: 'There is no draft of yours at this address.',
   },
   {
     name: 'overview-scheduled',
@@ -215,7 +236,7 @@ const PAGES: ConsolePage[] = [
     state: 'an editor looks at who was told, once every message has gone out',
     status: 200,
     fragment:
-      /Schedule cancelled<\/strong>[\s\S]*dana@example\.org: told at \d{4}-\d\d-\d\d \d\d:\d\d UTC[\s\S]*<nav class="actions" aria-label="More notifications"><a href="\/console\/notifications\?before=\d+">Older<\/a><\/nav>/,
+      /Schedule cancelled<\/strong>[\s\S]*dana@example\.org: told at \d{4}-\d\d-\d\d \d\d:\d\d \(UTC-0[45]:00, America\/New_York\)[\s\S]*<nav aria-label="More notifications"><ul class="actions"><li><a href="\/console\/notifications\?before=\d+">Older<\/a><\/li><\/ul><\/nav>/,
   },
   {
     name: 'notifications-older',
@@ -223,7 +244,7 @@ const PAGES: ConsolePage[] = [
     state: 'the editor follows “Older” to the next page of who was told',
     status: 200,
     fragment:
-      /Version live<\/strong>, the note on “dosage and safety”, v1 [\s\S]*<nav class="actions" aria-label="More notifications"><a href="\/console\/notifications">Newest<\/a><\/nav>/,
+      /Version live<\/strong>, the note on “Dosage and safety”, v1 [\s\S]*<nav aria-label="More notifications"><ul class="actions"><li><a href="\/console\/notifications">Newest<\/a><\/li><\/ul><\/nav>/,
   },
   {
     name: 'proposal-told',
@@ -231,7 +252,7 @@ const PAGES: ConsolePage[] = [
     state: 'alice looks at who was told of her scheduled proposal, after it was cancelled',
     status: 200,
     fragment:
-      /<h2>Who was told<\/h2><ul class="told"><li>Proposal opened \([^)]+\): dana@example\.org: told at [^<]+<\/li><li>Proposal approved \([^)]+\): nobody to tell<\/li><li>Schedule cancelled \([^)]+\): dana@example\.org: told at/,
+      /<h2>Who was told<\/h2><ul class="told"><li>Proposal opened \(.+?\)\): dana@example\.org: told at [^<]+<\/li><li>Proposal approved \(.+?\)\): nobody to tell<\/li><li>Schedule cancelled \(.+?\)\): dana@example\.org: told at/,
   },
   {
     name: 'history-told',
@@ -239,7 +260,7 @@ const PAGES: ConsolePage[] = [
     state: 'alice opens who was told of the newest version',
     status: 200,
     fragment:
-      /<summary>Who was told<\/summary><ul class="told"><li>Proposal approved \([^)]+\): nobody to tell<\/li><li>Version live \([^)]+\): dana@example\.org: told at/,
+      /<summary>Who was told<\/summary><ul class="told"><li>Proposal approved \(.+?\)\): nobody to tell<\/li><li>Version live \(.+?\)\): dana@example\.org: told at/,
   },
   {
     name: 'overview-unrecorded',
@@ -310,6 +331,14 @@ async function openEdit(context: BrowserContext, target: string) {
   return opened
 }
 
+/** Follows a link by its name and waits for the document it leads to. */
+async function follow(page: Page, name: string) {
+  const loaded = page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame())
+  await page.getByRole('link', { name, exact: true }).click()
+  await loaded
+  await page.waitForLoadState('load')
+}
+
 /** Opens the edit form, types `draft` (and its note, if given) and asks for the review. */
 async function reviewDraft(context: BrowserContext, target: string, draft: { text: string; note?: string }) {
   const opened = await openEdit(context, target)
@@ -345,7 +374,7 @@ async function reachEveryPage() {
   // A page on another origin (about:blank, opaque) with a form aimed at the console.
   const hostile = await newPage(contexts.visitor)
   await hostile.page.setContent(
-    `<form method="post" action="${site.at('/console/disclaimers/global/publish')}"><input name="base" value="0"><input name="text" value="Written by another site."><button>Send</button></form>`,
+    `<form method="post" action="${site.at('/console/disclaimers/global/drafts')}"><input name="base" value="0"><input name="text" value="Written by another site."><button>Send</button></form>`,
   )
   await submit(hostile.page, 'Send')
   await hostile.keep('refused-cross-site')
@@ -367,7 +396,7 @@ async function reachEveryPage() {
   await review.keep('review')
 
   const preview = await reviewDraft(contexts.alice, 'global', { text: draft })
-  await submit(preview.page, 'Preview the home page')
+  await follow(preview.page, 'Preview the page “Overview”')
   await preview.keep('preview')
 
   const proposal = await reviewDraft(contexts.alice, 'global', { text: draft, note: 'plainer wording' })
@@ -467,6 +496,14 @@ async function reachSchedulePages(contexts: Record<EditorName, BrowserContext>) 
   await submit(approve.page, 'Approve to go live at the set time')
   await approve.keep('scheduled')
   const cancelPath = (await approve.page.getByRole('link', { name: 'Cancel this schedule' }).getAttribute('href')) ?? ''
+
+  const named = await openEdit(contexts.carol, 'dosage-and-safety')
+  await named.keep('edit-scheduled')
+  const carolsDraft = await reviewDraft(contexts.carol, 'dosage-and-safety', { text: 'Carol’s dosage note, for now.' })
+  await carolsDraft.keep('review-scheduled')
+  const elsewhere = await newPage(contexts.bob)
+  await elsewhere.page.goto(carolsDraft.page.url())
+  await elsewhere.keep('no-draft')
 
   const overview = await newPage(contexts.alice)
   await overview.page.goto(site.at('/console'))

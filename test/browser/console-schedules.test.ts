@@ -108,8 +108,10 @@ for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
       // A time that has passed is refused next to the field, which keeps it, and nothing is proposed.
       const past = wallTimeAhead(zone, -DAY_MS)
       await typeWallTime(alice, goLive, past)
+      // Refused: the form answers 303, and the review it leads to says why next to the field.
       const refused = await press(alice, 'Propose this text', 'Enter')
-      expect(refused.status()).toBe(422)
+      expect(refused.status()).toBe(200)
+      expect(alice.url()).toMatch(/\/drafts\/[0-9a-f]{24}\/review$/)
       const field = alice.getByLabel(goLive, { exact: true })
       await expect(field.getAttribute('aria-invalid')).resolves.toBe('true')
       await expect(field.getAttribute('aria-describedby')).resolves.toBe('effective-hint effective-error')
@@ -138,10 +140,11 @@ for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
       expect((await follow(bob, new RegExp(`^Proposal ${proposal}:`))).status()).toBe(200)
       const approved = await press(bob, 'Approve to go live at the set time', 'Enter')
       expect(approved.status()).toBe(200)
-      await expect(bob.locator('h1').textContent()).resolves.toBe('Scheduled')
+      await expect(bob.locator('h1').textContent()).resolves.toBe(`Proposal ${proposal}: the note on “Muscle soreness”`)
+      // The note had no version of its own yet: the console says so, never “v0”.
       await expect(bob.getByRole('status').textContent()).resolves.toMatch(
         new RegExp(
-          `^Scheduled: this text goes live at ${escaped(shown)}, approved by bob, if the text it replaces \\(v\\d+\\) is still live then\\.$`,
+          `^Scheduled: this text goes live at ${escaped(shown)}, approved by bob, if nothing has been published for this disclaimer by then\\.$`,
         ),
       )
       expect(await liveText(site, target), 'an approval for later changes nothing now').toBe(before)
@@ -206,7 +209,7 @@ for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
       expect(scheduled.status()).toBe(200)
       await expect(alice.getByRole('status').textContent()).resolves.toMatch(
         new RegExp(
-          `^Scheduled: this text goes live at ${escaped(shown)}, if the text it replaces \\(v\\d+\\) is still live then\\.$`,
+          `^Scheduled: this text goes live at ${escaped(shown)}, if nothing has been published for this disclaimer by then\\.$`,
         ),
       )
       expect(await liveText(site, target), 'nothing is live before its time').toBe(before)

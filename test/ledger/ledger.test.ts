@@ -995,6 +995,18 @@ describe('DisclaimerLedger', () => {
         ['restoreOnNextStart', () => ledger.restoreOnNextStart(hostile)],
         ['restart', () => theLedger().restart(hostile)],
         ['alarm', () => runInDurableObject(theLedger(), (instance: DisclaimerLedger) => instance.alarm())],
+        // The console's drafts are not record: saving, changing and throwing one away touch no row of it.
+        ['startDraft', () => ledger.startDraft('alice', { target: hostile, base: hostile, text: hostile, note: '' })],
+        ['openDraft', () => ledger.openDraft('alice', hostile)],
+        ['draft', () => ledger.draft('bob', hostile)],
+        [
+          'changeDraft',
+          async () => ledger.changeDraft('alice', (await ledger.openDraft('alice', hostile))?.id ?? '', { text: 'x' }),
+        ],
+        [
+          'discardDraft',
+          async () => ledger.discardDraft('alice', (await ledger.openDraft('alice', hostile))?.id ?? ''),
+        ],
       ]
 
       // The import runs in the watched reconcile, with the legacy entry above; nothing before it may have run it.

@@ -7,7 +7,7 @@ import { editorsFrom } from '../../core/editors.ts'
 import { ledgerOf } from '../../core/ledger-address.ts'
 import type { LedgerError, LedgerErrorCode, LiveState, PublishResult } from '../../core/ledger-types.ts'
 import { isTarget, TARGETS } from '../../core/site-map.ts'
-import { matchesIfMatch, NO_STORE } from '../../site/http/caching.ts'
+import { matchesIfMatch, matchesIfNoneMatch, NO_STORE } from '../../site/http/caching.ts'
 import { errorJson } from '../../site/http/errors.ts'
 import type { ReadDisclaimers } from '../../site/reader.ts'
 import { type EditorEnv, editorAuth } from '../http/editor-auth.ts'
@@ -142,7 +142,11 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
   app.get('/disclaimers/:target', queryOf(NO_QUERY), async (c) => {
     const live = (await ledgerOf(c.env).live(target(c))) as LiveState
     const etag = etagOf(live)
-    if (etag) c.header('ETag', etag)
+    if (etag) {
+      c.header('ETag', etag)
+      // The ETag names the text pages show (its version or KV's hash): a client holding it has that text.
+      if (matchesIfNoneMatch(c.req.header('If-None-Match'), etag)) return c.body(null, 304)
+    }
     const fallback = DEFAULT_DISCLAIMERS.get(live.key)
     return c.json({
       ...live,

@@ -3,7 +3,7 @@ import type { HistoryPage, LedgerEvent, LedgerVersion, Schedule } from '../../co
 import { inZone } from '../../core/time.ts'
 import { Diff } from './diff.tsx'
 import { Told } from './notifications.tsx'
-import { type Edited, Notice, targetLabel, versionName, when } from './shell.tsx'
+import { type Edited, Notice, targetName, versionName, when } from './shell.tsx'
 
 /** The answer to "what was live at": for a past time, the version then; for a time to come, now and what is scheduled. */
 function AtNotice({ at, zone }: { at: NonNullable<Parameters<typeof History>[0]['at']>; zone: string }) {
@@ -68,14 +68,14 @@ export function History({
       )}
       {/* The table's name is a heading outside the scroll region: a caption scrolls with the table and is cut off
           on a phone. */}
-      <h2 id="versions-heading">Every version of {targetLabel(target).toLowerCase()}, newest first</h2>
+      <h2 id="versions-heading">Every version of {targetName(target)}, newest first</h2>
       {/* biome-ignore lint/a11y/useSemanticElements: a <section> here draws the Nu checker's "section lacks heading" warning; the heading above names it */}
       <div class="table-wrap" tabindex={0} role="region" aria-labelledby="versions-heading">
         <table aria-labelledby="versions-heading">
           <thead>
             <tr>
               <th scope="col">Version</th>
-              <th scope="col">When (UTC)</th>
+              <th scope="col">When ({zone})</th>
               <th scope="col">Who</th>
               <th scope="col">How</th>
               <th scope="col">Note</th>
@@ -86,7 +86,7 @@ export function History({
             {versions.map((version) => (
               <tr>
                 <th scope="row">{versionName(version)}</th>
-                <td>{when(version.at)}</td>
+                <td>{when(version.at, zone)}</td>
                 <td>
                   {version.by}
                   {version.approvedBy ? `, approved by ${version.approvedBy}` : ''}
@@ -105,7 +105,7 @@ export function History({
                   </details>
                   <details>
                     <summary>Who was told</summary>
-                    <Told events={told.get(version.version) ?? []} />
+                    <Told events={told.get(version.version) ?? []} zone={zone} />
                   </details>
                   {version.version !== currentVersion && version.valid && version.text !== null && (
                     <a href={`/console/disclaimers/${target}/rollback/${version.version}`}>
@@ -119,9 +119,19 @@ export function History({
         </table>
       </div>
       {(older || next !== null) && (
-        <nav class="actions" aria-label="More versions">
-          {older && <a href={`/console/disclaimers/${target}/history`}>Newest versions</a>}
-          {next !== null && <a href={`/console/disclaimers/${target}/history?before=${next}`}>Older versions</a>}
+        <nav aria-label="More versions">
+          <ul class="actions">
+            {older && (
+              <li>
+                <a href={`/console/disclaimers/${target}/history`}>Newest versions</a>
+              </li>
+            )}
+            {next !== null && (
+              <li>
+                <a href={`/console/disclaimers/${target}/history?before=${next}`}>Older versions</a>
+              </li>
+            )}
+          </ul>
         </nav>
       )}
     </>
@@ -133,18 +143,20 @@ export function RollbackConfirm({
   current,
   base,
   version,
+  zone,
 }: {
   target: string
   current: Edited
   /** What the editor sees live now: the rollback is refused if it changes before they confirm. */
   base: string
   version: LedgerVersion
+  zone: string
 }) {
   return (
     <>
       <p>
-        Rolling back makes the text of {versionName(version)} (by {version.by}, {when(version.at)}) live again, as a new
-        version. One editor may do this alone, even where changes need approval: it is the emergency path, and the
+        Rolling back makes the text of {versionName(version)} (by {version.by}, {when(version.at, zone)}) live again, as
+        a new version. One editor may do this alone, even where changes need approval: it is the emergency path, and the
         history records it.
       </p>
       <Diff

@@ -1,6 +1,6 @@
 // Who the ledger told of what, and when; or that a message is still being retried, and why.
 import type { Delivery, LedgerEvent } from '../../core/ledger-types.ts'
-import { targetLabel, when } from './shell.tsx'
+import { targetName, when } from './shell.tsx'
 
 const KIND: Record<LedgerEvent['kind'], string> = {
   proposal_opened: 'Proposal opened',
@@ -16,22 +16,32 @@ const KIND: Record<LedgerEvent['kind'], string> = {
   schedule_cancelled: 'Schedule cancelled',
 }
 
-function deliveryState(delivery: Delivery): string {
+function deliveryState(delivery: Delivery, zone: string): string {
   const who = delivery.channel === 'webhook' ? 'the webhook' : delivery.recipient
-  if (delivery.status === 'sent') return `${who}: told at ${when(delivery.sentAt)}`
+  if (delivery.status === 'sent') return `${who}: told at ${when(delivery.sentAt, zone)}`
   if (delivery.attempts === 0) return `${who}: being sent now`
-  return `${who}: not yet, still retrying (${delivery.attempts} attempt(s); last error: ${delivery.lastError ?? 'none'}; next at ${when(delivery.nextAt)})`
+  return `${who}: not yet, still retrying (${delivery.attempts} attempt(s); last error: ${delivery.lastError ?? 'none'}; next at ${when(delivery.nextAt, zone)})`
+}
+
+/** Who was told of one event, and how each delivery stands; without the event's kind and time. */
+function Deliveries({ event, zone }: { event: LedgerEvent; zone: string }) {
+  return (
+    <>
+      {event.deliveries.length === 0
+        ? 'nobody to tell'
+        : event.deliveries.map((delivery) => deliveryState(delivery, zone)).join('; ')}
+    </>
+  )
 }
 
 /** The people told of each event, one line each. */
-export function Told({ events }: { events: LedgerEvent[] }) {
+export function Told({ events, zone }: { events: LedgerEvent[]; zone: string }) {
   if (events.length === 0) return <p class="hint">Nobody was told of this (no event, or nobody had an address).</p>
   return (
     <ul class="told">
       {events.map((event) => (
         <li>
-          {KIND[event.kind]} ({when(event.at)}):{' '}
-          {event.deliveries.length === 0 ? 'nobody to tell' : event.deliveries.map(deliveryState).join('; ')}
+          {KIND[event.kind]} ({when(event.at, zone)}): <Deliveries event={event} zone={zone} />
         </li>
       ))}
     </ul>
@@ -43,10 +53,12 @@ export function NotificationList({
   events,
   next,
   older,
+  zone,
 }: {
   events: LedgerEvent[]
   next: number | null
   older: boolean
+  zone: string
 }) {
   return (
     <>
@@ -57,18 +69,31 @@ export function NotificationList({
           {events.map((event) => (
             <li>
               <strong>{KIND[event.kind]}</strong>
-              {event.target ? `, ${targetLabel(event.target).toLowerCase()}` : ''}
+              {event.target ? `, ${targetName(event.target)}` : ''}
               {event.version ? `, v${event.version}` : ''}
-              {event.proposalId ? `, proposal ${event.proposalId}` : ''} ({when(event.at)}, {event.actor ?? ''})
-              <Told events={[event]} />
+              {event.proposalId ? `, proposal ${event.proposalId}` : ''} ({when(event.at, zone)}
+              {event.actor ? `, ${event.actor}` : ''}).
+              <p class="delivered">
+                Told: <Deliveries event={event} zone={zone} />
+              </p>
             </li>
           ))}
         </ul>
       )}
       {(older || next !== null) && (
-        <nav class="actions" aria-label="More notifications">
-          {older && <a href="/console/notifications">Newest</a>}
-          {next !== null && <a href={`/console/notifications?before=${next}`}>Older</a>}
+        <nav aria-label="More notifications">
+          <ul class="actions">
+            {older && (
+              <li>
+                <a href="/console/notifications">Newest</a>
+              </li>
+            )}
+            {next !== null && (
+              <li>
+                <a href={`/console/notifications?before=${next}`}>Older</a>
+              </li>
+            )}
+          </ul>
         </nav>
       )}
     </>

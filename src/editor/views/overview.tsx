@@ -1,7 +1,7 @@
 import type { OverviewRow } from '../../core/ledger-types.ts'
 import { RECONCILE_INTERVAL_MS } from '../../core/staleness.ts'
 import { ScheduledList } from './schedules.tsx'
-import { targetLabel, versionName, when } from './shell.tsx'
+import { targetLabel, targetName, versionName, when } from './shell.tsx'
 
 const CRON = `within ${RECONCILE_INTERVAL_MS / 60_000} minute`
 
@@ -45,7 +45,7 @@ export function Overview({ rows, zone }: { rows: OverviewRow[]; zone: string }) 
                 <>
                   <dt>Last recorded change</dt>
                   <dd>
-                    {when(row.current.at)} by {row.current.by} ({row.current.how}
+                    {when(row.current.at, zone)} by {row.current.by} ({row.current.how}
                     {row.current.approvedBy ? `, approved by ${row.current.approvedBy}` : ''})
                   </dd>
                 </>
@@ -64,10 +64,14 @@ export function Overview({ rows, zone }: { rows: OverviewRow[]; zone: string }) 
               </dd>
             </dl>
             {text && <p class="text">{text}</p>}
-            <p class="actions">
-              <a href={`/console/disclaimers/${row.target}/edit`}>Edit {targetLabel(row.target).toLowerCase()}</a>
-              <a href={`/console/disclaimers/${row.target}/history`}>History</a>
-            </p>
+            <ul class="actions">
+              <li>
+                <a href={`/console/disclaimers/${row.target}/edit`}>Edit {targetName(row.target)}</a>
+              </li>
+              <li>
+                <a href={`/console/disclaimers/${row.target}/history`}>History of {targetName(row.target)}</a>
+              </li>
+            </ul>
           </section>
         )
       })}

@@ -1,19 +1,27 @@
-// What every console page shares: the shell (the site's layout with the console bar), notices, form field help, and
-// how versions, times and targets are named. Every stored string is rendered as escaped text.
+// What every console page shares: its frame (header, navigation), notices, form field help, and how versions, times
+// and targets are named. Every stored string is rendered as escaped text.
 import type { Child } from 'hono/jsx'
+import { DEFAULT_DISCLAIMERS } from '../../core/defaults.ts'
 import type { LedgerVersion, LiveState } from '../../core/ledger-types.ts'
-import type { PageDisclaimers } from '../../site/reader.ts'
-import { Layout } from '../../site/views/layout.tsx'
-import { CONSOLE_STYLES } from '../../site/views/styles.ts'
+import { targetLabel } from '../../core/site-map.ts'
+import { inZone } from '../../core/time.ts'
+import { CONSOLE_STYLES, STYLES } from '../../site/views/styles.ts'
 
-export { targetLabel } from '../../core/site-map.ts'
+export { targetLabel }
 
-export function when(iso: string | null): string {
-  return iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : ''
+/** A stored time as the site's zone shows it, with the offset: `2026-11-28 04:30 (UTC-05:00, America/New_York)`. */
+export function when(iso: string | null, zone: string): string {
+  return iso ? inZone(Date.parse(iso), zone) : ''
 }
 
-export function versionName(version: LedgerVersion | null): string {
-  return version ? `v${version.version}` : 'no version yet'
+/** A target named inside a sentence: “the global disclaimer (on every page)”, “the note on “Conclusion””. */
+export function targetName(target: string): string {
+  const label = targetLabel(target)
+  return `${label.charAt(0).toLowerCase()}${label.slice(1)}`
+}
+
+export function versionName(version: Pick<LedgerVersion, 'version'>): string {
+  return `v${version.version}`
 }
 
 /** A form field's label, its hint and (after a refused submission) its error, each with an id the control cites. */
@@ -41,11 +49,23 @@ export function describedBy(id: string, error?: string) {
   }
 }
 
-interface ShellProps {
+/** The console's page groups, in the order its navigation lists them: a new group is one more entry here. */
+export const CONSOLE_NAV: readonly { href: string; label: string; owns: readonly string[] }[] = [
+  { href: '/console', label: 'Disclaimers', owns: ['/console/disclaimers/', '/console/schedules/'] },
+  { href: '/console/proposals', label: 'Proposals', owns: ['/console/proposals/'] },
+  { href: '/console/notifications', label: 'Who was told', owns: [] },
+]
+
+/** `page` on the group's own page, `true` anywhere inside the group, else nothing. */
+function currentOf(item: (typeof CONSOLE_NAV)[number], path: string) {
+  if (path === item.href) return 'page' as const
+  return item.owns.some((prefix) => path.startsWith(prefix)) ? ('true' as const) : undefined
+}
+
+interface FrameProps {
   path: string
   title: string
   editor?: string
-  disclaimers: PageDisclaimers
   /** The editor signs out with a form; under Access, Access signs them out. */
   canSignOut?: boolean
   /** What is wrong with the site's settings (core/settings.ts): said on every page until an operator fixes it. */
@@ -68,41 +88,65 @@ function SettingsProblems({ problems }: { problems: readonly string[] }) {
   )
 }
 
-/** Every console page: the site's layout and stylesheet, plus the console's, with a bar naming who is signed in. */
-export function ConsoleShell({
-  path,
-  title,
-  editor,
-  disclaimers,
-  canSignOut,
-  settingsProblems = [],
-  children,
-}: ShellProps) {
-  const bar = editor && (
-    <nav class="console-bar" aria-label="Editor console">
-      <a href="/console">All disclaimers</a>
-      <a href="/console/proposals">Proposals</a>
-      <a href="/console/notifications">Who was told</a>
-      <span>Signed in as {editor}</span>
-      {canSignOut && (
-        <form method="post" action="/console/sign-out">
-          <button type="submit" class="secondary">
-            Sign out
-          </button>
-        </form>
-      )}
-    </nav>
-  )
+/**
+ * Every console page: the console's own header and navigation (not the site's), then the page. The site's pages
+ * appear only inside previews, marked as such.
+ */
+export function ConsoleFrame({ path, title, editor, canSignOut, settingsProblems = [], children }: FrameProps) {
   return (
-    <Layout
-      meta={{ path, title, heading: title, description: 'The editor console', lastReviewed: '2026-11-24' }}
-      disclaimers={disclaimers}
-      banner={bar}
-      extraStyles={CONSOLE_STYLES}
-    >
-      {settingsProblems.length > 0 && <SettingsProblems problems={settingsProblems} />}
-      {children}
-    </Layout>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} | Disclaimer console`}</title>
+        <meta name="description" content="The editor console of the site's disclaimers" />
+        <meta name="color-scheme" content="light dark" />
+        <meta name="robots" content="noindex" />
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+        <style dangerouslySetInnerHTML={{ __html: STYLES }} />
+        <style dangerouslySetInnerHTML={{ __html: CONSOLE_STYLES }} />
+      </head>
+      <body class="console">
+        <div>
+          <a class="skip-link" href="#main">
+            Skip to “{title}”
+          </a>
+        </div>
+        <header class="console-header">
+          <p class="console-name">Disclaimer console</p>
+          {editor && (
+            <>
+              <nav class="console-nav" aria-label="Console">
+                <ul>
+                  {CONSOLE_NAV.map((item) => (
+                    <li>
+                      <a href={item.href} aria-current={currentOf(item, path)}>
+                        {item.label}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              </nav>
+              <div class="console-user">
+                <p>Signed in as {editor}</p>
+                {canSignOut && (
+                  <form method="post" action="/console/sign-out">
+                    <button type="submit" class="secondary">
+                      Sign out
+                    </button>
+                  </form>
+                )}
+              </div>
+            </>
+          )}
+        </header>
+        <main id="main">
+          <h1>{title}</h1>
+          {settingsProblems.length > 0 && <SettingsProblems problems={settingsProblems} />}
+          {children}
+        </main>
+      </body>
+    </html>
   )
 }
 
@@ -114,25 +158,9 @@ export function Notice({ children, ok }: { children?: Child; ok?: boolean }) {
   )
 }
 
-export interface Draft {
-  text: string
-  note: string
-}
-
 export interface FieldErrors {
   text?: string
   note?: string
-}
-
-/** A draft carried from one form to the next, with the base it was started from. */
-export function DraftFields({ draft, base }: { draft: Draft; base: string }) {
-  return (
-    <>
-      <input type="hidden" name="base" value={base} />
-      <input type="hidden" name="text" value={draft.text} />
-      <input type="hidden" name="note" value={draft.note} />
-    </>
-  )
 }
 
 /** What an editor reads and edits: the ledger's version, or a text found in KV that it has not recorded yet. */
@@ -144,12 +172,19 @@ export interface Edited {
   made?: string
 }
 
-export function editedOf(live: Pick<LiveState, 'current' | 'unrecorded'>): Edited {
+export function editedOf(live: Pick<LiveState, 'key' | 'current' | 'unrecorded'>, zone: string): Edited {
   if (live.unrecorded) return { name: 'the text in KV, changed outside the ledger', text: live.unrecorded.text }
-  return versionEdited(live.current)
+  return live.current ? versionEdited(live.current, zone) : nothingYet(live.key)
 }
 
-export function versionEdited(version: LedgerVersion | null): Edited {
-  if (!version) return { name: versionName(null), text: null }
-  return { name: versionName(version), text: version.text, made: `made ${when(version.at)} by ${version.by}` }
+export function versionEdited(version: LedgerVersion, zone: string): Edited {
+  return { name: versionName(version), text: version.text, made: `made ${when(version.at, zone)} by ${version.by}` }
+}
+
+/** A disclaimer with no version yet: pages show its bundled default, or no note at all. */
+export function nothingYet(key: string): Edited {
+  const fallback = DEFAULT_DISCLAIMERS.get(key)
+  return fallback
+    ? { name: 'the bundled default (nothing published yet)', text: fallback.text }
+    : { name: 'no note (nothing published yet)', text: null }
 }

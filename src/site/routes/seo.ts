@@ -1,6 +1,13 @@
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { SITE_PAGES } from '../../core/site-map.ts'
-import { NO_STORE, pageTag, STATIC_CACHE_CONTROL, setEdgeCacheable } from '../http/caching.ts'
+import {
+  matchesIfNoneMatch,
+  NO_STORE,
+  pageTag,
+  STATIC_CACHE_CONTROL,
+  setEdgeCacheable,
+  strongEtag,
+} from '../http/caching.ts'
 import { withSecurityHeaders } from '../http/security-headers.ts'
 import { siteOrigin } from '../http/site-origin.ts'
 import type { AppEnv } from './pages.tsx'
@@ -13,36 +20,64 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
+function sitemap(origin: string): string {
+  const urls = SITEMAP_ENTRIES.map(
+    (entry) => `<url><loc>${escapeXml(origin + entry.path)}</loc><lastmod>${entry.lastmod}</lastmod></url>`,
+  ).join('')
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls}</urlset>\n`
+}
+
+/** Without a usable SITE_ORIGIN, robots.txt leaves the sitemap out (the sitemap can only list absolute addresses). */
+function robots(origin: string | undefined): string {
+  return origin === undefined
+    ? 'User-agent: *\nAllow: /\n'
+    : `User-agent: *\nAllow: /\n\nSitemap: ${origin}/sitemap.xml\n`
+}
+
+/** A file that depends only on the site's origin: its body and strong ETag, worked out once per origin. */
+function perOrigin<Origin extends string | undefined>(build: (origin: Origin) => string) {
+  const made = new Map<Origin, Promise<{ body: string; etag: string }>>()
+  return (origin: Origin) => {
+    let file = made.get(origin)
+    if (!file) {
+      const body = build(origin)
+      file = strongEtag(body).then((etag) => ({ body, etag }))
+      made.set(origin, file)
+    }
+    return file
+  }
+}
+
+/** The file with its ETag, or 304 when the request's If-None-Match names it; cacheable at the edge under `tag`. */
+async function served(c: Context<AppEnv>, file: { body: string; etag: string }, tag: string) {
+  setEdgeCacheable(c, [pageTag(tag)])
+  c.header('ETag', file.etag)
+  if (matchesIfNoneMatch(c.req.header('If-None-Match'), file.etag)) return withSecurityHeaders(c.body(null, 304))
+  return withSecurityHeaders(c.body(file.body))
+}
+
 /**
  * sitemap.xml, robots.txt and the favicon: small, static per origin, cacheable at the edge, with security headers.
- * While SITE_ORIGIN names no origin, robots.txt leaves out the sitemap and the sitemap, which can only list absolute
- * addresses, answers 503 (never kept) rather than list addresses taken from the request.
+ * While SITE_ORIGIN names no origin, the sitemap answers 503 (never kept) rather than list addresses taken from the
+ * request.
  */
 export function seoRoutes() {
   const app = new Hono<AppEnv>()
-  app.get('/sitemap.xml', (c) => {
+  const sitemapOf = perOrigin(sitemap)
+  const robotsOf = perOrigin(robots)
+  app.get('/sitemap.xml', async (c) => {
     const origin = siteOrigin(c.env.SITE_ORIGIN)
     if (origin === undefined) {
       c.header('Cache-Control', NO_STORE)
       c.header('Retry-After', '3600')
       return withSecurityHeaders(c.text("The sitemap is unavailable until the site's address is configured.", 503))
     }
-    const urls = SITEMAP_ENTRIES.map(
-      (entry) => `<url><loc>${escapeXml(origin + entry.path)}</loc><lastmod>${entry.lastmod}</lastmod></url>`,
-    ).join('')
     c.header('Content-Type', 'application/xml; charset=utf-8')
-    setEdgeCacheable(c, [pageTag('sitemap')])
-    return withSecurityHeaders(
-      c.body(
-        `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls}</urlset>\n`,
-      ),
-    )
+    return served(c, await sitemapOf(origin), 'sitemap')
   })
-  app.get('/robots.txt', (c) => {
-    const origin = siteOrigin(c.env.SITE_ORIGIN)
-    setEdgeCacheable(c, [pageTag('robots')])
-    const sitemap = origin === undefined ? '' : `\nSitemap: ${origin}/sitemap.xml\n`
-    return withSecurityHeaders(c.text(`User-agent: *\nAllow: /\n${sitemap}`))
+  app.get('/robots.txt', async (c) => {
+    c.header('Content-Type', 'text/plain; charset=UTF-8')
+    return served(c, await robotsOf(siteOrigin(c.env.SITE_ORIGIN)), 'robots')
   })
   app.get('/favicon.svg', (c) => {
     c.header('Content-Type', 'image/svg+xml; charset=utf-8')

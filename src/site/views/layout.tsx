@@ -116,9 +116,12 @@ export function Layout({ meta, origin, disclaimers, previous, next, banner, extr
         {extraStyles && <style dangerouslySetInnerHTML={{ __html: extraStyles }} />}
       </head>
       <body>
-        <a class="skip-link" href="#main">
-          Skip to the article
-        </a>
+        {/* A block of its own, so text browsers do not run it into the site's name. */}
+        <div>
+          <a class="skip-link" href="#main">
+            Skip to the article
+          </a>
+        </div>
         <header class="site-header">
           <a class="site-name" href="/">
             {SITE_NAME}
@@ -147,16 +150,22 @@ export function Layout({ meta, origin, disclaimers, previous, next, banner, extr
           {children}
           {(previous || next) && (
             <nav class="pager" aria-label="Previous and next page">
-              {previous && (
-                <a class="previous" href={previous.path} rel="prev">
-                  ← Previous: {previous.navLabel}
-                </a>
-              )}
-              {next && (
-                <a class="next" href={next.path} rel="next">
-                  Next: {next.navLabel} →
-                </a>
-              )}
+              <ul>
+                {previous && (
+                  <li>
+                    <a class="previous" href={previous.path} rel="prev">
+                      ← Previous: {previous.navLabel}
+                    </a>
+                  </li>
+                )}
+                {next && (
+                  <li class="next">
+                    <a class="next" href={next.path} rel="next">
+                      Next: {next.navLabel} →
+                    </a>
+                  </li>
+                )}
+              </ul>
             </nav>
           )}
         </main>

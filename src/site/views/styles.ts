@@ -25,9 +25,10 @@ h2{font-size:1.3rem;line-height:1.3;margin:1.75rem 0 .5rem}
 blockquote{margin:1.25rem 0;padding:0 0 0 1rem;border-left:.2rem solid var(--rule);font-style:italic}
 .in-brief{background:var(--brief-bg);border-left:.3rem solid var(--brief-edge);padding:.25rem 1rem .5rem;margin:1.5rem 0}
 .in-brief h2{margin-top:.5rem;font-size:1.1rem}
-.pager{display:flex;flex-wrap:wrap;justify-content:space-between;gap:1rem;margin:2rem 0 1rem;padding-top:1rem;border-top:1px solid var(--rule)}
+.pager{margin:2rem 0 1rem;padding-top:1rem;border-top:1px solid var(--rule)}
+.pager ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;justify-content:space-between;gap:1rem}
 .pager a{display:inline-block;padding:.4rem 0}
-.pager .next{margin-left:auto;text-align:right}
+.pager li.next{margin-left:auto;text-align:right}
 .site-footer{border-top:1px solid var(--rule);margin-top:2rem;padding-top:.75rem;padding-bottom:2rem;color:var(--muted);font-size:.875rem}
 @media (min-width:48rem){h1{font-size:2.1rem}}
 @media print{
@@ -41,10 +42,22 @@ p{orphans:3;widows:3}
 }
 `.trim()
 
-/** What the editor console adds to the site's stylesheet: forms, tables, the diff and the preview banner. */
+/**
+ * What the editor console adds to the site's stylesheet: its own frame (header, navigation), forms, tables, the
+ * diff, and the banner over a preview.
+ */
 export const CONSOLE_STYLES = `
-.console-bar{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center;margin:.75rem 0 0;padding:.5rem .75rem;border:1px solid var(--rule);font-size:.9375rem}
-.console-bar form{margin:0 0 0 auto}
+body.console main{max-width:56rem}
+body.console .skip-link{top:-100vh;max-width:calc(100% - 1rem)}
+body.console .skip-link:focus{top:.5rem}
+.console-header{border-bottom:2px solid var(--rule);padding:.5rem 1rem;display:flex;flex-wrap:wrap;align-items:center;gap:.25rem 1.5rem;max-width:56rem;margin:0 auto}
+.console-name{margin:0;font-weight:700}
+.console-nav ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:0 1.25rem}
+.console-nav a{display:inline-block;padding:.4rem 0}
+.console-nav a[aria-current]{color:var(--fg);font-weight:700;text-decoration-thickness:3px}
+.console-user{display:flex;flex-wrap:wrap;align-items:center;gap:0 .75rem;margin-left:auto;font-size:.9375rem}
+.console-user p,.console-user form{margin:0}
+.console-user button{margin:0}
 .notice{border:2px solid var(--note-edge);background:var(--note-bg);padding:.5rem 1rem;margin:1rem 0;font-weight:600}
 .notice.ok{border-color:var(--brief-edge);background:var(--brief-bg)}
 label{display:block;font-weight:700;margin:1rem 0 .25rem}
@@ -53,10 +66,14 @@ label{display:block;font-weight:700;margin:1rem 0 .25rem}
 textarea,input[type=text],input[type=password],input[type=datetime-local]{width:100%;font:inherit;color:var(--fg);background:var(--bg);border:1px solid var(--muted);padding:.5rem}
 textarea{min-height:12rem}
 textarea:focus-visible,input:focus-visible,button:focus-visible{outline:3px solid var(--link);outline-offset:2px}
-button{font:inherit;font-weight:700;padding:.5rem 1rem;margin:.75rem .5rem 0 0;color:var(--bg);background:var(--link);border:2px solid var(--link);cursor:pointer}
-button.secondary{color:var(--link);background:var(--bg)}
-.actions{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem}
-.actions form{margin:0}
+button,a.button{display:inline-block;font:inherit;font-weight:700;padding:.5rem 1rem;margin:.75rem .5rem 0 0;color:var(--bg);background:var(--link);border:2px solid var(--link);cursor:pointer;text-decoration:none}
+button.secondary,a.button.secondary{color:var(--link);background:var(--bg)}
+.actions{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem;list-style:none;padding:0;margin:1rem 0}
+.actions li,.actions form,.actions a.button{margin:0}
+.already-scheduled{border:2px solid var(--note-edge);padding:0 1rem;margin:1.5rem 0}
+.already-scheduled h2{margin-top:.75rem}
+.already-scheduled ul{list-style:none;padding:0}
+.effect{font-weight:600}
 table{border-collapse:collapse;width:100%;font-size:.9375rem}
 th,td{text-align:left;vertical-align:top;border-bottom:1px solid var(--rule);padding:.4rem .5rem .4rem 0;overflow-wrap:break-word}
 .table-wrap{overflow-x:auto}
@@ -64,8 +81,12 @@ th,td{text-align:left;vertical-align:top;border-bottom:1px solid var(--rule);pad
 .text{white-space:pre-wrap;overflow-wrap:anywhere;border:1px solid var(--rule);padding:.5rem .75rem;margin:.5rem 0}
 .side-by-side{display:grid;gap:1rem}
 @media (min-width:48rem){.side-by-side{grid-template-columns:1fr 1fr}}
+.diff{margin:1rem 0}
 .diff ins{text-decoration:underline;text-decoration-thickness:2px;background:var(--brief-bg)}
 .diff del{text-decoration:line-through;text-decoration-thickness:2px;background:var(--note-bg)}
-.preview-banner{position:sticky;top:0;z-index:1;margin:0;padding:.5rem 1rem;background:var(--fg);color:var(--bg);font-weight:700;text-align:center}
-.preview-banner a{color:var(--bg)}
+.preview-banner{position:sticky;top:0;z-index:1;display:flex;flex-wrap:wrap;justify-content:center;align-items:center;gap:0 1.5rem;padding:.5rem 1rem;background:var(--fg);color:var(--bg);font-weight:700}
+.preview-banner p{margin:0}
+.preview-banner ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:0 1.25rem}
+.preview-banner a{color:var(--bg);display:inline-block;padding:.25rem 0}
+.preview-banner a:focus-visible{outline-color:var(--bg)}
 `.trim()

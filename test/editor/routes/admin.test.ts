@@ -33,8 +33,8 @@ function admin(path: string, init: RequestInit = {}) {
   return request(`/admin${path}`, init)
 }
 
-function get(path: string, editor: TestEditor = 'carol') {
-  return admin(path, { headers: headersOf(editor) })
+function get(path: string, editor: TestEditor = 'carol', extra: Record<string, string> = {}) {
+  return admin(path, { headers: { ...headersOf(editor), ...extra } })
 }
 
 /** A write with a JSON body (an object, or raw JSON text sent as it is). */
@@ -233,6 +233,21 @@ describe('GET /admin/disclaimers/:target', () => {
       file: 'content/disclaimers/dosage-and-safety.txt',
       text: DEFAULT_DISCLAIMERS.get(keyOf('dosage-and-safety'))?.text,
     })
+  })
+
+  it('answers If-None-Match naming the version pages show with 304, and a changed text with 200', async () => {
+    const version = await publish('dosage-and-safety', 'Dosage note, to revalidate.')
+    const etag = `"${version.version}"`
+    const same = await get('/disclaimers/dosage-and-safety', 'carol', { 'If-None-Match': etag })
+    expect(same.status).toBe(304)
+    expect(same.headers.get('ETag')).toBe(etag)
+    expect(same.headers.get('Cache-Control')).toBe('no-store')
+    expect(await same.text()).toBe('')
+    const newer = await publish('dosage-and-safety', 'Dosage note, changed since.')
+    const changed = await get('/disclaimers/dosage-and-safety', 'carol', { 'If-None-Match': etag })
+    expect(changed.status).toBe(200)
+    expect(changed.headers.get('ETag')).toBe(`"${newer.version}"`)
+    expect(((await changed.json()) as { current: LedgerVersion }).current.text).toBe('Dosage note, changed since.')
   })
 
   it('answers a target with no version yet without an ETag', async () => {

@@ -3,8 +3,9 @@ import { sign } from 'hono/jwt'
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { AccessKeys } from '../../../src/editor/http/console-auth.ts'
 import { createApp } from '../../../src/index.ts'
-import { TEST_EDITORS, type TestEditor } from '../../fixtures/editors.ts'
+import { TEST_EDITORS } from '../../fixtures/editors.ts'
 import { request } from '../../helpers.ts'
+import { currentBase, form, get, saveDraft, send, signIn, versionCount } from './console-helpers.ts'
 
 const TEAM = 'https://kratom-team.access.test'
 /** An Access application's audience tag: 64 hexadecimal digits (core/settings.ts). */
@@ -55,48 +56,6 @@ function viaAccess(path: string, token: string | undefined, init: RequestInit = 
   const headers = new Headers(init.headers)
   if (token) headers.set('Cf-Access-Jwt-Assertion', token)
   return request(path, { ...init, headers }, ACCESS, createApp({ accessKeys }))
-}
-
-/** Signs in with a token on the form, as an editor does locally; returns the session cookie. */
-async function signIn(editor: TestEditor): Promise<string> {
-  const res = await request('/console/sign-in', form({ token: TEST_EDITORS[editor].token }))
-  expect(res.status).toBe(303)
-  return (res.headers.get('Set-Cookie') ?? '').split(';')[0] as string
-}
-
-/** A same-origin form post, as a browser sends it. */
-function form(fields: Record<string, string>, cookie?: string): RequestInit {
-  return {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      Origin: 'https://kratom.test',
-      'Sec-Fetch-Site': 'same-origin',
-      ...(cookie ? { Cookie: cookie } : {}),
-    },
-    body: new URLSearchParams(fields).toString(),
-  }
-}
-
-function get(path: string, cookie: string) {
-  return request(path, { headers: { Cookie: cookie } })
-}
-
-/** What an edit made now would name as its base: the version pages show, or a token for an unrecorded text. */
-async function currentBase(target: string): Promise<string> {
-  const { base } = (await (
-    await request(`/admin/disclaimers/${target}`, { headers: { Authorization: `Bearer ${TEST_EDITORS.carol.token}` } })
-  ).json()) as { base: string }
-  return base
-}
-
-async function versionCount(target: string): Promise<number> {
-  const { versions } = (await (
-    await request(`/admin/disclaimers/${target}/history`, {
-      headers: { Authorization: `Bearer ${TEST_EDITORS.carol.token}` },
-    })
-  ).json()) as { versions: unknown[] }
-  return versions.length
 }
 
 beforeEach(() => {
@@ -183,7 +142,7 @@ describe('console sign-in with a token (local)', () => {
     const res = await get('/console', cookie)
     expect(res.status).toBe(303)
     expect(res.headers.get('Location')).toBe('/console/sign-in')
-    const post = await request('/console/disclaimers/global/publish', form({ base: '0', text: 'x', note: '' }, cookie))
+    const post = await request('/console/disclaimers/global/drafts', form({ base: '0', text: 'x', note: '' }, cookie))
     expect(post.status).toBe(401)
   })
 
@@ -213,7 +172,7 @@ describe('console forms', () => {
     const attack = form({ base: before, text: 'Written by another site.', note: '' }, cookie)
     ;(attack.headers as Record<string, string>).Origin = 'https://evil.example'
     ;(attack.headers as Record<string, string>)['Sec-Fetch-Site'] = 'cross-site'
-    const res = await request('/console/disclaimers/home/publish', attack)
+    const res = await request('/console/disclaimers/home/drafts', attack)
     expect(res.status).toBe(403)
     expect(await res.text()).toContain('sent from another site, so nothing was changed')
     expect(await currentBase('home')).toBe(before)
@@ -221,20 +180,17 @@ describe('console forms', () => {
 
   it('publishes a reviewed draft and says where it is live', async () => {
     const cookie = await signIn('alice')
-    const base = await currentBase('conclusion')
-    const review = await request(
-      '/console/disclaimers/conclusion/review',
-      form({ base, text: 'A conclusion note.', note: 'first' }, cookie),
-    )
+    const { location, draft } = await saveDraft('conclusion', 'A conclusion note.', cookie, 'first')
+    expect(location).toBe(`${draft}/review`)
+    const review = await get(location, cookie)
     expect(review.status).toBe(200)
     const html = await review.text()
     expect(html).toContain('<ins>[inserted: A conclusion note.]</ins>')
-    expect(html).toContain('Preview /conclusion')
-    expect(html).toContain('Preview /full-article')
-    const published = await request(
-      '/console/disclaimers/conclusion/publish',
-      form({ base, text: 'A conclusion note.', note: 'first' }, cookie),
-    )
+    expect(html).toContain(`href="${draft}/preview?page=%2Fconclusion">Preview the page “Conclusion”</a>`)
+    expect(html).toContain(`href="${draft}/preview?page=%2Ffull-article">Preview the page “Full article”</a>`)
+    const done = await send(draft, 'publish', cookie)
+    expect(done).toBe(`${draft}/done`)
+    const published = await get(done, cookie)
     expect(published.status).toBe(200)
     expect(await published.text()).toMatch(/v\d+ is live: KV holds it.*within 2 minutes/s)
     expect(await env.DISCLAIMERS.get('disclaimer:conclusion')).toBe('A conclusion note.')
@@ -242,11 +198,10 @@ describe('console forms', () => {
 
   it('keeps the text and says what is wrong, next to the field, when a draft breaks the rule', async () => {
     const cookie = await signIn('alice')
-    const res = await request(
-      '/console/disclaimers/global/review',
-      form({ base: '0', text: 'Hidden\u200Bspace', note: 'n' }, cookie),
-    )
-    expect(res.status).toBe(422)
+    const { location } = await saveDraft('global', 'Hidden\u200Bspace', cookie, 'n')
+    expect(location).toBe('/console/disclaimers/global/edit')
+    const res = await get(location, cookie)
+    expect(res.status).toBe(200)
     const html = await res.text()
     expect(html).toContain('<p class="field-error" id="text-error">')
     expect(html).toContain('U+200B at position 7')
@@ -256,54 +211,35 @@ describe('console forms', () => {
     expect(html).toContain('>Hidden\u200Bspace</textarea>')
   })
 
-  it('shows both texts when the form was stale, and overwrites nothing', async () => {
+  it('shows both texts when the draft went stale, sends nothing, and overwrites nothing', async () => {
     const cookie = await signIn('alice')
-    const base = await currentBase('exploring-kratom')
-    const first = await request(
-      '/console/disclaimers/exploring-kratom/publish',
-      form({ base, text: 'Bob got here first.', note: '' }, await signIn('bob')),
-    )
-    expect(first.status).toBe(200)
-    const stale = await request(
-      '/console/disclaimers/exploring-kratom/publish',
-      form({ base, text: 'Alice was late.', note: '' }, cookie),
-    )
+    const { draft } = await saveDraft('exploring-kratom', 'Alice was late.', cookie)
+    const bob = await signIn('bob')
+    const first = await saveDraft('exploring-kratom', 'Bob got here first.', bob)
+    await send(first.draft, 'publish', bob)
+    const stale = await get(`${draft}/review`, cookie)
     expect(stale.status).toBe(409)
     const html = await stale.text()
     expect(html).toContain('Your text (not saved)')
     expect(html).toContain('Alice was late.')
     expect(html).toContain('Bob got here first.')
+    const sent = await request(`${draft}/publish`, form({ seen: '', effective: '' }, cookie))
+    expect(sent.headers.get('Location')).toBe(`${draft}/review`)
     expect(await env.DISCLAIMERS.get('disclaimer:exploring-kratom')).toBe('Bob got here first.')
-  })
-
-  it('keeps the version a draft started from while editing, so a change made meanwhile is a conflict', async () => {
-    const cookie = await signIn('alice')
-    const base = await currentBase('home')
-    await request(
-      '/console/disclaimers/home/publish',
-      form({ base, text: 'Bob changed it.', note: '' }, await signIn('bob')),
-    )
-    const kept = await request('/console/disclaimers/home/edit', form({ base, text: 'Draft kept.', note: '' }, cookie))
-    expect(await kept.text()).toContain(`name="base" value="${base}"`)
-    const review = await request(
-      '/console/disclaimers/home/review',
-      form({ base, text: 'Draft kept.', note: '' }, cookie),
-    )
-    expect(review.status).toBe(409)
-    expect(await env.DISCLAIMERS.get('disclaimer:home')).toBe('Bob changed it.')
   })
 
   it('starts again from the live text after a conflict, with the editor’s own text beside it', async () => {
     const cookie = await signIn('alice')
-    const live = await currentBase('home')
-    const again = await request(
-      '/console/disclaimers/home/edit',
-      form({ base: '0', text: 'Mine, unsaved.', note: '', restart: '1' }, cookie),
-    )
-    const html = await again.text()
-    expect(html).toContain(`name="base" value="${live}"`)
-    expect(html).toContain(`>${await env.DISCLAIMERS.get('disclaimer:home')}</textarea>`)
+    const { draft } = await saveDraft('home', 'Mine, unsaved.', cookie)
+    const bob = await signIn('bob')
+    await send((await saveDraft('home', 'Bob’s home note.', bob)).draft, 'publish', bob)
+    const again = await request(`${draft}/restart`, form({}, cookie))
+    expect(again.headers.get('Location')).toBe('/console/disclaimers/home/edit')
+    const html = await (await get('/console/disclaimers/home/edit', cookie)).text()
+    expect(html).toContain('>Bob’s home note.</textarea>')
     expect(html).toContain('Your earlier text (not saved), to copy from</h2><p class="text">Mine, unsaved.</p>')
+    const review = await get(`${draft}/review`, cookie)
+    expect(review.status).toBe(200)
   })
 
   it('says in the overview what pages show, an edit made around the ledger included, and records nothing', async () => {
@@ -329,27 +265,25 @@ describe('console forms', () => {
     expect(edit).toContain('You are editing the text in KV, changed outside the ledger')
     expect(edit).toContain('>Typed into the dashboard.</textarea>')
     expect(await versionCount('dosage-and-safety')).toBe(before)
-    const base = /name="base" value="(kv-[0-9a-f]{64})"/.exec(edit)?.[1] as string
-    expect(base).toBeDefined()
-    const published = await request(
-      '/console/disclaimers/dosage-and-safety/publish',
-      form({ base, text: 'Fixed through the console.', note: '' }, cookie),
-    )
-    expect(published.status).toBe(200)
+    const { draft, base } = await saveDraft('dosage-and-safety', 'Fixed through the console.', cookie)
+    expect(base).toMatch(/^kv-[0-9a-f]{64}$/)
+    // The form the editor sends names that text as its base.
+    expect(edit).toContain(`<input type="hidden" name="base" value="${base}"/>`)
+    expect(await send(draft, 'publish', cookie)).toBe(`${draft}/done`)
     expect(await versionCount('dosage-and-safety')).toBe(before + 2)
   })
 
-  it('shows the real page with the draft, marked as a preview and not for indexing', async () => {
+  it('shows the real page with the draft, marked as a preview, with ways back to the review and the edit', async () => {
     const cookie = await signIn('alice')
-    const res = await request(
-      '/console/disclaimers/dosage-and-safety/preview',
-      form({ base: '0', text: 'Draft dosage note.', note: '', page: '/' }, cookie),
-    )
+    const { draft } = await saveDraft('dosage-and-safety', 'Draft dosage note.', cookie)
+    const res = await get(`${draft}/preview?page=/`, cookie)
     expect(res.status).toBe(200)
     expect(res.headers.get('X-Robots-Tag')).toBe('noindex')
     expect(res.headers.get('Cache-Control')).toBe('no-store')
     const html = await res.text()
-    expect(html).toContain('Preview, not live.')
+    expect(html).toContain('<p>Preview of the page “Overview” with your draft, not live.</p>')
+    expect(html).toContain(`<a href="${draft}/review">Back to the review</a>`)
+    expect(html).toContain('<a href="/console/disclaimers/dosage-and-safety/edit">Back to editing</a>')
     expect(html).toContain('<p>Draft dosage note.</p>')
     expect(html).toContain('<meta name="robots" content="noindex"/>')
     expect(await env.DISCLAIMERS.get('disclaimer:dosage-and-safety')).not.toBe('Draft dosage note.')
@@ -357,21 +291,18 @@ describe('console forms', () => {
 
   it('lets a different editor approve a proposal, and never its proposer', async () => {
     const alice = await signIn('alice')
-    const base = String(await currentBase('understanding-muscle-soreness'))
-    const proposed = await request(
-      '/console/disclaimers/understanding-muscle-soreness/propose',
-      form({ base, text: 'Proposed by Alice.', note: 'please review' }, alice),
-    )
-    expect(proposed.status).toBe(303)
-    const location = proposed.headers.get('Location') as string
+    const { draft } = await saveDraft('understanding-muscle-soreness', 'Proposed by Alice.', alice, 'please review')
+    const location = await send(draft, 'propose', alice)
     expect(location).toMatch(/^\/console\/proposals\/\d+$/)
     expect(await (await get(location, alice)).text()).toContain('You proposed this, so another editor must approve it.')
-    const self = await request(`${location}/approve`, form({}, alice))
+    const self = await request(`${location}/approve`, form({ seen: '' }, alice))
     expect(self.status).toBe(403)
     expect(await env.DISCLAIMERS.get('disclaimer:understanding-muscle-soreness')).not.toBe('Proposed by Alice.')
     const bob = await signIn('bob')
-    const approved = await request(`${location}/approve`, form({}, bob))
-    expect(approved.status).toBe(200)
+    const approved = await request(`${location}/approve`, form({ seen: '' }, bob))
+    expect(approved.status).toBe(303)
+    expect(approved.headers.get('Location')).toBe(location)
+    expect(await (await get(location, bob)).text()).toMatch(/v\d+ is live: KV holds it/)
     expect(await env.DISCLAIMERS.get('disclaimer:understanding-muscle-soreness')).toBe('Proposed by Alice.')
   })
 
@@ -379,7 +310,7 @@ describe('console forms', () => {
     const cookie = await signIn('alice')
     let base = await currentBase('full-article')
     for (const text of ['Full article note one.', 'Full article note two.']) {
-      await request('/console/disclaimers/full-article/publish', form({ base, text, note: '' }, cookie))
+      await send((await saveDraft('full-article', text, cookie)).draft, 'publish', cookie)
       base = await currentBase('full-article')
     }
     const history = await (await get('/console/disclaimers/full-article/history', cookie)).text()
@@ -413,24 +344,20 @@ describe('console forms', () => {
     }
   })
 
-  it('shows the new text in the published page’s own disclaimer box, and on the next page this server serves', async () => {
+  it('shows the new text on the next page this server serves, at once', async () => {
     const cookie = await signIn('alice')
     const app = createApp()
-    const base = await currentBase('global')
     expect(await (await request('/', {}, {}, app)).text()).not.toContain('The global disclaimer, as just published.')
-    const published = await request(
-      '/console/disclaimers/global/publish',
+    const base = await currentBase('global')
+    const saved = await request(
+      '/console/disclaimers/global/drafts',
       form({ base, text: 'The global disclaimer, as just published.', note: '' }, cookie),
       {},
       app,
     )
-    expect(published.status).toBe(200)
-    const html = await published.text()
-    const box = html.slice(
-      html.indexOf('class="disclaimer"'),
-      html.indexOf('</div>', html.indexOf('class="disclaimer"')),
-    )
-    expect(box).toContain('The global disclaimer, as just published.')
+    const draft = (saved.headers.get('Location') as string).replace(/\/review$/, '')
+    const published = await request(`${draft}/publish`, form({ seen: '', effective: '' }, cookie), {}, app)
+    expect(published.headers.get('Location')).toBe(`${draft}/done`)
     expect(await (await request('/', {}, {}, app)).text()).toContain('The global disclaimer, as just published.')
   })
 })
@@ -443,10 +370,7 @@ describe('signing out', () => {
     const copy = await get('/console', cookie)
     expect(copy.status).toBe(303)
     expect(copy.headers.get('Location')).toBe('/console/sign-in')
-    const write = await request(
-      '/console/disclaimers/home/propose',
-      form({ base: 'none', text: 'x', note: '' }, cookie),
-    )
+    const write = await request('/console/disclaimers/home/drafts', form({ base: 'none', text: 'x', note: '' }, cookie))
     expect(write.status).toBe(401)
   })
 })
@@ -470,9 +394,8 @@ describe('console query strings', () => {
 
 describe('what was live at, in the site’s time zone', () => {
   it('reads the time typed in America/New_York, answers a past time with its version and a time to come with what is scheduled', async () => {
-    const cookie = await signIn('alice')
-    const base = await currentBase('conclusion')
-    await request('/console/disclaimers/conclusion/publish', form({ base, text: 'Live now.', note: '' }, cookie))
+    const cookie = await signIn('carol')
+    await send((await saveDraft('conclusion', 'Live now.', cookie)).draft, 'publish', cookie)
     const past = await (await get('/console/disclaimers/conclusion/history?at=2020-01-01T12:00', cookie)).text()
     expect(past).toContain('At 2020-01-01 12:00 (UTC-05:00, America/New_York): no version')
     const nextYear = new Date().getUTCFullYear() + 1
@@ -502,12 +425,8 @@ describe('who was told', () => {
         },
       }
     })
-    const cookie = await signIn('alice')
-    const base = await currentBase('home')
-    await request(
-      '/console/disclaimers/home/publish',
-      form({ base, text: 'A note dana is told of later.', note: '' }, cookie),
-    )
+    const cookie = await signIn('carol')
+    await send((await saveDraft('home', 'A note dana is told of later.', cookie)).draft, 'publish', cookie)
     await runDurableObjectAlarm(stub)
     const html = await (await get('/console/notifications', cookie)).text()
     expect(html).toContain(

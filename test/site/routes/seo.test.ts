@@ -70,3 +70,22 @@ describe('the sitemap and robots.txt with a SITE_ORIGIN that is not a bare origi
     expect(await sitemap.text()).toBe("The sitemap is unavailable until the site's address is configured.")
   })
 })
+
+describe('conditional requests for the sitemap and robots.txt', () => {
+  it.each(['/sitemap.xml', '/robots.txt'])(
+    'sends %s with a strong ETag and answers If-None-Match with 304',
+    async (path) => {
+      const res = await request(path)
+      const etag = res.headers.get('ETag') ?? ''
+      expect(etag).toMatch(/^"[0-9a-f]{32}"$/)
+      const again = await request(path, { headers: { 'If-None-Match': etag } })
+      expect(again.status).toBe(304)
+      expect(await again.text()).toBe('')
+      expect(again.headers.get('ETag')).toBe(etag)
+      expect(again.headers.get('Cache-Tag')).toBe(res.headers.get('Cache-Tag'))
+      const other = await request(path, { headers: { 'If-None-Match': '"0123456789abcdef0123456789abcdef"' } })
+      expect(other.status).toBe(200)
+      expect(await other.text()).toBe(await res.text())
+    },
+  )
+})

@@ -3,14 +3,16 @@
 import { Hono } from 'hono'
 import { ledgerOf } from '../../../core/ledger-address.ts'
 import type { LiveState } from '../../../core/ledger-types.ts'
+import { LEDGER_EDIT_BOUND_MINUTES } from '../../../core/staleness.ts'
 import { wallTimeIn } from '../../../core/time.ts'
 import { validateField } from '../../../core/validate.ts'
 import type { ReadDisclaimers } from '../../../site/reader.ts'
 import type { ConsoleEnv } from '../../http/console-auth.ts'
+import { Published } from '../../views/editing.tsx'
 import { History, RollbackConfirm } from '../../views/history.tsx'
-import { editedOf, Notice } from '../../views/shell.tsx'
+import { editedOf, Notice, targetName } from '../../views/shell.tsx'
 import { CONSOLE_HISTORY_QUERY, NO_QUERY } from '../schemas.ts'
-import { outcome, zoneOf } from './editing.tsx'
+import { scheduledFor, zoneOf } from './editing.tsx'
 import { pageQuery, type RenderPage } from './page.tsx'
 
 export function historyRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage) {
@@ -23,7 +25,8 @@ export function historyRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     const zone = zoneOf(c.env)
     // The time is typed in the site's zone: one that does not exist there, or exists twice, is refused, not guessed.
     const read = wall ? wallTimeIn(wall, zone) : undefined
-    if (read && !read.ok) return page(c, 'History', <Notice>{read.reason}</Notice>, 400)
+    const title = `History of ${targetName(target)}`
+    if (read && !read.ok) return page(c, title, <Notice>{read.reason}</Notice>, 400)
     const instant = read?.ok ? read.instant : undefined
     const [history, current, shown] = await Promise.all([
       ledger.history(target, { before }),
@@ -35,7 +38,7 @@ export function historyRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     const told = Map.groupBy(events.toReversed(), (event) => event.version as number)
     return page(
       c,
-      'History',
+      title,
       <History
         target={target}
         page={history}
@@ -55,8 +58,14 @@ export function historyRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     if (!live || !version || version.target !== target) return c.notFound()
     return page(
       c,
-      `Roll back to v${version.version}?`,
-      <RollbackConfirm target={target} current={editedOf(live)} base={live.base} version={version} />,
+      `Roll back ${targetName(target)} to v${version.version}?`,
+      <RollbackConfirm
+        target={target}
+        current={editedOf(live, zoneOf(c.env))}
+        base={live.base}
+        version={version}
+        zone={zoneOf(c.env)}
+      />,
     )
   })
 
@@ -72,22 +81,39 @@ export function historyRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
       note: note.value,
       by: c.get('editor'),
     })
-    return outcome(c, page, readDisclaimers, result, async (error) => {
-      if (error.code === 'version_mismatch' || error.code === 'invalid_base') {
+    // A rollback is never scheduled: it takes effect at once.
+    if (result.ok && result.status !== 'scheduled') {
+      if (result.status === 'live') await readDisclaimers.remember(result.version)
+      const zone = zoneOf(c.env)
+      const live = (await ledgerOf(c.env).live(target)) as LiveState
+      return page(
+        c,
+        `Rolled back: ${targetName(target)}`,
+        <Published
+          version={result.version}
+          status={result.status}
+          boundMinutes={LEDGER_EDIT_BOUND_MINUTES}
+          scheduled={scheduledFor(live, { kind: 'made' }, zone)}
+        />,
+      )
+    }
+    if (!result.ok) {
+      if (result.code === 'version_mismatch' || result.code === 'invalid_base') {
         const live = (await ledgerOf(c.env).live(target)) as LiveState
         return page(
           c,
           'Someone changed it',
           <Notice>
-            The disclaimer changed since you asked to roll back: it is now {editedOf(live).name}. Nothing was written;
-            look at the history again.
+            The disclaimer changed since you asked to roll back: it is now {editedOf(live, zoneOf(c.env)).name}. Nothing
+            was written; look at the history again.
           </Notice>,
           409,
         )
       }
-      const status = error.code === 'unknown_version' ? 404 : error.code === 'never_live' ? 422 : 403
-      return page(c, 'Not done', <Notice>{error.message}</Notice>, status)
-    })
+      const status = result.code === 'unknown_version' ? 404 : result.code === 'never_live' ? 422 : 403
+      return page(c, 'Not done', <Notice>{result.message}</Notice>, status)
+    }
+    return c.notFound()
   })
 
   return app

@@ -40,7 +40,7 @@ export interface ConsoleOptions {
 
 export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: ConsoleOptions) {
   const app = new Hono<ConsoleEnv>()
-  const page = consolePages(readDisclaimers)
+  const page = consolePages()
 
   app.use(async (c, next) => {
     await next()
@@ -123,7 +123,11 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
   app.get('/notifications', pageQuery(page, CONSOLE_PAGE_QUERY), async (c) => {
     const { before } = c.req.valid('query')
     const { events, next } = await ledgerOf(c.env).events({ before })
-    return page(c, 'Who was told', <NotificationList events={events} next={next} older={before !== undefined} />)
+    return page(
+      c,
+      'Who was told',
+      <NotificationList events={events} next={next} older={before !== undefined} zone={zoneOf(c.env)} />,
+    )
   })
 
   /** The whole record as JSON Lines, to keep and to check offline (`npm run disclaimer -- verify <file>`). */

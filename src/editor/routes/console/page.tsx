@@ -1,14 +1,13 @@
-// What every console route shares: rendering a page in the console's shell, and checking a query string.
+// What every console route shares: rendering a page in the console's frame, and checking a query string.
 import { sValidator } from '@hono/standard-validator'
 import type { Context } from 'hono'
 import type { Child } from 'hono/jsx'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type * as v from 'valibot'
 import { logSettingsProblems, settingsProblems } from '../../../core/settings.ts'
-import type { ReadDisclaimers } from '../../../site/reader.ts'
-import { backgroundOf, NO_PAGE_SLUGS, toHtml } from '../../../site/routes/pages.tsx'
+import { toHtml } from '../../../site/routes/pages.tsx'
 import { type ConsoleEnv, signInMethod } from '../../http/console-auth.ts'
-import { ConsoleShell, Notice } from '../../views/shell.tsx'
+import { ConsoleFrame, Notice } from '../../views/shell.tsx'
 
 export type RenderPage = (
   c: Context<ConsoleEnv>,
@@ -18,26 +17,24 @@ export type RenderPage = (
 ) => Promise<Response>
 
 /**
- * Renders console pages with the site's disclaimer, read as pages read it (so an editor sees what visitors see). A
- * signed-in editor also sees every problem with the site's settings, each logged once.
+ * Renders console pages in the console's own frame, naming the signed-in editor, who also sees every problem with
+ * the site's settings (each logged once).
  */
-export function consolePages(readDisclaimers: ReadDisclaimers): RenderPage {
+export function consolePages(): RenderPage {
   return async (c, title, body, status = 200) => {
-    const disclaimers = await readDisclaimers(c.env.DISCLAIMERS, NO_PAGE_SLUGS, backgroundOf(c))
     const editor = c.get('editor')
     const problems = editor ? settingsProblems(c.env) : []
     logSettingsProblems(problems)
     const html = await toHtml(
-      <ConsoleShell
+      <ConsoleFrame
         path={c.req.path}
         title={title}
         editor={editor}
-        disclaimers={disclaimers}
         canSignOut={signInMethod(c.env) === 'token'}
         settingsProblems={problems}
       >
         {body}
-      </ConsoleShell>,
+      </ConsoleFrame>,
     )
     return c.html(html, status)
   }

@@ -1,15 +1,18 @@
-// Proposals in the console: the list, one proposal with its diff and previews, and a different editor's decision.
+// Proposals in the console: the list, one proposal with its diff, previews and the changes already scheduled for its
+// disclaimer, and a different editor's decision (approving answers with the proposal's page, 303).
 import { type Context, Hono } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { keyOf } from '../../../core/keys.ts'
 import { ledgerOf } from '../../../core/ledger-address.ts'
 import type { LiveState } from '../../../core/ledger-types.ts'
 import { validateDisclaimer } from '../../../core/validate.ts'
 import type { ReadDisclaimers } from '../../../site/reader.ts'
 import type { ConsoleEnv } from '../../http/console-auth.ts'
 import { ProposalList, ProposalView } from '../../views/proposals.tsx'
-import { Notice } from '../../views/shell.tsx'
+import type { Making } from '../../views/schedules.tsx'
+import { Notice, nothingYet, targetName } from '../../views/shell.tsx'
 import { CONSOLE_PREVIEW_QUERY, CONSOLE_PROPOSALS_QUERY, NO_QUERY } from '../schemas.ts'
-import { outcome, previewPage, previewsOf, zoneOf } from './editing.tsx'
+import { previewPage, previewsOf, scheduledFor, zoneOf } from './editing.tsx'
 import { pageQuery, type RenderPage } from './page.tsx'
 
 export function proposalRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage) {
@@ -18,32 +21,47 @@ export function proposalRoutes(readDisclaimers: ReadDisclaimers, page: RenderPag
   app.get('/proposals', pageQuery(page, CONSOLE_PROPOSALS_QUERY), async (c) => {
     const { target } = c.req.valid('query')
     const { proposals } = await ledgerOf(c.env).proposals({ status: 'open', target })
-    return page(c, 'Proposals waiting for approval', <ProposalList proposals={proposals} />)
+    return page(c, 'Proposals waiting for approval', <ProposalList proposals={proposals} zone={zoneOf(c.env)} />)
   })
 
   async function proposalPage(c: Context<ConsoleEnv>, id: number, error?: string, status?: ContentfulStatusCode) {
     const ledger = ledgerOf(c.env)
     const proposal = await ledger.proposal(id)
     if (!proposal) return c.notFound()
-    const [base, live, { events }, schedule] = await Promise.all([
+    const [base, live, { events }, schedule, version] = await Promise.all([
       proposal.base ? ledger.version(proposal.base) : Promise.resolve(null),
       ledger.live(proposal.target),
       ledger.events({ proposals: [id] }),
       proposal.scheduleId === null ? Promise.resolve(null) : ledger.schedule(proposal.scheduleId),
+      proposal.publishedVersion === null ? Promise.resolve(null) : ledger.version(proposal.publishedVersion),
     ])
+    const state = live as LiveState
+    const zone = zoneOf(c.env)
+    const editor = c.get('editor')
+    const pending = schedule?.status === 'pending'
+    const making: Making =
+      proposal.status !== 'open'
+        ? { kind: 'made' }
+        : schedule
+          ? { kind: 'at', instant: Date.parse(schedule.effectiveAt) }
+          : proposal.by === editor
+            ? { kind: 'on-approval' }
+            : { kind: 'now' }
     return page(
       c,
-      `Proposal ${id}`,
+      `Proposal ${id}: ${targetName(proposal.target)}`,
       <ProposalView
         proposal={proposal}
-        base={base}
-        live={live as LiveState}
-        editor={c.get('editor')}
+        base={base ?? nothingYet(keyOf(proposal.target))}
+        live={state}
+        editor={editor}
         previews={previewsOf(proposal.target)}
         error={error}
         told={events.toReversed()}
         schedule={schedule}
-        zone={zoneOf(c.env)}
+        published={version ? { version, status: version.landedAt ? 'live' : 'pending' } : null}
+        scheduled={scheduledFor(state, making, zone, pending ? schedule?.id : undefined)}
+        zone={zone}
       />,
       status,
     )
@@ -56,38 +74,58 @@ export function proposalRoutes(readDisclaimers: ReadDisclaimers, page: RenderPag
     if (!proposal) return c.notFound()
     const checked = validateDisclaimer(proposal.text)
     if (!checked.ok) return c.notFound()
-    const back = `/console/proposals/${proposal.id}`
     const shows = previewsOf(proposal.target).map((preview) => preview.path)
     const path = c.req.valid('query').page ?? (shows[0] as string)
     if (!shows.includes(path)) {
       const problem = `page: ${path} does not show this disclaimer; preview one of ${shows.join(', ')}`
       return page(c, 'Not a page of the console', <Notice>{problem}</Notice>, 400)
     }
-    return previewPage(c, readDisclaimers, proposal.target, path, checked.paragraphs, back)
+    return previewPage(c, readDisclaimers, proposal.target, path, checked.paragraphs, {
+      of: `proposal ${proposal.id}`,
+      back: [{ href: `/console/proposals/${proposal.id}`, label: 'Back to the proposal' }],
+    })
   })
 
+  /**
+   * Approves, unless a change to the same disclaimer was scheduled after the approver's page was drawn (they must see
+   * what approving does to it first); then answers with the proposal's page, which says what the approval did.
+   */
   app.post('/proposals/:id{[0-9]+}/approve', async (c) => {
     const id = Number(c.req.param('id'))
-    const result = await ledgerOf(c.env).approve({ id, by: c.get('editor') })
-    return outcome(c, page, readDisclaimers, result, async (error) => {
-      if (error.code === 'version_mismatch') {
-        return proposalPage(
-          c,
-          id,
-          'The live text changed since this was proposed, so approving it would overwrite that change. It was not approved.',
-          409,
-        )
-      }
-      if (error.code === 'unknown_proposal') return page(c, 'Not found', <Notice>{error.message}</Notice>, 404)
-      return proposalPage(c, id, error.message, 403)
-    })
+    const ledger = ledgerOf(c.env)
+    const proposal = await ledger.proposal(id)
+    if (!proposal) return page(c, 'Not found', <Notice>There is no proposal {id}.</Notice>, 404)
+    const seen = String((await c.req.parseBody()).seen ?? '').split(',')
+    const live = (await ledger.live(proposal.target)) as LiveState
+    const unseen = live.scheduled.filter(
+      (schedule) => schedule.id !== proposal.scheduleId && !seen.includes(String(schedule.id)),
+    )
+    if (unseen.length > 0) {
+      const problem = `A change to this disclaimer was scheduled after this page was drawn (by ${unseen.map((schedule) => schedule.by).join(', ')}); it is named below with what approving would do to it. Nothing was approved: read it, then decide.`
+      return proposalPage(c, id, problem, 409)
+    }
+    const result = await ledger.approve({ id, by: c.get('editor') })
+    if (result.ok) {
+      if (result.status === 'live') await readDisclaimers.remember(result.version)
+      return c.redirect(`/console/proposals/${id}`, 303)
+    }
+    if (result.code === 'version_mismatch') {
+      return proposalPage(
+        c,
+        id,
+        'The live text changed since this was proposed, so approving it would overwrite that change. It was not approved.',
+        409,
+      )
+    }
+    if (result.code === 'unknown_proposal') return page(c, 'Not found', <Notice>{result.message}</Notice>, 404)
+    return proposalPage(c, id, result.message, 403)
   })
 
   app.post('/proposals/:id{[0-9]+}/reject', async (c) => {
     const id = Number(c.req.param('id'))
     const { reason } = await c.req.parseBody()
     const result = await ledgerOf(c.env).reject({ id, by: c.get('editor'), reason: String(reason ?? '') })
-    if (result.ok) return proposalPage(c, id)
+    if (result.ok) return c.redirect(`/console/proposals/${id}`, 303)
     if (result.code === 'unknown_proposal') return page(c, 'Not found', <Notice>{result.message}</Notice>, 404)
     return proposalPage(c, id, result.message, result.code === 'invalid_text' ? 422 : 403)
   })
