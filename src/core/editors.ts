@@ -1,6 +1,7 @@
 // The named editors who may change disclaimers, from the EDITORS secret: who they are and how each signs in.
 import { timingSafeEqual } from 'hono/utils/buffer'
 import { sha256Hex } from './keys.ts'
+import { validateField } from './validate.ts'
 
 /** Tokens are random secrets of at least this many characters; `npm run disclaimer -- editor <name>` makes them. */
 export const MIN_TOKEN_LENGTH = 32
@@ -17,30 +18,80 @@ export const ACCESS_ONLY = 'access'
 export const EMAIL_ADDRESS =
   /^[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/
 
+/** The most characters a reviewer's display name and credentials may have: one line on a page. */
+export const MAX_REVIEWER_NAME = 80
+export const MAX_CREDENTIALS = 120
+
+/** An editor who may approve the disclaimers a reviewer must approve, and attest that a page was reviewed. */
+export interface Reviewer {
+  editor: string
+  /** Their name as pages show it: "Dr. Ana Lee". */
+  name: string
+  /** Their qualifications as pages show them beside the name: "MD, toxicology". */
+  credentials: string
+}
+
 export interface Editors {
   names: ReadonlySet<string>
   /** `sha256:<hex>` of each token-holding editor's token, by name. */
   tokenHashes: ReadonlyMap<string, string>
   /** Where each editor is told of changes: the address their entry gives, or their name when it is one. */
   emails: ReadonlyMap<string, string>
+  /** The editors whose entry says `"reviewer": true`, by name, in the order EDITORS lists them. */
+  reviewers: ReadonlyMap<string, Reviewer>
 }
 
 export type EditorsConfig = { ok: true; editors: Editors } | { ok: false; reason: string }
 
 const EXAMPLE = '{"alice":{"token":"sha256:<64 hex digits>","email":"alice@example.org"},"bob@example.org":"access"}'
+const REVIEWER_EXAMPLE = '"reviewer": true, "name": "Dr. Ana Lee", "credentials": "MD, toxicology"'
 
-/** An entry: a token hash, "access", or an object with a token hash (or "access") and an email address. */
-function readEntry(name: string, entry: unknown): { token?: string; email?: string } | string {
-  const problem = `EDITORS: the entry for "${name}" must be "sha256:<64 hex digits>" (from \`npm run disclaimer -- editor ${name}\`), "${ACCESS_ONLY}", or {"token": …, "email": "<address>"}`
+interface Entry {
+  token?: string
+  email?: string
+  reviewer?: { name: string; credentials: string }
+}
+
+/** A reviewer's name and credentials, each one line of printable text that pages show as it is written. */
+function readReviewer(name: string, fields: Record<string, unknown>): Entry['reviewer'] | string {
+  const { reviewer, name: shown, credentials } = fields
+  if (reviewer === undefined) {
+    if (shown === undefined && credentials === undefined) return undefined
+    return `EDITORS: "${name}" has a name or credentials, which only a reviewer's entry carries; add "reviewer": true (with both) or remove them`
+  }
+  if (typeof reviewer !== 'boolean')
+    return `EDITORS: "reviewer" of "${name}" must be true or false, not ${JSON.stringify(reviewer)}`
+  if (!reviewer) {
+    if (shown === undefined && credentials === undefined) return undefined
+    return `EDITORS: "${name}" is not a reviewer ("reviewer": false), so it carries no name or credentials; remove them`
+  }
+  const display = validateField(shown ?? '', `"name" of reviewer "${name}"`, { max: MAX_REVIEWER_NAME, required: true })
+  if (!display.ok) return `EDITORS: ${display.reason} (a reviewer's entry has ${REVIEWER_EXAMPLE})`
+  const held = validateField(credentials ?? '', `"credentials" of reviewer "${name}"`, {
+    max: MAX_CREDENTIALS,
+    required: true,
+  })
+  if (!held.ok) return `EDITORS: ${held.reason} (a reviewer's entry has ${REVIEWER_EXAMPLE})`
+  return { name: display.value, credentials: held.value }
+}
+
+/**
+ * An entry: a token hash, "access", or an object with a token hash (or "access"), an email address, and for a
+ * reviewer `"reviewer": true` with the name and credentials pages show.
+ */
+function readEntry(name: string, entry: unknown): Entry | string {
+  const problem = `EDITORS: the entry for "${name}" must be "sha256:<64 hex digits>" (from \`npm run disclaimer -- editor ${name}\`), "${ACCESS_ONLY}", or {"token": …, "email": "<address>"} (a reviewer's adds ${REVIEWER_EXAMPLE})`
   const plain = typeof entry === 'string' ? { token: entry } : entry
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) return problem
-  const { token, email, ...rest } = plain as Record<string, unknown>
+  const { token, email, reviewer, name: shown, credentials, ...rest } = plain as Record<string, unknown>
   if (Object.keys(rest).length > 0) return `${problem}; it has ${Object.keys(rest).join(', ')}`
   if (token !== ACCESS_ONLY && !(typeof token === 'string' && TOKEN_HASH.test(token))) return problem
   if (email !== undefined && !(typeof email === 'string' && EMAIL_ADDRESS.test(email))) {
     return `EDITORS: the email of "${name}" is not an address the ledger can write to`
   }
-  return { token: token === ACCESS_ONLY ? undefined : token, email: email as string | undefined }
+  const read = readReviewer(name, { reviewer, name: shown, credentials })
+  if (typeof read === 'string') return read
+  return { token: token === ACCESS_ONLY ? undefined : token, email: email as string | undefined, reviewer: read }
 }
 
 function parse(raw: string | undefined): EditorsConfig {
@@ -57,6 +108,7 @@ function parse(raw: string | undefined): EditorsConfig {
   const names = new Set<string>()
   const tokenHashes = new Map<string, string>()
   const emails = new Map<string, string>()
+  const reviewers = new Map<string, Reviewer>()
   for (const [name, raw] of Object.entries(value)) {
     if (!EDITOR_NAME.test(name)) {
       return { ok: false, reason: `EDITORS: "${name}" is not a valid editor name (letters, digits, . _ @ + -)` }
@@ -67,9 +119,10 @@ function parse(raw: string | undefined): EditorsConfig {
     if (entry.token) tokenHashes.set(name, entry.token)
     const email = entry.email ?? (EMAIL_ADDRESS.test(name) ? name : undefined)
     if (email) emails.set(name, email)
+    if (entry.reviewer) reviewers.set(name, { editor: name, ...entry.reviewer })
   }
   if (names.size === 0) return { ok: false, reason: 'EDITORS names no editor' }
-  return { ok: true, editors: { names, tokenHashes, emails } }
+  return { ok: true, editors: { names, tokenHashes, emails, reviewers } }
 }
 
 let cached: { raw: string | undefined; config: EditorsConfig } | undefined

@@ -7,7 +7,7 @@ import {
   newToken,
   tokenHash,
 } from '../../src/core/editors.ts'
-import { TEST_EDITORS, TEST_EDITORS_SECRET } from '../fixtures/editors.ts'
+import { TEST_EDITORS, TEST_EDITORS_SECRET, TEST_REVIEWER } from '../fixtures/editors.ts'
 
 function editors(raw: string) {
   const config = editorsFrom(raw)
@@ -103,5 +103,52 @@ describe('editors’ addresses', () => {
     const config = editorsFrom(JSON.stringify(entry))
     expect(config.ok).toBe(false)
     expect(!config.ok && config.reason).toContain(reason)
+  })
+})
+
+describe('editors’ reviewers', () => {
+  it('reads a token reviewer and an Access reviewer with the name and credentials pages show', () => {
+    const configured = editors(
+      JSON.stringify({
+        alice: TEST_EDITORS.alice.hash,
+        drlee: { token: TEST_EDITORS.drlee.hash, reviewer: true, name: ' Dr. Ana Lee ', credentials: 'MD, toxicology' },
+        'raj@example.org': { token: 'access', reviewer: true, name: 'Dr. Raj Patel', credentials: 'PharmD' },
+        bob: { token: TEST_EDITORS.bob.hash, reviewer: false },
+      }),
+    )
+    expect([...configured.reviewers.values()]).toEqual([
+      { editor: 'drlee', name: 'Dr. Ana Lee', credentials: 'MD, toxicology' },
+      { editor: 'raj@example.org', name: 'Dr. Raj Patel', credentials: 'PharmD' },
+    ])
+    expect(configured.names.has('raj@example.org')).toBe(true)
+    expect(configured.tokenHashes.has('raj@example.org')).toBe(false)
+  })
+
+  it('holds the test reviewer as the tests configure workerd with', () => {
+    expect(editors(TEST_EDITORS_SECRET).reviewers.get(TEST_REVIEWER.editor)).toEqual(TEST_REVIEWER)
+  })
+
+  const drlee = { token: TEST_EDITORS.drlee.hash, reviewer: true, name: 'Dr. Ana Lee', credentials: 'MD, toxicology' }
+  it.each([
+    ['no name', { ...drlee, name: undefined }, 'the "name" of reviewer "drlee" is empty'],
+    ['no credentials', { ...drlee, credentials: undefined }, 'the "credentials" of reviewer "drlee" is empty'],
+    ['a name that is not text', { ...drlee, name: 7 }, 'the "name" of reviewer "drlee" must be text'],
+    ['a name with a line break', { ...drlee, name: 'Dr. Ana\nLee' }, 'contains the invisible or control character'],
+    ['a name with a bidi control', { ...drlee, name: 'Dr. \u202eeeL anA' }, 'U+202E at position 5'],
+    ['credentials too long', { ...drlee, credentials: 'x'.repeat(121) }, '121 characters long; the limit is 120'],
+    ['"reviewer" that is not a boolean', { ...drlee, reviewer: 'yes' }, '"reviewer" of "drlee" must be true or false'],
+    ['a name without "reviewer"', { token: drlee.token, name: 'Dr. Ana Lee' }, 'add "reviewer": true'],
+    ['credentials on a non-reviewer', { ...drlee, reviewer: false }, 'is not a reviewer ("reviewer": false)'],
+  ])('refuses a reviewer entry with %s, saying why', (_, entry, reason) => {
+    const config = editorsFrom(JSON.stringify({ drlee: entry }))
+    expect(config.ok).toBe(false)
+    expect(!config.ok && config.reason).toContain(reason)
+  })
+
+  it('says what a reviewer entry holds when one is wrong', () => {
+    const config = editorsFrom(JSON.stringify({ drlee: { ...drlee, credentials: '' } }))
+    expect(!config.ok && config.reason).toBe(
+      'EDITORS: the "credentials" of reviewer "drlee" is empty; say it in a few words (a reviewer\'s entry has "reviewer": true, "name": "Dr. Ana Lee", "credentials": "MD, toxicology")',
+    )
   })
 })
