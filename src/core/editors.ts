@@ -1,6 +1,7 @@
 // The named editors who may change disclaimers, from the EDITORS secret: who they are and how each signs in.
 import { timingSafeEqual } from 'hono/utils/buffer'
 import { sha256Hex } from './keys.ts'
+import { MAX_CREDENTIALS, MAX_REVIEWER_NAME } from './reviews.ts'
 import { validateField } from './validate.ts'
 
 /** Tokens are random secrets of at least this many characters; `npm run disclaimer -- editor <name>` makes them. */
@@ -17,10 +18,6 @@ export const ACCESS_ONLY = 'access'
  */
 export const EMAIL_ADDRESS =
   /^[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/
-
-/** The most characters a reviewer's display name and credentials may have: one line on a page. */
-export const MAX_REVIEWER_NAME = 80
-export const MAX_CREDENTIALS = 120
 
 /** An editor who may approve the disclaimers a reviewer must approve, and attest that a page was reviewed. */
 export interface Reviewer {

@@ -1,6 +1,6 @@
 // The site's map, in one place: every address a visitor can read, in reading order, and which disclaimers each
 // shows. Pages, the sitemap, the console's previews and the ledger's list of targets all read it.
-import { CHAPTERS, FULL_ARTICLE, HOME } from './article/index.ts'
+import { CHAPTERS, FULL_ARTICLE, HOME, PAGE_HASHES } from './article/index.ts'
 import { GLOBAL_TARGET, keyOf } from './keys.ts'
 
 /** The summary names a dose, so it carries the dosage page's safety note; pages showing it must read that key. */
@@ -11,7 +11,10 @@ export interface SitePage {
   path: string
   title: string
   navLabel: string
-  lastReviewed: string
+  /** When the page's words last changed, as the content says (YYYY-MM-DD). */
+  dateModified: string
+  /** The content hash of the words it serves (core/article/page-hash.ts), made at build time. */
+  hash: string
   /** The page notes this page shows beside the global disclaimer (their slugs, each a target of its own). */
   notes: readonly string[]
 }
@@ -21,7 +24,11 @@ export const SITE_PAGES: readonly SitePage[] = [
   { ...HOME, notes: [HOME.slug, IN_BRIEF_NOTE_SLUG] },
   ...CHAPTERS.map((page) => ({ ...page, notes: [page.slug] })),
   { ...FULL_ARTICLE, notes: [FULL_ARTICLE.slug, ...CHAPTERS.map((page) => page.slug)] },
-]
+].map((page) => ({ ...page, hash: PAGE_HASHES.get(page.slug) as string }))
+
+export function sitePage(slug: string): SitePage | undefined {
+  return SITE_PAGES.find((page) => page.slug === slug)
+}
 
 /**
  * What editors can change: "global" (on every page) and each page's note. A page with a file in

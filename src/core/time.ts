@@ -73,6 +73,11 @@ export function inZone(instant: number, zone: string): string {
   return `${wallOf(instant, zone).slice(0, 16).replace('T', ' ')} (UTC${offsetText(offsetMinutes(instant, zone))}, ${zone})`
 }
 
+/** The calendar date an instant falls on in a zone, `YYYY-MM-DD`: the date pages show for a review. */
+export function dateInZone(instant: number, zone: string): string {
+  return wallOf(instant, zone).slice(0, 10)
+}
+
 /** The same instant as ISO 8601 with the zone's offset: `2026-11-28T04:30:00-05:00`. */
 export function isoInZone(instant: number, zone: string): string {
   return `${wallOf(instant, zone)}${offsetText(offsetMinutes(instant, zone))}`

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import {
+  dateInZone,
   INSTANT_EXAMPLE,
   inZone,
   isoInZone,
@@ -198,6 +199,12 @@ describe('times shown in the site’s zone', () => {
       '2026-01-15 08:30 (UTC-03:30, America/St_Johns)',
     )
     expect(isoInZone(Date.parse('2026-04-04T15:30:00Z'), SYDNEY)).toBe('2026-04-05T02:30:00+11:00')
+  })
+
+  it('gives the calendar date an instant falls on in the zone, which may differ from UTC’s', () => {
+    expect(dateInZone(Date.parse('2026-12-08T03:30:00Z'), NEW_YORK)).toBe('2026-12-07')
+    expect(dateInZone(Date.parse('2026-12-07T14:00:00Z'), SYDNEY)).toBe('2026-12-08')
+    expect(dateInZone(Date.parse('2026-12-07T23:59:59Z'), 'UTC')).toBe('2026-12-07')
   })
 })
 

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import {
   DEFAULTS_FILE,
   PAGES_FILE,
+  REVIEW_RULES_MODULE,
   renderContent,
   STYLE_HASHES_FILE,
   styleHashSource,
@@ -37,7 +38,7 @@ function defaultsIn(moduleText: string): { target: string; key: string; file: st
 describe('build-content', () => {
   it('the committed generated modules are what the content compiles to', async () => {
     const files = await renderContent(PROJECT_ROOT)
-    for (const path of [PAGES_FILE, DEFAULTS_FILE, STYLE_HASHES_FILE]) {
+    for (const path of [PAGES_FILE, DEFAULTS_FILE, REVIEW_RULES_MODULE, STYLE_HASHES_FILE]) {
       expect(readFileSync(join(PROJECT_ROOT, path), 'utf8'), `${path} is stale: run npm run build:content`).toBe(
         files[path],
       )
@@ -76,6 +77,38 @@ describe('build-content', () => {
   ])('refuses %s, naming the file', async (_, name, text, message) => {
     const root = contentRoot((dir) => writeFileSync(join(dir, 'content/disclaimers', name), text))
     await expect(renderContent(root)).rejects.toThrow(message)
+  })
+
+  it.each([
+    [
+      'a disclaimer that does not exist',
+      '{"reviewerMustApprove": ["dosage"], "reviewDueAfterMonths": 12, "remindDaysBefore": 30}',
+      'content/review-rules.json: "reviewerMustApprove" names "dosage", which is no disclaimer; use global, home, understanding-muscle-soreness, exploring-kratom, dosage-and-safety, conclusion, full-article',
+    ],
+    ['text that is not JSON', '{"reviewerMustApprove": [', /^content\/review-rules\.json: .*JSON/],
+  ])('refuses review rules that name %s, naming the file', async (_, text, message) => {
+    const root = contentRoot((dir) => writeFileSync(join(dir, 'content/review-rules.json'), text))
+    await expect(renderContent(root)).rejects.toThrow(message)
+  })
+
+  it('refuses content without review rules, saying what the file is for', async () => {
+    const root = contentRoot((dir) => rmSync(join(dir, 'content/review-rules.json')))
+    await expect(renderContent(root)).rejects.toThrow(
+      'content/review-rules.json: the file is missing; it says which disclaimers a reviewer must approve',
+    )
+  })
+
+  it('gives a page whose words changed a new content hash, and every other page but the full article its old one', async () => {
+    const hashesIn = (text: string) =>
+      JSON.parse(text.slice(text.indexOf('GENERATED_PAGE_HASHES')).replace(/^[^=]*= /, ''))
+    const before = hashesIn((await renderContent(PROJECT_ROOT))[PAGES_FILE] as string)
+    const root = contentRoot((dir) => {
+      const page = join(dir, 'content/article/40-conclusion.md')
+      writeFileSync(page, readFileSync(page, 'utf8').replace('may be a game-changer', 'may help'))
+    })
+    const after = hashesIn((await renderContent(root))[PAGES_FILE] as string)
+    const changed = Object.keys(before).filter((slug) => before[slug] !== after[slug])
+    expect(changed).toEqual(['conclusion', 'full-article'])
   })
 
   it('refuses content without a global default', async () => {

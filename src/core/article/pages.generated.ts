@@ -10,7 +10,7 @@ export const GENERATED_PAGES: ArticlePage[] = [
     "title": "Kratom Supplements and Muscle Soreness",
     "navLabel": "Overview",
     "description": "What kratom supplements are claimed to do for muscle soreness, what causes soreness, and the dosage and safety questions to take to a healthcare provider first.",
-    "lastReviewed": "2026-11-24",
+    "dateModified": "2026-11-24",
     "summary": "Muscle soreness arises from micro-tears in muscle fibers, exacerbated by unfamiliar exercises, incorrect form, or sudden movement. Kratom supplements, derived from Mitragyna speciosa, offer natural relief through opioid receptor interaction and potential dopamine boost, though research is limited. Starting with low doses (1-3 grams) and consulting healthcare providers is crucial for responsible use and to avoid dependence or adverse effects. While kratom may increase dopamine, it's not the primary mechanism for muscle soreness relief.",
     "html": "<blockquote>\n<p>“Experience nagging muscle soreness? Discover how kratom supplements could offer natural relief. This comprehensive guide explores muscle soreness, its root causes, and why Kratom emerges as a promising alternative. As a potent herbal extract, Kratom’s effects extend beyond relaxation; it may boost dopamine levels, providing a two-fold benefit for both pain management and well-being. Learn about effective dosage strategies for optimal results while navigating the safety considerations surrounding this holistic approach to muscle soreness relief.”</p>\n</blockquote>\n"
   },
@@ -22,7 +22,7 @@ export const GENERATED_PAGES: ArticlePage[] = [
     "title": "Understanding Muscle Soreness and Its Causes",
     "navLabel": "Muscle soreness",
     "description": "Why muscles get sore: micro-tears in muscle fibers, unfamiliar or intense exercise, poor form, and sudden activity after a period of rest.",
-    "lastReviewed": "2026-11-24",
+    "dateModified": "2026-11-24",
     "html": "<p>Muscle soreness is a common issue that can arise from various physical activities, including intense workouts, sports, or even everyday tasks that put strain on our bodies. It’s essentially a response to micro-tears in muscle fibers, which trigger an inflammatory reaction and cause discomfort and stiffness. This process is often accompanied by the release of certain chemicals, like lactic acid, that contribute to the sensation of soreness.</p>\n<p>Several factors can lead to muscle soreness, including excessive or unfamiliar exercise routines, improper form during workouts, or even prolonged periods of inactivity followed by sudden physical activity. Interestingly, kratom supplements have gained attention for their potential effects on managing muscle soreness. While research is still evolving, some users claim that kratom’s ability to interact with opioid receptors might lead to an increase in dopamine levels, providing a soothing effect on sore muscles. However, it’s essential to approach these claims with caution and consult healthcare professionals before incorporating any new supplement into your wellness routine.</p>\n"
   },
   {
@@ -33,7 +33,7 @@ export const GENERATED_PAGES: ArticlePage[] = [
     "title": "Exploring Kratom: A Natural Relief Option",
     "navLabel": "Kratom as relief",
     "description": "How kratom, from the leaves of Mitragyna speciosa, is said to act on opioid receptors and dopamine, and why the evidence for muscle soreness relief is limited.",
-    "lastReviewed": "2026-11-24",
+    "dateModified": "2026-11-24",
     "html": "<p>Kratom, derived from the leaves of the Mitragyna speciosa tree, has gained attention as a natural alternative for muscle soreness relief. This herbal supplement is known to interact with opioid receptors in the brain and body, offering potential pain-relieving effects. Unlike traditional medications, kratom is believed to provide a milder, more balanced sensation, making it appealing to those seeking a holistic approach to recovery.</p>\n<p>Beyond its analgesic properties, research suggests that kratom may also stimulate dopamine release, contributing to improved mood and well-being. The boost in dopamine could be an added benefit for athletes or individuals recovering from intense physical activity, as it promotes feelings of satisfaction and relaxation. Exploring kratom as a muscle soreness reliever opens up new possibilities for natural pain management, especially for those looking to avoid prescription drugs or explore alternative solutions.</p>\n"
   },
   {
@@ -44,7 +44,7 @@ export const GENERATED_PAGES: ArticlePage[] = [
     "title": "Dosage and Safety Considerations for Optimal Results",
     "navLabel": "Dosage and safety",
     "description": "The dosage and safety considerations the article raises about kratom, including dependence, adverse effects and talking to a healthcare provider first.",
-    "lastReviewed": "2026-11-24",
+    "dateModified": "2026-11-24",
     "html": "<p>When using kratom supplements for muscle soreness relief, understanding dosage and safety is paramount for achieving optimal results. It’s crucial to start with a low dose, typically between 1-3 grams, to gauge your body’s response. From there, you can gradually increase as needed, but it’s important not to exceed recommended amounts. Kratom’s effects can vary widely among individuals, so monitoring how your body reacts is key.</p>\n<p>While kratom has been linked to dopamine release in some studies, it’s not a direct muscle soreness reliever. Its analgesic properties stem from its interaction with opioid receptors, and it can help manage pain associated with inflammation. However, using kratom for prolonged periods or at high doses may lead to dependence or adverse effects, so responsible use and consultation with a healthcare provider are essential, especially if you have pre-existing conditions or are taking other medications.</p>\n"
   },
   {
@@ -55,7 +55,16 @@ export const GENERATED_PAGES: ArticlePage[] = [
     "title": "Conclusion",
     "navLabel": "Conclusion",
     "description": "The article’s conclusion on kratom and muscle soreness, and why more research is needed before drawing firm conclusions.",
-    "lastReviewed": "2026-11-24",
+    "dateModified": "2026-11-24",
     "html": "<p>Kratom has emerged as a promising natural alternative for managing muscle soreness, offering potential relief without the side effects often associated with traditional pain medications. By understanding the science behind muscle soreness and kratom’s mechanism of action, including its ability to interact with opioid receptors and modulate dopamine levels, individuals can make informed decisions about incorporating this herbal supplement into their self-care routines. While more research is needed, initial studies suggest that kratom’s safe and effective use for muscle relief may be a game-changer for natural wellness, especially when coupled with proper dosage guidelines.</p>\n"
   }
 ]
+
+export const GENERATED_PAGE_HASHES: Record<string, string> = {
+  "home": "6148ce89c912695f54e508cd40e82df0b3caecd4892d6ff4cf7ef61f1ca82a39",
+  "understanding-muscle-soreness": "bb1a0e19d73ff6b97c01e33687a4123eb6cf2d107d441d2ac072df4e3f9d5e5c",
+  "exploring-kratom": "efa92a4230147636fc769433d4420124922ad837d5572929bafbefac928ad986",
+  "dosage-and-safety": "78e5f76d23bf56453c929d547ed50c0535b6db911b9b56222bad845333c54d74",
+  "conclusion": "6ce682384899e36fe475a3f5e71958231343e5711474303a27bcd9cf3e833150",
+  "full-article": "0280d1bd655e2055c7e954f075336c82f8cdbdd1a8b8b8d21156c50ff3167f56"
+}

@@ -15,11 +15,11 @@ export interface ArticlePage {
   title: string
   navLabel: string
   description: string
-  lastReviewed: string
+  /** When the page's words last changed (YYYY-MM-DD), as the content says: not a review (a reviewer records those). */
+  dateModified: string
   summary?: string
-  /** Who wrote the page and who reviewed it medically, with credentials; only the client can supply them. */
+  /** Who wrote the page, with credentials; only the client can supply it. */
   author?: string
-  reviewedBy?: string
   html: string
 }
 
@@ -30,9 +30,17 @@ export class ContentError extends Error {
 /** Search results cut titles near 60 characters; 70 is the most a page title may have. */
 export const MAX_TITLE_LENGTH = 70
 
-const REQUIRED_FIELDS = ['slug', 'order', 'title', 'navLabel', 'description', 'lastReviewed'] as const
-const OPTIONAL_FIELDS = ['summary', 'author', 'reviewedBy'] as const
+const REQUIRED_FIELDS = ['slug', 'order', 'title', 'navLabel', 'description', 'dateModified'] as const
+const OPTIONAL_FIELDS = ['summary', 'author'] as const
 const KNOWN_FIELDS = new Set<string>([...REQUIRED_FIELDS, ...OPTIONAL_FIELDS])
+/** Fields that made a claim about a review, which only a reviewer can now make (in the ledger), and what to do. */
+const RETIRED_FIELDS: ReadonlyMap<string, string> = new Map([
+  [
+    'lastReviewed',
+    'rename it "dateModified" (the date the words last changed); a review is recorded by a reviewer, not written here',
+  ],
+  ['reviewedBy', 'remove it; a medical review is recorded by a reviewer through the console or the CLI'],
+])
 const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/
 
@@ -54,6 +62,8 @@ function splitFrontMatter(file: string, source: string): { fields: Map<string, s
       throw new ContentError(`${file}: front matter line ${index + 2} is not "key: value": ${JSON.stringify(line)}`)
     }
     const [, key = '', value = ''] = field
+    const retired = RETIRED_FIELDS.get(key)
+    if (retired) throw new ContentError(`${file}: front matter field "${key}" is no longer read; ${retired}`)
     if (!KNOWN_FIELDS.has(key)) {
       throw new ContentError(
         `${file}: unknown front matter field "${key}"; known fields are ${[...KNOWN_FIELDS].join(', ')}`,
@@ -82,9 +92,9 @@ export function parseArticleFile(file: string, source: string): ArticlePage {
   if (!Number.isInteger(order) || order < 0) {
     throw new ContentError(`${file}: order "${field('order')}" must be a whole number, 0 or more`)
   }
-  const lastReviewed = field('lastReviewed')
-  if (!DATE_PATTERN.test(lastReviewed) || Number.isNaN(Date.parse(lastReviewed))) {
-    throw new ContentError(`${file}: lastReviewed "${lastReviewed}" must be a date written YYYY-MM-DD`)
+  const dateModified = field('dateModified')
+  if (!DATE_PATTERN.test(dateModified) || Number.isNaN(Date.parse(dateModified))) {
+    throw new ContentError(`${file}: dateModified "${dateModified}" must be a date written YYYY-MM-DD`)
   }
   const title = field('title')
   if ([...title].length > MAX_TITLE_LENGTH) {
@@ -101,10 +111,9 @@ export function parseArticleFile(file: string, source: string): ArticlePage {
     title,
     navLabel: field('navLabel'),
     description: field('description'),
-    lastReviewed,
+    dateModified,
     summary: fields.get('summary') || undefined,
     author: fields.get('author') || undefined,
-    reviewedBy: fields.get('reviewedBy') || undefined,
     html: marked.parse(body, { async: false, gfm: true }),
   }
 }

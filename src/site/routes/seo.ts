@@ -14,7 +14,7 @@ import type { AppEnv } from './pages.tsx'
 
 const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#2f5d3a"/><path d="M9 23c0-9 6-14 15-15-1 9-6 15-15 15zm0 0 8-8" fill="none" stroke="#fdfcf9" stroke-width="2.5" stroke-linecap="round"/></svg>`
 
-const SITEMAP_ENTRIES = SITE_PAGES.map((page) => ({ path: page.path, lastmod: page.lastReviewed }))
+const SITEMAP_ENTRIES = SITE_PAGES.map((page) => ({ path: page.path, lastmod: page.dateModified }))
 
 function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')

@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx'
 import { FULL_ARTICLE, HOME, PAGES } from '../../core/article/index.ts'
+import type { PageReview } from '../../core/reviews.ts'
 import type { PageDisclaimers } from '../reader.ts'
 import { DisclaimerNote } from './disclaimer-note.tsx'
 import { STYLES } from './styles.ts'
@@ -11,10 +12,12 @@ export interface PageMeta {
   title: string
   heading: string
   description: string
-  lastReviewed: string
+  /** When the page's words last changed, as the content says (YYYY-MM-DD). */
+  dateModified: string
   /** Name and credentials, from the page's front matter; absent unless the client supplies them. */
   author?: string
-  reviewedBy?: string
+  /** The review of exactly the words the page serves, if a reviewer attested them; never one of other words. */
+  review?: PageReview
 }
 
 /** The most characters a document title may have; search results cut longer ones. */
@@ -48,22 +51,30 @@ interface LayoutProps {
 
 export const NAV_ITEMS: readonly PagerLink[] = [...PAGES, FULL_ARTICLE]
 
-function jsonLd(meta: PageMeta, origin: string): string {
-  const data = {
-    '@context': 'https://schema.org',
-    '@type': 'MedicalWebPage',
+/** The page's schema.org description (type-checked against schema-dts in test/site/views/layout.test.tsx). */
+export function pageJsonLd(meta: PageMeta, origin: string) {
+  const { review } = meta
+  return {
+    '@context': 'https://schema.org' as const,
+    '@type': 'MedicalWebPage' as const,
     name: meta.title,
     headline: meta.heading,
     description: meta.description,
     url: `${origin}${meta.path}`,
     inLanguage: 'en',
-    lastReviewed: meta.lastReviewed,
-    ...(meta.author ? { author: { '@type': 'Person', name: meta.author } } : {}),
-    ...(meta.reviewedBy ? { reviewedBy: { '@type': 'Person', name: meta.reviewedBy } } : {}),
-    isPartOf: { '@type': 'WebSite', name: SITE_NAME, url: `${origin}/` },
+    dateModified: meta.dateModified,
+    ...(review && {
+      lastReviewed: review.date,
+      reviewedBy: { '@type': 'Person' as const, name: review.name, honorificSuffix: review.credentials },
+    }),
+    ...(meta.author ? { author: { '@type': 'Person' as const, name: meta.author } } : {}),
+    isPartOf: { '@type': 'WebSite' as const, name: SITE_NAME, url: `${origin}/` },
   }
-  // `<` is escaped so that no text can close the script element early.
-  return JSON.stringify(data).replace(/</g, '\\u003c')
+}
+
+function jsonLd(meta: PageMeta, origin: string): string {
+  // `<` is escaped so that no text (a reviewer's name from EDITORS included) can close the script element early.
+  return JSON.stringify(pageJsonLd(meta, origin)).replace(/</g, '\\u003c')
 }
 
 const MONTHS = [
@@ -81,10 +92,28 @@ const MONTHS = [
   'December',
 ]
 
-// Spelled out by hand: the first toLocaleDateString call loads ICU data, ~15 ms of Worker startup.
-function formatDate(isoDate: string): string {
+/** `2026-12-07` as pages write a date: `7 December 2026`. Spelled out by hand: the first toLocaleDateString call
+ * loads ICU data, ~15 ms of Worker startup. */
+export function formatDate(isoDate: string): string {
   const [year, month, day] = isoDate.split('-').map(Number)
-  return `${MONTHS[(month ?? 1) - 1]} ${day}, ${year}`
+  return `${day} ${MONTHS[(month ?? 1) - 1]} ${year}`
+}
+
+/** Who wrote the page (the client's words) and who reviewed exactly these words (the record's), when either is known. */
+function Byline({ author, review }: Pick<PageMeta, 'author' | 'review'>) {
+  if (!author && !review) return null
+  return (
+    <p class="byline">
+      {author && <>By {author}.</>}
+      {author && review && ' '}
+      {review && (
+        <>
+          Medically reviewed by {review.name}, {review.credentials}, on{' '}
+          <time datetime={review.date}>{formatDate(review.date)}</time>.
+        </>
+      )}
+    </p>
+  )
 }
 
 /** The one page shell: every HTML page, error pages included, shows the global disclaimer under its heading. */
@@ -141,11 +170,7 @@ export function Layout({ meta, origin, disclaimers, previous, next, banner, extr
         <main id="main">
           {banner}
           <h1>{meta.heading}</h1>
-          {(meta.author || meta.reviewedBy) && (
-            <p class="byline">
-              {meta.author && <>By {meta.author}.</>} {meta.reviewedBy && <>Medically reviewed by {meta.reviewedBy}.</>}
-            </p>
-          )}
+          <Byline author={meta.author} review={meta.review} />
           <DisclaimerNote disclaimer={disclaimers.global} id="health-disclaimer" title="Health disclaimer" />
           {children}
           {(previous || next) && (
@@ -171,8 +196,8 @@ export function Layout({ meta, origin, disclaimers, previous, next, banner, extr
         </main>
         <footer class="site-footer">
           <p>
-            Last reviewed <time datetime={meta.lastReviewed}>{formatDate(meta.lastReviewed)}</time>. This site is
-            information only, not medical advice.
+            Updated <time datetime={meta.dateModified}>{formatDate(meta.dateModified)}</time>. This site is information
+            only, not medical advice.
           </p>
         </footer>
       </body>

@@ -1,24 +1,61 @@
 import { raw } from 'hono/html'
 import type { Child } from 'hono/jsx'
-import { type ArticlePage, CHAPTERS, FULL_ARTICLE, HOME, PAGES } from '../../core/article/index.ts'
+import {
+  type ArticlePage,
+  CHAPTERS,
+  FULL_ARTICLE,
+  HOME,
+  PAGE_HASHES,
+  PAGE_WORDS,
+  PAGES,
+  type PageSection,
+  type PageWords,
+} from '../../core/article/index.ts'
+import type { PageReview } from '../../core/reviews.ts'
 import { IN_BRIEF_NOTE_SLUG } from '../../core/site-map.ts'
 import type { PageDisclaimers } from '../reader.ts'
 import { DisclaimerNote } from './disclaimer-note.tsx'
 import { Layout, type PageMeta } from './layout.tsx'
 
+/** Words a page serves and their content hash: the bundle's, or (in a view of the page at a time) the record's. */
+export interface PageContent {
+  words: PageWords
+  hash: string
+}
+
 /**
  * What every article page takes. A preview passes no origin (so the page is noindex and has no canonical URL),
- * the "Preview, not live" banner, and the console's stylesheet for it.
+ * the "Preview, not live" banner, and the console's stylesheet for it; a view of the page as it read at a time
+ * passes the words it served then. `review` is shown only when it is a review of exactly those words.
  */
 export interface PageProps {
   origin: string | undefined
   disclaimers: PageDisclaimers
+  review?: PageReview
+  content?: PageContent
   banner?: Child
   extraStyles?: string
 }
 
-function metaOf(page: ArticlePage | typeof FULL_ARTICLE): PageMeta {
-  return { ...page, heading: page.title }
+/** The bundled words of a page and their hash. */
+export function bundledContent(slug: string): PageContent {
+  return { words: PAGE_WORDS.get(slug) as PageWords, hash: PAGE_HASHES.get(slug) as string }
+}
+
+function metaOf(
+  page: ArticlePage | typeof FULL_ARTICLE,
+  { words, hash }: PageContent,
+  review: PageReview | undefined,
+): PageMeta {
+  return {
+    path: page.path,
+    title: words.title,
+    heading: words.title,
+    description: words.description,
+    dateModified: page.dateModified,
+    ...('author' in page && page.author && { author: page.author }),
+    ...(review?.hash === hash && { review }),
+  }
 }
 
 function PageDisclaimer({ slug, disclaimers, id }: { slug: string; disclaimers: PageDisclaimers; id?: string }) {
@@ -50,25 +87,41 @@ function InBrief({ summary, disclaimers }: { summary: string; disclaimers: PageD
   )
 }
 
-// The article's HTML was compiled and checked at build time from bundled Markdown, so it is trusted;
-// KV text never reaches raw().
-export function HomePage({ origin, disclaimers, ...chrome }: PageProps) {
+// The article's HTML was compiled and checked at build time from bundled Markdown (the ledger records exactly the
+// words a build served, so a view of a page at a time shows a build's HTML too), so it is trusted; KV text never
+// reaches raw().
+export function HomePage({ origin, disclaimers, review, content = bundledContent(HOME.slug), ...chrome }: PageProps) {
+  const [home] = content.words.sections as [PageSection]
   return (
-    <Layout meta={metaOf(HOME)} origin={origin} disclaimers={disclaimers} next={CHAPTERS[0]} {...chrome}>
+    <Layout
+      meta={metaOf(HOME, content, review)}
+      origin={origin}
+      disclaimers={disclaimers}
+      next={CHAPTERS[0]}
+      {...chrome}
+    >
       <PageDisclaimer slug={HOME.slug} disclaimers={disclaimers} />
-      {raw(HOME.html)}
-      {HOME.summary && <InBrief summary={HOME.summary} disclaimers={disclaimers} />}
+      {raw(home.html)}
+      {home.summary && <InBrief summary={home.summary} disclaimers={disclaimers} />}
       <h2>Contents</h2>
       <Contents />
     </Layout>
   )
 }
 
-export function ChapterPage({ page, origin, disclaimers, ...chrome }: PageProps & { page: ArticlePage }) {
+export function ChapterPage({
+  page,
+  origin,
+  disclaimers,
+  review,
+  content = bundledContent(page.slug),
+  ...chrome
+}: PageProps & { page: ArticlePage }) {
   const index = PAGES.indexOf(page)
+  const [section] = content.words.sections as [PageSection]
   return (
     <Layout
-      meta={metaOf(page)}
+      meta={metaOf(page, content, review)}
       origin={origin}
       disclaimers={disclaimers}
       previous={PAGES[index - 1]}
@@ -77,24 +130,31 @@ export function ChapterPage({ page, origin, disclaimers, ...chrome }: PageProps 
     >
       <div class="article-body">
         <PageDisclaimer slug={page.slug} disclaimers={disclaimers} />
-        {raw(page.html)}
+        {raw(section.html)}
       </div>
     </Layout>
   )
 }
 
-export function FullArticlePage({ origin, disclaimers, ...chrome }: PageProps) {
+export function FullArticlePage({
+  origin,
+  disclaimers,
+  review,
+  content = bundledContent(FULL_ARTICLE.slug),
+  ...chrome
+}: PageProps) {
+  const [home, ...chapters] = content.words.sections as [PageSection, ...PageSection[]]
   return (
-    <Layout meta={metaOf(FULL_ARTICLE)} origin={origin} disclaimers={disclaimers} {...chrome}>
+    <Layout meta={metaOf(FULL_ARTICLE, content, review)} origin={origin} disclaimers={disclaimers} {...chrome}>
       <div class="article-body">
         <PageDisclaimer slug={FULL_ARTICLE.slug} disclaimers={disclaimers} />
-        {raw(HOME.html)}
-        {HOME.summary && <InBrief summary={HOME.summary} disclaimers={disclaimers} />}
-        {CHAPTERS.map((page) => (
-          <section aria-labelledby={`${page.slug}-heading`}>
-            <h2 id={`${page.slug}-heading`}>{page.title}</h2>
-            <PageDisclaimer slug={page.slug} disclaimers={disclaimers} />
-            {raw(page.html)}
+        {raw(home.html)}
+        {home.summary && <InBrief summary={home.summary} disclaimers={disclaimers} />}
+        {chapters.map((section) => (
+          <section aria-labelledby={`${section.slug}-heading`}>
+            <h2 id={`${section.slug}-heading`}>{section.title}</h2>
+            <PageDisclaimer slug={section.slug} disclaimers={disclaimers} />
+            {raw(section.html)}
           </section>
         ))}
       </div>
@@ -110,7 +170,7 @@ export function NotFoundPage({ disclaimers, path }: { disclaimers: PageDisclaime
         title: 'Page not found',
         heading: 'Page not found',
         description: 'There is no page at this address.',
-        lastReviewed: FULL_ARTICLE.lastReviewed,
+        dateModified: FULL_ARTICLE.dateModified,
       }}
       disclaimers={disclaimers}
     >
@@ -130,7 +190,7 @@ export function ErrorPage({ disclaimers }: { disclaimers: PageDisclaimers }) {
         title: 'Something went wrong',
         heading: 'Something went wrong',
         description: 'The page could not be shown.',
-        lastReviewed: FULL_ARTICLE.lastReviewed,
+        dateModified: FULL_ARTICLE.dateModified,
       }}
       disclaimers={disclaimers}
     >

@@ -8,7 +8,7 @@ order: 30
 title: Dosage and Safety
 navLabel: Dosage
 description: How much, and how safely.
-lastReviewed: 2026-11-24
+dateModified: 2026-11-24
 ---
 
 Some text.
@@ -29,18 +29,32 @@ describe('parseArticleFile', () => {
     ['slug', 'slug: dosage-and-safety\n'],
     ['title', 'title: Dosage and Safety\n'],
     ['description', 'description: How much, and how safely.\n'],
-    ['lastReviewed', 'lastReviewed: 2026-11-24\n'],
+    ['dateModified', 'dateModified: 2026-11-24\n'],
   ])('rejects a file without "%s", naming the file', (field, line) => {
     expect(() => parseArticleFile('content/article/x.md', withField(VALID, line, ''))).toThrow(
       `content/article/x.md: missing "${field}" in front matter`,
     )
   })
 
-  it('reads an optional author and medical reviewer, and leaves them out when absent', () => {
-    const withByline = VALID.replace('lastReviewed:', 'author: Jane Roe, RD\nreviewedBy: Sam Lee, MD\nlastReviewed:')
-    expect(parseArticleFile('x.md', withByline)).toMatchObject({ author: 'Jane Roe, RD', reviewedBy: 'Sam Lee, MD' })
+  it('reads an optional author, and leaves it out when absent', () => {
+    const withByline = VALID.replace('dateModified:', 'author: Jane Roe, RD\ndateModified:')
+    expect(parseArticleFile('x.md', withByline)).toMatchObject({ author: 'Jane Roe, RD', dateModified: '2026-11-24' })
     const page = parseArticleFile('x.md', VALID)
     expect('author' in page && page.author !== undefined).toBe(false)
+  })
+
+  it.each([
+    [
+      'lastReviewed: 2026-11-24',
+      'content/article/x.md: front matter field "lastReviewed" is no longer read; rename it "dateModified" (the date the words last changed); a review is recorded by a reviewer, not written here',
+    ],
+    [
+      'reviewedBy: Sam Lee, MD',
+      'content/article/x.md: front matter field "reviewedBy" is no longer read; remove it; a medical review is recorded by a reviewer through the console or the CLI',
+    ],
+  ])('refuses "%s", a claim of a review that only a reviewer can now make, saying what to do', (line, message) => {
+    const source = VALID.replace('dateModified: 2026-11-24', `${line}\ndateModified: 2026-11-24`)
+    expect(() => parseArticleFile('content/article/x.md', source)).toThrow(message)
   })
 
   it('rejects an empty page', () => {
@@ -61,7 +75,7 @@ describe('parseArticleFile', () => {
       [VALID.replace('slug: dosage-and-safety', 'slug: Dosage Safety'), /slug "Dosage Safety" must be lowercase/],
       [VALID.replace('slug: dosage-and-safety', 'slug: full-article'), /slug "full-article" is reserved/],
       [VALID.replace('order: 30', 'order: third'), /order "third" must be a whole number/],
-      [VALID.replace('lastReviewed: 2026-11-24', 'lastReviewed: 24/11/2026'), /lastReviewed "24\/11\/2026"/],
+      [VALID.replace('dateModified: 2026-11-24', 'dateModified: 24/11/2026'), /dateModified "24\/11\/2026"/],
       [VALID.replace('title: Dosage and Safety', '- title'), /line 4 is not "key: value"/],
       [VALID.replace('slug: dosage-and-safety', 'slug: global'), /slug "global" is reserved/],
       [

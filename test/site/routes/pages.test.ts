@@ -77,7 +77,7 @@ describe('page routes', () => {
       '<meta property="og:url" content="http://localhost:8787/exploring-kratom"/>',
       '<meta name="description" content="How kratom',
       '"@type":"MedicalWebPage"',
-      '"lastReviewed":"2026-11-24"',
+      '"dateModified":"2026-11-24"',
       'rel="prev"',
       'rel="next"',
     ]) {
