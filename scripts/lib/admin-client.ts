@@ -12,6 +12,8 @@ import type {
   PublishResult,
   Schedule,
 } from '../../src/core/ledger-types.ts'
+import type { ReviewRules } from '../../src/core/review-rules.ts'
+import type { PageAt, PageReviewState, ReviewRecord } from '../../src/core/review-types.ts'
 import { printable } from '../../src/core/validate.ts'
 import { ensureLocalEditors, LOCAL_STORE, tokenFile } from './local-editors.ts'
 import { CONFIG_PATH } from './paths.ts'
@@ -284,6 +286,17 @@ export function adminClient(where: Where, token: string) {
       call<{ retentionDays: number; backups: { key: string; bytes: number; uploaded: string }[] }>('GET', '/backups'),
     recoveryPoint: (time: string) =>
       call<{ time: string; bookmark: string; current: string }>('GET', `/recovery?time=${encodeURIComponent(time)}`),
+    reviews: () =>
+      call<{
+        pages: PageReviewState[]
+        rules: ReviewRules
+        reviewers: { editor: string; name: string; credentials: string }[]
+      }>('GET', '/reviews'),
+    pageReview: (page: string) =>
+      call<{ state: PageReviewState; reviews: ReviewRecord[]; next: number | null }>('GET', `/reviews/${page}`),
+    attest: (page: string, hash: string, note?: string) =>
+      call<{ review: ReviewRecord }>('POST', `/reviews/${page}`, { body: { hash, note } }),
+    pageAt: (page: string, time: string) => call<PageAt>('GET', `/pages/${page}/at?time=${encodeURIComponent(time)}`),
     recover: (body: { time?: string; bookmark?: string; reason: string }) =>
       call<{
         restoredTo: string
