@@ -66,7 +66,7 @@ describe('review-commands', () => {
     expect(printed).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/)
     expect(printed).toContain('## Conclusion\nOne & two <b>.\nx\\u{1b}[2J')
     expect(printed).toContain('disclaimer global: no ledger version: the bundled default or no note')
-    expect(wordsText(at.content?.words as PageAt['content'] & {})).toMatch(/^# Conclusion\n\n## Conclusion\n/)
+    expect(wordsText((at.content as NonNullable<PageAt['content']>).words)).toMatch(/^# Conclusion\n\n## Conclusion\n/)
   })
 
   it.each([
