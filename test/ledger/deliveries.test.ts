@@ -2,7 +2,7 @@
 // sent once, and composed with the chain checkpoint of their event.
 import { describe, expect, it } from 'vitest'
 import { chainPending } from '../../src/ledger/chaining.ts'
-import type { Outgoing } from '../../src/ledger/context.ts'
+import type { Notifier, Outgoing } from '../../src/ledger/context.ts'
 import {
   DELIVERY_RETRY_DELAYS_MS,
   deliverDue,
@@ -11,7 +11,7 @@ import {
   nextDeliveryAt,
   senderOf,
 } from '../../src/ledger/deliveries.ts'
-import { recordEvent } from '../../src/ledger/events.ts'
+import { type NewEvent, recordEvent } from '../../src/ledger/events.ts'
 import { withFreshSql } from './helpers.ts'
 
 const AUDIENCE = {
@@ -26,6 +26,25 @@ const ENV = {
   SITE_ORIGIN: 'https://kratom.test',
   EMAIL_FROM: 'disclaimers@kratom.test',
   SITE_TIME_ZONE: 'America/New_York',
+}
+
+/** What deliverDue needs of the ledger, on a fresh object's storage: events are told to AUDIENCE. */
+function contextOf(sql: SqlStorage, state: DurableObjectState, notifier: Notifier, now: () => number) {
+  return {
+    sql,
+    transact: <T>(work: () => T) =>
+      state.storage.transactionSync(() => {
+        const result = work()
+        chainPending(sql)
+        return result
+      }),
+    notifier,
+    env: ENV,
+    now,
+    tell: (event: NewEvent, at: number, named?: readonly string[]) => {
+      recordEvent(sql, event, AUDIENCE, at, named)
+    },
+  }
 }
 
 describe('deliveries', () => {
@@ -67,7 +86,7 @@ describe('deliveries', () => {
       const [job] = dueDeliveries(sql, now)
       const delays = Array.from(
         { length: DELIVERY_RETRY_DELAYS_MS.length + 2 },
-        () => deliveryFailed(sql, job?.id as number, 'down', now) - now,
+        () => (deliveryFailed(sql, job?.id as number, 'down', now) as number) - now,
       )
       expect(delays).toEqual([...DELIVERY_RETRY_DELAYS_MS, ...Array(2).fill(DELIVERY_RETRY_DELAYS_MS.at(-1))])
       expect(dueDeliveries(sql, now)).toEqual([])
@@ -99,13 +118,7 @@ describe('deliveries', () => {
           return '<provider-id@kratom.test>'
         },
       }
-      const context = {
-        sql,
-        transact: <T>(work: () => T) => state.storage.transactionSync(work),
-        notifier,
-        env: ENV,
-        now: () => now,
-      }
+      const context = contextOf(sql, state, notifier, () => now)
       await deliverDue(context)
       expect(sent.map((message) => message.to)).toEqual(['backup@example.org'])
       expect(sent[0]?.from).toBe('disclaimers@kratom.test')

@@ -364,3 +364,17 @@ export async function addVersion(
   if (landedAt !== undefined) insertLanding(sql, added.version, landedAt)
   return versionOf(sql, added.version) as LedgerVersion
 }
+
+/**
+ * Takes a ledger's database back to where migration 4 left it, its rows kept: what migrations 5 and 6 made (the
+ * chain, the work lists, backfills, the column deliveries gained) is dropped, and their numbers unrecorded.
+ */
+export function backToSchema4(sql: SqlStorage): void {
+  for (const table of CHAINED_TABLES) sql.exec(`DROP TRIGGER ${table}_chained`)
+  sql.exec(`DROP TRIGGER schedules_pending; DROP TRIGGER proposals_open; DROP TRIGGER decisions_close;
+    DROP TRIGGER schedule_outcomes_end; DROP INDEX deliveries_fresh; DROP INDEX deliveries_retried;
+    DROP INDEX deliveries_gave_up; DROP INDEX purge_jobs_due; DROP INDEX events_by_kind;
+    ALTER TABLE deliveries DROP COLUMN gave_up_at; DROP TABLE chain; DROP TABLE chain_queue;
+    DROP TABLE pending_schedules; DROP TABLE open_proposals; DROP TABLE import_progress; DROP TABLE backfills;
+    DELETE FROM schema_migrations WHERE version > 4;`)
+}

@@ -672,7 +672,12 @@ describe('DisclaimerLedger', () => {
         await theLedger().approve({ id: rejected.id, by: 'carol' }),
       ]
 
-      for (const result of results) expect(result).toMatchObject({ ok: false, code: 'proposal_decided' })
+      expect(results[0]).toMatchObject({
+        ok: false,
+        code: 'already_approved',
+        message: `proposal ${approved.id} was already approved by bob and published as version ${published.version.version}`,
+      })
+      for (const result of results.slice(1)) expect(result).toMatchObject({ ok: false, code: 'proposal_decided' })
       expect(await versionsOf('conclusion')).toHaveLength(1)
       expect(await theLedger().proposal(approved.id)).toMatchObject({ decidedBy: 'bob', status: 'approved' })
     })
@@ -905,6 +910,7 @@ describe('DisclaimerLedger', () => {
         ['cancel', () => ledger.cancel({ id: 10_000, by: 'bob', reason: 'no' })],
         ['cancel', () => ledger.cancel({ id: later.schedule.id, by: 'bob', reason: 'not this week' }), true],
         ['sessionCutoff', () => ledger.sessionCutoff(hostile)],
+        ['deliveryTrouble', () => ledger.deliveryTrouble()],
         ['endSessions', () => ledger.endSessions(hostile)],
         ['endSessions', () => ledger.endSessions('alice')],
         ['publish', () => ledger.publish({ target: 'global', text: 'Stale.', base: first.version, by: 'carol' })],
