@@ -235,6 +235,12 @@ export interface Delivery {
   sentAt: string | null
 }
 
+/** What the console's overview warns of: messages given up in the last week, and messages failing now (counts capped). */
+export interface DeliveryTrouble {
+  gaveUp: { count: number; lastAt: string; lastError: string | null } | null
+  failing: { count: number; lastError: string | null } | null
+}
+
 /** Every list the ledger serves comes in pages of at most MAX_PAGE rows. */
 export const MAX_PAGE = 500
 export const DEFAULT_PAGE = 100

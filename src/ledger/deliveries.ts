@@ -1,5 +1,6 @@
 // Delivering events: each pending delivery is tried by the object's alarm, retried on a growing delay while the
 // email service or the webhook fails, and marked sent once it answers. Nothing else waits for it.
+import type { DeliveryTrouble } from '../core/ledger-types.ts'
 import { LEDGER_EDIT_BOUND_MINUTES } from '../core/staleness.ts'
 import { siteZone } from '../core/time.ts'
 import { checkpointOf } from './chaining.ts'
@@ -107,12 +108,6 @@ export function deliveryFailed(sql: SqlStorage, id: number, reason: string, now:
     id,
   )
   return nextAt
-}
-
-/** What the console's overview warns operators of: messages given up in the last week, and messages failing now. */
-export interface DeliveryTrouble {
-  gaveUp: { count: number; lastAt: string; lastError: string | null } | null
-  failing: { count: number; lastError: string | null } | null
 }
 
 /** Counts stop here, so the warning reads a bounded number of rows however bad things are. */

@@ -1,10 +1,13 @@
+import { reset } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { sign } from 'hono/jwt'
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { TARGETS } from '../../../src/core/site-map.ts'
 import type { AccessKeys } from '../../../src/editor/http/console-auth.ts'
 import { createApp } from '../../../src/index.ts'
 import { TEST_EDITORS, type TestEditor } from '../../fixtures/editors.ts'
 import { request } from '../../helpers.ts'
+import { fillBusyRecord } from '../../ledger/helpers.ts'
 
 const TEAM = 'https://kratom-team.access.test'
 const AUD = 'console-audience-tag'
@@ -515,4 +518,76 @@ describe('who was told', () => {
     const history = await (await get('/console/disclaimers/home/history', cookie)).text()
     expect(history).toContain('still retrying')
   })
+})
+
+describe('the console at 1,000 versions per target', () => {
+  it('answers every page with its documented status, never 500, and a second approval with 409', async () => {
+    await reset()
+    await fillBusyRecord({ versions: 1_000 * TARGETS.length, proposals: 2_000, schedules: 500, events: 10_000 })
+    const api = async <T,>(path: string) =>
+      (await (
+        await request(`/admin${path}`, { headers: { Authorization: `Bearer ${TEST_EDITORS.carol.token}` } })
+      ).json()) as T
+    const history = await api<{ versions: { version: number; how: string; landedAt: string | null }[]; next: number }>(
+      '/disclaimers/global/history',
+    )
+    const open = await api<{ proposals: { id: number; by: string }[] }>('/proposals?status=open')
+    const { schedules } = await api<{ schedules: { id: number; status: string }[] }>('/schedules')
+    const { events } = await api<{ events: { id: number }[] }>('/notifications')
+    const pending = schedules.find((schedule) => schedule.status === 'pending')
+    const landed = history.versions.find((version) => version.landedAt !== null && version.how === 'publish')
+    const cookie = await signIn('alice')
+    const pages = [
+      '/console',
+      '/console/notifications',
+      `/console/notifications?before=${events.at(-1)?.id}`,
+      '/console/proposals',
+      '/console/proposals?target=home',
+      `/console/proposals/${open.proposals[0]?.id}`,
+      `/console/proposals/${open.proposals[0]?.id}/preview`,
+      '/console/export',
+      `/console/disclaimers/global/rollback/${landed?.version}`,
+      `/console/schedules/${pending?.id}/cancel`,
+      ...TARGETS.flatMap((target) => [
+        `/console/disclaimers/${target}/edit`,
+        `/console/disclaimers/${target}/history`,
+        `/console/disclaimers/${target}/history?before=${history.next}`,
+        `/console/disclaimers/${target}/history?at=2025-06-01T12:00`,
+      ]),
+    ]
+    for (const path of pages) {
+      const res = await get(path, cookie)
+      expect(res.status, `GET ${path}`).toBe(200)
+      await res.arrayBuffer()
+    }
+
+    const draft = { base: await currentBase('conclusion'), text: 'A busy conclusion note.', note: '' }
+    for (const step of ['review', 'preview', 'publish']) {
+      const fields = step === 'preview' ? { ...draft, page: '/conclusion' } : draft
+      const res = await request(`/console/disclaimers/conclusion/${step}`, form(fields, cookie))
+      expect(res.status, `POST ${step}`).toBe(200)
+    }
+    const proposed = await request(
+      '/console/disclaimers/home/propose',
+      form({ base: await currentBase('home'), text: 'A busy home note.', note: '' }, cookie),
+    )
+    expect(proposed.status).toBe(303)
+    const id = (proposed.headers.get('Location') ?? '').split('/').at(-1)
+    const bob = await signIn('bob')
+    const approved = await request(`/console/proposals/${id}/approve`, form({}, bob))
+    expect(approved.status).toBe(200)
+    // A reload of "Published" sends the approval again.
+    const again = await request(`/console/proposals/${id}/approve`, form({}, bob))
+    expect(again.status).toBe(409)
+    expect(await again.text()).toContain(`proposal ${id} was already approved by bob and published as version`)
+    const rejected = await request(`/console/proposals/${open.proposals[1]?.id}/reject`, form({ reason: 'no' }, bob))
+    expect(rejected.status).toBe(200)
+    const rollback = await request(
+      `/console/disclaimers/global/rollback/${landed?.version}`,
+      form({ base: await currentBase('global'), note: '' }, bob),
+    )
+    expect(rollback.status).toBe(200)
+    const cancelled = await request(`/console/schedules/${pending?.id}/cancel`, form({ reason: 'not now' }, bob))
+    expect(cancelled.status).toBe(200)
+  }, 60_000)
 })

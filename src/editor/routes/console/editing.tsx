@@ -182,7 +182,7 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     if (error.code === 'invalid_time' || error.code === 'schedule_conflict') {
       return reviewPage(c, target, draft, base, { effective, problem: error.message })
     }
-    return page(c, 'Not done', <Notice>{error.message}</Notice>, 403)
+    return page(c, 'Not done', <Notice>{error.message}</Notice>, error.code === 'schema_ahead' ? 503 : 403)
   }
 
   app.get('/disclaimers/:target/edit', pageQuery(page, NO_QUERY), (c) => editPage(c, c.req.param('target')))

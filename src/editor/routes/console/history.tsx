@@ -85,7 +85,14 @@ export function historyRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
           409,
         )
       }
-      const status = error.code === 'unknown_version' ? 404 : error.code === 'never_live' ? 422 : 403
+      const status =
+        error.code === 'unknown_version'
+          ? 404
+          : error.code === 'never_live'
+            ? 422
+            : error.code === 'schema_ahead'
+              ? 503
+              : 403
       return page(c, 'Not done', <Notice>{error.message}</Notice>, status)
     })
   })
