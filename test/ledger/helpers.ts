@@ -401,3 +401,31 @@ export async function fillBusyRecord(size: RecordSize): Promise<void> {
     }
   })
 }
+
+/** A SqlStorage that counts the rows every statement read (its cursor's rowsRead), and throws for `failing` ones. */
+export function countingSql(sql: SqlStorage, failing?: RegExp) {
+  const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = []
+  const counting = new Proxy(sql, {
+    get(target, property) {
+      if (property !== 'exec') {
+        const value = Reflect.get(target, property, target)
+        return typeof value === 'function' ? value.bind(target) : value
+      }
+      return (query: string, ...bindings: SqlStorageValue[]) => {
+        if (failing?.test(query)) throw new Error(`SQLITE_IOERR: injected failure of: ${query.slice(0, 60)}`)
+        const cursor = target.exec(query, ...bindings)
+        cursors.push(cursor)
+        return cursor
+      }
+    },
+  })
+  return {
+    sql: counting,
+    /** Rows read by the statements `work` ran. */
+    read(work: () => unknown): number {
+      cursors.length = 0
+      work()
+      return cursors.reduce((sum, cursor) => sum + cursor.rowsRead, 0)
+    },
+  }
+}
