@@ -644,6 +644,23 @@ describe('proposals', () => {
     expect(((await (await get(`/proposals/${proposal.id}`)).json()) as Proposal).status).toBe('open')
   })
 
+  it('answers an approval sent again (a reload) with 409 already_approved, naming the version, and writes nothing', async () => {
+    await publish('exploring-kratom', 'Exploring note.')
+    const { proposal } = (await (await propose('exploring-kratom', 'Approved once.', 'alice')).json()) as {
+      proposal: Proposal
+    }
+    const first = await send('POST', `/proposals/${proposal.id}/approve`, {}, 'bob')
+    const { version } = (await first.json()) as Published
+    const before = await stateOf('exploring-kratom')
+    const again = await send('POST', `/proposals/${proposal.id}/approve`, {}, 'bob')
+    expect(again.status).toBe(409)
+    expect(await errorOf(again)).toEqual({
+      code: 'already_approved',
+      message: `proposal ${proposal.id} was already approved by bob and published as version ${version.version}`,
+    })
+    expect(await stateOf('exploring-kratom')).toEqual(before)
+  })
+
   it('publishes when another editor approves: written by the proposer, approved by the approver', async () => {
     await publish('exploring-kratom', 'Exploring note.')
     const { proposal } = (await (await propose('exploring-kratom', 'Exploring note, approved.', 'alice')).json()) as {
