@@ -520,6 +520,37 @@ describe('who was told', () => {
   })
 })
 
+describe('the overview when messages cannot be delivered', () => {
+  it('warns everyone who opens the console of messages given up, since email cannot say so itself', async () => {
+    const { runInDurableObject } = await import('cloudflare:test')
+    const { ledgerOf } = await import('../../../src/core/ledger-address.ts')
+    const cookie = await signIn('alice')
+    const quiet = await (await get('/console', cookie)).text()
+    expect(quiet).not.toContain('could not be delivered')
+    await request(
+      '/console/disclaimers/conclusion/publish',
+      form({ base: await currentBase('conclusion'), text: 'A note nobody was told of.', note: '' }, cookie),
+    )
+    // Three days of a refusing mailbox, as the alarm would have left it.
+    const gaveUpAt = new Date().toISOString()
+    await runInDurableObject(ledgerOf(env), (_instance: unknown, state: DurableObjectState) => {
+      state.storage.sql.exec(
+        "UPDATE deliveries SET attempts = 150, next_at = NULL, last_error = 'Email Service: 503', gave_up_at = ?",
+        gaveUpAt,
+      )
+    })
+
+    const html = await (await get('/console', cookie)).text()
+
+    expect(html).toMatch(
+      new RegExp(
+        `<p class="notice" role="status">\\d+ message\\(s\\) could not be delivered and were given up in the last week \\(the last at ${gaveUpAt.slice(0, 16).replace('T', ' ')} UTC: Email Service: 503\\)`,
+      ),
+    )
+    expect(html).toContain('check Email Service and EMAIL_FROM')
+  })
+})
+
 describe('the console at 1,000 versions per target', () => {
   it('answers every page with its documented status, never 500, and a second approval with 409', async () => {
     await reset()
