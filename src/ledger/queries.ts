@@ -154,14 +154,16 @@ export function proposals(
   if (!status || status === 'open' || found.next !== null)
     return { proposals: found.page.map(toProposal), next: found.next }
   // Fewer than a page matched among the proposals looked at: the next page starts below the last one looked at.
-  const scanned = sql
-    .exec<{ last: number | null; count: number }>(
-      `SELECT MIN(id) AS last, COUNT(*) AS count FROM (SELECT id FROM proposals WHERE id < ?1 ${byKey}
-       ORDER BY id DESC LIMIT ${PROPOSAL_SCAN})`,
+  const { last, more } = sql
+    .exec<{ last: number | null; more: number }>(
+      `WITH scanned AS (SELECT MIN(id) AS last, COUNT(*) AS count FROM (SELECT id FROM proposals WHERE id < ?1 ${byKey}
+         ORDER BY id DESC LIMIT ${PROPOSAL_SCAN}))
+       SELECT last, count = ${PROPOSAL_SCAN} AND EXISTS (SELECT 1 FROM proposals WHERE id < last ${byKey}) AS more
+       FROM scanned`,
       ...[below, key ?? null].slice(0, key === undefined ? 1 : 2),
     )
     .one()
-  return { proposals: found.page.map(toProposal), next: scanned.count === PROPOSAL_SCAN ? scanned.last : null }
+  return { proposals: found.page.map(toProposal), next: more ? last : null }
 }
 
 /** How many proposals wait for a decision, per key: from the list of open proposals, never every proposal. */
