@@ -6,17 +6,9 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
 import { TARGET_KEYS } from '../../src/core/site-map.ts'
 import { chainPending } from '../../src/ledger/chaining.ts'
+import { type RecordSize, stepsOf } from './ledger-bench.ts'
 
-/** How many rows of each kind the record holds. Every event has an email delivery; every other one a webhook's too. */
-export interface RecordSize {
-  versions: number
-  proposals: number
-  schedules: number
-  events: number
-}
-
-/** Ten years of heavy use (issue 23): about 27 changes, proposals and schedules a day, and 137 events. */
-export const DECADE: RecordSize = { versions: 100_000, proposals: 100_000, schedules: 100_000, events: 500_000 }
+export { DECADE, type RecordSize, stepsOf } from './ledger-bench.ts'
 
 /** Proposals left open, and schedules left pending (still to come), at the newest end of the record. */
 export const OPEN_PROPOSALS = 20
@@ -26,13 +18,6 @@ const SPAN_MS = 10 * 365 * 24 * 3_600_000
 const EDITORS = ['alice', 'bob', 'carol'] as const
 const FILLER =
   'This article is for information only and is not medical advice. Talk to a doctor or pharmacist before you take any supplement, and stop if you feel unwell.'
-
-/** Events per step: a step is one transaction, its rows chained before it ends. */
-export const EVENTS_PER_STEP = 5_000
-
-export function stepsOf(size: RecordSize): number {
-  return Math.max(1, Math.ceil(size.events / EVENTS_PER_STEP))
-}
 
 const iso = (ms: number) => new Date(ms).toISOString()
 const hashOf = (text: string) => bytesToHex(sha256(utf8ToBytes(text))).slice(0, 16)

@@ -64,6 +64,8 @@ export interface ServeOptions {
   direct?: boolean
   /** False for a bundle that exports no ledger (the benchmark's constant Worker T): its Durable Object is left out. */
   ledger?: boolean
+  /** A directory to keep storage in (KV, the ledger's SQLite), so a server started again on it finds it; else memory. */
+  persistTo?: string
 }
 
 export interface ServedBundle {
@@ -89,8 +91,8 @@ export async function serveBundle(options: ServeOptions): Promise<ServedBundle> 
   const editors: Record<string, string> = {}
   for (const [name, token] of Object.entries(options.editors ?? {})) editors[name] = await tokenHash(token)
   // wrangler hands out Miniflare 4-style options; this Miniflare converts them to its own.
-  const miniflare = new Miniflare(
-    convertV4MiniflareOptions({
+  const miniflare = new Miniflare({
+    ...convertV4MiniflareOptions({
       host: '127.0.0.1',
       port: options.direct ? 0 : (options.port ?? 0),
       workers: [
@@ -109,7 +111,8 @@ export async function serveBundle(options: ServeOptions): Promise<ServedBundle> 
         },
       ],
     } as Parameters<typeof convertV4MiniflareOptions>[0]),
-  )
+    ...(options.persistTo ? { resourcePersistencePath: options.persistTo } : {}),
+  })
   const entryUrl = await miniflare.ready
   const url = options.direct ? await miniflare.unsafeGetDirectURL('site') : entryUrl
   const kv = await miniflare.getKVNamespace('DISCLAIMERS')
