@@ -230,6 +230,22 @@ export const OPERATIONS: Operation[] = [
   {
     name: 'approve (POST /admin/proposals/:id/approve)',
     group: 'operations',
+    // A proposal of its own to approve, opened first, unmeasured.
+    before: async (client, _marks, state) => {
+      const { body } = await expectStatus(
+        client,
+        '/admin/disclaimers/home/proposals',
+        201,
+        jsonOf(
+          'POST',
+          { text: `The home note to approve, round ${state.round}.` },
+          {
+            'If-Match': `"${await baseOf(client, 'home')}"`,
+          },
+        ),
+      )
+      state.proposal = (JSON.parse(body) as { proposal: { id: number } }).proposal.id
+    },
     run: (client, _marks, state) =>
       expectStatus(client, `/admin/proposals/${state.proposal}/approve`, 200, { ...jsonOf('POST', {}), as: 'bob' }),
   },

@@ -74,10 +74,12 @@ export function lastLandingAt(sql: SqlStorage, key: string): number | null {
 export function history(sql: SqlStorage, key: string, { limit, before }: Page = {}): HistoryPage {
   const size = pageSize(limit)
   const anchor = before === undefined ? undefined : version(sql, before)
+  // Older than the anchor in the key's index order (at, seq): a range of the index from the anchor down, so a page
+  // deep in the history reads its own rows, not every row newer than it.
+  const older = anchor ? 'AND v.at <= ?2 AND (v.at < ?2 OR v.seq < ?3)' : 'AND ?2 IS NULL AND ?3 IS NULL'
   const rows = sql
     .exec<VersionRow>(
-      `${VERSION_SELECT} WHERE v.key = ?1 AND (?2 IS NULL OR v.at < ?2 OR (v.at = ?2 AND v.seq < ?3))
-       ORDER BY v.at DESC, v.seq DESC LIMIT ?4`,
+      `${VERSION_SELECT} WHERE v.key = ?1 ${older} ORDER BY v.at DESC, v.seq DESC LIMIT ?4`,
       key,
       anchor?.at ?? null,
       anchor?.version ?? null,

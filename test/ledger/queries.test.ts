@@ -356,7 +356,7 @@ describe('version', () => {
 })
 
 describe('reads of a busy record', () => {
-  it('answer what was live at any time from a row or two, as walking the whole history of the key would', async () => {
+  it('answer what was live at any time from a row or two, and a page of history from its own rows, as walking the whole history would', async () => {
     const result = await withFreshSql((sql, state) => {
       const size = { versions: 3_500, proposals: 100, schedules: 10, events: 100 }
       const end = Date.now()
@@ -391,13 +391,38 @@ describe('reads of a busy record', () => {
         times.map((at) => [versionAt(sql, key, at)?.version ?? null, walked(key, at)]),
       )
       const reads = times.map((at) => rowsRead(sql, (counted) => versionAt(counted, 'disclaimer', at)))
-      return { answers, reads, last: last.version, now: versionAt(sql, 'disclaimer', new Date(end + 1).toISOString()) }
+      // A page of history from the middle: its own rows, and the same pages as walking back from the newest.
+      const pages: number[][] = []
+      let before: number | undefined
+      for (let page = 0; page < 6; page++) {
+        const found = history(sql, 'disclaimer', { limit: 100, before })
+        pages.push(found.versions.map((row) => row.version))
+        before = found.next ?? undefined
+      }
+      const deep = rowsRead(sql, (counted) => history(counted, 'disclaimer', { limit: 100, before: pages[3]?.at(-1) }))
+      const whole = sql
+        .exec<{ seq: number }>("SELECT seq FROM versions WHERE key = 'disclaimer' ORDER BY at DESC, seq DESC LIMIT 600")
+        .toArray()
+        .map((row) => row.seq)
+      return {
+        answers,
+        reads,
+        last: last.version,
+        now: versionAt(sql, 'disclaimer', new Date(end + 1).toISOString()),
+        pages,
+        deep,
+        whole,
+      }
     })
 
     for (const [fast, walked] of result.answers) expect(fast).toBe(walked)
     expect(result.answers.filter(([fast]) => fast !== null).length).toBeGreaterThan(200)
     expect(result.now?.version).toBe(result.last)
     expect(Math.max(...result.reads)).toBeLessThanOrEqual(8)
+    expect(result.pages.flat()).toEqual(result.whole)
+    // The anchor, then the page's hundred versions and the one more that says there is a next, each with its landing
+    // and chain rows: never the four hundred newer ones.
+    expect(result.deep).toBeLessThanOrEqual(3 + 101 * 3 + 1)
   }, 60_000)
 
   it('look for a decided status among a bounded number of proposals a page, and reach every one by `next`', async () => {
