@@ -41,7 +41,14 @@ const RECORDS: RecordName[] = ['fresh', 'year', 'decade']
 type Records = Record<RecordName, LedgerClient>
 
 function serve(bundle: BuiltBundle, persistTo: string) {
-  return serveBundle({ bundle, direct: true, persistTo, editors: BENCH_EDITORS, siteOrigin: 'http://127.0.0.1' })
+  return serveBundle({
+    bundle,
+    direct: true,
+    persistTo,
+    editors: BENCH_EDITORS,
+    editorEmails: true,
+    siteOrigin: 'http://127.0.0.1',
+  })
 }
 
 /** Writes a record of `size` a step at a time (each one transaction in the object), then KV as the ledger would. */
@@ -90,7 +97,7 @@ async function measureAll(records: Records): Promise<Measured[]> {
     marks[record] = await landmarksOf(records[record])
     states[record] = { round: 0 }
     await records[record].signIn('alice')
-    await records[record].signIn('bob')
+    await records[record].signIn('carol')
   }
   const results: Measured[] = []
   for (const operation of OPERATIONS) {

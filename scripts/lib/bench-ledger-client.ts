@@ -3,10 +3,13 @@
 import { LEDGER_BENCH_PATH, type LedgerBenchAction, type RowsCounted } from '../bench/ledger-bench.ts'
 import type { ServedBundle } from './serve-bundle.ts'
 
-/** Editors the benchmark signs in as; each has a rate limit of its own for writes. */
+/** Editors the benchmark signs in as: one per kind of write, as each has a rate limit of its own (20 a minute). */
 export const BENCH_EDITORS = {
   alice: 'bench-token-alice-0123456789abcdef0123456789',
   bob: 'bench-token-bob-0123456789abcdef0123456789ab',
+  carol: 'bench-token-carol-0123456789abcdef0123456789',
+  dave: 'bench-token-dave-0123456789abcdef0123456789a',
+  erin: 'bench-token-erin-0123456789abcdef0123456789a',
 }
 export type BenchEditor = keyof typeof BENCH_EDITORS
 

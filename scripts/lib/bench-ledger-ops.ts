@@ -185,12 +185,10 @@ export const OPERATIONS: Operation[] = [
       state.base = await baseOf(client, 'global')
     },
     run: (client, _marks, state) =>
-      expectStatus(
-        client,
-        '/console/disclaimers/global/review',
-        200,
-        formOf({ base: state.base ?? 'none', text: `A reviewed text, round ${state.round}.`, note: '' }),
-      ),
+      expectStatus(client, '/console/disclaimers/global/review', 200, {
+        ...formOf({ base: state.base ?? 'none', text: `A reviewed text, round ${state.round}.`, note: '' }),
+        as: 'carol',
+      }),
   },
   {
     name: 'GET /console/export (its first 1,000 lines)',
@@ -218,12 +216,10 @@ export const OPERATIONS: Operation[] = [
       state.base = await baseOf(client, 'home')
     },
     run: async (client, _marks, state) => {
-      const { body } = await expectStatus(
-        client,
-        '/admin/disclaimers/home/proposals',
-        201,
-        jsonOf('POST', { text: `The home note, round ${state.round}.` }, { 'If-Match': `"${state.base}"` }),
-      )
+      const { body } = await expectStatus(client, '/admin/disclaimers/home/proposals', 201, {
+        ...jsonOf('POST', { text: `The home note, round ${state.round}.` }, { 'If-Match': `"${state.base}"` }),
+        as: 'dave',
+      })
       state.proposal = (JSON.parse(body) as { proposal: { id: number } }).proposal.id
     },
   },
@@ -232,23 +228,28 @@ export const OPERATIONS: Operation[] = [
     group: 'operations',
     // A proposal of its own to approve, opened first, unmeasured.
     before: async (client, _marks, state) => {
-      const { body } = await expectStatus(
-        client,
-        '/admin/disclaimers/home/proposals',
-        201,
-        jsonOf(
+      const { body } = await expectStatus(client, '/admin/disclaimers/home/proposals', 201, {
+        ...jsonOf(
           'POST',
           { text: `The home note to approve, round ${state.round}.` },
-          {
-            'If-Match': `"${await baseOf(client, 'home')}"`,
-          },
+          { 'If-Match': `"${await baseOf(client, 'home')}"` },
         ),
-      )
+        as: 'erin',
+      })
       state.proposal = (JSON.parse(body) as { proposal: { id: number } }).proposal.id
     },
     run: (client, _marks, state) =>
       expectStatus(client, `/admin/proposals/${state.proposal}/approve`, 200, { ...jsonOf('POST', {}), as: 'bob' }),
   },
-  { name: 'the alarm', group: 'operations', run: (client) => client.bench('alarm') },
+  {
+    name: 'the alarm (after a publish: its messages, its purge)',
+    group: 'operations',
+    before: async (client, _marks, state) => {
+      const base = await baseOf(client, 'conclusion')
+      const body = { text: `The conclusion note before the alarm, round ${state.round}.` }
+      await expectStatus(client, '/admin/disclaimers/conclusion', 200, jsonOf('PUT', body, { 'If-Match': `"${base}"` }))
+    },
+    run: (client) => client.bench('alarm'),
+  },
   { name: 'the cron', group: 'operations', run: (client) => client.bench('cron') },
 ]

@@ -54,6 +54,8 @@ export interface ServeOptions {
   disclaimers?: Record<string, string>
   /** Editors by name and token; with them, the admin API and the console (token sign-in) are on. */
   editors?: Record<string, string>
+  /** Gives each editor the address `<name>@example.org`, so the ledger emails them (Miniflare keeps the messages). */
+  editorEmails?: boolean
   siteOrigin?: string
   /** "true" turns the two-person rule on. */
   requireApproval?: string
@@ -88,8 +90,11 @@ function bundleModules(bundle: BuiltBundle) {
 export async function serveBundle(options: ServeOptions): Promise<ServedBundle> {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(CONFIG_PATH, undefined, {})
   if (options.ledger === false) workerOptions.durableObjects = {}
-  const editors: Record<string, string> = {}
-  for (const [name, token] of Object.entries(options.editors ?? {})) editors[name] = await tokenHash(token)
+  const editors: Record<string, string | { token: string; email: string }> = {}
+  for (const [name, token] of Object.entries(options.editors ?? {})) {
+    const hash = await tokenHash(token)
+    editors[name] = options.editorEmails ? { token: hash, email: `${name}@example.org` } : hash
+  }
   // wrangler hands out Miniflare 4-style options; this Miniflare converts them to its own.
   const miniflare = new Miniflare({
     ...convertV4MiniflareOptions({
