@@ -1,9 +1,7 @@
 // The ledger's operations, in order: read KV where a step needs it, then judge and record in one synchronous
 // transaction, then write through to KV and purge. The Durable Object (object.ts) hands it its storage and seams.
 import { DEFAULT_DISCLAIMERS } from '../core/defaults.ts'
-import { contentHash } from '../core/keys.ts'
 import type {
-  How,
   ImportRecord,
   LedgerError,
   LedgerVersion,
@@ -20,15 +18,15 @@ import { TARGET_KEYS } from '../core/site-map.ts'
 import { printable, validateField } from '../core/validate.ts'
 import { ALARM_RETRY_MS, nextJobAt, runDueJobs } from './alarm.ts'
 import { chainPending, exportPage, head } from './chaining.ts'
-import { commit } from './commit.ts'
 import { type EdgeCache, fail, type LedgerContext, type LedgerKV, type Notifier } from './context.ts'
 import { deliveryTrouble } from './deliveries.ts'
 import { audienceOf, events, type NewEvent, recordEvent } from './events.ts'
 import { importOnce, importRecord } from './legacy-import.ts'
-import { decidedMeanwhile, decisionProblem, proposeChange, rejectChange, unknownProposal } from './proposals.ts'
+import { decisionProblem, proposeChange, rejectChange, unknownProposal } from './proposals.ts'
+import { type Write, writeVersion } from './publishing.ts'
 import * as queries from './queries.ts'
 import { EXTERNAL_EDITOR, liveState, type Observation, observe, recordSideDoors } from './reconcile.ts'
-import { checkWrite, isEditor, knownKeyOf, unknownEditor } from './requests.ts'
+import { isEditor, knownKeyOf, unknownEditor } from './requests.ts'
 import { schedule as scheduleById, scheduledAt, schedules } from './schedules.ts'
 import { approveScheduled, cancelSchedule, schedulePublish } from './scheduling.ts'
 import { MIGRATIONS, migrate, schemaAhead } from './schema.ts'
@@ -51,13 +49,6 @@ export interface LedgerPorts {
   notifier: Notifier
   env: Env
   now?: () => number
-}
-
-type Write = WriteRequest & {
-  text: string
-  how: How
-  rollbackOf?: number
-  approval?: { proposalId: number; by: string; note: string | null }
 }
 
 export class Ledger implements LedgerContext {
@@ -386,47 +377,8 @@ export class Ledger implements LedgerContext {
 
   // Internals
 
-  private async write(request: Write): Promise<PublishResult> {
-    const checked = checkWrite(this.env, request)
-    if (!checked.ok) return checked
-    const hash = await contentHash(checked.text)
-    const [observation] = await observe(this.kv, [checked.key], this.now())
-    const now = this.now()
-    const { result, purge } = this.transact(() => {
-      // The proposal may have been decided while this waited on KV: said as what happened, nothing written.
-      const decided = request.approval && decidedMeanwhile(this.sql, request.approval.proposalId, request.approval.by)
-      if (decided) return { result: { ...decided, external: null }, purge: undefined }
-      const committed = commit(this.sql, {
-        ...checked,
-        observation: observation as Observation,
-        hash,
-        how: request.how,
-        approval: request.approval,
-        rollbackOf: request.rollbackOf,
-        now,
-      })
-      const purge = this.through.purgeLater(committed.external, now)
-      if (committed.ok && committed.status === 'accepted' && request.approval) {
-        const { version } = committed
-        const event = { kind: 'proposal_approved' as const, key: version.key, version: version.version }
-        const detail = { note: request.approval.note }
-        this.tell({ ...event, proposalId: request.approval.proposalId, actor: request.approval.by, detail }, now, [
-          request.by,
-        ])
-      }
-      // The outbox row and the alarm that will retry it are set in one step: an object stopped mid-put still lands it.
-      this.arm()
-      return { result: committed, purge }
-    })
-    await this.through.afterRecording([result.external], [purge])
-    if (!result.ok) {
-      const { external: _, ...error } = result
-      return error
-    }
-    if (result.status === 'unchanged') return { ok: true, status: 'unchanged', version: result.version }
-    await this.through.flush(checked.key)
-    const version = queries.version(this.sql, result.version.version) as LedgerVersion
-    return { ok: true, status: version.landedAt ? 'live' : 'pending', version }
+  private write(request: Write): Promise<PublishResult> {
+    return writeVersion(this, this.through, request)
   }
 
   /**
