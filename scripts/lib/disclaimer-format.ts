@@ -65,6 +65,9 @@ export function eventBlock(event: LedgerEvent): string {
   const lines = event.deliveries.map((delivery) => {
     const who = delivery.channel === 'webhook' ? 'the webhook' : printable(delivery.recipient)
     if (delivery.status === 'sent') return `  told ${who} at ${delivery.sentAt}`
+    if (delivery.status === 'gave_up') {
+      return `  GAVE UP ${who}: ${delivery.attempts} attempt(s), last error ${printable(delivery.lastError ?? 'none')}`
+    }
     return `  NOT YET ${who}: ${delivery.attempts} attempt(s), last error ${printable(delivery.lastError ?? 'none')}, next at ${delivery.nextAt}`
   })
   if (lines.length === 0) lines.push('  nobody to tell')

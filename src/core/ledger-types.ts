@@ -115,12 +115,14 @@ export type LedgerErrorCode =
   | 'self_approval'
   | 'unknown_proposal'
   | 'proposal_decided'
+  | 'already_approved'
   | 'unknown_version'
   | 'never_live'
   | 'invalid_time'
   | 'schedule_conflict'
   | 'unknown_schedule'
   | 'schedule_ended'
+  | 'schema_ahead'
 
 export interface LedgerError {
   ok: false
@@ -193,6 +195,7 @@ export type EventKind =
   | 'write_stuck'
   | 'purge_failed'
   | 'import_problems'
+  | 'delivery_gave_up'
   | 'schedule_expired'
   | 'schedule_superseded'
   | 'schedule_cancelled'
@@ -224,11 +227,18 @@ export interface Delivery {
   messageId: string
   /** The id Email Service gave the message it sent. */
   providerId: string | null
-  status: 'pending' | 'sent'
+  /** `gave_up`: still failing long after its event (GIVE_UP_AFTER_MS), it is never tried again. */
+  status: 'pending' | 'sent' | 'gave_up'
   attempts: number
   nextAt: string | null
   lastError: string | null
   sentAt: string | null
+}
+
+/** What the console's overview warns of: messages given up in the last week, and messages failing now (counts capped). */
+export interface DeliveryTrouble {
+  gaveUp: { count: number; lastAt: string; lastError: string | null } | null
+  failing: { count: number; lastError: string | null } | null
 }
 
 /** Every list the ledger serves comes in pages of at most MAX_PAGE rows. */

@@ -119,6 +119,10 @@ export class DisclaimerLedger extends DurableObject<Env> {
     return this.ledger.events(filter)
   }
 
+  deliveryTrouble() {
+    return this.ledger.deliveryTrouble()
+  }
+
   // Writes
 
   publish(request: WriteRequest & { text: string }): Promise<PublishResult> {

@@ -57,6 +57,10 @@ export function decisionProblem(found: Proposal | null, id: number, by: string, 
       `proposal ${id} was to go live at ${found.effectiveAt}, and its schedule ended (${found.status}); propose it again`,
     )
   }
+  if (found.status === 'approved' && approving) {
+    const published = found.publishedVersion === null ? '' : ` and published as version ${found.publishedVersion}`
+    return fail('already_approved', `proposal ${id} was already approved by ${found.decidedBy}${published}`)
+  }
   if (found.status !== 'open') {
     return fail('proposal_decided', `proposal ${id} was already ${found.status} by ${found.decidedBy}`)
   }
@@ -64,6 +68,16 @@ export function decisionProblem(found: Proposal | null, id: number, by: string, 
     return fail('self_approval', `${by} proposed this text, so a different editor must approve it`)
   }
   return undefined
+}
+
+/**
+ * Why an approval may not be written after all, in the step that would write it: the proposal was decided while the
+ * approval waited on KV (rejected, or approved by someone else). Said as what happened.
+ */
+export function decidedMeanwhile(sql: SqlStorage, id: number, by: string): LedgerError | undefined {
+  const problem = decisionProblem(proposal(sql, id), id, by, true)
+  if (!problem) return undefined
+  return { ...problem, message: `${problem.message} while your approval was being written; nothing was published` }
 }
 
 export function rejectProposal(

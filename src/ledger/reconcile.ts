@@ -5,12 +5,14 @@ import { sha256Hex, shortHash, targetOf } from '../core/keys.ts'
 import type { LedgerMetadata } from '../core/kv-contract.ts'
 import { KV_CACHE_TTL_SECONDS } from '../core/kv-contract.ts'
 import type { LedgerVersion, LiveState, Unrecorded } from '../core/ledger-types.ts'
+import { TARGET_KEYS } from '../core/site-map.ts'
 import { STALE_READ_MS } from '../core/staleness.ts'
 import { validateDisclaimer } from '../core/validate.ts'
 import { insertVersion } from './append.ts'
-import type { LedgerKV } from './context.ts'
+import type { LedgerContext, LedgerKV } from './context.ts'
 import { current, lastLandingAt, pending, version } from './queries.ts'
 import { pendingSchedules } from './schedules.ts'
+import type { WriteThrough } from './write-through.ts'
 
 export const EXTERNAL_EDITOR = 'outside the ledger'
 
@@ -62,7 +64,8 @@ export async function observe(kv: LedgerKV, keys: readonly string[], now: number
 
 /**
  * What a read of KV says against the record: it `agrees` with the current version; it is `unsettled` (a write of
- * the ledger's is under way, or landed so recently that KV may still answer an older value here: look again later);
+ * the ledger's is under way, or landed so recently that KV may still answer an older value here, or the key's legacy
+ * history is part-imported: look again later);
  * or it is `external`, a change made around the ledger. KV's metadata is trusted only where the row it names holds
  * exactly this text; an older text of the ledger's, put back later, is an external edit like any other.
  */
@@ -71,7 +74,12 @@ export function judge(
   observation: Observation,
 ): { kind: 'agrees' | 'unsettled' } | { kind: 'external'; unrecorded: Unrecorded } {
   const { key, text } = observation
-  if (sql.exec('SELECT 1 FROM outbox WHERE key = ?', key).toArray().length > 0) return { kind: 'unsettled' }
+  // A write of the key under way, or its legacy history part-imported (the record is not yet what it will be).
+  const busy = sql.exec(
+    'SELECT 1 FROM outbox WHERE key = ?1 UNION ALL SELECT 1 FROM import_progress WHERE key = ?1',
+    key,
+  )
+  if (busy.toArray().length > 0) return { kind: 'unsettled' }
   const now = current(sql, key)
   if (text === null ? !now || now.text === null : now?.text === text) return { kind: 'agrees' }
   const landed = lastLandingAt(sql, key)
@@ -129,4 +137,21 @@ export function liveState(sql: SqlStorage, observation: Observation): LiveState 
     pending: pending(sql).find((entry) => entry.key === key) ?? null,
     scheduled: pendingSchedules(sql, key),
   }
+}
+
+/**
+ * The cron's check: one read of every target's key; each that differs from the record is recorded as an `external`
+ * version with the rule's verdict, in one step, and its pages are purged. Answers what was recorded.
+ */
+export async function recordSideDoors(ledger: LedgerContext, through: WriteThrough): Promise<LedgerVersion[]> {
+  const observations = await observe(ledger.kv, TARGET_KEYS, ledger.now())
+  const now = ledger.now()
+  const { recorded, purges } = ledger.transact(() => {
+    const found = observations
+      .map((observation) => recordObservation(ledger.sql, observation, now))
+      .filter((version) => version !== null)
+    return { recorded: found, purges: found.map((version) => through.purgeLater(version, now)) }
+  })
+  await through.afterRecording(recorded, purges)
+  return recorded
 }

@@ -61,12 +61,19 @@ export function scheduleOfProposal(sql: SqlStorage, proposalId: number): Schedul
   return row ? toSchedule(row) : null
 }
 
-/** Schedules still to come, soonest first; of one key when given. */
+/**
+ * Schedules still to come, soonest first; of one key when given. Read from the list of pending schedules the schema's
+ * triggers keep, so it reads what is open, never every schedule ever made.
+ */
 export function pendingSchedules(sql: SqlStorage, key?: string): Schedule[] {
+  const pending =
+    key === undefined
+      ? 'SELECT schedule_id FROM pending_schedules'
+      : 'SELECT schedule_id FROM pending_schedules WHERE key = ?1'
   return sql
     .exec<ScheduleRow>(
-      `${SCHEDULE_SELECT} WHERE o.schedule_id IS NULL AND (?1 IS NULL OR s.key = ?1) ORDER BY s.effective_at, s.id`,
-      key ?? null,
+      `${SCHEDULE_SELECT} WHERE s.id IN (${pending}) ORDER BY s.effective_at, s.id`,
+      ...(key === undefined ? [] : [key]),
     )
     .toArray()
     .map(toSchedule)
@@ -86,16 +93,21 @@ export function schedules(sql: SqlStorage, { limit, before }: Page = {}) {
   return { schedules: page.map(toSchedule), next }
 }
 
-export function dueSchedules(sql: SqlStorage, now: number): Schedule[] {
-  return pendingSchedules(sql).filter((entry) => Date.parse(entry.effectiveAt) <= now)
+/** The ids of pending schedules whose time has come, soonest first, at most `limit`. */
+export function dueSchedules(sql: SqlStorage, now: number, limit: number): number[] {
+  return sql
+    .exec<{ schedule_id: number }>(
+      'SELECT schedule_id FROM pending_schedules WHERE effective_at <= ? ORDER BY effective_at, schedule_id LIMIT ?',
+      new Date(now).toISOString(),
+      limit,
+    )
+    .toArray()
+    .map((row) => row.schedule_id)
 }
 
+/** When the soonest pending schedule is due (ms), from one row of an index. */
 export function nextScheduleAt(sql: SqlStorage): number | null {
-  const { next } = sql
-    .exec<{ next: string | null }>(
-      'SELECT MIN(effective_at) AS next FROM schedules s WHERE NOT EXISTS (SELECT 1 FROM schedule_outcomes o WHERE o.schedule_id = s.id)',
-    )
-    .one()
+  const { next } = sql.exec<{ next: string | null }>('SELECT MIN(effective_at) AS next FROM pending_schedules').one()
   return next === null ? null : Date.parse(next)
 }
 

@@ -102,57 +102,82 @@ function expire(ledger: LedgerContext, found: Schedule, now: number): void {
   ledger.tell({ ...event, detail }, now, [found.by])
 }
 
+/** At most this many schedules go live (or end) per alarm, so one alarm stays short; the rest are due at once after. */
+export const SCHEDULES_PER_ALARM = 10
+
 /**
- * Makes every due schedule live, through the commit a publish uses (its base must still be what pages show), or
- * records why not. Each goes live or ends in one step; its KV write and purges follow as any publish's do.
+ * Makes each due schedule live, through the commit a publish uses (its base must still be what pages show), or
+ * records why not. Each goes live or ends in one step, which reads the schedule again: one cancelled, rejected or run
+ * meanwhile (while this waited on KV for another) is left as it ended. Its KV write and purges follow as any
+ * publish's do. A schedule that fails (KV cannot be read) is logged and left pending, and the others still run.
  */
 export async function runDueSchedules(ledger: LedgerContext, through: WriteThrough): Promise<void> {
-  for (const due of dueSchedules(ledger.sql, ledger.now())) {
-    if (due.proposalId !== null && due.approvedBy === null) {
-      ledger.transact(() => expire(ledger, due, ledger.now()))
-      continue
+  const failures: unknown[] = []
+  for (const id of dueSchedules(ledger.sql, ledger.now(), SCHEDULES_PER_ALARM)) {
+    try {
+      await runSchedule(ledger, through, id)
+    } catch (error) {
+      failures.push(error)
+      console.error('ledger: a scheduled change could not be run; it is tried again', { schedule: id, error })
     }
-    const [observation] = await observe(ledger.kv, [due.key], ledger.now())
-    const now = ledger.now()
-    const { result, purge } = ledger.transact(() => {
-      // Another alarm may have run it meanwhile.
-      if ((scheduleById(ledger.sql, due.id) as Schedule).status !== 'pending')
-        return { result: undefined, purge: undefined }
-      const committed = commit(ledger.sql, {
-        observation: observation as NonNullable<typeof observation>,
-        key: due.key,
-        text: due.text,
-        hash: due.hash,
-        base: { version: due.base },
-        by: due.by,
-        how: 'publish',
-        note: due.note,
-        approval:
-          due.proposalId === null
-            ? undefined
-            : { proposalId: due.proposalId, by: due.approvedBy as string, note: null, decided: true },
-        now,
-      })
-      const purge = through.purgeLater(committed.external, now)
-      if (committed.ok) {
-        endSchedule(ledger.sql, due.id, { outcome: 'live', by: THE_LEDGER, version: committed.version.version, now })
-      } else {
-        // Said in the record's words: what pages show now, which the schedule was not written against.
-        const shown = committed.current
-        const reason = shown
-          ? `the text is now v${shown.version}, ${shown.how === 'external' ? 'changed outside the ledger' : `by ${shown.by} (${shown.how})`}`
-          : 'the text is no longer there'
-        endSchedule(ledger.sql, due.id, { outcome: 'superseded', by: THE_LEDGER, reason, now })
-        const detail = { scheduleId: due.id, effectiveAt: due.effectiveAt, reason }
-        const event = { kind: 'schedule_superseded' as const, key: due.key, proposalId: due.proposalId }
-        const told = [due.by, ...(due.approvedBy ? [due.approvedBy] : [])]
-        ledger.tell({ ...event, version: due.base, actor: THE_LEDGER, detail }, now, told)
-      }
-      ledger.arm()
-      return { result: committed, purge }
-    })
-    if (!result) continue
-    await through.afterRecording([result.external], [purge])
-    if (result.ok && result.status === 'accepted') await through.flush(due.key)
   }
+  if (failures.length > 0) throw new Error(`${failures.length} scheduled change(s) could not be run`)
+}
+
+function pendingSchedule(ledger: LedgerContext, id: number): Schedule | undefined {
+  const found = scheduleById(ledger.sql, id)
+  return found?.status === 'pending' ? found : undefined
+}
+
+async function runSchedule(ledger: LedgerContext, through: WriteThrough, id: number): Promise<void> {
+  const due = pendingSchedule(ledger, id)
+  if (!due) return
+  if (due.proposalId !== null && due.approvedBy === null) {
+    ledger.transact(() => {
+      const still = pendingSchedule(ledger, id)
+      if (still && still.approvedBy === null) expire(ledger, still, ledger.now())
+    })
+    return
+  }
+  const [observation] = await observe(ledger.kv, [due.key], ledger.now())
+  const now = ledger.now()
+  const { result, purge } = ledger.transact(() => {
+    // Cancelled, rejected or run by another alarm while the KV read was on its way: nothing left to do.
+    if (!pendingSchedule(ledger, id)) return { result: undefined, purge: undefined }
+    const committed = commit(ledger.sql, {
+      observation: observation as NonNullable<typeof observation>,
+      key: due.key,
+      text: due.text,
+      hash: due.hash,
+      base: { version: due.base },
+      by: due.by,
+      how: 'publish',
+      note: due.note,
+      approval:
+        due.proposalId === null
+          ? undefined
+          : { proposalId: due.proposalId, by: due.approvedBy as string, note: null, decided: true },
+      now,
+    })
+    const purge = through.purgeLater(committed.external, now)
+    if (committed.ok) {
+      endSchedule(ledger.sql, due.id, { outcome: 'live', by: THE_LEDGER, version: committed.version.version, now })
+    } else {
+      // Said in the record's words: what pages show now, which the schedule was not written against.
+      const shown = committed.current
+      const reason = shown
+        ? `the text is now v${shown.version}, ${shown.how === 'external' ? 'changed outside the ledger' : `by ${shown.by} (${shown.how})`}`
+        : 'the text is no longer there'
+      endSchedule(ledger.sql, due.id, { outcome: 'superseded', by: THE_LEDGER, reason, now })
+      const detail = { scheduleId: due.id, effectiveAt: due.effectiveAt, reason }
+      const event = { kind: 'schedule_superseded' as const, key: due.key, proposalId: due.proposalId }
+      const told = [due.by, ...(due.approvedBy ? [due.approvedBy] : [])]
+      ledger.tell({ ...event, version: due.base, actor: THE_LEDGER, detail }, now, told)
+    }
+    ledger.arm()
+    return { result: committed, purge }
+  })
+  if (!result) return
+  await through.afterRecording([result.external], [purge])
+  if (result.ok && result.status === 'accepted') await through.flush(due.key)
 }

@@ -15,6 +15,7 @@ import { DisclaimerLedger } from '../../src/ledger/object.ts'
 import { enqueueWrite } from '../../src/ledger/outbox.ts'
 import { PURGE_RETRY_DELAYS_MS } from '../../src/ledger/purges.ts'
 import { EXTERNAL_EDITOR } from '../../src/ledger/reconcile.ts'
+import { LATEST_SCHEMA_VERSION } from '../../src/ledger/schema.ts'
 import { bearer, TEST_EDITORS, type TestEditor } from '../fixtures/editors.ts'
 import { request } from '../helpers.ts'
 import {
@@ -496,7 +497,102 @@ describe('DisclaimerLedger', () => {
     })
   })
 
+  describe('a record migrated by newer code', () => {
+    it('refuses every write, naming both schema versions and the fix, and keeps answering reads', async () => {
+      const shown = await publish('global', 'Written before the older code came back.')
+      const stub = theLedger()
+      await runInDurableObject(stub, (_instance: DisclaimerLedger, state) => {
+        state.storage.sql.exec(
+          "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'from newer code', ?)",
+          LATEST_SCHEMA_VERSION + 1,
+          new Date().toISOString(),
+        )
+      })
+      // The object starts again, as it does when older code is deployed over the newer.
+      await evictDurableObject(stub)
+      const before = await everyRow()
+      const refusal = {
+        ok: false,
+        code: 'schema_ahead',
+        message: `the ledger's record is at schema version ${LATEST_SCHEMA_VERSION + 1}, migrated by newer code, and this code knows versions up to ${LATEST_SCHEMA_VERSION}; it reads the record but changes nothing. Nothing was written: deploy the newer code again (the release that migrated it, or a later one) to write`,
+      }
+      const write = { target: 'global', text: 'Refused.', base: shown.version, by: 'carol' }
+
+      expect(await stub.publish(write)).toEqual(refusal)
+      expect(await stub.propose(write)).toEqual(refusal)
+      expect(await stub.approve({ id: 1, by: 'bob' })).toEqual(refusal)
+      expect(await stub.reject({ id: 1, by: 'bob', reason: 'no' })).toEqual(refusal)
+      expect(await stub.rollback({ ...write, to: shown.version })).toEqual(refusal)
+      expect(await stub.cancel({ id: 1, by: 'bob', reason: 'no' })).toEqual(refusal)
+      expect(await stub.seed('carol')).toEqual([refusal])
+      // The cron's run and a sign-out answer nothing: they throw the refusal (the cron's run then shows as failed).
+      const thrown = await runInDurableObject(stub, async (instance: DisclaimerLedger) => {
+        const messages: string[] = []
+        for (const write of [() => instance.reconcile(), async () => instance.endSessions('alice')]) {
+          await write().catch((error: Error) => messages.push(error.message))
+        }
+        await instance.alarm()
+        return messages
+      })
+      expect(thrown).toEqual([`schema_ahead: ${refusal.message}`, `schema_ahead: ${refusal.message}`])
+      expect(await stub.current('global')).toMatchObject({ version: shown.version, text: shown.text })
+      expect((await stub.history('global')).versions.map((row) => row.version)).toEqual([shown.version])
+      expect((await stub.audit()).versions).toHaveLength(1)
+      const res = await putDisclaimer('global', 'Through the API.', 'carol', shown.version)
+      expect(res.status).toBe(503)
+      expect(await res.json()).toMatchObject({ error: { code: 'schema_ahead', message: refusal.message } })
+      expect(await everyRow()).toEqual(before)
+    })
+  })
+
   describe('two-person rule', () => {
+    it('answers an approval that lost its race with a rejection as a conflict saying so, and publishes nothing', async () => {
+      await requireApproval()
+      const proposed = await openProposal({ target: 'conclusion', text: 'Raced.', base: 0, by: 'alice' })
+
+      // The approval reads KV before it writes; the rejection lands while that read is on its way.
+      const { approved, rejected } = await runInDurableObject(theLedger(), async ({ ledger }: DisclaimerLedger) => {
+        const read = holdNextKvRead(ledger)
+        const approving = ledger.approve({ id: proposed.id, by: 'bob' })
+        await read.answered
+        const rejected = ledger.reject({ id: proposed.id, by: 'carol', reason: 'not this' })
+        read.release()
+        return { approved: await approving, rejected }
+      })
+
+      expect(rejected).toMatchObject({ ok: true, proposal: { status: 'rejected', decidedBy: 'carol' } })
+      expect(approved).toEqual({
+        ok: false,
+        code: 'proposal_decided',
+        message: `proposal ${proposed.id} was already rejected by carol while your approval was being written; nothing was published`,
+      })
+      expect(await versionsOf('conclusion')).toEqual([])
+      expect(await theLedger().proposal(proposed.id)).toMatchObject({ status: 'rejected', decidedBy: 'carol' })
+    })
+
+    it('answers the second of two approvals racing as already approved, and publishes once', async () => {
+      await requireApproval()
+      const proposed = await openProposal({ target: 'conclusion', text: 'Approved twice.', base: 0, by: 'alice' })
+
+      const [first, second] = await runInDurableObject(theLedger(), async ({ ledger }: DisclaimerLedger) => {
+        const read = holdNextKvRead(ledger)
+        const slow = ledger.approve({ id: proposed.id, by: 'bob' })
+        await read.answered
+        const fast = await ledger.approve({ id: proposed.id, by: 'carol' })
+        read.release()
+        return [await slow, fast]
+      })
+
+      expect(second).toMatchObject({ ok: true, status: 'live', version: { approvedBy: 'carol' } })
+      const version = (second as { version: LedgerVersion }).version.version
+      expect(first).toEqual({
+        ok: false,
+        code: 'already_approved',
+        message: `proposal ${proposed.id} was already approved by carol and published as version ${version} while your approval was being written; nothing was published`,
+      })
+      expect((await versionsOf('conclusion')).map((row) => row.version)).toEqual([version])
+    })
+
     it('refuses a direct publish and records nothing', async () => {
       await requireApproval()
       expect(await theLedger().requiresApproval()).toBe(true)
@@ -694,7 +790,12 @@ describe('DisclaimerLedger', () => {
         await theLedger().approve({ id: rejected.id, by: 'carol' }),
       ]
 
-      for (const result of results) expect(result).toMatchObject({ ok: false, code: 'proposal_decided' })
+      expect(results[0]).toMatchObject({
+        ok: false,
+        code: 'already_approved',
+        message: `proposal ${approved.id} was already approved by bob and published as version ${published.version.version}`,
+      })
+      for (const result of results.slice(1)) expect(result).toMatchObject({ ok: false, code: 'proposal_decided' })
       expect(await versionsOf('conclusion')).toHaveLength(1)
       expect(await theLedger().proposal(approved.id)).toMatchObject({ decidedBy: 'bob', status: 'approved' })
     })
@@ -927,6 +1028,7 @@ describe('DisclaimerLedger', () => {
         ['cancel', () => ledger.cancel({ id: 10_000, by: 'bob', reason: 'no' })],
         ['cancel', () => ledger.cancel({ id: later.schedule.id, by: 'bob', reason: 'not this week' }), true],
         ['sessionCutoff', () => ledger.sessionCutoff(hostile)],
+        ['deliveryTrouble', () => ledger.deliveryTrouble()],
         ['endSessions', () => ledger.endSessions(hostile)],
         ['endSessions', () => ledger.endSessions('alice')],
         ['publish', () => ledger.publish({ target: 'global', text: 'Stale.', base: first.version, by: 'carol' })],

@@ -1,8 +1,10 @@
 // Reads of the record, called directly on a fresh object's SqlStorage: what is current, what was live when, and
 // pages that reach every row.
 import { describe, expect, it } from 'vitest'
+import { fillStep, stepsOf } from '../../scripts/bench/busy-record.ts'
 import { DEFAULT_PAGE, type LedgerVersion, MAX_PAGE } from '../../src/core/ledger-types.ts'
-import { insertDecision, insertProposal } from '../../src/ledger/append.ts'
+import { TARGET_KEYS } from '../../src/core/site-map.ts'
+import { insertDecision, insertProposal, insertVersion } from '../../src/ledger/append.ts'
 import { enqueueWrite, writeFailed } from '../../src/ledger/outbox.ts'
 import {
   audit,
@@ -11,11 +13,13 @@ import {
   lastLandingAt,
   latestAt,
   openProposalCounts,
+  PROPOSAL_SCAN,
   pending,
   proposals,
   version,
   versionAt,
 } from '../../src/ledger/queries.ts'
+import { LIVE_FROM } from '../../src/ledger/rows.ts'
 import { addVersion, uniqueKey, withFreshSql } from './helpers.ts'
 
 const T = Date.parse('2026-12-01T10:00:00.000Z')
@@ -348,4 +352,112 @@ describe('version', () => {
     expect(result.missing).toBeNull()
     expect(result.negative).toBeNull()
   })
+})
+
+describe('reads of a busy record', () => {
+  it('answer what was live at any time from a row or two, and a page of history from its own rows, as walking the whole history would', async () => {
+    const result = await withFreshSql((sql, state) => {
+      const size = { versions: 3_500, proposals: 100, schedules: 10, events: 100 }
+      const end = Date.now()
+      for (let step = 0; step < stepsOf(size); step++) {
+        state.storage.transactionSync(() => fillStep(sql, size, step, end))
+      }
+      // A version still on its way to KV, and an edit found around the ledger after it: neither was live before.
+      const last = current(sql, 'disclaimer') as LedgerVersion
+      insertVersion(sql, {
+        key: 'disclaimer',
+        text: 'Not in KV yet.',
+        hash: 'x',
+        by: 'bob',
+        how: 'publish',
+        valid: true,
+        now: end,
+      })
+      const span = end - Date.parse((history(sql, 'disclaimer', { limit: 1, before: 2 }).versions[0] ?? last).at)
+      const times = Array.from({ length: 40 }, (_, index) =>
+        new Date(end - Math.floor((span * index) / 40)).toISOString(),
+      )
+      const walked = (key: string, at: string) =>
+        sql
+          .exec<{ seq: number }>(
+            `SELECT v.seq FROM versions v LEFT JOIN landings l ON l.seq = v.seq WHERE v.key = ?
+             AND ${LIVE_FROM} <= ? ORDER BY ${LIVE_FROM} DESC, v.seq DESC LIMIT 1`,
+            key,
+            at,
+          )
+          .toArray()[0]?.seq ?? null
+      const answers = TARGET_KEYS.flatMap((key) =>
+        times.map((at) => [versionAt(sql, key, at)?.version ?? null, walked(key, at)]),
+      )
+      const reads = times.map((at) => rowsRead(sql, (counted) => versionAt(counted, 'disclaimer', at)))
+      // A page of history from the middle: its own rows, and the same pages as walking back from the newest.
+      const pages: number[][] = []
+      let before: number | undefined
+      for (let page = 0; page < 6; page++) {
+        const found = history(sql, 'disclaimer', { limit: 100, before })
+        pages.push(found.versions.map((row) => row.version))
+        before = found.next ?? undefined
+      }
+      const deep = rowsRead(sql, (counted) => history(counted, 'disclaimer', { limit: 100, before: pages[3]?.at(-1) }))
+      const whole = sql
+        .exec<{ seq: number }>("SELECT seq FROM versions WHERE key = 'disclaimer' ORDER BY at DESC, seq DESC LIMIT 600")
+        .toArray()
+        .map((row) => row.seq)
+      return {
+        answers,
+        reads,
+        last: last.version,
+        now: versionAt(sql, 'disclaimer', new Date(end + 1).toISOString()),
+        pages,
+        deep,
+        whole,
+      }
+    })
+
+    for (const [fast, walked] of result.answers) expect(fast).toBe(walked)
+    expect(result.answers.filter(([fast]) => fast !== null).length).toBeGreaterThan(200)
+    expect(result.now?.version).toBe(result.last)
+    expect(Math.max(...result.reads)).toBeLessThanOrEqual(8)
+    expect(result.pages.flat()).toEqual(result.whole)
+    // The anchor, then the page's hundred versions and the one more that says there is a next, each with its landing
+    // and chain rows: never the four hundred newer ones.
+    expect(result.deep).toBeLessThanOrEqual(3 + 101 * 3 + 1)
+  }, 60_000)
+
+  it('look for a decided status among a bounded number of proposals a page, and reach every one by `next`', async () => {
+    const result = await withFreshSql((sql, state) => {
+      const size = { versions: 70, proposals: 3_000, schedules: 10, events: 100 }
+      for (let step = 0; step < stepsOf(size); step++) {
+        state.storage.transactionSync(() => fillStep(sql, size, step, Date.now()))
+      }
+      const walk = (status: 'rejected' | 'open' | 'superseded') => {
+        const found: number[] = []
+        const reads: number[] = []
+        let before: number | undefined
+        for (let page = 0; page < 20; page++) {
+          let answer: ReturnType<typeof proposals> = { proposals: [], next: null }
+          reads.push(rowsRead(sql, (counted) => (answer = proposals(counted, { status, limit: 100, before }))))
+          found.push(...answer.proposals.map((entry) => entry.id))
+          if (answer.next === null) break
+          before = answer.next
+        }
+        return { found, reads }
+      }
+      const rejected = sql
+        .exec<{ id: number }>("SELECT proposal_id AS id FROM decisions WHERE decision = 'rejected' ORDER BY id DESC")
+        .toArray()
+        .map((row) => row.id)
+      return { rejected: walk('rejected'), expected: rejected, open: walk('open'), none: walk('superseded') }
+    })
+
+    expect(result.rejected.found).toEqual(result.expected)
+    expect(result.rejected.reads.length).toBe(3)
+    // Each proposal looked at: its row, its decision, its schedule and outcome, its version; and the scan's bound.
+    for (const reads of result.rejected.reads) expect(reads).toBeLessThanOrEqual(PROPOSAL_SCAN * 6)
+    expect(result.none.found).toEqual([])
+    for (const reads of result.none.reads) expect(reads).toBeLessThanOrEqual(PROPOSAL_SCAN * 6)
+    expect(result.open.found).toHaveLength(20)
+    expect(result.open.reads).toHaveLength(1)
+    expect(result.open.reads[0]).toBeLessThanOrEqual(20 * 8)
+  }, 60_000)
 })

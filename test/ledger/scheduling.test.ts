@@ -6,8 +6,10 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { LedgerError, Proposal, PublishResult, Schedule } from '../../src/core/ledger-types.ts'
 import type { Outgoing } from '../../src/ledger/context.ts'
 import type { DisclaimerLedger } from '../../src/ledger/object.ts'
+import { runDueSchedules } from '../../src/ledger/scheduling.ts'
+import { WriteThrough } from '../../src/ledger/write-through.ts'
 import { TEST_EDITORS } from '../fixtures/editors.ts'
-import { failKvPuts, publish, theLedger } from './helpers.ts'
+import { failKvPuts, holdNextKvRead, publish, theLedger } from './helpers.ts'
 
 const EDITORS = JSON.stringify({
   alice: { token: TEST_EDITORS.alice.hash, email: 'alice@example.org' },
@@ -282,5 +284,44 @@ describe('scheduled changes', () => {
     ]) {
       expect(late).toMatchObject({ ok: false, code: 'schedule_ended' })
     }
+  })
+
+  it('leaves a schedule cancelled while the alarm waited on KV for another as it ended, and makes the other live', async () => {
+    const world = await configure()
+    const when = world.clock.now + HOUR
+    const approved = await propose('Live at its time.', when)
+    await theLedger().approve({ id: approved.id, by: 'bob' })
+    const home = await theLedger().propose({
+      target: 'home',
+      text: 'Never approved.',
+      base: 0,
+      by: 'carol',
+      effectiveAt: new Date(when + 1_000).toISOString(),
+    })
+    if (!home.ok) throw new Error(home.message)
+    world.clock.now = when + 2_000
+
+    // The alarm's step reads KV for the first schedule; while that read is on its way, an editor cancels the second.
+    const { cancelled, ran } = await runInDurableObject(theLedger(), async ({ ledger }: DisclaimerLedger) => {
+      const read = holdNextKvRead(ledger)
+      const run = runDueSchedules(ledger, new WriteThrough(ledger)).then(
+        () => 'ran',
+        (error: Error) => error.message,
+      )
+      await read.answered
+      const result = ledger.cancel({ id: home.proposal.scheduleId as number, by: 'alice', reason: 'not this' })
+      read.release()
+      return { cancelled: result, ran: await run }
+    })
+
+    expect(ran).toBe('ran')
+    expect(cancelled).toMatchObject({ ok: true, schedule: { status: 'cancelled' } })
+    expect(await theLedger().schedule(home.proposal.scheduleId as number)).toMatchObject({
+      status: 'cancelled',
+      endedBy: 'alice',
+      reason: 'not this',
+    })
+    expect(await theLedger().schedule(approved.scheduleId as number)).toMatchObject({ status: 'live' })
+    expect(await kvText()).toBe('Live at its time.')
   })
 })

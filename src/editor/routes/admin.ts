@@ -39,12 +39,14 @@ const ERROR_STATUS: Record<LedgerErrorCode, ContentfulStatusCode> = {
   self_approval: 403,
   unknown_proposal: 404,
   proposal_decided: 409,
+  already_approved: 409,
   unknown_version: 404,
   never_live: 422,
   invalid_time: 422,
   schedule_conflict: 409,
   unknown_schedule: 404,
   schedule_ended: 409,
+  schema_ahead: 503,
 }
 
 function ledgerError(c: Context, error: LedgerError) {

@@ -214,6 +214,18 @@ function composeBody(
           `What is scheduled now: ${consoleUrl}`,
         ],
       }
+    case 'delivery_gave_up': {
+      const given = Array.isArray(event.detail.messages) ? event.detail.messages.map(String) : []
+      return {
+        subject: oneLine(`${SUBJECT_PREFIX} ${given.length} message(s) could not be delivered and were given up`),
+        why: OPERATOR,
+        paragraphs: [
+          `The ledger tried for ${event.detail.giveUpAfterHours} hours to deliver each of these and gave up; it will not try them again. If email is what fails, check Email Service and EMAIL_FROM; the console's overview shows this too.`,
+          given.map((line) => `- ${printable(line)}`).join('\n'),
+          `Who was told of what: ${consoleUrl}/notifications`,
+        ],
+      }
+    }
     case 'import_problems': {
       const problems = Array.isArray(event.detail.problems) ? event.detail.problems.map(String) : []
       return {

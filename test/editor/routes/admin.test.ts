@@ -9,6 +9,7 @@ import { MAX_DISCLAIMER_LENGTH, MAX_NOTE_LENGTH } from '../../../src/core/valida
 import { MAX_BODY_BYTES } from '../../../src/editor/http/json-body.ts'
 import { bearer, type TestEditor } from '../../fixtures/editors.ts'
 import { request } from '../../helpers.ts'
+import { fillBusyRecord } from '../../ledger/helpers.ts'
 
 type Json = Record<string, unknown>
 type ErrorBody = { error: { code: string; message: string; field?: string; current?: LedgerVersion | null } }
@@ -658,6 +659,23 @@ describe('proposals', () => {
     expect(((await (await get(`/proposals/${proposal.id}`)).json()) as Proposal).status).toBe('open')
   })
 
+  it('answers an approval sent again (a reload) with 409 already_approved, naming the version, and writes nothing', async () => {
+    await publish('exploring-kratom', 'Exploring note.')
+    const { proposal } = (await (await propose('exploring-kratom', 'Approved once.', 'alice')).json()) as {
+      proposal: Proposal
+    }
+    const first = await send('POST', `/proposals/${proposal.id}/approve`, {}, 'bob')
+    const { version } = (await first.json()) as Published
+    const before = await stateOf('exploring-kratom')
+    const again = await send('POST', `/proposals/${proposal.id}/approve`, {}, 'bob')
+    expect(again.status).toBe(409)
+    expect(await errorOf(again)).toEqual({
+      code: 'already_approved',
+      message: `proposal ${proposal.id} was already approved by bob and published as version ${version.version}`,
+    })
+    expect(await stateOf('exploring-kratom')).toEqual(before)
+  })
+
   it('publishes when another editor approves: written by the proposer, approved by the approver', async () => {
     await publish('exploring-kratom', 'Exploring note.')
     const { proposal } = (await (await propose('exploring-kratom', 'Exploring note, approved.', 'alice')).json()) as {
@@ -867,4 +885,106 @@ describe('history in pages', () => {
     )
     expect(third.next).toBeNull()
   })
+})
+
+describe('the admin API at 1,000 versions per target', () => {
+  it('answers every route with its documented status, never 500', async () => {
+    await fillBusyRecord({
+      versions: 1_000 * TARGETS.length,
+      proposals: 2_000,
+      schedules: 500,
+      events: 10_000,
+    })
+    const json = async <T>(path: string) => (await (await get(path)).json()) as T
+    const history = await json<{ versions: LedgerVersion[]; next: number }>('/disclaimers/global/history')
+    const open = await json<{ proposals: Proposal[] }>('/proposals?status=open')
+    const { schedules } = await json<{ schedules: { id: number; status: string }[] }>('/schedules')
+    const pending = schedules.filter((schedule) => schedule.status === 'pending')
+    expect(history.versions).toHaveLength(100)
+    expect(open.proposals).toHaveLength(20)
+    expect(pending).toHaveLength(5)
+    const landed = history.versions.find((version) => version.landedAt !== null && version.how === 'publish')
+    const middle = new Date(Date.parse(history.versions.at(-1)?.at ?? '') - 30 * 86_400_000).toISOString()
+    const reads = [
+      '/whoami',
+      '/disclaimers',
+      '/import',
+      '/audit',
+      '/audit?limit=500',
+      `/audit?before=${history.next}`,
+      '/schedules?limit=500',
+      '/notifications',
+      '/notifications?limit=500',
+      `/notifications?version=${history.versions[0]?.version}`,
+      `/notifications?proposal=${open.proposals[0]?.id}`,
+      '/proposals?limit=500',
+      '/proposals?status=approved&limit=500',
+      '/proposals?status=rejected&target=home',
+      '/proposals?status=superseded',
+      `/proposals/${open.proposals[0]?.id}`,
+      '/export',
+      '/export?after=5000&limit=1000',
+      ...TARGETS.flatMap((target) => [
+        `/disclaimers/${target}`,
+        `/disclaimers/${target}/history`,
+        `/disclaimers/${target}/history?limit=500`,
+        `/disclaimers/${target}/history?limit=500&before=${history.next}`,
+        `/disclaimers/${target}/at?time=${encodeURIComponent(middle)}`,
+        `/disclaimers/${target}/at?time=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}`,
+      ]),
+      `/disclaimers/global/versions/${landed?.version}`,
+    ]
+    for (const path of reads) {
+      const res = await get(path)
+      expect(res.status, `GET ${path}: ${res.status === 200 ? '' : await res.text()}`).toBe(200)
+    }
+
+    const current = async (target: string) => `"${(await json<{ base: string }>(`/disclaimers/${target}`)).base}"`
+    const writes: [number, string, () => Promise<Response>][] = [
+      [
+        200,
+        'PUT conclusion',
+        async () =>
+          put('conclusion', { text: 'A new closing note.' }, 'alice', { 'If-Match': await current('conclusion') }),
+      ],
+      [
+        200,
+        'POST global/rollback',
+        async () =>
+          send('POST', '/disclaimers/global/rollback', { version: landed?.version as number }, 'carol', {
+            'If-Match': await current('global'),
+          }),
+      ],
+      [
+        201,
+        'POST home/proposals',
+        async () =>
+          send('POST', '/disclaimers/home/proposals', { text: 'A proposed home note.' }, 'alice', {
+            'If-Match': await current('home'),
+          }),
+      ],
+      [200, 'POST approve', async () => send('POST', `/proposals/${await newestOpen()}/approve`, {}, 'bob')],
+      [
+        412,
+        'POST approve (stale base)',
+        () =>
+          send(
+            'POST',
+            `/proposals/${open.proposals[0]?.id}/approve`,
+            {},
+            open.proposals[0]?.by === 'bob' ? 'carol' : 'bob',
+          ),
+      ],
+      [200, 'POST reject', () => send('POST', `/proposals/${open.proposals[1]?.id}/reject`, { reason: 'no' }, 'carol')],
+      [200, 'POST cancel', () => send('POST', `/schedules/${pending[0]?.id}/cancel`, { reason: 'not now' }, 'carol')],
+      [200, 'POST seed', () => send('POST', '/seed', {}, 'carol')],
+    ]
+    async function newestOpen() {
+      return (await json<{ proposals: Proposal[] }>('/proposals?status=open&limit=1')).proposals[0]?.id
+    }
+    for (const [status, name, call] of writes) {
+      const res = await call()
+      expect(res.status, `${name}: ${await res.clone().text()}`).toBe(status)
+    }
+  }, 60_000)
 })

@@ -1,10 +1,13 @@
+import { reset } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { sign } from 'hono/jwt'
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { TARGETS } from '../../../src/core/site-map.ts'
 import type { AccessKeys } from '../../../src/editor/http/console-auth.ts'
 import { createApp } from '../../../src/index.ts'
 import { TEST_EDITORS } from '../../fixtures/editors.ts'
 import { request } from '../../helpers.ts'
+import { fillBusyRecord } from '../../ledger/helpers.ts'
 import { currentBase, form, get, saveDraft, send, signIn, versionCount } from './console-helpers.ts'
 
 const TEAM = 'https://kratom-team.access.test'
@@ -435,4 +438,107 @@ describe('who was told', () => {
     const history = await (await get('/console/disclaimers/home/history', cookie)).text()
     expect(history).toContain('still retrying')
   })
+})
+
+describe('the overview when messages cannot be delivered', () => {
+  it('warns everyone who opens the console of messages given up, since email cannot say so itself', async () => {
+    const { runInDurableObject } = await import('cloudflare:test')
+    const { ledgerOf } = await import('../../../src/core/ledger-address.ts')
+    const cookie = await signIn('alice')
+    const quiet = await (await get('/console', cookie)).text()
+    expect(quiet).not.toContain('could not be delivered')
+    await request(
+      '/console/disclaimers/conclusion/publish',
+      form({ base: await currentBase('conclusion'), text: 'A note nobody was told of.', note: '' }, cookie),
+    )
+    // Three days of a refusing mailbox, as the alarm would have left it.
+    const gaveUpAt = new Date().toISOString()
+    await runInDurableObject(ledgerOf(env), (_instance: unknown, state: DurableObjectState) => {
+      state.storage.sql.exec(
+        "UPDATE deliveries SET attempts = 150, next_at = NULL, last_error = 'Email Service: 503', gave_up_at = ?",
+        gaveUpAt,
+      )
+    })
+
+    const html = await (await get('/console', cookie)).text()
+
+    expect(html).toMatch(
+      new RegExp(
+        `<p class="notice" role="status">\\d+ message\\(s\\) could not be delivered and were given up in the last week \\(the last at ${gaveUpAt.slice(0, 16).replace('T', ' ')} UTC: Email Service: 503\\)`,
+      ),
+    )
+    expect(html).toContain('check Email Service and EMAIL_FROM')
+  })
+})
+
+describe('the console at 1,000 versions per target', () => {
+  it('answers every page with its documented status, never 500, and a second approval with 409', async () => {
+    await reset()
+    await fillBusyRecord({ versions: 1_000 * TARGETS.length, proposals: 2_000, schedules: 500, events: 10_000 })
+    const api = async <T,>(path: string) =>
+      (await (
+        await request(`/admin${path}`, { headers: { Authorization: `Bearer ${TEST_EDITORS.carol.token}` } })
+      ).json()) as T
+    const history = await api<{ versions: { version: number; how: string; landedAt: string | null }[]; next: number }>(
+      '/disclaimers/global/history',
+    )
+    const open = await api<{ proposals: { id: number; by: string }[] }>('/proposals?status=open')
+    const { schedules } = await api<{ schedules: { id: number; status: string }[] }>('/schedules')
+    const { events } = await api<{ events: { id: number }[] }>('/notifications')
+    const pending = schedules.find((schedule) => schedule.status === 'pending')
+    const landed = history.versions.find((version) => version.landedAt !== null && version.how === 'publish')
+    const cookie = await signIn('alice')
+    const pages = [
+      '/console',
+      '/console/notifications',
+      `/console/notifications?before=${events.at(-1)?.id}`,
+      '/console/proposals',
+      '/console/proposals?target=home',
+      `/console/proposals/${open.proposals[0]?.id}`,
+      `/console/proposals/${open.proposals[0]?.id}/preview`,
+      '/console/export',
+      `/console/disclaimers/global/rollback/${landed?.version}`,
+      `/console/schedules/${pending?.id}/cancel`,
+      ...TARGETS.flatMap((target) => [
+        `/console/disclaimers/${target}/edit`,
+        `/console/disclaimers/${target}/history`,
+        `/console/disclaimers/${target}/history?before=${history.next}`,
+        `/console/disclaimers/${target}/history?at=2025-06-01T12:00`,
+      ]),
+    ]
+    for (const path of pages) {
+      const res = await get(path, cookie)
+      expect(res.status, `GET ${path}`).toBe(200)
+      await res.arrayBuffer()
+    }
+
+    const draft = { base: await currentBase('conclusion'), text: 'A busy conclusion note.', note: '' }
+    for (const step of ['review', 'preview', 'publish']) {
+      const fields = step === 'preview' ? { ...draft, page: '/conclusion' } : draft
+      const res = await request(`/console/disclaimers/conclusion/${step}`, form(fields, cookie))
+      expect(res.status, `POST ${step}`).toBe(200)
+    }
+    const proposed = await request(
+      '/console/disclaimers/home/propose',
+      form({ base: await currentBase('home'), text: 'A busy home note.', note: '' }, cookie),
+    )
+    expect(proposed.status).toBe(303)
+    const id = (proposed.headers.get('Location') ?? '').split('/').at(-1)
+    const bob = await signIn('bob')
+    const approved = await request(`/console/proposals/${id}/approve`, form({}, bob))
+    expect(approved.status).toBe(200)
+    // A reload of "Published" sends the approval again.
+    const again = await request(`/console/proposals/${id}/approve`, form({}, bob))
+    expect(again.status).toBe(409)
+    expect(await again.text()).toContain(`proposal ${id} was already approved by bob and published as version`)
+    const rejected = await request(`/console/proposals/${open.proposals[1]?.id}/reject`, form({ reason: 'no' }, bob))
+    expect(rejected.status).toBe(200)
+    const rollback = await request(
+      `/console/disclaimers/global/rollback/${landed?.version}`,
+      form({ base: await currentBase('global'), note: '' }, bob),
+    )
+    expect(rollback.status).toBe(200)
+    const cancelled = await request(`/console/schedules/${pending?.id}/cancel`, form({ reason: 'not now' }, bob))
+    expect(cancelled.status).toBe(200)
+  }, 60_000)
 })

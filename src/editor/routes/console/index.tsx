@@ -116,9 +116,11 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
 
   // What pages show, for every disclaimer: read from KV and the ledger, recording nothing.
 
-  app.get('/', pageQuery(page, NO_QUERY), async (c) =>
-    page(c, 'Disclaimers', <Overview rows={await ledgerOf(c.env).overview()} zone={zoneOf(c.env)} />),
-  )
+  app.get('/', pageQuery(page, NO_QUERY), async (c) => {
+    const ledger = ledgerOf(c.env)
+    const [rows, trouble] = await Promise.all([ledger.overview(), ledger.deliveryTrouble()])
+    return page(c, 'Disclaimers', <Overview rows={rows} zone={zoneOf(c.env)} trouble={trouble} />)
+  })
 
   app.get('/notifications', pageQuery(page, CONSOLE_PAGE_QUERY), async (c) => {
     const { before } = c.req.valid('query')
@@ -159,6 +161,9 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
     if (error instanceof HTTPException && error.status === 403) {
       return page(c, 'Refused', <Notice>This form was sent from another site, so nothing was changed.</Notice>, 403)
     }
+    // The ledger refusing every write (its record is ahead of this code) says so, even where a write answers nothing.
+    const ahead = error instanceof Error && /^schema_ahead: /.test(error.message)
+    if (ahead) return page(c, 'Not done', <Notice>{error.message.slice('schema_ahead: '.length)}</Notice>, 503)
     console.error('console request failed', {
       path: c.req.path,
       error: error instanceof Error ? error.message : String(error),
