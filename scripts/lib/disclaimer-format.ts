@@ -48,7 +48,10 @@ export function proposalLine(proposal: Proposal): string {
     `by ${printable(proposal.by)}`,
     proposal.at,
     proposal.note ? `"${printable(proposal.note)}"` : '',
-    proposal.status === 'open' ? '' : `${proposal.status} by ${printable(proposal.decidedBy ?? '')}`,
+    proposal.status === 'open' ? '' : proposal.status.toUpperCase(),
+    proposal.decidedBy
+      ? `${proposal.status === 'rejected' ? 'rejected' : 'approved'} by ${printable(proposal.decidedBy)}`
+      : '',
   ]
     .filter(Boolean)
     .join('  ')

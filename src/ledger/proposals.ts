@@ -51,7 +51,7 @@ export function openProposal(
 /** Why `by` may not decide this proposal now, if they may not. */
 export function decisionProblem(found: Proposal | null, id: number, by: string, approving: boolean) {
   if (!found) return unknownProposal(id)
-  if (found.status !== 'open' && found.decidedBy === null) {
+  if (found.status === 'cancelled' || found.status === 'expired' || found.status === 'superseded') {
     return fail(
       'schedule_ended',
       `proposal ${id} was to go live at ${found.effectiveAt}, and its schedule ended (${found.status}); propose it again`,

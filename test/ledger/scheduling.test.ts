@@ -161,6 +161,14 @@ describe('scheduled changes', () => {
     expect(schedule.status).toBe('superseded')
     expect(schedule.reason).toContain('changed outside the ledger')
     expect(told(world, 'schedule_superseded')).toEqual(['alice@example.org', 'bob@example.org'])
+    // Approved before, it ended superseded: that is its status, and the filter finds it by it.
+    expect(await theLedger().proposal(proposal.id)).toMatchObject({
+      status: 'superseded',
+      decidedBy: 'bob',
+      publishedVersion: null,
+    })
+    const superseded = await theLedger().proposals({ status: 'superseded' })
+    expect(superseded.proposals.map((found) => found.id)).toEqual([proposal.id])
   })
 
   it('can be cancelled by any editor before its time, with a reason, the others told; then nothing goes live', async () => {

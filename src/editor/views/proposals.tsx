@@ -54,7 +54,9 @@ export function ProposalView({
       </p>
       {proposal.status !== 'open' && proposal.decidedBy !== null && (
         <Notice>
-          This proposal was {proposal.status} by {proposal.decidedBy} at {when(proposal.decidedAt)}
+          {/* Only an approval can come before a schedule that ends without going live; a rejection ends it. */}
+          This proposal was {proposal.status === 'rejected' ? 'rejected' : 'approved'} by {proposal.decidedBy} at{' '}
+          {when(proposal.decidedAt)}
           {proposal.reason ? `: “${proposal.reason}”` : ''}
           {proposal.publishedVersion ? ` and published as v${proposal.publishedVersion}` : ''}.
         </Notice>
