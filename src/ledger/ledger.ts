@@ -24,7 +24,14 @@ import { deliverDue, nextDeliveryAt } from './deliveries.ts'
 import { audienceOf, events, type NewEvent, recordEvent } from './events.ts'
 import { importOnce, importRecord } from './legacy-import.ts'
 import { dueWrites, nextWriteAt, takeStuckWrites } from './outbox.ts'
-import { decisionProblem, proposeChange, rejectChange, unknownProposal } from './proposals.ts'
+import {
+  decisionProblem,
+  proposeChange,
+  proposerGone,
+  rejectChange,
+  rollbackProblem,
+  unknownProposal,
+} from './proposals.ts'
 import { duePurges, nextPurgeAt } from './purges.ts'
 import * as queries from './queries.ts'
 import { EXTERNAL_EDITOR, liveState, type Observation, observe, recordObservation } from './reconcile.ts'
@@ -240,6 +247,8 @@ export class Ledger implements LedgerContext {
     if (!isEditor(this.env, by)) return unknownEditor(by)
     const problem = decisionProblem(proposal, id, by, true)
     if (problem) return problem
+    // Scheduled or not, a proposal goes live only while the editor who proposed it is still one.
+    if (!isEditor(this.env, proposal.by)) return proposerGone(proposal)
     const checked = validateField(note ?? '', 'note')
     if (!checked.ok) return fail('invalid_text', checked.reason, { field: 'note' })
     if (proposal.scheduleId !== null) return approveScheduled(this, proposal, by, checked.value || null)
@@ -259,10 +268,11 @@ export class Ledger implements LedgerContext {
   }
 
   /**
-   * Makes an earlier version's text current again, as a new version. One editor may do this alone, even where the
-   * two-person rule is on (the emergency path), but only to a text pages really showed: one KV took from the
-   * ledger, or one found in KV. An imported text counts only where the ledger saw the same text live; otherwise,
-   * where approval is required, it must be proposed. Rolling back to the current text records nothing.
+   * Makes an earlier version's text current again, as a new version. One editor may do this alone (the emergency
+   * path), but only to a text pages really showed; and where the two-person rule is on, only to a text a second
+   * editor approved or the ledger itself published while approval was off (a publish or a rollback that KV took). A
+   * text written around the ledger, imported or seeded must be proposed there. Rolling back to the current text
+   * records nothing.
    */
   async rollback(request: WriteRequest & { to: number }): Promise<PublishResult> {
     const key = knownKeyOf(request.target)
@@ -270,17 +280,8 @@ export class Ledger implements LedgerContext {
     if (!key || !earlier || earlier.key !== key) {
       return fail('unknown_version', `version ${request.to} is not in the history of ${printable(request.target)}`)
     }
-    if (!earlier.valid || earlier.text === null || !queries.wasShown(this.sql, earlier)) {
-      const imported = earlier.how === 'import' && earlier.valid && earlier.text !== null
-      if (!imported || this.requiresApproval()) {
-        return fail(
-          'never_live',
-          imported
-            ? `version ${request.to} was imported from the old store, and the ledger never saw its text on the site; propose it instead, so a second editor approves it`
-            : `version ${request.to} was never shown on the site${earlier.problem ? ` (${printable(earlier.problem)})` : ''}; roll back to a version that was live`,
-        )
-      }
-    }
+    const problem = rollbackProblem(this.sql, earlier, this.requiresApproval())
+    if (problem) return problem
     return this.write({ ...request, text: earlier.text as string, how: 'rollback', rollbackOf: earlier.version })
   }
 

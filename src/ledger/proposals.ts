@@ -3,18 +3,19 @@
 import { contentHash } from '../core/keys.ts'
 import type {
   EventDetail,
+  How,
   LedgerError,
   LedgerVersion,
   Proposal,
   ProposalResult,
   WriteRequest,
 } from '../core/ledger-types.ts'
-import { validateField } from '../core/validate.ts'
+import { printable, validateField } from '../core/validate.ts'
 import { insertDecision, insertProposal } from './append.ts'
 import { type ParsedBase, recordThenCheck } from './commit.ts'
 import type { LedgerContext } from './context.ts'
 import { fail } from './context.ts'
-import { proposal } from './queries.ts'
+import { proposal, wasShown } from './queries.ts'
 import { type Observation, observe } from './reconcile.ts'
 import { checkWrite, isEditor, unknownEditor, whenOf } from './requests.ts'
 import { conflictOf, endSchedule, insertSchedule } from './schedules.ts'
@@ -46,6 +47,14 @@ export function openProposal(
   if (stale) return { ...stale, external }
   const id = insertProposal(sql, { ...request, base: now?.version ?? 0 })
   return { ok: true, proposal: proposal(sql, id) as Proposal, external }
+}
+
+/** The refusal to approve a proposal whose proposer is no longer one of the editors named in EDITORS. */
+export function proposerGone(found: Proposal): LedgerError {
+  return fail(
+    'unknown_editor',
+    `${printable(found.by)}, who proposed this, is no longer one of the editors named in EDITORS, so it cannot be approved; reject it, or propose the text again yourself`,
+  )
 }
 
 /** Why `by` may not decide this proposal now, if they may not. */
@@ -147,4 +156,36 @@ export function rejectChange(
     }
     return rejected
   })
+}
+
+/** How a version's text came to be, when no second editor approved it: what a refused rollback to it says. */
+const UNAPPROVED: Partial<Record<How, string>> = {
+  external: 'was written around the ledger (external)',
+  import: 'was imported from the old store',
+  seed: 'was seeded from the bundled default',
+}
+
+/**
+ * Why one editor alone may not roll back to `earlier`, if they may not: a text that breaks the rule or never reached
+ * pages is refused; where approval is required, so is one no second editor approved and the ledger did not publish
+ * while approval was off (only a publish or a rollback the ledger made is either), which must be proposed instead.
+ */
+export function rollbackProblem(sql: SqlStorage, earlier: LedgerVersion, requiresApproval: boolean) {
+  const to = earlier.version
+  if (!earlier.valid || earlier.text === null) {
+    const problem = earlier.problem ? ` (${printable(earlier.problem)})` : ''
+    return fail(
+      'never_live',
+      `version ${to} was never shown on the site${problem}; roll back to a version that was live`,
+    )
+  }
+  if (requiresApproval && earlier.how !== 'publish' && earlier.how !== 'rollback') {
+    return fail(
+      'approval_required',
+      `version ${to} ${UNAPPROVED[earlier.how] ?? `was made by ${earlier.how}`}, and no second editor approved its text, so where approval is required one editor alone cannot make it live again: propose its text instead, and another editor approves it`,
+    )
+  }
+  // Where approval is off, an imported text may be rolled back to though the ledger never saw it live.
+  if (wasShown(sql, earlier) || earlier.how === 'import') return undefined
+  return fail('never_live', `version ${to} was never shown on the site; roll back to a version that was live`)
 }

@@ -6,7 +6,7 @@ import { insertDecision } from './append.ts'
 import { commit, recordThenCheck } from './commit.ts'
 import { fail, type LedgerContext, THE_LEDGER } from './context.ts'
 import { type Observation, observe } from './reconcile.ts'
-import { checkWrite, whenOf } from './requests.ts'
+import { checkWrite, isEditor, whenOf } from './requests.ts'
 import { conflictOf, dueSchedules, endSchedule, insertSchedule, schedule as scheduleById } from './schedules.ts'
 import type { WriteThrough } from './write-through.ts'
 
@@ -93,6 +93,31 @@ export function cancelSchedule(ledger: LedgerContext, id: number, by: string, re
   })
 }
 
+/**
+ * Why a due schedule may not go live now, though its time has come: the two-person rule holds at go-live as at
+ * approval. A publish scheduled while approval was off has no second editor's approval; and whoever made or approved
+ * the change must still be an editor, as for an approval made at once.
+ */
+function goLiveProblem(ledger: LedgerContext, due: Schedule): string | undefined {
+  if (due.proposalId === null && ledger.env.REQUIRE_APPROVAL === 'true') {
+    return 'approval is now required, and no second editor approved this change; propose it to make it live'
+  }
+  if (!isEditor(ledger.env, due.by)) return `${due.by}, who made this change, is no longer an editor`
+  if (due.approvedBy !== null && !isEditor(ledger.env, due.approvedBy)) {
+    return `${due.approvedBy}, who approved this change, is no longer an editor; it needs another editor's approval`
+  }
+  return undefined
+}
+
+/** Ends a due schedule that may not go live, as cancelled by the ledger with the reason; every editor is told. */
+function stopAtGoLive(ledger: LedgerContext, due: Schedule, reason: string, now: number): void {
+  // Another alarm may have ended it meanwhile.
+  if ((scheduleById(ledger.sql, due.id) as Schedule).status !== 'pending') return
+  endSchedule(ledger.sql, due.id, { outcome: 'cancelled', by: THE_LEDGER, reason, now })
+  const detail = { scheduleId: due.id, effectiveAt: due.effectiveAt, reason }
+  ledger.tell({ kind: 'schedule_cancelled', key: due.key, proposalId: due.proposalId, actor: THE_LEDGER, detail }, now)
+}
+
 /** Records that a proposal's schedule expired unapproved, and tells its proposer. */
 function expire(ledger: LedgerContext, found: Schedule, now: number): void {
   const reason = 'not approved by its time'
@@ -110,6 +135,11 @@ export async function runDueSchedules(ledger: LedgerContext, through: WriteThrou
   for (const due of dueSchedules(ledger.sql, ledger.now())) {
     if (due.proposalId !== null && due.approvedBy === null) {
       ledger.transact(() => expire(ledger, due, ledger.now()))
+      continue
+    }
+    const problem = goLiveProblem(ledger, due)
+    if (problem) {
+      ledger.transact(() => stopAtGoLive(ledger, due, problem, ledger.now()))
       continue
     }
     const [observation] = await observe(ledger.kv, [due.key], ledger.now())

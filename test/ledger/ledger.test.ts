@@ -677,6 +677,63 @@ describe('DisclaimerLedger', () => {
       expect(await theLedger().proposal(approved.id)).toMatchObject({ decidedBy: 'bob', status: 'approved' })
     })
 
+    it("refuses to approve a removed editor's proposal, saying who is gone, and lets it be rejected", async () => {
+      await requireApproval()
+      const proposed = await openProposal({ target: 'conclusion', text: 'Proposed, then gone.', base: 0, by: 'alice' })
+      await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+        const editors = JSON.parse(ledger.env.EDITORS) as Record<string, unknown>
+        delete editors.alice
+        ledger.env = { ...ledger.env, EDITORS: JSON.stringify(editors) }
+      })
+
+      const result = await theLedger().approve({ id: proposed.id, by: 'bob' })
+
+      expect(result).toMatchObject({
+        ok: false,
+        code: 'unknown_editor',
+        message:
+          'alice, who proposed this, is no longer one of the editors named in EDITORS, so it cannot be approved; reject it, or propose the text again yourself',
+      })
+      expect(await versionsOf('conclusion')).toEqual([])
+      expect(await theLedger().reject({ id: proposed.id, by: 'bob', reason: 'alice has left' })).toMatchObject({
+        ok: true,
+        proposal: { status: 'rejected' },
+      })
+    })
+
+    it('refuses one editor alone a rollback to a text nobody approved, saying to propose it, and allows an approved one', async () => {
+      vi.spyOn(console, 'error').mockImplementation(() => {})
+      const seeded = (await theLedger().seed('alice')).find(
+        (result) => result.ok && 'version' in result && result.version.target === 'global',
+      ) as PublishBody
+      await requireApproval()
+      const approved = await publishApproved('global', 'A text two editors agreed on.', 'alice', 'bob')
+      await env.DISCLAIMERS.put('disclaimer', 'A text put in around the ledger.')
+      const [external] = (await theLedger().reconcile()) as [LedgerVersion]
+      const now = await publishApproved('global', 'The text after the side door.', 'bob', 'carol')
+
+      const rollback = (to: number) => theLedger().rollback({ target: 'global', to, base: now.version, by: 'alice' })
+      const toExternal = await rollback(external.version)
+      const toSeeded = await rollback(seeded.version.version)
+
+      expect(toExternal).toMatchObject({
+        ok: false,
+        code: 'approval_required',
+        message: `version ${external.version} was written around the ledger (external), and no second editor approved its text, so where approval is required one editor alone cannot make it live again: propose its text instead, and another editor approves it`,
+      })
+      expect(toSeeded).toMatchObject({
+        ok: false,
+        code: 'approval_required',
+        message: expect.stringContaining(`version ${seeded.version.version} was seeded from the bundled default`),
+      })
+      expect(await theLedger().current('global')).toMatchObject({ version: now.version })
+      expect(await rollback(approved.version)).toMatchObject({
+        ok: true,
+        status: 'live',
+        version: { how: 'rollback', rollbackOf: approved.version, by: 'alice' },
+      })
+    })
+
     it('lets one editor alone roll back to a version that was live', async () => {
       await requireApproval()
       const first = await publishApproved('conclusion', 'The note that was live first.', 'alice', 'bob')
@@ -1236,7 +1293,12 @@ describe('DisclaimerLedger', () => {
         by: 'alice',
       })
 
-      expect(result).toMatchObject({ ok: false, code: 'never_live', message: expect.stringContaining('propose it') })
+      expect(result).toMatchObject({
+        ok: false,
+        code: 'approval_required',
+        message: expect.stringContaining('was imported from the old store'),
+      })
+      expect((result as { message: string }).message).toContain('propose its text instead')
       expect(await theLedger().current('global')).toMatchObject({ version: shown.version })
       expect(await env.DISCLAIMERS.get('disclaimer')).toBe(shown.text)
       // Proposed and approved by a second editor, the same text may go live.
@@ -1249,25 +1311,27 @@ describe('DisclaimerLedger', () => {
       expect(await theLedger().approve({ id: proposed.id, by: 'bob' })).toMatchObject({ ok: true, status: 'live' })
     })
 
-    it('lets one editor alone roll back to an imported text the ledger saw live, even where approval is required', async () => {
+    it('lets one editor alone roll back to an imported text the ledger saw live only where approval is off', async () => {
       vi.spyOn(console, 'error').mockImplementation(() => {})
       const { texts } = await seedLegacyHistory()
       // The ledger went live before the cron's import: its first publish recorded the text KV held then, which the
       // old store's first write had made (and its last write put back).
       const published = await publish('global', 'The first text published through the ledger.', 'carol')
       await runCron()
-      await requireApproval()
       const imported = (await versionsOf('global')).filter((row) => row.how === 'import')
       const sawLive = imported.find((row) => row.text === texts[1]) as LedgerVersion
-      const neverSeen = imported.find((row) => row.text === texts[2]) as LedgerVersion
       expect(sawLive).toMatchObject({ valid: true, landedAt: null })
-      expect(neverSeen).toMatchObject({ valid: true, landedAt: null })
+      await requireApproval()
 
+      // No second editor approved it, whoever saw it live: where approval is required, it must be proposed.
       const refused = await theLedger().rollback({
         target: 'global',
-        to: neverSeen.version,
+        to: sawLive.version,
         base: published.version,
         by: 'alice',
+      })
+      await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+        ledger.env = { ...ledger.env, REQUIRE_APPROVAL: 'false' }
       })
       const result = await theLedger().rollback({
         target: 'global',
@@ -1276,7 +1340,7 @@ describe('DisclaimerLedger', () => {
         by: 'alice',
       })
 
-      expect(refused).toMatchObject({ ok: false, code: 'never_live' })
+      expect(refused).toMatchObject({ ok: false, code: 'approval_required' })
       expect(result).toMatchObject({
         ok: true,
         status: 'live',

@@ -79,6 +79,15 @@ beforeEach(async () => {
   vi.spyOn(console, 'error').mockImplementation(() => {})
 })
 
+/** Takes `editor` out of EDITORS, as an operator does when someone leaves. */
+async function remove(editor: string) {
+  await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+    const editors = JSON.parse(ledger.env.EDITORS) as Record<string, unknown>
+    delete editors[editor]
+    ledger.env = { ...ledger.env, EDITORS: JSON.stringify(editors) }
+  })
+}
+
 describe('scheduled changes', () => {
   it('approved ahead, goes live at its time through the same path as a publish, and tells everyone', async () => {
     const world = await configure()
@@ -290,5 +299,95 @@ describe('scheduled changes', () => {
     ]) {
       expect(late).toMatchObject({ ok: false, code: 'schedule_ended' })
     }
+  })
+
+  it('does not make live a publish scheduled while approval was off once approval is required, and says so to everyone', async () => {
+    const world = await configure({ approval: false })
+    const before = await publish('global', 'Live before the schedule.')
+    const when = world.clock.now + HOUR
+    const scheduled = (await theLedger().publish({
+      target: 'global',
+      text: 'Scheduled alone while approval was off.',
+      base: before.version,
+      by: 'alice',
+      effectiveAt: new Date(when).toISOString(),
+    })) as Extract<PublishResult, { status: 'scheduled' }>
+    expect(scheduled).toMatchObject({ ok: true, status: 'scheduled' })
+    await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+      ledger.env = { ...ledger.env, REQUIRE_APPROVAL: 'true' }
+    })
+
+    await at(world, when + 1)
+
+    expect(await kvText()).toBe('Live before the schedule.')
+    expect(await theLedger().current('global')).toMatchObject({ version: before.version })
+    expect(await theLedger().schedule(scheduled.schedule.id)).toMatchObject({
+      status: 'cancelled',
+      endedBy: 'the ledger',
+      reason: 'approval is now required, and no second editor approved this change; propose it to make it live',
+      version: null,
+    })
+    expect(told(world, 'schedule_cancelled')).toEqual(['alice@example.org', 'bob@example.org', 'carol@example.org'])
+  })
+
+  it("treats a removed editor's scheduled proposal as an unscheduled one: refused, whoever approves it", async () => {
+    const world = await configure()
+    const scheduled = await propose('Scheduled by alice.', world.clock.now + HOUR)
+    const unscheduled = (await theLedger().propose({
+      target: 'conclusion',
+      text: 'Proposed by alice for now.',
+      base: 'none',
+      by: 'alice',
+    })) as Extract<Awaited<ReturnType<ReturnType<typeof theLedger>['propose']>>, { ok: true }>
+    await remove('alice')
+
+    const answers = [
+      await theLedger().approve({ id: scheduled.id, by: 'bob' }),
+      await theLedger().approve({ id: unscheduled.proposal.id, by: 'bob' }),
+    ]
+
+    for (const answer of answers) {
+      expect(answer).toMatchObject({
+        ok: false,
+        code: 'unknown_editor',
+        message: expect.stringContaining('alice, who proposed this, is no longer one of the editors'),
+      })
+    }
+    expect(await theLedger().proposal(scheduled.id)).toMatchObject({ status: 'open', decidedBy: null })
+  })
+
+  it('does not make live at its time a change whose proposer or approver has left the editors since', async () => {
+    const world = await configure()
+    await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+      ledger.env = { ...ledger.env, REQUIRE_APPROVAL: 'false' }
+    })
+    const before = await publish('global', 'Live before both schedules.')
+    await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+      ledger.env = { ...ledger.env, REQUIRE_APPROVAL: 'true' }
+    })
+    const first = await propose('Proposed by alice, approved by bob.', world.clock.now + HOUR)
+    await theLedger().approve({ id: first.id, by: 'bob' })
+    await remove('bob')
+    await at(world, world.clock.now + HOUR + 1)
+
+    expect(await kvText()).toBe('Live before both schedules.')
+    expect(await theLedger().schedule(first.scheduleId as number)).toMatchObject({
+      status: 'cancelled',
+      endedBy: 'the ledger',
+      reason: "bob, who approved this change, is no longer an editor; it needs another editor's approval",
+    })
+    expect(await theLedger().proposal(first.id)).toMatchObject({ status: 'cancelled', publishedVersion: null })
+
+    const second = await propose('Proposed by carol, approved by alice.', world.clock.now + HOUR, 'carol')
+    await theLedger().approve({ id: second.id, by: 'alice' })
+    await remove('carol')
+    await at(world, world.clock.now + HOUR + 1)
+
+    expect(await kvText()).toBe('Live before both schedules.')
+    expect(await theLedger().current('global')).toMatchObject({ version: before.version })
+    expect(await theLedger().schedule(second.scheduleId as number)).toMatchObject({
+      status: 'cancelled',
+      reason: 'carol, who made this change, is no longer an editor',
+    })
   })
 })

@@ -145,7 +145,8 @@ export function RollbackConfirm({
       <p>
         Rolling back makes the text of {versionName(version)} (by {version.by}, {when(version.at)}) live again, as a new
         version. One editor may do this alone, even where changes need approval: it is the emergency path, and the
-        history records it.
+        history records it. Where changes need approval, it is open only to a text a second editor approved (or one
+        published while approval was off); a text written around the ledger, imported or seeded must be proposed.
       </p>
       <Diff
         before={current.text ?? ''}
