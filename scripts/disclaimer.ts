@@ -37,7 +37,8 @@ changing (each names the version it replaces: if someone changed it since, nothi
                                                                       approval is required)
   propose [target] (--file F | --text T | stdin) [--note N] [--at T]  ask another editor to approve it; with
                                                                       --at, it goes live at T once approved
-  scheduled                     the changes set to go live later, and how earlier ones ended
+  scheduled                     the changes set to go live later, and how earlier ones ended (a disclaimer has
+                                one at most: while it is pending, a second --at is refused, naming it)
   cancel <schedule> --reason R  stop a scheduled change before its time
   approve <proposal> [--note N]  publish another editor's proposal
   reject <proposal> --reason R
@@ -152,7 +153,7 @@ async function run(
   switch (command) {
     case 'get': {
       const target = targetArg(rest[0])
-      const { current, unrecorded, pending, bundledDefault } = await client.current(target)
+      const { current, unrecorded, pending, bundledDefault, scheduled } = await client.current(target)
       console.log(`${target} (${keyOf(target)}) in ${label}:`)
       if (unrecorded) console.log(unrecordedBlock(unrecorded, bundledDefault?.file))
       else if (current) console.log(versionBlock(current))
@@ -164,6 +165,10 @@ async function run(
         console.log(
           `KV does not hold it yet: ${pending.attempts} attempt(s), last error ${printable(pending.lastError ?? '')}`,
         )
+      for (const schedule of scheduled) {
+        console.log(`scheduled: ${scheduleLine(schedule)}`)
+        console.log('  no second change can be scheduled until it has gone live or is cancelled')
+      }
       return
     }
     case 'history': {

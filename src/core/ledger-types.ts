@@ -130,6 +130,8 @@ export interface LedgerError {
   field?: string
   /** For version_mismatch: what is current now, so the editor can start again from it. */
   current?: LedgerVersion | null
+  /** For schedule_conflict: the change already scheduled for this disclaimer. */
+  schedule?: Schedule
 }
 
 export type ScheduleOutcome = 'live' | 'superseded' | 'expired' | 'cancelled'

@@ -36,8 +36,8 @@ import { duePurges, nextPurgeAt } from './purges.ts'
 import * as queries from './queries.ts'
 import { EXTERNAL_EDITOR, liveState, type Observation, observe, recordObservation } from './reconcile.ts'
 import { checkWrite, isEditor, knownKeyOf, unknownEditor } from './requests.ts'
-import { nextScheduleAt, schedule as scheduleById, scheduledAt, schedules } from './schedules.ts'
-import { approveScheduled, cancelSchedule, runDueSchedules, schedulePublish } from './scheduling.ts'
+import { nextScheduleAt, schedule as scheduleById, scheduledBy, schedules } from './schedules.ts'
+import { approveScheduled, cancelSchedule, goLiveProblem, runDueSchedules, schedulePublish } from './scheduling.ts'
 import { MIGRATIONS, migrate } from './schema.ts'
 import { endSessions, sessionCutoff } from './sessions.ts'
 import { WriteThrough } from './write-through.ts'
@@ -187,11 +187,15 @@ export class Ledger implements LedgerContext {
     return schedules(this.sql, page)
   }
 
-  /** What is set to go live for a target by `at` (a time to come): the last of its pending schedules due by then. */
+  /**
+   * What is set to go live for a target by `at` (a time to come): the soonest of its pending schedules due by then
+   * that may still go live (approved in time, if it is a proposal); null when none.
+   */
   scheduledAt(target: string, at: string) {
     // As in versionAt: thrown in here, an unreadable time would reach the caller as an opaque RPC error.
     if (Number.isNaN(Date.parse(at))) return null
-    return scheduledAt(this.sql, knownKeyOf(target) ?? '', new Date(at).toISOString())
+    const due = scheduledBy(this.sql, knownKeyOf(target) ?? '', new Date(at).toISOString())
+    return due.find((entry) => goLiveProblem(this, entry) === undefined) ?? null
   }
 
   /**

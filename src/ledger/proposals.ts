@@ -10,6 +10,7 @@ import type {
   ProposalResult,
   WriteRequest,
 } from '../core/ledger-types.ts'
+import { siteZone } from '../core/time.ts'
 import { printable, validateField } from '../core/validate.ts'
 import { insertDecision, insertProposal } from './append.ts'
 import { type ParsedBase, recordThenCheck } from './commit.ts'
@@ -110,7 +111,8 @@ export async function proposeChange(
   const [observation] = await observe(ledger.kv, [checked.key], ledger.now())
   const now = ledger.now()
   const { result, purge } = ledger.transact(() => {
-    const conflict = when === undefined ? undefined : conflictOf(ledger.sql, checked.key, when)
+    const conflict =
+      when === undefined ? undefined : conflictOf(ledger.sql, checked.key, siteZone(ledger.env.SITE_TIME_ZONE))
     if (conflict) return { result: { ...conflict, external: null }, purge: undefined }
     const opened = openProposal(ledger.sql, { ...checked, hash, observation: observation as Observation, now })
     if (opened.ok) {

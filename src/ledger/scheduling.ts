@@ -2,6 +2,7 @@
 // publish, or records why it did not (not approved in time: expired; the text changed since: superseded).
 import { contentHash } from '../core/keys.ts'
 import type { LedgerError, Proposal, PublishResult, Schedule, WriteRequest } from '../core/ledger-types.ts'
+import { siteZone } from '../core/time.ts'
 import { insertDecision } from './append.ts'
 import { commit, recordThenCheck } from './commit.ts'
 import { fail, type LedgerContext, THE_LEDGER } from './context.ts'
@@ -33,7 +34,7 @@ export async function schedulePublish(
   const { result, purge } = ledger.transact(() => {
     const { external, current, stale } = recordThenCheck(ledger.sql, observation, checked.key, checked.base, now)
     const purge = through.purgeLater(external, now)
-    const problem = stale ?? conflictOf(ledger.sql, checked.key, when)
+    const problem = stale ?? conflictOf(ledger.sql, checked.key, siteZone(ledger.env.SITE_TIME_ZONE))
     if (problem) return { result: { ...problem, external }, purge }
     const base = current?.version ?? 0
     const schedule = insertSchedule(ledger.sql, { ...checked, hash, base, effectiveAt: when, proposalId: null, now })
@@ -98,7 +99,7 @@ export function cancelSchedule(ledger: LedgerContext, id: number, by: string, re
  * approval. A publish scheduled while approval was off has no second editor's approval; and whoever made or approved
  * the change must still be an editor, as for an approval made at once.
  */
-function goLiveProblem(ledger: LedgerContext, due: Schedule): string | undefined {
+export function goLiveProblem(ledger: Pick<LedgerContext, 'env'>, due: Schedule): string | undefined {
   if (due.proposalId === null && ledger.env.REQUIRE_APPROVAL === 'true') {
     return 'approval is now required, and no second editor approved this change; propose it to make it live'
   }

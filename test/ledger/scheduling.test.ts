@@ -205,20 +205,68 @@ describe('scheduled changes', () => {
     expect(again).toMatchObject({ ok: false, code: 'schedule_ended' })
   })
 
-  it('refuses a second schedule for one disclaimer at the same time when it is made', async () => {
+  it('refuses a second schedule for one disclaimer at any time while one is pending, naming the first', async () => {
     const world = await configure()
     const when = world.clock.now + HOUR
-    await propose('First at this time.', when)
+    const first = await propose('First at this time.', when)
     const live = await theLedger().live('global')
-    const second = await theLedger().propose({
+    const attempts = [when, when + HOUR, when - HOUR / 2].map((time) =>
+      theLedger().propose({
+        target: 'global',
+        text: 'A second change.',
+        base: live?.base ?? 'none',
+        by: 'bob',
+        effectiveAt: new Date(time).toISOString().replace('Z', '+00:00'),
+      }),
+    )
+
+    for (const second of await Promise.all(attempts)) {
+      expect(second).toMatchObject({
+        ok: false,
+        code: 'schedule_conflict',
+        schedule: { id: first.scheduleId, by: 'alice', proposalId: first.id },
+      })
+      expect((second as LedgerError).message).toContain(
+        `schedule ${first.scheduleId}, by alice (proposal ${first.id}, not yet approved), already changes this disclaimer at `,
+      )
+    }
+    expect((await theLedger().proposals({ status: 'open' })).proposals).toHaveLength(1)
+    // A change for now is not a schedule: it may still be proposed, and supersedes the schedule if it goes live first.
+    expect(
+      await theLedger().propose({ target: 'global', text: 'For now.', base: live?.base ?? 'none', by: 'bob' }),
+    ).toMatchObject({ ok: true })
+  })
+
+  it('accepts the next schedule once the first has gone live, built on its text', async () => {
+    const world = await configure({ approval: false })
+    const before = await publish('global', 'Before both.')
+    const first = (await theLedger().publish({
       target: 'global',
-      text: 'Second at the same time.',
+      text: 'The first scheduled text.',
+      base: before.version,
+      by: 'alice',
+      effectiveAt: new Date(world.clock.now + HOUR).toISOString(),
+    })) as Extract<PublishResult, { status: 'scheduled' }>
+    const refused = await theLedger().publish({
+      target: 'global',
+      text: 'The second scheduled text.',
+      base: before.version,
+      by: 'bob',
+      effectiveAt: new Date(world.clock.now + 2 * HOUR).toISOString(),
+    })
+    expect(refused).toMatchObject({ ok: false, code: 'schedule_conflict', schedule: { id: first.schedule.id } })
+
+    await at(world, world.clock.now + HOUR)
+    const live = await theLedger().live('global')
+    expect(live?.current?.text).toBe('The first scheduled text.')
+    const second = await theLedger().publish({
+      target: 'global',
+      text: 'The second scheduled text.',
       base: live?.base ?? 'none',
       by: 'bob',
-      effectiveAt: new Date(when).toISOString().replace('Z', '+00:00'),
+      effectiveAt: new Date(world.clock.now + HOUR).toISOString(),
     })
-    expect(second).toMatchObject({ ok: false, code: 'schedule_conflict' })
-    expect((await theLedger().proposals({ status: 'open' })).proposals).toHaveLength(1)
+    expect(second).toMatchObject({ ok: true, status: 'scheduled', schedule: { base: live?.current?.version } })
   })
 
   it('refuses a time that has passed, one more than a year ahead, and one without an offset', async () => {
@@ -316,6 +364,8 @@ describe('scheduled changes', () => {
     await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
       ledger.env = { ...ledger.env, REQUIRE_APPROVAL: 'true' }
     })
+    // Nor is it forecast: it cannot go live.
+    expect(await theLedger().scheduledAt('global', new Date(when + 1).toISOString())).toBeNull()
 
     await at(world, when + 1)
 

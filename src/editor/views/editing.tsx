@@ -100,6 +100,7 @@ export function Review({
   zone,
   effective,
   effectiveError,
+  pending,
 }: {
   target: string
   edited: Edited
@@ -111,6 +112,8 @@ export function Review({
   zone: string
   effective?: string
   effectiveError?: string
+  /** A change already scheduled for this disclaimer: while it is pending, no second one can be scheduled. */
+  pending?: Schedule
 }) {
   return (
     <>
@@ -139,6 +142,14 @@ export function Review({
       <div class="actions">
         <form method="post" action={`/console/disclaimers/${target}/${requiresApproval ? 'propose' : 'publish'}`}>
           <DraftFields draft={draft} base={base} />
+          {pending && (
+            <p>
+              Schedule {pending.id}, by {pending.by}, already changes this text at{' '}
+              {inZone(Date.parse(pending.effectiveAt), zone)}. A second change cannot be scheduled while it is pending:
+              it would replace the same text, so it could never go live after that one. Leave the time empty for now, or
+              cancel that schedule first.
+            </p>
+          )}
           <WhenField zone={zone} value={effective} error={effectiveError} />
           <button type="submit">{requiresApproval ? 'Propose this text' : 'Publish this text'}</button>
         </form>

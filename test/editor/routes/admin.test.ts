@@ -479,6 +479,33 @@ describe('PUT /admin/disclaimers/:target', () => {
   })
 })
 
+describe('a scheduled change', () => {
+  it('refuses a second one for the disclaimer while one is pending, 409 naming the first, and records nothing', async () => {
+    const live = await publish('conclusion', 'Conclusion note.')
+    const at = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString()
+    const first = await put('conclusion', { text: 'At ten.', effectiveAt: at(2) }, 'alice', {
+      'If-Match': `"${live.version}"`,
+    })
+    expect(first.status).toBe(202)
+    const { schedule } = (await first.json()) as { schedule: { id: number; effectiveAt: string } }
+
+    const second = await put('conclusion', { text: 'At eleven.', effectiveAt: at(3) }, 'bob', {
+      'If-Match': `"${live.version}"`,
+    })
+
+    expect(second.status).toBe(409)
+    const error = (await second.json()) as { error: { code: string; message: string; schedule: { id: number } } }
+    expect(error.error).toMatchObject({ code: 'schedule_conflict', schedule: { id: schedule.id } })
+    expect(error.error.message).toMatch(
+      new RegExp(
+        `^schedule ${schedule.id}, by alice, already changes this disclaimer at \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} \\(UTC-0[45]:00, America/New_York\\); .*cancel that one first$`,
+      ),
+    )
+    const schedules = (await (await get('/schedules')).json()) as { schedules: { id: number }[] }
+    expect(schedules.schedules.map((entry) => entry.id)).toEqual([schedule.id])
+  })
+})
+
 describe('POST /admin/disclaimers/:target/rollback', () => {
   it('makes an earlier version current again as a new rollback version, and pages show it', async () => {
     const first = await publish('conclusion', 'Conclusion note, first.')

@@ -161,6 +161,7 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
         zone={zoneOf(c.env)}
         effective={when?.effective}
         effectiveError={when?.problem}
+        pending={live.scheduled[0]}
       />,
       when ? 422 : 200,
     )
