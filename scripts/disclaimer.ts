@@ -15,6 +15,7 @@ import {
   eventBlock,
   proposalLine,
   scheduleLine,
+  shownBlock,
   unrecordedBlock,
   versionBlock,
   versionLine,
@@ -26,7 +27,8 @@ const USAGE = `usage: npm run disclaimer -- <command> [arguments] (--local | --e
 reading
   get [target]                  the current text, its version, who made it and when, whether KV holds it
   history [target]              every version, newest first
-  at <time> [target]            the version that was live at a time, e.g. 2026-11-28T09:30:00Z
+  at <time> [target]            what pages showed at a time (a version, the bundled default, no note), e.g.
+                                2026-11-28T09:30:00Z
   audit [--limit N]             every version of every disclaimer, newest first
   proposals                     the proposals waiting for a second editor
   notifications [--limit N]     who the ledger told of what, and when (or why it is still retrying)
@@ -183,18 +185,16 @@ async function run(
       if (!time || parseInstant(time) === undefined) {
         throw new CliError(`at needs a date and time with its offset, e.g. ${INSTANT_EXAMPLE}`, 2)
       }
-      const { at, version, scheduled } = await client.at(targetArg(target), time)
+      const { at, scheduled, ...shown } = await client.at(targetArg(target), time)
       console.log(`${target} in ${label} at ${at}:`)
+      console.log(scheduled === undefined ? shownBlock(shown) : `a time to come; now: ${shownBlock(shown)}`)
       if (scheduled !== undefined) {
-        console.log(`a time to come; pages show now: ${version ? versionBlock(version) : 'no ledger version'}`)
         console.log(
           scheduled
             ? `and by then, if it goes through: ${scheduleLine(scheduled)}\n${printable(scheduled.text, { multiline: true })}`
             : 'and nothing is scheduled to change it by then',
         )
-        return
       }
-      console.log(version ? versionBlock(version) : 'no ledger version then: pages showed the bundled default')
       return
     }
     case 'audit': {

@@ -11,6 +11,7 @@ import type {
   Proposal,
   PublishResult,
   Schedule,
+  ShownAtAnswer,
 } from '../../src/core/ledger-types.ts'
 import { printable } from '../../src/core/validate.ts'
 import { ensureLocalEditors, LOCAL_STORE, tokenFile } from './local-editors.ts'
@@ -184,7 +185,7 @@ export function adminClient(where: Where, token: string) {
     /** Every version, newest first, however many pages the API answers in. */
     history: (target: string) => all<LedgerVersion>(`/disclaimers/${target}/history`, 'versions'),
     at: (target: string, time: string) =>
-      call<{ at: string; version: LedgerVersion | null; scheduled?: Schedule | null }>(
+      call<ShownAtAnswer & { target: string; at: string }>(
         'GET',
         `/disclaimers/${target}/at?time=${encodeURIComponent(time)}`,
       ),

@@ -12,7 +12,7 @@ import type {
   ProposalResult,
   ProposalStatus,
   PublishResult,
-  Schedule,
+  ShownAtAnswer,
   WriteRequest,
 } from '../core/ledger-types.ts'
 import { TARGET_KEYS } from '../core/site-map.ts'
@@ -40,6 +40,7 @@ import { nextScheduleAt, schedule as scheduleById, scheduledBy, schedules } from
 import { approveScheduled, cancelSchedule, goLiveProblem, runDueSchedules, schedulePublish } from './scheduling.ts'
 import { MIGRATIONS, migrate } from './schema.ts'
 import { endSessions, sessionCutoff } from './sessions.ts'
+import { shownAt } from './shown-at.ts'
 import { WriteThrough } from './write-through.ts'
 
 export type { EdgeCache, LedgerKV, Notifier }
@@ -199,12 +200,15 @@ export class Ledger implements LedgerContext {
   }
 
   /**
-   * What pages showed at `at`; for a time after `now` (the caller's clock), what they show now and what is scheduled
-   * to show by then.
+   * What pages showed at `at` (shown-at.ts); for a time after `now` (the caller's clock), what they show now and what
+   * is scheduled to show by then. Null for a target or a time it cannot read.
    */
-  shownAt(target: string, at: string, now: number): { version: LedgerVersion | null; scheduled?: Schedule | null } {
-    if (!(Date.parse(at) > now)) return { version: this.versionAt(target, at) }
-    return { version: this.versionAt(target, new Date(now).toISOString()), scheduled: this.scheduledAt(target, at) }
+  shownAt(target: string, at: string, now: number): ShownAtAnswer | null {
+    const key = knownKeyOf(target)
+    // As in versionAt: thrown in here, an unreadable time would reach the caller as an opaque RPC error.
+    if (!key || Number.isNaN(Date.parse(at)) || Number.isNaN(now)) return null
+    if (!(Date.parse(at) > now)) return shownAt(this.sql, key, new Date(at).toISOString())
+    return { ...shownAt(this.sql, key, new Date(now).toISOString()), scheduled: this.scheduledAt(target, at) }
   }
 
   /** The record in chain order, a page at a time, for an export that verifies offline; with the head now. */

@@ -70,9 +70,10 @@ export const CURRENT_SEQ = `COALESCE(
 
 /**
  * When a version started to show on pages: when KV first held it, for one the ledger wrote; when it was seen
- * (or, for imports, written), for one made around the ledger. Null for one that never reached KV.
+ * (or, for imports, written), for one made around the ledger, even once the ledger has written it again to sign it.
+ * Null for one that never reached KV.
  */
-export const LIVE_FROM = `COALESCE(l.at, CASE WHEN v.how IN ('external', 'import') THEN v.at END)`
+export const LIVE_FROM = `CASE WHEN v.how IN ('external', 'import') THEN v.at ELSE l.at END`
 
 export function toVersion(row: VersionRow): LedgerVersion {
   return {

@@ -1,5 +1,5 @@
 import { reset } from 'cloudflare:test'
-import { env } from 'cloudflare:workers'
+import { env, exports } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { DEFAULT_DISCLAIMERS } from '../../../src/core/defaults.ts'
 import { keyOf } from '../../../src/core/keys.ts'
@@ -589,6 +589,32 @@ describe('history, versions, time and audit', () => {
     expect(await at(landed(second) - 1)).toBe(first.version)
     expect(await at(landed(second))).toBe(second.version)
     expect(await at(landed(second) + 86_400_000)).toBe(second.version)
+  })
+
+  it('answers /at with what pages showed: the bundled default for a broken text, and no note where a page has none', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    await publish('global', 'Global note.')
+    await publish('conclusion', 'Conclusion note.')
+    await env.DISCLAIMERS.put(keyOf('global'), 'Broken\u200Bglobal note.')
+    await env.DISCLAIMERS.put(keyOf('conclusion'), 'Broken\u200Bconclusion note.')
+    await exports.default.scheduled()
+    const at = async (target: string) => {
+      const res = await get(`/disclaimers/${target}/at?time=${encodeURIComponent(new Date().toISOString())}`)
+      expect(res.status).toBe(200)
+      return (await res.json()) as { shows: string; text: string | null; reason: string; version: LedgerVersion }
+    }
+
+    const global = await at('global')
+    const conclusion = await at('conclusion')
+
+    expect(global).toMatchObject({
+      shows: 'default',
+      text: DEFAULT_DISCLAIMERS.get('disclaimer')?.text,
+      version: { how: 'external', valid: false, text: 'Broken\u200Bglobal note.' },
+    })
+    expect(global.reason).toMatch(/breaks the rule \(.*U\+200B.*\): pages showed the bundled default$/)
+    expect(conclusion).toMatchObject({ shows: 'none', text: null, version: { how: 'external', valid: false } })
+    expect(conclusion.reason).toMatch(/: the page showed no note$/)
   })
 
   it('refuses /at without a date and time with its offset with 400, saying what to send', async () => {
