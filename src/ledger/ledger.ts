@@ -34,7 +34,7 @@ import {
 } from './proposals.ts'
 import { duePurges, nextPurgeAt } from './purges.ts'
 import * as queries from './queries.ts'
-import { EXTERNAL_EDITOR, liveState, type Observation, observe, recordObservation } from './reconcile.ts'
+import { EXTERNAL_EDITOR, liveState, type Observation, observe, recordObservation, signLater } from './reconcile.ts'
 import { checkWrite, isEditor, knownKeyOf, unknownEditor } from './requests.ts'
 import { nextScheduleAt, schedule as scheduleById, scheduledBy, schedules } from './schedules.ts'
 import { approveScheduled, cancelSchedule, goLiveProblem, runDueSchedules, schedulePublish } from './scheduling.ts'
@@ -121,13 +121,13 @@ export class Ledger implements LedgerContext {
   async live(target: string): Promise<LiveState | null> {
     const key = knownKeyOf(target)
     if (!key) return null
-    const [observation] = await observe(this.kv, [key], this.now())
+    const [observation] = await observe(this.kv, [key], this.now(), this.env.LEDGER_SECRET)
     return liveState(this.sql, observation as Observation)
   }
 
   /** Every target's live state, with its open proposals: the console's overview and the API's list. */
   async overview(): Promise<OverviewRow[]> {
-    const observations = await observe(this.kv, TARGET_KEYS, this.now())
+    const observations = await observe(this.kv, TARGET_KEYS, this.now(), this.env.LEDGER_SECRET)
     const open = queries.openProposalCounts(this.sql)
     return observations.map((observation) => ({
       ...liveState(this.sql, observation),
@@ -316,19 +316,28 @@ export class Ledger implements LedgerContext {
   /**
    * The cron's work: the one-time legacy import (if it has not run), then every key whose KV text differs from the
    * record is recorded as an `external` version with the rule's verdict, and its pages are purged. An invalid
-   * external text is logged as an error; pages keep showing the bundled default for it.
+   * external text is logged as an error; pages keep showing the bundled default for it. A current text KV holds
+   * without the ledger's signature (one recorded from a side door, or signed under a rotated LEDGER_SECRET) is
+   * written again, signed, so pages name its version.
    */
   async reconcile(): Promise<LedgerVersion[]> {
     await importOnce(this)
-    const observations = await observe(this.kv, TARGET_KEYS, this.now())
+    const observations = await observe(this.kv, TARGET_KEYS, this.now(), this.env.LEDGER_SECRET)
     const now = this.now()
-    const { recorded, purges } = this.transact(() => {
+    const { recorded, purges, signing } = this.transact(() => {
       const found = observations
         .map((observation) => recordObservation(this.sql, observation, now))
         .filter((version) => version !== null)
-      return { recorded: found, purges: found.map((version) => this.through.purgeLater(version, now)) }
+      const unsigned = observations.filter((observation) => signLater(this.sql, observation, now))
+      if (unsigned.length > 0) this.arm()
+      return {
+        recorded: found,
+        purges: found.map((version) => this.through.purgeLater(version, now)),
+        signing: unsigned.map((observation) => observation.key),
+      }
     })
     await this.through.afterRecording(recorded, purges)
+    await Promise.all(signing.map((key) => this.through.flush(key)))
     return recorded
   }
 
@@ -368,7 +377,7 @@ export class Ledger implements LedgerContext {
     const checked = checkWrite(this.env, request)
     if (!checked.ok) return checked
     const hash = await contentHash(checked.text)
-    const [observation] = await observe(this.kv, [checked.key], this.now())
+    const [observation] = await observe(this.kv, [checked.key], this.now(), this.env.LEDGER_SECRET)
     const now = this.now()
     const { result, purge } = this.transact(() => {
       const committed = commit(this.sql, {

@@ -108,7 +108,7 @@ export async function proposeChange(
   const when = whenOf(request.effectiveAt, ledger.now())
   if (typeof when === 'object') return when
   const hash = await contentHash(checked.text)
-  const [observation] = await observe(ledger.kv, [checked.key], ledger.now())
+  const [observation] = await observe(ledger.kv, [checked.key], ledger.now(), ledger.env.LEDGER_SECRET)
   const now = ledger.now()
   const { result, purge } = ledger.transact(() => {
     const conflict =

@@ -29,7 +29,9 @@ export async function schedulePublish(
   const when = whenOf(request.effectiveAt, ledger.now())
   if (typeof when !== 'number') return when ?? fail('invalid_time', 'effectiveAt: missing')
   const hash = await contentHash(checked.text)
-  const [observation] = (await observe(ledger.kv, [checked.key], ledger.now())) as [Observation]
+  const [observation] = (await observe(ledger.kv, [checked.key], ledger.now(), ledger.env.LEDGER_SECRET)) as [
+    Observation,
+  ]
   const now = ledger.now()
   const { result, purge } = ledger.transact(() => {
     const { external, current, stale } = recordThenCheck(ledger.sql, observation, checked.key, checked.base, now)
@@ -143,7 +145,7 @@ export async function runDueSchedules(ledger: LedgerContext, through: WriteThrou
       ledger.transact(() => stopAtGoLive(ledger, due, problem, ledger.now()))
       continue
     }
-    const [observation] = await observe(ledger.kv, [due.key], ledger.now())
+    const [observation] = await observe(ledger.kv, [due.key], ledger.now(), ledger.env.LEDGER_SECRET)
     const now = ledger.now()
     const { result, purge } = ledger.transact(() => {
       // Another alarm may have run it meanwhile.

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DEFAULT_DISCLAIMERS } from '../../src/core/defaults.ts'
 import { contentHash, sha256Hex } from '../../src/core/keys.ts'
 import type { LedgerVersion, PublishResult } from '../../src/core/ledger-types.ts'
-import { SECOND_PURGE_AFTER_MS } from '../../src/core/staleness.ts'
+import { SECOND_PURGE_AFTER_MS, STALE_READ_MS } from '../../src/core/staleness.ts'
 import { createApp } from '../../src/index.ts'
 import { insertVersion } from '../../src/ledger/append.ts'
 import type { LedgerKV } from '../../src/ledger/ledger.ts'
@@ -461,6 +461,88 @@ describe('DisclaimerLedger', () => {
       expect(shown.landedAt).not.toBeNull()
       expect(recorded).toMatchObject([{ key: 'disclaimer', text, how: 'external' }])
       expect(await theLedger().current('global')).toMatchObject({ how: 'external', text })
+    })
+
+    it("names no ledger version on pages for a text planted with a version's metadata, and the external version once signed", async () => {
+      const v8 = await publish('conclusion', 'A closing note the ledger wrote.')
+      const text = 'Planted with wrangler kv key put and v8 metadata.'
+      // What `wrangler kv key put disclaimer "X" --metadata '{"seq":8,"hash":…,"chain":…}'` writes.
+      const planted = { seq: v8.version, hash: await contentHash(text), chain: v8.chain }
+      await env.DISCLAIMERS.put('disclaimer', text, { metadata: planted })
+
+      const before = await page('/')
+      expect(before.versions).toContain(`disclaimer=unrecorded/${await contentHash(text)}`)
+      expect(before.html).not.toContain(v8.chain as string)
+      const [external] = (await theLedger().reconcile()) as [LedgerVersion]
+      expect(external).toMatchObject({ how: 'external', text })
+      // Signed only once it has been seen for a while: KV's cache answering late is never written back.
+      expect((await page('/')).versions).toContain('disclaimer=unrecorded/')
+      await advanceClock(STALE_READ_MS + 1)
+      expect(await theLedger().reconcile()).toEqual([])
+
+      const after = await page('/')
+      const signed = (await theLedger().version(external.version)) as LedgerVersion
+      expect(after.versions).toContain(`disclaimer=v${external.version}/${external.hash}`)
+      expect(after.html).toContain(`data-disclaimer-chain="${signed.chain}"`)
+      expect(await env.DISCLAIMERS.get('disclaimer')).toBe(text)
+      expect(signed.landedAt).not.toBeNull()
+      expect(await versionsOf('global')).toHaveLength(1)
+      const told = await theLedger().events({ versions: [external.version] })
+      expect(told.events.map((event) => event.kind)).toEqual(['external_edit'])
+      // From when it was seen, not from when the ledger signed it.
+      expect((await theLedger().versionAt('global', external.at))?.version).toBe(external.version)
+    })
+
+    it('records at once, even just after a landing, a text planted with metadata naming a row that holds it', async () => {
+      const old = await publish('global', 'The text before.')
+      const now = await publish('global', 'The text now.')
+      const metadata = { seq: old.version, hash: old.hash, chain: old.chain }
+      await env.DISCLAIMERS.put('disclaimer', 'The text before.', { metadata })
+
+      const recorded = await theLedger().reconcile()
+
+      expect(recorded).toMatchObject([{ how: 'external', text: 'The text before.', by: EXTERNAL_EDITOR }])
+      // And a write in that window records it first, rather than overwrite it unseen.
+      await env.DISCLAIMERS.put('disclaimer', 'The text now.', { metadata: { seq: now.version, hash: now.hash } })
+      const live = await theLedger().live('global')
+      const published = await theLedger().publish({
+        target: 'global',
+        text: 'Over the planted text.',
+        base: live?.base ?? '',
+        by: 'bob',
+      })
+      expect(published).toMatchObject({ ok: true })
+      expect((await versionsOf('global')).map((row) => [row.how, row.text])).toEqual([
+        ['publish', 'Over the planted text.'],
+        ['external', 'The text now.'],
+        ['external', 'The text before.'],
+        ['publish', 'The text now.'],
+        ['publish', 'The text before.'],
+      ])
+    })
+
+    it('after LEDGER_SECRET is rotated, signs the current versions again on the next cron run, recording nothing', async () => {
+      const rotated = 'ab'.repeat(32)
+      const version = await publish('global', 'Signed under the old secret.')
+      await settled()
+      const kept = await storedRows()
+      await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+        ledger.env = { ...ledger.env, LEDGER_SECRET: rotated }
+      })
+      const pageWith = async () =>
+        (await request('/', {}, { LEDGER_SECRET: rotated })).headers.get('Disclaimer-Version') ?? ''
+
+      expect(await pageWith()).toContain('disclaimer=unrecorded/')
+      expect(await theLedger().reconcile()).toEqual([])
+
+      expect(await pageWith()).toContain(`disclaimer=v${version.version}/`)
+      expect((await page('/')).versions).toContain('disclaimer=unrecorded/')
+      await settled()
+      const after = await storedRows()
+      // No version, landing or event: only the purges of the pages that name it.
+      for (const table of ['versions', 'landings', 'events', 'proposals', 'decisions'] as const) {
+        expect(after[table], table).toEqual(kept[table])
+      }
     })
 
     it('does not record the text a read found before a publish landed as an edit made around the ledger', async () => {

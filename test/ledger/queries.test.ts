@@ -14,6 +14,7 @@ import {
   pending,
   proposal,
   proposals,
+  recentLandings,
   version,
   versionAt,
 } from '../../src/ledger/queries.ts'
@@ -112,6 +113,34 @@ describe('current', () => {
 
     expect(reads.short).toBeGreaterThan(0)
     expect(reads.long).toBeLessThanOrEqual(reads.short + 2)
+  })
+})
+
+describe('recentLandings', () => {
+  it("names the key's two newest landed versions, reading a bounded number of rows however long the history", async () => {
+    const result = await withFreshSql(async (sql) => {
+      const key = uniqueKey()
+      const first = await addVersion(sql, key, 'First.', { now: T, landedAt: T })
+      const second = await addVersion(sql, key, 'Second.', { now: T + 1, landedAt: T + 1 })
+      const third = await addVersion(sql, key, 'Third.', { now: T + 2, landedAt: T + 2 })
+      const short = rowsRead(sql, (counted) => recentLandings(counted, key))
+      const landed = recentLandings(sql, key)
+      for (let index = 0; index < 300; index++) {
+        await addVersion(sql, key, `Seen ${index}.`, { how: 'external', now: T + 3 + index })
+      }
+      return {
+        landed,
+        seqs: [first, second, third].map((row) => row.version),
+        short,
+        long: rowsRead(sql, (counted) => recentLandings(counted, key)),
+        farBack: recentLandings(sql, key),
+      }
+    })
+
+    expect(result.landed).toEqual([result.seqs[2], result.seqs[1]])
+    // Landings further back than the newest rows are not looked for: the read stays bounded.
+    expect(result.farBack).toEqual([])
+    expect(result.long).toBeLessThanOrEqual(result.short + 40)
   })
 })
 

@@ -259,7 +259,12 @@ describe('PUT /admin/disclaimers/:target', () => {
     })
     const kv = await env.DISCLAIMERS.getWithMetadata(keyOf('home'), 'text')
     expect(kv.value).toBe('Home note, first version.')
-    expect(kv.metadata).toEqual({ seq: version.version, hash: version.hash, chain: version.chain })
+    expect(kv.metadata).toEqual({
+      seq: version.version,
+      hash: version.hash,
+      chain: version.chain,
+      sig: expect.stringMatching(/^[0-9a-f]{64}$/),
+    })
     expect(version.chain).toMatch(/^[0-9a-f]{64}$/)
     const page = await request('/')
     expect(page.headers.get('Disclaimer-Version')).toContain(`disclaimer:home=v${version.version}/`)

@@ -19,7 +19,7 @@ export type RenderPage = (
 /** Renders console pages with the site's disclaimer, read as pages read it (so an editor sees what visitors see). */
 export function consolePages(readDisclaimers: ReadDisclaimers): RenderPage {
   return async (c, title, body, status = 200) => {
-    const disclaimers = await readDisclaimers(c.env.DISCLAIMERS, NO_PAGE_SLUGS, backgroundOf(c))
+    const disclaimers = await readDisclaimers(c.env, NO_PAGE_SLUGS, backgroundOf(c))
     const html = await toHtml(
       <ConsoleShell
         path={c.req.path}
