@@ -6,6 +6,7 @@ import { exportLines, verifyExport } from '../src/core/chain.ts'
 import { DEFAULT_DISCLAIMERS } from '../src/core/defaults.ts'
 import { EDITOR_NAME, newToken, tokenHash } from '../src/core/editors.ts'
 import { keyOf } from '../src/core/keys.ts'
+import { LEDGER_SECRET_MIN_BYTES, ledgerSecretProblem, newLedgerSecret } from '../src/core/kv-contract.ts'
 import type { PublishResult } from '../src/core/ledger-types.ts'
 import { isTarget, TARGETS } from '../src/core/site-map.ts'
 import { INSTANT_EXAMPLE, parseInstant, scheduleProblem } from '../src/core/time.ts'
@@ -54,8 +55,9 @@ the record (hash-chained; see docs/ledger.md)
   verify <file> [--head H]      check an export offline (no --local or --env: nothing is sent); with --head, that
                                 a chain hash remembered earlier (an email's checkpoint) is one of its rows
 
-editors (no --local or --env: nothing is sent)
+editors and secrets (no --local or --env: nothing is sent)
   editor <name>                 a new token for an editor, and the entry to put in the EDITORS secret
+  secret                        a new LEDGER_SECRET (the key the ledger signs KV's metadata with), and how to set it
 
 target: global (the default) or a page: ${TARGETS.filter((name) => name !== 'global').join(', ')}.
 where:  --local is the store of \`npm start\` (.wrangler/state; --persist-to <dir> for another); --env <environment>
@@ -355,6 +357,23 @@ async function newEditor(name: string | undefined): Promise<void> {
   console.log(`entry for the EDITORS secret:\n${JSON.stringify({ [name]: await tokenHash(token) })}`)
 }
 
+/** Prints a fresh LEDGER_SECRET and how to store it; rotating it is explained in docs/operations.md. */
+function newSecret(): void {
+  const secret = newLedgerSecret()
+  const problem = ledgerSecretProblem(secret)
+  if (problem) throw new CliError(problem)
+  console.log(
+    `a new LEDGER_SECRET (${LEDGER_SECRET_MIN_BYTES} random bytes as hex; keep it private, it is not stored anywhere):`,
+  )
+  console.log(secret)
+  console.log(
+    'store it with: npx wrangler secret put LEDGER_SECRET --env <environment> (paste it when asked); locally, npm start writes its own into .dev.vars',
+  )
+  console.log(
+    'setting a new one rotates it: pages name no ledger version until the next cron run (within a minute) signs each current text again (docs/operations.md)',
+  )
+}
+
 export async function main(argv: string[]): Promise<void> {
   const { values: options, positionals } = parse(argv)
   const [command, ...rest] = positionals
@@ -363,6 +382,7 @@ export async function main(argv: string[]): Promise<void> {
     return
   }
   if (command === 'editor') return newEditor(rest[0])
+  if (command === 'secret') return newSecret()
   if (command === 'verify') return verify(rest[0], options.head)
   if (Boolean(options.local) === (options.env !== undefined)) {
     throw new CliError('say where: --local, or --env <environment> (e.g. staging, production); nothing was sent', 2)

@@ -14,7 +14,7 @@ import type {
   ShownAtAnswer,
 } from '../../src/core/ledger-types.ts'
 import { printable } from '../../src/core/validate.ts'
-import { ensureLocalEditors, LOCAL_STORE, tokenFile } from './local-editors.ts'
+import { devVarsOf, ensureLedgerSecret, ensureLocalEditors, LOCAL_STORE, tokenFile } from './local-editors.ts'
 import { CONFIG_PATH } from './paths.ts'
 
 /** A failure the CLI explains in one line; exit code 2 for a usage error, 1 for a refused or failed command. */
@@ -56,6 +56,8 @@ export async function localTarget(store = LOCAL_STORE): Promise<Where> {
     return { label, fetch: (path, init) => fetch(`${DEV_SERVER}${path}`, init), close: async () => {} }
   }
   const editors = await ensureLocalEditors(store)
+  // The store's own: what `npm start` signs with, so pages name the versions this server writes.
+  const ledgerSecret = ensureLedgerSecret(devVarsOf(store))
   // Cloudflare and wrangler dev give every request its client's address; requests made straight into the Worker
   // carry this machine's, so that failed sign-ins are counted as they would be anywhere else.
   const local = { 'CF-Connecting-IP': '127.0.0.1' }
@@ -68,6 +70,7 @@ export async function localTarget(store = LOCAL_STORE): Promise<Where> {
     bindings: {
       EDITORS: { type: 'secret_text', value: editors },
       SESSION_SECRET: { type: 'secret_text', value: newToken() },
+      LEDGER_SECRET: { type: 'secret_text', value: ledgerSecret },
     },
     dev: {
       server: { hostname: '127.0.0.1', port: 0 },
