@@ -118,9 +118,9 @@ export function recordObservation(sql: SqlStorage, observation: Observation, now
 /**
  * For the cron, in the step that judges what it read: queues the current version to be written to KV again, signed,
  * where KV holds its text without the ledger's signature naming it (recorded from a side door, or signed under a
- * secret since rotated; never an imported row). A text recorded from a side door waits until it has been seen for STALE_READ_MS, so a late
- * answer from KV's cache is never written back over a newer text; the write itself looks at KV again first
- * (write-through.ts). True when a write was queued.
+ * secret since rotated; never an imported row). A text recorded from a side door waits until it has been seen for
+ * STALE_READ_MS, so a late answer from KV's cache is never written back over a newer text; the write itself looks at
+ * KV again first (write-through.ts). True when a write was queued.
  */
 export function signLater(sql: SqlStorage, observation: Observation, now: number): boolean {
   if (judge(sql, observation).kind !== 'unsigned') return false

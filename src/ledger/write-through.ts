@@ -61,11 +61,13 @@ export class WriteThrough {
       // Writing again, to sign, a text KV already held (one found there, or one signed under a rotated secret): only
       // while KV still holds exactly that text, so an edit made since is recorded by the next cron, not overwritten.
       const resign = version.landedAt !== null || version.how === 'external'
-      if (resign && !(await this.stillHolds(key, version.text as string))) {
+      const holds = resign ? await this.stillHolds(key, version.text as string) : true
+      if (holds === false) {
         ledger.transact(() => dropWrite(ledger.sql, key, job.seq))
         continue
       }
-      const error = await putVersion(ledger.kv, key, version.text as string, metadata)
+      // A read that failed is a failed attempt: the alarm tries again, reading first again.
+      const error = holds === true ? await putVersion(ledger.kv, key, version.text as string, metadata) : holds
       const now = ledger.now()
       if (error !== undefined) {
         const nextAt = ledger.transact(() => {
@@ -96,11 +98,15 @@ export class WriteThrough {
     }
   }
 
-  /** Whether KV holds exactly `text` under `key` now. */
-  private async stillHolds(key: string, text: string): Promise<boolean> {
+  /** Whether KV holds exactly `text` under `key` now; KV's reason when it could not be read. */
+  private async stillHolds(key: string, text: string): Promise<boolean | string> {
     const { ledger } = this
-    const [observation] = await observe(ledger.kv, [key], ledger.now(), ledger.env.LEDGER_SECRET)
-    return observation?.text === text
+    try {
+      const [observation] = await observe(ledger.kv, [key], ledger.now(), ledger.env.LEDGER_SECRET)
+      return observation?.text === text
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error)
+    }
   }
 
   /** Runs one purge job; a failure is counted, retried by the alarm, and reported once it has failed a few times. */

@@ -86,4 +86,38 @@ describe('write-through', () => {
     expect((await theLedger().version(found?.version as number))?.landedAt).toBeNull()
     expect(await theLedger().reconcile()).toMatchObject([{ how: 'external', text: 'Edited again around the ledger.' }])
   })
+
+  it('counts a read of KV that fails before a signing write as a failed attempt, and signs once KV answers', async () => {
+    await env.DISCLAIMERS.put('disclaimer', 'Put in around the ledger.')
+    const [found] = await theLedger().reconcile()
+    await advanceClock(STALE_READ_MS + 1)
+    await failKvPuts(1, () => new Error('KV is unavailable (injected)'))
+    await theLedger().reconcile()
+    await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+      const real = ledger.kv
+      let failing = 1
+      ledger.kv = {
+        ...real,
+        put: real.put.bind(real),
+        list: real.list.bind(real),
+        get: real.get.bind(real),
+        getWithMetadata: ((...args: Parameters<typeof real.getWithMetadata>) => {
+          if (failing-- > 0) return Promise.reject(new Error('KV read timed out (injected)'))
+          return (real.getWithMetadata as (...a: unknown[]) => Promise<unknown>)(...args)
+        }) as typeof real.getWithMetadata,
+      }
+    })
+
+    await advanceClock(5_000)
+    await runDurableObjectAlarm(theLedger())
+    expect(await theLedger().pending()).toMatchObject([
+      { version: found?.version, attempts: 2, lastError: 'KV read timed out (injected)' },
+    ])
+    await advanceClock(10_000)
+    await runDurableObjectAlarm(theLedger())
+
+    expect(await theLedger().pending()).toEqual([])
+    const { metadata } = await env.DISCLAIMERS.getWithMetadata('disclaimer')
+    expect(metadata).toMatchObject({ seq: found?.version, sig: expect.stringMatching(/^[0-9a-f]{64}$/) })
+  })
 })
