@@ -1,5 +1,5 @@
 // The two-person rule: a text is proposed against the version it replaces, and a different editor approves (through
-// the commit) or rejects it. Each step is synchronous, like the commit.
+// the commit) or rejects it; and what one editor alone may roll back to. Each step is synchronous, like the commit.
 import { contentHash } from '../core/keys.ts'
 import type {
   EventDetail,

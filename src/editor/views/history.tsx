@@ -45,8 +45,8 @@ export function History({
   older: boolean
   currentVersion: number | undefined
   /**
-   * A "what was live at" lookup: the time asked as typed (a wall time in `zone`), the instant it names, and the
-   * version pages showed then; for a time to come, the version they show now and what is scheduled by then.
+   * A "what was live at" lookup: the time asked as typed (a wall time in `zone`), the instant it names, and what
+   * pages showed then (shown-at.ts); for a time to come, what they show now and what is scheduled by then.
    */
   at?: { wall: string; instant: number } & ShownAtAnswer
   zone: string
