@@ -1,5 +1,6 @@
 // `npm start`: the site on http://localhost:8787 with the local store seeded through the ledger, and two local
-// editors (alice, bob) whose tokens sit in .wrangler/state/editors/ for the CLI and the console's sign-in. Every
+// editors (alice, bob) whose tokens sit in .wrangler/state/editors/ for the CLI and the console's sign-in; .dev.vars
+// gets their EDITORS, a SESSION_SECRET and the LEDGER_SECRET the ledger signs KV's metadata with. Every
 // message the site sends is simulated: wrangler logs it and keeps its text under .wrangler/tmp/email/.
 // Options for tests and side-by-side runs: --port <n>, --persist-to <dir> (a store of its own, with its own
 // editors), --var KEY:VALUE (e.g. REQUIRE_APPROVAL:true), all passed on to wrangler dev.
@@ -8,7 +9,14 @@ import { readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { PROJECT_ROOT } from './lib/environments.ts'
-import { ensureLocalEditors, LOCAL_EDITORS, LOCAL_STORE, tokenFile, writeDevVars } from './lib/local-editors.ts'
+import {
+  devVarsOf,
+  ensureLocalEditors,
+  LOCAL_EDITORS,
+  LOCAL_STORE,
+  tokenFile,
+  writeDevVars,
+} from './lib/local-editors.ts'
 
 const READY_WITHIN_MS = 60_000
 
@@ -48,8 +56,13 @@ async function main() {
   const origin = `http://localhost:${port}`
   const editors = await ensureLocalEditors(store)
   // The default store's secrets go where `wrangler dev` looks for them; another store keeps its own.
-  const devVars = store === LOCAL_STORE ? join(PROJECT_ROOT, '.dev.vars') : join(store, '.dev.vars')
-  writeDevVars(editors, devVars)
+  const devVars = devVarsOf(store)
+  try {
+    writeDevVars(editors, devVars)
+  } catch (error) {
+    console.error(`npm start: ${error instanceof Error ? error.message : String(error)}`)
+    process.exit(1)
+  }
   const vars = [...(values.var as string[]), ...(port === 8787 ? [] : [`SITE_ORIGIN:${origin}`])]
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', store]
   if (store !== LOCAL_STORE) args.push('--env-file', devVars)

@@ -43,7 +43,8 @@ export class DisclaimerLedger extends LedgerObject {
     for (const key of TARGET_KEYS) {
       const shown = current(sql, key)
       if (!shown?.text) continue
-      await this.env.DISCLAIMERS.put(key, shown.text, { metadata: kvEntry(sql, shown.version).metadata })
+      const { metadata } = await kvEntry(sql, shown.version, this.env.LEDGER_SECRET)
+      await this.env.DISCLAIMERS.put(key, shown.text, { metadata })
     }
   }
 

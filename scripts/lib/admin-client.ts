@@ -11,9 +11,10 @@ import type {
   Proposal,
   PublishResult,
   Schedule,
+  ShownAtAnswer,
 } from '../../src/core/ledger-types.ts'
 import { printable } from '../../src/core/validate.ts'
-import { ensureLocalEditors, LOCAL_STORE, tokenFile } from './local-editors.ts'
+import { devVarsOf, ensureLedgerSecret, ensureLocalEditors, LOCAL_STORE, tokenFile } from './local-editors.ts'
 import { CONFIG_PATH } from './paths.ts'
 
 /** A failure the CLI explains in one line; exit code 2 for a usage error, 1 for a refused or failed command. */
@@ -55,6 +56,8 @@ export async function localTarget(store = LOCAL_STORE): Promise<Where> {
     return { label, fetch: (path, init) => fetch(`${DEV_SERVER}${path}`, init), close: async () => {} }
   }
   const editors = await ensureLocalEditors(store)
+  // The store's own: what `npm start` signs with, so pages name the versions this server writes.
+  const ledgerSecret = ensureLedgerSecret(devVarsOf(store))
   // Cloudflare and wrangler dev give every request its client's address; requests made straight into the Worker
   // carry this machine's, so that failed sign-ins are counted as they would be anywhere else.
   const local = { 'CF-Connecting-IP': '127.0.0.1' }
@@ -67,6 +70,7 @@ export async function localTarget(store = LOCAL_STORE): Promise<Where> {
     bindings: {
       EDITORS: { type: 'secret_text', value: editors },
       SESSION_SECRET: { type: 'secret_text', value: newToken() },
+      LEDGER_SECRET: { type: 'secret_text', value: ledgerSecret },
     },
     dev: {
       server: { hostname: '127.0.0.1', port: 0 },
@@ -238,7 +242,7 @@ export function adminClient(where: Where, token: string) {
     /** Every version, newest first, however many pages the API answers in. */
     history: (target: string) => all<LedgerVersion>(`/disclaimers/${target}/history`, 'versions'),
     at: (target: string, time: string) =>
-      call<{ at: string; version: LedgerVersion | null; scheduled?: Schedule | null }>(
+      call<ShownAtAnswer & { target: string; at: string }>(
         'GET',
         `/disclaimers/${target}/at?time=${encodeURIComponent(time)}`,
       ),

@@ -8,6 +8,7 @@ import { convertV4MiniflareOptions, Miniflare } from 'miniflare'
 import { unstable_getMiniflareWorkerOptions } from 'wrangler'
 import { DEFAULT_DISCLAIMERS } from '../../src/core/defaults.ts'
 import { newToken, tokenHash } from '../../src/core/editors.ts'
+import { newLedgerSecret } from '../../src/core/kv-contract.ts'
 import { CONFIG_PATH, PROJECT_ROOT } from './environments.ts'
 import { parseUploadSize } from './measure.ts'
 
@@ -111,6 +112,7 @@ export async function serveBundle(options: ServeOptions): Promise<ServedBundle> 
             SITE_ORIGIN: options.siteOrigin ?? 'http://127.0.0.1',
             REQUIRE_APPROVAL: options.requireApproval ?? 'false',
             ...(options.editors ? { EDITORS: JSON.stringify(editors), SESSION_SECRET: newToken() } : {}),
+            LEDGER_SECRET: newLedgerSecret(),
           },
           ...(options.direct ? { unsafeDirectSockets: [{ host: '127.0.0.1', port: options.port ?? 0 }] } : {}),
         },

@@ -28,6 +28,25 @@ export interface LedgerVersion {
   chain: string | null
 }
 
+/**
+ * What pages showed for a disclaimer at a time, as exactly as the record can say it. `version`: the text of `version`;
+ * `default`: the bundled default, because `version` had no text pages could show (it breaks the rule, or the key was
+ * deleted from KV) or KV held none; `none`: the same for a page note without a bundled default, so the page showed no
+ * note; `unknown`: a text the record does not hold (a write of the old store whose text was not kept).
+ */
+export interface ShownAt {
+  shows: 'version' | 'default' | 'none' | 'unknown'
+  /** The row the answer rests on: the version live then, or (before the ledger's first look) the first it found. */
+  version: LedgerVersion | null
+  /** The text pages showed; null for `none` and `unknown`. */
+  text: string | null
+  /** Why, in a sentence an editor reads. */
+  reason: string
+}
+
+/** "What was live at": for a time to come, `shows` is what pages show now, and `scheduled` what is set by then. */
+export type ShownAtAnswer = ShownAt & { scheduled?: Schedule | null }
+
 /** Open until a second editor decides it, or (for one scheduled for a time) its schedule ends without going live. */
 export type ProposalStatus = 'open' | 'approved' | 'rejected' | 'cancelled' | 'expired' | 'superseded'
 
@@ -132,6 +151,8 @@ export interface LedgerError {
   field?: string
   /** For version_mismatch: what is current now, so the editor can start again from it. */
   current?: LedgerVersion | null
+  /** For schedule_conflict: the change already scheduled for this disclaimer. */
+  schedule?: Schedule
 }
 
 export type ScheduleOutcome = 'live' | 'superseded' | 'expired' | 'cancelled'

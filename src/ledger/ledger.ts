@@ -11,7 +11,7 @@ import type {
   ProposalResult,
   ProposalStatus,
   PublishResult,
-  Schedule,
+  ShownAtAnswer,
   WriteRequest,
 } from '../core/ledger-types.ts'
 import { approvalRequired } from '../core/settings.ts'
@@ -23,15 +23,23 @@ import { type EdgeCache, fail, type LedgerContext, type LedgerKV, type Notifier 
 import { deliveryTrouble } from './deliveries.ts'
 import { audienceOf, events, type NewEvent, recordEvent } from './events.ts'
 import { importOnce, importRecord } from './legacy-import.ts'
-import { decisionProblem, proposeChange, rejectChange, unknownProposal } from './proposals.ts'
+import {
+  decisionProblem,
+  proposeChange,
+  proposerGone,
+  rejectChange,
+  rollbackProblem,
+  unknownProposal,
+} from './proposals.ts'
 import { type Write, writeVersion } from './publishing.ts'
 import * as queries from './queries.ts'
 import { EXTERNAL_EDITOR, liveState, type Observation, observe, recordSideDoors } from './reconcile.ts'
 import { isEditor, knownKeyOf, unknownEditor } from './requests.ts'
-import { schedule as scheduleById, scheduledAt, schedules } from './schedules.ts'
-import { approveScheduled, cancelSchedule, schedulePublish } from './scheduling.ts'
+import { schedule as scheduleById, scheduledBy, schedules } from './schedules.ts'
+import { approveScheduled, cancelSchedule, goLiveProblem, schedulePublish } from './scheduling.ts'
 import { MIGRATIONS, migrate, schemaAhead } from './schema.ts'
 import { endSessions, sessionCutoff } from './sessions.ts'
+import { shownAt } from './shown-at.ts'
 import { WriteThrough } from './write-through.ts'
 
 export type { EdgeCache, LedgerKV, Notifier }
@@ -120,13 +128,13 @@ export class Ledger implements LedgerContext {
   async live(target: string): Promise<LiveState | null> {
     const key = knownKeyOf(target)
     if (!key) return null
-    const [observation] = await observe(this.kv, [key], this.now())
+    const [observation] = await observe(this.kv, [key], this.now(), this.env.LEDGER_SECRET)
     return liveState(this.sql, observation as Observation)
   }
 
   /** Every target's live state, with its open proposals: the console's overview and the API's list. */
   async overview(): Promise<OverviewRow[]> {
-    const observations = await observe(this.kv, TARGET_KEYS, this.now())
+    const observations = await observe(this.kv, TARGET_KEYS, this.now(), this.env.LEDGER_SECRET)
     const open = queries.openProposalCounts(this.sql)
     return observations.map((observation) => ({
       ...liveState(this.sql, observation),
@@ -187,20 +195,27 @@ export class Ledger implements LedgerContext {
     return schedules(this.sql, page)
   }
 
-  /** What is set to go live for a target by `at` (a time to come): the last of its pending schedules due by then. */
+  /**
+   * What is set to go live for a target by `at` (a time to come): the soonest of its pending schedules due by then
+   * that may still go live (approved in time, if it is a proposal); null when none.
+   */
   scheduledAt(target: string, at: string) {
     // As in versionAt: thrown in here, an unreadable time would reach the caller as an opaque RPC error.
     if (Number.isNaN(Date.parse(at))) return null
-    return scheduledAt(this.sql, knownKeyOf(target) ?? '', new Date(at).toISOString())
+    const due = scheduledBy(this.sql, knownKeyOf(target) ?? '', new Date(at).toISOString())
+    return due.find((entry) => goLiveProblem(this, entry) === undefined) ?? null
   }
 
   /**
-   * What pages showed at `at`; for a time after `now` (the caller's clock), what they show now and what is scheduled
-   * to show by then.
+   * What pages showed at `at` (shown-at.ts); for a time after `now` (the caller's clock), what they show now and what
+   * is scheduled to show by then. Null for a target or a time it cannot read.
    */
-  shownAt(target: string, at: string, now: number): { version: LedgerVersion | null; scheduled?: Schedule | null } {
-    if (!(Date.parse(at) > now)) return { version: this.versionAt(target, at) }
-    return { version: this.versionAt(target, new Date(now).toISOString()), scheduled: this.scheduledAt(target, at) }
+  shownAt(target: string, at: string, now: number): ShownAtAnswer | null {
+    const key = knownKeyOf(target)
+    // As in versionAt: thrown in here, an unreadable time would reach the caller as an opaque RPC error.
+    if (!key || Number.isNaN(Date.parse(at)) || Number.isNaN(now)) return null
+    if (!(Date.parse(at) > now)) return shownAt(this.sql, key, new Date(at).toISOString())
+    return { ...shownAt(this.sql, key, new Date(now).toISOString()), scheduled: this.scheduledAt(target, at) }
   }
 
   /** The record in chain order, a page at a time, for an export that verifies offline; with the head now. */
@@ -250,6 +265,8 @@ export class Ledger implements LedgerContext {
     if (!isEditor(this.env, by)) return unknownEditor(by)
     const problem = decisionProblem(proposal, id, by, true)
     if (problem) return problem
+    // Scheduled or not, a proposal goes live only while the editor who proposed it is still one.
+    if (!isEditor(this.env, proposal.by)) return proposerGone(proposal)
     const checked = validateField(note ?? '', 'note')
     if (!checked.ok) return fail('invalid_text', checked.reason, { field: 'note' })
     if (proposal.scheduleId !== null) return approveScheduled(this, proposal, by, checked.value || null)
@@ -269,10 +286,11 @@ export class Ledger implements LedgerContext {
   }
 
   /**
-   * Makes an earlier version's text current again, as a new version. One editor may do this alone, even where the
-   * two-person rule is on (the emergency path), but only to a text pages really showed: one KV took from the
-   * ledger, or one found in KV. An imported text counts only where the ledger saw the same text live; otherwise,
-   * where approval is required, it must be proposed. Rolling back to the current text records nothing.
+   * Makes an earlier version's text current again, as a new version. One editor may do this alone (the emergency
+   * path), but only to a text pages really showed; and where the two-person rule is on, only to a text a second
+   * editor approved or the ledger itself published while approval was off (a publish or a rollback that KV took). A
+   * text written around the ledger, imported or seeded must be proposed there. Rolling back to the current text
+   * records nothing.
    */
   async rollback(request: WriteRequest & { to: number }): Promise<PublishResult> {
     if (this.ahead) return this.ahead
@@ -281,17 +299,8 @@ export class Ledger implements LedgerContext {
     if (!key || !earlier || earlier.key !== key) {
       return fail('unknown_version', `version ${request.to} is not in the history of ${printable(request.target)}`)
     }
-    if (!earlier.valid || earlier.text === null || !queries.wasShown(this.sql, earlier)) {
-      const imported = earlier.how === 'import' && earlier.valid && earlier.text !== null
-      if (!imported || this.requiresApproval()) {
-        return fail(
-          'never_live',
-          imported
-            ? `version ${request.to} was imported from the old store, and the ledger never saw its text on the site; propose it instead, so a second editor approves it`
-            : `version ${request.to} was never shown on the site${earlier.problem ? ` (${printable(earlier.problem)})` : ''}; roll back to a version that was live`,
-        )
-      }
-    }
+    const problem = rollbackProblem(this.sql, earlier, this.requiresApproval())
+    if (problem) return problem
     return this.write({ ...request, text: earlier.text as string, how: 'rollback', rollbackOf: earlier.version })
   }
 
@@ -319,7 +328,9 @@ export class Ledger implements LedgerContext {
   /**
    * The cron's work: the one-time legacy import (if it has not run), then every key whose KV text differs from the
    * record is recorded as an `external` version with the rule's verdict, and its pages are purged. An invalid
-   * external text is logged as an error; pages keep showing the bundled default for it.
+   * external text is logged as an error; pages keep showing the bundled default for it. A current text KV holds
+   * without the ledger's signature (one recorded from a side door, or signed under a rotated LEDGER_SECRET) is
+   * written again, signed, so pages name its version.
    */
   async reconcile(): Promise<LedgerVersion[]> {
     if (this.ahead) throw new Error(`${this.ahead.code}: ${this.ahead.message}`)

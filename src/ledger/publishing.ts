@@ -26,7 +26,7 @@ export async function writeVersion(
   const checked = checkWrite(ledger.env, request)
   if (!checked.ok) return checked
   const hash = await contentHash(checked.text)
-  const [observation] = await observe(ledger.kv, [checked.key], ledger.now())
+  const [observation] = await observe(ledger.kv, [checked.key], ledger.now(), ledger.env.LEDGER_SECRET)
   const now = ledger.now()
   const { result, purge } = ledger.transact(() => {
     // The proposal may have been decided while this waited on KV: said as what happened, nothing written.

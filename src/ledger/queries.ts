@@ -70,6 +70,25 @@ export function lastLandingAt(sql: SqlStorage, key: string): number | null {
   return row ? Date.parse(row.at) : null
 }
 
+/** How far back, in a key's rows, the landings KV's cache may still answer are looked for. */
+const RECENT_ROWS = 20
+
+/**
+ * The key's two newest versions KV took from the ledger, newest first: the texts KV's cache may still answer just
+ * after a landing. Looked for among the key's newest RECENT_ROWS rows only, so the read is bounded however long the
+ * history is (one further back is not among them).
+ */
+export function recentLandings(sql: SqlStorage, key: string): number[] {
+  return sql
+    .exec<{ seq: number }>(
+      `SELECT r.seq FROM (SELECT seq, at FROM versions WHERE key = ? ORDER BY at DESC, seq DESC LIMIT ${RECENT_ROWS}) r
+       JOIN landings l ON l.seq = r.seq ORDER BY r.at DESC, r.seq DESC LIMIT 2`,
+      key,
+    )
+    .toArray()
+    .map((row) => row.seq)
+}
+
 /** A key's versions, newest first, a page at a time. */
 export function history(sql: SqlStorage, key: string, { limit, before }: Page = {}): HistoryPage {
   const size = pageSize(limit)

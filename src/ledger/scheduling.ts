@@ -2,11 +2,12 @@
 // publish, or records why it did not (not approved in time: expired; the text changed since: superseded).
 import { contentHash } from '../core/keys.ts'
 import type { LedgerError, Proposal, PublishResult, Schedule, WriteRequest } from '../core/ledger-types.ts'
+import { siteZone } from '../core/time.ts'
 import { insertDecision } from './append.ts'
 import { commit, recordThenCheck } from './commit.ts'
 import { fail, type LedgerContext, THE_LEDGER } from './context.ts'
 import { type Observation, observe } from './reconcile.ts'
-import { checkWrite, whenOf } from './requests.ts'
+import { checkWrite, isEditor, whenOf } from './requests.ts'
 import { conflictOf, dueSchedules, endSchedule, insertSchedule, schedule as scheduleById } from './schedules.ts'
 import type { WriteThrough } from './write-through.ts'
 
@@ -28,12 +29,14 @@ export async function schedulePublish(
   const when = whenOf(request.effectiveAt, ledger.now())
   if (typeof when !== 'number') return when ?? fail('invalid_time', 'effectiveAt: missing')
   const hash = await contentHash(checked.text)
-  const [observation] = (await observe(ledger.kv, [checked.key], ledger.now())) as [Observation]
+  const [observation] = (await observe(ledger.kv, [checked.key], ledger.now(), ledger.env.LEDGER_SECRET)) as [
+    Observation,
+  ]
   const now = ledger.now()
   const { result, purge } = ledger.transact(() => {
     const { external, current, stale } = recordThenCheck(ledger.sql, observation, checked.key, checked.base, now)
     const purge = through.purgeLater(external, now)
-    const problem = stale ?? conflictOf(ledger.sql, checked.key, when)
+    const problem = stale ?? conflictOf(ledger.sql, checked.key, siteZone(ledger.env.SITE_TIME_ZONE))
     if (problem) return { result: { ...problem, external }, purge }
     const base = current?.version ?? 0
     const schedule = insertSchedule(ledger.sql, { ...checked, hash, base, effectiveAt: when, proposalId: null, now })
@@ -93,6 +96,31 @@ export function cancelSchedule(ledger: LedgerContext, id: number, by: string, re
   })
 }
 
+/**
+ * Why a due schedule may not go live now, though its time has come: the two-person rule holds at go-live as at
+ * approval. A publish scheduled while approval was off has no second editor's approval; and whoever made or approved
+ * the change must still be an editor, as for an approval made at once.
+ */
+export function goLiveProblem(ledger: Pick<LedgerContext, 'env'>, due: Schedule): string | undefined {
+  if (due.proposalId === null && ledger.env.REQUIRE_APPROVAL === 'true') {
+    return 'approval is now required, and no second editor approved this change; propose it to make it live'
+  }
+  if (!isEditor(ledger.env, due.by)) return `${due.by}, who made this change, is no longer an editor`
+  if (due.approvedBy !== null && !isEditor(ledger.env, due.approvedBy)) {
+    return `${due.approvedBy}, who approved this change, is no longer an editor; it needs another editor's approval`
+  }
+  return undefined
+}
+
+/** Ends a due schedule that may not go live, as cancelled by the ledger with the reason; every editor is told. */
+function stopAtGoLive(ledger: LedgerContext, due: Schedule, reason: string, now: number): void {
+  // Another alarm may have ended it meanwhile.
+  if ((scheduleById(ledger.sql, due.id) as Schedule).status !== 'pending') return
+  endSchedule(ledger.sql, due.id, { outcome: 'cancelled', by: THE_LEDGER, reason, now })
+  const detail = { scheduleId: due.id, effectiveAt: due.effectiveAt, reason }
+  ledger.tell({ kind: 'schedule_cancelled', key: due.key, proposalId: due.proposalId, actor: THE_LEDGER, detail }, now)
+}
+
 /** Records that a proposal's schedule expired unapproved, and tells its proposer. */
 function expire(ledger: LedgerContext, found: Schedule, now: number): void {
   const reason = 'not approved by its time'
@@ -139,7 +167,15 @@ async function runSchedule(ledger: LedgerContext, through: WriteThrough, id: num
     })
     return
   }
-  const [observation] = await observe(ledger.kv, [due.key], ledger.now())
+  const problem = goLiveProblem(ledger, due)
+  if (problem) {
+    ledger.transact(() => {
+      const still = pendingSchedule(ledger, id)
+      if (still) stopAtGoLive(ledger, still, problem, ledger.now())
+    })
+    return
+  }
+  const [observation] = await observe(ledger.kv, [due.key], ledger.now(), ledger.env.LEDGER_SECRET)
   const now = ledger.now()
   const { result, purge } = ledger.transact(() => {
     // Cancelled, rejected or run by another alarm while the KV read was on its way: nothing left to do.

@@ -5,8 +5,8 @@ import { runInDurableObject } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
 import { fillStep, type RecordSize, stepsOf } from '../../scripts/bench/busy-record.ts'
 import { CHAINED_TABLES } from '../../src/core/chain.ts'
-import { contentHash } from '../../src/core/keys.ts'
-import type { LedgerMetadata } from '../../src/core/kv-contract.ts'
+import { contentHash, sha256Hex } from '../../src/core/keys.ts'
+import { type LedgerMetadata, signMetadata } from '../../src/core/kv-contract.ts'
 import { ledgerOf } from '../../src/core/ledger-address.ts'
 import type { LedgerVersion, Proposal } from '../../src/core/ledger-types.ts'
 import { TARGET_KEYS } from '../../src/core/site-map.ts'
@@ -339,8 +339,13 @@ export async function observeKv(
 ): Promise<Observation> {
   if (text === null) await env.DISCLAIMERS.delete(key)
   else await env.DISCLAIMERS.put(key, text, metadata ? { metadata } : {})
-  const [observation] = await observe(env.DISCLAIMERS, [key], readAt)
+  const [observation] = await observe(env.DISCLAIMERS, [key], readAt, env.LEDGER_SECRET)
   return observation as Observation
+}
+
+/** The metadata the ledger would sign for `version` of `key` holding `text` (under the tests' LEDGER_SECRET). */
+export async function signedFor(key: string, version: number, text: string, chain: string | null = null) {
+  return signMetadata(env.LEDGER_SECRET, { key, seq: version, sha256: await sha256Hex(text), chain })
 }
 
 /**
@@ -397,7 +402,7 @@ export async function fillBusyRecord(size: RecordSize): Promise<void> {
   await runInDurableObject(theLedger(), async (_instance: DisclaimerLedger, state) => {
     for (const key of TARGET_KEYS) {
       const shown = current(state.storage.sql, key) as LedgerVersion
-      const { metadata } = kvEntry(state.storage.sql, shown.version)
+      const { metadata } = await kvEntry(state.storage.sql, shown.version, env.LEDGER_SECRET)
       await env.DISCLAIMERS.put(key, shown.text as string, { metadata })
     }
   })

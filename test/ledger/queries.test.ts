@@ -2,7 +2,7 @@
 // pages that reach every row.
 import { describe, expect, it } from 'vitest'
 import { fillStep, stepsOf } from '../../scripts/bench/busy-record.ts'
-import { DEFAULT_PAGE, type LedgerVersion, MAX_PAGE } from '../../src/core/ledger-types.ts'
+import { DEFAULT_PAGE, type LedgerVersion, MAX_PAGE, type ProposalStatus } from '../../src/core/ledger-types.ts'
 import { TARGET_KEYS } from '../../src/core/site-map.ts'
 import { insertDecision, insertProposal, insertVersion } from '../../src/ledger/append.ts'
 import { enqueueWrite, writeFailed } from '../../src/ledger/outbox.ts'
@@ -15,11 +15,14 @@ import {
   openProposalCounts,
   PROPOSAL_SCAN,
   pending,
+  proposal,
   proposals,
+  recentLandings,
   version,
   versionAt,
 } from '../../src/ledger/queries.ts'
 import { LIVE_FROM } from '../../src/ledger/rows.ts'
+import { endSchedule, insertSchedule } from '../../src/ledger/schedules.ts'
 import { addVersion, uniqueKey, withFreshSql } from './helpers.ts'
 
 const T = Date.parse('2026-12-01T10:00:00.000Z')
@@ -113,6 +116,34 @@ describe('current', () => {
     })
 
     expect(reads).toEqual({ short: 5, long: 5 })
+  })
+})
+
+describe('recentLandings', () => {
+  it("names the key's two newest landed versions, reading a bounded number of rows however long the history", async () => {
+    const result = await withFreshSql(async (sql) => {
+      const key = uniqueKey()
+      const first = await addVersion(sql, key, 'First.', { now: T, landedAt: T })
+      const second = await addVersion(sql, key, 'Second.', { now: T + 1, landedAt: T + 1 })
+      const third = await addVersion(sql, key, 'Third.', { now: T + 2, landedAt: T + 2 })
+      const short = rowsRead(sql, (counted) => recentLandings(counted, key))
+      const landed = recentLandings(sql, key)
+      for (let index = 0; index < 300; index++) {
+        await addVersion(sql, key, `Seen ${index}.`, { how: 'external', now: T + 3 + index })
+      }
+      return {
+        landed,
+        seqs: [first, second, third].map((row) => row.version),
+        short,
+        long: rowsRead(sql, (counted) => recentLandings(counted, key)),
+        farBack: recentLandings(sql, key),
+      }
+    })
+
+    expect(result.landed).toEqual([result.seqs[2], result.seqs[1]])
+    // Landings further back than the newest rows are not looked for: the read stays bounded.
+    expect(result.farBack).toEqual([])
+    expect(result.long).toBeLessThanOrEqual(result.short + 40)
   })
 })
 
@@ -312,6 +343,86 @@ describe('proposals', () => {
         [result.other, 1],
       ]),
     )
+  })
+})
+
+describe('proposal status', () => {
+  it('is how each proposal ended, and the status filter finds every one by it', async () => {
+    const result = await withFreshSql((sql) => {
+      const key = uniqueKey()
+      const propose = (index: number, effectiveAt?: number) => {
+        const id = insertProposal(sql, {
+          key,
+          text: `Idea ${index}.`,
+          hash: 'h',
+          base: 0,
+          by: 'alice',
+          note: null,
+          now: T,
+        })
+        const schedule =
+          effectiveAt === undefined
+            ? undefined
+            : insertSchedule(sql, {
+                key,
+                text: `Idea ${index}.`,
+                hash: 'h',
+                base: 0,
+                by: 'alice',
+                note: null,
+                effectiveAt,
+                proposalId: id,
+                now: T,
+              }).id
+        return { id, schedule: schedule as number }
+      }
+      const decide = (id: number, decision: 'approved' | 'rejected') =>
+        insertDecision(sql, { proposalId: id, decision, by: 'bob', at: iso(T), reason: null, publishedSeq: null })
+      const end = (schedule: number, outcome: 'live' | 'superseded' | 'expired' | 'cancelled') =>
+        endSchedule(sql, schedule, { outcome, by: 'the ledger', now: T + 1 })
+      const open = propose(1)
+      const approved = propose(2)
+      decide(approved.id, 'approved')
+      const rejected = propose(3, T + 1)
+      decide(rejected.id, 'rejected')
+      end(rejected.schedule, 'cancelled')
+      const approvedThenSuperseded = propose(4, T + 1)
+      decide(approvedThenSuperseded.id, 'approved')
+      end(approvedThenSuperseded.schedule, 'superseded')
+      const approvedThenCancelled = propose(5, T + 1)
+      decide(approvedThenCancelled.id, 'approved')
+      end(approvedThenCancelled.schedule, 'cancelled')
+      const expired = propose(6, T + 1)
+      end(expired.schedule, 'expired')
+      const wentLive = propose(7, T + 1)
+      decide(wentLive.id, 'approved')
+      end(wentLive.schedule, 'live')
+      const ids = (status: ProposalStatus) => proposals(sql, { status, key }).proposals.map((found) => found.id)
+      return {
+        ids: { open, approved, rejected, approvedThenSuperseded, approvedThenCancelled, expired, wentLive },
+        statuses: [1, 2, 3, 4, 5, 6, 7].map((id) => proposal(sql, id)?.status),
+        superseded: proposal(sql, approvedThenSuperseded.id),
+        filtered: {
+          open: ids('open'),
+          approved: ids('approved'),
+          rejected: ids('rejected'),
+          superseded: ids('superseded'),
+          cancelled: ids('cancelled'),
+          expired: ids('expired'),
+        },
+      }
+    })
+
+    expect(result.statuses).toEqual(['open', 'approved', 'rejected', 'superseded', 'cancelled', 'expired', 'approved'])
+    expect(result.superseded).toMatchObject({ status: 'superseded', decidedBy: 'bob', publishedVersion: null })
+    expect(result.filtered).toEqual({
+      open: [1],
+      approved: [7, 2],
+      rejected: [3],
+      superseded: [4],
+      cancelled: [5],
+      expired: [6],
+    })
   })
 })
 

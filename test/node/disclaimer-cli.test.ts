@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { unstable_startWorker } from 'wrangler'
 import { CONFIG_PATH, PROJECT_ROOT } from '../../scripts/lib/paths.ts'
 import { editorForToken, editorsFrom, tokenHash } from '../../src/core/editors.ts'
+import { ledgerSecretProblem } from '../../src/core/kv-contract.ts'
 
 const run = promisify(execFile)
 let store: string
@@ -131,8 +132,12 @@ describe('npm run disclaimer', () => {
       /2 version\(s\), newest first\nv\d+ .*publish +by alice +approved by bob/,
     )
 
+    // Served with the store's own LEDGER_SECRET, as npm start serves it: the page names the version the CLI wrote.
+    const ledgerSecret = /^LEDGER_SECRET='([0-9a-f]{64})'$/m.exec(readFileSync(join(store, '.dev.vars'), 'utf8'))?.[1]
+    expect(ledgerSecret).toMatch(/^[0-9a-f]{64}$/)
     const worker = await unstable_startWorker({
       config: CONFIG_PATH,
+      bindings: { LEDGER_SECRET: { type: 'secret_text', value: ledgerSecret as string } },
       dev: {
         server: { hostname: '127.0.0.1', port: 0 },
         inspector: false,
@@ -144,6 +149,7 @@ describe('npm run disclaimer', () => {
     try {
       await worker.ready
       const page = await worker.fetch('http://localhost/')
+      expect(page.headers.get('Disclaimer-Version')).toMatch(/^disclaimer=v\d+\//)
       expect(await page.text()).toContain('<p>Proposed from the CLI.</p>')
     } finally {
       await worker.dispose()
@@ -164,6 +170,43 @@ describe('npm run disclaimer', () => {
     expect(at.stdout).not.toContain('A text to roll back from.')
     const audit = await local('audit')
     expect(audit.stdout).toMatch(/global +v\d+ .*rollback/)
+  })
+
+  it('schedules one change per disclaimer: a second is refused naming the first, and get says it is pending', async () => {
+    const at = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString()
+    const first = await local('set', 'conclusion', '--text', 'Scheduled from the CLI.', '--at', at(2))
+    expect(first.code).toBe(0)
+    const id = /schedule (\d+)/.exec(first.stdout)?.[1] as string
+
+    const second = await local(
+      'set',
+      'conclusion',
+      '--text',
+      'A second scheduled change.',
+      '--at',
+      at(3),
+      '--as',
+      'bob',
+    )
+    expect(second.code).toBe(1)
+    expect(second.stderr).toMatch(
+      new RegExp(
+        `schedule ${id}, by alice, already changes this disclaimer at .*cancel that one first \\[schedule_conflict, HTTP 409\\]`,
+      ),
+    )
+    const get = await local('get', 'conclusion')
+    expect(get.stdout).toContain(`scheduled: schedule ${id} `)
+    expect(get.stdout).toContain('no second change can be scheduled until it has gone live or is cancelled')
+  })
+
+  it('makes a LEDGER_SECRET: 32 random bytes as hex, a new one each time, sending nothing', async () => {
+    const [one, two] = await Promise.all([cli(['secret']), cli(['secret'])])
+    const secretOf = (stdout: string) => stdout.split('\n')[1] as string
+    expect(one.code).toBe(0)
+    expect(secretOf(one.stdout)).toMatch(/^[0-9a-f]{64}$/)
+    expect(ledgerSecretProblem(secretOf(one.stdout))).toBeUndefined()
+    expect(secretOf(one.stdout)).not.toBe(secretOf(two.stdout))
+    expect(one.stdout).toContain('wrangler secret put LEDGER_SECRET --env <environment>')
   })
 
   it('exports the whole record, which verifies offline; a changed row fails with its number', async () => {

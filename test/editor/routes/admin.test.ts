@@ -1,5 +1,5 @@
 import { reset } from 'cloudflare:test'
-import { env } from 'cloudflare:workers'
+import { env, exports } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { DEFAULT_DISCLAIMERS } from '../../../src/core/defaults.ts'
 import { keyOf } from '../../../src/core/keys.ts'
@@ -275,7 +275,12 @@ describe('PUT /admin/disclaimers/:target', () => {
     })
     const kv = await env.DISCLAIMERS.getWithMetadata(keyOf('home'), 'text')
     expect(kv.value).toBe('Home note, first version.')
-    expect(kv.metadata).toEqual({ seq: version.version, hash: version.hash, chain: version.chain })
+    expect(kv.metadata).toEqual({
+      seq: version.version,
+      hash: version.hash,
+      chain: version.chain,
+      sig: expect.stringMatching(/^[0-9a-f]{64}$/),
+    })
     expect(version.chain).toMatch(/^[0-9a-f]{64}$/)
     const page = await request('/')
     expect(page.headers.get('Disclaimer-Version')).toContain(`disclaimer:home=v${version.version}/`)
@@ -495,6 +500,33 @@ describe('PUT /admin/disclaimers/:target', () => {
   })
 })
 
+describe('a scheduled change', () => {
+  it('refuses a second one for the disclaimer while one is pending, 409 naming the first, and records nothing', async () => {
+    const live = await publish('conclusion', 'Conclusion note.')
+    const at = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString()
+    const first = await put('conclusion', { text: 'At ten.', effectiveAt: at(2) }, 'alice', {
+      'If-Match': `"${live.version}"`,
+    })
+    expect(first.status).toBe(202)
+    const { schedule } = (await first.json()) as { schedule: { id: number; effectiveAt: string } }
+
+    const second = await put('conclusion', { text: 'At eleven.', effectiveAt: at(3) }, 'bob', {
+      'If-Match': `"${live.version}"`,
+    })
+
+    expect(second.status).toBe(409)
+    const error = (await second.json()) as { error: { code: string; message: string; schedule: { id: number } } }
+    expect(error.error).toMatchObject({ code: 'schedule_conflict', schedule: { id: schedule.id } })
+    expect(error.error.message).toMatch(
+      new RegExp(
+        `^schedule ${schedule.id}, by alice, already changes this disclaimer at \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} \\(UTC-0[45]:00, America/New_York\\); .*cancel that one first$`,
+      ),
+    )
+    const schedules = (await (await get('/schedules')).json()) as { schedules: { id: number }[] }
+    expect(schedules.schedules.map((entry) => entry.id)).toEqual([schedule.id])
+  })
+})
+
 describe('POST /admin/disclaimers/:target/rollback', () => {
   it('makes an earlier version current again as a new rollback version, and pages show it', async () => {
     const first = await publish('conclusion', 'Conclusion note, first.')
@@ -578,6 +610,32 @@ describe('history, versions, time and audit', () => {
     expect(await at(landed(second) - 1)).toBe(first.version)
     expect(await at(landed(second))).toBe(second.version)
     expect(await at(landed(second) + 86_400_000)).toBe(second.version)
+  })
+
+  it('answers /at with what pages showed: the bundled default for a broken text, and no note where a page has none', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    await publish('global', 'Global note.')
+    await publish('conclusion', 'Conclusion note.')
+    await env.DISCLAIMERS.put(keyOf('global'), 'Broken\u200Bglobal note.')
+    await env.DISCLAIMERS.put(keyOf('conclusion'), 'Broken\u200Bconclusion note.')
+    await exports.default.scheduled()
+    const at = async (target: string) => {
+      const res = await get(`/disclaimers/${target}/at?time=${encodeURIComponent(new Date().toISOString())}`)
+      expect(res.status).toBe(200)
+      return (await res.json()) as { shows: string; text: string | null; reason: string; version: LedgerVersion }
+    }
+
+    const global = await at('global')
+    const conclusion = await at('conclusion')
+
+    expect(global).toMatchObject({
+      shows: 'default',
+      text: DEFAULT_DISCLAIMERS.get('disclaimer')?.text,
+      version: { how: 'external', valid: false, text: 'Broken\u200Bglobal note.' },
+    })
+    expect(global.reason).toMatch(/breaks the rule \(.*U\+200B.*\): pages showed the bundled default$/)
+    expect(conclusion).toMatchObject({ shows: 'none', text: null, version: { how: 'external', valid: false } })
+    expect(conclusion.reason).toMatch(/: the page showed no note$/)
   })
 
   it('refuses /at without a date and time with its offset with 400, saying what to send', async () => {

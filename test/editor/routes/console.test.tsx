@@ -396,15 +396,56 @@ describe('console query strings', () => {
   })
 })
 
+describe('a second scheduled change', () => {
+  it('is refused while one is pending, the review saying which one and the refusal naming it', async () => {
+    const cookie = await signIn('alice')
+    const nextYear = new Date().getUTCFullYear() + 1
+    const base = await currentBase('full-article')
+    const first = await request(
+      '/console/disclaimers/full-article/publish',
+      form({ base, text: 'Scheduled first.', note: '', effective: `${nextYear}-01-15T09:00` }, cookie),
+    )
+    expect(first.status).toBe(200)
+    expect(await first.text()).toContain('Scheduled: this text goes live at')
+
+    const review = await request(
+      '/console/disclaimers/full-article/review',
+      form({ base, text: 'Scheduled second.', note: '' }, cookie),
+    )
+    const reviewed = await review.text()
+    expect(reviewed).toMatch(
+      new RegExp(
+        `Schedule \\d+, by alice, already changes this text at ${nextYear}-01-15 09:00 \\(UTC-05:00, America/New_York\\)\\. A second change cannot be scheduled while it is pending`,
+      ),
+    )
+    const second = await request(
+      '/console/disclaimers/full-article/publish',
+      form({ base, text: 'Scheduled second.', note: '', effective: `${nextYear}-02-15T09:00` }, cookie),
+    )
+    expect(second.status).toBe(422)
+    expect(await second.text()).toMatch(
+      new RegExp(
+        `schedule \\d+, by alice, already changes this disclaimer at ${nextYear}-01-15 09:00 \\(UTC-05:00, America/New_York\\); a second change scheduled now would replace the same text`,
+      ),
+    )
+  })
+})
+
 describe('what was live at, in the site’s time zone', () => {
   it('reads the time typed in America/New_York, answers a past time with its version and a time to come with what is scheduled', async () => {
     const cookie = await signIn('carol')
     await send((await saveDraft('conclusion', 'Live now.', cookie)).draft, 'publish', cookie)
     const past = await (await get('/console/disclaimers/conclusion/history?at=2020-01-01T12:00', cookie)).text()
-    expect(past).toContain('At 2020-01-01 12:00 (UTC-05:00, America/New_York): no version')
+    expect(past).toContain(
+      'At 2020-01-01 12:00 (UTC-05:00, America/New_York): KV held no text the ledger knows of then: the page showed no note.',
+    )
     const nextYear = new Date().getUTCFullYear() + 1
     const later = await (await get(`/console/disclaimers/conclusion/history?at=${nextYear}-01-15T09:00`, cookie)).text()
-    expect(later).toContain(`${nextYear}-01-15 09:00 (UTC-05:00, America/New_York) is a time to come. Pages show v`)
+    expect(later).toMatch(
+      new RegExp(
+        `${nextYear}-01-15 09:00 \\(UTC-05:00, America/New_York\\) is a time to come\\. Now: v\\d+ \\(publish by alice\\) was live`,
+      ),
+    )
     expect(later).toContain('nothing is scheduled to change it by then')
   })
 

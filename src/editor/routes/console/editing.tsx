@@ -43,7 +43,7 @@ export async function previewPage(
 ) {
   const site = viewsShowing(target).find((entry) => entry.path === path)
   if (!site) return c.notFound()
-  const read = await readDisclaimers(c.env.DISCLAIMERS, site.notes, backgroundOf(c))
+  const read = await readDisclaimers(c.env, site.notes, backgroundOf(c))
   const draft = {
     key: keyOf(target),
     source: 'kv' as const,
