@@ -398,34 +398,20 @@ describe('console query strings', () => {
 
 describe('a second scheduled change', () => {
   it('is refused while one is pending, the review saying which one and the refusal naming it', async () => {
-    const cookie = await signIn('alice')
+    const cookie = await signIn('editor-01')
     const nextYear = new Date().getUTCFullYear() + 1
-    const base = await currentBase('full-article')
-    const first = await request(
-      '/console/disclaimers/full-article/publish',
-      form({ base, text: 'Scheduled first.', note: '', effective: `${nextYear}-01-15T09:00` }, cookie),
-    )
-    expect(first.status).toBe(200)
-    expect(await first.text()).toContain('Scheduled: this text goes live at')
+    const first = await saveDraft('full-article', 'Scheduled first.', cookie)
+    await send(first.draft, 'publish', cookie, { effective: `${nextYear}-01-15T09:00` })
 
-    const review = await request(
-      '/console/disclaimers/full-article/review',
-      form({ base, text: 'Scheduled second.', note: '' }, cookie),
-    )
-    const reviewed = await review.text()
-    expect(reviewed).toMatch(
+    const second = await saveDraft('full-article', 'Scheduled second.', cookie)
+    const review = await (await get(`${second.draft}/review`, cookie)).text()
+    expect(review).toContain(`At ${nextYear}-01-15 09:00 (UTC-05:00, America/New_York), by editor-01`)
+    expect(review).toContain('Yours cannot be given a time while this one is pending')
+    const refused = await send(second.draft, 'publish', cookie, { effective: `${nextYear}-02-15T09:00` })
+    expect(refused).toBe(`${second.draft}/review`)
+    expect(await (await get(refused, cookie)).text()).toMatch(
       new RegExp(
-        `Schedule \\d+, by alice, already changes this text at ${nextYear}-01-15 09:00 \\(UTC-05:00, America/New_York\\)\\. A second change cannot be scheduled while it is pending`,
-      ),
-    )
-    const second = await request(
-      '/console/disclaimers/full-article/publish',
-      form({ base, text: 'Scheduled second.', note: '', effective: `${nextYear}-02-15T09:00` }, cookie),
-    )
-    expect(second.status).toBe(422)
-    expect(await second.text()).toMatch(
-      new RegExp(
-        `schedule \\d+, by alice, already changes this disclaimer at ${nextYear}-01-15 09:00 \\(UTC-05:00, America/New_York\\); a second change scheduled now would replace the same text`,
+        `schedule \\d+, by editor-01, already changes this disclaimer at ${nextYear}-01-15 09:00 \\(UTC-05:00, America/New_York\\); a second change scheduled now would replace the same text`,
       ),
     )
   })
@@ -443,7 +429,7 @@ describe('what was live at, in the site’s time zone', () => {
     const later = await (await get(`/console/disclaimers/conclusion/history?at=${nextYear}-01-15T09:00`, cookie)).text()
     expect(later).toMatch(
       new RegExp(
-        `${nextYear}-01-15 09:00 \\(UTC-05:00, America/New_York\\) is a time to come\\. Now: v\\d+ \\(publish by alice\\) was live`,
+        `${nextYear}-01-15 09:00 \\(UTC-05:00, America/New_York\\) is a time to come\\. Now: v\\d+ \\(publish by carol\\) was live`,
       ),
     )
     expect(later).toContain('nothing is scheduled to change it by then')
