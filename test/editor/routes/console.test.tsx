@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { sign } from 'hono/jwt'
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { verifyExport } from '../../../src/core/chain.ts'
 import type { AccessKeys } from '../../../src/editor/http/console-auth.ts'
 import { createApp } from '../../../src/index.ts'
 import { TEST_EDITORS, type TestEditor } from '../../fixtures/editors.ts'
@@ -447,6 +448,35 @@ describe('signing out', () => {
       form({ base: 'none', text: 'x', note: '' }, cookie),
     )
     expect(write.status).toBe(401)
+  })
+})
+
+describe('downloading the record', () => {
+  it('streams every row with its end line, as an attachment that verifies offline', async () => {
+    const cookie = await signIn('alice')
+    const base = await currentBase('home')
+    const published = await request('/admin/disclaimers/home', {
+      method: 'PUT',
+      headers: {
+        Authorization: `Bearer ${TEST_EDITORS.carol.token}`,
+        'Content-Type': 'application/json',
+        ...(base === 'none' ? { 'If-None-Match': '*' } : { 'If-Match': `"${base}"` }),
+      },
+      body: JSON.stringify({ text: 'Home note, to export.' }),
+    })
+    expect(published.status).toBe(200)
+    const res = await get('/console/export', cookie)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')).toBe('application/jsonl; charset=utf-8')
+    expect(res.headers.get('Content-Disposition')).toMatch(
+      /^attachment; filename="disclaimer-ledger-\d{4}-\d{2}-\d{2}\.jsonl"$/,
+    )
+    const text = await res.text()
+    const verdict = verifyExport(text)
+    expect(verdict.ok).toBe(true)
+    const end = JSON.parse(text.trimEnd().split('\n').at(-1) as string)
+    expect(end).toEqual({ head: verdict.ok ? verdict.head : '', rows: verdict.rows, exportedAt: expect.any(String) })
+    expect(verdict.rows).toBeGreaterThan(0)
   })
 })
 

@@ -4,7 +4,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
-import { exportLines } from '../../../core/chain.ts'
+import { exportStream } from '../../../core/chain.ts'
 import { editorForToken, editorsFrom } from '../../../core/editors.ts'
 import { ledgerOf } from '../../../core/ledger-address.ts'
 import { isTarget } from '../../../core/site-map.ts'
@@ -122,23 +122,22 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
     return page(c, 'Who was told', <NotificationList events={events} next={next} older={before !== undefined} />)
   })
 
-  /** The whole record as JSON Lines, to keep and to check offline (`npm run disclaimer -- verify <file>`). */
+  /**
+   * The whole record as JSON Lines, to keep and to check offline (`npm run disclaimer -- verify <file>`). It streams,
+   * so its status is sent before its end: its end line is what shows it is whole, and a failure midway cuts the
+   * download (the browser reports it failed) instead of ending it as if complete.
+   */
   app.get('/export', pageQuery(page, NO_QUERY), (c) => {
     const ledger = ledgerOf(c.env)
-    const lines = exportLines((after) => ledger.exportPage({ after, limit: 1000 }))
-    const encoder = new TextEncoder()
-    const stream = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        const line = await lines.next()
-        if (line.done) controller.close()
-        else controller.enqueue(encoder.encode(line.value))
-      },
-    })
     const name = `disclaimer-ledger-${new Date().toISOString().slice(0, 10)}.jsonl`
-    return c.body(stream, 200, {
-      'Content-Type': 'application/jsonl; charset=utf-8',
-      'Content-Disposition': `attachment; filename="${name}"`,
-    })
+    return c.body(
+      exportStream((after) => ledger.exportPage({ after, limit: 1000 })),
+      200,
+      {
+        'Content-Type': 'application/jsonl; charset=utf-8',
+        'Content-Disposition': `attachment; filename="${name}"`,
+      },
+    )
   })
 
   app.use('/disclaimers/:target/*', async (c, next) => (isTarget(c.req.param('target') ?? '') ? next() : c.notFound()))
