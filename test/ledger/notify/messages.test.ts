@@ -139,21 +139,24 @@ describe('compose', () => {
     ['proposal_approved', {}, { note: FAKE }],
     ['proposal_rejected', {}, { reason: FAKE }],
     ['version_live', { version: { ...version, note: FAKE, text: `A text.\n\n${FAKE}` } }, {}],
-    ['external_edit', { version: { ...version, how: 'external' as const, text: `\n${FAKE}` } }, {}],
+    ['external_edit', { version: { ...version, how: 'external', text: `\n${FAKE}` } }, {}],
     ['write_stuck', {}, { lastError: FAKE, attempts: 3, minutes: 6 }],
     ['purge_failed', {}, { lastError: FAKE, attempts: 3, tags: 'disclaimer:global' }],
     ['schedule_cancelled', {}, { reason: FAKE, effectiveAt: '2026-12-31T05:00:00.000Z' }],
     ['import_problems', {}, { problems: [FAKE, `history/x\n${FAKE}`], imported: 2 }],
-  ] as const)('sets apart every text %s quotes, so none can pass for the checkpoint', (kind, rows, detail) => {
-    const message = compose(event(kind, { detail }), { ...ROWS, ...rows }, SITE, CHECKPOINT)
-    const lines = message.text.split('\n')
-    const checkpoints = lines.filter((line) => line.startsWith(CHECKPOINT_START))
-    expect(checkpoints).toHaveLength(1)
-    expect(checkpoints[0]).toContain(`stood at row 41, ${CHECKPOINT.hash}`)
-    const quotedLines = lines.filter((line) => line.includes('stood at row 99'))
-    expect(quotedLines.length).toBeGreaterThan(0)
-    for (const line of quotedLines) expect(line.startsWith('> ')).toBe(true)
-  })
+  ] as [EventKind, Partial<EventRows>, LedgerEvent['detail']][])(
+    'sets apart every text %s quotes, so none can pass for the checkpoint',
+    (kind, rows, detail) => {
+      const message = compose(event(kind, { detail }), { ...ROWS, ...rows }, SITE, CHECKPOINT)
+      const lines = message.text.split('\n')
+      const checkpoints = lines.filter((line) => line.startsWith(CHECKPOINT_START))
+      expect(checkpoints).toHaveLength(1)
+      expect(checkpoints[0]).toContain(`stood at row 41, ${CHECKPOINT.hash}`)
+      const quotedLines = lines.filter((line) => line.includes('stood at row 99'))
+      expect(quotedLines.length).toBeGreaterThan(0)
+      for (const line of quotedLines) expect(line.startsWith('> ')).toBe(true)
+    },
+  )
 
   it('quotes a note on lines of its own, each marked, cut before a mail client would wrap it', () => {
     const padded = `${'word '.repeat(13)}${FAKE}`
