@@ -198,6 +198,28 @@ describe('console sign-in with a token (local)', () => {
     expect(out.headers.get('Set-Cookie')).toContain('console_session=;')
   })
 
+  it('makes every sign-in from an address that failed 10 times wait, the right token too', async () => {
+    const left = 60_000 - (Date.now() % 60_000)
+    if (left < 5_000) await scheduler.wait(left + 250)
+    const from = (token: string) => {
+      const init = form({ token })
+      return request('/console/sign-in', {
+        ...init,
+        headers: { ...(init.headers as object), 'CF-Connecting-IP': '198.51.100.30' },
+      })
+    }
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      expect((await from(`${TEST_EDITORS.alice.token}x`)).status, `attempt ${attempt}`).toBe(401)
+    }
+    const right = await from(TEST_EDITORS.alice.token)
+    expect(right.status).toBe(429)
+    expect(right.headers.get('Retry-After')).toBe('60')
+    expect(right.headers.get('Set-Cookie')).toBeNull()
+    expect(await right.text()).toContain(
+      'Too many failed sign-ins from your address: every sign-in from it waits a minute.',
+    )
+  }, 15_000)
+
   it('does not exist without a way to sign in', async () => {
     const res = await request('/console', {}, { SESSION_SECRET: '' })
     expect(res.status).toBe(404)

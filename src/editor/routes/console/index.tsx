@@ -21,7 +21,7 @@ import {
 } from '../../http/console-auth.ts'
 import { clientAddress, NO_CLIENT_ADDRESS } from '../../http/editor-auth.ts'
 import { MAX_BODY_BYTES } from '../../http/json-body.ts'
-import { withinLimit } from '../../http/rate-limit.ts'
+import { RATE_LIMIT_PERIOD_SECONDS, signInAllowed, signInFailed, withinLimit } from '../../http/rate-limit.ts'
 import { NotificationList } from '../../views/notifications.tsx'
 import { Overview } from '../../views/overview.tsx'
 import { Notice } from '../../views/shell.tsx'
@@ -81,19 +81,17 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
     if (signInMethod(c.env) !== 'token') return c.notFound()
     const address = clientAddress(c.req.raw.headers)
     if (address === undefined) return page(c, 'Sign in', <SignInForm error={`Refused: ${NO_CLIENT_ADDRESS}.`} />, 400)
+    if (!(await signInAllowed(c.env.AUTH_FAILURES, address))) {
+      c.header('Retry-After', String(RATE_LIMIT_PERIOD_SECONDS))
+      const error = 'Too many failed sign-ins from your address: every sign-in from it waits a minute.'
+      return page(c, 'Sign in', <SignInForm error={error} />, 429)
+    }
     const { token } = await c.req.parseBody()
     const config = editorsFrom(c.env.EDITORS)
     const editor =
       config.ok && typeof token === 'string' ? await editorForToken(config.editors, token.trim()) : undefined
     if (!config.ok || !editor) {
-      if (!(await withinLimit(c.env.AUTH_FAILURES, address))) {
-        return page(
-          c,
-          'Sign in',
-          <SignInForm error="Too many failed sign-ins from your address; wait a minute." />,
-          429,
-        )
-      }
+      await signInFailed(c.env.AUTH_FAILURES, address)
       return page(
         c,
         'Sign in',
