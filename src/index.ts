@@ -89,7 +89,13 @@ export default class Site extends WorkerEntrypoint<Env> {
   }
 
   override async scheduled(_controller?: ScheduledController): Promise<void> {
-    const recorded = await ledgerOf(this.env).reconcile()
+    const ledger = ledgerOf(this.env)
+    // The editors as they are now, every minute: a removal ends the editor's sessions for good, even unseen. Imported
+    // here, as the editor half is, so that a visitor's isolate never evaluates it.
+    const { editorsFrom, grantsOf } = await import('./core/editors.ts')
+    const editors = editorsFrom(this.env.EDITORS)
+    if (editors.ok) await ledger.observeGrants(await grantsOf(editors.editors))
+    const recorded = await ledger.reconcile()
     if (recorded.length > 0) console.log('recorded edits made outside the ledger', { versions: recorded.length })
   }
 

@@ -208,12 +208,18 @@ INSERT INTO chain_queue (kind, row_id) SELECT kind, row_id FROM chain_backfill O
 DROP TABLE chain_backfill;
 `
 
+/** The grant each editor's console sessions were last seen under: their token's fingerprint, none once removed. */
+const V6_SESSION_GRANTS = `
+CREATE TABLE IF NOT EXISTS session_grants (editor TEXT PRIMARY KEY, fingerprint TEXT);
+`
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'versions, landings, proposals, decisions, outbox, purges', sql: V1_SCHEMA },
   { version: 2, name: 'recorded imports, retried purges, session cut-offs', sql: V2_IMPORTS_PURGES_SESSIONS },
   { version: 3, name: 'events and their deliveries', sql: V3_EVENTS },
   { version: 4, name: 'scheduled changes and their outcomes', sql: V4_SCHEDULES },
   { version: 5, name: 'the hash chain over every appended row', sql: V5_CHAIN },
+  { version: 6, name: 'session grants, as last seen', sql: V6_SESSION_GRANTS },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0
