@@ -26,7 +26,7 @@ import { NotificationList } from '../../views/notifications.tsx'
 import { Overview } from '../../views/overview.tsx'
 import { Notice } from '../../views/shell.tsx'
 import { SignInForm } from '../../views/sign-in.tsx'
-import { CONSOLE_PAGE_QUERY, NO_QUERY } from '../schemas.ts'
+import { CONSOLE_PAGE_QUERY, consoleRequestProblem, NO_QUERY } from '../schemas.ts'
 import { editingRoutes, zoneOf } from './editing.tsx'
 import { historyRoutes } from './history.tsx'
 import { consolePages, pageQuery } from './page.tsx'
@@ -56,6 +56,10 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
     }),
   )
   app.use(consoleAuth(accessKeys, (c, status, why) => page(c, 'Not signed in', <Notice>{why}</Notice>, status)))
+  app.use(async (c, next) => {
+    const problem = await consoleRequestProblem(c.req.raw, c.req.path, () => c.req.formData())
+    return problem ? page(c, 'Not a page of the console', <Notice>{problem}</Notice>, 400) : next()
+  })
   app.use(async (c, next) => {
     const editor = c.get('editor')
     if (c.req.method === 'POST' && editor && !c.req.path.startsWith('/console/sign-')) {
