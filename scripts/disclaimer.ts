@@ -56,8 +56,10 @@ editors (no --local or --env: nothing is sent)
   editor <name>                 a new token for an editor, and the entry to put in the EDITORS secret
 
 target: global (the default) or a page: ${TARGETS.filter((name) => name !== 'global').join(', ')}.
-where:  --local is the store of \`npm start\` (.wrangler/state; --persist-to <dir> for another); --env <environment>
-        (one of wrangler.toml's [env.*], e.g. staging, production) is that environment's site, over HTTPS.
+where:  --local is the store of \`npm start\` (.wrangler/state; --persist-to <dir> for another): while npm start runs
+        on it, its site, on the port the store records; else a Worker the CLI starts on the store, with the
+        variables npm start last ran it with (REQUIRE_APPROVAL too). --env <environment> (one of wrangler.toml's
+        [env.*], e.g. staging, production) is that environment's site, over HTTPS.
 token:  for --env, $DISCLAIMER_TOKEN or --token-file <file>; with --local only a local editor's, picked with
         --as <editor> (alice, bob): a real token is never sent to a local server.`
 

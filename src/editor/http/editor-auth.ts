@@ -43,7 +43,8 @@ export const editorAuth: MiddlewareHandler<EditorEnv> = async (c, next) => {
   const match = /^Bearer ([\x21-\x7E]+)$/.exec(c.req.header('Authorization') ?? '')
   const editor = match?.[1] ? await editorForToken(config.editors, match[1]) : undefined
   if (!editor) {
-    await signInFailed(c.env.AUTH_FAILURES, address)
+    // A request that sends no token guesses nothing: it counts as an attempt, not as a failed sign-in.
+    if (c.req.header('Authorization') !== undefined) await signInFailed(c.env.AUTH_FAILURES, address)
     return errorJson(
       c,
       401,

@@ -104,6 +104,15 @@ describe('editorAuth', () => {
     expect((await whoami({ ...bearer('alice'), 'CF-Connecting-IP': address })).status).toBe(429)
   }, 60_000)
 
+  it('counts a request that sends no token as an attempt, not as a failed sign-in', async () => {
+    await awayFromWindowEdge()
+    const address = '198.51.100.15'
+    for (let attempt = 1; attempt <= 15; attempt++) {
+      expect((await whoami({ 'CF-Connecting-IP': address })).status, `attempt ${attempt}`).toBe(401)
+    }
+    expect((await whoami({ ...bearer('alice'), 'CF-Connecting-IP': address })).status).toBe(200)
+  }, 15_000)
+
   it('has AUTH_FAILURES limit 10 failed sign-ins a minute in every environment', () => {
     const limits = [...WRANGLER.matchAll(/AUTH_FAILURES"[\s\S]*?limit = (\d+), period = (\d+)/g)]
     expect(limits.map((found) => [Number(found[1]), Number(found[2])])).toEqual([
