@@ -10,7 +10,7 @@ import { type ChainStep, type ExportPage, exportLines, type Verdict, verifyExpor
 
 /** The chain's step with Node's own SHA-256: the same hash as the ledger's, several times faster. */
 export const nodeChainStep: ChainStep = (previous, body) =>
-  createHash('sha256').update(previous).update(body, 'utf8').digest()
+  createHash('sha256').update(previous, 'hex').update(body, 'utf8').digest('hex')
 
 /** Thrown for a file that is not UTF-8: an export never is anything else. */
 export class NotUtf8Error extends Error {}
@@ -67,6 +67,7 @@ async function writeAll(out: Writable, lines: AsyncIterable<string>): Promise<nu
 export async function exportToFile(file: string, pageAfter: (after: number) => Promise<ExportPage>): Promise<number> {
   const partial = `${file}.partial`
   const out = createWriteStream(partial)
+  await once(out, 'open')
   try {
     const lines = await writeAll(out, exportLines(pageAfter))
     out.end()
@@ -74,7 +75,10 @@ export async function exportToFile(file: string, pageAfter: (after: number) => P
     renameSync(partial, file)
     return lines - 1
   } catch (error) {
+    // The write still pending fails as the stream is destroyed: it is the export's error, not this one, that counts.
+    const closed = finished(out).catch(() => undefined)
     out.destroy()
+    await closed
     rmSync(partial, { force: true })
     throw error
   }

@@ -88,16 +88,16 @@ export function canonicalRow(table: string, row: ChainRow): string {
   return canonicalize({ table, row: Object.fromEntries(columns) }) as string
 }
 
-/** One step of the chain: SHA-256 over the previous hash's 32 bytes followed by the UTF-8 of `body`. */
-export type ChainStep = (previous: Uint8Array, body: string) => Uint8Array
+/** One step of the chain: SHA-256 over the previous hash's 32 bytes followed by the UTF-8 of `body`, in hex. */
+export type ChainStep = (previous: string, body: string) => string
 
 /** The step in plain JavaScript, as the ledger runs it; `verify` on Node passes Node's own SHA-256, which is faster. */
 export const chainStep: ChainStep = (previous, body) =>
-  sha256.create().update(previous).update(utf8ToBytes(body)).digest()
+  bytesToHex(sha256.create().update(hexToBytes(previous)).update(utf8ToBytes(body)).digest())
 
 /** The chain hash of a row that follows `previous` (64 hex digits). */
 export function chainHash(previous: string, table: string, row: ChainRow, step: ChainStep = chainStep): string {
-  return bytesToHex(step(hexToBytes(previous), canonicalRow(table, row)))
+  return step(previous, canonicalRow(table, row))
 }
 
 /** A row's columns as an export line writes them: RFC 8785's order, JSON's escapes (a lone surrogate as `\ud800`). */
@@ -213,8 +213,7 @@ function rowName(pos: number, table: string, row: Json): string {
  */
 export function exportChecker({ head, step = chainStep, maxLineChars = MAX_LINE_CHARS }: VerifyOptions = {}) {
   const wanted = head?.toLowerCase()
-  let previous: Uint8Array = hexToBytes(GENESIS)
-  let previousHex = GENESIS
+  let previous = GENESIS
   let rows = 0
   let lines = 0
   let ended = false
@@ -240,7 +239,7 @@ export function exportChecker({ head, step = chainStep, maxLineChars = MAX_LINE_
     const canonical = exportLine({ head: named, rows: count as number, exportedAt }).slice(0, -1)
     if (canonical !== text)
       return fail(`${at}, the end line, is not written as an export writes it: ${difference(text, canonical)}`)
-    const leadsTo = rows === 0 ? null : previousHex
+    const leadsTo = rows === 0 ? null : previous
     if (count !== rows) {
       return fail(
         `the end line says ${count} row(s); the export holds ${rows}: rows were removed from the end, or added`,
@@ -310,17 +309,15 @@ export function exportChecker({ head, step = chainStep, maxLineChars = MAX_LINE_
       }
     }
     const computed = step(previous, body)
-    const computedHex = bytesToHex(computed)
-    if (computedHex !== hash) {
+    if (computed !== hash) {
       return fail(
-        `${rowName(expected, table, row)} does not match its chain hash: its content or a row before it was changed (computed ${computedHex}, the export says ${hash})`,
+        `${rowName(expected, table, row)} does not match its chain hash: its content or a row before it was changed (computed ${computed}, the export says ${hash})`,
         expected,
       )
     }
     previous = computed
-    previousHex = computedHex
     rows = expected
-    if (computedHex === wanted) headFound = expected
+    if (computed === wanted) headFound = expected
     return undefined
   }
 
@@ -383,7 +380,7 @@ export function exportChecker({ head, step = chainStep, maxLineChars = MAX_LINE_
           `the head ${head} is not a row of this export: the record was rewritten since it, or the export is of another ledger`,
         )
       }
-      return { ok: true, rows, head: previousHex, ...(headFound === undefined ? {} : { headFound }) }
+      return { ok: true, rows, head: previous, ...(headFound === undefined ? {} : { headFound }) }
     },
   }
 }
