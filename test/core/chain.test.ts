@@ -5,6 +5,7 @@ import {
   type ChainRow,
   canonicalRow,
   chainHash,
+  exportChecker,
   exportLine,
   exportLines,
   exportStream,
@@ -71,6 +72,11 @@ const ROWS: [string, ChainRow][] = [
 ]
 
 const END_AT = '2026-12-03T00:00:00.000Z'
+
+/** The chain hash of ROWS' row at `index`. */
+function entriesHash(index: number): string {
+  return chainOf(ROWS)[index]?.hash as string
+}
 
 /** An export as the ledger writes it: the rows' lines, then the end line (unless `end` is null). */
 function exportOf(
@@ -160,6 +166,14 @@ describe('exportLines', () => {
     expect(verifyExport(lines.join(''))).toMatchObject({ ok: true, rows: 4 })
   })
 
+  it('writes the end line alone for a record with no rows', async () => {
+    const lines: string[] = []
+    for await (const line of exportLines(async () => ({ rows: [], next: null, head: null }))) lines.push(line)
+    expect(lines).toHaveLength(1)
+    expect(JSON.parse(lines[0] as string)).toEqual({ head: null, rows: 0, exportedAt: expect.any(String) })
+    expect(verifyExport(lines.join(''))).toStrictEqual({ ok: true, rows: 0, head: GENESIS })
+  })
+
   it('ends with the error of a page that fails, and no end line, so what was written cannot pass for the whole', async () => {
     const entries = chainOf(ROWS)
     const lines: string[] = []
@@ -232,7 +246,7 @@ describe('verifyExport', () => {
   })
 
   it('holds for an export of nothing: its end line alone', () => {
-    expect(verifyExport(exportOf([]))).toEqual({ ok: true, rows: 0, head: GENESIS })
+    expect(verifyExport(exportOf([]))).toStrictEqual({ ok: true, rows: 0, head: GENESIS })
   })
 
   it('names the first row whose content was changed', () => {
@@ -327,10 +341,6 @@ describe('verifyExport', () => {
       'the fields in another order',
       (line: string) => line.replace(/^\{"pos":(\d+),"table":("\w+"),/, '{"table":$2,"pos":$1,'),
     ],
-    [
-      'columns out of order',
-      (line: string) => line.replace('"by":"alice",', '').replace('"text"', '"by":"alice","text"'),
-    ],
     ['a space after a colon', (line: string) => line.replace('"pos":', '"pos": ')],
     ['a carriage return before the newline', (line: string) => `${line}\r`],
     ['an escape where the character is written', (line: string) => line.replace('First.', 'Fir\\u0073t.')],
@@ -360,6 +370,91 @@ describe('verifyExport', () => {
     )
   })
 
+  it('refuses columns out of order, naming the two', () => {
+    const lines = linesOf(exportOf(chainOf(ROWS)))
+    lines[0] = (lines[0] as string).replace('"by":"alice",', '').replace('"text"', '"by":"alice","text"')
+    expect(verifyExport(`${lines.join('\n')}\n`)).toStrictEqual({
+      ok: false,
+      rows: 0,
+      pos: 1,
+      problem:
+        "line 1 is not written as an export writes it: its column by comes after seq, and an export writes them in RFC 8785's order",
+    })
+  })
+
+  it('says where a line first differs from the form an export writes, with a little of each', () => {
+    const lines = linesOf(exportOf(chainOf(ROWS)))
+    lines[1] = (lines[1] as string).replace('"seq":1', '"seq": 1')
+    expect(problemOf(`${lines.join('\n')}\n`)).toBe(
+      `line 2 is not written as an export writes it (from character 74 it reads " 1},\\"hash\\":\\"${entriesHash(1).slice(0, 12)}" where an export writes "1},\\"hash\\":\\"${entriesHash(1).slice(0, 13)}"): a field was repeated, added, dropped or moved, or the spacing or escaping changed, and an export is checked byte for byte`,
+    )
+  })
+
+  it.each([
+    ['pos as text', '{"pos":"1","table":"t","row":{},"hash":"x"}'],
+    ['table as a number', '{"pos":1,"table":5,"row":{},"hash":"x"}'],
+    ['hash as a number', '{"pos":1,"table":"t","row":{},"hash":5}'],
+    ['row as a list', '{"pos":1,"table":"t","row":[1],"hash":"x"}'],
+    ['row as text', '{"pos":1,"table":"t","row":"x","hash":"x"}'],
+    ['row null', '{"pos":1,"table":"t","row":null,"hash":"x"}'],
+  ])('refuses a row line with %s as not a row', (_, line) => {
+    expect(verifyExport(`${line}\n`)).toStrictEqual({
+      ok: false,
+      rows: 0,
+      pos: 1,
+      problem: 'line 1 is not a row of an export (pos, table, row, hash)',
+    })
+  })
+
+  it.each([
+    ['a head that is a number', '{"head":5,"rows":0,"exportedAt":"2026-12-03T00:00:00.000Z"}'],
+    ['a head in capitals', `{"head":"${'A'.repeat(64)}","rows":0,"exportedAt":"2026-12-03T00:00:00.000Z"}`],
+    ['a head with more before it', `{"head":"x${'a'.repeat(64)}","rows":0,"exportedAt":"2026-12-03T00:00:00.000Z"}`],
+    ['a head with more after it', `{"head":"${'a'.repeat(64)}x","rows":0,"exportedAt":"2026-12-03T00:00:00.000Z"}`],
+    ['a count below zero', '{"head":null,"rows":-1,"exportedAt":"2026-12-03T00:00:00.000Z"}'],
+    ['a count with a fraction', '{"head":null,"rows":1.5,"exportedAt":"2026-12-03T00:00:00.000Z"}'],
+    ['a count as text', '{"head":null,"rows":"0","exportedAt":"2026-12-03T00:00:00.000Z"}'],
+    ['a time that is a number', '{"head":null,"rows":0,"exportedAt":5}'],
+    ['a time with more before it', '{"head":null,"rows":0,"exportedAt":"x2026-12-03T00:00:00.000Z"}'],
+    ['a time with more after it', '{"head":null,"rows":0,"exportedAt":"2026-12-03T00:00:00.000Zx"}'],
+  ])('refuses an end line with %s', (_, line) => {
+    expect(verifyExport(`${line}\n`)).toStrictEqual({
+      ok: false,
+      rows: 0,
+      problem: 'line 1 is not an export\'s end line ({"head", "rows", "exportedAt"})',
+    })
+  })
+
+  it('names a row by its table alone when it has no number, and verifies a column in capitals', () => {
+    const [entry] = chainOf([['t', { Aa: 1, id: null }]]) as [ChainEntry]
+    expect(verifyExport(exportOf([entry]))).toStrictEqual({ ok: true, rows: 1, head: entry.hash })
+    expect(problemOf(exportOf([{ ...entry, pos: 2 }]))).toBe(
+      'row 1 (t) is numbered 2: a row is missing, added or out of order',
+    )
+    const [plain] = chainOf([['t', { at: 'x' }]]) as [ChainEntry]
+    expect(problemOf(exportOf([{ ...plain, pos: 2 }]))).toBe(
+      'row 1 (t) is numbered 2: a row is missing, added or out of order',
+    )
+  })
+
+  it('cannot read a row whose table name holds a lone surrogate, and says so', () => {
+    const line = `{"pos":1,"table":"t\\ud800","row":{},"hash":"${'a'.repeat(64)}"}`
+    expect(verifyExport(`${line}\n`)).toStrictEqual({
+      ok: false,
+      rows: 0,
+      pos: 1,
+      problem: 'row 1 (t\ud800) cannot be read: Lone surrogate is not allowed',
+    })
+  })
+
+  it('keeps its first verdict, whatever is read after it', () => {
+    const checker = exportChecker()
+    const first = checker.write('not json\n')
+    expect(first).toStrictEqual({ ok: false, rows: 0, pos: 1, problem: 'line 1 is not JSON' })
+    expect(checker.write(exportOf([]))).toBe(first)
+    expect(checker.end()).toBe(first)
+  })
+
   it('refuses the {"utf16": …} object in place of the string it encodes, though both hash the same', () => {
     const [entry] = chainOf([['events', { s: 'a\ud800' }]]) as [ChainEntry]
     const stated = exportLine(entry).replace('"a\\ud800"', '{"utf16":[97,55296]}')
@@ -376,8 +471,30 @@ describe('verifyExport', () => {
 
   it('names a line that is not JSON, not a row, empty, or after the end line', () => {
     expect(problemOf('{"pos":1}\n')).toBe('line 1 is not a row of an export (pos, table, row, hash)')
-    expect(problemOf('[1]\n')).toBe('line 1 is not a row of an export (pos, table, row, hash)')
-    expect(problemOf('not json\n')).toBe('line 1 is not JSON')
+    for (const line of ['[1]', '5', 'null', '"x"', 'true']) {
+      expect(verifyExport(`${line}\n`), line).toStrictEqual({
+        ok: false,
+        rows: 0,
+        pos: 1,
+        problem: 'line 1 is not a row of an export (pos, table, row, hash)',
+      })
+    }
+    expect(verifyExport('not json\n')).toStrictEqual({ ok: false, rows: 0, pos: 1, problem: 'line 1 is not JSON' })
+    expect(verifyExport(`\uFEFF${exportOf([])}`)).toStrictEqual({
+      ok: false,
+      rows: 0,
+      pos: 1,
+      problem: 'line 1 starts with a byte order mark, which an export never has: the file was saved again by an editor',
+    })
+    const one = exportOf(chainOf(ROWS.slice(0, 1)), null)
+    expect(verifyExport(`${one}\n`)).toStrictEqual({
+      ok: false,
+      rows: 1,
+      pos: 2,
+      problem: 'line 2 is empty: an export has no blank lines',
+    })
+    expect(verifyExport(`${one}oops\n`)).toStrictEqual({ ok: false, rows: 1, pos: 2, problem: 'line 2 is not JSON' })
+    expect(verifyExport(`${one}[]\n`)).toMatchObject({ ok: false, rows: 1, pos: 2 })
     const whole = exportOf(chainOf(ROWS))
     expect(problemOf(whole.replace('\n', '\n\n'))).toBe('line 2 is empty: an export has no blank lines')
     expect(problemOf(`${whole}${linesOf(whole)[0]}\n`)).toBe("line 6 comes after the export's end line")
@@ -390,6 +507,16 @@ describe('verifyExport', () => {
     expect(problemOf(exportOf(entries), elsewhere)).toBe(
       `the head ${elsewhere} is not a row of this export: the record was rewritten since it, or the export is of another ledger`,
     )
+  })
+
+  it('reads a line as long as the bound', () => {
+    const checker = exportChecker({ maxLineChars: 10 })
+    expect(checker.write('{"pos":123')).toBeUndefined()
+    expect(checker.write('4')).toStrictEqual({
+      ok: false,
+      rows: 0,
+      problem: 'line 1 is longer than 10 characters: it is not a line of an export',
+    })
   })
 
   it('refuses a line longer than the bound, without reading on', () => {
