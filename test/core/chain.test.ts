@@ -408,6 +408,8 @@ describe('verifyExport', () => {
 
   it.each([
     ['a head that is a number', '{"head":5,"rows":0,"exportedAt":"2026-12-03T00:00:00.000Z"}'],
+    ['a head in a list', `{"head":["${'a'.repeat(64)}"],"rows":0,"exportedAt":"2026-12-03T00:00:00.000Z"}`],
+    ['a time in a list', '{"head":null,"rows":0,"exportedAt":["2026-12-03T00:00:00.000Z"]}'],
     ['a head in capitals', `{"head":"${'A'.repeat(64)}","rows":0,"exportedAt":"2026-12-03T00:00:00.000Z"}`],
     ['a head with more before it', `{"head":"x${'a'.repeat(64)}","rows":0,"exportedAt":"2026-12-03T00:00:00.000Z"}`],
     ['a head with more after it', `{"head":"${'a'.repeat(64)}x","rows":0,"exportedAt":"2026-12-03T00:00:00.000Z"}`],
@@ -429,6 +431,10 @@ describe('verifyExport', () => {
     const [entry] = chainOf([['t', { Aa: 1, id: null }]]) as [ChainEntry]
     expect(verifyExport(exportOf([entry]))).toStrictEqual({ ok: true, rows: 1, head: entry.hash })
     expect(problemOf(exportOf([{ ...entry, pos: 2 }]))).toBe(
+      'row 1 (t) is numbered 2: a row is missing, added or out of order',
+    )
+    const [scheduled] = chainOf([['t', { schedule_id: null }]]) as [ChainEntry]
+    expect(problemOf(exportOf([{ ...scheduled, pos: 2 }]))).toBe(
       'row 1 (t) is numbered 2: a row is missing, added or out of order',
     )
     const [plain] = chainOf([['t', { at: 'x' }]]) as [ChainEntry]
@@ -526,6 +532,23 @@ describe('verifyExport', () => {
       rows: 0,
       problem: 'line 1 is longer than 64 characters: it is not a line of an export',
     })
+  })
+
+  it('stops reading at the first line that does not hold', async () => {
+    let asked = 0
+    async function* pieces() {
+      asked++
+      yield 'not json\n'
+      asked++
+      yield exportOf([])
+    }
+    expect(await verifyExportStream(pieces())).toStrictEqual({
+      ok: false,
+      rows: 0,
+      pos: 1,
+      problem: 'line 1 is not JSON',
+    })
+    expect(asked).toBe(1)
   })
 
   it('reads the same whether the export comes whole or in pieces cut anywhere', async () => {
