@@ -4,14 +4,14 @@
 import { spawnSync } from 'node:child_process'
 import { once } from 'node:events'
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { finished } from 'node:stream/promises'
 import { parseArgs } from 'node:util'
 import { type ChainEntry, chainHash, exportLine, GENESIS } from '../src/core/chain.ts'
 import { median } from './lib/measure.ts'
 import { PROJECT_ROOT } from './lib/paths.ts'
-import { nodeChainStep } from './lib/record-file.ts'
+import { nodeChainStep, utf8Pieces, verifyFile } from './lib/record-file.ts'
 
 const RUNS = 3
 const GOAL_MS = 5000
@@ -79,20 +79,80 @@ export async function writeSyntheticExport(file: string, rows: number): Promise<
   await finished(out)
 }
 
-/** Prints the process's peak resident memory (KiB) on its way out, whatever it runs. */
-const PEAK_RSS = `data:text/javascript,process.on('exit',()=>process.stderr.write('peak-rss-kib '+process.resourceUsage().maxRSS+'\\n'))`
+/** Prints the process's peak resident memory (KiB) and CPU time (µs) on its way out, whatever it runs. */
+const PEAK_RSS = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('peak-rss-kib '+u.maxRSS+' cpu-us '+(u.userCPUTime+u.systemCPUTime)+'\\n')})`
 
 /** The baseline: Node reading the file as verify does (1 MiB pieces, UTF-8, split into lines), checking nothing. */
 const READ_LINES = `import{createReadStream}from'node:fs';let lines=0,rest='';const d=new TextDecoder();for await(const c of createReadStream(process.argv[1],{highWaterMark:1<<20})){const t=rest+d.decode(c,{stream:true});const p=t.split('\\n');rest=p.pop();lines+=p.length}console.log(lines)`
 
-function run(args: string[]): { ms: number; peakMiB: number; stdout: string } {
+interface Run {
+  ms: number
+  cpuMs: number
+  peakMiB: number
+  stdout: string
+}
+
+function run(args: string[]): Run {
   const start = performance.now()
   const child = spawnSync(process.execPath, ['--import', PEAK_RSS, ...args], { cwd: PROJECT_ROOT, encoding: 'utf8' })
   const ms = performance.now() - start
   if (child.status !== 0) throw new Error(`${args.join(' ')} failed:\n${child.stdout}${child.stderr}`)
-  const peak = /peak-rss-kib (\d+)/.exec(child.stderr)?.[1]
-  if (peak === undefined) throw new Error(`no peak memory reported by ${args.join(' ')}`)
-  return { ms, peakMiB: Number(peak) / 1024, stdout: child.stdout }
+  const found = /peak-rss-kib (\d+) cpu-us (\d+)/.exec(child.stderr)
+  if (!found) throw new Error(`no peak memory reported by ${args.join(' ')}`)
+  return { ms, cpuMs: Number(found[2]) / 1000, peakMiB: Number(found[1]) / 1024, stdout: child.stdout }
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`
+
+async function cpuMsOf(work: () => Promise<unknown>): Promise<number> {
+  const before = process.cpuUsage()
+  await work()
+  const used = process.cpuUsage(before)
+  return (used.user + used.system) / 1000
+}
+
+/** Each line of a file, as verify cuts them, handed to `each`. */
+async function eachLine(file: string, each: (line: string) => void): Promise<void> {
+  let partial = ''
+  for await (const piece of utf8Pieces(file)) {
+    let start = 0
+    for (let newline = piece.indexOf('\n'); newline !== -1; newline = piece.indexOf('\n', start)) {
+      each(partial + piece.slice(start, newline))
+      partial = ''
+      start = newline + 1
+    }
+    partial += piece.slice(start)
+  }
+}
+
+/**
+ * Where verify's time goes, in this process (CPU time, each step adding one thing to the one before): reading and
+ * decoding, cutting lines, JSON.parse, re-encoding to compare, one SHA-256 step a line, then verify itself.
+ */
+async function phases(file: string): Promise<[string, number][]> {
+  let previous = GENESIS
+  const steps: [string, () => Promise<unknown>][] = [
+    [
+      'reading the file and decoding its UTF-8',
+      async () => {
+        for await (const _ of utf8Pieces(file));
+      },
+    ],
+    ['+ cutting it into lines', () => eachLine(file, () => {})],
+    ['+ JSON.parse of each line', () => eachLine(file, (line) => JSON.parse(line))],
+    ['+ re-encoding each line to compare', () => eachLine(file, (line) => JSON.stringify(JSON.parse(line)) === line)],
+    [
+      '+ one SHA-256 step a line',
+      () =>
+        eachLine(file, (line) => {
+          if (JSON.stringify(JSON.parse(line)) === line) previous = nodeChainStep(previous, line)
+        }),
+    ],
+    ['verify itself (verifyFile)', () => verifyFile(file)],
+  ]
+  const measured: [string, number][] = []
+  for (const [name, work] of steps) measured.push([name, await cpuMsOf(work)])
+  return measured
 }
 
 async function main() {
@@ -108,23 +168,28 @@ async function main() {
     console.log(
       `an export of ${rows.toLocaleString('en-US')} rows, ${mib.toFixed(0)} MiB, written in ${((performance.now() - made) / 1000).toFixed(1)} s`,
     )
-    const verify: ReturnType<typeof run>[] = []
-    const baseline: ReturnType<typeof run>[] = []
+    const verify: Run[] = []
+    const baseline: Run[] = []
     for (let round = 0; round < RUNS; round++) {
       baseline.push(run(['--input-type=module', '-e', READ_LINES, file]))
       verify.push(run(['scripts/disclaimer.ts', 'verify', file]))
     }
     if (!verify[0]?.stdout.includes(`verified: ${rows} row(s)`)) throw new Error(`verify said: ${verify[0]?.stdout}`)
+    const line = (name: string, runs: Run[]) =>
+      `${name}: ${seconds(median(runs.map((r) => r.ms)))} wall, ${seconds(median(runs.map((r) => r.cpuMs)))} CPU, peak RSS ${Math.max(...runs.map((r) => r.peakMiB)).toFixed(0)} MiB`
+    console.log(`median of ${RUNS}, Node starting included:`)
+    console.log(line('verify', verify))
+    console.log(line('baseline, Node reading the same file line by line', baseline))
     const [v, b] = [median(verify.map((r) => r.ms)), median(baseline.map((r) => r.ms))]
-    const [vRss, bRss] = [Math.max(...verify.map((r) => r.peakMiB)), Math.max(...baseline.map((r) => r.peakMiB))]
     console.log(
-      `verify, median of ${RUNS}: ${(v / 1000).toFixed(2)} s (wall, Node starting included), peak RSS ${vRss.toFixed(0)} MiB`,
+      `verify's own work: ${seconds(v - b)} wall; ratio to the baseline ${(v / b).toFixed(2)}x; goal for 1,000,000 rows: under ${GOAL_MS / 1000} s wall`,
     )
+    console.log('where the time goes, in one process (CPU time, each step adding to the one before):')
+    for (const [name, ms] of await phases(file)) console.log(`  ${name.padEnd(42)} ${seconds(ms)}`)
     console.log(
-      `baseline, Node reading the same file line by line: ${(b / 1000).toFixed(2)} s, peak RSS ${bRss.toFixed(0)} MiB`,
-    )
-    console.log(
-      `verify's own work: ${((v - b) / 1000).toFixed(2)} s; ratio to the baseline ${(v / b).toFixed(2)}x; goal for 1,000,000 rows: under ${GOAL_MS / 1000} s`,
+      `load average when done: ${loadavg()
+        .map((load) => load.toFixed(1))
+        .join(', ')} on ${availableParallelism()} cores`,
     )
   } finally {
     rmSync(dir, { recursive: true, force: true })
