@@ -66,10 +66,8 @@ async function main() {
     env: { CLOUDFLARE_CF_FETCH_ENABLED: 'false', ...process.env, WRANGLER_SEND_METRICS: 'false' },
   })
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => wrangler.kill(signal))
-  wrangler.on('exit', (code) => {
-    rememberLocalSite(store, { vars })
-    process.exit(code ?? 0)
-  })
+  // The record of where it runs is left as it is: once this process is gone, the CLI no longer trusts it.
+  wrangler.on('exit', (code) => process.exit(code ?? 0))
   try {
     await waitUntilServing(origin)
     // Where the CLI finds this site, and the process it must still be alive to be trusted there.
