@@ -1,8 +1,8 @@
 // `npm run disclaimer -- <command>`: read and change the disclaimers through the ledger, from a terminal.
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { createTwoFilesPatch } from 'diff'
-import { exportLines, verifyExport } from '../src/core/chain.ts'
+import type { Verdict } from '../src/core/chain.ts'
 import { DEFAULT_DISCLAIMERS } from '../src/core/defaults.ts'
 import { EDITOR_NAME, newToken, tokenHash } from '../src/core/editors.ts'
 import { keyOf } from '../src/core/keys.ts'
@@ -23,6 +23,7 @@ import {
 } from './lib/disclaimer-format.ts'
 import { ensureLocalEditors, LOCAL_STORE } from './lib/local-editors.ts'
 import { checkOperation, OPERATIONS_COMMANDS, OPERATIONS_USAGE, runOperation } from './lib/operations-commands.ts'
+import { exportToFile, exportToStdout, NotUtf8Error, verifyFile } from './lib/record-file.ts'
 
 const USAGE = `usage: npm run disclaimer -- <command> [arguments] (--local | --env <environment>) [options]
 
@@ -63,8 +64,10 @@ editors and secrets (no --local or --env: nothing is sent)
   secret                        a new LEDGER_SECRET (the key the ledger signs KV's metadata with), and how to set it
 
 target: global (the default) or a page: ${TARGETS.filter((name) => name !== 'global').join(', ')}.
-where:  --local is the store of \`npm start\` (.wrangler/state; --persist-to <dir> for another); --env <environment>
-        (one of wrangler.toml's [env.*], e.g. staging, production) is that environment's site, over HTTPS.
+where:  --local is the store of \`npm start\` (.wrangler/state; --persist-to <dir> for another): while npm start runs
+        on it, its site, on the port the store records; else a Worker the CLI starts on the store, with the
+        variables npm start last ran it with (REQUIRE_APPROVAL too). --env <environment> (one of wrangler.toml's
+        [env.*], e.g. staging, production) is that environment's site, over HTTPS.
 token:  for --env, $DISCLAIMER_TOKEN or --token-file <file>; with --local only a local editor's, picked with
         --as <editor> (alice, bob): a real token is never sent to a local server.`
 
@@ -225,15 +228,11 @@ async function run(
       return
     }
     case 'export': {
-      const lines: string[] = []
-      for await (const line of exportLines((after) => client.exportPage(after))) lines.push(line)
-      if (!options.out) {
-        process.stdout.write(lines.join(''))
-        return
-      }
-      writeFileSync(options.out, lines.join(''))
+      const pageAfter = (after: number) => client.exportPage(after)
+      if (!options.out) return exportToStdout(pageAfter)
+      const rows = await exportToFile(options.out, pageAfter)
       console.error(
-        `${label}: wrote ${lines.length - 1} row(s) to ${options.out}; check it with: npm run disclaimer -- verify ${options.out}`,
+        `${label}: wrote ${rows} row(s) and the end line to ${options.out}; check it with: npm run disclaimer -- verify ${options.out}`,
       )
       return
     }
@@ -329,22 +328,25 @@ async function run(
   }
 }
 
-/** Checks an export offline: exit 0 when its chain holds, else the first row that does not and exit 1. */
-function verify(file: string | undefined, head: string | undefined): void {
+/**
+ * Checks an export offline, reading it line by line: exit 0 when it is whole and its chain holds, else the first line
+ * that does not and exit 1.
+ */
+async function verify(file: string | undefined, head: string | undefined): Promise<void> {
   if (!file) throw new CliError('verify needs the export file: npm run disclaimer -- verify <file> [--head <hash>]', 2)
   if (head !== undefined && !/^[0-9a-fA-F]{64}$/.test(head)) {
     throw new CliError('--head needs a chain hash: 64 hex digits, as a message’s checkpoint gives it', 2)
   }
-  let text: string
+  let verdict: Verdict
   try {
-    text = readFileSync(file, 'utf8')
-  } catch {
+    verdict = await verifyFile(file, head)
+  } catch (error) {
+    if (error instanceof NotUtf8Error) throw new CliError(`${file}: NOT VERIFIED: ${error.message}`)
     throw new CliError(`cannot read ${file}`, 2)
   }
-  const verdict = verifyExport(text, { head })
   if (!verdict.ok)
     throw new CliError(`${file}: NOT VERIFIED after ${verdict.rows} row(s): ${printable(verdict.problem)}`)
-  console.log(`${file}: verified: ${verdict.rows} row(s), the chain holds; head ${verdict.head}`)
+  console.log(`${file}: verified: ${verdict.rows} row(s) and the end line, the chain holds; head ${verdict.head}`)
   if (verdict.headFound !== undefined) {
     console.log(`the head you gave is row ${verdict.headFound}: nothing up to it was rewritten since it was given`)
   }

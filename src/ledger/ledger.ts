@@ -1,6 +1,7 @@
 // The ledger's operations, in order: read KV where a step needs it, then judge and record in one synchronous
 // transaction, then write through to KV and purge. The Durable Object (object.ts) hands it its storage and seams.
 import { DEFAULT_DISCLAIMERS } from '../core/defaults.ts'
+import type { Grants } from '../core/editors.ts'
 import type {
   ImportRecord,
   LedgerError,
@@ -38,7 +39,7 @@ import { isEditor, knownKeyOf, unknownEditor } from './requests.ts'
 import { schedule as scheduleById, scheduledBy, schedules } from './schedules.ts'
 import { approveScheduled, cancelSchedule, goLiveProblem, schedulePublish } from './scheduling.ts'
 import { MIGRATIONS, migrate, schemaAhead } from './schema.ts'
-import { endSessions, sessionCutoff } from './sessions.ts'
+import { endSessions, isGrants, observeGrants, sessionCutoff } from './sessions.ts'
 import { shownAt } from './shown-at.ts'
 import { WriteThrough } from './write-through.ts'
 
@@ -182,8 +183,20 @@ export class Ledger implements LedgerContext {
     return importRecord(this.sql)
   }
 
-  sessionCutoff(editor: string): number | null {
+  /**
+   * Sessions of `editor` issued before this time (ms) are over; null when none was ended. With `grants`, the editors'
+   * grants as the Worker holds them now are compared first with those last seen (sessions.ts).
+   */
+  sessionCutoff(editor: string, grants?: Grants): number | null {
+    if (grants) this.observeGrants(grants)
     return sessionCutoff(this.sql, editor)
+  }
+
+  /** Ends the sessions of every editor whose grant changed since last seen: first seen, removed, another token. */
+  observeGrants(grants: Grants): void {
+    if (!isGrants(grants)) return
+    const now = this.now()
+    this.transact(() => observeGrants(this.sql, grants, now))
   }
 
   schedule(id: number) {

@@ -277,6 +277,11 @@ CREATE TABLE backfills (name TEXT PRIMARY KEY, cursor TEXT NOT NULL, steps INTEG
 INSERT INTO backfills (name, cursor) SELECT '${CHAIN_BACKLOG}', MAX(id) FROM chain_queue HAVING COUNT(*) > 0;
 `
 
+/** The grant each editor's console sessions were last seen under: their token's fingerprint, none once removed. */
+const V8_SESSION_GRANTS = `
+CREATE TABLE IF NOT EXISTS session_grants (editor TEXT PRIMARY KEY, fingerprint TEXT);
+`
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'versions, landings, proposals, decisions, outbox, purges', sql: V1_SCHEMA },
   { version: 2, name: 'recorded imports, retried purges, session cut-offs', sql: V2_IMPORTS_PURGES_SESSIONS },
@@ -285,6 +290,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'the hash chain over every appended row', sql: V5_CHAIN },
   { version: 6, name: 'console drafts', sql: V6_DRAFTS },
   { version: 7, name: 'work lists kept by triggers, deliveries that give up, backfills', sql: V7_WORK_LISTS },
+  { version: 8, name: 'session grants, as last seen', sql: V8_SESSION_GRANTS },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0

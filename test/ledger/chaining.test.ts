@@ -4,7 +4,14 @@
 import { reset, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { CHAINED_TABLES, type ChainEntry, type ExportPage, exportLines, verifyExport } from '../../src/core/chain.ts'
+import {
+  CHAINED_TABLES,
+  type ChainEntry,
+  type ExportPage,
+  exportLine,
+  exportLines,
+  verifyExport,
+} from '../../src/core/chain.ts'
 import { backfillStep } from '../../src/ledger/backfills.ts'
 import { chainPending } from '../../src/ledger/chaining.ts'
 import type { Outgoing } from '../../src/ledger/context.ts'
@@ -160,19 +167,20 @@ describe('the hash chain', () => {
       for (const [field, value] of Object.entries(entry.row)) {
         const forged = typeof value === 'number' ? value + 1 : typeof value === 'string' ? `${value}x` : 'x'
         const changed = [...lines]
-        changed[entry.pos - 1] = JSON.stringify({ ...entry, row: { ...entry.row, [field]: forged } })
-        const verdict = verifyExport(changed.join('\n'))
+        changed[entry.pos - 1] = exportLine({ ...entry, row: { ...entry.row, [field]: forged } }).trimEnd()
+        const verdict = verifyExport(`${changed.join('\n')}\n`)
         expect(verdict, `${table}.${field}`).toMatchObject({ ok: false, pos: entry.pos })
+        expect(!verdict.ok && verdict.problem, `${table}.${field}`).toContain('does not match its chain hash')
         checked++
       }
     }
     expect(checked).toBeGreaterThan(50)
     const middle = Math.floor(entries.length / 2)
     const removed = lines.filter((_, index) => index !== middle)
-    expect(verifyExport(removed.join('\n'))).toMatchObject({ ok: false, pos: middle + 1 })
+    expect(verifyExport(`${removed.join('\n')}\n`)).toMatchObject({ ok: false, pos: middle + 1 })
     const swapped = [...lines]
     ;[swapped[middle], swapped[middle + 1]] = [swapped[middle + 1] as string, swapped[middle] as string]
-    expect(verifyExport(swapped.join('\n'))).toMatchObject({ ok: false, pos: middle + 1 })
+    expect(verifyExport(`${swapped.join('\n')}\n`)).toMatchObject({ ok: false, pos: middle + 1 })
   }, 30_000)
 
   it('names on each page the chain hash of the version it shows: one row of the export', async () => {

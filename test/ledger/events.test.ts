@@ -152,7 +152,7 @@ describe('events through the ledger', () => {
     await deliverAll()
     const [message] = seams.sent.filter((sent) => sent.event.kind === 'proposal_rejected')
     expect(message?.to).toBe('alice@example.org')
-    expect(message?.text).toContain('Their reason: “cite the FDA warning”')
+    expect(message?.text).toContain('Their reason:\n> cite the FDA warning\n')
   })
 
   it('tells every editor of a rollback and a seed made live', async () => {

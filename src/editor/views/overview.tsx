@@ -51,7 +51,8 @@ export function Overview({ rows, zone, trouble }: { rows: OverviewRow[]; zone: s
       <p>Every disclaimer on the site, its live text, and what visitors see. Choose one to change it.</p>
       <p>
         <a href="/console/export">Download the whole record</a> (JSON Lines, hash-chained: anyone can check it offline
-        with <code>npm run disclaimer -- verify &lt;file&gt;</code>).
+        with <code>npm run disclaimer -- verify &lt;file&gt;</code>). Its last line names the head of the chain and how
+        many rows came before it: a download cut short has no such line, and <code>verify</code> says so.
       </p>
       {rows.map((row) => {
         const text = row.unrecorded ? row.unrecorded.text : row.current?.text

@@ -113,7 +113,7 @@ describe('/admin access', () => {
     await awayFromWindowEdge()
     await publish('conclusion', 'Conclusion note.')
     const json = { 'Content-Type': 'application/json' }
-    const stranger = { 'CF-Connecting-IP': `198.18.${address}.1` }
+    const stranger = { 'CF-Connecting-IP': `198.18.${address}.1`, Authorization: `Bearer ${'w'.repeat(40)}` }
     const cases: [number, () => Promise<Response>][] = [
       [200, () => get('/disclaimers/conclusion')],
       [200, () => get('/disclaimers')],
@@ -140,7 +140,7 @@ describe('/admin access', () => {
       expect(res.status).toBe(status)
       expect(res.headers.get('Cache-Control'), `a ${status}`).toBe('no-store')
     }
-    // The 401 above was this address's first failed sign-in; the 11th within a minute is refused.
+    // The 401 above was this address's first failed sign-in (a wrong token); the 11th within a minute is refused.
     for (let attempt = 2; attempt <= 10; attempt++) await admin('/whoami', { headers: stranger })
     const limited = await admin('/whoami', { headers: stranger })
     expect(limited.status).toBe(429)

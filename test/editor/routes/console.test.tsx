@@ -2,6 +2,7 @@ import { reset } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { sign } from 'hono/jwt'
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { verifyExport } from '../../../src/core/chain.ts'
 import { TARGETS } from '../../../src/core/site-map.ts'
 import { inZone } from '../../../src/core/time.ts'
 import type { AccessKeys } from '../../../src/editor/http/console-auth.ts'
@@ -160,6 +161,28 @@ describe('console sign-in with a token (local)', () => {
     expect(out.status).toBe(303)
     expect(out.headers.get('Set-Cookie')).toContain('console_session=;')
   })
+
+  it('makes every sign-in from an address that failed 10 times wait, the right token too', async () => {
+    const left = 60_000 - (Date.now() % 60_000)
+    if (left < 5_000) await scheduler.wait(left + 250)
+    const from = (token: string) => {
+      const init = form({ token })
+      return request('/console/sign-in', {
+        ...init,
+        headers: { ...(init.headers as object), 'CF-Connecting-IP': '198.51.100.30' },
+      })
+    }
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      expect((await from(`${TEST_EDITORS.alice.token}x`)).status, `attempt ${attempt}`).toBe(401)
+    }
+    const right = await from(TEST_EDITORS.alice.token)
+    expect(right.status).toBe(429)
+    expect(right.headers.get('Retry-After')).toBe('60')
+    expect(right.headers.get('Set-Cookie')).toBeNull()
+    expect(await right.text()).toContain(
+      'Too many failed sign-ins from your address: every sign-in from it waits a minute.',
+    )
+  }, 15_000)
 
   it('does not exist without editors', async () => {
     const res = await request('/console', {}, { EDITORS: '' })
@@ -376,6 +399,35 @@ describe('signing out', () => {
     expect(copy.headers.get('Location')).toBe('/console/sign-in')
     const write = await request('/console/disclaimers/home/drafts', form({ base: 'none', text: 'x', note: '' }, cookie))
     expect(write.status).toBe(401)
+  })
+})
+
+describe('downloading the record', () => {
+  it('streams every row with its end line, as an attachment that verifies offline', async () => {
+    const cookie = await signIn('alice')
+    const base = await currentBase('home')
+    const published = await request('/admin/disclaimers/home', {
+      method: 'PUT',
+      headers: {
+        Authorization: `Bearer ${TEST_EDITORS.carol.token}`,
+        'Content-Type': 'application/json',
+        ...(base === 'none' ? { 'If-None-Match': '*' } : { 'If-Match': `"${base}"` }),
+      },
+      body: JSON.stringify({ text: 'Home note, to export.' }),
+    })
+    expect(published.status).toBe(200)
+    const res = await get('/console/export', cookie)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')).toBe('application/jsonl; charset=utf-8')
+    expect(res.headers.get('Content-Disposition')).toMatch(
+      /^attachment; filename="disclaimer-ledger-\d{4}-\d{2}-\d{2}\.jsonl"$/,
+    )
+    const text = await res.text()
+    const verdict = verifyExport(text)
+    expect(verdict.ok).toBe(true)
+    const end = JSON.parse(text.trimEnd().split('\n').at(-1) as string)
+    expect(end).toEqual({ head: verdict.ok ? verdict.head : '', rows: verdict.rows, exportedAt: expect.any(String) })
+    expect(verdict.rows).toBeGreaterThan(0)
   })
 })
 
