@@ -254,7 +254,9 @@ describe('bodies of the admin API and the console', () => {
   it('refuse a console form with a field it does not have, or one sent twice, naming it', async () => {
     const forms = [
       ['/console/sign-in', ['token']],
-      ['/console/disclaimers/global/review', ['base', 'text', 'note']],
+      ['/console/disclaimers/global/drafts', ['base', 'text', 'note']],
+      ['/console/disclaimers/global/drafts/0123456789abcdef01234567/publish', ['seen', 'effective']],
+      ['/console/proposals/1/approve', ['seen']],
       ['/console/disclaimers/global/rollback/1', ['base', 'note']],
       ['/console/proposals/1/reject', ['reason']],
       ['/console/schedules/1/cancel', ['reason']],

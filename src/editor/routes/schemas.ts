@@ -194,12 +194,11 @@ export const CONSOLE_HISTORY_QUERY = query({
 export const CONSOLE_FORMS: readonly [path: RegExp, fields: readonly string[]][] = [
   [/^\/console\/sign-in$/, ['token']],
   [/^\/console\/sign-out$/, []],
-  [/^\/console\/disclaimers\/[^/]+\/edit$/, ['base', 'text', 'note', 'restart']],
-  [/^\/console\/disclaimers\/[^/]+\/review$/, ['base', 'text', 'note']],
-  [/^\/console\/disclaimers\/[^/]+\/preview$/, ['base', 'text', 'note', 'page']],
-  [/^\/console\/disclaimers\/[^/]+\/(publish|propose)$/, ['base', 'text', 'note', 'effective']],
+  [/^\/console\/disclaimers\/[^/]+\/drafts(\/[0-9a-f]+)?$/, ['base', 'text', 'note']],
+  [/^\/console\/disclaimers\/[^/]+\/drafts\/[0-9a-f]+\/(publish|propose)$/, ['seen', 'effective']],
+  [/^\/console\/disclaimers\/[^/]+\/drafts\/[0-9a-f]+\/(restart|discard)$/, []],
   [/^\/console\/disclaimers\/[^/]+\/rollback\/[0-9]+$/, ['base', 'note']],
-  [/^\/console\/proposals\/[0-9]+\/approve$/, []],
+  [/^\/console\/proposals\/[0-9]+\/approve$/, ['seen']],
   [/^\/console\/proposals\/[0-9]+\/reject$/, ['reason']],
   [/^\/console\/schedules\/[0-9]+\/cancel$/, ['reason']],
 ]
