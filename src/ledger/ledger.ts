@@ -34,13 +34,14 @@ import {
 } from './proposals.ts'
 import { type Write, writeVersion } from './publishing.ts'
 import * as queries from './queries.ts'
-import { EXTERNAL_EDITOR, liveState, type Observation, observe, recordSideDoors } from './reconcile.ts'
+import { EXTERNAL_EDITOR, liveState, type Observation, observe } from './reconcile.ts'
 import { isEditor, knownKeyOf, unknownEditor } from './requests.ts'
 import { schedule as scheduleById, scheduledBy, schedules } from './schedules.ts'
 import { approveScheduled, cancelSchedule, goLiveProblem, schedulePublish } from './scheduling.ts'
 import { MIGRATIONS, migrate, schemaAhead } from './schema.ts'
 import { endSessions, isGrants, observeGrants, sessionCutoff } from './sessions.ts'
 import { shownAt } from './shown-at.ts'
+import { recordSideDoors } from './side-doors.ts'
 import { WriteThrough } from './write-through.ts'
 
 export type { EdgeCache, LedgerKV, Notifier }

@@ -4,15 +4,13 @@
 import { sha256Hex, shortHash, targetOf } from '../core/keys.ts'
 import { KV_CACHE_TTL_SECONDS, type SignedVersion, verifyMetadata } from '../core/kv-contract.ts'
 import type { LedgerVersion, LiveState, Unrecorded } from '../core/ledger-types.ts'
-import { TARGET_KEYS } from '../core/site-map.ts'
 import { STALE_READ_MS } from '../core/staleness.ts'
 import { validateDisclaimer } from '../core/validate.ts'
 import { insertVersion } from './append.ts'
-import type { LedgerContext, LedgerKV } from './context.ts'
+import type { LedgerKV } from './context.ts'
 import { enqueueWrite } from './outbox.ts'
 import { current, lastLandingAt, pending, recentLandings } from './queries.ts'
 import { pendingSchedules } from './schedules.ts'
-import type { WriteThrough } from './write-through.ts'
 
 export const EXTERNAL_EDITOR = 'outside the ledger'
 
@@ -159,28 +157,4 @@ export function liveState(sql: SqlStorage, observation: Observation): LiveState 
     pending: pending(sql).find((entry) => entry.key === key) ?? null,
     scheduled: pendingSchedules(sql, key),
   }
-}
-
-/**
- * The cron's check: one read of every target's key; each that differs from the record is recorded as an `external`
- * version with the rule's verdict, in one step, and its pages are purged. Answers what was recorded.
- */
-export async function recordSideDoors(ledger: LedgerContext, through: WriteThrough): Promise<LedgerVersion[]> {
-  const observations = await observe(ledger.kv, TARGET_KEYS, ledger.now(), ledger.env.LEDGER_SECRET)
-  const now = ledger.now()
-  const { recorded, purges, signing } = ledger.transact(() => {
-    const found = observations
-      .map((observation) => recordObservation(ledger.sql, observation, now))
-      .filter((version) => version !== null)
-    const unsigned = observations.filter((observation) => signLater(ledger.sql, observation, now))
-    if (unsigned.length > 0) ledger.arm()
-    return {
-      recorded: found,
-      purges: found.map((version) => through.purgeLater(version, now)),
-      signing: unsigned.map((observation) => observation.key),
-    }
-  })
-  await through.afterRecording(recorded, purges)
-  await Promise.all(signing.map((key) => through.flush(key)))
-  return recorded
 }
