@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 import { TEST_EDITORS_SECRET, TEST_LEDGER_SECRET, TEST_SESSION_SECRET } from './test/fixtures/editors.ts'
@@ -21,6 +22,15 @@ export default defineConfig({
             },
           }),
         ],
+        // The ledger enforces no reviewer rule in the tests unless one sets it (test/fixtures/enforced-review-rules.ts).
+        resolve: {
+          alias: [
+            {
+              find: /^.*\/enforced-review-rules\.ts$/,
+              replacement: fileURLToPath(new URL('./test/fixtures/enforced-review-rules.ts', import.meta.url)),
+            },
+          ],
+        },
         test: {
           name: 'workers',
           include: ['test/**/*.test.{ts,tsx}'],

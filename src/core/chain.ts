@@ -23,6 +23,7 @@ export const CHAINED_TABLES = [
   'events',
   'schedules',
   'schedule_outcomes',
+  'reviews',
 ] as const
 
 export type ChainedTable = (typeof CHAINED_TABLES)[number]

@@ -46,6 +46,11 @@ export function legacyHistoryPrefix(key: string): string {
 }
 
 /** The Cache-Tag of every page that shows the disclaimer stored under a target ("global" or a page slug). */
+/** The edge-cache tag of one page: what a change to its review purges. */
+export function pageTag(slug: string): string {
+  return `page:${slug}`
+}
+
 export function disclaimerTag(target: string): string {
   return `disclaimer:${target}`
 }

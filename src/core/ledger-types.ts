@@ -142,6 +142,9 @@ export type LedgerErrorCode =
   | 'unknown_schedule'
   | 'schedule_ended'
   | 'schema_ahead'
+  | 'reviewer_required'
+  | 'unknown_page'
+  | 'words_changed'
 
 export interface LedgerError {
   ok: false

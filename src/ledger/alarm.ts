@@ -6,6 +6,7 @@ import { type LedgerContext, THE_LEDGER } from './context.ts'
 import { deliverDue, nextDeliveryAt } from './deliveries.ts'
 import { dueWrites, nextWriteAt, takeStuckWrites } from './outbox.ts'
 import { duePurges, nextPurgeAt } from './purges.ts'
+import { dueReviewWrites, flushReview, nextReviewWriteAt } from './reviews.ts'
 import { nextScheduleAt } from './schedules.ts'
 import { runDueSchedules } from './scheduling.ts'
 import type { WriteThrough } from './write-through.ts'
@@ -15,14 +16,14 @@ export const ALARM_RETRY_MS = 10_000
 
 /** When the earliest job waiting is due (ms), or null when nothing waits; a backfill with work left is due now. */
 export function nextJobAt(sql: SqlStorage, now: number): number | null {
-  const due = [nextWriteAt(sql), nextPurgeAt(sql), nextDeliveryAt(sql), nextScheduleAt(sql)]
+  const due = [nextWriteAt(sql), nextReviewWriteAt(sql), nextPurgeAt(sql), nextDeliveryAt(sql), nextScheduleAt(sql)]
   if (backfillWaiting(sql)) due.push(now)
   const next = due.filter((at) => at !== null)
   return next.length > 0 ? Math.min(...next) : null
 }
 
 /**
- * Runs every job that is due: KV writes, stuck writes reported, purges, schedules, messages, one backfill step. A step
+ * Runs every job that is due: KV writes (disclaimers', reviews'), stuck writes reported, purges, schedules, messages, one backfill step. A step
  * that throws is logged and the others still run. Answers the steps that failed.
  */
 export async function runDueJobs(ledger: LedgerContext, through: WriteThrough): Promise<string[]> {
@@ -40,6 +41,9 @@ export async function runDueJobs(ledger: LedgerContext, through: WriteThrough): 
     const results = await Promise.allSettled(dueWrites(ledger.sql, now).map((key) => through.flush(key)))
     const refused = results.find((result) => result.status === 'rejected')
     if (refused) throw refused.reason
+  })
+  await step('review writes', async () => {
+    for (const page of dueReviewWrites(ledger.sql, now)) await flushReview(ledger, page)
   })
   await step('stuck writes', () =>
     ledger.transact(() => {

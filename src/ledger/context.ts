@@ -2,6 +2,7 @@
 // setting the alarm), and how a failed job backs off. The Ledger is the one implementation; the parts take it as
 // this interface.
 import type { LedgerError, LedgerErrorCode, LedgerEvent } from '../core/ledger-types.ts'
+import type { ReviewRules } from '../core/review-rules.ts'
 import type { NewEvent } from './events.ts'
 
 export interface LedgerContext {
@@ -13,6 +14,8 @@ export interface LedgerContext {
   edge: EdgeCache
   notifier: Notifier
   env: Env
+  /** Which disclaimers a reviewer must approve, and when reviews fall due (content/review-rules.json). */
+  reviewRules: ReviewRules
   /**
    * Records an event and its deliveries in the caller's step, and sets the alarm that sends them; `named` are the
    * editors a decision concerns (events.ts).

@@ -15,6 +15,7 @@ import type {
   ShownAtAnswer,
   WriteRequest,
 } from '../core/ledger-types.ts'
+import type { ReviewRules } from '../core/review-rules.ts'
 import { approvalRequired } from '../core/settings.ts'
 import { TARGET_KEYS } from '../core/site-map.ts'
 import { printable, validateField } from '../core/validate.ts'
@@ -36,6 +37,7 @@ import { type Write, writeVersion } from './publishing.ts'
 import * as queries from './queries.ts'
 import { EXTERNAL_EDITOR, liveState, type Observation, observe } from './reconcile.ts'
 import { isEditor, knownKeyOf, unknownEditor } from './requests.ts'
+import { reviewerProblem, rollbackReviewerProblem } from './reviewer-rule.ts'
 import { schedule as scheduleById, scheduledBy, schedules } from './schedules.ts'
 import { approveScheduled, cancelSchedule, goLiveProblem, schedulePublish } from './scheduling.ts'
 import { MIGRATIONS, migrate, schemaAhead } from './schema.ts'
@@ -59,6 +61,8 @@ export interface LedgerPorts {
   /** Sends what events tell: the Email Service binding and the webhook. */
   notifier: Notifier
   env: Env
+  /** The reviewer rule and review period the ledger enforces: the bundled content/review-rules.json. */
+  reviewRules: ReviewRules
   now?: () => number
 }
 
@@ -75,6 +79,8 @@ export class Ledger implements LedgerContext {
   notifier: Notifier
   /** The Worker's configuration (EDITORS, REQUIRE_APPROVAL); a seam for tests that switch the two-person rule on. */
   env: Env
+  /** The reviewer rule (content/review-rules.json); a seam for tests that switch it on or off. */
+  reviewRules: ReviewRules
   /** The clock; a seam for tests. */
   now: () => number
   private readonly through = new WriteThrough(this)
@@ -100,6 +106,7 @@ export class Ledger implements LedgerContext {
     this.edge = ports.edge
     this.notifier = ports.notifier
     this.env = ports.env
+    this.reviewRules = ports.reviewRules
     this.now = ports.now ?? Date.now
   }
 
@@ -258,6 +265,10 @@ export class Ledger implements LedgerContext {
         'this environment requires a second editor to approve each change: propose the text, then ask another editor to approve it',
       )
     }
+    const key = knownKeyOf(request.target)
+    const instead = 'propose the text, and a reviewer approves it'
+    const problem = key && isEditor(this.env, request.by) && reviewerProblem(this, key, request.by, instead)
+    if (problem) return problem
     if (request.effectiveAt !== undefined) return schedulePublish(this, this.through, request)
     return this.write({ ...request, how: 'publish' })
   }
@@ -277,7 +288,9 @@ export class Ledger implements LedgerContext {
     const proposal = queries.proposal(this.sql, id)
     if (!proposal) return unknownProposal(id)
     if (!isEditor(this.env, by)) return unknownEditor(by)
-    const problem = decisionProblem(proposal, id, by, true)
+    const problem =
+      decisionProblem(proposal, id, by, true) ??
+      reviewerProblem(this, proposal.key, by, `ask a reviewer to approve proposal ${id}`)
     if (problem) return problem
     // Scheduled or not, a proposal goes live only while the editor who proposed it is still one.
     if (!isEditor(this.env, proposal.by)) return proposerGone(proposal)
@@ -313,7 +326,9 @@ export class Ledger implements LedgerContext {
     if (!key || !earlier || earlier.key !== key) {
       return fail('unknown_version', `version ${request.to} is not in the history of ${printable(request.target)}`)
     }
-    const problem = rollbackProblem(this.sql, earlier, this.requiresApproval())
+    const problem =
+      rollbackProblem(this.sql, earlier, this.requiresApproval()) ??
+      (isEditor(this.env, request.by) ? rollbackReviewerProblem(this, earlier, request.by) : undefined)
     if (problem) return problem
     return this.write({ ...request, text: earlier.text as string, how: 'rollback', rollbackOf: earlier.version })
   }

@@ -14,6 +14,8 @@ import type {
   PublishResult,
   WriteRequest,
 } from '../core/ledger-types.ts'
+import type { ReviewResult } from '../core/review-types.ts'
+import { sitePage } from '../core/site-map.ts'
 import type { ConsoleDraft, DraftChange } from './drafts.ts'
 import type { Ledger } from './ledger.ts'
 import { type PointInTimeRecovery, storageRecovery } from './recovery.ts'
@@ -24,17 +26,21 @@ export class DisclaimerLedger extends DurableObject<Env> {
   /** The storage's history, for point-in-time recovery; a seam, since local workerd keeps none. */
   recovery: PointInTimeRecovery
   private drafts!: typeof import('./drafts.ts')
+  private reviews!: typeof import('./reviews.ts')
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     this.recovery = storageRecovery(ctx)
     void ctx.blockConcurrencyWhile(async () => {
-      const [{ Ledger }, { sendingNotifier }, drafts] = await Promise.all([
+      const [{ Ledger }, { sendingNotifier }, drafts, { ENFORCED_REVIEW_RULES }, reviews] = await Promise.all([
         import('./ledger.ts'),
         import('./notify/send.ts'),
         import('./drafts.ts'),
+        import('./enforced-review-rules.ts'),
+        import('./reviews.ts'),
       ])
       this.drafts = drafts
+      this.reviews = reviews
       this.ledger = new Ledger({
         sql: ctx.storage.sql,
         transact: (work) => ctx.storage.transactionSync(work),
@@ -45,6 +51,7 @@ export class DisclaimerLedger extends DurableObject<Env> {
         edge: { purge: (tags) => ctx.exports.default.purgeEdgeCache(tags) },
         notifier: sendingNotifier(env),
         env,
+        reviewRules: ENFORCED_REVIEW_RULES,
       })
       this.ledger.start()
     })
@@ -202,6 +209,28 @@ export class DisclaimerLedger extends DurableObject<Env> {
 
   discardDraft(editor: string, id: string): boolean {
     return this.drafts.discardDraft(this.ledger.sql, editor, id)
+  }
+
+  // Reviews of the article's words (reviews.ts).
+
+  /** Where each page's review stands now, and the rules. */
+  reviewStates() {
+    return { pages: this.reviews.reviewStates(this.ledger, this.ledger.now()), rules: this.ledger.reviewRules }
+  }
+
+  /** Where one page's review stands, and its reviews, newest first; null for a page the site does not have. */
+  pageReviews(page: string, paging?: Page) {
+    const found = sitePage(page)
+    if (!found) return null
+    const state = this.reviews.reviewState(this.ledger, found, this.ledger.now())
+    return { state, ...this.reviews.reviewsOf(this.ledger.sql, page, paging) }
+  }
+
+  /** A reviewer's attestation of the words a page serves now; KV is told at once, and again by the alarm if it fails. */
+  async attest(request: { page: string; hash: string; by: string; note?: string }): Promise<ReviewResult> {
+    const result = this.reviews.attest(this.ledger, request)
+    if (result.ok) await this.reviews.flushReview(this.ledger, result.review.page)
+    return result
   }
 
   override alarm(): Promise<void> {

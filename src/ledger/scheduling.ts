@@ -8,6 +8,7 @@ import { commit, recordThenCheck } from './commit.ts'
 import { fail, type LedgerContext, THE_LEDGER } from './context.ts'
 import { type Observation, observe } from './reconcile.ts'
 import { checkWrite, isEditor, whenOf } from './requests.ts'
+import { goLiveReviewerProblem } from './reviewer-rule.ts'
 import { conflictOf, dueSchedules, endSchedule, insertSchedule, schedule as scheduleById } from './schedules.ts'
 import type { WriteThrough } from './write-through.ts'
 
@@ -98,10 +99,11 @@ export function cancelSchedule(ledger: LedgerContext, id: number, by: string, re
 
 /**
  * Why a due schedule may not go live now, though its time has come: the two-person rule holds at go-live as at
- * approval. A publish scheduled while approval was off has no second editor's approval; and whoever made or approved
- * the change must still be an editor, as for an approval made at once.
+ * approval. A publish scheduled while approval was off has no second editor's approval; whoever made or approved
+ * the change must still be an editor, as for an approval made at once; and where the reviewer rule names the
+ * disclaimer, its approver (a publish's maker) must be a reviewer now.
  */
-export function goLiveProblem(ledger: Pick<LedgerContext, 'env'>, due: Schedule): string | undefined {
+export function goLiveProblem(ledger: Pick<LedgerContext, 'env' | 'reviewRules'>, due: Schedule): string | undefined {
   if (due.proposalId === null && ledger.env.REQUIRE_APPROVAL === 'true') {
     return 'approval is now required, and no second editor approved this change; propose it to make it live'
   }
@@ -109,7 +111,7 @@ export function goLiveProblem(ledger: Pick<LedgerContext, 'env'>, due: Schedule)
   if (due.approvedBy !== null && !isEditor(ledger.env, due.approvedBy)) {
     return `${due.approvedBy}, who approved this change, is no longer an editor; it needs another editor's approval`
   }
-  return undefined
+  return goLiveReviewerProblem(ledger, due.key, due.approvedBy ?? due.by)
 }
 
 /** Ends a due schedule that may not go live, as cancelled by the ledger with the reason; every editor is told. */

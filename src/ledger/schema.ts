@@ -282,6 +282,37 @@ const V8_SESSION_GRANTS = `
 CREATE TABLE IF NOT EXISTS session_grants (editor TEXT PRIMARY KEY, fingerprint TEXT);
 `
 
+/**
+ * Reviews of the article's own words (reviews.ts): each attestation appended and chained like every record row; and
+ * each page's newest review waiting to reach KV, retried by the alarm like a disclaimer's write.
+ */
+const V9_REVIEWS = `
+CREATE TABLE reviews (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  page TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  reviewer TEXT NOT NULL,
+  name TEXT NOT NULL,
+  credentials TEXT NOT NULL,
+  note TEXT,
+  at TEXT NOT NULL,
+  due_at TEXT NOT NULL
+);
+CREATE INDEX reviews_by_page ON reviews (page, id);
+CREATE INDEX reviews_by_words ON reviews (page, hash, id);
+${appendOnly('reviews')}
+CREATE TRIGGER reviews_chained AFTER INSERT ON reviews
+  BEGIN INSERT INTO chain_queue (kind, row_id) VALUES ('reviews', NEW.rowid); END;
+CREATE TABLE review_writes (
+  page TEXT PRIMARY KEY,
+  review_id INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  next_at INTEGER NOT NULL
+);
+CREATE INDEX review_writes_due ON review_writes (next_at);
+`
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'versions, landings, proposals, decisions, outbox, purges', sql: V1_SCHEMA },
   { version: 2, name: 'recorded imports, retried purges, session cut-offs', sql: V2_IMPORTS_PURGES_SESSIONS },
@@ -291,6 +322,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'console drafts', sql: V6_DRAFTS },
   { version: 7, name: 'work lists kept by triggers, deliveries that give up, backfills', sql: V7_WORK_LISTS },
   { version: 8, name: 'session grants, as last seen', sql: V8_SESSION_GRANTS },
+  { version: 9, name: 'reviews', sql: V9_REVIEWS },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0

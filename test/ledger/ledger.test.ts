@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DEFAULT_DISCLAIMERS } from '../../src/core/defaults.ts'
 import { contentHash, sha256Hex } from '../../src/core/keys.ts'
 import type { LedgerVersion, PublishResult } from '../../src/core/ledger-types.ts'
+import { sitePage } from '../../src/core/site-map.ts'
 import { SECOND_PURGE_AFTER_MS, STALE_READ_MS } from '../../src/core/staleness.ts'
 import { createApp } from '../../src/index.ts'
 import { insertVersion } from '../../src/ledger/append.ts'
@@ -47,6 +48,7 @@ import {
 /** A `history/` entry anyone with KV access could write, in the shape the pre-ledger store used. */
 const FORGED_LEGACY_KEY = 'history/disclaimer/2020-01-01T00:00:00.000Z-x'
 const TWENTY_EDITORS = Object.keys(TEST_EDITORS).filter((name) => name.startsWith('editor-')) as TestEditor[]
+const HOME_HASH = sitePage('home')?.hash as string
 const GLOBAL_DEFAULT = DEFAULT_DISCLAIMERS.get('disclaimer')?.paragraphs[0] as string
 
 type PublishBody = Extract<PublishResult, { ok: true; version: LedgerVersion }>
@@ -107,6 +109,11 @@ function tampering(table: AppendOnlyTable): string[] {
 }
 
 const TAMPERING: Partial<Record<AppendOnlyTable, string[]>> = {
+  reviews: [
+    "UPDATE reviews SET hash = 'forged', name = 'Dr. Mallory'",
+    'DELETE FROM reviews',
+    "REPLACE INTO reviews (id, page, hash, reviewer, name, credentials, at, due_at) SELECT id, page, 'forged', reviewer, name, credentials, at, due_at FROM reviews",
+  ],
   versions: [
     "UPDATE versions SET text = 'forged'",
     'DELETE FROM versions',
@@ -1223,6 +1230,14 @@ describe('DisclaimerLedger', () => {
             ledger.rollback({ target: 'global', to: first.version, base: await currentOf('global'), by: 'carol' }),
           true,
         ],
+        ['reviewStates', () => ledger.reviewStates()],
+        ['pageReviews', () => ledger.pageReviews(hostile, { before: -1, limit: -1 })],
+        ['pageReviews', () => ledger.pageReviews('home', { before: Number.MAX_SAFE_INTEGER, limit: 10_000 })],
+        ['attest', () => ledger.attest({ page: hostile, hash: hostile, by: 'drlee' })],
+        ['attest', () => ledger.attest({ page: 'home', hash: "'; DROP TABLE reviews; --", by: 'drlee' })],
+        ['attest', () => ledger.attest({ page: 'home', hash: HOME_HASH, by: 'drlee\u202e' })],
+        ['attest', () => ledger.attest({ page: 'home', hash: HOME_HASH, by: 'drlee', note: 'a\u0000' })],
+        ['attest', () => ledger.attest({ page: 'home', hash: HOME_HASH, by: 'drlee', note: 'read it all' }), true],
         ['seed', () => ledger.seed('mallory')],
         ['seed', () => ledger.seed('alice'), true],
         [
@@ -1304,6 +1319,7 @@ describe('DisclaimerLedger', () => {
       const later = await theLedger().publish({ target: 'home', text: 'Later.', base: 0, by: 'alice', effectiveAt })
       if (!later.ok || !('schedule' in later)) throw new Error('the scheduled publish was refused')
       await theLedger().cancel({ id: later.schedule.id, by: 'bob', reason: 'not this week' })
+      await theLedger().attest({ page: 'home', hash: HOME_HASH, by: 'drlee' })
       const before = await storedRows()
       expect(before[table].length).toBeGreaterThan(0)
 

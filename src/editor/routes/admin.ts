@@ -49,6 +49,9 @@ const ERROR_STATUS: Record<LedgerErrorCode, ContentfulStatusCode> = {
   unknown_schedule: 404,
   schedule_ended: 409,
   schema_ahead: 503,
+  reviewer_required: 403,
+  unknown_page: 404,
+  words_changed: 409,
 }
 
 function ledgerError(c: Context, error: LedgerError) {

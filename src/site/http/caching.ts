@@ -14,9 +14,7 @@ export const EDGE_PAGE_CACHE_CONTROL = 'max-age=86400, stale-while-revalidate=86
 export const STATIC_CACHE_CONTROL = 'public, max-age=86400'
 export const NO_STORE = 'no-store'
 
-export function pageTag(slug: string): string {
-  return `page:${slug}`
-}
+export { pageTag } from '../../core/keys.ts'
 
 /** The headers that make a response cacheable at the edge under `tags` and revalidated by browsers. */
 export function edgeCacheHeaders(tags: readonly string[]): HeaderList {
