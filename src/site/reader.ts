@@ -2,6 +2,7 @@
 import { DEFAULT_DISCLAIMERS } from '../core/defaults.ts'
 import { contentHash, GLOBAL_KEY, pageKey, sha256Hex, shortHash } from '../core/keys.ts'
 import { FRESH_MS, KV_CACHE_TTL_SECONDS, MAX_STALE_MS, verifyMetadata } from '../core/kv-contract.ts'
+import { type PageReview, parseReview, reviewKey } from '../core/reviews.ts'
 import { validateDisclaimer } from '../core/validate.ts'
 
 export type DisclaimerSource = 'kv' | 'default'
@@ -28,6 +29,11 @@ export interface PageDisclaimers {
   pages: ReadonlyMap<string, Disclaimer>
   /** `kv` when every disclaimer shown came from KV, `default` when any fell back. */
   source: DisclaimerSource
+  /**
+   * The page's current review, read in the same KV read as its disclaimers, when the ledger's signature on it holds;
+   * the page shows it only while its words hash to the review's. Absent whenever it cannot be trusted or read.
+   */
+  review?: PageReview
 }
 
 type ValueWithMetadata = { value: string | null; metadata: unknown }
@@ -120,17 +126,41 @@ export async function disclaimerFrom(
   return fallback
 }
 
+/** The review a KV value holds for `page`, when the ledger's signature on it holds; undefined for anything else. */
+export async function reviewFrom(
+  page: string,
+  entry: ValueWithMetadata | null | undefined,
+  secret: string | undefined,
+): Promise<PageReview | undefined> {
+  try {
+    const review = parseReview(page, entry?.value)
+    if (!review) return undefined
+    const signed = await verifyMetadata(
+      secret,
+      reviewKey(page),
+      await sha256Hex(entry?.value as string),
+      entry?.metadata,
+    )
+    return signed ? review : undefined
+  } catch (error) {
+    console.warn('review not shown', { page, reason: error instanceof Error ? error.message : String(error) })
+    return undefined
+  }
+}
+
+type ReadResult = Map<string, Disclaimer | undefined> & { review?: PageReview }
+
 async function bulkRead(
   { DISCLAIMERS: kv, LEDGER_SECRET: secret }: ReaderEnv,
-  keys: string[],
+  { keys, review }: KeySet,
   cacheTtl: number,
   timeoutMs: number,
-): Promise<Map<string, Disclaimer | undefined>> {
+): Promise<ReadResult> {
   let timer: ReturnType<typeof setTimeout> | undefined
   let values: Map<string, ValueWithMetadata | null> | undefined
   let failure: string | undefined
   try {
-    const read = kv.getWithMetadata(keys, { type: 'text', cacheTtl })
+    const read = kv.getWithMetadata(review ? [...keys, reviewKey(review)] : keys, { type: 'text', cacheTtl })
     // A read that loses the race may still reject later; that must not surface as an unhandled rejection.
     read.catch(() => {})
     const timeout = new Promise<never>((_, reject) => {
@@ -142,14 +172,15 @@ async function bulkRead(
   } finally {
     if (timer !== undefined) clearTimeout(timer)
   }
-  const disclaimers = new Map<string, Disclaimer | undefined>()
+  const disclaimers: ReadResult = new Map<string, Disclaimer | undefined>()
   for (const key of keys) disclaimers.set(key, await disclaimerFrom(key, values?.get(key), secret, failure))
   if (failure) throw Object.assign(new Error(failure), { fallback: disclaimers })
+  if (review) disclaimers.review = await reviewFrom(review, values?.get(reviewKey(review)), secret)
   return disclaimers
 }
 
 interface CacheEntry {
-  disclaimers: Map<string, Disclaimer | undefined>
+  disclaimers: ReadResult
   /** Until then the entry is served as it is. */
   freshUntil: number
   /** Until then the entry may be served while a background refresh runs; after it a request reads KV itself. */
@@ -164,24 +195,32 @@ interface CacheEntry {
 
 interface KeySet {
   keys: string[]
+  /** The page whose review is read with the disclaimers, if any. */
+  review?: string
   /** The keys joined: the entry's name in the isolate cache. */
   name: string
 }
 
 // Callers pass the same slugs array on every request (each page's own), so its keys are worked out once.
-const keySets = new WeakMap<readonly string[], KeySet>()
+const keySets = new WeakMap<readonly string[], Map<string, KeySet>>()
 
-function keySetOf(slugs: readonly string[]): KeySet {
-  let keySet = keySets.get(slugs)
+function keySetOf(slugs: readonly string[], review?: string): KeySet {
+  let byReview = keySets.get(slugs)
+  if (!byReview) {
+    byReview = new Map()
+    keySets.set(slugs, byReview)
+  }
+  let keySet = byReview.get(review ?? '')
   if (!keySet) {
     const keys = [GLOBAL_KEY, ...slugs.map(pageKey)]
-    keySet = { keys, name: keys.join('\n') }
-    keySets.set(slugs, keySet)
+    const name = [...keys, ...(review ? [reviewKey(review)] : [])].join('\n')
+    keySet = { keys, name, ...(review && { review }) }
+    byReview.set(review ?? '', keySet)
   }
   return keySet
 }
 
-function answerOf(disclaimers: Map<string, Disclaimer | undefined>, slugs: readonly string[]): PageDisclaimers {
+function answerOf(disclaimers: ReadResult, slugs: readonly string[]): PageDisclaimers {
   const pages = new Map<string, Disclaimer>()
   for (const slug of slugs) {
     const disclaimer = disclaimers.get(pageKey(slug))
@@ -189,7 +228,7 @@ function answerOf(disclaimers: Map<string, Disclaimer | undefined>, slugs: reado
   }
   const global = disclaimers.get(GLOBAL_KEY) ?? DEFAULT_GLOBAL
   const source: DisclaimerSource = [global, ...pages.values()].every((d) => d.source === 'kv') ? 'kv' : 'default'
-  return { global, pages, source }
+  return { global, pages, source, ...(disclaimers.review && { review: disclaimers.review }) }
 }
 
 /**
@@ -229,11 +268,12 @@ export function createDisclaimerReader(options: DisclaimerReaderOptions = {}) {
   }
 
   /** Reads the keys and stores the result; on failure keeps what the entry had, or stores the defaults. */
-  async function refresh(env: ReaderEnv, keys: string[], setKey: string): Promise<CacheEntry> {
+  async function refresh(env: ReaderEnv, keySet: KeySet): Promise<CacheEntry> {
+    const setKey = keySet.name
     // A value's age counts from when it was asked for, not from when the answer came.
     const asked = now()
     try {
-      const read = await bulkRead(env, keys, kvCacheTtl, timeoutMs)
+      const read = await bulkRead(env, keySet, kvCacheTtl, timeoutMs)
       const at = now()
       const disclaimers = withRemembered(read, at)
       const entry = {
@@ -266,14 +306,15 @@ export function createDisclaimerReader(options: DisclaimerReaderOptions = {}) {
   }
 
   /** The entry a request may be served from without waiting, starting the background refresh it is due. */
-  function servableEntry(env: ReaderEnv, { keys, name }: KeySet, background?: Background) {
+  function servableEntry(env: ReaderEnv, keySet: KeySet, background?: Background) {
+    const { name } = keySet
     const at = now()
     const entry = cache.get(name)
     if (!entry || at >= entry.staleUntil) return undefined
     const refreshing = entry.refreshingSince !== undefined && at - entry.refreshingSince < 2 * timeoutMs
     if (at >= entry.freshUntil && at >= entry.nextRefreshAt && !refreshing && background) {
       entry.refreshingSince = at
-      background(refresh(env, keys, name))
+      background(refresh(env, keySet))
     }
     return entry
   }
@@ -286,21 +327,23 @@ export function createDisclaimerReader(options: DisclaimerReaderOptions = {}) {
     env: ReaderEnv,
     slugs: readonly string[],
     background?: Background,
+    review?: string,
   ): PageDisclaimers | undefined {
-    const entry = servableEntry(env, keySetOf(slugs), background)
+    const entry = servableEntry(env, keySetOf(slugs, review), background)
     if (entry) entry.answer ??= answerOf(entry.disclaimers, slugs)
     return entry?.answer
   }
 
+  /** `review`: a page whose current review is read in the same KV read (at most one per page). */
   async function readDisclaimers(
     env: ReaderEnv,
     slugs: readonly string[],
     background?: Background,
+    review?: string,
   ): Promise<PageDisclaimers> {
-    const cached = cachedDisclaimers(env, slugs, background)
+    const cached = cachedDisclaimers(env, slugs, background, review)
     if (cached) return cached
-    const { keys, name } = keySetOf(slugs)
-    const entry = await refresh(env, keys, name)
+    const entry = await refresh(env, keySetOf(slugs, review))
     entry.answer ??= answerOf(entry.disclaimers, slugs)
     return entry.answer
   }

@@ -24,7 +24,7 @@ export async function toHtml(element: JSX.Element): Promise<string> {
 }
 
 function fingerprint(disclaimers: PageDisclaimers): string {
-  return JSON.stringify([disclaimers.global, ...disclaimers.pages])
+  return JSON.stringify([disclaimers.global, ...disclaimers.pages, disclaimers.review ?? null])
 }
 
 /** The request's own `waitUntil`, for work that must not delay the response; none when served without one. */
@@ -105,9 +105,10 @@ export function pageRoutes(readDisclaimers: ReadDisclaimers) {
     // a request then looks the page up by that object instead of by its text.
     const servedFor = new WeakMap<PageDisclaimers, { origin: string | undefined; served: ServedPage }>()
     const serve = async (c: Context<AppEnv>, origin: string | undefined, background: Background | undefined) => {
-      const disclaimers = await readDisclaimers(c.env, page.notes, background)
+      const disclaimers = await readDisclaimers(c.env, page.notes, background, page.slug)
       const key = `${page.path}\n${origin}\n${fingerprint(disclaimers)}`
-      const served = await rendered(key, () => servedPage(page, { origin, disclaimers }, tags))
+      const props = { origin, disclaimers, review: disclaimers.review }
+      const served = await rendered(key, () => servedPage(page, props, tags))
       servedFor.set(disclaimers, { origin, served })
       return answer(c, served)
     }
@@ -115,7 +116,7 @@ export function pageRoutes(readDisclaimers: ReadDisclaimers) {
       const origin = siteOrigin(c.env.SITE_ORIGIN)
       const background = backgroundOf(c)
       // Almost every request: the isolate holds the disclaimers and the page served with them, and answers at once.
-      const cached = readDisclaimers.cached(c.env, page.notes, background)
+      const cached = readDisclaimers.cached(c.env, page.notes, background, page.slug)
       const known = cached && servedFor.get(cached)
       return known && known.origin === origin ? answer(c, known.served) : serve(c, origin, background)
     })
