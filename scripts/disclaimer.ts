@@ -24,6 +24,7 @@ import {
 import { ensureLocalEditors, LOCAL_STORE } from './lib/local-editors.ts'
 import { checkOperation, OPERATIONS_COMMANDS, OPERATIONS_USAGE, runOperation } from './lib/operations-commands.ts'
 import { exportToFile, exportToStdout, NotUtf8Error, verifyFile } from './lib/record-file.ts'
+import { checkReview, REVIEW_COMMANDS, REVIEW_USAGE, runReview } from './lib/review-commands.ts'
 
 const USAGE = `usage: npm run disclaimer -- <command> [arguments] (--local | --env <environment>) [options]
 
@@ -59,6 +60,8 @@ the record (hash-chained; see docs/ledger.md)
 
 ${OPERATIONS_USAGE}
 
+${REVIEW_USAGE}
+
 editors and secrets (no --local or --env: nothing is sent)
   editor <name>                 a new token for an editor, and the entry to put in the EDITORS secret
   secret                        a new LEDGER_SECRET (the key the ledger signs KV's metadata with), and how to set it
@@ -88,6 +91,7 @@ function parse(argv: string[]) {
       at: { type: 'string' },
       out: { type: 'string' },
       head: { type: 'string' },
+      hash: { type: 'string' },
       version: { type: 'string' },
       limit: { type: 'string' },
       bookmark: { type: 'string' },
@@ -98,6 +102,13 @@ function parse(argv: string[]) {
 }
 
 type Options = ReturnType<typeof parse>['values']
+
+function reviewOptions(options: Options) {
+  return {
+    ...(options.note !== undefined && { note: options.note }),
+    ...(options.hash !== undefined && { hash: options.hash }),
+  }
+}
 
 function targetArg(value: string | undefined): string {
   const target = value ?? 'global'
@@ -324,6 +335,7 @@ async function run(
     }
     default:
       if (OPERATIONS_COMMANDS.has(command)) return runOperation(command, options, client, label)
+      if (REVIEW_COMMANDS.has(command)) return runReview(command, rest, reviewOptions(options), client, label)
       throw new CliError(`unknown command "${printable(command)}"\n\n${USAGE}`, 2)
   }
 }
@@ -412,6 +424,7 @@ export async function main(argv: string[]): Promise<void> {
   // Worker is started or anything is sent.
   const change = command === 'set' || command === 'propose' ? draft(options) : undefined
   checkOperation(command, options)
+  if (REVIEW_COMMANDS.has(command)) checkReview(command, rest, reviewOptions(options))
   const where = remote ?? (await localTarget(store as string))
   try {
     await run(command, rest, options, adminClient(where, token), where.label, change)

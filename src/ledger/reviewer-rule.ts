@@ -25,12 +25,12 @@ export function reviewerOf(env: Pick<Env, 'EDITORS'>, editor: string): Reviewer 
 }
 
 /** Who can approve, in the words a refusal uses: each reviewer's name and editor name, or how to name one. */
-export function whoCanApprove(env: Pick<Env, 'EDITORS'>): string {
+export function whoCanApprove(env: Pick<Env, 'EDITORS'>, verb: 'approve' | 'review' = 'approve'): string {
   const reviewers = reviewersOf(env)
   if (reviewers.length === 0) {
     return 'no editor is a reviewer yet: give one an EDITORS entry with "reviewer": true, their name and credentials'
   }
-  return `who can approve: ${reviewers.map((reviewer) => `${reviewer.name} (${reviewer.editor})`).join(', ')}`
+  return `who can ${verb}: ${reviewers.map((reviewer) => `${reviewer.name} (${reviewer.editor})`).join(', ')}`
 }
 
 /**

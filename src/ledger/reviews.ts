@@ -124,7 +124,7 @@ export function attest(ledger: LedgerContext, request: Attestation): ReviewResul
   if (!reviewer) {
     return fail(
       'reviewer_required',
-      `only a reviewer may attest that a page was reviewed, and ${printable(request.by)} is not one; ${whoCanApprove(ledger.env)}`,
+      `only a reviewer may attest that a page was reviewed, and ${printable(request.by)} is not one; ${whoCanApprove(ledger.env, 'review')}`,
     )
   }
   if (request.hash !== page.hash) {

@@ -85,7 +85,7 @@ describe('reviews', () => {
     await withClock(T)
     const byAlice = await theLedger().attest({ page: 'home', hash: hashOf('home'), by: 'alice' })
     expect(byAlice).toMatchObject({ ok: false, code: 'reviewer_required' })
-    expect(!byAlice.ok && byAlice.message).toContain('alice is not one; who can approve: Dr. Ana Lee (drlee)')
+    expect(!byAlice.ok && byAlice.message).toContain('alice is not one; who can review: Dr. Ana Lee (drlee)')
     expect(await theLedger().attest({ page: 'nope', hash: hashOf('home'), by: 'drlee' })).toMatchObject({
       ok: false,
       code: 'unknown_page',

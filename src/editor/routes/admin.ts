@@ -1,11 +1,10 @@
 // The admin JSON API: every read and write of the disclaimers, through the ledger, for a signed-in editor.
 import { type Context, Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { DEFAULT_DISCLAIMERS } from '../../core/defaults.ts'
 import { editorsFrom } from '../../core/editors.ts'
 import { ledgerOf } from '../../core/ledger-address.ts'
-import type { LedgerError, LedgerErrorCode, LiveState, PublishResult } from '../../core/ledger-types.ts'
+import type { LedgerError, LiveState, PublishResult } from '../../core/ledger-types.ts'
 import { isTarget, TARGETS } from '../../core/site-map.ts'
 import { matchesIfMatch, matchesIfNoneMatch, NO_STORE } from '../../site/http/caching.ts'
 import { errorJson } from '../../site/http/errors.ts'
@@ -13,7 +12,9 @@ import type { ReadDisclaimers } from '../../site/reader.ts'
 import { type EditorEnv, editorAuth } from '../http/editor-auth.ts'
 import { jsonOnly } from '../http/json-body.ts'
 import { editorWriteLimit } from '../http/rate-limit.ts'
+import { ledgerError } from './ledger-errors.ts'
 import { operationsRoutes } from './operations.ts'
+import { reviewRoutes } from './reviews.ts'
 import {
   APPROVE_BODY,
   addressProblem,
@@ -30,34 +31,6 @@ import {
   SEED_BODY,
   TIME_QUERY,
 } from './schemas.ts'
-
-const ERROR_STATUS: Record<LedgerErrorCode, ContentfulStatusCode> = {
-  unknown_target: 404,
-  unknown_editor: 403,
-  invalid_text: 422,
-  invalid_base: 400,
-  version_mismatch: 412,
-  approval_required: 403,
-  self_approval: 403,
-  unknown_proposal: 404,
-  proposal_decided: 409,
-  already_approved: 409,
-  unknown_version: 404,
-  never_live: 422,
-  invalid_time: 422,
-  schedule_conflict: 409,
-  unknown_schedule: 404,
-  schedule_ended: 409,
-  schema_ahead: 503,
-  reviewer_required: 403,
-  unknown_page: 404,
-  words_changed: 409,
-}
-
-function ledgerError(c: Context, error: LedgerError) {
-  const { code, message, ok: _, ...extra } = error
-  return errorJson(c, ERROR_STATUS[code], code, message, extra)
-}
 
 /** The ETag of what an editor read: the token a write names in If-Match. None when there is nothing yet. */
 function etagOf(live: Pick<LiveState, 'base'>): string | null {
@@ -294,6 +267,7 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
   app.get('/import', queryOf(NO_QUERY), async (c) => c.json({ import: await ledgerOf(c.env).importRecord() }))
 
   app.route('/', operationsRoutes())
+  app.route('/', reviewRoutes())
 
   // A sub-app's notFound is not used once mounted, so the API answers its own unknown paths (in JSON).
   app.all('*', (c) => errorJson(c, 404, 'not_found', 'no such admin route; see docs/editing.md for the admin API'))

@@ -45,6 +45,17 @@ export const PUBLISH_BODY = body(
 export const ROLLBACK_BODY = body({ version, note }, 'version, note')
 export const APPROVE_BODY = body({ note }, 'note')
 export const REJECT_BODY = body({ reason: v.string('reason: expected a string') }, 'reason')
+/** A reviewer's attestation: the content hash of the words they read (as `GET /admin/reviews/<page>` gives it). */
+export const REVIEW_BODY = body(
+  {
+    hash: v.pipe(
+      v.string('hash: expected the page content hash you reviewed'),
+      v.regex(/^[0-9a-f]{64}$/, 'hash: expected a page content hash, 64 lowercase hex digits'),
+    ),
+    note,
+  },
+  'hash, note',
+)
 /** Seeding takes nothing: an empty object, `{}`. */
 export const SEED_BODY = body({}, 'no fields: {}')
 
@@ -201,6 +212,7 @@ export const CONSOLE_FORMS: readonly [path: RegExp, fields: readonly string[]][]
   [/^\/console\/proposals\/[0-9]+\/approve$/, ['seen']],
   [/^\/console\/proposals\/[0-9]+\/reject$/, ['reason']],
   [/^\/console\/schedules\/[0-9]+\/cancel$/, ['reason']],
+  [/^\/console\/reviews\/[^/]+$/, ['hash', 'note']],
 ]
 
 /** Why a console form is refused: a field it does not have, one sent twice, or a file; undefined when it is fine. */

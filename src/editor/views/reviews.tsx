@@ -86,8 +86,8 @@ export function ReviewRulesList({ rules, reviewers }: { rules: ReviewRules; revi
       </dd>
       <dt>A review falls due</dt>
       <dd>
-        {rules.reviewDueAfterMonths} month(s) after it is made; reviewers are told {rules.remindDaysBefore} day(s)
-        before and on the day
+        {rules.reviewDueAfterMonths} month(s) after it is made; this page lists it as due soon {rules.remindDaysBefore}{' '}
+        day(s) before
       </dd>
       <dt>Reviewers</dt>
       <dd>
@@ -116,7 +116,7 @@ export function ReviewsOverview({
     <>
       <p>
         A page says it was medically reviewed only while the words it serves are the words a reviewer attested. A deploy
-        that changes a page’s words ends its review at once, and the reviewers are told.
+        that changes a page’s words ends its review at once.
       </p>
       <h2>Needs review</h2>
       <PageList pages={pages.filter(needsReview)} zone={zone} isReviewer={isReviewer} />
@@ -167,7 +167,7 @@ function ReviewsTable({ reviews, hash, zone }: { reviews: ReviewRecord[]; hash: 
   )
 }
 
-/** One page: where its review stands, the attestation (for a reviewer), what it said at a time, its reviews. */
+/** One page: where its review stands, the attestation (for a reviewer), and its reviews. */
 export function PageReviewDetail({
   state,
   reviews,
@@ -176,6 +176,7 @@ export function PageReviewDetail({
   isReviewer,
   zone,
   error,
+  refusal,
   note = '',
 }: {
   state: PageReviewState
@@ -186,11 +187,15 @@ export function PageReviewDetail({
   reviewers: readonly Reviewer[]
   isReviewer: boolean
   zone: string
+  /** What was wrong with the note. */
   error?: string
+  /** Why an attestation was refused, for anything but the note. */
+  refusal?: string
   note?: string
 }) {
   return (
     <>
+      {refusal && <Notice>Nothing was recorded: {refusal}</Notice>}
       <dl>
         <dt>Where it stands</dt>
         <dd>{standing(state, zone)}</dd>
@@ -221,14 +226,6 @@ export function PageReviewDetail({
           {reviewers.length > 0 ? reviewersText(reviewers) : 'no editor is a reviewer yet'}.
         </Notice>
       )}
-      <h2>What the page said at a time</h2>
-      <form method="get" action={reviewPath(state.page, '/at')}>
-        <label for="at">The page as it read at ({zone} time)</label>
-        <input type="datetime-local" id="at" name="at" step="1" required />
-        <button type="submit" class="secondary">
-          Show it
-        </button>
-      </form>
       <h2 id="reviews-heading">Every review of {pageLabel(state.page)}, newest first</h2>
       <ReviewsTable reviews={reviews} hash={state.hash} zone={zone} />
     </>

@@ -53,6 +53,7 @@ export function describedBy(id: string, error?: string) {
 export const CONSOLE_NAV: readonly { href: string; label: string; owns: readonly string[] }[] = [
   { href: '/console', label: 'Disclaimers', owns: ['/console/disclaimers/', '/console/schedules/'] },
   { href: '/console/proposals', label: 'Proposals', owns: ['/console/proposals/'] },
+  { href: '/console/reviews', label: 'Reviews', owns: ['/console/reviews/'] },
   { href: '/console/notifications', label: 'Who was told', owns: [] },
 ]
 

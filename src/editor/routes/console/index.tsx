@@ -31,6 +31,7 @@ import { editingRoutes, zoneOf } from './editing.tsx'
 import { historyRoutes } from './history.tsx'
 import { consolePages, pageQuery } from './page.tsx'
 import { proposalRoutes } from './proposals.tsx'
+import { reviewRoutes } from './reviews.tsx'
 import { scheduleRoutes } from './schedules.tsx'
 
 export interface ConsoleOptions {
@@ -157,6 +158,7 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
   app.route('/', proposalRoutes(readDisclaimers, page))
   app.route('/', historyRoutes(readDisclaimers, page))
   app.route('/', scheduleRoutes(page))
+  app.route('/', reviewRoutes(page))
 
   app.onError((error, c) => {
     if (error instanceof HTTPException && error.status === 403) {

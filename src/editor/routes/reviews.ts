@@ -1,0 +1,39 @@
+// The admin API's reviews of the article's words: where each page's review stands, a page's reviews, and a
+// reviewer's attestation of the words a page serves now (docs/editing.md#reviewing).
+import { Hono } from 'hono'
+import { editorsFrom } from '../../core/editors.ts'
+import { ledgerOf } from '../../core/ledger-address.ts'
+import { SITE_PAGES, sitePage } from '../../core/site-map.ts'
+import { errorJson } from '../../site/http/errors.ts'
+import type { EditorEnv } from '../http/editor-auth.ts'
+import { ledgerError } from './ledger-errors.ts'
+import { jsonBody, NO_QUERY, PAGE_QUERY, queryOf, REVIEW_BODY } from './schemas.ts'
+
+const PAGES = SITE_PAGES.map((page) => page.slug).join(', ')
+
+export function reviewRoutes() {
+  const app = new Hono<EditorEnv>()
+
+  app.use('/reviews/:page', async (c, next) => {
+    const page = c.req.param('page')
+    return sitePage(page) ? next() : errorJson(c, 404, 'unknown_page', `no page "${page}"; use one of: ${PAGES}`)
+  })
+
+  app.get('/reviews', queryOf(NO_QUERY), async (c) => {
+    const config = editorsFrom(c.env.EDITORS)
+    const reviewers = config.ok ? [...config.editors.reviewers.values()] : []
+    return c.json({ ...(await ledgerOf(c.env).reviewStates()), reviewers })
+  })
+
+  app.get('/reviews/:page', queryOf(PAGE_QUERY), async (c) =>
+    c.json(await ledgerOf(c.env).pageReviews(c.req.param('page'), c.req.valid('query'))),
+  )
+
+  app.post('/reviews/:page', queryOf(NO_QUERY), jsonBody(REVIEW_BODY), async (c) => {
+    const { hash, note } = c.req.valid('json')
+    const result = await ledgerOf(c.env).attest({ page: c.req.param('page'), hash, note, by: c.get('editor') })
+    return result.ok ? c.json(result, 201) : ledgerError(c, result)
+  })
+
+  return app
+}
