@@ -104,6 +104,32 @@ export default class Site extends WorkerEntrypoint<Env> {
     if (editors.ok) await ledger.observeGrants(await grantsOf(editors.editors))
     const recorded = await ledger.reconcile()
     if (recorded.length > 0) console.log('recorded edits made outside the ledger', { versions: recorded.length })
+    await this.reportPages(ledger)
+  }
+
+  /**
+   * Tells the ledger the content hash of every page this deploy serves (and the words of those it has not seen), with
+   * this Worker's version where the version metadata binding gives one: a page whose reviewed words changed lapses.
+   */
+  private async reportPages(ledger: ReturnType<typeof ledgerOf>): Promise<void> {
+    try {
+      const [{ SITE_PAGES }, { PAGE_WORDS }] = await Promise.all([
+        import('./core/site-map.ts'),
+        import('./core/article/index.ts'),
+      ])
+      const workerVersion = (this.env as { CF_VERSION_METADATA?: { id?: string } }).CF_VERSION_METADATA?.id ?? null
+      const pages = SITE_PAGES.map((page) => ({ page: page.slug, hash: page.hash }))
+      const { needWords } = await ledger.observePages({ pages, workerVersion })
+      if (needWords.length === 0) return
+      const words = pages
+        .filter((page) => needWords.includes(page.page))
+        .map((page) => ({ ...page, words: PAGE_WORDS.get(page.page) }))
+      await ledger.observePages({ pages: words, workerVersion })
+    } catch (error) {
+      console.error('the pages served could not be reported to the ledger; the next cron run tries again', {
+        error: error instanceof Error ? error.message : String(error),
+      })
+    }
   }
 
   private async backUp(): Promise<void> {

@@ -24,6 +24,8 @@ export const CHAINED_TABLES = [
   'schedules',
   'schedule_outcomes',
   'reviews',
+  'page_contents',
+  'page_servings',
 ] as const
 
 export type ChainedTable = (typeof CHAINED_TABLES)[number]

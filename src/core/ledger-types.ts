@@ -223,6 +223,9 @@ export type EventKind =
   | 'schedule_expired'
   | 'schedule_superseded'
   | 'schedule_cancelled'
+  | 'review_lapsed'
+  | 'review_due_soon'
+  | 'review_overdue'
 
 export interface LedgerEvent {
   id: number

@@ -6,7 +6,7 @@ import { type LedgerContext, THE_LEDGER } from './context.ts'
 import { deliverDue, nextDeliveryAt } from './deliveries.ts'
 import { dueWrites, nextWriteAt, takeStuckWrites } from './outbox.ts'
 import { duePurges, nextPurgeAt } from './purges.ts'
-import { dueReviewWrites, flushReview, nextReviewWriteAt } from './reviews.ts'
+import { dueReviewWrites, flushReview, nextReminderAt, nextReviewWriteAt, sendDueReminders } from './reviews.ts'
 import { nextScheduleAt } from './schedules.ts'
 import { runDueSchedules } from './scheduling.ts'
 import type { WriteThrough } from './write-through.ts'
@@ -17,6 +17,7 @@ export const ALARM_RETRY_MS = 10_000
 /** When the earliest job waiting is due (ms), or null when nothing waits; a backfill with work left is due now. */
 export function nextJobAt(sql: SqlStorage, now: number): number | null {
   const due = [nextWriteAt(sql), nextReviewWriteAt(sql), nextPurgeAt(sql), nextDeliveryAt(sql), nextScheduleAt(sql)]
+  due.push(nextReminderAt(sql))
   if (backfillWaiting(sql)) due.push(now)
   const next = due.filter((at) => at !== null)
   return next.length > 0 ? Math.min(...next) : null
@@ -57,6 +58,7 @@ export async function runDueJobs(ledger: LedgerContext, through: WriteThrough): 
     for (const job of duePurges(ledger.sql, now)) await through.purge(job.id)
   })
   await step('schedules', () => runDueSchedules(ledger, through))
+  await step('review reminders', () => sendDueReminders(ledger))
   await step('messages', () => deliverDue(ledger))
   await step('backfill', () => ledger.transact(() => backfillStep(ledger.sql, ledger.now())))
   return failed

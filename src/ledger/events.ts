@@ -8,6 +8,8 @@ import { pageOf, pageSize } from './queries.ts'
 /** Who can be told: each editor's address by name, the operators' addresses, and whether a webhook is set. */
 export interface Audience {
   editors: ReadonlyMap<string, string>
+  /** The reviewers' addresses (EDITORS entries with "reviewer": true). */
+  reviewers?: readonly string[]
   operators: readonly string[]
   webhook: boolean
 }
@@ -44,7 +46,9 @@ export function audienceOf(
   if (url !== '' && !webhook) {
     warnOnce('ALERT_WEBHOOK_URL is set, but is not https or ALERT_WEBHOOK_SECRET is not set; nothing is sent to it')
   }
-  return { editors: config.ok ? config.editors.emails : new Map(), operators, webhook }
+  const emails = config.ok ? config.editors.emails : new Map<string, string>()
+  const reviewers = config.ok ? [...config.editors.reviewers.keys()].flatMap((name) => emails.get(name) ?? []) : []
+  return { editors: emails, ...(reviewers.length > 0 && { reviewers }), operators, webhook }
 }
 
 export interface NewEvent {
@@ -59,7 +63,8 @@ export interface NewEvent {
 /**
  * Who is told of an event, by email: a proposal goes to every other editor, a decision or a schedule's end to the
  * people it concerns (`named`: its proposer, and its approver), a version made live to every editor, an edit made
- * around the ledger to every editor and the operators, the ledger's own trouble to the operators. Each address once.
+ * around the ledger to every editor and the operators, the ledger's own trouble to the operators; a review that lapsed
+ * or falls due to the reviewers (overdue: the operators too). Each address once.
  */
 export function recipientsOf(event: NewEvent, audience: Audience, named: readonly string[] = []): string[] {
   const editors = [...audience.editors]
@@ -77,6 +82,11 @@ export function recipientsOf(event: NewEvent, audience: Audience, named: readonl
         return editors.map(([, email]) => email)
       case 'external_edit':
         return [...editors.map(([, email]) => email), ...audience.operators]
+      case 'review_lapsed':
+      case 'review_due_soon':
+        return [...(audience.reviewers ?? [])]
+      case 'review_overdue':
+        return [...(audience.reviewers ?? []), ...audience.operators]
       case 'write_stuck':
       case 'purge_failed':
       case 'import_problems':

@@ -18,6 +18,7 @@ import type { ReviewResult } from '../core/review-types.ts'
 import { sitePage } from '../core/site-map.ts'
 import type { ConsoleDraft, DraftChange } from './drafts.ts'
 import type { Ledger } from './ledger.ts'
+import type { PagesReport } from './page-contents.ts'
 import { type PointInTimeRecovery, storageRecovery } from './recovery.ts'
 
 export class DisclaimerLedger extends DurableObject<Env> {
@@ -27,20 +28,24 @@ export class DisclaimerLedger extends DurableObject<Env> {
   recovery: PointInTimeRecovery
   private drafts!: typeof import('./drafts.ts')
   private reviews!: typeof import('./reviews.ts')
+  private pageContents!: typeof import('./page-contents.ts')
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     this.recovery = storageRecovery(ctx)
     void ctx.blockConcurrencyWhile(async () => {
-      const [{ Ledger }, { sendingNotifier }, drafts, { ENFORCED_REVIEW_RULES }, reviews] = await Promise.all([
-        import('./ledger.ts'),
-        import('./notify/send.ts'),
-        import('./drafts.ts'),
-        import('./enforced-review-rules.ts'),
-        import('./reviews.ts'),
-      ])
+      const [{ Ledger }, { sendingNotifier }, drafts, { ENFORCED_REVIEW_RULES }, reviews, pageContents] =
+        await Promise.all([
+          import('./ledger.ts'),
+          import('./notify/send.ts'),
+          import('./drafts.ts'),
+          import('./enforced-review-rules.ts'),
+          import('./reviews.ts'),
+          import('./page-contents.ts'),
+        ])
       this.drafts = drafts
       this.reviews = reviews
+      this.pageContents = pageContents
       this.ledger = new Ledger({
         sql: ctx.storage.sql,
         transact: (work) => ctx.storage.transactionSync(work),
@@ -231,6 +236,11 @@ export class DisclaimerLedger extends DurableObject<Env> {
     const result = this.reviews.attest(this.ledger, request)
     if (result.ok) await this.reviews.flushReview(this.ledger, result.review.page)
     return result
+  }
+
+  /** The cron's call: the content hash of every page its deploy serves, and the words of those asked for. */
+  observePages(report: PagesReport) {
+    return this.pageContents.observePages(this.ledger, report)
   }
 
   override alarm(): Promise<void> {

@@ -65,6 +65,18 @@ export function reviewsOf(sql: SqlStorage, page: string, { before, limit }: Page
   return { reviews: found.map(toReview), next }
 }
 
+/** The page's latest serving: which words it serves, and since when (as the ledger first saw them served). */
+export function lastServing(sql: SqlStorage, page: string): { hash: string; at: string } | null {
+  return (
+    sql
+      .exec<{ hash: string; at: string }>(
+        'SELECT hash, at FROM page_servings WHERE page = ? ORDER BY id DESC LIMIT 1',
+        page,
+      )
+      .toArray()[0] ?? null
+  )
+}
+
 /** Where a review of the words a page serves stands at `now`. */
 export function statusOf(
   ledger: Pick<LedgerContext, 'reviewRules'>,
@@ -86,10 +98,11 @@ export function reviewState(
 ): PageReviewState {
   const current = latestReview(ledger.sql, page.slug, page.hash)
   const last = current ?? latestReview(ledger.sql, page.slug)
+  const serving = lastServing(ledger.sql, page.slug)
   return {
     page: page.slug,
     hash: page.hash,
-    servedSince: null,
+    servedSince: serving?.hash === page.hash ? serving.at : null,
     status: statusOf(ledger, current, last, now),
     review: current,
     lastReview: last,
@@ -151,6 +164,13 @@ export function attest(ledger: LedgerContext, request: Attestation): ReviewResul
         new Date(reviewDueAt(now, ledger.reviewRules)).toISOString(),
       )
       .one()
+    const due = reviewDueAt(now, ledger.reviewRules)
+    for (const [kind, at] of [
+      ['review_due_soon', reviewReminderAt(due, ledger.reviewRules)],
+      ['review_overdue', due],
+    ] as const) {
+      ledger.sql.exec('INSERT INTO review_reminders (review_id, kind, due) VALUES (?, ?, ?)', id, kind, at)
+    }
     ledger.sql.exec(
       `INSERT INTO review_writes (page, review_id, attempts, last_error, next_at) VALUES (?1, ?2, 0, NULL, ?3)
        ON CONFLICT (page) DO UPDATE SET review_id = ?2, attempts = 0, last_error = NULL, next_at = ?3`,
@@ -233,4 +253,37 @@ async function flushNow(ledger: LedgerContext, page: string): Promise<void> {
     ledger.arm()
   })
   if (error !== undefined) console.warn('ledger: KV refused a review; retrying', { page, reason: error })
+}
+
+/** At most this many reminders are sent per alarm; the rest are due at once after. */
+export const REMINDERS_PER_ALARM = 10
+
+export function nextReminderAt(sql: SqlStorage): number | null {
+  return sql.exec<{ next: number | null }>('SELECT MIN(due) AS next FROM review_reminders').one().next
+}
+
+/**
+ * Tells the reviewers of each review that falls due soon or is overdue (the operators too), while it is still the
+ * page's newest review and of the words the page serves; a reminder of one superseded or lapsed is dropped.
+ */
+export function sendDueReminders(ledger: LedgerContext): void {
+  const now = ledger.now()
+  ledger.transact(() => {
+    const due = ledger.sql
+      .exec<{ review_id: number; kind: 'review_due_soon' | 'review_overdue' }>(
+        'SELECT review_id, kind FROM review_reminders WHERE due <= ? ORDER BY due LIMIT ?',
+        now,
+        REMINDERS_PER_ALARM,
+      )
+      .toArray()
+    for (const { review_id, kind } of due) {
+      ledger.sql.exec('DELETE FROM review_reminders WHERE review_id = ? AND kind = ?', review_id, kind)
+      const found = review(ledger.sql, review_id) as ReviewRecord
+      const newest = latestReview(ledger.sql, found.page)
+      const serving = lastServing(ledger.sql, found.page)
+      if (newest?.id !== found.id || (serving && serving.hash !== found.hash)) continue
+      const { page, hash, name, credentials, at: reviewedAt, dueAt } = found
+      ledger.tell({ kind, detail: { page, hash, name, credentials, reviewedAt, dueAt } }, now)
+    }
+  })
 }

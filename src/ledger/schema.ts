@@ -313,6 +313,46 @@ CREATE TABLE review_writes (
 CREATE INDEX review_writes_due ON review_writes (next_at);
 `
 
+/**
+ * What each page said (page-contents.ts): each distinct content of a page stored once (its words and hash), each time
+ * a deploy started serving other words on a page, both chained; and the reminders a review falls due, as alarm jobs.
+ */
+const V10_PAGE_CONTENTS = `
+CREATE TABLE page_contents (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  page TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  words TEXT NOT NULL,
+  at TEXT NOT NULL,
+  worker_version TEXT,
+  UNIQUE (page, hash)
+);
+${appendOnly('page_contents')}
+CREATE TABLE page_servings (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  page TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  at TEXT NOT NULL,
+  worker_version TEXT
+);
+CREATE INDEX page_servings_by_page ON page_servings (page, id);
+CREATE INDEX page_servings_by_time ON page_servings (page, at, id);
+${appendOnly('page_servings')}
+${['page_contents', 'page_servings']
+  .map(
+    (table) => `CREATE TRIGGER ${table}_chained AFTER INSERT ON ${table}
+  BEGIN INSERT INTO chain_queue (kind, row_id) VALUES ('${table}', NEW.rowid); END;`,
+  )
+  .join('\n')}
+CREATE TABLE review_reminders (
+  review_id INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('review_due_soon', 'review_overdue')),
+  due INTEGER NOT NULL,
+  PRIMARY KEY (review_id, kind)
+);
+CREATE INDEX review_reminders_due ON review_reminders (due);
+`
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'versions, landings, proposals, decisions, outbox, purges', sql: V1_SCHEMA },
   { version: 2, name: 'recorded imports, retried purges, session cut-offs', sql: V2_IMPORTS_PURGES_SESSIONS },
@@ -323,6 +363,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'work lists kept by triggers, deliveries that give up, backfills', sql: V7_WORK_LISTS },
   { version: 8, name: 'session grants, as last seen', sql: V8_SESSION_GRANTS },
   { version: 9, name: 'reviews', sql: V9_REVIEWS },
+  { version: 10, name: 'page contents, servings and review reminders', sql: V10_PAGE_CONTENTS },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0

@@ -384,7 +384,8 @@ export function backToSchema4(sql: SqlStorage): void {
     DROP INDEX deliveries_gave_up; DROP INDEX purge_jobs_due; DROP INDEX events_by_kind;
     ALTER TABLE deliveries DROP COLUMN gave_up_at; DROP TABLE chain; DROP TABLE chain_queue;
     DROP TABLE pending_schedules; DROP TABLE open_proposals; DROP TABLE import_progress; DROP TABLE backfills;
-    DROP TABLE drafts; DROP TABLE reviews; DROP TABLE review_writes;
+    DROP TABLE drafts; DROP TABLE reviews; DROP TABLE review_writes; DROP TABLE page_contents;
+    DROP TABLE page_servings; DROP TABLE review_reminders;
     DELETE FROM schema_migrations WHERE version > 4;`)
 }
 

@@ -4,6 +4,7 @@
 import { evictDurableObject, reset, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { PAGE_WORDS } from '../../src/core/article/index.ts'
 import { DEFAULT_DISCLAIMERS } from '../../src/core/defaults.ts'
 import { contentHash, sha256Hex } from '../../src/core/keys.ts'
 import type { LedgerVersion, PublishResult } from '../../src/core/ledger-types.ts'
@@ -109,6 +110,8 @@ function tampering(table: AppendOnlyTable): string[] {
 }
 
 const TAMPERING: Partial<Record<AppendOnlyTable, string[]>> = {
+  page_contents: ["UPDATE page_contents SET words = '{}'", 'DELETE FROM page_contents'],
+  page_servings: ["UPDATE page_servings SET hash = 'forged'", 'DELETE FROM page_servings'],
   reviews: [
     "UPDATE reviews SET hash = 'forged', name = 'Dr. Mallory'",
     'DELETE FROM reviews',
@@ -1238,6 +1241,15 @@ describe('DisclaimerLedger', () => {
         ['attest', () => ledger.attest({ page: 'home', hash: HOME_HASH, by: 'drlee\u202e' })],
         ['attest', () => ledger.attest({ page: 'home', hash: HOME_HASH, by: 'drlee', note: 'a\u0000' })],
         ['attest', () => ledger.attest({ page: 'home', hash: HOME_HASH, by: 'drlee', note: 'read it all' }), true],
+        [
+          'observePages',
+          () => ledger.observePages({ pages: [{ page: hostile, hash: hostile }], workerVersion: hostile }),
+        ],
+        [
+          'observePages',
+          () => ledger.observePages({ pages: [{ page: 'home', hash: HOME_HASH, words: PAGE_WORDS.get('home') }] }),
+          true,
+        ],
         ['seed', () => ledger.seed('mallory')],
         ['seed', () => ledger.seed('alice'), true],
         [
@@ -1320,6 +1332,7 @@ describe('DisclaimerLedger', () => {
       if (!later.ok || !('schedule' in later)) throw new Error('the scheduled publish was refused')
       await theLedger().cancel({ id: later.schedule.id, by: 'bob', reason: 'not this week' })
       await theLedger().attest({ page: 'home', hash: HOME_HASH, by: 'drlee' })
+      await theLedger().observePages({ pages: [{ page: 'home', hash: HOME_HASH, words: PAGE_WORDS.get('home') }] })
       const before = await storedRows()
       expect(before[table].length).toBeGreaterThan(0)
 

@@ -15,6 +15,9 @@ const KIND: Record<LedgerEvent['kind'], string> = {
   schedule_expired: 'Schedule expired unapproved',
   schedule_superseded: 'Schedule superseded',
   schedule_cancelled: 'Schedule cancelled',
+  review_lapsed: 'Review lapsed: the words changed',
+  review_due_soon: 'Review due soon',
+  review_overdue: 'Review overdue',
 }
 
 function deliveryState(delivery: Delivery, zone: string): string {

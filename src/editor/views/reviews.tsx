@@ -86,8 +86,8 @@ export function ReviewRulesList({ rules, reviewers }: { rules: ReviewRules; revi
       </dd>
       <dt>A review falls due</dt>
       <dd>
-        {rules.reviewDueAfterMonths} month(s) after it is made; this page lists it as due soon {rules.remindDaysBefore}{' '}
-        day(s) before
+        {rules.reviewDueAfterMonths} month(s) after it is made; reviewers are told {rules.remindDaysBefore} day(s)
+        before and on the day (the operators too, once it is overdue)
       </dd>
       <dt>Reviewers</dt>
       <dd>
@@ -116,7 +116,7 @@ export function ReviewsOverview({
     <>
       <p>
         A page says it was medically reviewed only while the words it serves are the words a reviewer attested. A deploy
-        that changes a page’s words ends its review at once.
+        that changes a page’s words ends its review at once, and the reviewers are told by email.
       </p>
       <h2>Needs review</h2>
       <PageList pages={pages.filter(needsReview)} zone={zone} isReviewer={isReviewer} />

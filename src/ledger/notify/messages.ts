@@ -5,7 +5,7 @@
 import type { Checkpoint } from '../../core/chain.ts'
 import { plainDiff, wordDiff } from '../../core/diff.ts'
 import type { LedgerEvent, LedgerVersion, Proposal } from '../../core/ledger-types.ts'
-import { targetLabel } from '../../core/site-map.ts'
+import { sitePage, targetLabel } from '../../core/site-map.ts'
 import { inZone } from '../../core/time.ts'
 import { printable } from '../../core/validate.ts'
 
@@ -106,6 +106,7 @@ function checkpointText(checkpoint: Checkpoint): string {
 export const CHECKPOINT_START = 'Record checkpoint:'
 
 const EDITOR = 'You get this because you are one of its editors.'
+const REVIEWER = 'You get this because you are one of its reviewers.'
 const OPERATOR = 'You get this as its operators’ address.'
 
 /** The subject and body for an event, with its checkpoint; `rows` are what it names, as the ledger holds them. */
@@ -260,6 +261,10 @@ function composeBody(
         ],
       }
     }
+    case 'review_lapsed':
+    case 'review_due_soon':
+    case 'review_overdue':
+      return reviewMessage(event, consoleUrl, site.zone)
     case 'import_problems': {
       const problems = Array.isArray(event.detail.problems) ? event.detail.problems.map(String) : []
       return {
@@ -272,5 +277,38 @@ function composeBody(
         ],
       }
     }
+  }
+}
+
+/** A review that lapsed (the page's words changed) or falls due: said to the reviewers, with where to review. */
+function reviewMessage(event: LedgerEvent, consoleUrl: string, zone: string) {
+  const { detail } = event
+  const slug = String(detail.page ?? '')
+  const page = `“${printable(sitePage(slug)?.navLabel ?? slug)}”`
+  const reviewer = `${printable(String(detail.name ?? ''))}, ${printable(String(detail.credentials ?? ''))}`
+  const reviewedAt = inZone(Date.parse(String(detail.reviewedAt)), zone)
+  const dueAt = inZone(Date.parse(String(detail.dueAt)), zone)
+  const link = `Review the words it serves now: ${consoleUrl}/reviews/${encodeURIComponent(slug)}`
+  if (event.kind === 'review_lapsed') {
+    const version = detail.workerVersion ? ` (Worker version ${printable(String(detail.workerVersion))})` : ''
+    return {
+      subject: oneLine(`${SUBJECT_PREFIX} The words of ${page} changed: its review no longer holds`),
+      why: REVIEWER,
+      paragraphs: [
+        `A deploy${version} changed the words of the page ${page}: since ${inZone(Date.parse(event.at), zone)} it serves the words of content hash ${printable(String(detail.hash))}. ${reviewer} reviewed its earlier words (${printable(String(detail.reviewedHash))}) on ${reviewedAt}, so the page no longer says it was medically reviewed, and the console lists it under "needs review".`,
+        link,
+      ],
+    }
+  }
+  const overdue = event.kind === 'review_overdue'
+  return {
+    subject: oneLine(
+      `${SUBJECT_PREFIX} The review of ${page} ${overdue ? `is overdue since ${dueAt}` : `falls due on ${dueAt}`}`,
+    ),
+    why: overdue ? `${REVIEWER} Its operators are told too.` : REVIEWER,
+    paragraphs: [
+      `${reviewer} reviewed the page ${page} on ${reviewedAt}; the review ${overdue ? 'fell due' : 'falls due'} on ${dueAt}.${overdue ? ' The page still shows that true date of its last review; the console lists it as overdue.' : ''}`,
+      link,
+    ],
   }
 }
