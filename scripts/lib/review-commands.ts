@@ -15,10 +15,11 @@ export const REVIEW_USAGE = `reviews of the article's words (docs/editing.md#rev
                                 never reviewed)
   review <page> [--note N]      as a reviewer, "I reviewed this page as it reads now": the words the site serves
          [--hash H]             now, or only those of content hash H (refused if the page no longer serves them)
+  page-at <page> <time>         what a page said at a time: its words, its disclaimers, who had reviewed those words
 
 page:   ${PAGE_SLUGS.join(', ')}.`
 
-export const REVIEW_COMMANDS = new Set(['reviews', 'review'])
+export const REVIEW_COMMANDS = new Set(['reviews', 'review', 'page-at'])
 
 export interface ReviewOptions {
   note?: string
@@ -141,6 +142,10 @@ export async function runReview(
       const { review } = await client.attest(page, hash, options.note)
       console.log(`${label}: recorded: ${reviewLine(review)}`)
       console.log(`pages show it while they serve words ${review.hash}; it falls due ${review.dueAt}`)
+      return
+    }
+    case 'page-at': {
+      console.log(pageAtBlock(await client.pageAt(rest[0] as string, rest[1] as string)))
       return
     }
   }

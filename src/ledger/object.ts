@@ -14,7 +14,7 @@ import type {
   PublishResult,
   WriteRequest,
 } from '../core/ledger-types.ts'
-import type { ReviewResult } from '../core/review-types.ts'
+import type { PageAt, ReviewResult } from '../core/review-types.ts'
 import { sitePage } from '../core/site-map.ts'
 import type { ConsoleDraft, DraftChange } from './drafts.ts'
 import type { Ledger } from './ledger.ts'
@@ -241,6 +241,13 @@ export class DisclaimerLedger extends DurableObject<Env> {
   /** The cron's call: the content hash of every page its deploy serves, and the words of those asked for. */
   observePages(report: PagesReport) {
     return this.pageContents.observePages(this.ledger, report)
+  }
+
+  /** What a page said at a time: its words, its disclaimers, who had reviewed those words; null for no such page. */
+  pageAt(page: string, at: string): PageAt | null {
+    const found = sitePage(page)
+    if (!found || Number.isNaN(Date.parse(at))) return null
+    return this.pageContents.pageAt(this.ledger.sql, found, new Date(at).toISOString())
   }
 
   override alarm(): Promise<void> {

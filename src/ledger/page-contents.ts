@@ -3,10 +3,14 @@
 // a page whose reviewed words changed lapses: its reviewers are told. Each read is one indexed row per page.
 import { pageHash } from '../core/article/page-hash.ts'
 import type { PageWords } from '../core/article/words.ts'
-import type { PageContentRecord } from '../core/review-types.ts'
+import { GLOBAL_TARGET } from '../core/keys.ts'
+import type { PageAt, PageContentRecord } from '../core/review-types.ts'
+import type { SitePage } from '../core/site-map.ts'
 import { printable } from '../core/validate.ts'
 import type { LedgerContext } from './context.ts'
-import { lastServing, latestReview } from './reviews.ts'
+import { knownKeyOf } from './requests.ts'
+import { lastServing, latestReview, type ReviewRow, toReview } from './reviews.ts'
+import { shownAt } from './shown-at.ts'
 
 /** What a deploy serves on one page: its content hash, and its words when the ledger asked for them. */
 export interface ServedPage {
@@ -121,4 +125,35 @@ export async function observePages(
     }),
   )
   return { recorded, needWords, refused }
+}
+
+/**
+ * What a page said at `at` (ISO 8601 UTC): the words it served then (null before the ledger first recorded its
+ * words), each disclaimer it showed (the version live then, if pages showed one), and the newest review of exactly
+ * those words made by then.
+ */
+export function pageAt(sql: SqlStorage, page: SitePage, at: string): PageAt {
+  const serving = servingAt(sql, page.slug, at)
+  const found = serving && content(sql, page.slug, serving.hash)
+  const disclaimers = [GLOBAL_TARGET, ...page.notes].map((target) => {
+    const shown = shownAt(sql, knownKeyOf(target) ?? '', at)
+    return { target, version: shown.shows === 'version' ? shown.version : null }
+  })
+  const row =
+    serving &&
+    sql
+      .exec<ReviewRow>(
+        'SELECT * FROM reviews WHERE page = ? AND hash = ? AND at <= ? ORDER BY id DESC LIMIT 1',
+        page.slug,
+        serving.hash,
+        at,
+      )
+      .toArray()[0]
+  return {
+    page: page.slug,
+    at,
+    content: found ? { ...found, servedFrom: (serving as { at: string }).at } : null,
+    disclaimers,
+    review: row ? toReview(row) : null,
+  }
 }

@@ -18,7 +18,7 @@ import { pageOf, pageSize } from './queries.ts'
 import { isEditor, unknownEditor } from './requests.ts'
 import { reviewerOf, whoCanApprove } from './reviewer-rule.ts'
 
-type ReviewRow = {
+export type ReviewRow = {
   id: number
   page: string
   hash: string
@@ -30,7 +30,7 @@ type ReviewRow = {
   due_at: string
 }
 
-function toReview(row: ReviewRow): ReviewRecord {
+export function toReview(row: ReviewRow): ReviewRecord {
   const { due_at, ...rest } = row
   return { ...rest, dueAt: due_at }
 }

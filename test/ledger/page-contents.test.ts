@@ -153,4 +153,40 @@ describe('page contents', () => {
     expect(toldOf(world, 'review_overdue')).toEqual([])
     expect(await rows('SELECT kind FROM review_reminders')).toEqual([{ kind: 'review_overdue' }])
   })
+
+  it('says what a page said at a time: its words before and after a deploy, its disclaimer, who had reviewed them', async () => {
+    const world = await configure()
+    const before = T - 60_000
+    await runCron()
+    await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+      ledger.env = { ...ledger.env, REQUIRE_APPROVAL: 'false' }
+    })
+    const published = await theLedger().publish({ target: 'conclusion', text: 'A note.', base: 'none', by: 'alice' })
+    expect(published).toMatchObject({ ok: true })
+    world.clock.now = T + 60_000
+    await theLedger().attest({ page: 'conclusion', hash: hashOf('conclusion'), by: 'drlee', note: 'fine' })
+    world.clock.now = T + 3_600_000
+    const changed = await changedConclusion()
+    await theLedger().observePages({ pages: [changed], workerVersion: 'v-2' })
+
+    expect(await theLedger().pageAt('conclusion', new Date(before).toISOString())).toMatchObject({
+      content: null,
+      review: null,
+    })
+    const first = await theLedger().pageAt('conclusion', new Date(T + 120_000).toISOString())
+    expect(first?.content).toMatchObject({
+      hash: hashOf('conclusion'),
+      words: wordsOf('conclusion'),
+      servedFrom: new Date(T).toISOString(),
+    })
+    expect(first?.review).toMatchObject({ reviewer: 'drlee', hash: hashOf('conclusion'), note: 'fine' })
+    expect(first?.disclaimers.map(({ target, version }) => [target, version?.text ?? null])).toEqual([
+      ['global', null],
+      ['conclusion', 'A note.'],
+    ])
+    const later = await theLedger().pageAt('conclusion', new Date(T + 3_600_001).toISOString())
+    expect(later?.content).toMatchObject({ hash: changed.hash, words: changed.words, workerVersion: 'v-2' })
+    expect(later?.review).toBeNull()
+    expect(await theLedger().pageAt('nope', new Date(T).toISOString())).toBeNull()
+  })
 })

@@ -7,7 +7,7 @@ import { SITE_PAGES, sitePage } from '../../core/site-map.ts'
 import { errorJson } from '../../site/http/errors.ts'
 import type { EditorEnv } from '../http/editor-auth.ts'
 import { ledgerError } from './ledger-errors.ts'
-import { jsonBody, NO_QUERY, PAGE_QUERY, queryOf, REVIEW_BODY } from './schemas.ts'
+import { jsonBody, NO_QUERY, PAGE_QUERY, queryOf, REVIEW_BODY, TIME_QUERY } from './schemas.ts'
 
 const PAGES = SITE_PAGES.map((page) => page.slug).join(', ')
 
@@ -28,6 +28,13 @@ export function reviewRoutes() {
   app.get('/reviews/:page', queryOf(PAGE_QUERY), async (c) =>
     c.json(await ledgerOf(c.env).pageReviews(c.req.param('page'), c.req.valid('query'))),
   )
+
+  /** What a page said at a time: its words, the disclaimers it showed, who had reviewed those words by then. */
+  app.get('/pages/:page/at', queryOf(TIME_QUERY), async (c) => {
+    const page = c.req.param('page')
+    if (!sitePage(page)) return errorJson(c, 404, 'unknown_page', `no page "${page}"; use one of: ${PAGES}`)
+    return c.json(await ledgerOf(c.env).pageAt(page, new Date(c.req.valid('query').time).toISOString()))
+  })
 
   app.post('/reviews/:page', queryOf(NO_QUERY), jsonBody(REVIEW_BODY), async (c) => {
     const { hash, note } = c.req.valid('json')

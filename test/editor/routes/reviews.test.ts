@@ -79,4 +79,14 @@ describe('admin review routes', () => {
       error: { code: 'invalid_body', message: 'hash: missing; the body has hash, note' },
     })
   })
+
+  it('answers what a page said at a time with 200, 404 for a page the site lacks, 400 for a time it cannot read', async () => {
+    const res = await admin('GET', `/pages/conclusion/at?time=${encodeURIComponent('2026-12-01T10:00:00Z')}`, 'alice')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ page: 'conclusion', at: '2026-12-01T10:00:00.000Z', content: null })
+    expect((await admin('GET', '/pages/nope/at?time=2026-12-01T10:00:00Z', 'alice')).status).toBe(404)
+    const bad = await admin('GET', '/pages/conclusion/at?time=yesterday', 'alice')
+    expect(bad.status).toBe(400)
+    expect(await bad.json()).toMatchObject({ error: { code: 'invalid_query' } })
+  })
 })
