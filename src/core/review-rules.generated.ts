@@ -2,10 +2,7 @@
 import type { ReviewRules } from './review-rules.ts'
 
 export const GENERATED_REVIEW_RULES: ReviewRules = {
-  "reviewerMustApprove": [
-    "global",
-    "dosage-and-safety"
-  ],
+  "reviewerMustApprove": [],
   "reviewDueAfterMonths": 12,
   "remindDaysBefore": 30
 }
