@@ -113,7 +113,7 @@ export async function renderContent(root = ROOT): Promise<Record<string, string>
     ),
     [REVIEW_RULES_MODULE]: moduleText(
       REVIEW_RULES_FILE,
-      "import type { ReviewRules } from './review-rules.ts'",
+      "import type { ReviewRules } from './review-types.ts'",
       'GENERATED_REVIEW_RULES',
       'ReviewRules',
       rules,

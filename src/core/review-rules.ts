@@ -1,17 +1,11 @@
 // Which disclaimers only a reviewer may approve, and how often a page's review falls due: content/review-rules.json,
 // checked at build time (scripts/build-content.ts) by `checkReviewRules` and bundled, so every part reads one copy.
 import { GENERATED_REVIEW_RULES } from './review-rules.generated.ts'
+import type { ReviewRules } from './review-types.ts'
+
+export type { ReviewRules } from './review-types.ts'
 
 export const REVIEW_RULES_FILE = 'content/review-rules.json'
-
-export interface ReviewRules {
-  /** The disclaimers (targets: "global" or a page slug) that go live only with a reviewer's approval. */
-  reviewerMustApprove: string[]
-  /** A page's review is due again this many calendar months after it was made. */
-  reviewDueAfterMonths: number
-  /** Reviewers are told this many days before a review falls due, and again on the day. */
-  remindDaysBefore: number
-}
 
 export const MAX_REVIEW_MONTHS = 36
 const DAY_MS = 86_400_000

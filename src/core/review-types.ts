@@ -65,4 +65,14 @@ export interface PageAt {
   review: ReviewRecord | null
 }
 
+/** Which disclaimers only a reviewer may approve, and how often a page's review falls due (content/review-rules.json). */
+export interface ReviewRules {
+  /** The disclaimers (targets: "global" or a page slug) that go live only with a reviewer's approval. */
+  reviewerMustApprove: string[]
+  /** A page's review is due again this many calendar months after it was made. */
+  reviewDueAfterMonths: number
+  /** Reviewers are told this many days before a review falls due, and again on the day. */
+  remindDaysBefore: number
+}
+
 export type ReviewResult = { ok: true; review: ReviewRecord } | LedgerError
