@@ -72,7 +72,7 @@ where:  --local is the store of \`npm start\` (.wrangler/state; --persist-to <di
         variables npm start last ran it with (REQUIRE_APPROVAL too). --env <environment> (one of wrangler.toml's
         [env.*], e.g. staging, production) is that environment's site, over HTTPS.
 token:  for --env, $DISCLAIMER_TOKEN or --token-file <file>; with --local only a local editor's, picked with
-        --as <editor> (alice, bob): a real token is never sent to a local server.`
+        --as <editor> (alice, bob, drlee the reviewer): a real token is never sent to a local server.`
 
 function parse(argv: string[]) {
   return parseArgs({

@@ -1,5 +1,5 @@
-// `npm start`: the site on http://localhost:8787 with the local store seeded through the ledger, and two local
-// editors (alice, bob) whose tokens sit in .wrangler/state/editors/ for the CLI and the console's sign-in; .dev.vars
+// `npm start`: the site on http://localhost:8787 with the local store seeded through the ledger, and three local
+// editors (alice, bob, and drlee, a reviewer with example credentials) whose tokens sit in .wrangler/state/editors/ for the CLI and the console's sign-in; .dev.vars
 // gets their EDITORS, a SESSION_SECRET and the LEDGER_SECRET the ledger signs KV's metadata with. Every
 // message the site sends is simulated: wrangler logs it and keeps its text under .wrangler/tmp/email/.
 // Options for tests and side-by-side runs: --port <n>, --persist-to <dir> (a store of its own, with its own

@@ -7,8 +7,13 @@ import { PROJECT_ROOT } from './paths.ts'
 
 /** The store `npm start` and `wrangler dev` use. */
 export const LOCAL_STORE = join(PROJECT_ROOT, '.wrangler/state')
-/** Two editors, so that one can propose and the other approve. */
-export const LOCAL_EDITORS = ['alice', 'bob'] as const
+/** Two editors, so that one can propose and the other approve; and a reviewer, to try reviews. */
+export const LOCAL_EDITORS = ['alice', 'bob', 'drlee'] as const
+
+/** The local reviewer's name and credentials, as pages show them: examples, marked as such. */
+export const LOCAL_REVIEWERS: Readonly<Record<string, { name: string; credentials: string }>> = {
+  drlee: { name: 'Dr. Ana Lee', credentials: 'MD, toxicology (example credentials)' },
+}
 
 /** Where a local editor is told of changes: an example address, which the local email simulation writes to disk. */
 function localEmail(editor: string): string {
@@ -21,7 +26,7 @@ export function tokenFile(store: string, editor: string): string {
 
 /**
  * Creates a token file for each local editor that has none; returns the EDITORS secret for every token file, each
- * editor with an example address.
+ * editor with an example address (and the local reviewer with their example name and credentials).
  */
 export async function ensureLocalEditors(store: string): Promise<string> {
   const dir = join(store, 'editors')
@@ -30,7 +35,10 @@ export async function ensureLocalEditors(store: string): Promise<string> {
     if (!existsSync(tokenFile(store, editor)))
       writeFileSync(tokenFile(store, editor), `${newToken()}\n`, { mode: 0o600 })
   }
-  const entries: Record<string, { token: string; email: string }> = {}
+  const entries: Record<
+    string,
+    { token: string; email: string; reviewer?: true; name?: string; credentials?: string }
+  > = {}
   for (const name of readdirSync(dir)
     .filter((file) => file.endsWith('.token'))
     .sort()) {
@@ -38,6 +46,7 @@ export async function ensureLocalEditors(store: string): Promise<string> {
     entries[editor] = {
       token: await tokenHash(readFileSync(join(dir, name), 'utf8').trim()),
       email: localEmail(editor),
+      ...(LOCAL_REVIEWERS[editor] && { reviewer: true as const, ...LOCAL_REVIEWERS[editor] }),
     }
   }
   return JSON.stringify(entries)

@@ -3,8 +3,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { devVarsOf, ensureLedgerSecret, LOCAL_STORE, writeDevVars } from '../../scripts/lib/local-editors.ts'
+import {
+  devVarsOf,
+  ensureLedgerSecret,
+  ensureLocalEditors,
+  LOCAL_STORE,
+  writeDevVars,
+} from '../../scripts/lib/local-editors.ts'
 import { PROJECT_ROOT } from '../../scripts/lib/paths.ts'
+import { editorsFrom } from '../../src/core/editors.ts'
 import { ledgerSecretProblem } from '../../src/core/kv-contract.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'local-editors-'))
@@ -46,5 +53,19 @@ describe('devVarsOf', () => {
   it("is the project's .dev.vars for the default store, and the store's own for another", () => {
     expect(devVarsOf(LOCAL_STORE)).toBe(join(PROJECT_ROOT, '.dev.vars'))
     expect(devVarsOf(dir)).toBe(join(dir, '.dev.vars'))
+  })
+})
+
+describe('ensureLocalEditors', () => {
+  it('makes alice, bob and drlee, a reviewer with example credentials, each with a token and an example address', async () => {
+    const store = join(dir, 'store')
+    const config = editorsFrom(await ensureLocalEditors(store))
+    if (!config.ok) throw new Error(config.reason)
+    expect([...config.editors.names]).toEqual(['alice', 'bob', 'drlee'])
+    expect([...config.editors.reviewers.values()]).toEqual([
+      { editor: 'drlee', name: 'Dr. Ana Lee', credentials: 'MD, toxicology (example credentials)' },
+    ])
+    expect(config.editors.emails.get('drlee')).toBe('drlee@example.org')
+    expect(readFileSync(join(store, 'editors', 'drlee.token'), 'utf8').trim()).toHaveLength(43)
   })
 })
