@@ -274,6 +274,29 @@ describe('npm run disclaimer', () => {
     expect(get.stdout).toContain('no second change can be scheduled until it has gone live or is cancelled')
   })
 
+  it('records a review as the local reviewer, lists where pages stand, says what a page said at a time', async () => {
+    const refused = await local('review', 'conclusion', '--note', 'not mine to give')
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('alice is not one; who can review: Dr. Ana Lee (drlee)')
+    const reviewed = await local('review', 'conclusion', '--as', 'drlee', '--note', 'checked the claims')
+    expect(reviewed.code).toBe(0)
+    expect(reviewed.stdout).toMatch(
+      /recorded: .* {2}Dr\. Ana Lee, MD, toxicology \(example credentials\) \(drlee\) {2}words [0-9a-f]{64}/,
+    )
+    const listed = await local('reviews')
+    expect(listed.stdout).toMatch(/^conclusion +reviewed$/m)
+    expect(listed.stdout).toMatch(/^home +NEEDS REVIEW: never reviewed$/m)
+    const unrecorded = await local('page-at', 'conclusion', new Date().toISOString())
+    expect(unrecorded.stdout).toContain('the ledger had not recorded this page’s words yet then')
+    // The every-minute cron reports the words each page serves (README: how to run it locally).
+    const cron = await site.fetch('http://localhost/cdn-cgi/local/scheduled?cron=*+*+*+*+*')
+    expect(cron.status).toBe(200)
+    const at = await local('page-at', 'conclusion', new Date().toISOString())
+    expect(at.code).toBe(0)
+    expect(at.stdout).toContain('conclusion at ')
+    expect(at.stdout).toMatch(/reviewed: .*Dr\. Ana Lee/)
+  })
+
   it('makes a LEDGER_SECRET: 32 random bytes as hex, a new one each time, sending nothing', async () => {
     const [one, two] = await Promise.all([cli(['secret']), cli(['secret'])])
     const secretOf = (stdout: string) => stdout.split('\n')[1] as string
