@@ -153,7 +153,7 @@ describe('a change made while another is scheduled', () => {
 })
 
 describe('the console’s frame and words', () => {
-  it('has its own header and navigation, no site navigation and no health disclaimer, and 5 tab stops before the page', async () => {
+  it('has its own header and navigation, no site navigation and no health disclaimer, and 6 tab stops before the page', async () => {
     const cookie = await signIn('alice')
     const html = await (await get('/console/disclaimers/dosage-and-safety/edit', cookie)).text()
     expect(html).not.toContain('class="site-nav"')
@@ -162,7 +162,7 @@ describe('the console’s frame and words', () => {
     expect(html).toContain('<h1>Edit the note on “Dosage and safety”</h1>')
     expect(html).toContain('<a href="/console" aria-current="true">Disclaimers</a>')
     const before = html.slice(html.indexOf('<body'), html.indexOf('<main'))
-    expect(before.match(/<a |<button /g)).toHaveLength(5)
+    expect(before.match(/<a |<button /g)).toHaveLength(6)
     const overview = await (await get('/console', cookie)).text()
     expect(overview).toContain('<a href="/console" aria-current="page">Disclaimers</a>')
   })
