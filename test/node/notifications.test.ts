@@ -37,8 +37,10 @@ describe('notifications on the local site', () => {
       site
         .emails()
         .filter((email) => email.subject.includes('proposes'))
-        .map((email) => email.to),
-    ).toEqual(['bob@example.org'])
+        .map((email) => email.to)
+        .sort(),
+      'every other local editor: bob, and drlee the reviewer',
+    ).toEqual(['bob@example.org', 'drlee@example.org'])
 
     const approved = await site.api('bob', `/proposals/${proposal.id}/approve`, { method: 'POST', body: '{}' })
     expect(approved.status).toBe(200)
