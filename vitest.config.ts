@@ -2,8 +2,9 @@ import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 import { TEST_EDITORS_SECRET, TEST_LEDGER_SECRET, TEST_SESSION_SECRET } from './test/fixtures/editors.ts'
 
-// Three projects: the Worker's own tests run inside workerd; test/node drives a built bundle from
-// Node (load, CLI); test/browser drives it from Chromium and the web's checkers (`npm run test:browser`).
+// Four projects: the Worker's own tests run inside workerd; test/node drives a built bundle from Node (the CLI, the
+// deploy check, end-to-end runs of the local site); test/bench holds the load runs and the benchmark harness's own
+// tests (`npm run test:bench`); test/browser drives the site from Chromium and the web's checkers (`npm run test:browser`).
 export default defineConfig({
   test: {
     projects: [
@@ -24,7 +25,7 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['test/**/*.test.{ts,tsx}'],
-          exclude: ['test/node/**', 'test/browser/**'],
+          exclude: ['test/node/**', 'test/bench/**', 'test/browser/**'],
         },
       },
       {
@@ -32,6 +33,16 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/node/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'bench',
+          environment: 'node',
+          include: ['test/bench/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,
