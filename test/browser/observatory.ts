@@ -42,7 +42,7 @@ export function score(requests: Requests): Scan {
   let penaltiesOnly = 100
   for (const test of ALL_TESTS) {
     const output = test(requests)
-    const name = (output.constructor as { name: string }).name
+    const name = output.constructor.name
     if (!output.result) throw new Error(`the Observatory's ${name} test gave no result`)
     const modifier = getScoreModifier(output.result)
     scan.outcomes[name] = output.result
