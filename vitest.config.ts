@@ -52,6 +52,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           environment: 'node',
+          // Processed by Vite rather than Node, so that test/browser/observatory.ts can replace its HSTS preload module.
+          server: { deps: { inline: ['@mdn/mdn-http-observatory'] } },
           include: ['test/browser/**/*.test.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
