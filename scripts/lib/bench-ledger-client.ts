@@ -47,7 +47,8 @@ export function ledgerClient(served: ServedBundle): LedgerClient {
       }
       const response = await fetch(new URL(path, served.url), { ...init, headers, redirect: 'manual' })
       const location = response.headers.get('Location')
-      if (lines === undefined || !response.body) return { status: response.status, body: await response.text(), location }
+      if (lines === undefined || !response.body)
+        return { status: response.status, body: await response.text(), location }
       return { status: response.status, body: await firstLines(response.body, lines), location }
     },
     async bench(action, init = {}) {
