@@ -21,16 +21,7 @@ export type VersionRow = {
 }
 
 /** The columns a proposal's row and a schedule's row share. */
-export type ChangeRow = {
-  id: number
-  key: string
-  text: string
-  hash: string
-  base: number
-  by: string
-  at: string
-  note: string | null
-}
+export type ChangeRow = Omit<Change, 'target'>
 
 export function toChange(row: ChangeRow): Change {
   const { id, key, text, hash, base, by, at, note } = row
