@@ -2,6 +2,7 @@
 // reads it, is the log entry the box names, in a checkpoint signed by the log key the person checking gives; or
 // says which box, entry, file or signature does not hold.
 import { readFileSync } from 'node:fs'
+import { parseEntry } from '../../src/core/log/entry.ts'
 import { proveEntry } from '../../src/core/log/log-client.ts'
 import { printable } from '../../src/core/validate.ts'
 import { CliError } from './admin-client.ts'
@@ -9,18 +10,30 @@ import { type Fetched, fetchBytes, logBase, logFiles } from './log-fetch.ts'
 import { type LogTrust, logOrigin, servedCheckpoint } from './log-trust.ts'
 import { matchText, type PageBox, readPage } from './page-disclaimers.ts'
 
-/** A ledger version as a log entry holds it. */
+/** A ledger version as its log entry shows it; `text` is null where the entry shows none. */
 export interface EntryVersion {
   key: string
   version: number
-  /** null for a key deleted around the ledger. */
   text: string | null
 }
 
-/** Reads a log entry's bytes (the ledger's entry format): its table, and the version for a version row. */
-export type EntryReader = (
-  bytes: Uint8Array,
-) => { ok: true; table: string; version?: EntryVersion } | { ok: false; problem: string }
+export type ReadVersion = { ok: true; table: string; version?: EntryVersion } | { ok: false; problem: string }
+
+/** Reads a log entry (src/core/log/entry.ts): its table, and for a version row its key, number and public text. */
+export function readVersion(bytes: Uint8Array): ReadVersion {
+  const parsed = parseEntry(bytes)
+  if (!parsed.ok) return parsed
+  const { table, row } = parsed.entry
+  if (table !== 'versions') return { ok: true, table }
+  if (typeof row.key !== 'string' || typeof row.seq !== 'number') {
+    return { ok: false, problem: 'the version entry shows no key or number (seq)' }
+  }
+  return {
+    ok: true,
+    table,
+    version: { key: row.key, version: row.seq, text: typeof row.text === 'string' ? row.text : null },
+  }
+}
 
 export interface VerifyPageOptions {
   /** An http(s) URL, or a saved page's file. */
@@ -28,7 +41,6 @@ export interface VerifyPageOptions {
   trust: LogTrust
   /** The site whose log to check; by default the page's (its URL, else its canonical link). */
   site?: string
-  readEntry: EntryReader
 }
 
 export interface Outcome {
@@ -89,7 +101,7 @@ export async function verifyPage(options: VerifyPageOptions): Promise<Outcome> {
   const tree = served.trusted.checkpoint
   let proved = 0
   for (const box of boxes) {
-    const said = await proveBox(box, tree, files.file, options.readEntry)
+    const said = await proveBox(box, tree, files.file)
     lines.push(`${boxName(box)}${said.ok ? '' : ' NOT PROVED'}: ${said.line}`)
     if (said.ok) proved++
   }
@@ -106,7 +118,6 @@ async function proveBox(
   box: PageBox,
   tree: { size: number; root: Uint8Array },
   file: (path: string) => Promise<Uint8Array>,
-  readEntry: EntryReader,
 ): Promise<{ ok: boolean; line: string }> {
   if (box.logIndex === null) {
     return { ok: false, line: 'it names no log entry (no data-log-index): the log cannot prove what it shows' }
@@ -117,7 +128,7 @@ async function proveBox(
   const index = Number(box.logIndex)
   const entry = await proveEntry(tree, index, file)
   if (!entry.ok) return { ok: false, line: printable(entry.problem) }
-  const read = readEntry(entry.entry)
+  const read = readVersion(entry.entry)
   if (!read.ok)
     return { ok: false, line: `entry ${index} (${entry.bundle}) cannot be read: ${printable(read.problem)}` }
   const { version } = read
@@ -135,7 +146,12 @@ async function proveBox(
       line: `entry ${index} is version v${version.version}, but the box says ${printable(box.version ?? 'none')}`,
     }
   }
-  if (version.text === null) return { ok: false, line: `entry ${index} records the key deleted: it has no text` }
+  if (version.text === null) {
+    return {
+      ok: false,
+      line: `entry ${index} shows no text (a key deleted around the ledger, or a text the rule refuses, which pages never show)`,
+    }
+  }
   const match = matchText(box, version.text)
   if (!match.ok) return { ok: false, line: `the text on the page is not entry ${index}: ${printable(match.problem)}` }
   const path = [entry.bundle, ...entry.tiles].join(', ')

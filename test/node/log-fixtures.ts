@@ -1,9 +1,8 @@
 // Keys, entries and pages for the Node tests of the log's tools: a log in memory served on 127.0.0.1
 // (scripts/lib/memory-log.ts), with version entries in a test format until the ledger's entry format is merged.
 
-import type { EntryReader } from '../../scripts/lib/verify-page.ts'
 import { cosigner } from '../../src/core/log/cosignature.ts'
-import { decodeUtf8, utf8 } from '../../src/core/log/encoding.ts'
+import { encodeEntry } from '../../src/core/log/entry.ts'
 import {
   COSIGNATURE_V1,
   ED25519,
@@ -31,27 +30,32 @@ export async function testKey(name: string, type = ED25519, now = () => 17672256
   return { signer, key: verifying.key, ...pair }
 }
 
-/** A version row as a log entry, in the tests' own format. */
+const SALT = new Uint8Array(32).fill(9)
+
+/** A version row's log entry, as the ledger writes it (src/core/log/entry.ts). */
 export function versionEntry(key: string, version: number, text: string | null): Uint8Array {
-  return utf8(JSON.stringify({ table: 'versions', row: { seq: version, key, text } }))
-}
-
-export function otherEntry(table: string, id: number): Uint8Array {
-  return utf8(JSON.stringify({ table, row: { id } }))
-}
-
-export const readTestEntry: EntryReader = (bytes) => {
-  try {
-    const { table, row } = JSON.parse(decodeUtf8(bytes) ?? '') as { table: string; row: Record<string, unknown> }
-    if (table !== 'versions') return { ok: true, table }
-    return {
-      ok: true,
-      table,
-      version: { key: row.key as string, version: row.seq as number, text: row.text as string | null },
-    }
-  } catch (error) {
-    return { ok: false, problem: (error as Error).message }
+  const row = {
+    seq: version,
+    key,
+    text,
+    hash: text === null ? null : 'ab'.repeat(32),
+    at: '2026-12-01T10:00:00.000Z',
+    by: 'alice@example.org',
+    how: text === null ? 'external' : 'publish',
+    note: null,
+    approved_by: null,
+    proposal_id: null,
+    rollback_of: null,
+    valid: text === null ? 0 : 1,
+    problem: text === null ? 'the key was deleted' : null,
+    import_id: null,
   }
+  return encodeEntry('versions', row, SALT)
+}
+
+/** Another row's log entry: an event. */
+export function otherEntry(table: string, id: number): Uint8Array {
+  return encodeEntry(table, { id, at: '2026-12-01T10:00:00.000Z', kind: 'version_live', key: null }, SALT)
 }
 
 export interface Box {

@@ -4,12 +4,12 @@ import { matchText, readPage, visibleText } from '../../scripts/lib/page-disclai
 const PAGE = `<!doctype html><html lang="en"><head><title>Dosage</title>
 <link rel="canonical" href="https://example.org/dosage-and-safety"><script>var x = "<p>not a box</p>"</script></head>
 <body><main><h1>Dosage</h1>
-<div class="disclaimer" role="note" aria-labelledby="d1" data-disclaimer="disclaimer/global" data-disclaimer-version="v12"
+<div class="disclaimer" role="note" aria-labelledby="d1" data-disclaimer="disclaimer:global" data-disclaimer-version="v12"
   data-disclaimer-hash="abc" data-log-index="37"><p class="disclaimer-title" id="d1">Medical disclaimer</p>
 <p>This is not   medical
 advice &amp; never was.</p><p>Ask a doctor &lt;first&gt;.</p></div>
 <p>Body text.</p>
-<div class="disclaimer" role="note" data-disclaimer="disclaimer/page/dosage-and-safety" data-disclaimer-version="default">
+<div class="disclaimer" role="note" data-disclaimer="disclaimer:page:dosage-and-safety" data-disclaimer-version="default">
 <p class="disclaimer-title">About dosage</p><p>Start low.<span hidden>secret</span></p><p>Go slow.<br>Always.</p></div>
 </main></body></html>`
 
@@ -20,7 +20,7 @@ describe('readPage', () => {
       boxes: [
         {
           number: 1,
-          key: 'disclaimer/global',
+          key: 'disclaimer:global',
           version: 'v12',
           logIndex: '37',
           title: 'Medical disclaimer',
@@ -28,7 +28,7 @@ describe('readPage', () => {
         },
         {
           number: 2,
-          key: 'disclaimer/page/dosage-and-safety',
+          key: 'disclaimer:page:dosage-and-safety',
           version: 'default',
           logIndex: null,
           title: 'About dosage',
