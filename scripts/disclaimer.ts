@@ -20,6 +20,7 @@ import {
   versionLine,
 } from './lib/disclaimer-format.ts'
 import { ensureLocalEditors, LOCAL_STORE } from './lib/local-editors.ts'
+import { LOG_USAGE, verifyCheckpointCommand, verifyPageCommand } from './lib/log-commands.ts'
 import { checkOperation, OPERATIONS_COMMANDS, OPERATIONS_USAGE, runOperation } from './lib/operations-commands.ts'
 
 const USAGE = `usage: npm run disclaimer -- <command> [arguments] (--local | --env <environment>) [options]
@@ -51,6 +52,8 @@ the record (hash-chained; see docs/ledger.md)
   export [--out F]              the whole record as JSON Lines, every row with its chain hash (stdout by default)
   verify <file> [--head H]      check an export offline (no --local or --env: nothing is sent); with --head, that
                                 a chain hash remembered earlier (an email's checkpoint) is one of its rows
+
+${LOG_USAGE}
 
 ${OPERATIONS_USAGE}
 
@@ -84,6 +87,11 @@ function parse(argv: string[]) {
       limit: { type: 'string' },
       bookmark: { type: 'string' },
       yes: { type: 'boolean' },
+      checkpoint: { type: 'string' },
+      key: { type: 'string' },
+      witness: { type: 'string', multiple: true },
+      quorum: { type: 'string' },
+      site: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -364,6 +372,8 @@ export async function main(argv: string[]): Promise<void> {
     return
   }
   if (command === 'editor') return newEditor(rest[0])
+  if (command === 'verify-page') return verifyPageCommand(rest[0], options)
+  if (command === 'verify' && options.checkpoint !== undefined) return verifyCheckpointCommand(options)
   if (command === 'verify') return verify(rest[0], options.head)
   if (Boolean(options.local) === (options.env !== undefined)) {
     throw new CliError('say where: --local, or --env <environment> (e.g. staging, production); nothing was sent', 2)
