@@ -91,7 +91,11 @@ export async function verifyCheckpoint(options: VerifyCheckpointOptions): Promis
   const files = logFiles(logBase(siteOf(origin, options.site)), fetched)
   const served = await servedCheckpoint(files, options.trust, origin)
   lines.push(...served.lines)
-  if (!served.ok) return finish(false, 'NOT PROVED: the log’s checkpoint does not hold, so nothing can be proved')
+  if (!served.ok)
+    return finish(
+      false,
+      'NOT PROVED: nothing is proved without the log’s checkpoint signed by your key (and cosigned as --quorum asks)',
+    )
   const newer = served.trusted.checkpoint
   let rewritten = false
   let unread = false

@@ -97,7 +97,11 @@ export async function verifyPage(options: VerifyPageOptions): Promise<Outcome> {
   const files = logFiles(logBase(site), fetched)
   const served = await servedCheckpoint(files, options.trust, origin)
   lines.push(...served.lines)
-  if (!served.ok) return finish(false, 'NOT PROVED: the checkpoint does not hold, so no box can be proved')
+  if (!served.ok)
+    return finish(
+      false,
+      'NOT PROVED: no box is proved without the log’s checkpoint signed by your key (and cosigned as --quorum asks)',
+    )
   const tree = served.trusted.checkpoint
   let proved = 0
   for (const box of boxes) {

@@ -130,7 +130,9 @@ describe('verifyPage', () => {
     expect(other.lines.slice(1, 2)).toEqual([
       `NOT PROVED: ${served.origin}/log/checkpoint does not hold: the checkpoint's note: no signature by a known key (${keyLabel(stranger.key)}); the note is signed by ${keyLabel(logKey.key)}, ${keyLabel(witness.key)}: it is not signed by the log key you gave (${keyLabel(stranger.key)})`,
     ])
-    expect(other.lines.at(-1)).toBe('NOT PROVED: the checkpoint does not hold, so no box can be proved')
+    expect(other.lines.at(-1)).toBe(
+      'NOT PROVED: no box is proved without the log’s checkpoint signed by your key (and cosigned as --quorum asks)',
+    )
 
     const absent = await testKey('witness.example/bob', COSIGNATURE_V1)
     const short = await verifyPage({
