@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CliError } from '../../scripts/lib/admin-client.ts'
+import { freePort } from '../../scripts/lib/free-port.ts'
 import { MemoryLog, type ServedLog, serveLog } from '../../scripts/lib/memory-log.ts'
 import { checkpointsIn, verifyCheckpoint } from '../../scripts/lib/verify-checkpoint.ts'
 import { toBase64, utf8 } from '../../src/core/log/encoding.ts'
@@ -162,5 +163,19 @@ describe('verifyCheckpoint', () => {
         2,
       ),
     )
+  })
+
+  it('says a log it could not reach proved nothing, and does not call it rewritten', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`
+    const unreached = new MemoryLog(`${new URL(closed).host}/disclaimer-log`)
+    unreached.append(utf8('entry 0'))
+    const kept = saved('unreached.checkpoint', await unreached.sign([logKey.signer]))
+    const outcome = await verifyCheckpoint({ file: kept, trust: { ...trust(), quorum: 0 }, site: closed })
+    expect(outcome.ok).toBe(false)
+    expect(outcome.lines.slice(1)).toEqual([
+      `NOT PROVED: the log's checkpoint could not be read: could not fetch ${closed}/log/checkpoint: ECONNREFUSED`,
+      'fetched 1 URL(s), 0 bytes',
+      'NOT PROVED: nothing is proved without the log’s checkpoint signed by your key (and cosigned as --quorum asks)',
+    ])
   })
 })
