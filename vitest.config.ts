@@ -1,6 +1,6 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
-import { TEST_EDITORS_SECRET, TEST_SESSION_SECRET } from './test/fixtures/editors.ts'
+import { TEST_EDITORS_SECRET, TEST_LEDGER_SECRET, TEST_SESSION_SECRET } from './test/fixtures/editors.ts'
 
 // Three projects: the Worker's own tests run inside workerd; test/node drives a built bundle from
 // Node (load, CLI); test/browser drives it from Chromium and the web's checkers (`npm run test:browser`).
@@ -12,7 +12,13 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: './wrangler.toml' },
             // The secrets wrangler.toml requires, as the tests hold them (test/fixtures/editors.ts).
-            miniflare: { bindings: { EDITORS: TEST_EDITORS_SECRET, SESSION_SECRET: TEST_SESSION_SECRET } },
+            miniflare: {
+              bindings: {
+                EDITORS: TEST_EDITORS_SECRET,
+                SESSION_SECRET: TEST_SESSION_SECRET,
+                LEDGER_SECRET: TEST_LEDGER_SECRET,
+              },
+            },
           }),
         ],
         test: {

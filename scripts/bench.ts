@@ -14,7 +14,7 @@
 // `--quick`: one run of the first route with short phases, to prove the harness in CI; no targets are judged.
 
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -24,6 +24,7 @@ import { type BenchSettings, type PageBytes, renderReport, type Sample } from '.
 import { type Server, startServer } from './lib/bench-servers.ts'
 import { measureKvReads } from './lib/bench-slow-kv.ts'
 import { profileStartup } from './lib/bench-startup-profile.ts'
+import { LEDGER_SECTION, sectionOf } from './lib/doc-sections.ts'
 import { median } from './lib/measure.ts'
 import { buildBundle, PROJECT_ROOT } from './lib/serve-bundle.ts'
 import {
@@ -187,7 +188,10 @@ async function main() {
     })
     console.log(`\n${report}`)
     mkdirSync(dirname(RESULTS_FILE), { recursive: true })
-    writeFileSync(RESULTS_FILE, report)
+    // The ledger's section (npm run bench:ledger) is another benchmark's: kept as it stands.
+    const previous = existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, 'utf8') : ''
+    const kept = sectionOf(previous, LEDGER_SECTION)
+    writeFileSync(RESULTS_FILE, kept ? `${report.trimEnd()}\n\n${kept}\n` : report)
     console.log(`written to ${RESULTS_FILE.slice(PROJECT_ROOT.length)}`)
   } finally {
     await Promise.all(Object.values(servers).map((server) => server.served.stop()))

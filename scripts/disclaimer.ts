@@ -1,11 +1,12 @@
 // `npm run disclaimer -- <command>`: read and change the disclaimers through the ledger, from a terminal.
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { createTwoFilesPatch } from 'diff'
-import { exportLines, verifyExport } from '../src/core/chain.ts'
+import type { Verdict } from '../src/core/chain.ts'
 import { DEFAULT_DISCLAIMERS } from '../src/core/defaults.ts'
 import { EDITOR_NAME, newToken, tokenHash } from '../src/core/editors.ts'
 import { keyOf } from '../src/core/keys.ts'
+import { LEDGER_SECRET_MIN_BYTES, ledgerSecretProblem, newLedgerSecret } from '../src/core/kv-contract.ts'
 import type { PublishResult } from '../src/core/ledger-types.ts'
 import { isTarget, TARGETS } from '../src/core/site-map.ts'
 import { INSTANT_EXAMPLE, parseInstant, scheduleProblem } from '../src/core/time.ts'
@@ -15,19 +16,22 @@ import {
   eventBlock,
   proposalLine,
   scheduleLine,
+  shownBlock,
   unrecordedBlock,
   versionBlock,
   versionLine,
 } from './lib/disclaimer-format.ts'
 import { ensureLocalEditors, LOCAL_STORE } from './lib/local-editors.ts'
 import { checkOperation, OPERATIONS_COMMANDS, OPERATIONS_USAGE, runOperation } from './lib/operations-commands.ts'
+import { exportToFile, exportToStdout, NotUtf8Error, verifyFile } from './lib/record-file.ts'
 
 const USAGE = `usage: npm run disclaimer -- <command> [arguments] (--local | --env <environment>) [options]
 
 reading
   get [target]                  the current text, its version, who made it and when, whether KV holds it
   history [target]              every version, newest first
-  at <time> [target]            the version that was live at a time, e.g. 2026-11-28T09:30:00Z
+  at <time> [target]            what pages showed at a time (a version, the bundled default, no note), e.g.
+                                2026-11-28T09:30:00Z
   audit [--limit N]             every version of every disclaimer, newest first
   proposals                     the proposals waiting for a second editor
   notifications [--limit N]     who the ledger told of what, and when (or why it is still retrying)
@@ -38,7 +42,8 @@ changing (each names the version it replaces: if someone changed it since, nothi
                                                                       approval is required)
   propose [target] (--file F | --text T | stdin) [--note N] [--at T]  ask another editor to approve it; with
                                                                       --at, it goes live at T once approved
-  scheduled                     the changes set to go live later, and how earlier ones ended
+  scheduled                     the changes set to go live later, and how earlier ones ended (a disclaimer has
+                                one at most: while it is pending, a second --at is refused, naming it)
   cancel <schedule> --reason R  stop a scheduled change before its time
   approve <proposal> [--note N]  publish another editor's proposal
   reject <proposal> --reason R
@@ -54,12 +59,15 @@ the record (hash-chained; see docs/ledger.md)
 
 ${OPERATIONS_USAGE}
 
-editors (no --local or --env: nothing is sent)
+editors and secrets (no --local or --env: nothing is sent)
   editor <name>                 a new token for an editor, and the entry to put in the EDITORS secret
+  secret                        a new LEDGER_SECRET (the key the ledger signs KV's metadata with), and how to set it
 
 target: global (the default) or a page: ${TARGETS.filter((name) => name !== 'global').join(', ')}.
-where:  --local is the store of \`npm start\` (.wrangler/state; --persist-to <dir> for another); --env <environment>
-        (one of wrangler.toml's [env.*], e.g. staging, production) is that environment's site, over HTTPS.
+where:  --local is the store of \`npm start\` (.wrangler/state; --persist-to <dir> for another): while npm start runs
+        on it, its site, on the port the store records; else a Worker the CLI starts on the store, with the
+        variables npm start last ran it with (REQUIRE_APPROVAL too). --env <environment> (one of wrangler.toml's
+        [env.*], e.g. staging, production) is that environment's site, over HTTPS.
 token:  for --env, $DISCLAIMER_TOKEN or --token-file <file>; with --local only a local editor's, picked with
         --as <editor> (alice, bob): a real token is never sent to a local server.`
 
@@ -157,7 +165,7 @@ async function run(
   switch (command) {
     case 'get': {
       const target = targetArg(rest[0])
-      const { current, unrecorded, pending, bundledDefault } = await client.current(target)
+      const { current, unrecorded, pending, bundledDefault, scheduled } = await client.current(target)
       console.log(`${target} (${keyOf(target)}) in ${label}:`)
       if (unrecorded) console.log(unrecordedBlock(unrecorded, bundledDefault?.file))
       else if (current) console.log(versionBlock(current))
@@ -169,6 +177,10 @@ async function run(
         console.log(
           `KV does not hold it yet: ${pending.attempts} attempt(s), last error ${printable(pending.lastError ?? '')}`,
         )
+      for (const schedule of scheduled) {
+        console.log(`scheduled: ${scheduleLine(schedule)}`)
+        console.log('  no second change can be scheduled until it has gone live or is cancelled')
+      }
       return
     }
     case 'history': {
@@ -183,18 +195,16 @@ async function run(
       if (!time || parseInstant(time) === undefined) {
         throw new CliError(`at needs a date and time with its offset, e.g. ${INSTANT_EXAMPLE}`, 2)
       }
-      const { at, version, scheduled } = await client.at(targetArg(target), time)
+      const { at, scheduled, ...shown } = await client.at(targetArg(target), time)
       console.log(`${target} in ${label} at ${at}:`)
+      console.log(scheduled === undefined ? shownBlock(shown) : `a time to come; now: ${shownBlock(shown)}`)
       if (scheduled !== undefined) {
-        console.log(`a time to come; pages show now: ${version ? versionBlock(version) : 'no ledger version'}`)
         console.log(
           scheduled
             ? `and by then, if it goes through: ${scheduleLine(scheduled)}\n${printable(scheduled.text, { multiline: true })}`
             : 'and nothing is scheduled to change it by then',
         )
-        return
       }
-      console.log(version ? versionBlock(version) : 'no ledger version then: pages showed the bundled default')
       return
     }
     case 'audit': {
@@ -218,15 +228,11 @@ async function run(
       return
     }
     case 'export': {
-      const lines: string[] = []
-      for await (const line of exportLines((after) => client.exportPage(after))) lines.push(line)
-      if (!options.out) {
-        process.stdout.write(lines.join(''))
-        return
-      }
-      writeFileSync(options.out, lines.join(''))
+      const pageAfter = (after: number) => client.exportPage(after)
+      if (!options.out) return exportToStdout(pageAfter)
+      const rows = await exportToFile(options.out, pageAfter)
       console.error(
-        `${label}: wrote ${lines.length - 1} row(s) to ${options.out}; check it with: npm run disclaimer -- verify ${options.out}`,
+        `${label}: wrote ${rows} row(s) and the end line to ${options.out}; check it with: npm run disclaimer -- verify ${options.out}`,
       )
       return
     }
@@ -322,22 +328,25 @@ async function run(
   }
 }
 
-/** Checks an export offline: exit 0 when its chain holds, else the first row that does not and exit 1. */
-function verify(file: string | undefined, head: string | undefined): void {
+/**
+ * Checks an export offline, reading it line by line: exit 0 when it is whole and its chain holds, else the first line
+ * that does not and exit 1.
+ */
+async function verify(file: string | undefined, head: string | undefined): Promise<void> {
   if (!file) throw new CliError('verify needs the export file: npm run disclaimer -- verify <file> [--head <hash>]', 2)
   if (head !== undefined && !/^[0-9a-fA-F]{64}$/.test(head)) {
     throw new CliError('--head needs a chain hash: 64 hex digits, as a message’s checkpoint gives it', 2)
   }
-  let text: string
+  let verdict: Verdict
   try {
-    text = readFileSync(file, 'utf8')
-  } catch {
+    verdict = await verifyFile(file, head)
+  } catch (error) {
+    if (error instanceof NotUtf8Error) throw new CliError(`${file}: NOT VERIFIED: ${error.message}`)
     throw new CliError(`cannot read ${file}`, 2)
   }
-  const verdict = verifyExport(text, { head })
   if (!verdict.ok)
     throw new CliError(`${file}: NOT VERIFIED after ${verdict.rows} row(s): ${printable(verdict.problem)}`)
-  console.log(`${file}: verified: ${verdict.rows} row(s), the chain holds; head ${verdict.head}`)
+  console.log(`${file}: verified: ${verdict.rows} row(s) and the end line, the chain holds; head ${verdict.head}`)
   if (verdict.headFound !== undefined) {
     console.log(`the head you gave is row ${verdict.headFound}: nothing up to it was rewritten since it was given`)
   }
@@ -356,6 +365,23 @@ async function newEditor(name: string | undefined): Promise<void> {
   console.log(`entry for the EDITORS secret:\n${JSON.stringify({ [name]: await tokenHash(token) })}`)
 }
 
+/** Prints a fresh LEDGER_SECRET and how to store it; rotating it is explained in docs/operations.md. */
+function newSecret(): void {
+  const secret = newLedgerSecret()
+  const problem = ledgerSecretProblem(secret)
+  if (problem) throw new CliError(problem)
+  console.log(
+    `a new LEDGER_SECRET (${LEDGER_SECRET_MIN_BYTES} random bytes as hex; keep it private, it is not stored anywhere):`,
+  )
+  console.log(secret)
+  console.log(
+    'store it with: npx wrangler secret put LEDGER_SECRET --env <environment> (paste it when asked); locally, npm start writes its own into .dev.vars',
+  )
+  console.log(
+    'setting a new one rotates it: pages name no ledger version until the next cron run (within a minute) signs each current text again (docs/operations.md)',
+  )
+}
+
 export async function main(argv: string[]): Promise<void> {
   const { values: options, positionals } = parse(argv)
   const [command, ...rest] = positionals
@@ -364,6 +390,7 @@ export async function main(argv: string[]): Promise<void> {
     return
   }
   if (command === 'editor') return newEditor(rest[0])
+  if (command === 'secret') return newSecret()
   if (command === 'verify') return verify(rest[0], options.head)
   if (Boolean(options.local) === (options.env !== undefined)) {
     throw new CliError('say where: --local, or --env <environment> (e.g. staging, production); nothing was sent', 2)

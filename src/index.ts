@@ -91,13 +91,18 @@ export default class Site extends WorkerEntrypoint<Env> {
   }
 
   /**
-   * Every minute, records edits made around the ledger; once a day (BACKUP_CRON), copies the record to BACKUPS
-   * instead. Either way, every problem with the settings is logged (once per isolate).
+   * Every minute, tells the ledger the editors as they are (a removal ends the editor's sessions for good, even
+   * unseen) and records edits made around the ledger; once a day (BACKUP_CRON), copies the record to BACKUPS instead.
+   * Either way, every problem with the settings is logged (once per isolate).
    */
   override async scheduled(controller?: ScheduledController): Promise<void> {
     logSettingsProblems(settingsProblems(this.env))
     if (controller?.cron === BACKUP_CRON) return this.backUp()
-    const recorded = await ledgerOf(this.env).reconcile()
+    const ledger = ledgerOf(this.env)
+    const { editorsFrom, grantsOf } = await import('./core/editors.ts')
+    const editors = editorsFrom(this.env.EDITORS)
+    if (editors.ok) await ledger.observeGrants(await grantsOf(editors.editors))
+    const recorded = await ledger.reconcile()
     if (recorded.length > 0) console.log('recorded edits made outside the ledger', { versions: recorded.length })
   }
 

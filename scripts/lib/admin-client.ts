@@ -11,9 +11,11 @@ import type {
   Proposal,
   PublishResult,
   Schedule,
+  ShownAtAnswer,
 } from '../../src/core/ledger-types.ts'
 import { printable } from '../../src/core/validate.ts'
-import { ensureLocalEditors, LOCAL_STORE, tokenFile } from './local-editors.ts'
+import { devVarsOf, ensureLedgerSecret, ensureLocalEditors, LOCAL_STORE, tokenFile } from './local-editors.ts'
+import { readLocalSite, runningSite } from './local-site.ts'
 import { CONFIG_PATH } from './paths.ts'
 
 /** A failure the CLI explains in one line; exit code 2 for a usage error, 1 for a refused or failed command. */
@@ -32,29 +34,58 @@ export interface Where {
   close(): Promise<void>
 }
 
-/** The port `npm start` serves on; when it answers as this site, the CLI uses that Worker instead of starting one. */
-const DEV_SERVER = 'http://127.0.0.1:8787'
+/** Where `npm run dev` (plain wrangler dev, which records nothing in the store) serves the default store. */
+const PLAIN_DEV_SERVER = 'http://127.0.0.1:8787'
 
-async function runningDevServer(): Promise<boolean> {
+/**
+ * Whether `origin` answers as this site's admin API does a request without a token (401, a Bearer challenge, our
+ * JSON): asked before any token is sent there.
+ */
+async function answersAsSite(origin: string, waitMs: number): Promise<boolean> {
   try {
-    const response = await fetch(`${DEV_SERVER}/admin/whoami`, { signal: AbortSignal.timeout(500) })
+    const response = await fetch(`${origin}/admin/whoami`, { signal: AbortSignal.timeout(waitMs) })
     const body = (await response.json()) as { error?: { code?: string } }
-    return response.status === 401 && body.error?.code === 'unauthorized'
+    return (
+      response.status === 401 &&
+      response.headers.get('WWW-Authenticate') === 'Bearer realm="disclaimer editors"' &&
+      body.error?.code === 'unauthorized'
+    )
   } catch {
     return false
   }
 }
 
 /**
- * The local store. With the default store and `npm start` running, its Worker answers (one ledger, one writer);
- * otherwise the CLI starts the Worker itself on the store, with the store's editors, and stops it after.
+ * The local store. Where `npm start` runs on it, its site answers, on the port the store says it runs on, while the
+ * process that serves it lives (one ledger, one writer); a token goes there only then, and only once that port
+ * answers as this site. Otherwise the CLI starts the Worker itself on the store, with the store's editors and the
+ * variables `npm start` last ran it with (REQUIRE_APPROVAL above all), and stops it after.
  */
 export async function localTarget(store = LOCAL_STORE): Promise<Where> {
-  const label = `the LOCAL store (${store === LOCAL_STORE ? '.wrangler/state, used by npm start' : store})`
-  if (store === LOCAL_STORE && (await runningDevServer())) {
-    return { label, fetch: (path, init) => fetch(`${DEV_SERVER}${path}`, init), close: async () => {} }
+  const name = store === LOCAL_STORE ? '.wrangler/state, used by npm start' : store
+  const site = readLocalSite(store)
+  const running = runningSite(site)
+  if (running) {
+    const origin = `http://127.0.0.1:${running.port}`
+    if (!(await answersAsSite(origin, 10_000))) {
+      throw new CliError(
+        `npm start says its site for ${name} runs on ${origin} (process ${running.pid}), but what answers there is not that site; nothing was sent. Stop npm start and start it again`,
+      )
+    }
+    return {
+      label: `the LOCAL store (${name}; its site on ${origin})`,
+      fetch: (path, init) => fetch(`${origin}${path}`, init),
+      close: async () => {},
+    }
+  }
+  if (store === LOCAL_STORE && (await answersAsSite(PLAIN_DEV_SERVER, 2000))) {
+    throw new CliError(
+      `a site answers on ${PLAIN_DEV_SERVER} as this one, but npm start did not record it in the store (plain npm run dev?): the CLI sends it no token and will not open the store beside it. Stop it, or run npm start`,
+    )
   }
   const editors = await ensureLocalEditors(store)
+  // The store's own: what `npm start` signs with, so pages name the versions this server writes.
+  const ledgerSecret = ensureLedgerSecret(devVarsOf(store))
   // Cloudflare and wrangler dev give every request its client's address; requests made straight into the Worker
   // carry this machine's, so that failed sign-ins are counted as they would be anywhere else.
   const local = { 'CF-Connecting-IP': '127.0.0.1' }
@@ -62,11 +93,16 @@ export async function localTarget(store = LOCAL_STORE): Promise<Where> {
   process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false'
   // Loaded only here: importing wrangler takes about a second, which a running `npm start` spares.
   const { unstable_startWorker } = await import('wrangler')
+  const vars = Object.fromEntries(
+    Object.entries(site.vars).map(([key, value]) => [key, { type: 'plain_text' as const, value }]),
+  )
   const worker = await unstable_startWorker({
     config: CONFIG_PATH,
     bindings: {
+      ...vars,
       EDITORS: { type: 'secret_text', value: editors },
       SESSION_SECRET: { type: 'secret_text', value: newToken() },
+      LEDGER_SECRET: { type: 'secret_text', value: ledgerSecret },
     },
     dev: {
       server: { hostname: '127.0.0.1', port: 0 },
@@ -77,8 +113,12 @@ export async function localTarget(store = LOCAL_STORE): Promise<Where> {
     },
   })
   await worker.ready
+  const rule =
+    site.vars.REQUIRE_APPROVAL === undefined
+      ? ''
+      : `; REQUIRE_APPROVAL=${site.vars.REQUIRE_APPROVAL}, as npm start last ran it`
   return {
-    label,
+    label: `the LOCAL store (${name}${rule})`,
     fetch: async (path, init) => {
       const headers = { ...local, ...(init?.headers as Record<string, string> | undefined) }
       return (await worker.fetch(`http://localhost${path}`, { ...init, headers } as never)) as unknown as Response
@@ -238,7 +278,7 @@ export function adminClient(where: Where, token: string) {
     /** Every version, newest first, however many pages the API answers in. */
     history: (target: string) => all<LedgerVersion>(`/disclaimers/${target}/history`, 'versions'),
     at: (target: string, time: string) =>
-      call<{ at: string; version: LedgerVersion | null; scheduled?: Schedule | null }>(
+      call<ShownAtAnswer & { target: string; at: string }>(
         'GET',
         `/disclaimers/${target}/at?time=${encodeURIComponent(time)}`,
       ),

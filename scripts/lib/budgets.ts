@@ -28,3 +28,13 @@ export const P99_GAP_TARGET_MS = 1
 
 /** Benchmark targets (issue 13): H2's warm p50 (KV answering in 100 ms) minus H0's, at most, either way. */
 export const SLOW_KV_P50_GAP_TARGET_MS = 0.1
+
+/**
+ * Ledger benchmark targets (issue 23), judged by `npm run bench:ledger` at a decade of heavy use against a new
+ * record: each route, page and operation within this ratio of its time at the new record;
+ */
+export const LEDGER_TIME_RATIO_TARGET = 2
+/** rows read bounded by the page a route serves (500 rows at most, each with its few joined rows), never the history; */
+export const LEDGER_ROWS_READ_BUDGET = 10_000
+/** and the ledger object, with that history, started in under this. */
+export const LEDGER_STARTUP_BUDGET_MS = 1_000

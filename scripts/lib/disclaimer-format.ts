@@ -1,6 +1,13 @@
 // How the disclaimer CLI prints ledger records. Every stored string goes through `printable`, so text written
 // before the rule (or around it, with plain wrangler) can never move the cursor, clear the screen or set a title.
-import type { LedgerEvent, LedgerVersion, Proposal, Schedule, Unrecorded } from '../../src/core/ledger-types.ts'
+import type {
+  LedgerEvent,
+  LedgerVersion,
+  Proposal,
+  Schedule,
+  ShownAt,
+  Unrecorded,
+} from '../../src/core/ledger-types.ts'
 import { printable } from '../../src/core/validate.ts'
 
 export function versionLine(version: LedgerVersion): string {
@@ -21,6 +28,12 @@ export function versionLine(version: LedgerVersion): string {
 export function versionBlock(version: LedgerVersion): string {
   const text = version.text === null ? '(deleted from KV: pages show the bundled default)' : version.text
   return `${versionLine(version)}\n${printable(text, { multiline: true })}`
+}
+
+/** What pages showed at a time, and why: the reason, then the text shown (none for no note or an unknown text). */
+export function shownBlock(shown: ShownAt): string {
+  const reason = printable(shown.reason)
+  return shown.text === null ? reason : `${reason}\n${printable(shown.text, { multiline: true })}`
 }
 
 /** A text KV holds that the ledger has not recorded: what pages show, and that the cron will record it. */
@@ -48,7 +61,10 @@ export function proposalLine(proposal: Proposal): string {
     `by ${printable(proposal.by)}`,
     proposal.at,
     proposal.note ? `"${printable(proposal.note)}"` : '',
-    proposal.status === 'open' ? '' : `${proposal.status} by ${printable(proposal.decidedBy ?? '')}`,
+    proposal.status === 'open' ? '' : proposal.status.toUpperCase(),
+    proposal.decidedBy
+      ? `${proposal.status === 'rejected' ? 'rejected' : 'approved'} by ${printable(proposal.decidedBy)}`
+      : '',
   ]
     .filter(Boolean)
     .join('  ')
@@ -65,6 +81,9 @@ export function eventBlock(event: LedgerEvent): string {
   const lines = event.deliveries.map((delivery) => {
     const who = delivery.channel === 'webhook' ? 'the webhook' : printable(delivery.recipient)
     if (delivery.status === 'sent') return `  told ${who} at ${delivery.sentAt}`
+    if (delivery.status === 'gave_up') {
+      return `  GAVE UP ${who}: ${delivery.attempts} attempt(s), last error ${printable(delivery.lastError ?? 'none')}`
+    }
     return `  NOT YET ${who}: ${delivery.attempts} attempt(s), last error ${printable(delivery.lastError ?? 'none')}, next at ${delivery.nextAt}`
   })
   if (lines.length === 0) lines.push('  nobody to tell')

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { newToken, tokenHash } from '../../src/core/editors.ts'
+import { ledgerSecretProblem, newLedgerSecret } from '../../src/core/kv-contract.ts'
 import { PROJECT_ROOT } from './paths.ts'
 
 /** The store `npm start` and `wrangler dev` use. */
@@ -42,12 +43,50 @@ export async function ensureLocalEditors(store: string): Promise<string> {
   return JSON.stringify(entries)
 }
 
+/** The .dev.vars a store's Worker reads: the project's (where `wrangler dev` looks) for the default store, else its own. */
+export function devVarsOf(store: string): string {
+  return store === LOCAL_STORE ? join(PROJECT_ROOT, '.dev.vars') : join(store, '.dev.vars')
+}
+
+function readDevVars(path: string): string[] {
+  return existsSync(path) ? readFileSync(path, 'utf8').split('\n') : []
+}
+
+/** A value written in .dev.vars as `NAME=value`, `NAME='value'` or `NAME="value"`; undefined when it is not there. */
+function devVar(lines: string[], name: string): string | undefined {
+  for (const line of lines) {
+    const match = new RegExp(`^\\s*${name}\\s*=\\s*(.*?)\\s*$`).exec(line)
+    if (match) return (match[1] as string).replace(/^(['"])(.*)\1$/, '$2')
+  }
+  return undefined
+}
+
+/**
+ * The LEDGER_SECRET in the .dev.vars at `path`, made and written there if it has none: the key the store's ledger
+ * signs KV's metadata with, so `npm start` and the CLI's own local server use the same one. Throws, saying how to
+ * fix it, when the one there cannot be used.
+ */
+export function ensureLedgerSecret(path: string): string {
+  const lines = readDevVars(path)
+  const held = devVar(lines, 'LEDGER_SECRET')
+  if (held !== undefined) {
+    const problem = ledgerSecretProblem(held)
+    if (problem) throw new Error(`${path}: ${problem} (or delete the line, and a new one is made)`)
+    return held
+  }
+  const secret = newLedgerSecret()
+  const kept = lines.filter((line) => line.trim() !== '')
+  writeFileSync(path, `${[...kept, `LEDGER_SECRET='${secret}'`].join('\n')}\n`, { mode: 0o600 })
+  return secret
+}
+
 /**
  * Writes EDITORS into .dev.vars (which `wrangler dev` reads), with a SESSION_SECRET for the console's session
- * cookies if there is none yet; every other line there is kept.
+ * cookies and a LEDGER_SECRET for the ledger's signatures if there are none yet; every other line there is kept.
  */
 export function writeDevVars(editorsSecret: string, path = join(PROJECT_ROOT, '.dev.vars')): void {
-  const lines = existsSync(path) ? readFileSync(path, 'utf8').split('\n') : []
+  ensureLedgerSecret(path)
+  const lines = readDevVars(path)
   const others = lines.filter((line) => line.trim() !== '' && !/^\s*EDITORS\s*=/.test(line))
   const session = others.some((line) => /^\s*SESSION_SECRET\s*=/.test(line)) ? [] : [`SESSION_SECRET='${newToken()}'`]
   writeFileSync(path, `${[...others, ...session, `EDITORS='${editorsSecret}'`].join('\n')}\n`, { mode: 0o600 })

@@ -8,6 +8,7 @@ import { convertV4MiniflareOptions, Miniflare } from 'miniflare'
 import { unstable_getMiniflareWorkerOptions } from 'wrangler'
 import { DEFAULT_DISCLAIMERS } from '../../src/core/defaults.ts'
 import { newToken, tokenHash } from '../../src/core/editors.ts'
+import { newLedgerSecret } from '../../src/core/kv-contract.ts'
 import { CONFIG_PATH, PROJECT_ROOT } from './environments.ts'
 import { parseUploadSize } from './measure.ts'
 
@@ -54,6 +55,8 @@ export interface ServeOptions {
   disclaimers?: Record<string, string>
   /** Editors by name and token; with them, the admin API and the console (token sign-in) are on. */
   editors?: Record<string, string>
+  /** Gives each editor the address `<name>@example.org`, so the ledger emails them (Miniflare keeps the messages). */
+  editorEmails?: boolean
   siteOrigin?: string
   /** "true" turns the two-person rule on. */
   requireApproval?: string
@@ -64,6 +67,8 @@ export interface ServeOptions {
   direct?: boolean
   /** False for a bundle that exports no ledger (the benchmark's constant Worker T): its Durable Object is left out. */
   ledger?: boolean
+  /** A directory to keep storage in (KV, the ledger's SQLite), so a server started again on it finds it; else memory. */
+  persistTo?: string
 }
 
 export interface ServedBundle {
@@ -86,11 +91,14 @@ function bundleModules(bundle: BuiltBundle) {
 export async function serveBundle(options: ServeOptions): Promise<ServedBundle> {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(CONFIG_PATH, undefined, {})
   if (options.ledger === false) workerOptions.durableObjects = {}
-  const editors: Record<string, string> = {}
-  for (const [name, token] of Object.entries(options.editors ?? {})) editors[name] = await tokenHash(token)
+  const editors: Record<string, string | { token: string; email: string }> = {}
+  for (const [name, token] of Object.entries(options.editors ?? {})) {
+    const hash = await tokenHash(token)
+    editors[name] = options.editorEmails ? { token: hash, email: `${name}@example.org` } : hash
+  }
   // wrangler hands out Miniflare 4-style options; this Miniflare converts them to its own.
-  const miniflare = new Miniflare(
-    convertV4MiniflareOptions({
+  const miniflare = new Miniflare({
+    ...convertV4MiniflareOptions({
       host: '127.0.0.1',
       port: options.direct ? 0 : (options.port ?? 0),
       workers: [
@@ -104,12 +112,14 @@ export async function serveBundle(options: ServeOptions): Promise<ServedBundle> 
             SITE_ORIGIN: options.siteOrigin ?? 'http://127.0.0.1',
             REQUIRE_APPROVAL: options.requireApproval ?? 'false',
             ...(options.editors ? { EDITORS: JSON.stringify(editors), SESSION_SECRET: newToken() } : {}),
+            LEDGER_SECRET: newLedgerSecret(),
           },
           ...(options.direct ? { unsafeDirectSockets: [{ host: '127.0.0.1', port: options.port ?? 0 }] } : {}),
         },
       ],
     } as Parameters<typeof convertV4MiniflareOptions>[0]),
-  )
+    ...(options.persistTo ? { resourcePersistencePath: options.persistTo } : {}),
+  })
   const entryUrl = await miniflare.ready
   const url = options.direct ? await miniflare.unsafeGetDirectURL('site') : entryUrl
   const kv = await miniflare.getKVNamespace('DISCLAIMERS')

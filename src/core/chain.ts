@@ -1,10 +1,11 @@
-// The hash chain over the ledger's record, and its check: the one definition the Durable Object appends with and
-// `npm run disclaimer -- verify` recomputes offline, with no network and no wrangler.
+// The hash chain over the ledger's record, its export and their check: the one definition the Durable Object
+// appends with and `npm run disclaimer -- verify` recomputes offline, with no network and no wrangler.
 //
 // Row n's chain hash is SHA-256 over the previous row's chain hash (32 bytes; 32 zero bytes before the first row)
 // followed by the UTF-8 of the row's canonical JSON (RFC 8785, JSON Canonicalization Scheme):
-// {"row": {<every column, as stored>}, "table": "<table>"}. Strings that are not well-formed UTF-16 (which JSON
-// cannot carry faithfully) are written as {"utf16": [<code units>]}, so no stored row can make hashing fail.
+// {"row": {<every column, as stored>}, "table": "<table>"}. A column is a string, a finite number or null, nothing
+// else. A string that is not well-formed UTF-16 (which RFC 8785 cannot carry) is written as {"utf16": [<code
+// units>]}: since no column can hold an object, those bytes stand for that string and nothing else.
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js'
 import canonicalize from 'canonicalize'
@@ -42,86 +43,6 @@ export interface ChainEntry {
   hash: string
 }
 
-function faithful(value: ChainValue): unknown {
-  return typeof value === 'string' && !value.isWellFormed()
-    ? { utf16: Array.from({ length: value.length }, (_, index) => value.charCodeAt(index)) }
-    : value
-}
-
-/** The row as the chain hashes it: RFC 8785 canonical JSON of its table and its columns. */
-export function canonicalRow(table: string, row: ChainRow): string {
-  const columns = Object.fromEntries(Object.entries(row).map(([name, value]) => [name, faithful(value)]))
-  return canonicalize({ table, row: columns }) as string
-}
-
-/** The chain hash of a row that follows `previous` (64 hex digits). */
-export function chainHash(previous: string, table: string, row: ChainRow): string {
-  const before = hexToBytes(previous)
-  const body = utf8ToBytes(canonicalRow(table, row))
-  const input = new Uint8Array(before.length + body.length)
-  input.set(before)
-  input.set(body, before.length)
-  return bytesToHex(sha256(input))
-}
-
-export type Verdict =
-  | { ok: true; rows: number; head: string; headFound?: number }
-  | { ok: false; rows: number; problem: string; pos?: number }
-
-/**
- * Recomputes the chain of an export, row by row, in order: every row must stand at the next position and carry the
- * hash its content and the row before it give. `head`, a chain hash remembered from earlier (an email's
- * checkpoint), must be one of the rows: then nothing up to it was rewritten since it was sent. Stops at the first
- * row that does not hold, naming it.
- */
-export function verifyChain(entries: Iterable<ChainEntry>, { head }: { head?: string } = {}): Verdict {
-  let previous = GENESIS
-  let rows = 0
-  let headFound: number | undefined
-  for (const entry of entries) {
-    const expected = rows + 1
-    const where = `row ${expected}${entry.table ? ` (${entry.table}${rowId(entry)})` : ''}`
-    if (entry.pos !== expected) {
-      return {
-        ok: false,
-        rows,
-        pos: expected,
-        problem: `${where} is numbered ${entry.pos}: a row is missing, added or out of order`,
-      }
-    }
-    let computed: string
-    try {
-      computed = chainHash(previous, entry.table, entry.row)
-    } catch (error) {
-      return { ok: false, rows, pos: expected, problem: `${where} cannot be read: ${(error as Error).message}` }
-    }
-    if (computed !== entry.hash) {
-      return {
-        ok: false,
-        rows,
-        pos: expected,
-        problem: `${where} does not match its chain hash: its content or a row before it was changed (computed ${computed}, the export says ${entry.hash})`,
-      }
-    }
-    previous = computed
-    rows = expected
-    if (head !== undefined && computed === head.toLowerCase()) headFound = expected
-  }
-  if (head !== undefined && headFound === undefined) {
-    return {
-      ok: false,
-      rows,
-      problem: `the head ${head} is not a row of this export: the record was rewritten since it, or the export is of another ledger`,
-    }
-  }
-  return { ok: true, rows, head: previous, ...(headFound === undefined ? {} : { headFound }) }
-}
-
-function rowId(entry: ChainEntry): string {
-  const id = entry.row.seq ?? entry.row.id ?? entry.row.proposal_id ?? entry.row.schedule_id
-  return id === undefined || id === null ? '' : ` ${id}`
-}
-
 /** The last line of an export: the head when it was made, and how many rows came before it. */
 export interface ExportEnd {
   head: string | null
@@ -129,9 +50,76 @@ export interface ExportEnd {
   exportedAt: string
 }
 
-/** An export as JSON Lines: one row per line in chain order, then the end line. */
+/** A column's name: an SQL identifier, never a number (a JSON object would order that before RFC 8785 does). */
+const COLUMN = /^[A-Za-z_][A-Za-z0-9_]*$/
+const HASH = /^[0-9a-f]{64}$/
+const EXPORTED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'a list'
+  if (typeof value === 'object') return 'an object'
+  if (typeof value === 'number') return `the number ${value}`
+  return typeof value === 'undefined' ? 'nothing' : `a ${typeof value}`
+}
+
+/** Why a column is outside what the chain encodes, or undefined. */
+function columnProblem(name: string, value: unknown): string | undefined {
+  if (!COLUMN.test(name)) return `the column ${JSON.stringify(name)} is not a column name (letters, digits and _)`
+  if (value === null || typeof value === 'string' || Number.isFinite(value)) return
+  return `the column ${name} holds ${kindOf(value)}; a column holds a string, a finite number or null`
+}
+
+function faithful(value: ChainValue): unknown {
+  return typeof value === 'string' && !value.isWellFormed()
+    ? { utf16: Array.from({ length: value.length }, (_, index) => value.charCodeAt(index)) }
+    : value
+}
+
+/**
+ * The row as the chain hashes it: RFC 8785 canonical JSON of its table and its columns. Throws for a column that is
+ * not a string, a finite number or null, so no two different rows can give the same bytes.
+ */
+export function canonicalRow(table: string, row: ChainRow): string {
+  const columns = Object.entries(row).map(([name, value]) => {
+    const problem = columnProblem(name, value)
+    if (problem) throw new TypeError(problem)
+    return [name, faithful(value)]
+  })
+  return canonicalize({ table, row: Object.fromEntries(columns) }) as string
+}
+
+/** One step of the chain: SHA-256 over the previous hash's 32 bytes followed by the UTF-8 of `body`, in hex. */
+export type ChainStep = (previous: string, body: string) => string
+
+/** The step in plain JavaScript, as the ledger runs it; `verify` on Node passes Node's own SHA-256, which is faster. */
+export const chainStep: ChainStep = (previous, body) =>
+  bytesToHex(sha256.create().update(hexToBytes(previous)).update(utf8ToBytes(body)).digest())
+
+/** The chain hash of a row that follows `previous` (64 hex digits). */
+export function chainHash(previous: string, table: string, row: ChainRow, step: ChainStep = chainStep): string {
+  return step(previous, canonicalRow(table, row))
+}
+
+/** A row's columns as an export line writes them: RFC 8785's order, JSON's escapes (a lone surrogate as `\ud800`). */
+function rowJson(row: ChainRow): string {
+  const names = Object.keys(row).sort()
+  for (const name of names) {
+    const problem = columnProblem(name, row[name])
+    if (problem) throw new TypeError(problem)
+  }
+  return `{${names.map((name) => `${JSON.stringify(name)}:${JSON.stringify(row[name])}`).join(',')}}`
+}
+
+/**
+ * A line of an export, in the one form `verify` accepts: `{"pos","table","row","hash"}` with the row's columns in
+ * RFC 8785 order, or the end line `{"head","rows","exportedAt"}`.
+ */
 export function exportLine(entry: ChainEntry | ExportEnd): string {
-  return `${JSON.stringify(entry)}\n`
+  if ('head' in entry) {
+    return `${JSON.stringify({ head: entry.head, rows: entry.rows, exportedAt: entry.exportedAt })}\n`
+  }
+  const { pos, table, row, hash } = entry
+  return `{"pos":${pos},"table":${JSON.stringify(table)},"row":${rowJson(row)},"hash":${JSON.stringify(hash)}}\n`
 }
 
 /** One page of the record as the ledger serves it (`exportPage`, `GET /admin/export`). */
@@ -143,7 +131,8 @@ export interface ExportPage {
 
 /**
  * An export's lines, read page by page with `pageAfter` (the rows after a position): every row in chain order, then
- * the end line with the head the last page named and how many rows came before it.
+ * the end line with the head the last page named and how many rows came before it. A page that fails ends it with
+ * that error and no end line, so what was written cannot pass for a whole export.
  */
 export async function* exportLines(pageAfter: (after: number) => Promise<ExportPage>): AsyncGenerator<string> {
   let after = 0
@@ -158,53 +147,246 @@ export async function* exportLines(pageAfter: (after: number) => Promise<ExportP
   }
 }
 
-export type ParsedExport = { ok: true; entries: ChainEntry[]; end: ExportEnd | null } | { ok: false; problem: string }
-
-/** Reads an export's lines; a line that is not a row or the end line is named by its number. */
-export function parseExport(text: string): ParsedExport {
-  const entries: ChainEntry[] = []
-  let end: ExportEnd | null = null
-  const lines = text.split('\n')
-  for (const [index, line] of lines.entries()) {
-    if (line.trim() === '') continue
-    let value: unknown
-    try {
-      value = JSON.parse(line)
-    } catch {
-      return { ok: false, problem: `line ${index + 1} is not JSON` }
-    }
-    const candidate = value as Partial<ChainEntry & ExportEnd>
-    if (end !== null) return { ok: false, problem: `line ${index + 1} comes after the export's end line` }
-    if ('head' in candidate && typeof candidate.rows === 'number') {
-      end = candidate as ExportEnd
-      continue
-    }
-    if (
-      typeof candidate.pos !== 'number' ||
-      typeof candidate.table !== 'string' ||
-      typeof candidate.hash !== 'string' ||
-      typeof candidate.row !== 'object' ||
-      candidate.row === null
-    ) {
-      return { ok: false, problem: `line ${index + 1} is not a row of an export (pos, table, row, hash)` }
-    }
-    entries.push(candidate as ChainEntry)
-  }
-  return { ok: true, entries, end }
+/**
+ * An export as bytes, for a download: its lines as the ledger pages them out. A page that fails errors the stream
+ * rather than ending it, so the connection is cut without its last chunk and a browser reports the download as
+ * failed; and what arrived has no end line, so `verify` reports it incomplete.
+ */
+export function exportStream(pageAfter: (after: number) => Promise<ExportPage>): ReadableStream<Uint8Array> {
+  const lines = exportLines(pageAfter)
+  const encoder = new TextEncoder()
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const line = await lines.next()
+      if (line.done) controller.close()
+      else controller.enqueue(encoder.encode(line.value))
+    },
+  })
 }
 
-/** Checks a whole export: its chain, and that its end line names the head the chain leads to. */
-export function verifyExport(text: string, options: { head?: string } = {}): Verdict {
-  const parsed = parseExport(text)
-  if (!parsed.ok) return { ok: false, rows: 0, problem: parsed.problem }
-  const verdict = verifyChain(parsed.entries, options)
-  if (!verdict.ok || !parsed.end) return verdict
-  if (parsed.end.rows !== verdict.rows || (parsed.end.head ?? GENESIS) !== (verdict.rows ? verdict.head : GENESIS)) {
-    return {
-      ok: false,
-      rows: verdict.rows,
-      problem: `the end line says ${parsed.end.rows} rows ending at ${parsed.end.head}; the rows lead to ${verdict.rows} ending at ${verdict.head}: rows were removed from the end, or added`,
-    }
+export type Verdict =
+  | { ok: true; rows: number; head: string; headFound?: number }
+  | { ok: false; rows: number; problem: string; pos?: number }
+
+export interface VerifyOptions {
+  /** A chain hash remembered from earlier (an email's checkpoint) that must be one of the rows. */
+  head?: string
+  /** How each step is hashed; the same SHA-256 whichever is given. */
+  step?: ChainStep
+  /** The longest line read, MAX_LINE_CHARS unless given. */
+  maxLineChars?: number
+}
+
+/** The longest line read: a row holds at most one KV value (25 MiB) however escaped, so memory stays bounded by it. */
+export const MAX_LINE_CHARS = 2 ** 28
+
+type Json = Record<string, unknown>
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Where a line first differs from the form an export writes, with a little of each, for the person reading. */
+function difference(line: string, canonical: string): string {
+  let index = 0
+  while (index < line.length && line[index] === canonical[index]) index++
+  return `from character ${index + 1} it reads ${JSON.stringify(line.slice(index, index + 24))} where an export writes ${JSON.stringify(canonical.slice(index, index + 24))}`
+}
+
+function rowName(pos: number, table: string, row: Json): string {
+  const id = row.seq ?? row.id ?? row.proposal_id ?? row.schedule_id
+  return `row ${pos} (${table}${id === undefined || id === null ? '' : ` ${id}`})`
+}
+
+/**
+ * Checks an export as it is read, in pieces cut anywhere: every line must be exactly the bytes the ledger writes for
+ * what it states (re-encoded and compared), every row must stand at the next position and carry the hash its content
+ * and the row before it give, and the export must end with its end line naming the head the rows lead to. `head`, a
+ * chain hash remembered from earlier (an email's checkpoint), must be one of the rows: then nothing up to it was
+ * rewritten since it was sent. Stops at the first line that does not hold, naming it.
+ */
+export function exportChecker({ head, step = chainStep, maxLineChars = MAX_LINE_CHARS }: VerifyOptions = {}) {
+  const wanted = head?.toLowerCase()
+  let previous = GENESIS
+  let rows = 0
+  let lines = 0
+  let ended = false
+  let headFound: number | undefined
+  let partial = ''
+  let failed: Verdict | undefined
+
+  const fail = (problem: string, pos?: number): Verdict => {
+    failed = { ok: false, rows, problem, ...(pos === undefined ? {} : { pos }) }
+    return failed
   }
-  return verdict
+
+  function endLine(value: Json, text: string, at: string): Verdict | undefined {
+    const { head: named, rows: count, exportedAt } = value
+    if (
+      !(named === null || (typeof named === 'string' && HASH.test(named))) ||
+      !(Number.isSafeInteger(count) && (count as number) >= 0) ||
+      !(typeof exportedAt === 'string' && EXPORTED_AT.test(exportedAt))
+    ) {
+      return fail(`${at} is not an export's end line ({"head", "rows", "exportedAt"})`)
+    }
+    const canonical = exportLine({ head: named, rows: count as number, exportedAt }).slice(0, -1)
+    if (canonical !== text)
+      return fail(`${at}, the end line, is not written as an export writes it: ${difference(text, canonical)}`)
+    const leadsTo = rows === 0 ? null : previous
+    if (count !== rows) {
+      return fail(
+        `the end line says ${count} row(s); the export holds ${rows}: rows were removed from the end, or added`,
+      )
+    }
+    if (named !== leadsTo) {
+      return fail(
+        `the end line names the head ${named}, but its ${rows} row(s) lead to ${leadsTo}: the end line or the rows were changed`,
+      )
+    }
+    ended = true
+    return undefined
+  }
+
+  function rowLine(value: Json, text: string, at: string): Verdict | undefined {
+    const expected = rows + 1
+    const { pos, table, row, hash } = value
+    if (typeof pos !== 'number' || typeof table !== 'string' || typeof hash !== 'string' || !isObject(row)) {
+      return fail(`${at} is not a row of an export (pos, table, row, hash)`, expected)
+    }
+    // One pass over the columns: each is one the chain encodes, in RFC 8785's order, and whether one holds a lone
+    // surrogate (the hashed bytes are then not the line's).
+    let wellFormed = table.isWellFormed()
+    let last = ''
+    for (const name in row) {
+      const column = row[name]
+      const problem = columnProblem(name, column)
+      if (problem) return fail(`${at}: ${problem}`, expected)
+      if (name <= last) {
+        return fail(
+          `${at} is not written as an export writes it: its column ${name} comes after ${last}, and an export writes them in RFC 8785's order`,
+          expected,
+        )
+      }
+      last = name
+      if (typeof column === 'string' && !column.isWellFormed()) wellFormed = false
+    }
+    // Re-encoded from what the line states: a field repeated (JSON.parse keeps the last), added, dropped or moved,
+    // other spacing or escapes all give other bytes.
+    const canonical = JSON.stringify({ pos, table, row, hash })
+    if (canonical !== text) {
+      return fail(
+        `${at} is not written as an export writes it (${difference(text, canonical)}): a field was repeated, added, dropped or moved, or the spacing or escaping changed, and an export is checked byte for byte`,
+        expected,
+      )
+    }
+    if (pos !== expected) {
+      return fail(
+        `${rowName(expected, table, row)} is numbered ${pos}: a row is missing, added or out of order`,
+        expected,
+      )
+    }
+    let body: string
+    if (wellFormed) {
+      // The line is `{"pos":…,"table":…,"row":<the row's canonical JSON>,"hash":…}`: the hashed bytes are in it.
+      const tableJson = JSON.stringify(table)
+      const start = `{"pos":${pos},"table":${tableJson},"row":`.length
+      body = `{"row":${text.slice(start, text.length - `,"hash":${JSON.stringify(hash)}}`.length)},"table":${tableJson}}`
+    } else {
+      try {
+        body = canonicalRow(table, row as ChainRow)
+      } catch (error) {
+        return fail(`${rowName(expected, table, row)} cannot be read: ${(error as Error).message}`, expected)
+      }
+    }
+    const computed = step(previous, body)
+    if (computed !== hash) {
+      return fail(
+        `${rowName(expected, table, row)} does not match its chain hash: its content or a row before it was changed (computed ${computed}, the export says ${hash})`,
+        expected,
+      )
+    }
+    previous = computed
+    rows = expected
+    if (computed === wanted) headFound = expected
+    return undefined
+  }
+
+  function line(text: string): Verdict | undefined {
+    lines++
+    const at = `line ${lines}`
+    if (ended) return fail(`${at} comes after the export's end line`)
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch {
+      if (text === '') return fail(`${at} is empty: an export has no blank lines`, rows + 1)
+      if (text.startsWith('\uFEFF')) {
+        return fail(
+          `${at} starts with a byte order mark, which an export never has: the file was saved again by an editor`,
+          rows + 1,
+        )
+      }
+      return fail(`${at} is not JSON`, rows + 1)
+    }
+    if (!isObject(value)) return fail(`${at} is not a row of an export (pos, table, row, hash)`, rows + 1)
+    return 'head' in value ? endLine(value, text, at) : rowLine(value, text, at)
+  }
+
+  return {
+    /** Reads the next piece of the export; returns the verdict as soon as a line does not hold. */
+    write(chunk: string): Verdict | undefined {
+      if (failed) return failed
+      let start = 0
+      for (let newline = chunk.indexOf('\n'); newline !== -1; newline = chunk.indexOf('\n', start)) {
+        const text = partial + chunk.slice(start, newline)
+        partial = ''
+        start = newline + 1
+        const verdict = line(text)
+        if (verdict) return verdict
+      }
+      partial += chunk.slice(start)
+      if (partial.length > maxLineChars) {
+        return fail(`line ${lines + 1} is longer than ${maxLineChars} characters: it is not a line of an export`)
+      }
+      return undefined
+    },
+    /** The verdict on the whole export, once all of it was read. */
+    end(): Verdict {
+      if (failed) return failed
+      if (partial !== '') {
+        return fail(
+          `the file ends inside line ${lines + 1} (no newline after it): the export was cut off or edited; export it again`,
+        )
+      }
+      if (!ended) {
+        return fail(
+          lines === 0
+            ? 'the file is empty: an export holds at least its end line; export it again'
+            : `the export stops after row ${rows} without its end line: it is incomplete (cut off while it was written or downloaded); export it again`,
+        )
+      }
+      if (wanted !== undefined && headFound === undefined) {
+        return fail(
+          `the head ${head} is not a row of this export: the record was rewritten since it, or the export is of another ledger`,
+        )
+      }
+      return { ok: true, rows, head: previous, ...(headFound === undefined ? {} : { headFound }) }
+    },
+  }
+}
+
+/** Checks a whole export held in memory. */
+export function verifyExport(text: string, options: VerifyOptions = {}): Verdict {
+  const checker = exportChecker(options)
+  return checker.write(text) ?? checker.end()
+}
+
+/** Checks an export as it is read, piece by piece: memory stays bounded by its longest line, never its length. */
+export async function verifyExportStream(pieces: AsyncIterable<string>, options: VerifyOptions = {}): Promise<Verdict> {
+  const checker = exportChecker(options)
+  for await (const piece of pieces) {
+    const failed = checker.write(piece)
+    if (failed) return failed
+  }
+  return checker.end()
 }

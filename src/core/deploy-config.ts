@@ -148,7 +148,7 @@ function bindingProblems(config: EnvironmentConfig): string[] {
   for (const secret of REQUIRED_SECRETS) {
     if (!config.secretsRequired.includes(secret)) {
       problems.push(
-        `${at} secrets.required lacks "${secret}", so wrangler would deploy without it; secrets = { required = ["${secret}"] }`,
+        `${at} secrets.required lacks "${secret}", so wrangler would deploy without it; secrets = { required = [${REQUIRED_SECRETS.map((name) => `"${name}"`).join(', ')}] }`,
       )
     }
   }

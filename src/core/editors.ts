@@ -100,6 +100,26 @@ export async function editorForToken(editors: Editors, token: string): Promise<s
   return found
 }
 
+/** Editor → a fingerprint of the token they hold now: what a console session is granted under. */
+export type Grants = Record<string, string>
+
+const grantsCache = new WeakMap<Editors, Promise<Grants>>()
+
+/**
+ * Every token-holding editor's grant, once per EDITORS value: a new token gives a new fingerprint, so the sessions the
+ * old one opened end; the ledger remembers each grant it is shown, so removal ends them too, for good.
+ */
+export function grantsOf(editors: Editors): Promise<Grants> {
+  let grants = grantsCache.get(editors)
+  if (!grants) {
+    grants = Promise.all(
+      [...editors.tokenHashes].map(async ([name, hash]) => [name, (await sha256Hex(hash)).slice(0, 16)] as const),
+    ).then(Object.fromEntries)
+    grantsCache.set(editors, grants)
+  }
+  return grants
+}
+
 /** A new random token: 32 bytes, base64url, 43 characters. */
 export function newToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32))

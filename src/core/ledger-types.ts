@@ -28,6 +28,25 @@ export interface LedgerVersion {
   chain: string | null
 }
 
+/**
+ * What pages showed for a disclaimer at a time, as exactly as the record can say it. `version`: the text of `version`;
+ * `default`: the bundled default, because `version` had no text pages could show (it breaks the rule, or the key was
+ * deleted from KV) or KV held none; `none`: the same for a page note without a bundled default, so the page showed no
+ * note; `unknown`: a text the record does not hold (a write of the old store whose text was not kept).
+ */
+export interface ShownAt {
+  shows: 'version' | 'default' | 'none' | 'unknown'
+  /** The row the answer rests on: the version live then, or (before the ledger's first look) the first it found. */
+  version: LedgerVersion | null
+  /** The text pages showed; null for `none` and `unknown`. */
+  text: string | null
+  /** Why, in a sentence an editor reads. */
+  reason: string
+}
+
+/** "What was live at": for a time to come, `shows` is what pages show now, and `scheduled` what is set by then. */
+export type ShownAtAnswer = ShownAt & { scheduled?: Schedule | null }
+
 /** Open until a second editor decides it, or (for one scheduled for a time) its schedule ends without going live. */
 export type ProposalStatus = 'open' | 'approved' | 'rejected' | 'cancelled' | 'expired' | 'superseded'
 
@@ -115,12 +134,14 @@ export type LedgerErrorCode =
   | 'self_approval'
   | 'unknown_proposal'
   | 'proposal_decided'
+  | 'already_approved'
   | 'unknown_version'
   | 'never_live'
   | 'invalid_time'
   | 'schedule_conflict'
   | 'unknown_schedule'
   | 'schedule_ended'
+  | 'schema_ahead'
 
 export interface LedgerError {
   ok: false
@@ -130,6 +151,8 @@ export interface LedgerError {
   field?: string
   /** For version_mismatch: what is current now, so the editor can start again from it. */
   current?: LedgerVersion | null
+  /** For schedule_conflict: the change already scheduled for this disclaimer. */
+  schedule?: Schedule
 }
 
 export type ScheduleOutcome = 'live' | 'superseded' | 'expired' | 'cancelled'
@@ -193,6 +216,7 @@ export type EventKind =
   | 'write_stuck'
   | 'purge_failed'
   | 'import_problems'
+  | 'delivery_gave_up'
   | 'schedule_expired'
   | 'schedule_superseded'
   | 'schedule_cancelled'
@@ -224,11 +248,18 @@ export interface Delivery {
   messageId: string
   /** The id Email Service gave the message it sent. */
   providerId: string | null
-  status: 'pending' | 'sent'
+  /** `gave_up`: still failing long after its event (GIVE_UP_AFTER_MS), it is never tried again. */
+  status: 'pending' | 'sent' | 'gave_up'
   attempts: number
   nextAt: string | null
   lastError: string | null
   sentAt: string | null
+}
+
+/** What the console's overview warns of: messages given up in the last week, and messages failing now (counts capped). */
+export interface DeliveryTrouble {
+  gaveUp: { count: number; lastAt: string; lastError: string | null } | null
+  failing: { count: number; lastError: string | null } | null
 }
 
 /** Every list the ledger serves comes in pages of at most MAX_PAGE rows. */

@@ -1,6 +1,7 @@
 // Every setting's rule, once: the deploy check judges wrangler.toml with these, and the Worker judges what it runs
 // with. Each problem is a sentence that names the setting, what is wrong with it, and what to put there instead.
 import { EMAIL_ADDRESS, editorsFrom } from './editors.ts'
+import { ledgerSecretProblem } from './kv-contract.ts'
 import { isTimeZone } from './time.ts'
 
 /** The cron that records edits made around the ledger: every minute. */
@@ -10,7 +11,7 @@ export const BACKUP_CRON = '17 3 * * *'
 /** The Worker's rate limiters ([[ratelimits]]): failed sign-ins per client address, changes per editor. */
 export const RATE_LIMITERS = ['AUTH_FAILURES', 'EDITOR_WRITES'] as const
 /** Secrets every deployed environment needs (`[secrets] required`); wrangler refuses a deploy while one is unset. */
-export const REQUIRED_SECRETS = ['EDITORS'] as const
+export const REQUIRED_SECRETS = ['EDITORS', 'LEDGER_SECRET'] as const
 /** A session secret shorter than this could be guessed; `npm start` makes 43 characters. */
 export const MIN_SESSION_SECRET_LENGTH = 32
 
@@ -167,6 +168,7 @@ export interface RuntimeSettings {
   REQUIRE_APPROVAL?: unknown
   EDITORS?: unknown
   SESSION_SECRET?: unknown
+  LEDGER_SECRET?: unknown
   ALERT_WEBHOOK_URL?: unknown
   ALERT_WEBHOOK_SECRET?: unknown
   EMAIL?: unknown
@@ -240,6 +242,7 @@ export function settingsProblems(env: RuntimeSettings): string[] {
     timeZoneProblem(env.SITE_TIME_ZONE),
     requireApprovalProblem(env.REQUIRE_APPROVAL),
     editors.ok ? undefined : `${editors.reason} (nobody can sign in until it is fixed: wrangler secret put EDITORS)`,
+    ledgerSecretProblem(typeof env.LEDGER_SECRET === 'string' ? env.LEDGER_SECRET : undefined),
     webhookProblem(env),
   ]
   return [...optional.filter((problem): problem is string => problem !== undefined), ...bindingProblems(env)]

@@ -2,6 +2,7 @@
 // transaction that appended it, and reading the chain back for exports, pages and messages.
 import { type ChainEntry, type ChainRow, type Checkpoint, chainHash, GENESIS } from '../core/chain.ts'
 import { pageOf, pageSize } from './queries.ts'
+import { CHAIN_BACKLOG } from './schema.ts'
 
 /** The last row of the chain: what a message quotes and an export ends with. */
 export function head(sql: SqlStorage): Checkpoint | null {
@@ -20,22 +21,50 @@ function rowOf(sql: SqlStorage, table: string, rowId: number): ChainRow {
   return sql.exec<ChainRow>(`SELECT * FROM ${table} WHERE rowid = ?`, rowId).one()
 }
 
-/**
- * Chains every queued row, in the order it was appended, and empties the queue. Run at the end of every transaction
- * that appends (and when the object starts): a row already chained is skipped, so it is safe to run again.
- */
-export function chainPending(sql: SqlStorage): void {
-  const queued = sql
-    .exec<{ id: number; kind: string; row_id: number }>('SELECT * FROM chain_queue ORDER BY id')
-    .toArray()
-  if (queued.length === 0) return
+function chainRows(sql: SqlStorage, queued: { kind: string; row_id: number }[]): void {
   let previous = head(sql)?.hash ?? GENESIS
   for (const { kind, row_id } of queued) {
     if (checkpointOf(sql, kind, row_id)) continue
     previous = chainHash(previous, kind, rowOf(sql, kind, row_id))
     sql.exec('INSERT INTO chain (kind, row_id, hash) VALUES (?, ?, ?)', kind, row_id, previous)
   }
-  sql.exec('DELETE FROM chain_queue')
+}
+
+type Queued = { id: number; kind: string; row_id: number }
+
+/**
+ * The last queue entry of the backlog a backfill is still chaining (rows from before migration 5); 0 when there is
+ * none. Entries after it were queued by the steps that appended their rows.
+ */
+export function backlogEnd(sql: SqlStorage): number {
+  const row = sql
+    .exec<{ cursor: string }>('SELECT cursor FROM backfills WHERE name = ? AND done_at IS NULL', CHAIN_BACKLOG)
+    .toArray()[0]
+  return row ? Number(row.cursor) : 0
+}
+
+/**
+ * Chains every row queued by the steps that appended them, in the order they were appended, and takes them off the
+ * queue. Run at the end of every transaction that appends: a row already chained is skipped, so it is safe to run
+ * again. A backlog still being chained by its backfill is left to it: the rows appended meanwhile are chained at
+ * once, ahead of it, so every step's rows carry their chain hash when it ends.
+ */
+export function chainPending(sql: SqlStorage): void {
+  const after = backlogEnd(sql)
+  const queued = sql.exec<Queued>('SELECT * FROM chain_queue WHERE id > ? ORDER BY id', after).toArray()
+  if (queued.length === 0) return
+  chainRows(sql, queued)
+  sql.exec('DELETE FROM chain_queue WHERE id > ?', after)
+}
+
+/** Chains at most `limit` rows of the backlog (queue entries up to `end`), oldest first; answers how many it took. */
+export function chainBacklog(sql: SqlStorage, end: number, limit: number): number {
+  const queued = sql.exec<Queued>('SELECT * FROM chain_queue WHERE id <= ? ORDER BY id LIMIT ?', end, limit).toArray()
+  const last = queued.at(-1)
+  if (!last) return 0
+  chainRows(sql, queued)
+  sql.exec('DELETE FROM chain_queue WHERE id <= ?', last.id)
+  return queued.length
 }
 
 /** The record as an export holds it: rows after position `after`, in chain order, each with its chain hash. */

@@ -80,6 +80,7 @@ export function recipientsOf(event: NewEvent, audience: Audience, named: readonl
       case 'write_stuck':
       case 'purge_failed':
       case 'import_problems':
+      case 'delivery_gave_up':
         return [...audience.operators]
     }
   })()
@@ -144,16 +145,17 @@ type DeliveryRow = {
   last_error: string | null
   sent_at: string | null
   provider_id: string | null
+  gave_up_at: string | null
 }
+
+/** A list of ids bound as one parameter (a JSON array), however long: SQLite reads it back with json_each. */
+export const ID_LIST = '(SELECT value FROM json_each(?))'
 
 function withDeliveries(sql: SqlStorage, rows: EventRow[]): LedgerEvent[] {
   if (rows.length === 0) return []
   const ids = rows.map((row) => row.id)
   const deliveries = sql
-    .exec<DeliveryRow>(
-      `SELECT * FROM deliveries WHERE event_id IN (${ids.map(() => '?').join(', ')}) ORDER BY id`,
-      ...ids,
-    )
+    .exec<DeliveryRow>(`SELECT * FROM deliveries WHERE event_id IN ${ID_LIST} ORDER BY id`, JSON.stringify(ids))
     .toArray()
   return rows.map((row) => ({
     id: row.id,
@@ -172,7 +174,7 @@ function withDeliveries(sql: SqlStorage, rows: EventRow[]): LedgerEvent[] {
           channel: delivery.channel,
           recipient: delivery.recipient,
           messageId: delivery.message_id,
-          status: delivery.status,
+          status: delivery.gave_up_at === null ? delivery.status : 'gave_up',
           attempts: delivery.attempts,
           nextAt:
             delivery.status === 'pending' && delivery.next_at !== null
@@ -201,11 +203,12 @@ export function events(
   const size = pageSize(limit, 50)
   const filters: string[] = ['id < ?']
   const bindings: (number | string)[] = [before ?? Number.MAX_SAFE_INTEGER]
-  const about: string[] = []
-  if (versions?.length) about.push(`version_seq IN (${versions.map(() => '?').join(', ')})`)
-  if (proposals?.length) about.push(`proposal_id IN (${proposals.map(() => '?').join(', ')})`)
-  if (versions || proposals) filters.push(about.length ? `(${about.join(' OR ')})` : '0')
-  bindings.push(...(versions ?? []), ...(proposals ?? []))
+  // Each list is one bound parameter, read through its own index: the events about those rows, never every event.
+  if (versions || proposals) {
+    filters.push(`id IN (SELECT id FROM events WHERE version_seq IN ${ID_LIST}
+      UNION ALL SELECT id FROM events WHERE proposal_id IN ${ID_LIST})`)
+    bindings.push(JSON.stringify(versions ?? []), JSON.stringify(proposals ?? []))
+  }
   const rows = sql
     .exec<EventRow>(
       `SELECT * FROM events WHERE ${filters.join(' AND ')} ORDER BY id DESC LIMIT ?`,

@@ -1,10 +1,10 @@
 // The ledger's operations, in order: read KV where a step needs it, then judge and record in one synchronous
 // transaction, then write through to KV and purge. The Durable Object (object.ts) hands it its storage and seams.
 import { DEFAULT_DISCLAIMERS } from '../core/defaults.ts'
-import { contentHash } from '../core/keys.ts'
+import type { Grants } from '../core/editors.ts'
 import type {
-  How,
   ImportRecord,
+  LedgerError,
   LedgerVersion,
   LiveState,
   OverviewRow,
@@ -12,28 +12,36 @@ import type {
   ProposalResult,
   ProposalStatus,
   PublishResult,
-  Schedule,
+  ShownAtAnswer,
   WriteRequest,
 } from '../core/ledger-types.ts'
 import { approvalRequired } from '../core/settings.ts'
 import { TARGET_KEYS } from '../core/site-map.ts'
 import { printable, validateField } from '../core/validate.ts'
+import { ALARM_RETRY_MS, nextJobAt, runDueJobs } from './alarm.ts'
 import { chainPending, exportPage, head } from './chaining.ts'
-import { commit } from './commit.ts'
-import { type EdgeCache, fail, type LedgerContext, type LedgerKV, type Notifier, THE_LEDGER } from './context.ts'
-import { deliverDue, nextDeliveryAt } from './deliveries.ts'
+import { type EdgeCache, fail, type LedgerContext, type LedgerKV, type Notifier } from './context.ts'
+import { deliveryTrouble } from './deliveries.ts'
 import { audienceOf, events, type NewEvent, recordEvent } from './events.ts'
 import { importOnce, importRecord } from './legacy-import.ts'
-import { dueWrites, nextWriteAt, takeStuckWrites } from './outbox.ts'
-import { decisionProblem, proposeChange, rejectChange, unknownProposal } from './proposals.ts'
-import { duePurges, nextPurgeAt } from './purges.ts'
+import {
+  decisionProblem,
+  proposeChange,
+  proposerGone,
+  rejectChange,
+  rollbackProblem,
+  unknownProposal,
+} from './proposals.ts'
+import { type Write, writeVersion } from './publishing.ts'
 import * as queries from './queries.ts'
-import { EXTERNAL_EDITOR, liveState, type Observation, observe, recordObservation } from './reconcile.ts'
-import { checkWrite, isEditor, knownKeyOf, unknownEditor } from './requests.ts'
-import { nextScheduleAt, schedule as scheduleById, scheduledAt, schedules } from './schedules.ts'
-import { approveScheduled, cancelSchedule, runDueSchedules, schedulePublish } from './scheduling.ts'
-import { MIGRATIONS, migrate } from './schema.ts'
-import { endSessions, sessionCutoff } from './sessions.ts'
+import { EXTERNAL_EDITOR, liveState, type Observation, observe } from './reconcile.ts'
+import { isEditor, knownKeyOf, unknownEditor } from './requests.ts'
+import { schedule as scheduleById, scheduledBy, schedules } from './schedules.ts'
+import { approveScheduled, cancelSchedule, goLiveProblem, schedulePublish } from './scheduling.ts'
+import { MIGRATIONS, migrate, schemaAhead } from './schema.ts'
+import { endSessions, isGrants, observeGrants, sessionCutoff } from './sessions.ts'
+import { shownAt } from './shown-at.ts'
+import { recordSideDoors } from './side-doors.ts'
 import { WriteThrough } from './write-through.ts'
 
 export type { EdgeCache, LedgerKV, Notifier }
@@ -54,15 +62,9 @@ export interface LedgerPorts {
   now?: () => number
 }
 
-type Write = WriteRequest & {
-  text: string
-  how: How
-  rollbackOf?: number
-  approval?: { proposalId: number; by: string; note: string | null }
-}
-
 export class Ledger implements LedgerContext {
-  readonly sql: SqlStorage
+  /** The object's SQLite storage; a seam for the benchmark, which counts the rows each statement reads. */
+  sql: SqlStorage
   readonly transact: LedgerPorts['transact']
   private readonly setAlarm: LedgerPorts['setAlarm']
   /** Where versions are written through; a seam for tests that need KV to fail. */
@@ -76,16 +78,23 @@ export class Ledger implements LedgerContext {
   /** The clock; a seam for tests. */
   now: () => number
   private readonly through = new WriteThrough(this)
+  /** Set when the record is at a schema version newer than this code's: every write is refused with it. */
+  private ahead: LedgerError | undefined
+  private readonly rawTransact: LedgerPorts['transact']
 
   constructor(ports: LedgerPorts) {
     this.sql = ports.sql
-    // Every transaction ends by chaining the rows it appended: the triggers queue them, nothing can skip it.
-    this.transact = (work) =>
-      ports.transact(() => {
+    this.rawTransact = ports.transact
+    // Every transaction ends by chaining the rows it appended: the triggers queue them, nothing can skip it. None
+    // runs on a record this code is too old for.
+    this.transact = (work) => {
+      if (this.ahead) throw new Error(`${this.ahead.code}: ${this.ahead.message}`)
+      return ports.transact(() => {
         const result = work()
         chainPending(this.sql)
         return result
       })
+    }
     this.setAlarm = ports.setAlarm
     this.kv = ports.kv
     this.edge = ports.edge
@@ -94,14 +103,20 @@ export class Ledger implements LedgerContext {
     this.now = ports.now ?? Date.now
   }
 
-  /** Brings the schema up to date and, if work is waiting (a write, a purge), makes sure the alarm will do it. */
+  /**
+   * Brings the schema up to date and, if work is waiting (a write, a purge, a backfill), makes sure the alarm will do
+   * it. A record migrated by newer code is left as it is: reads go on, writes are refused (`schemaAhead`).
+   */
   start(): void {
     // Without it, an INSERT OR REPLACE deletes the row it conflicts with and no delete trigger fires (SQLite).
     this.sql.exec('PRAGMA recursive_triggers = ON')
-    this.transact(() => {
-      migrate(this.sql, new Date(this.now()))
-      this.arm()
-    })
+    const schema = migrate(this.sql, { transact: this.rawTransact, now: new Date(this.now()) })
+    if (schema.ahead !== undefined) {
+      this.ahead = schemaAhead(schema.ahead)
+      console.error(`ledger: ${this.ahead.message}`)
+      return
+    }
+    this.transact(() => this.arm())
   }
 
   // Reads
@@ -115,13 +130,13 @@ export class Ledger implements LedgerContext {
   async live(target: string): Promise<LiveState | null> {
     const key = knownKeyOf(target)
     if (!key) return null
-    const [observation] = await observe(this.kv, [key], this.now())
+    const [observation] = await observe(this.kv, [key], this.now(), this.env.LEDGER_SECRET)
     return liveState(this.sql, observation as Observation)
   }
 
   /** Every target's live state, with its open proposals: the console's overview and the API's list. */
   async overview(): Promise<OverviewRow[]> {
-    const observations = await observe(this.kv, TARGET_KEYS, this.now())
+    const observations = await observe(this.kv, TARGET_KEYS, this.now(), this.env.LEDGER_SECRET)
     const open = queries.openProposalCounts(this.sql)
     return observations.map((observation) => ({
       ...liveState(this.sql, observation),
@@ -169,8 +184,20 @@ export class Ledger implements LedgerContext {
     return importRecord(this.sql)
   }
 
-  sessionCutoff(editor: string): number | null {
+  /**
+   * Sessions of `editor` issued before this time (ms) are over; null when none was ended. With `grants`, the editors'
+   * grants as the Worker holds them now are compared first with those last seen (sessions.ts).
+   */
+  sessionCutoff(editor: string, grants?: Grants): number | null {
+    if (grants) this.observeGrants(grants)
     return sessionCutoff(this.sql, editor)
+  }
+
+  /** Ends the sessions of every editor whose grant changed since last seen: first seen, removed, another token. */
+  observeGrants(grants: Grants): void {
+    if (!isGrants(grants)) return
+    const now = this.now()
+    this.transact(() => observeGrants(this.sql, grants, now))
   }
 
   schedule(id: number) {
@@ -182,20 +209,27 @@ export class Ledger implements LedgerContext {
     return schedules(this.sql, page)
   }
 
-  /** What is set to go live for a target by `at` (a time to come): the last of its pending schedules due by then. */
+  /**
+   * What is set to go live for a target by `at` (a time to come): the soonest of its pending schedules due by then
+   * that may still go live (approved in time, if it is a proposal); null when none.
+   */
   scheduledAt(target: string, at: string) {
     // As in versionAt: thrown in here, an unreadable time would reach the caller as an opaque RPC error.
     if (Number.isNaN(Date.parse(at))) return null
-    return scheduledAt(this.sql, knownKeyOf(target) ?? '', new Date(at).toISOString())
+    const due = scheduledBy(this.sql, knownKeyOf(target) ?? '', new Date(at).toISOString())
+    return due.find((entry) => goLiveProblem(this, entry) === undefined) ?? null
   }
 
   /**
-   * What pages showed at `at`; for a time after `now` (the caller's clock), what they show now and what is scheduled
-   * to show by then.
+   * What pages showed at `at` (shown-at.ts); for a time after `now` (the caller's clock), what they show now and what
+   * is scheduled to show by then. Null for a target or a time it cannot read.
    */
-  shownAt(target: string, at: string, now: number): { version: LedgerVersion | null; scheduled?: Schedule | null } {
-    if (!(Date.parse(at) > now)) return { version: this.versionAt(target, at) }
-    return { version: this.versionAt(target, new Date(now).toISOString()), scheduled: this.scheduledAt(target, at) }
+  shownAt(target: string, at: string, now: number): ShownAtAnswer | null {
+    const key = knownKeyOf(target)
+    // As in versionAt: thrown in here, an unreadable time would reach the caller as an opaque RPC error.
+    if (!key || Number.isNaN(Date.parse(at)) || Number.isNaN(now)) return null
+    if (!(Date.parse(at) > now)) return shownAt(this.sql, key, new Date(at).toISOString())
+    return { ...shownAt(this.sql, key, new Date(now).toISOString()), scheduled: this.scheduledAt(target, at) }
   }
 
   /** The record in chain order, a page at a time, for an export that verifies offline; with the head now. */
@@ -217,6 +251,7 @@ export class Ledger implements LedgerContext {
 
   /** Makes `text` the new version at once: refused where the two-person rule is on (propose instead). */
   async publish(request: WriteRequest & { text: string }): Promise<PublishResult> {
+    if (this.ahead) return this.ahead
     if (this.requiresApproval()) {
       return fail(
         'approval_required',
@@ -228,7 +263,8 @@ export class Ledger implements LedgerContext {
   }
 
   /** Asks another editor to approve `text`; with `effectiveAt`, it goes live at that time once approved. */
-  propose(request: WriteRequest & { text: string }): Promise<ProposalResult> {
+  async propose(request: WriteRequest & { text: string }): Promise<ProposalResult> {
+    if (this.ahead) return this.ahead
     return proposeChange(this, this.through, request)
   }
 
@@ -237,11 +273,14 @@ export class Ledger implements LedgerContext {
    * what pages show. The proposer cannot approve their own.
    */
   async approve({ id, by, note }: { id: number; by: string; note?: string }): Promise<PublishResult> {
+    if (this.ahead) return this.ahead
     const proposal = queries.proposal(this.sql, id)
     if (!proposal) return unknownProposal(id)
     if (!isEditor(this.env, by)) return unknownEditor(by)
     const problem = decisionProblem(proposal, id, by, true)
     if (problem) return problem
+    // Scheduled or not, a proposal goes live only while the editor who proposed it is still one.
+    if (!isEditor(this.env, proposal.by)) return proposerGone(proposal)
     const checked = validateField(note ?? '', 'note')
     if (!checked.ok) return fail('invalid_text', checked.reason, { field: 'note' })
     if (proposal.scheduleId !== null) return approveScheduled(this, proposal, by, checked.value || null)
@@ -257,37 +296,31 @@ export class Ledger implements LedgerContext {
   }
 
   reject(request: { id: number; by: string; reason: string }): ProposalResult {
-    return rejectChange(this, request)
+    return this.ahead ?? rejectChange(this, request)
   }
 
   /**
-   * Makes an earlier version's text current again, as a new version. One editor may do this alone, even where the
-   * two-person rule is on (the emergency path), but only to a text pages really showed: one KV took from the
-   * ledger, or one found in KV. An imported text counts only where the ledger saw the same text live; otherwise,
-   * where approval is required, it must be proposed. Rolling back to the current text records nothing.
+   * Makes an earlier version's text current again, as a new version. One editor may do this alone (the emergency
+   * path), but only to a text pages really showed; and where the two-person rule is on, only to a text a second
+   * editor approved or the ledger itself published while approval was off (a publish or a rollback that KV took). A
+   * text written around the ledger, imported or seeded must be proposed there. Rolling back to the current text
+   * records nothing.
    */
   async rollback(request: WriteRequest & { to: number }): Promise<PublishResult> {
+    if (this.ahead) return this.ahead
     const key = knownKeyOf(request.target)
     const earlier = queries.version(this.sql, request.to)
     if (!key || !earlier || earlier.key !== key) {
       return fail('unknown_version', `version ${request.to} is not in the history of ${printable(request.target)}`)
     }
-    if (!earlier.valid || earlier.text === null || !queries.wasShown(this.sql, earlier)) {
-      const imported = earlier.how === 'import' && earlier.valid && earlier.text !== null
-      if (!imported || this.requiresApproval()) {
-        return fail(
-          'never_live',
-          imported
-            ? `version ${request.to} was imported from the old store, and the ledger never saw its text on the site; propose it instead, so a second editor approves it`
-            : `version ${request.to} was never shown on the site${earlier.problem ? ` (${printable(earlier.problem)})` : ''}; roll back to a version that was live`,
-        )
-      }
-    }
+    const problem = rollbackProblem(this.sql, earlier, this.requiresApproval())
+    if (problem) return problem
     return this.write({ ...request, text: earlier.text as string, how: 'rollback', rollbackOf: earlier.version })
   }
 
   /** Writes each bundled default whose key has no version and no text in KV. */
   async seed(by: string): Promise<PublishResult[]> {
+    if (this.ahead) return [this.ahead]
     if (!isEditor(this.env, by)) return [unknownEditor(by)]
     const results: PublishResult[] = []
     for (const entry of DEFAULT_DISCLAIMERS.values()) {
@@ -309,24 +342,24 @@ export class Ledger implements LedgerContext {
   /**
    * The cron's work: the one-time legacy import (if it has not run), then every key whose KV text differs from the
    * record is recorded as an `external` version with the rule's verdict, and its pages are purged. An invalid
-   * external text is logged as an error; pages keep showing the bundled default for it.
+   * external text is logged as an error; pages keep showing the bundled default for it. A current text KV holds
+   * without the ledger's signature (one recorded from a side door, or signed under a rotated LEDGER_SECRET) is
+   * written again, signed, so pages name its version.
    */
   async reconcile(): Promise<LedgerVersion[]> {
-    await importOnce(this)
-    const observations = await observe(this.kv, TARGET_KEYS, this.now())
-    const now = this.now()
-    const { recorded, purges } = this.transact(() => {
-      const found = observations
-        .map((observation) => recordObservation(this.sql, observation, now))
-        .filter((version) => version !== null)
-      return { recorded: found, purges: found.map((version) => this.through.purgeLater(version, now)) }
-    })
-    await this.through.afterRecording(recorded, purges)
-    return recorded
+    if (this.ahead) throw new Error(`${this.ahead.code}: ${this.ahead.message}`)
+    // The import going wrong (KV failing, a history too long for one run) never stops the side-door check below.
+    try {
+      await importOnce(this)
+    } catch (error) {
+      console.error('ledger: the legacy import could not go on; the next cron run tries again', error)
+    }
+    return recordSideDoors(this, this.through)
   }
 
   /** Cancels a scheduled change before its time; the reason is recorded and every other editor told. */
   cancel({ id, by, reason }: { id: number; by: string; reason: string }) {
+    if (this.ahead) return this.ahead
     if (!isEditor(this.env, by)) return unknownEditor(by)
     const checked = validateField(reason, 'reason', { required: true })
     if (!checked.ok) return fail('invalid_text', checked.reason, { field: 'reason' })
@@ -335,73 +368,53 @@ export class Ledger implements LedgerContext {
 
   /** Ends every console session `editor` was issued until now. */
   endSessions(editor: string): void {
+    if (this.ahead) throw new Error(`${this.ahead.code}: ${this.ahead.message}`)
     const now = this.now()
     this.transact(() => endSessions(this.sql, editor, now))
   }
 
-  /** Writes what is due to KV and purges what is due, then sets the alarm for the next thing waiting. */
+  /**
+   * Runs every job that is due, each step on its own (alarm.ts), then sets the alarm for the earliest job left,
+   * whatever failed: no sooner than ALARM_RETRY_MS when a step failed, so a job that keeps failing is not run in a
+   * loop. On a record this code is too old for it does nothing: the newer code, deployed again, arms it on its start.
+   */
   async alarm(): Promise<void> {
-    const now = this.now()
-    await Promise.all(dueWrites(this.sql, now).map((key) => this.through.flush(key)))
-    this.transact(() => {
-      for (const stuck of takeStuckWrites(this.sql, this.now())) {
-        const { key, seq, ...detail } = stuck
-        this.tell({ kind: 'write_stuck', key, version: seq, actor: THE_LEDGER, detail }, this.now())
+    if (this.ahead) {
+      console.error(`ledger: the alarm did nothing: ${this.ahead.message}`)
+      return
+    }
+    let failed: string[] = ['the alarm']
+    try {
+      failed = await runDueJobs(this, this.through)
+    } finally {
+      const now = this.now()
+      try {
+        this.transact(() => this.arm(failed.length > 0 ? now + ALARM_RETRY_MS : undefined))
+      } catch (error) {
+        console.error('ledger: the next job could not be read; the alarm comes back shortly', error)
+        this.setAlarm(now + ALARM_RETRY_MS)
       }
-    })
-    for (const job of duePurges(this.sql, now)) await this.through.purge(job.id)
-    await runDueSchedules(this, this.through)
-    await deliverDue(this)
-    this.transact(() => this.arm())
+    }
+  }
+
+  /** What is wrong with sending messages, for the console's overview: given up, or failing still. */
+  deliveryTrouble() {
+    return deliveryTrouble(this.sql, this.now())
   }
 
   // Internals
 
-  private async write(request: Write): Promise<PublishResult> {
-    const checked = checkWrite(this.env, request)
-    if (!checked.ok) return checked
-    const hash = await contentHash(checked.text)
-    const [observation] = await observe(this.kv, [checked.key], this.now())
-    const now = this.now()
-    const { result, purge } = this.transact(() => {
-      const committed = commit(this.sql, {
-        ...checked,
-        observation: observation as Observation,
-        hash,
-        how: request.how,
-        approval: request.approval,
-        rollbackOf: request.rollbackOf,
-        now,
-      })
-      const purge = this.through.purgeLater(committed.external, now)
-      if (committed.ok && committed.status === 'accepted' && request.approval) {
-        const { version } = committed
-        const event = { kind: 'proposal_approved' as const, key: version.key, version: version.version }
-        const detail = { note: request.approval.note }
-        this.tell({ ...event, proposalId: request.approval.proposalId, actor: request.approval.by, detail }, now, [
-          request.by,
-        ])
-      }
-      // The outbox row and the alarm that will retry it are set in one step: an object stopped mid-put still lands it.
-      this.arm()
-      return { result: committed, purge }
-    })
-    await this.through.afterRecording([result.external], [purge])
-    if (!result.ok) {
-      const { external: _, ...error } = result
-      return error
-    }
-    if (result.status === 'unchanged') return { ok: true, status: 'unchanged', version: result.version }
-    await this.through.flush(checked.key)
-    const version = queries.version(this.sql, result.version.version) as LedgerVersion
-    return { ok: true, status: version.landedAt ? 'live' : 'pending', version }
+  private write(request: Write): Promise<PublishResult> {
+    return writeVersion(this, this.through, request)
   }
 
-  /** Sets the alarm for the earliest job waiting, if any: every job is a row, so this is always the right time. */
-  arm(): void {
-    const due = [nextWriteAt(this.sql), nextPurgeAt(this.sql), nextDeliveryAt(this.sql), nextScheduleAt(this.sql)]
-    const next = due.filter((at) => at !== null)
-    if (next.length > 0) this.setAlarm(Math.min(...next))
+  /**
+   * Sets the alarm for the earliest job waiting, if any (not before `notBefore` when given): every job is a row, so
+   * this is always the right time.
+   */
+  arm(notBefore?: number): void {
+    const next = nextJobAt(this.sql, this.now())
+    if (next !== null) this.setAlarm(Math.max(next, notBefore ?? next))
   }
 
   /** Records an event and its deliveries in the caller's step, and sets the alarm that will send them now. */

@@ -2,6 +2,7 @@
 // it owns the object's state (storage, alarm, the Worker's RPC entrypoint) and hands each call to the ledger, which
 // it loads on the object's first start, so a visitor's isolate never evaluates the ledger's code.
 import { DurableObject } from 'cloudflare:workers'
+import type { Grants } from '../core/editors.ts'
 import type {
   ImportRecord,
   LedgerVersion,
@@ -99,8 +100,13 @@ export class DisclaimerLedger extends DurableObject<Env> {
     return this.ledger.importRecord()
   }
 
-  sessionCutoff(editor: string): number | null {
-    return this.ledger.sessionCutoff(editor)
+  sessionCutoff(editor: string, grants?: Grants): number | null {
+    return this.ledger.sessionCutoff(editor, grants)
+  }
+
+  /** The cron's call: the editors' grants now, so that a removal ends sessions for good even if nobody signs in. */
+  observeGrants(grants: Grants): void {
+    this.ledger.observeGrants(grants)
   }
 
   shownAt(target: string, at: string, now: number) {
@@ -117,6 +123,10 @@ export class DisclaimerLedger extends DurableObject<Env> {
 
   events(filter?: Page & { versions?: number[]; proposals?: number[] }) {
     return this.ledger.events(filter)
+  }
+
+  deliveryTrouble() {
+    return this.ledger.deliveryTrouble()
   }
 
   // Writes

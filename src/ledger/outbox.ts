@@ -1,6 +1,7 @@
 // The outbox: each key's newest accepted version until KV holds it. A failed write stays and is retried on a
 // growing delay by the object's alarm, so an accepted version always lands.
-import type { LedgerMetadata } from '../core/kv-contract.ts'
+import { sha256Hex } from '../core/keys.ts'
+import { type LedgerMetadata, signMetadata } from '../core/kv-contract.ts'
 import type { LedgerVersion } from '../core/ledger-types.ts'
 import { insertLanding } from './append.ts'
 import type { LedgerKV } from './context.ts'
@@ -65,15 +66,24 @@ export function nextWriteAt(sql: SqlStorage): number | null {
   return sql.exec<{ next: number | null }>('SELECT MIN(next_at) AS next FROM outbox').one().next
 }
 
-/** The value and metadata KV is given for a version: the metadata names the ledger row, so pages can cite it. */
-export function kvEntry(sql: SqlStorage, seq: number): { version: LedgerVersion; metadata: LedgerMetadata } {
+/**
+ * The value and metadata KV is given for a version: the metadata names the ledger row, signed under `secret`
+ * (LEDGER_SECRET), so pages can cite it and nobody without the secret can make it name another text.
+ */
+export async function kvEntry(
+  sql: SqlStorage,
+  seq: number,
+  secret: string | undefined,
+): Promise<{ version: LedgerVersion; metadata: LedgerMetadata }> {
   const row = version(sql, seq) as LedgerVersion
-  const metadata: LedgerMetadata = {
-    seq: row.version,
-    hash: row.hash as string,
-    ...(row.chain && { chain: row.chain }),
-  }
+  const sha256 = await sha256Hex(row.text as string)
+  const metadata = await signMetadata(secret, { key: row.key, seq: row.version, sha256, chain: row.chain })
   return { version: row, metadata }
+}
+
+/** Drops a queued write that must not go ahead (it is looked at again by the next cron run). */
+export function dropWrite(sql: SqlStorage, key: string, seq: number): void {
+  sql.exec('DELETE FROM outbox WHERE key = ? AND seq = ?', key, seq)
 }
 
 /** After a failed put: counts the attempt and says when the next is due. */

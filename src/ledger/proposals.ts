@@ -1,20 +1,22 @@
 // The two-person rule: a text is proposed against the version it replaces, and a different editor approves (through
-// the commit) or rejects it. Each step is synchronous, like the commit.
+// the commit) or rejects it; and what one editor alone may roll back to. Each step is synchronous, like the commit.
 import { contentHash } from '../core/keys.ts'
 import type {
   EventDetail,
+  How,
   LedgerError,
   LedgerVersion,
   Proposal,
   ProposalResult,
   WriteRequest,
 } from '../core/ledger-types.ts'
-import { validateField } from '../core/validate.ts'
+import { siteZone } from '../core/time.ts'
+import { printable, validateField } from '../core/validate.ts'
 import { insertDecision, insertProposal } from './append.ts'
 import { type ParsedBase, recordThenCheck } from './commit.ts'
 import type { LedgerContext } from './context.ts'
 import { fail } from './context.ts'
-import { proposal } from './queries.ts'
+import { proposal, wasShown } from './queries.ts'
 import { type Observation, observe } from './reconcile.ts'
 import { checkWrite, isEditor, unknownEditor, whenOf } from './requests.ts'
 import { conflictOf, endSchedule, insertSchedule } from './schedules.ts'
@@ -48,14 +50,26 @@ export function openProposal(
   return { ok: true, proposal: proposal(sql, id) as Proposal, external }
 }
 
+/** The refusal to approve a proposal whose proposer is no longer one of the editors named in EDITORS. */
+export function proposerGone(found: Proposal): LedgerError {
+  return fail(
+    'unknown_editor',
+    `${printable(found.by)}, who proposed this, is no longer one of the editors named in EDITORS, so it cannot be approved; reject it, or propose the text again yourself`,
+  )
+}
+
 /** Why `by` may not decide this proposal now, if they may not. */
 export function decisionProblem(found: Proposal | null, id: number, by: string, approving: boolean) {
   if (!found) return unknownProposal(id)
-  if (found.status !== 'open' && found.decidedBy === null) {
+  if (found.status === 'cancelled' || found.status === 'expired' || found.status === 'superseded') {
     return fail(
       'schedule_ended',
       `proposal ${id} was to go live at ${found.effectiveAt}, and its schedule ended (${found.status}); propose it again`,
     )
+  }
+  if (found.status === 'approved' && approving) {
+    const published = found.publishedVersion === null ? '' : ` and published as version ${found.publishedVersion}`
+    return fail('already_approved', `proposal ${id} was already approved by ${found.decidedBy}${published}`)
   }
   if (found.status !== 'open') {
     return fail('proposal_decided', `proposal ${id} was already ${found.status} by ${found.decidedBy}`)
@@ -64,6 +78,16 @@ export function decisionProblem(found: Proposal | null, id: number, by: string, 
     return fail('self_approval', `${by} proposed this text, so a different editor must approve it`)
   }
   return undefined
+}
+
+/**
+ * Why an approval may not be written after all, in the step that would write it: the proposal was decided while the
+ * approval waited on KV (rejected, or approved by someone else). Said as what happened.
+ */
+export function decidedMeanwhile(sql: SqlStorage, id: number, by: string): LedgerError | undefined {
+  const problem = decisionProblem(proposal(sql, id), id, by, true)
+  if (!problem) return undefined
+  return { ...problem, message: `${problem.message} while your approval was being written; nothing was published` }
 }
 
 export function rejectProposal(
@@ -98,10 +122,11 @@ export async function proposeChange(
   const when = whenOf(request.effectiveAt, ledger.now())
   if (typeof when === 'object') return when
   const hash = await contentHash(checked.text)
-  const [observation] = await observe(ledger.kv, [checked.key], ledger.now())
+  const [observation] = await observe(ledger.kv, [checked.key], ledger.now(), ledger.env.LEDGER_SECRET)
   const now = ledger.now()
   const { result, purge } = ledger.transact(() => {
-    const conflict = when === undefined ? undefined : conflictOf(ledger.sql, checked.key, when)
+    const conflict =
+      when === undefined ? undefined : conflictOf(ledger.sql, checked.key, siteZone(ledger.env.SITE_TIME_ZONE))
     if (conflict) return { result: { ...conflict, external: null }, purge: undefined }
     const opened = openProposal(ledger.sql, { ...checked, hash, observation: observation as Observation, now })
     if (opened.ok) {
@@ -147,4 +172,36 @@ export function rejectChange(
     }
     return rejected
   })
+}
+
+/** How a version's text came to be, when no second editor approved it: what a refused rollback to it says. */
+const UNAPPROVED: Partial<Record<How, string>> = {
+  external: 'was written around the ledger (external)',
+  import: 'was imported from the old store',
+  seed: 'was seeded from the bundled default',
+}
+
+/**
+ * Why one editor alone may not roll back to `earlier`, if they may not: a text that breaks the rule or never reached
+ * pages is refused; where approval is required, so is one no second editor approved and the ledger did not publish
+ * while approval was off (only a publish or a rollback the ledger made is either), which must be proposed instead.
+ */
+export function rollbackProblem(sql: SqlStorage, earlier: LedgerVersion, requiresApproval: boolean) {
+  const to = earlier.version
+  if (!earlier.valid || earlier.text === null) {
+    const problem = earlier.problem ? ` (${printable(earlier.problem)})` : ''
+    return fail(
+      'never_live',
+      `version ${to} was never shown on the site${problem}; roll back to a version that was live`,
+    )
+  }
+  if (requiresApproval && earlier.how !== 'publish' && earlier.how !== 'rollback') {
+    return fail(
+      'approval_required',
+      `version ${to} ${UNAPPROVED[earlier.how] ?? `was made by ${earlier.how}`}, and no second editor approved its text, so where approval is required one editor alone cannot make it live again: propose its text instead, and another editor approves it`,
+    )
+  }
+  // Where approval is off, an imported text may be rolled back to though the ledger never saw it live.
+  if (wasShown(sql, earlier) || earlier.how === 'import') return undefined
+  return fail('never_live', `version ${to} was never shown on the site; roll back to a version that was live`)
 }

@@ -36,8 +36,14 @@ export function purgeJob(sql: SqlStorage, id: number): PurgeJob | undefined {
   return row && toJob(row)
 }
 
-export function duePurges(sql: SqlStorage, now: number): PurgeJob[] {
-  return sql.exec<PurgeRow>('SELECT * FROM purge_jobs WHERE due <= ? ORDER BY id', now).toArray().map(toJob)
+/** At most this many purges per alarm, soonest due first; the rest are due at once after it. */
+export const PURGES_PER_ALARM = 25
+
+export function duePurges(sql: SqlStorage, now: number, limit = PURGES_PER_ALARM): PurgeJob[] {
+  return sql
+    .exec<PurgeRow>('SELECT * FROM purge_jobs WHERE due <= ? ORDER BY due, id LIMIT ?', now, limit)
+    .toArray()
+    .map(toJob)
 }
 
 /** Every purge still to do, failing ones first. */

@@ -12,7 +12,6 @@ import {
 import {
   CURRENT_SEQ,
   LIVE_FROM,
-  PROPOSAL_FROM,
   PROPOSAL_SELECT,
   PROPOSAL_STATUS,
   type ProposalRow,
@@ -71,14 +70,35 @@ export function lastLandingAt(sql: SqlStorage, key: string): number | null {
   return row ? Date.parse(row.at) : null
 }
 
+/** How far back, in a key's rows, the landings KV's cache may still answer are looked for. */
+const RECENT_ROWS = 20
+
+/**
+ * The key's two newest versions KV took from the ledger, newest first: the texts KV's cache may still answer just
+ * after a landing. Looked for among the key's newest RECENT_ROWS rows only, so the read is bounded however long the
+ * history is (one further back is not among them).
+ */
+export function recentLandings(sql: SqlStorage, key: string): number[] {
+  return sql
+    .exec<{ seq: number }>(
+      `SELECT r.seq FROM (SELECT seq, at FROM versions WHERE key = ? ORDER BY at DESC, seq DESC LIMIT ${RECENT_ROWS}) r
+       JOIN landings l ON l.seq = r.seq ORDER BY r.at DESC, r.seq DESC LIMIT 2`,
+      key,
+    )
+    .toArray()
+    .map((row) => row.seq)
+}
+
 /** A key's versions, newest first, a page at a time. */
 export function history(sql: SqlStorage, key: string, { limit, before }: Page = {}): HistoryPage {
   const size = pageSize(limit)
   const anchor = before === undefined ? undefined : version(sql, before)
+  // Older than the anchor in the key's index order (at, seq): a range of the index from the anchor down, so a page
+  // deep in the history reads its own rows, not every row newer than it.
+  const older = anchor ? 'AND v.at <= ?2 AND (v.at < ?2 OR v.seq < ?3)' : 'AND ?2 IS NULL AND ?3 IS NULL'
   const rows = sql
     .exec<VersionRow>(
-      `${VERSION_SELECT} WHERE v.key = ?1 AND (?2 IS NULL OR v.at < ?2 OR (v.at = ?2 AND v.seq < ?3))
-       ORDER BY v.at DESC, v.seq DESC LIMIT ?4`,
+      `${VERSION_SELECT} WHERE v.key = ?1 ${older} ORDER BY v.at DESC, v.seq DESC LIMIT ?4`,
       key,
       anchor?.at ?? null,
       anchor?.version ?? null,
@@ -93,9 +113,12 @@ export function history(sql: SqlStorage, key: string, { limit, before }: Page = 
  * when KV held it) or found there (from when it was seen). A version that never reached KV never counts.
  */
 export function versionAt(sql: SqlStorage, key: string, at: string): LedgerVersion | null {
+  // A version is live from its own time or later, and a key's versions go live in the order of their times (a newer
+  // one replaces an older one that has not landed, which then never does): so the newest by time that was live by
+  // `at` is found walking the key's index back from `at`, a row or two, however long the history.
   const row = sql
     .exec<VersionRow>(
-      `${VERSION_SELECT} WHERE v.key = ? AND ${LIVE_FROM} <= ? ORDER BY ${LIVE_FROM} DESC, v.seq DESC LIMIT 1`,
+      `${VERSION_SELECT} WHERE v.key = ?1 AND v.at <= ?2 AND ${LIVE_FROM} <= ?2 ORDER BY v.at DESC, v.seq DESC LIMIT 1`,
       key,
       at,
     )
@@ -121,32 +144,53 @@ export function proposal(sql: SqlStorage, id: number): Proposal | null {
   return row ? toProposal(row) : null
 }
 
-/** Proposals, newest first, filtered before the limit, so an open one is listed however many were decided since. */
+/** A page filtered by a status other than open looks at no more than this many proposals (then `next` goes on). */
+export const PROPOSAL_SCAN = 1000
+
+/**
+ * Proposals, newest first, a page at a time. Open ones come from the list of open proposals the schema's triggers
+ * keep, so an open one is listed however many were decided since. Another status is looked for among at most
+ * PROPOSAL_SCAN proposals per page: a page may then hold fewer than `limit`, and `next` says where to look on.
+ */
 export function proposals(
   sql: SqlStorage,
   { status, key, limit, before }: { status?: ProposalStatus; key?: string } & Page = {},
 ): { proposals: Proposal[]; next: number | null } {
   const size = pageSize(limit)
+  const below = before ?? Number.MAX_SAFE_INTEGER
+  const byKey = key === undefined ? '' : 'AND key = ?2'
+  const ids =
+    status === 'open'
+      ? `SELECT proposal_id FROM open_proposals WHERE proposal_id < ?1 ${byKey} ORDER BY proposal_id DESC LIMIT ?3`
+      : `SELECT id FROM proposals WHERE id < ?1 ${byKey} ORDER BY id DESC LIMIT ${status ? PROPOSAL_SCAN : '?3'}`
   const rows = sql
     .exec<ProposalRow>(
-      `${PROPOSAL_SELECT} WHERE (?1 IS NULL OR ${PROPOSAL_STATUS} = ?1) AND (?2 IS NULL OR p.key = ?2)
-       AND p.id < ?3 ORDER BY p.id DESC LIMIT ?4`,
-      status ?? null,
-      key ?? null,
-      before ?? Number.MAX_SAFE_INTEGER,
-      size + 1,
+      `${PROPOSAL_SELECT} WHERE p.id IN (${ids}) ${status && status !== 'open' ? `AND ${PROPOSAL_STATUS} = ?4` : ''}
+       ORDER BY p.id DESC LIMIT ?3`,
+      // SQLite counts parameters up to the highest number used: ?4 is there only when a status is looked for.
+      ...[below, key ?? null, size + 1, status ?? null].slice(0, status && status !== 'open' ? 4 : 3),
     )
     .toArray()
-  const { page, next } = pageOf(rows, size, (row) => row.id)
-  return { proposals: page.map(toProposal), next }
+  const found = pageOf(rows, size, (row) => row.id)
+  if (!status || status === 'open' || found.next !== null)
+    return { proposals: found.page.map(toProposal), next: found.next }
+  // Fewer than a page matched among the proposals looked at: the next page starts below the last one looked at.
+  const { last, more } = sql
+    .exec<{ last: number | null; more: number }>(
+      `WITH scanned AS (SELECT MIN(id) AS last, COUNT(*) AS count FROM (SELECT id FROM proposals WHERE id < ?1 ${byKey}
+         ORDER BY id DESC LIMIT ${PROPOSAL_SCAN}))
+       SELECT last, count = ${PROPOSAL_SCAN} AND EXISTS (SELECT 1 FROM proposals WHERE id < last ${byKey}) AS more
+       FROM scanned`,
+      ...[below, key ?? null].slice(0, key === undefined ? 1 : 2),
+    )
+    .one()
+  return { proposals: found.page.map(toProposal), next: more ? last : null }
 }
 
-/** How many proposals wait for a decision, per key. */
+/** How many proposals wait for a decision, per key: from the list of open proposals, never every proposal. */
 export function openProposalCounts(sql: SqlStorage): Map<string, number> {
   const rows = sql
-    .exec<{ key: string; open: number }>(
-      `SELECT p.key, COUNT(*) AS open ${PROPOSAL_FROM} WHERE ${PROPOSAL_STATUS} = 'open' GROUP BY p.key`,
-    )
+    .exec<{ key: string; open: number }>('SELECT key, COUNT(*) AS open FROM open_proposals GROUP BY key')
     .toArray()
   return new Map(rows.map((row) => [row.key, row.open]))
 }

@@ -42,10 +42,13 @@ export type ProposalRow = {
 export const VERSION_SELECT = `SELECT v.*, l.at AS landed_at, c.hash AS chain FROM versions v
   LEFT JOIN landings l ON l.seq = v.seq LEFT JOIN chain c ON c.kind = 'versions' AND c.row_id = v.seq`
 /**
- * A proposal's status: its decision; else, for one scheduled for a time, how its schedule ended without going live
- * (cancelled, expired, superseded), which closes it too; else open.
+ * A proposal's status is how it ended: rejected; else, for one scheduled for a time, how its schedule ended without
+ * going live (cancelled, expired, superseded), approved or not; else approved (live, or waiting for its time); else
+ * open.
  */
-export const PROPOSAL_STATUS = `COALESCE(d.decision, CASE WHEN o.outcome <> 'live' THEN o.outcome END, 'open')`
+export const PROPOSAL_STATUS = `CASE WHEN d.decision = 'rejected' THEN 'rejected'
+  WHEN o.outcome IN ('cancelled', 'expired', 'superseded') THEN o.outcome
+  ELSE COALESCE(d.decision, 'open') END`
 
 /** The proposals with what decided or ended them; their status as PROPOSAL_STATUS says. */
 export const PROPOSAL_FROM = `FROM proposals p LEFT JOIN decisions d ON d.proposal_id = p.id
@@ -67,9 +70,10 @@ export const CURRENT_SEQ = `COALESCE(
 
 /**
  * When a version started to show on pages: when KV first held it, for one the ledger wrote; when it was seen
- * (or, for imports, written), for one made around the ledger. Null for one that never reached KV.
+ * (or, for imports, written), for one made around the ledger, even once the ledger has written it again to sign it.
+ * Null for one that never reached KV.
  */
-export const LIVE_FROM = `COALESCE(l.at, CASE WHEN v.how IN ('external', 'import') THEN v.at END)`
+export const LIVE_FROM = `CASE WHEN v.how IN ('external', 'import') THEN v.at ELSE l.at END`
 
 export function toVersion(row: VersionRow): LedgerVersion {
   return {

@@ -2,6 +2,7 @@
 // alarm, each outcome appended once. Synchronous, like the commit.
 import { targetOf } from '../core/keys.ts'
 import type { LedgerError, Page, Schedule, ScheduleOutcome } from '../core/ledger-types.ts'
+import { inZone } from '../core/time.ts'
 import { fail } from './context.ts'
 import { pageOf, pageSize } from './queries.ts'
 
@@ -61,12 +62,19 @@ export function scheduleOfProposal(sql: SqlStorage, proposalId: number): Schedul
   return row ? toSchedule(row) : null
 }
 
-/** Schedules still to come, soonest first; of one key when given. */
+/**
+ * Schedules still to come, soonest first; of one key when given. Read from the list of pending schedules the schema's
+ * triggers keep, so it reads what is open, never every schedule ever made.
+ */
 export function pendingSchedules(sql: SqlStorage, key?: string): Schedule[] {
+  const pending =
+    key === undefined
+      ? 'SELECT schedule_id FROM pending_schedules'
+      : 'SELECT schedule_id FROM pending_schedules WHERE key = ?1'
   return sql
     .exec<ScheduleRow>(
-      `${SCHEDULE_SELECT} WHERE o.schedule_id IS NULL AND (?1 IS NULL OR s.key = ?1) ORDER BY s.effective_at, s.id`,
-      key ?? null,
+      `${SCHEDULE_SELECT} WHERE s.id IN (${pending}) ORDER BY s.effective_at, s.id`,
+      ...(key === undefined ? [] : [key]),
     )
     .toArray()
     .map(toSchedule)
@@ -86,26 +94,30 @@ export function schedules(sql: SqlStorage, { limit, before }: Page = {}) {
   return { schedules: page.map(toSchedule), next }
 }
 
-export function dueSchedules(sql: SqlStorage, now: number): Schedule[] {
-  return pendingSchedules(sql).filter((entry) => Date.parse(entry.effectiveAt) <= now)
+/** The ids of pending schedules whose time has come, soonest first, at most `limit`. */
+export function dueSchedules(sql: SqlStorage, now: number, limit: number): number[] {
+  return sql
+    .exec<{ schedule_id: number }>(
+      'SELECT schedule_id FROM pending_schedules WHERE effective_at <= ? ORDER BY effective_at, schedule_id LIMIT ?',
+      new Date(now).toISOString(),
+      limit,
+    )
+    .toArray()
+    .map((row) => row.schedule_id)
 }
 
+/** When the soonest pending schedule is due (ms), from one row of an index. */
 export function nextScheduleAt(sql: SqlStorage): number | null {
-  const { next } = sql
-    .exec<{ next: string | null }>(
-      'SELECT MIN(effective_at) AS next FROM schedules s WHERE NOT EXISTS (SELECT 1 FROM schedule_outcomes o WHERE o.schedule_id = s.id)',
-    )
-    .one()
+  const { next } = sql.exec<{ next: string | null }>('SELECT MIN(effective_at) AS next FROM pending_schedules').one()
   return next === null ? null : Date.parse(next)
 }
 
-/** The schedule that will be live at `at` if it goes through: the last of the key's pending ones due by then. */
-export function scheduledAt(sql: SqlStorage, key: string, at: string): Schedule | null {
-  return (
-    pendingSchedules(sql, key)
-      .filter((entry) => entry.effectiveAt <= at)
-      .at(-1) ?? null
-  )
+/**
+ * The key's pending schedules due by `at`, soonest first. A key has one at most (a second is refused while one is
+ * pending); of several made before that rule, the soonest goes live and the others are superseded by it.
+ */
+export function scheduledBy(sql: SqlStorage, key: string, at: string): Schedule[] {
+  return pendingSchedules(sql, key).filter((entry) => entry.effectiveAt <= at)
 }
 
 export interface NewSchedule {
@@ -120,14 +132,27 @@ export interface NewSchedule {
   now: number
 }
 
-/** A pending schedule of the same key at the same instant, which a new one would collide with. */
-export function conflictOf(sql: SqlStorage, key: string, effectiveAt: number): LedgerError | undefined {
-  const iso = new Date(effectiveAt).toISOString()
-  const same = pendingSchedules(sql, key).find((entry) => entry.effectiveAt === iso)
-  if (!same) return undefined
+/**
+ * The refusal of a second schedule for a key while one is pending, at any time: both would be written against what
+ * pages show now, so whichever came second would always be superseded by the first. It names the first (when, by
+ * whom, approved or not, in `zone`) and carries it; the editor waits until it has gone live, or cancels it.
+ */
+export function conflictOf(sql: SqlStorage, key: string, zone: string): LedgerError | undefined {
+  const row = sql
+    .exec<ScheduleRow>(
+      `${SCHEDULE_SELECT} WHERE s.key = ? AND o.schedule_id IS NULL ORDER BY s.effective_at, s.id LIMIT 1`,
+      key,
+    )
+    .toArray()[0]
+  if (!row) return undefined
+  const first = toSchedule(row)
+  const approval = first.proposalId
+    ? ` (proposal ${first.proposalId}, ${first.approvedBy ? `approved by ${first.approvedBy}` : 'not yet approved'})`
+    : ''
   return fail(
     'schedule_conflict',
-    `schedule ${same.id}${same.proposalId ? ` (proposal ${same.proposalId})` : ''} already changes this disclaimer at ${iso}; choose another time, or cancel that one first`,
+    `schedule ${first.id}, by ${first.by}${approval}, already changes this disclaimer at ${inZone(Date.parse(first.effectiveAt), zone)}; a second change scheduled now would replace the same text, so it could never go live after that one. Schedule it once that one has gone live (from its text), or cancel that one first`,
+    { schedule: first },
   )
 }
 

@@ -1,5 +1,7 @@
 // The ledger's SQLite schema as a numbered, append-only list of migrations, and the step that applies them.
 // Never edit or reorder a migration that has shipped: add the next number. Every object runs `migrate` on start.
+import type { LedgerError } from '../core/ledger-types.ts'
+import { fail } from './context.ts'
 
 export interface Migration {
   version: number
@@ -171,6 +173,9 @@ ${appendOnly('schedule_outcomes')}
 CREATE INDEX versions_by_proposal ON versions (proposal_id);
 `
 
+/** The backfill that chains the rows from before migration 5 (backfills.ts runs it). */
+export const CHAIN_BACKLOG = 'chain the rows from before migration 5'
+
 /** The tables whose appended rows are chained (src/core/chain.ts), with the column each row is stamped by. */
 const CHAINED: [table: string, id: string, at: string][] = [
   ['versions', 'seq', 'at'],
@@ -230,6 +235,53 @@ CREATE INDEX drafts_by_editor ON drafts (editor, target, saved_at);
 CREATE INDEX drafts_by_age ON drafts (saved_at);
 `
 
+/**
+ * Work lists kept by triggers, so what runs in nearly every step reads what is open, never the whole history: the
+ * schedules still to come, the proposals still open. Deliveries can give up; fresh ones and retried ones are found by
+ * indexes of their own. The legacy import keeps its place between cron runs. Long work runs as backfills, a bounded
+ * step per alarm: the first is chaining the rows that existed before migration 5, after whatever the ledger appends
+ * meanwhile.
+ */
+const V7_WORK_LISTS = `
+CREATE TABLE pending_schedules (schedule_id INTEGER PRIMARY KEY, key TEXT NOT NULL, effective_at TEXT NOT NULL);
+CREATE INDEX pending_schedules_due ON pending_schedules (effective_at, schedule_id);
+CREATE INDEX pending_schedules_by_key ON pending_schedules (key, effective_at, schedule_id);
+INSERT INTO pending_schedules (schedule_id, key, effective_at) SELECT s.id, s.key, s.effective_at FROM schedules s
+  WHERE NOT EXISTS (SELECT 1 FROM schedule_outcomes o WHERE o.schedule_id = s.id);
+CREATE TABLE open_proposals (proposal_id INTEGER PRIMARY KEY, key TEXT NOT NULL);
+CREATE INDEX open_proposals_by_key ON open_proposals (key, proposal_id);
+INSERT INTO open_proposals (proposal_id, key) SELECT p.id, p.key FROM proposals p
+  WHERE NOT EXISTS (SELECT 1 FROM decisions d WHERE d.proposal_id = p.id)
+  AND NOT EXISTS (SELECT 1 FROM schedules s JOIN schedule_outcomes o ON o.schedule_id = s.id
+    WHERE s.proposal_id = p.id AND o.outcome <> 'live');
+CREATE TRIGGER schedules_pending AFTER INSERT ON schedules
+  BEGIN INSERT INTO pending_schedules (schedule_id, key, effective_at) VALUES (NEW.id, NEW.key, NEW.effective_at); END;
+CREATE TRIGGER proposals_open AFTER INSERT ON proposals
+  BEGIN INSERT INTO open_proposals (proposal_id, key) VALUES (NEW.id, NEW.key); END;
+CREATE TRIGGER decisions_close AFTER INSERT ON decisions
+  BEGIN DELETE FROM open_proposals WHERE proposal_id = NEW.proposal_id; END;
+CREATE TRIGGER schedule_outcomes_end AFTER INSERT ON schedule_outcomes
+  BEGIN
+    DELETE FROM pending_schedules WHERE schedule_id = NEW.schedule_id;
+    DELETE FROM open_proposals WHERE NEW.outcome <> 'live'
+      AND proposal_id = (SELECT proposal_id FROM schedules WHERE id = NEW.schedule_id);
+  END;
+ALTER TABLE deliveries ADD COLUMN gave_up_at TEXT;
+CREATE INDEX deliveries_fresh ON deliveries (next_at, id) WHERE status = 'pending' AND attempts = 0;
+CREATE INDEX deliveries_retried ON deliveries (next_at, id) WHERE status = 'pending' AND attempts > 0;
+CREATE INDEX deliveries_gave_up ON deliveries (gave_up_at) WHERE gave_up_at IS NOT NULL;
+CREATE INDEX purge_jobs_due ON purge_jobs (due);
+CREATE INDEX events_by_kind ON events (kind, id);
+CREATE TABLE import_progress (id INTEGER PRIMARY KEY CHECK (id = 1), key TEXT, state TEXT NOT NULL);
+CREATE TABLE backfills (name TEXT PRIMARY KEY, cursor TEXT NOT NULL, steps INTEGER NOT NULL DEFAULT 0, done_at TEXT);
+INSERT INTO backfills (name, cursor) SELECT '${CHAIN_BACKLOG}', MAX(id) FROM chain_queue HAVING COUNT(*) > 0;
+`
+
+/** The grant each editor's console sessions were last seen under: their token's fingerprint, none once removed. */
+const V8_SESSION_GRANTS = `
+CREATE TABLE IF NOT EXISTS session_grants (editor TEXT PRIMARY KEY, fingerprint TEXT);
+`
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'versions, landings, proposals, decisions, outbox, purges', sql: V1_SCHEMA },
   { version: 2, name: 'recorded imports, retried purges, session cut-offs', sql: V2_IMPORTS_PURGES_SESSIONS },
@@ -237,29 +289,64 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'scheduled changes and their outcomes', sql: V4_SCHEDULES },
   { version: 5, name: 'the hash chain over every appended row', sql: V5_CHAIN },
   { version: 6, name: 'console drafts', sql: V6_DRAFTS },
+  { version: 7, name: 'work lists kept by triggers, deliveries that give up, backfills', sql: V7_WORK_LISTS },
+  { version: 8, name: 'session grants, as last seen', sql: V8_SESSION_GRANTS },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0
 
+/** Where the schema stood when `migrate` ran, and where it stands now. */
+export interface SchemaState {
+  from: number
+  to: number
+  /** Set when the record was migrated by newer code than this: the version found, which this code does not know. */
+  ahead?: number
+}
+
 /**
- * Brings the database to the latest schema: each migration not yet applied runs once, in order, and is recorded
- * with the time it ran. Run inside one transaction by the caller, so a failing migration changes nothing.
+ * Brings the database to the latest schema: each migration not yet applied runs once, in order, in a transaction of
+ * its own with the row that records it, so a migration is either wholly applied and recorded or not at all, and a
+ * start that fails part way resumes at the migration that failed. A record already at a version this code does not
+ * know (newer code migrated it) is left as it is and reported as `ahead`.
  */
-export function migrate(sql: SqlStorage, now = new Date()): { from: number; to: number } {
+export function migrate(
+  sql: SqlStorage,
+  { transact, now = new Date() }: { transact: <T>(work: () => T) => T; now?: Date },
+): SchemaState {
   sql.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
   )
-  const from =
-    sql.exec<{ applied: number | null }>('SELECT MAX(version) AS applied FROM schema_migrations').one().applied ?? 0
+  const from = appliedVersion(sql)
+  if (from > LATEST_SCHEMA_VERSION) return { from, to: from, ahead: from }
   for (const migration of MIGRATIONS) {
     if (migration.version <= from) continue
-    sql.exec(migration.sql)
-    sql.exec(
-      'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
-      migration.version,
-      migration.name,
-      now.toISOString(),
-    )
+    transact(() => {
+      sql.exec(migration.sql)
+      sql.exec(
+        'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+        migration.version,
+        migration.name,
+        now.toISOString(),
+      )
+    })
   }
   return { from, to: LATEST_SCHEMA_VERSION }
+}
+
+/**
+ * The refusal of every write while the record is at a schema version this code does not know: newer code migrated it,
+ * then older code was deployed (a rollback). Reads go on; writing could break what the newer code relies on.
+ */
+export function schemaAhead(found: number): LedgerError {
+  return fail(
+    'schema_ahead',
+    `the ledger's record is at schema version ${found}, migrated by newer code, and this code knows versions up to ${LATEST_SCHEMA_VERSION}; it reads the record but changes nothing. Nothing was written: deploy the newer code again (the release that migrated it, or a later one) to write`,
+  )
+}
+
+/** The latest migration applied to this database; 0 for none. */
+export function appliedVersion(sql: SqlStorage): number {
+  return (
+    sql.exec<{ applied: number | null }>('SELECT MAX(version) AS applied FROM schema_migrations').one().applied ?? 0
+  )
 }

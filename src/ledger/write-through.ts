@@ -3,8 +3,9 @@
 import { disclaimerTag, targetOf } from '../core/keys.ts'
 import type { LedgerVersion } from '../core/ledger-types.ts'
 import { type LedgerContext, THE_LEDGER } from './context.ts'
-import { kvEntry, putVersion, writeFailed, writeJob, writeLanded } from './outbox.ts'
+import { dropWrite, kvEntry, putVersion, writeFailed, writeJob, writeLanded } from './outbox.ts'
 import { enqueuePurges, PURGE_ALERT_AFTER, purgeDone, purgeFailed, purgeJob } from './purges.ts'
+import { observe } from './reconcile.ts'
 
 export class WriteThrough {
   private readonly flushing = new Map<string, Promise<void>>()
@@ -56,8 +57,17 @@ export class WriteThrough {
     for (;;) {
       const job = writeJob(ledger.sql, key)
       if (!job) return
-      const { version, metadata } = kvEntry(ledger.sql, job.seq)
-      const error = await putVersion(ledger.kv, key, version.text as string, metadata)
+      const { version, metadata } = await kvEntry(ledger.sql, job.seq, ledger.env.LEDGER_SECRET)
+      // Writing again, to sign, a text KV already held (one found there, or one signed under a rotated secret): only
+      // while KV still holds exactly that text, so an edit made since is recorded by the next cron, not overwritten.
+      const resign = version.landedAt !== null || version.how === 'external'
+      const holds = resign ? await this.stillHolds(key, version.text as string) : true
+      if (holds === false) {
+        ledger.transact(() => dropWrite(ledger.sql, key, job.seq))
+        continue
+      }
+      // A read that failed is a failed attempt: the alarm tries again, reading first again.
+      const error = holds === true ? await putVersion(ledger.kv, key, version.text as string, metadata) : holds
       const now = ledger.now()
       if (error !== undefined) {
         const nextAt = ledger.transact(() => {
@@ -75,7 +85,8 @@ export class WriteThrough {
       }
       const purge = ledger.transact(() => {
         if (!writeLanded(ledger.sql, key, job.seq, now)) return undefined
-        ledger.tell({ kind: 'version_live', key, version: version.version, actor: version.by }, now)
+        // A text written again to sign it went live before, and was told of then (or as an external edit).
+        if (!resign) ledger.tell({ kind: 'version_live', key, version: version.version, actor: version.by }, now)
         const id = enqueuePurges(ledger.sql, [disclaimerTag(targetOf(key))], now)
         ledger.arm()
         return id
@@ -84,6 +95,17 @@ export class WriteThrough {
         await this.purge(purge)
         return
       }
+    }
+  }
+
+  /** Whether KV holds exactly `text` under `key` now; KV's reason when it could not be read. */
+  private async stillHolds(key: string, text: string): Promise<boolean | string> {
+    const { ledger } = this
+    try {
+      const [observation] = await observe(ledger.kv, [key], ledger.now(), ledger.env.LEDGER_SECRET)
+      return observation?.text === text
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error)
     }
   }
 

@@ -1,7 +1,7 @@
 // The read path: one bulk KV read per set of keys per refresh interval, served from the isolate, never failing.
 import { DEFAULT_DISCLAIMERS } from '../core/defaults.ts'
-import { contentHash, GLOBAL_KEY, pageKey } from '../core/keys.ts'
-import { FRESH_MS, isLedgerMetadata, KV_CACHE_TTL_SECONDS, MAX_STALE_MS } from '../core/kv-contract.ts'
+import { contentHash, GLOBAL_KEY, pageKey, sha256Hex, shortHash } from '../core/keys.ts'
+import { FRESH_MS, KV_CACHE_TTL_SECONDS, MAX_STALE_MS, verifyMetadata } from '../core/kv-contract.ts'
 import { validateDisclaimer } from '../core/validate.ts'
 
 export type DisclaimerSource = 'kv' | 'default'
@@ -13,8 +13,9 @@ export interface Disclaimer {
   /** Content hash of the text shown. */
   hash: string
   /**
-   * Which text this is: `v<n>` is ledger row n (KV carried the ledger's metadata for exactly this text),
-   * `default` the bundled default, `unrecorded` a KV text written around the ledger (the cron records it).
+   * Which text this is: `v<n>` is ledger row n (KV carried metadata signed by the ledger, under LEDGER_SECRET, for
+   * exactly this key and text), `default` the bundled default, `unrecorded` a KV text without such metadata: written
+   * around the ledger (the cron records it, then signs it), or signed under a secret since rotated.
    */
   version: string
   /** For a ledger version: its chain hash (src/core/chain.ts), tying a saved page to one row of an export. */
@@ -37,6 +38,12 @@ export interface DisclaimerNamespace {
     keys: string[],
     options: { type: 'text'; cacheTtl?: number },
   ): Promise<Map<string, ValueWithMetadata | null>>
+}
+
+/** What a read needs of the Worker's env: the namespace, and the secret the ledger signs its metadata with. */
+export interface ReaderEnv {
+  DISCLAIMERS: DisclaimerNamespace
+  LEDGER_SECRET?: string
 }
 
 /** Runs work after the response without making the visitor wait: the request's own `ctx.waitUntil`. */
@@ -76,22 +83,33 @@ const DEFAULT_GLOBAL = bundledDefault(GLOBAL_KEY) as Disclaimer
 /** The bundled global disclaimer alone: what error pages show, without touching KV. */
 export const BUNDLED_DISCLAIMERS: PageDisclaimers = { global: DEFAULT_GLOBAL, pages: new Map(), source: 'default' }
 
-/** The disclaimer a KV value gives for `key`: the value when valid, else the bundled default (or none). */
+/** A valid text from KV as pages show it, named by the ledger row a signature vouched for (or `unrecorded`). */
+function kvDisclaimer(
+  key: string,
+  paragraphs: string[],
+  hash: string,
+  signed: { seq: number; chain: string | null } | null,
+) {
+  const version = signed ? `v${signed.seq}` : 'unrecorded'
+  return { key, source: 'kv' as const, paragraphs, hash, version, ...(signed?.chain && { chain: signed.chain }) }
+}
+
+/**
+ * The disclaimer a KV value gives for `key`: the value when valid (named by the ledger row only when its metadata's
+ * signature holds under `secret`), else the bundled default (or none).
+ */
 export async function disclaimerFrom(
   key: string,
   entry: ValueWithMetadata | null | undefined,
+  secret: string | undefined,
   failure?: string,
 ): Promise<Disclaimer | undefined> {
   const raw = entry?.value ?? null
   const checked = raw === null ? undefined : validateDisclaimer(raw)
   if (checked?.ok) {
-    const hash = await contentHash(checked.text)
-    const metadata = entry?.metadata
-    const ours = isLedgerMetadata(metadata) && metadata.hash === hash
-    const version = ours ? `v${metadata.seq}` : 'unrecorded'
-    const chain =
-      ours && typeof metadata.chain === 'string' && /^[0-9a-f]{64}$/.test(metadata.chain) ? metadata.chain : undefined
-    return { key, source: 'kv', paragraphs: checked.paragraphs, hash, version, ...(chain && { chain }) }
+    const sha256 = await sha256Hex(checked.text)
+    const signed = await verifyMetadata(secret, key, sha256, entry?.metadata)
+    return kvDisclaimer(key, checked.paragraphs, shortHash(sha256), signed)
   }
   const fallback = bundledDefault(key)
   // A page key that is unset and has no bundled default is normal: that page has no extra text.
@@ -103,7 +121,7 @@ export async function disclaimerFrom(
 }
 
 async function bulkRead(
-  kv: DisclaimerNamespace,
+  { DISCLAIMERS: kv, LEDGER_SECRET: secret }: ReaderEnv,
   keys: string[],
   cacheTtl: number,
   timeoutMs: number,
@@ -125,7 +143,7 @@ async function bulkRead(
     if (timer !== undefined) clearTimeout(timer)
   }
   const disclaimers = new Map<string, Disclaimer | undefined>()
-  for (const key of keys) disclaimers.set(key, await disclaimerFrom(key, values?.get(key), failure))
+  for (const key of keys) disclaimers.set(key, await disclaimerFrom(key, values?.get(key), secret, failure))
   if (failure) throw Object.assign(new Error(failure), { fallback: disclaimers })
   return disclaimers
 }
@@ -175,7 +193,7 @@ function answerOf(disclaimers: Map<string, Disclaimer | undefined>, slugs: reado
 }
 
 /**
- * Returns `readDisclaimers(kv, slugs, background)`, which never throws and, once an isolate has read a set of
+ * Returns `readDisclaimers(env, slugs, background)`, which never throws and, once an isolate has read a set of
  * keys, never makes a visitor wait for KV: a value older than `freshMs` is served while one background read per
  * key set refreshes it, through the calling request's own `background` (never a promise another request made,
  * which workerd cancels when that request ends). A value is never served more than `maxStaleMs` after it was
@@ -211,11 +229,11 @@ export function createDisclaimerReader(options: DisclaimerReaderOptions = {}) {
   }
 
   /** Reads the keys and stores the result; on failure keeps what the entry had, or stores the defaults. */
-  async function refresh(kv: DisclaimerNamespace, keys: string[], setKey: string): Promise<CacheEntry> {
+  async function refresh(env: ReaderEnv, keys: string[], setKey: string): Promise<CacheEntry> {
     // A value's age counts from when it was asked for, not from when the answer came.
     const asked = now()
     try {
-      const read = await bulkRead(kv, keys, kvCacheTtl, timeoutMs)
+      const read = await bulkRead(env, keys, kvCacheTtl, timeoutMs)
       const at = now()
       const disclaimers = withRemembered(read, at)
       const entry = {
@@ -248,14 +266,14 @@ export function createDisclaimerReader(options: DisclaimerReaderOptions = {}) {
   }
 
   /** The entry a request may be served from without waiting, starting the background refresh it is due. */
-  function servableEntry(kv: DisclaimerNamespace, { keys, name }: KeySet, background?: Background) {
+  function servableEntry(env: ReaderEnv, { keys, name }: KeySet, background?: Background) {
     const at = now()
     const entry = cache.get(name)
     if (!entry || at >= entry.staleUntil) return undefined
     const refreshing = entry.refreshingSince !== undefined && at - entry.refreshingSince < 2 * timeoutMs
     if (at >= entry.freshUntil && at >= entry.nextRefreshAt && !refreshing && background) {
       entry.refreshingSince = at
-      background(refresh(kv, keys, name))
+      background(refresh(env, keys, name))
     }
     return entry
   }
@@ -265,24 +283,24 @@ export function createDisclaimerReader(options: DisclaimerReaderOptions = {}) {
    * in); undefined when only a read of KV can. For callers whose whole answer can then be synchronous.
    */
   function cachedDisclaimers(
-    kv: DisclaimerNamespace,
+    env: ReaderEnv,
     slugs: readonly string[],
     background?: Background,
   ): PageDisclaimers | undefined {
-    const entry = servableEntry(kv, keySetOf(slugs), background)
+    const entry = servableEntry(env, keySetOf(slugs), background)
     if (entry) entry.answer ??= answerOf(entry.disclaimers, slugs)
     return entry?.answer
   }
 
   async function readDisclaimers(
-    kv: DisclaimerNamespace,
+    env: ReaderEnv,
     slugs: readonly string[],
     background?: Background,
   ): Promise<PageDisclaimers> {
-    const cached = cachedDisclaimers(kv, slugs, background)
+    const cached = cachedDisclaimers(env, slugs, background)
     if (cached) return cached
     const { keys, name } = keySetOf(slugs)
-    const entry = await refresh(kv, keys, name)
+    const entry = await refresh(env, keys, name)
     entry.answer ??= answerOf(entry.disclaimers, slugs)
     return entry.answer
   }
@@ -297,13 +315,11 @@ export function createDisclaimerReader(options: DisclaimerReaderOptions = {}) {
     version: number
     chain?: string | null
   }): Promise<void> {
-    if (written.text === null) return
-    const hash = await contentHash(written.text)
-    const disclaimer = await disclaimerFrom(written.key, {
-      value: written.text,
-      metadata: { seq: written.version, hash, ...(written.chain && { chain: written.chain }) },
-    })
-    if (!disclaimer) return
+    const checked = written.text === null ? undefined : validateDisclaimer(written.text)
+    if (!checked?.ok) return
+    // The ledger answered this version itself: it needs no signature to be named.
+    const signed = { seq: written.version, chain: written.chain ?? null }
+    const disclaimer = kvDisclaimer(written.key, checked.paragraphs, await contentHash(checked.text), signed)
     remembered.set(written.key, { disclaimer, seq: written.version, until: now() + REMEMBER_MS })
     for (const entry of cache.values()) {
       if (!entry.disclaimers.has(written.key)) continue

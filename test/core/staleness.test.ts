@@ -72,7 +72,7 @@ function model(seed: number, locations = 6): Model {
       if (site.page) return site.page.text
       const work: Promise<unknown>[] = []
       const background: Background = (promise) => work.push(promise)
-      const text = (await site.read(site.namespace, [], background)).global.paragraphs[0] as string
+      const text = (await site.read({ DISCLAIMERS: site.namespace }, [], background)).global.paragraphs[0] as string
       site.page = { text, at }
       await Promise.all(work)
       return text

@@ -4,14 +4,22 @@
 import { reset, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { CHAINED_TABLES, type ChainEntry, type ExportPage, exportLines, verifyExport } from '../../src/core/chain.ts'
+import {
+  CHAINED_TABLES,
+  type ChainEntry,
+  type ExportPage,
+  exportLine,
+  exportLines,
+  verifyExport,
+} from '../../src/core/chain.ts'
+import { backfillStep } from '../../src/ledger/backfills.ts'
 import { chainPending } from '../../src/ledger/chaining.ts'
 import type { Outgoing } from '../../src/ledger/context.ts'
 import type { DisclaimerLedger } from '../../src/ledger/object.ts'
 import { migrate } from '../../src/ledger/schema.ts'
 import { bearer, TEST_EDITORS } from '../fixtures/editors.ts'
 import { request } from '../helpers.ts'
-import { publish, theLedger } from './helpers.ts'
+import { backToSchema4, publish, theLedger } from './helpers.ts'
 
 const EDITORS = JSON.stringify({
   alice: { token: TEST_EDITORS.alice.hash, email: 'alice@example.org' },
@@ -37,6 +45,13 @@ function entriesOf(text: string): ChainEntry[] {
     .split('\n')
     .map((line) => JSON.parse(line))
     .filter((line) => 'pos' in line)
+}
+
+/** Rows the chain's backlog still holds (rows from before migration 5 not chained yet). */
+function backfillLeft(): Promise<number> {
+  return runInDurableObject(theLedger(), (_instance: DisclaimerLedger, state) => {
+    return state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM chain_queue').one().n
+  })
 }
 
 /** Rows appended to the record, by table, as SQLite holds them. */
@@ -152,19 +167,20 @@ describe('the hash chain', () => {
       for (const [field, value] of Object.entries(entry.row)) {
         const forged = typeof value === 'number' ? value + 1 : typeof value === 'string' ? `${value}x` : 'x'
         const changed = [...lines]
-        changed[entry.pos - 1] = JSON.stringify({ ...entry, row: { ...entry.row, [field]: forged } })
-        const verdict = verifyExport(changed.join('\n'))
+        changed[entry.pos - 1] = exportLine({ ...entry, row: { ...entry.row, [field]: forged } }).trimEnd()
+        const verdict = verifyExport(`${changed.join('\n')}\n`)
         expect(verdict, `${table}.${field}`).toMatchObject({ ok: false, pos: entry.pos })
+        expect(!verdict.ok && verdict.problem, `${table}.${field}`).toContain('does not match its chain hash')
         checked++
       }
     }
     expect(checked).toBeGreaterThan(50)
     const middle = Math.floor(entries.length / 2)
     const removed = lines.filter((_, index) => index !== middle)
-    expect(verifyExport(removed.join('\n'))).toMatchObject({ ok: false, pos: middle + 1 })
+    expect(verifyExport(`${removed.join('\n')}\n`)).toMatchObject({ ok: false, pos: middle + 1 })
     const swapped = [...lines]
     ;[swapped[middle], swapped[middle + 1]] = [swapped[middle + 1] as string, swapped[middle] as string]
-    expect(verifyExport(swapped.join('\n'))).toMatchObject({ ok: false, pos: middle + 1 })
+    expect(verifyExport(`${swapped.join('\n')}\n`)).toMatchObject({ ok: false, pos: middle + 1 })
   }, 30_000)
 
   it('names on each page the chain hash of the version it shows: one row of the export', async () => {
@@ -197,34 +213,65 @@ describe('the hash chain', () => {
     expect(verifyExport(later, { head: otherHash })).toMatchObject({ ok: true })
   }, 30_000)
 
-  it('chains an existing record once when the migration runs, and changes nothing when it runs again', async () => {
+  it('chains an existing record after the migration, in bounded steps, once, in the order of its recorded times', async () => {
     await busyLedger()
     const before = await exportText()
-    const stub = theLedger()
-    const { first, second } = await runInDurableObject(stub, (_instance: DisclaimerLedger, state) => {
-      const { sql } = state.storage
-      // Back to a record made before the chain: its rows as they are, no chain, migration 5 (and the console's
-      // drafts, 6, after it) not applied.
-      sql.exec('DROP TABLE chain; DROP TABLE chain_queue; DROP TABLE drafts;')
-      for (const table of CHAINED_TABLES) sql.exec(`DROP TRIGGER ${table}_chained`)
-      sql.exec('DELETE FROM schema_migrations WHERE version >= 5')
-      const chainOf = () => sql.exec('SELECT pos, kind, row_id, hash FROM chain ORDER BY pos').toArray()
-      state.storage.transactionSync(() => {
-        migrate(sql)
-        chainPending(sql)
-      })
-      const first = chainOf()
-      state.storage.transactionSync(() => {
-        migrate(sql)
-        chainPending(sql)
-      })
-      return { first, second: chainOf() }
-    })
-    expect(second).toEqual(first)
+    const { atStart, steps, first, again, second } = await runInDurableObject(
+      theLedger(),
+      (_instance: DisclaimerLedger, state) => {
+        const { sql } = state.storage
+        const transact = <T>(work: () => T) => state.storage.transactionSync(work)
+        backToSchema4(sql)
+        const chainOf = () => sql.exec('SELECT pos, kind, row_id, hash FROM chain ORDER BY pos').toArray()
+        migrate(sql, { transact })
+        transact(() => chainPending(sql))
+        const atStart = chainOf().length
+        let steps = 0
+        while (transact(() => backfillStep(sql, Date.now(), 7)) && steps < 1000) steps++
+        const first = chainOf()
+        const again = transact(() => {
+          migrate(sql, { transact: (work) => work() })
+          chainPending(sql)
+          return backfillStep(sql, Date.now(), 7)
+        })
+        return { atStart, steps, first, again, second: chainOf() }
+      },
+    )
+    // Nothing is chained in the start-up step: the backlog is left to the backfill, seven rows a step.
+    expect(atStart).toBe(0)
     expect(first).toHaveLength(entriesOf(before).length)
+    expect(steps).toBe(Math.floor(first.length / 7) + 1)
+    expect(again).toBeUndefined()
+    expect(second).toEqual(first)
     const after = await exportText()
     expect(verifyExport(after)).toMatchObject({ ok: true, rows: first.length })
     // Chained in the order of the rows' recorded times: the imported text from before the ledger comes first.
     expect(entriesOf(after)[0]).toMatchObject({ table: 'versions', row: { how: 'import' } })
+  }, 30_000)
+
+  it('chains what is written during a backfill at once, ahead of the backlog, and the whole record verifies after', async () => {
+    await busyLedger()
+    const rows = Object.values(await rowCounts()).reduce((sum, count) => sum + count, 0)
+    const published = await runInDurableObject(theLedger(), async ({ ledger }: DisclaimerLedger, state) => {
+      const { sql } = state.storage
+      backToSchema4(sql)
+      migrate(sql, { transact: (work) => state.storage.transactionSync(work) })
+      ledger.env = { ...ledger.env, REQUIRE_APPROVAL: 'false' }
+      const live = (await ledger.live('global'))?.base ?? 'none'
+      return ledger.publish({ target: 'global', text: 'Written while the backlog waits.', base: live, by: 'carol' })
+    })
+    expect(published).toMatchObject({ ok: true, version: { chain: expect.stringMatching(/^[0-9a-f]{64}$/) } })
+    const midway = await exportText()
+    // The publish's rows (its version, landing, events) are the chain's first rows; the backlog is not chained yet.
+    expect(entriesOf(midway)[0]).toMatchObject({ table: 'versions', row: { text: 'Written while the backlog waits.' } })
+    expect(verifyExport(midway)).toMatchObject({ ok: true })
+    for (let run = 0; run < 20 && (await backfillLeft()) > 0; run++) await runDurableObjectAlarm(theLedger())
+    expect(await backfillLeft()).toBe(0)
+    const text = await exportText()
+    const after = entriesOf(text)
+    expect(after).toHaveLength(Object.values(await rowCounts()).reduce((sum, count) => sum + count, 0))
+    expect(after.length).toBeGreaterThan(rows)
+    expect(new Set(after.map((entry) => `${entry.table} ${JSON.stringify(entry.row)}`)).size).toBe(after.length)
+    expect(verifyExport(text)).toMatchObject({ ok: true, rows: after.length })
   }, 30_000)
 })

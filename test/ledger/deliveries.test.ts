@@ -2,16 +2,19 @@
 // sent once, and composed with the chain checkpoint of their event.
 import { describe, expect, it } from 'vitest'
 import { chainPending } from '../../src/ledger/chaining.ts'
-import type { Outgoing } from '../../src/ledger/context.ts'
+import type { Notifier, Outgoing } from '../../src/ledger/context.ts'
 import {
   DELIVERY_RETRY_DELAYS_MS,
   deliverDue,
   deliveryFailed,
+  deliveryTrouble,
   dueDeliveries,
+  GIVE_UP_AFTER_MS,
   nextDeliveryAt,
+  RETRIES_PER_ALARM,
   senderOf,
 } from '../../src/ledger/deliveries.ts'
-import { recordEvent } from '../../src/ledger/events.ts'
+import { events, type NewEvent, recordEvent } from '../../src/ledger/events.ts'
 import { withFreshSql } from './helpers.ts'
 
 const AUDIENCE = {
@@ -26,6 +29,25 @@ const ENV = {
   SITE_ORIGIN: 'https://kratom.test',
   EMAIL_FROM: 'disclaimers@kratom.test',
   SITE_TIME_ZONE: 'America/New_York',
+}
+
+/** What deliverDue needs of the ledger, on a fresh object's storage: events are told to AUDIENCE. */
+function contextOf(sql: SqlStorage, state: DurableObjectState, notifier: Notifier, now: () => number) {
+  return {
+    sql,
+    transact: <T>(work: () => T) =>
+      state.storage.transactionSync(() => {
+        const result = work()
+        chainPending(sql)
+        return result
+      }),
+    notifier,
+    env: ENV,
+    now,
+    tell: (event: NewEvent, at: number, named?: readonly string[]) => {
+      recordEvent(sql, event, AUDIENCE, at, named)
+    },
+  }
 }
 
 describe('deliveries', () => {
@@ -67,7 +89,7 @@ describe('deliveries', () => {
       const [job] = dueDeliveries(sql, now)
       const delays = Array.from(
         { length: DELIVERY_RETRY_DELAYS_MS.length + 2 },
-        () => deliveryFailed(sql, job?.id as number, 'down', now) - now,
+        () => (deliveryFailed(sql, job?.id as number, 'down', now) as number) - now,
       )
       expect(delays).toEqual([...DELIVERY_RETRY_DELAYS_MS, ...Array(2).fill(DELIVERY_RETRY_DELAYS_MS.at(-1))])
       expect(dueDeliveries(sql, now)).toEqual([])
@@ -99,13 +121,7 @@ describe('deliveries', () => {
           return '<provider-id@kratom.test>'
         },
       }
-      const context = {
-        sql,
-        transact: <T>(work: () => T) => state.storage.transactionSync(work),
-        notifier,
-        env: ENV,
-        now: () => now,
-      }
+      const context = contextOf(sql, state, notifier, () => now)
       await deliverDue(context)
       expect(sent.map((message) => message.to)).toEqual(['backup@example.org'])
       expect(sent[0]?.from).toBe('disclaimers@kratom.test')
@@ -147,6 +163,114 @@ describe('deliveries', () => {
     expect(senderOf({ EMAIL_FROM: 'disclaimers@kratom.test' })).toEqual({
       from: 'disclaimers@kratom.test',
       domain: 'kratom.test',
+    })
+  })
+
+  it('give up three days after their event, with one alert to the operators recorded with it; an alert given up raises none', async () => {
+    await withFreshSql(async (sql, state) => {
+      const start = Date.now()
+      let clock = start
+      let webhookWorks = false
+      const sent: Outgoing[] = []
+      const notifier = {
+        send: async (message: Outgoing) => {
+          if (message.channel === 'email' || !webhookWorks) throw new Error('Email Service: 503')
+          sent.push(message)
+          return undefined
+        },
+      }
+      const context = contextOf(sql, state, notifier, () => clock)
+      context.transact(() => {
+        recordEvent(sql, { kind: 'version_live', key: 'disclaimer', version: 1, actor: 'alice' }, AUDIENCE, start)
+      })
+      const deliveries = () => events(sql, { limit: 10 }).events
+      for (const after of [0, 3_600_000, GIVE_UP_AFTER_MS - 1]) {
+        clock = start + after
+        await deliverDue(context)
+      }
+      expect(deliveries()).toHaveLength(1)
+      expect(deliveries()[0]?.deliveries.map((delivery) => delivery.status)).toEqual(['pending', 'pending', 'pending'])
+
+      clock = start + GIVE_UP_AFTER_MS + 3_600_000
+      await deliverDue(context)
+      const [alert, event] = deliveries()
+      expect(event?.deliveries.map((delivery) => [delivery.recipient, delivery.status, delivery.nextAt])).toEqual([
+        ['alice@example.org', 'gave_up', null],
+        ['bob@example.org', 'gave_up', null],
+        ['webhook', 'gave_up', null],
+      ])
+      expect(alert).toMatchObject({
+        kind: 'delivery_gave_up',
+        actor: 'the ledger',
+        detail: {
+          count: 3,
+          giveUpAfterHours: 72,
+          messages: [
+            `alice@example.org, about event ${event?.id} (version_live): Email Service: 503`,
+            `bob@example.org, about event ${event?.id} (version_live): Email Service: 503`,
+            `the webhook, about event ${event?.id} (version_live): Email Service: 503`,
+          ],
+        },
+      })
+      // Email is what fails: the webhook carries the alert to the operators.
+      webhookWorks = true
+      await deliverDue(context)
+      expect(sent.map((message) => [message.channel, message.event.kind])).toEqual([['webhook', 'delivery_gave_up']])
+      expect(sent[0]?.subject).toBe('[Disclaimers] 3 message(s) could not be delivered and were given up')
+      expect(sent[0]?.text).toContain('The ledger tried for 72 hours to deliver each of these and gave up')
+
+      clock += GIVE_UP_AFTER_MS + 3_600_000
+      await deliverDue(context)
+      expect(deliveries().map((entry) => entry.kind)).toEqual(['delivery_gave_up', 'version_live'])
+      expect(deliveries()[0]?.deliveries.map((delivery) => delivery.status)).toEqual(['gave_up', 'sent'])
+      expect(deliveryTrouble(sql, clock)).toEqual({
+        gaveUp: { count: 4, lastAt: new Date(clock).toISOString(), lastError: 'Email Service: 503' },
+        failing: null,
+      })
+    })
+  })
+
+  it('send fresh messages first, on a budget of their own, however many failing ones are due', async () => {
+    await withFreshSql(async (sql, state) => {
+      const now = Date.now()
+      const operatorsOnly = { editors: new Map(), operators: ['ops@example.org'], webhook: false }
+      const tried: string[] = []
+      const notifier = {
+        send: async (message: Outgoing) => {
+          tried.push(message.subject)
+          if (message.event.kind === 'write_stuck') throw new Error('mailbox full')
+          return undefined
+        },
+      }
+      state.storage.transactionSync(() => {
+        for (let index = 0; index < 40; index++) {
+          const id = recordEvent(
+            sql,
+            {
+              kind: 'write_stuck',
+              key: 'disclaimer',
+              version: index,
+              actor: 'the ledger',
+              detail: { minutes: 5, attempts: 3, lastError: 'x' },
+            },
+            operatorsOnly,
+            now - 3_600_000,
+          )
+          sql.exec('UPDATE deliveries SET attempts = 6, next_at = ? WHERE event_id = ?', now - 60_000, id)
+        }
+        recordEvent(
+          sql,
+          { kind: 'import_problems', actor: 'the ledger', detail: { imported: 1, problems: ['a'] } },
+          operatorsOnly,
+          now,
+        )
+      })
+
+      await deliverDue(contextOf(sql, state, notifier, () => now))
+
+      expect(tried).toHaveLength(1 + RETRIES_PER_ALARM)
+      expect(tried[0]).toContain('found 1 problem(s)')
+      expect(deliveryTrouble(sql, now)).toEqual({ gaveUp: null, failing: { count: 40, lastError: 'mailbox full' } })
     })
   })
 })

@@ -3,16 +3,19 @@
 // module tests a fresh object of their own whose SqlStorage they call into directly.
 import { runInDurableObject } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
+import { fillStep, type RecordSize, stepsOf } from '../../scripts/bench/busy-record.ts'
 import { CHAINED_TABLES } from '../../src/core/chain.ts'
-import { contentHash } from '../../src/core/keys.ts'
-import type { LedgerMetadata } from '../../src/core/kv-contract.ts'
+import { contentHash, sha256Hex } from '../../src/core/keys.ts'
+import { type LedgerMetadata, signMetadata } from '../../src/core/kv-contract.ts'
 import { ledgerOf } from '../../src/core/ledger-address.ts'
 import type { LedgerVersion, Proposal } from '../../src/core/ledger-types.ts'
+import { TARGET_KEYS } from '../../src/core/site-map.ts'
 import { createApp } from '../../src/index.ts'
 import { insertLanding, insertVersion, type NewVersion } from '../../src/ledger/append.ts'
 import type { Ledger, LedgerKV } from '../../src/ledger/ledger.ts'
 import type { DisclaimerLedger } from '../../src/ledger/object.ts'
-import { version as versionOf } from '../../src/ledger/queries.ts'
+import { kvEntry } from '../../src/ledger/outbox.ts'
+import { current, version as versionOf } from '../../src/ledger/queries.ts'
 import { type Observation, observe } from '../../src/ledger/reconcile.ts'
 import { bearer, type TestEditor } from '../fixtures/editors.ts'
 import { request, textOf } from '../helpers.ts'
@@ -336,8 +339,13 @@ export async function observeKv(
 ): Promise<Observation> {
   if (text === null) await env.DISCLAIMERS.delete(key)
   else await env.DISCLAIMERS.put(key, text, metadata ? { metadata } : {})
-  const [observation] = await observe(env.DISCLAIMERS, [key], readAt)
+  const [observation] = await observe(env.DISCLAIMERS, [key], readAt, env.LEDGER_SECRET)
   return observation as Observation
+}
+
+/** The metadata the ledger would sign for `version` of `key` holding `text` (under the tests' LEDGER_SECRET). */
+export async function signedFor(key: string, version: number, text: string, chain: string | null = null) {
+  return signMetadata(env.LEDGER_SECRET, { key, seq: version, sha256: await sha256Hex(text), chain })
 }
 
 /**
@@ -363,4 +371,67 @@ export async function addVersion(
   })
   if (landedAt !== undefined) insertLanding(sql, added.version, landedAt)
   return versionOf(sql, added.version) as LedgerVersion
+}
+
+/**
+ * Takes a ledger's database back to where migration 4 left it, its rows kept: what migrations 5 and 6 made (the
+ * chain, the work lists, backfills, the column deliveries gained) is dropped, and their numbers unrecorded.
+ */
+export function backToSchema4(sql: SqlStorage): void {
+  for (const table of CHAINED_TABLES) sql.exec(`DROP TRIGGER ${table}_chained`)
+  sql.exec(`DROP TRIGGER schedules_pending; DROP TRIGGER proposals_open; DROP TRIGGER decisions_close;
+    DROP TRIGGER schedule_outcomes_end; DROP INDEX deliveries_fresh; DROP INDEX deliveries_retried;
+    DROP INDEX deliveries_gave_up; DROP INDEX purge_jobs_due; DROP INDEX events_by_kind;
+    ALTER TABLE deliveries DROP COLUMN gave_up_at; DROP TABLE chain; DROP TABLE chain_queue;
+    DROP TABLE pending_schedules; DROP TABLE open_proposals; DROP TABLE import_progress; DROP TABLE backfills;
+    DROP TABLE drafts;
+    DELETE FROM schema_migrations WHERE version > 4;`)
+}
+
+/**
+ * Fills the Worker's ledger with a busy record (scripts/bench/busy-record.ts, the benchmark's own), a bounded step at
+ * a time, then puts each key's current text in KV as the ledger would have, so KV and the record agree.
+ */
+export async function fillBusyRecord(size: RecordSize): Promise<void> {
+  const end = Date.now() - 60_000
+  for (let step = 0; step < stepsOf(size); step++) {
+    await runInDurableObject(theLedger(), (_instance: DisclaimerLedger, state) =>
+      state.storage.transactionSync(() => fillStep(state.storage.sql, size, step, end)),
+    )
+  }
+  await runInDurableObject(theLedger(), async (_instance: DisclaimerLedger, state) => {
+    for (const key of TARGET_KEYS) {
+      const shown = current(state.storage.sql, key) as LedgerVersion
+      const { metadata } = await kvEntry(state.storage.sql, shown.version, env.LEDGER_SECRET)
+      await env.DISCLAIMERS.put(key, shown.text as string, { metadata })
+    }
+  })
+}
+
+/** A SqlStorage that counts the rows every statement read (its cursor's rowsRead), and throws for `failing` ones. */
+export function countingSql(sql: SqlStorage, failing?: RegExp) {
+  const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = []
+  const counting = new Proxy(sql, {
+    get(target, property) {
+      if (property !== 'exec') {
+        const value = Reflect.get(target, property, target)
+        return typeof value === 'function' ? value.bind(target) : value
+      }
+      return (query: string, ...bindings: SqlStorageValue[]) => {
+        if (failing?.test(query)) throw new Error(`SQLITE_IOERR: injected failure of: ${query.slice(0, 60)}`)
+        const cursor = target.exec(query, ...bindings)
+        cursors.push(cursor)
+        return cursor
+      }
+    },
+  })
+  return {
+    sql: counting,
+    /** Rows read by the statements `work` ran. */
+    read(work: () => unknown): number {
+      cursors.length = 0
+      work()
+      return cursors.reduce((sum, cursor) => sum + cursor.rowsRead, 0)
+    },
+  }
 }

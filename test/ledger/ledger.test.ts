@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DEFAULT_DISCLAIMERS } from '../../src/core/defaults.ts'
 import { contentHash, sha256Hex } from '../../src/core/keys.ts'
 import type { LedgerVersion, PublishResult } from '../../src/core/ledger-types.ts'
-import { SECOND_PURGE_AFTER_MS } from '../../src/core/staleness.ts'
+import { SECOND_PURGE_AFTER_MS, STALE_READ_MS } from '../../src/core/staleness.ts'
 import { createApp } from '../../src/index.ts'
 import { insertVersion } from '../../src/ledger/append.ts'
 import type { LedgerKV } from '../../src/ledger/ledger.ts'
@@ -15,6 +15,7 @@ import { DisclaimerLedger } from '../../src/ledger/object.ts'
 import { enqueueWrite } from '../../src/ledger/outbox.ts'
 import { PURGE_RETRY_DELAYS_MS } from '../../src/ledger/purges.ts'
 import { EXTERNAL_EDITOR } from '../../src/ledger/reconcile.ts'
+import { LATEST_SCHEMA_VERSION } from '../../src/ledger/schema.ts'
 import { bearer, TEST_EDITORS, type TestEditor } from '../fixtures/editors.ts'
 import { request } from '../helpers.ts'
 import {
@@ -470,6 +471,88 @@ describe('DisclaimerLedger', () => {
       expect(await theLedger().current('global')).toMatchObject({ how: 'external', text })
     })
 
+    it("names no ledger version on pages for a text planted with a version's metadata, and the external version once signed", async () => {
+      const v8 = await publish('conclusion', 'A closing note the ledger wrote.')
+      const text = 'Planted with wrangler kv key put and v8 metadata.'
+      // What `wrangler kv key put disclaimer "X" --metadata '{"seq":8,"hash":…,"chain":…}'` writes.
+      const planted = { seq: v8.version, hash: await contentHash(text), chain: v8.chain }
+      await env.DISCLAIMERS.put('disclaimer', text, { metadata: planted })
+
+      const before = await page('/')
+      expect(before.versions).toContain(`disclaimer=unrecorded/${await contentHash(text)}`)
+      expect(before.html).not.toContain(v8.chain as string)
+      const [external] = (await theLedger().reconcile()) as [LedgerVersion]
+      expect(external).toMatchObject({ how: 'external', text })
+      // Signed only once it has been seen for a while: KV's cache answering late is never written back.
+      expect((await page('/')).versions).toContain('disclaimer=unrecorded/')
+      await advanceClock(STALE_READ_MS + 1)
+      expect(await theLedger().reconcile()).toEqual([])
+
+      const after = await page('/')
+      const signed = (await theLedger().version(external.version)) as LedgerVersion
+      expect(after.versions).toContain(`disclaimer=v${external.version}/${external.hash}`)
+      expect(after.html).toContain(`data-disclaimer-chain="${signed.chain}"`)
+      expect(await env.DISCLAIMERS.get('disclaimer')).toBe(text)
+      expect(signed.landedAt).not.toBeNull()
+      expect(await versionsOf('global')).toHaveLength(1)
+      const told = await theLedger().events({ versions: [external.version] })
+      expect(told.events.map((event) => event.kind)).toEqual(['external_edit'])
+      // From when it was seen, not from when the ledger signed it.
+      expect((await theLedger().versionAt('global', external.at))?.version).toBe(external.version)
+    })
+
+    it('records at once, even just after a landing, a text planted with metadata naming a row that holds it', async () => {
+      const old = await publish('global', 'The text before.')
+      const now = await publish('global', 'The text now.')
+      const metadata = { seq: old.version, hash: old.hash, chain: old.chain }
+      await env.DISCLAIMERS.put('disclaimer', 'The text before.', { metadata })
+
+      const recorded = await theLedger().reconcile()
+
+      expect(recorded).toMatchObject([{ how: 'external', text: 'The text before.', by: EXTERNAL_EDITOR }])
+      // And a write in that window records it first, rather than overwrite it unseen.
+      await env.DISCLAIMERS.put('disclaimer', 'The text now.', { metadata: { seq: now.version, hash: now.hash } })
+      const live = await theLedger().live('global')
+      const published = await theLedger().publish({
+        target: 'global',
+        text: 'Over the planted text.',
+        base: live?.base ?? '',
+        by: 'bob',
+      })
+      expect(published).toMatchObject({ ok: true })
+      expect((await versionsOf('global')).map((row) => [row.how, row.text])).toEqual([
+        ['publish', 'Over the planted text.'],
+        ['external', 'The text now.'],
+        ['external', 'The text before.'],
+        ['publish', 'The text now.'],
+        ['publish', 'The text before.'],
+      ])
+    })
+
+    it('after LEDGER_SECRET is rotated, signs the current versions again on the next cron run, recording nothing', async () => {
+      const rotated = 'ab'.repeat(32)
+      const version = await publish('global', 'Signed under the old secret.')
+      await settled()
+      const kept = await storedRows()
+      await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+        ledger.env = { ...ledger.env, LEDGER_SECRET: rotated }
+      })
+      const pageWith = async () =>
+        (await request('/', {}, { LEDGER_SECRET: rotated })).headers.get('Disclaimer-Version') ?? ''
+
+      expect(await pageWith()).toContain('disclaimer=unrecorded/')
+      expect(await theLedger().reconcile()).toEqual([])
+
+      expect(await pageWith()).toContain(`disclaimer=v${version.version}/`)
+      expect((await page('/')).versions).toContain('disclaimer=unrecorded/')
+      await settled()
+      const after = await storedRows()
+      // No version, landing or event: only the purges of the pages that name it.
+      for (const table of ['versions', 'landings', 'events', 'proposals', 'decisions'] as const) {
+        expect(after[table], table).toEqual(kept[table])
+      }
+    })
+
     it('does not record the text a read found before a publish landed as an edit made around the ledger', async () => {
       await env.DISCLAIMERS.put('disclaimer', 'A text put around the ledger.')
       const [external] = (await theLedger().reconcile()) as [LedgerVersion]
@@ -496,7 +579,102 @@ describe('DisclaimerLedger', () => {
     })
   })
 
+  describe('a record migrated by newer code', () => {
+    it('refuses every write, naming both schema versions and the fix, and keeps answering reads', async () => {
+      const shown = await publish('global', 'Written before the older code came back.')
+      const stub = theLedger()
+      await runInDurableObject(stub, (_instance: DisclaimerLedger, state) => {
+        state.storage.sql.exec(
+          "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'from newer code', ?)",
+          LATEST_SCHEMA_VERSION + 1,
+          new Date().toISOString(),
+        )
+      })
+      // The object starts again, as it does when older code is deployed over the newer.
+      await evictDurableObject(stub)
+      const before = await everyRow()
+      const refusal = {
+        ok: false,
+        code: 'schema_ahead',
+        message: `the ledger's record is at schema version ${LATEST_SCHEMA_VERSION + 1}, migrated by newer code, and this code knows versions up to ${LATEST_SCHEMA_VERSION}; it reads the record but changes nothing. Nothing was written: deploy the newer code again (the release that migrated it, or a later one) to write`,
+      }
+      const write = { target: 'global', text: 'Refused.', base: shown.version, by: 'carol' }
+
+      expect(await stub.publish(write)).toEqual(refusal)
+      expect(await stub.propose(write)).toEqual(refusal)
+      expect(await stub.approve({ id: 1, by: 'bob' })).toEqual(refusal)
+      expect(await stub.reject({ id: 1, by: 'bob', reason: 'no' })).toEqual(refusal)
+      expect(await stub.rollback({ ...write, to: shown.version })).toEqual(refusal)
+      expect(await stub.cancel({ id: 1, by: 'bob', reason: 'no' })).toEqual(refusal)
+      expect(await stub.seed('carol')).toEqual([refusal])
+      // The cron's run and a sign-out answer nothing: they throw the refusal (the cron's run then shows as failed).
+      const thrown = await runInDurableObject(stub, async (instance: DisclaimerLedger) => {
+        const messages: string[] = []
+        for (const write of [() => instance.reconcile(), async () => instance.endSessions('alice')]) {
+          await write().catch((error: Error) => messages.push(error.message))
+        }
+        await instance.alarm()
+        return messages
+      })
+      expect(thrown).toEqual([`schema_ahead: ${refusal.message}`, `schema_ahead: ${refusal.message}`])
+      expect(await stub.current('global')).toMatchObject({ version: shown.version, text: shown.text })
+      expect((await stub.history('global')).versions.map((row) => row.version)).toEqual([shown.version])
+      expect((await stub.audit()).versions).toHaveLength(1)
+      const res = await putDisclaimer('global', 'Through the API.', 'carol', shown.version)
+      expect(res.status).toBe(503)
+      expect(await res.json()).toMatchObject({ error: { code: 'schema_ahead', message: refusal.message } })
+      expect(await everyRow()).toEqual(before)
+    })
+  })
+
   describe('two-person rule', () => {
+    it('answers an approval that lost its race with a rejection as a conflict saying so, and publishes nothing', async () => {
+      await requireApproval()
+      const proposed = await openProposal({ target: 'conclusion', text: 'Raced.', base: 0, by: 'alice' })
+
+      // The approval reads KV before it writes; the rejection lands while that read is on its way.
+      const { approved, rejected } = await runInDurableObject(theLedger(), async ({ ledger }: DisclaimerLedger) => {
+        const read = holdNextKvRead(ledger)
+        const approving = ledger.approve({ id: proposed.id, by: 'bob' })
+        await read.answered
+        const rejected = ledger.reject({ id: proposed.id, by: 'carol', reason: 'not this' })
+        read.release()
+        return { approved: await approving, rejected }
+      })
+
+      expect(rejected).toMatchObject({ ok: true, proposal: { status: 'rejected', decidedBy: 'carol' } })
+      expect(approved).toEqual({
+        ok: false,
+        code: 'proposal_decided',
+        message: `proposal ${proposed.id} was already rejected by carol while your approval was being written; nothing was published`,
+      })
+      expect(await versionsOf('conclusion')).toEqual([])
+      expect(await theLedger().proposal(proposed.id)).toMatchObject({ status: 'rejected', decidedBy: 'carol' })
+    })
+
+    it('answers the second of two approvals racing as already approved, and publishes once', async () => {
+      await requireApproval()
+      const proposed = await openProposal({ target: 'conclusion', text: 'Approved twice.', base: 0, by: 'alice' })
+
+      const [first, second] = await runInDurableObject(theLedger(), async ({ ledger }: DisclaimerLedger) => {
+        const read = holdNextKvRead(ledger)
+        const slow = ledger.approve({ id: proposed.id, by: 'bob' })
+        await read.answered
+        const fast = await ledger.approve({ id: proposed.id, by: 'carol' })
+        read.release()
+        return [await slow, fast]
+      })
+
+      expect(second).toMatchObject({ ok: true, status: 'live', version: { approvedBy: 'carol' } })
+      const version = (second as { version: LedgerVersion }).version.version
+      expect(first).toEqual({
+        ok: false,
+        code: 'already_approved',
+        message: `proposal ${proposed.id} was already approved by carol and published as version ${version} while your approval was being written; nothing was published`,
+      })
+      expect((await versionsOf('conclusion')).map((row) => row.version)).toEqual([version])
+    })
+
     it('refuses a direct publish and records nothing', async () => {
       await requireApproval()
       expect(await theLedger().requiresApproval()).toBe(true)
@@ -694,9 +872,71 @@ describe('DisclaimerLedger', () => {
         await theLedger().approve({ id: rejected.id, by: 'carol' }),
       ]
 
-      for (const result of results) expect(result).toMatchObject({ ok: false, code: 'proposal_decided' })
+      expect(results[0]).toMatchObject({
+        ok: false,
+        code: 'already_approved',
+        message: `proposal ${approved.id} was already approved by bob and published as version ${published.version.version}`,
+      })
+      for (const result of results.slice(1)) expect(result).toMatchObject({ ok: false, code: 'proposal_decided' })
       expect(await versionsOf('conclusion')).toHaveLength(1)
       expect(await theLedger().proposal(approved.id)).toMatchObject({ decidedBy: 'bob', status: 'approved' })
+    })
+
+    it("refuses to approve a removed editor's proposal, saying who is gone, and lets it be rejected", async () => {
+      await requireApproval()
+      const proposed = await openProposal({ target: 'conclusion', text: 'Proposed, then gone.', base: 0, by: 'alice' })
+      await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+        const editors = JSON.parse(ledger.env.EDITORS) as Record<string, unknown>
+        delete editors.alice
+        ledger.env = { ...ledger.env, EDITORS: JSON.stringify(editors) }
+      })
+
+      const result = await theLedger().approve({ id: proposed.id, by: 'bob' })
+
+      expect(result).toMatchObject({
+        ok: false,
+        code: 'unknown_editor',
+        message:
+          'alice, who proposed this, is no longer one of the editors named in EDITORS, so it cannot be approved; reject it, or propose the text again yourself',
+      })
+      expect(await versionsOf('conclusion')).toEqual([])
+      expect(await theLedger().reject({ id: proposed.id, by: 'bob', reason: 'alice has left' })).toMatchObject({
+        ok: true,
+        proposal: { status: 'rejected' },
+      })
+    })
+
+    it('refuses one editor alone a rollback to a text nobody approved, saying to propose it, and allows an approved one', async () => {
+      vi.spyOn(console, 'error').mockImplementation(() => {})
+      const seeded = (await theLedger().seed('alice')).find(
+        (result) => result.ok && 'version' in result && result.version.target === 'global',
+      ) as PublishBody
+      await requireApproval()
+      const approved = await publishApproved('global', 'A text two editors agreed on.', 'alice', 'bob')
+      await env.DISCLAIMERS.put('disclaimer', 'A text put in around the ledger.')
+      const [external] = (await theLedger().reconcile()) as [LedgerVersion]
+      const now = await publishApproved('global', 'The text after the side door.', 'bob', 'carol')
+
+      const rollback = (to: number) => theLedger().rollback({ target: 'global', to, base: now.version, by: 'alice' })
+      const toExternal = await rollback(external.version)
+      const toSeeded = await rollback(seeded.version.version)
+
+      expect(toExternal).toMatchObject({
+        ok: false,
+        code: 'approval_required',
+        message: `version ${external.version} was written around the ledger (external), and no second editor approved its text, so where approval is required one editor alone cannot make it live again: propose its text instead, and another editor approves it`,
+      })
+      expect(toSeeded).toMatchObject({
+        ok: false,
+        code: 'approval_required',
+        message: expect.stringContaining(`version ${seeded.version.version} was seeded from the bundled default`),
+      })
+      expect(await theLedger().current('global')).toMatchObject({ version: now.version })
+      expect(await rollback(approved.version)).toMatchObject({
+        ok: true,
+        status: 'live',
+        version: { how: 'rollback', rollbackOf: approved.version, by: 'alice' },
+      })
     })
 
     it('lets one editor alone roll back to a version that was live', async () => {
@@ -927,6 +1167,10 @@ describe('DisclaimerLedger', () => {
         ['cancel', () => ledger.cancel({ id: 10_000, by: 'bob', reason: 'no' })],
         ['cancel', () => ledger.cancel({ id: later.schedule.id, by: 'bob', reason: 'not this week' }), true],
         ['sessionCutoff', () => ledger.sessionCutoff(hostile)],
+        ['deliveryTrouble', () => ledger.deliveryTrouble()],
+        ['sessionCutoff', () => ledger.sessionCutoff('alice', { [hostile]: 'a'.repeat(16) })],
+        ['observeGrants', () => ledger.observeGrants({ alice: "'; DROP TABLE versions; --" })],
+        ['observeGrants', () => ledger.observeGrants({ alice: 'a'.repeat(16), bob: 'b'.repeat(16) })],
         ['endSessions', () => ledger.endSessions(hostile)],
         ['endSessions', () => ledger.endSessions('alice')],
         ['publish', () => ledger.publish({ target: 'global', text: 'Stale.', base: first.version, by: 'carol' })],
@@ -1276,7 +1520,12 @@ describe('DisclaimerLedger', () => {
         by: 'alice',
       })
 
-      expect(result).toMatchObject({ ok: false, code: 'never_live', message: expect.stringContaining('propose it') })
+      expect(result).toMatchObject({
+        ok: false,
+        code: 'approval_required',
+        message: expect.stringContaining('was imported from the old store'),
+      })
+      expect((result as { message: string }).message).toContain('propose its text instead')
       expect(await theLedger().current('global')).toMatchObject({ version: shown.version })
       expect(await env.DISCLAIMERS.get('disclaimer')).toBe(shown.text)
       // Proposed and approved by a second editor, the same text may go live.
@@ -1289,25 +1538,27 @@ describe('DisclaimerLedger', () => {
       expect(await theLedger().approve({ id: proposed.id, by: 'bob' })).toMatchObject({ ok: true, status: 'live' })
     })
 
-    it('lets one editor alone roll back to an imported text the ledger saw live, even where approval is required', async () => {
+    it('lets one editor alone roll back to an imported text the ledger saw live only where approval is off', async () => {
       vi.spyOn(console, 'error').mockImplementation(() => {})
       const { texts } = await seedLegacyHistory()
       // The ledger went live before the cron's import: its first publish recorded the text KV held then, which the
       // old store's first write had made (and its last write put back).
       const published = await publish('global', 'The first text published through the ledger.', 'carol')
       await runCron()
-      await requireApproval()
       const imported = (await versionsOf('global')).filter((row) => row.how === 'import')
       const sawLive = imported.find((row) => row.text === texts[1]) as LedgerVersion
-      const neverSeen = imported.find((row) => row.text === texts[2]) as LedgerVersion
       expect(sawLive).toMatchObject({ valid: true, landedAt: null })
-      expect(neverSeen).toMatchObject({ valid: true, landedAt: null })
+      await requireApproval()
 
+      // No second editor approved it, whoever saw it live: where approval is required, it must be proposed.
       const refused = await theLedger().rollback({
         target: 'global',
-        to: neverSeen.version,
+        to: sawLive.version,
         base: published.version,
         by: 'alice',
+      })
+      await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+        ledger.env = { ...ledger.env, REQUIRE_APPROVAL: 'false' }
       })
       const result = await theLedger().rollback({
         target: 'global',
@@ -1316,7 +1567,7 @@ describe('DisclaimerLedger', () => {
         by: 'alice',
       })
 
-      expect(refused).toMatchObject({ ok: false, code: 'never_live' })
+      expect(refused).toMatchObject({ ok: false, code: 'approval_required' })
       expect(result).toMatchObject({
         ok: true,
         status: 'live',

@@ -2,6 +2,8 @@
 // there, retried on a growing delay, until KV takes it.
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { sha256Hex } from '../../src/core/keys.ts'
+import { verifyMetadata } from '../../src/core/kv-contract.ts'
 import type { LedgerKV } from '../../src/ledger/context.ts'
 import {
   dueWrites,
@@ -14,6 +16,7 @@ import {
   writeJob,
   writeLanded,
 } from '../../src/ledger/outbox.ts'
+import { TEST_LEDGER_SECRET } from '../fixtures/editors.ts'
 import { addVersion, uniqueKey, withFreshSql } from './helpers.ts'
 
 const T = Date.parse('2026-12-01T10:00:00.000Z')
@@ -127,13 +130,29 @@ describe('outbox', () => {
     expect(result.outbox).toEqual([])
   })
 
-  it('gives KV the text with metadata naming the row and its hash', async () => {
-    const { entry, added } = await withFreshSql(async (sql) => {
-      const added = await addVersion(sql, uniqueKey(), 'The text KV is given.')
-      return { entry: kvEntry(sql, added.version), added }
+  it('gives KV the text with metadata naming the row and its hash, signed under LEDGER_SECRET for that key', async () => {
+    const key = uniqueKey()
+    const { entry, unsigned, added } = await withFreshSql(async (sql) => {
+      const added = await addVersion(sql, key, 'The text KV is given.')
+      return {
+        entry: await kvEntry(sql, added.version, TEST_LEDGER_SECRET),
+        unsigned: await kvEntry(sql, added.version, undefined),
+        added,
+      }
     })
+    const sha256 = await sha256Hex('The text KV is given.')
 
-    expect(entry).toEqual({ version: added, metadata: { seq: added.version, hash: added.hash } })
+    expect(entry).toEqual({
+      version: added,
+      metadata: { seq: added.version, hash: added.hash, sig: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    })
+    expect(await verifyMetadata(TEST_LEDGER_SECRET, key, sha256, entry.metadata)).toEqual({
+      seq: added.version,
+      chain: null,
+    })
+    expect(await verifyMetadata(TEST_LEDGER_SECRET, uniqueKey(), sha256, entry.metadata)).toBeNull()
+    // Without a usable secret nothing is signed, and pages name no version.
+    expect(unsigned.metadata).toEqual({ seq: added.version, hash: added.hash })
   })
 
   it("puts a version into KV, and answers KV's reason when it refuses", async () => {

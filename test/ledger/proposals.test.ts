@@ -109,6 +109,21 @@ describe('decisionProblem', () => {
     expect(decisionProblem(await open(), 4, 'alice', true)).toMatchObject({ code: 'self_approval' })
   })
 
+  it('says a schedule that ended closed the proposal, approved before or not, never that an editor decided it so', async () => {
+    const ended = await open({
+      status: 'superseded',
+      decidedBy: 'bob',
+      effectiveAt: '2026-12-02T09:00:00.000Z',
+      scheduleId: 3,
+    })
+
+    expect(decisionProblem(ended, 4, 'carol', true)).toMatchObject({
+      code: 'schedule_ended',
+      message:
+        'proposal 4 was to go live at 2026-12-02T09:00:00.000Z, and its schedule ended (superseded); propose it again',
+    })
+  })
+
   it('lets another editor approve, and anyone, the proposer included, reject', async () => {
     expect(decisionProblem(await open(), 4, 'bob', true)).toBeUndefined()
     expect(decisionProblem(await open(), 4, 'alice', false)).toBeUndefined()

@@ -1,8 +1,10 @@
 // Reads of the record, called directly on a fresh object's SqlStorage: what is current, what was live when, and
 // pages that reach every row.
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_PAGE, type LedgerVersion, MAX_PAGE } from '../../src/core/ledger-types.ts'
-import { insertDecision, insertProposal } from '../../src/ledger/append.ts'
+import { fillStep, stepsOf } from '../../scripts/bench/busy-record.ts'
+import { DEFAULT_PAGE, type LedgerVersion, MAX_PAGE, type ProposalStatus } from '../../src/core/ledger-types.ts'
+import { TARGET_KEYS } from '../../src/core/site-map.ts'
+import { insertDecision, insertProposal, insertVersion } from '../../src/ledger/append.ts'
 import { enqueueWrite, writeFailed } from '../../src/ledger/outbox.ts'
 import {
   audit,
@@ -11,11 +13,16 @@ import {
   lastLandingAt,
   latestAt,
   openProposalCounts,
+  PROPOSAL_SCAN,
   pending,
+  proposal,
   proposals,
+  recentLandings,
   version,
   versionAt,
 } from '../../src/ledger/queries.ts'
+import { LIVE_FROM } from '../../src/ledger/rows.ts'
+import { endSchedule, insertSchedule } from '../../src/ledger/schedules.ts'
 import { addVersion, uniqueKey, withFreshSql } from './helpers.ts'
 
 const T = Date.parse('2026-12-01T10:00:00.000Z')
@@ -109,6 +116,34 @@ describe('current', () => {
     })
 
     expect(reads).toEqual({ short: 5, long: 5 })
+  })
+})
+
+describe('recentLandings', () => {
+  it("names the key's two newest landed versions, reading a bounded number of rows however long the history", async () => {
+    const result = await withFreshSql(async (sql) => {
+      const key = uniqueKey()
+      const first = await addVersion(sql, key, 'First.', { now: T, landedAt: T })
+      const second = await addVersion(sql, key, 'Second.', { now: T + 1, landedAt: T + 1 })
+      const third = await addVersion(sql, key, 'Third.', { now: T + 2, landedAt: T + 2 })
+      const short = rowsRead(sql, (counted) => recentLandings(counted, key))
+      const landed = recentLandings(sql, key)
+      for (let index = 0; index < 300; index++) {
+        await addVersion(sql, key, `Seen ${index}.`, { how: 'external', now: T + 3 + index })
+      }
+      return {
+        landed,
+        seqs: [first, second, third].map((row) => row.version),
+        short,
+        long: rowsRead(sql, (counted) => recentLandings(counted, key)),
+        farBack: recentLandings(sql, key),
+      }
+    })
+
+    expect(result.landed).toEqual([result.seqs[2], result.seqs[1]])
+    // Landings further back than the newest rows are not looked for: the read stays bounded.
+    expect(result.farBack).toEqual([])
+    expect(result.long).toBeLessThanOrEqual(result.short + 40)
   })
 })
 
@@ -311,6 +346,86 @@ describe('proposals', () => {
   })
 })
 
+describe('proposal status', () => {
+  it('is how each proposal ended, and the status filter finds every one by it', async () => {
+    const result = await withFreshSql((sql) => {
+      const key = uniqueKey()
+      const propose = (index: number, effectiveAt?: number) => {
+        const id = insertProposal(sql, {
+          key,
+          text: `Idea ${index}.`,
+          hash: 'h',
+          base: 0,
+          by: 'alice',
+          note: null,
+          now: T,
+        })
+        const schedule =
+          effectiveAt === undefined
+            ? undefined
+            : insertSchedule(sql, {
+                key,
+                text: `Idea ${index}.`,
+                hash: 'h',
+                base: 0,
+                by: 'alice',
+                note: null,
+                effectiveAt,
+                proposalId: id,
+                now: T,
+              }).id
+        return { id, schedule: schedule as number }
+      }
+      const decide = (id: number, decision: 'approved' | 'rejected') =>
+        insertDecision(sql, { proposalId: id, decision, by: 'bob', at: iso(T), reason: null, publishedSeq: null })
+      const end = (schedule: number, outcome: 'live' | 'superseded' | 'expired' | 'cancelled') =>
+        endSchedule(sql, schedule, { outcome, by: 'the ledger', now: T + 1 })
+      const open = propose(1)
+      const approved = propose(2)
+      decide(approved.id, 'approved')
+      const rejected = propose(3, T + 1)
+      decide(rejected.id, 'rejected')
+      end(rejected.schedule, 'cancelled')
+      const approvedThenSuperseded = propose(4, T + 1)
+      decide(approvedThenSuperseded.id, 'approved')
+      end(approvedThenSuperseded.schedule, 'superseded')
+      const approvedThenCancelled = propose(5, T + 1)
+      decide(approvedThenCancelled.id, 'approved')
+      end(approvedThenCancelled.schedule, 'cancelled')
+      const expired = propose(6, T + 1)
+      end(expired.schedule, 'expired')
+      const wentLive = propose(7, T + 1)
+      decide(wentLive.id, 'approved')
+      end(wentLive.schedule, 'live')
+      const ids = (status: ProposalStatus) => proposals(sql, { status, key }).proposals.map((found) => found.id)
+      return {
+        ids: { open, approved, rejected, approvedThenSuperseded, approvedThenCancelled, expired, wentLive },
+        statuses: [1, 2, 3, 4, 5, 6, 7].map((id) => proposal(sql, id)?.status),
+        superseded: proposal(sql, approvedThenSuperseded.id),
+        filtered: {
+          open: ids('open'),
+          approved: ids('approved'),
+          rejected: ids('rejected'),
+          superseded: ids('superseded'),
+          cancelled: ids('cancelled'),
+          expired: ids('expired'),
+        },
+      }
+    })
+
+    expect(result.statuses).toEqual(['open', 'approved', 'rejected', 'superseded', 'cancelled', 'expired', 'approved'])
+    expect(result.superseded).toMatchObject({ status: 'superseded', decidedBy: 'bob', publishedVersion: null })
+    expect(result.filtered).toEqual({
+      open: [1],
+      approved: [7, 2],
+      rejected: [3],
+      superseded: [4],
+      cancelled: [5],
+      expired: [6],
+    })
+  })
+})
+
 describe('pending', () => {
   it('lists each key whose newest version KV does not hold yet, with its last error and next attempt', async () => {
     const result = await withFreshSql(async (sql) => {
@@ -348,4 +463,112 @@ describe('version', () => {
     expect(result.missing).toBeNull()
     expect(result.negative).toBeNull()
   })
+})
+
+describe('reads of a busy record', () => {
+  it('answer what was live at any time from a row or two, and a page of history from its own rows, as walking the whole history would', async () => {
+    const result = await withFreshSql((sql, state) => {
+      const size = { versions: 3_500, proposals: 100, schedules: 10, events: 100 }
+      const end = Date.now()
+      for (let step = 0; step < stepsOf(size); step++) {
+        state.storage.transactionSync(() => fillStep(sql, size, step, end))
+      }
+      // A version still on its way to KV, and an edit found around the ledger after it: neither was live before.
+      const last = current(sql, 'disclaimer') as LedgerVersion
+      insertVersion(sql, {
+        key: 'disclaimer',
+        text: 'Not in KV yet.',
+        hash: 'x',
+        by: 'bob',
+        how: 'publish',
+        valid: true,
+        now: end,
+      })
+      const span = end - Date.parse((history(sql, 'disclaimer', { limit: 1, before: 2 }).versions[0] ?? last).at)
+      const times = Array.from({ length: 40 }, (_, index) =>
+        new Date(end - Math.floor((span * index) / 40)).toISOString(),
+      )
+      const walked = (key: string, at: string) =>
+        sql
+          .exec<{ seq: number }>(
+            `SELECT v.seq FROM versions v LEFT JOIN landings l ON l.seq = v.seq WHERE v.key = ?
+             AND ${LIVE_FROM} <= ? ORDER BY ${LIVE_FROM} DESC, v.seq DESC LIMIT 1`,
+            key,
+            at,
+          )
+          .toArray()[0]?.seq ?? null
+      const answers = TARGET_KEYS.flatMap((key) =>
+        times.map((at) => [versionAt(sql, key, at)?.version ?? null, walked(key, at)]),
+      )
+      const reads = times.map((at) => rowsRead(sql, (counted) => versionAt(counted, 'disclaimer', at)))
+      // A page of history from the middle: its own rows, and the same pages as walking back from the newest.
+      const pages: number[][] = []
+      let before: number | undefined
+      for (let page = 0; page < 6; page++) {
+        const found = history(sql, 'disclaimer', { limit: 100, before })
+        pages.push(found.versions.map((row) => row.version))
+        before = found.next ?? undefined
+      }
+      const deep = rowsRead(sql, (counted) => history(counted, 'disclaimer', { limit: 100, before: pages[3]?.at(-1) }))
+      const whole = sql
+        .exec<{ seq: number }>("SELECT seq FROM versions WHERE key = 'disclaimer' ORDER BY at DESC, seq DESC LIMIT 600")
+        .toArray()
+        .map((row) => row.seq)
+      return {
+        answers,
+        reads,
+        last: last.version,
+        now: versionAt(sql, 'disclaimer', new Date(end + 1).toISOString()),
+        pages,
+        deep,
+        whole,
+      }
+    })
+
+    for (const [fast, walked] of result.answers) expect(fast).toBe(walked)
+    expect(result.answers.filter(([fast]) => fast !== null).length).toBeGreaterThan(200)
+    expect(result.now?.version).toBe(result.last)
+    expect(Math.max(...result.reads)).toBeLessThanOrEqual(8)
+    expect(result.pages.flat()).toEqual(result.whole)
+    // The anchor, then the page's hundred versions and the one more that says there is a next, each with its landing
+    // and chain rows: never the four hundred newer ones.
+    expect(result.deep).toBeLessThanOrEqual(3 + 101 * 3 + 1)
+  }, 60_000)
+
+  it('look for a decided status among a bounded number of proposals a page, and reach every one by `next`', async () => {
+    const result = await withFreshSql((sql, state) => {
+      const size = { versions: 70, proposals: 3_000, schedules: 10, events: 100 }
+      for (let step = 0; step < stepsOf(size); step++) {
+        state.storage.transactionSync(() => fillStep(sql, size, step, Date.now()))
+      }
+      const walk = (status: 'rejected' | 'open' | 'superseded') => {
+        const found: number[] = []
+        const reads: number[] = []
+        let before: number | undefined
+        for (let page = 0; page < 20; page++) {
+          let answer: ReturnType<typeof proposals> = { proposals: [], next: null }
+          reads.push(rowsRead(sql, (counted) => (answer = proposals(counted, { status, limit: 100, before }))))
+          found.push(...answer.proposals.map((entry) => entry.id))
+          if (answer.next === null) break
+          before = answer.next
+        }
+        return { found, reads }
+      }
+      const rejected = sql
+        .exec<{ id: number }>("SELECT proposal_id AS id FROM decisions WHERE decision = 'rejected' ORDER BY id DESC")
+        .toArray()
+        .map((row) => row.id)
+      return { rejected: walk('rejected'), expected: rejected, open: walk('open'), none: walk('superseded') }
+    })
+
+    expect(result.rejected.found).toEqual(result.expected)
+    expect(result.rejected.reads.length).toBe(3)
+    // Each proposal looked at: its row, its decision, its schedule and outcome, its version; and the scan's bound.
+    for (const reads of result.rejected.reads) expect(reads).toBeLessThanOrEqual(PROPOSAL_SCAN * 6)
+    expect(result.none.found).toEqual([])
+    for (const reads of result.none.reads) expect(reads).toBeLessThanOrEqual(PROPOSAL_SCAN * 6)
+    expect(result.open.found).toHaveLength(20)
+    expect(result.open.reads).toHaveLength(1)
+    expect(result.open.reads[0]).toBeLessThanOrEqual(20 * 8)
+  }, 60_000)
 })

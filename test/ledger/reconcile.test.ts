@@ -3,21 +3,30 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { contentHash, sha256Hex } from '../../src/core/keys.ts'
+import { signMetadata } from '../../src/core/kv-contract.ts'
 import { STALE_READ_MS } from '../../src/core/staleness.ts'
 import type { LedgerKV } from '../../src/ledger/context.ts'
 import { enqueueWrite } from '../../src/ledger/outbox.ts'
 import { current } from '../../src/ledger/queries.ts'
-import { EXTERNAL_EDITOR, judge, observe, recordObservation, unrecordedBase } from '../../src/ledger/reconcile.ts'
-import { addVersion, observeKv, uniqueKey, withFreshSql } from './helpers.ts'
+import {
+  EXTERNAL_EDITOR,
+  judge,
+  observe,
+  recordObservation,
+  signLater,
+  unrecordedBase,
+} from '../../src/ledger/reconcile.ts'
+import { addVersion, observeKv, signedFor, uniqueKey, withFreshSql } from './helpers.ts'
 
 const T = Date.parse('2026-12-01T10:00:00.000Z')
+const iso = (ms: number) => new Date(ms).toISOString()
 
 describe('observe', () => {
   it('reads a text as the rule normalises it, with its short and full hashes, and when the read began', async () => {
     const key = uniqueKey()
     await env.DISCLAIMERS.put(key, '  Information only.\r\nNot medical advice.\n')
 
-    const [seen] = await observe(env.DISCLAIMERS, [key], T)
+    const [seen] = await observe(env.DISCLAIMERS, [key], T, env.LEDGER_SECRET)
 
     const text = 'Information only.\nNot medical advice.'
     expect(seen).toEqual({
@@ -28,7 +37,7 @@ describe('observe', () => {
       problem: null,
       hash: await contentHash(text),
       sha256: await sha256Hex(text),
-      metadata: null,
+      signed: null,
     })
   })
 
@@ -36,7 +45,7 @@ describe('observe', () => {
     const keys = [uniqueKey(), uniqueKey()]
     await env.DISCLAIMERS.put(keys[0] as string, 'Hidden\u200Bcharacter.')
 
-    const [broken, missing] = await observe(env.DISCLAIMERS, keys, T)
+    const [broken, missing] = await observe(env.DISCLAIMERS, keys, T, env.LEDGER_SECRET)
 
     expect(broken).toMatchObject({
       text: 'Hidden\u200Bcharacter.',
@@ -44,23 +53,29 @@ describe('observe', () => {
       problem: expect.stringContaining('U+200B'),
       sha256: await sha256Hex('Hidden\u200Bcharacter.'),
     })
-    expect(missing).toMatchObject({ text: null, valid: false, problem: null, hash: null, sha256: null, metadata: null })
+    expect(missing).toMatchObject({ text: null, valid: false, problem: null, hash: null, sha256: null, signed: null })
   })
 
-  it("keeps KV's metadata only when it has the ledger's shape", async () => {
+  it("believes KV's metadata only where the ledger's signature holds for this key, row, text and chain", async () => {
     const key = uniqueKey()
-    const shapes = [
+    const chain = 'c'.repeat(64)
+    const signed = await signedFor(key, 3, 'A text.', chain)
+    const shapes: [string, Record<string, unknown>, { seq: number; chain: string | null } | null][] = [
+      ['signed for this key, row and text', signed, { seq: 3, chain }],
+      ['the shape alone, unsigned', { seq: 3, hash: await contentHash('A text.'), chain }],
+      ['another row named', { ...signed, seq: 4 }, null],
+      ['another chain hash', { ...signed, chain: 'd'.repeat(64) }, null],
+      ['signed for another key', await signedFor(uniqueKey(), 3, 'A text.', chain), null],
+      ['signed for another text', await signedFor(key, 3, 'Another text.', chain), null],
       [
-        { seq: 3, hash: 'abcd' },
-        { seq: 3, hash: 'abcd' },
+        'signed under another secret',
+        await signMetadata('ab'.repeat(32), { key, seq: 3, sha256: await sha256Hex('A text.'), chain }),
+        null,
       ],
-      [{ seq: '3', hash: 'abcd' }, null],
-      [{ seq: 3 }, null],
-      [{ at: '2026-01-01', by: 'alice' }, null],
-    ] as const
+    ].map(([what, metadata, kept]) => [what as string, metadata as Record<string, unknown>, (kept ?? null) as never])
 
-    for (const [metadata, kept] of shapes) {
-      expect((await observeKv(key, 'A text.', { metadata })).metadata).toEqual(kept)
+    for (const [what, metadata, kept] of shapes) {
+      expect((await observeKv(key, 'A text.', { metadata })).signed, what).toEqual(kept)
     }
   })
 
@@ -75,7 +90,7 @@ describe('observe', () => {
       }) as unknown as LedgerKV['getWithMetadata'],
     } as unknown as LedgerKV
 
-    const seen = await observe(counting, keys, T)
+    const seen = await observe(counting, keys, T, env.LEDGER_SECRET)
 
     expect(requests).toEqual([keys])
     expect(seen.map((observation) => observation.text)).toEqual([null, 'Only this one is set.', null])
@@ -87,8 +102,9 @@ describe('judge', () => {
     const findings = await withFreshSql(async (sql) => {
       const key = uniqueKey()
       const empty = judge(sql, await observeKv(key, null, { readAt: T }))
-      await addVersion(sql, key, 'The text.', { landedAt: T - 1 })
-      return [empty, judge(sql, await observeKv(key, 'The text.', { readAt: T }))]
+      const now = await addVersion(sql, key, 'The text.', { landedAt: T - 1 })
+      const metadata = await signedFor(key, now.version, 'The text.')
+      return [empty, judge(sql, await observeKv(key, 'The text.', { readAt: T, metadata }))]
     })
 
     expect(findings).toEqual([{ kind: 'agrees' }, { kind: 'agrees' }])
@@ -160,7 +176,7 @@ describe('judge', () => {
       const key = uniqueKey()
       const old = await addVersion(sql, key, 'The old text.', { now: T - 600_000, landedAt: T - 600_000 })
       await addVersion(sql, key, 'The new text.', { now: T - 10, landedAt: T })
-      const metadata = { seq: old.version, hash: old.hash as string }
+      const metadata = await signedFor(key, old.version, 'The old text.')
       return [
         judge(sql, await observeKv(key, 'The old text.', { readAt: T + STALE_READ_MS, metadata })),
         judge(sql, await observeKv(key, 'The old text.', { readAt: T + STALE_READ_MS + 1, metadata })),
@@ -174,24 +190,89 @@ describe('judge', () => {
   })
 
   it('does not trust metadata that names the current version beside a text it does not hold', async () => {
-    const finding = await withFreshSql(async (sql) => {
+    const findings = await withFreshSql(async (sql) => {
       const key = uniqueKey()
       const now = await addVersion(sql, key, 'The text the ledger wrote.', { now: T - 10, landedAt: T - 5 })
       const forged = 'A text put around the ledger.'
-      const metadata = { seq: now.version, hash: await contentHash(forged) }
-      return judge(sql, await observeKv(key, forged, { readAt: T, metadata }))
+      // The shape the ledger used to write (wrangler kv key put --metadata), and the ledger's real signature copied.
+      const shaped = { seq: now.version, hash: await contentHash(forged) }
+      const copied = await signedFor(key, now.version, 'The text the ledger wrote.')
+      return [
+        judge(sql, await observeKv(key, forged, { readAt: T, metadata: shaped })),
+        judge(sql, await observeKv(key, forged, { readAt: T, metadata: copied })),
+      ]
     })
 
-    expect(finding).toMatchObject({ kind: 'external', unrecorded: { text: 'A text put around the ledger.' } })
+    for (const finding of findings) {
+      expect(finding).toMatchObject({ kind: 'external', unrecorded: { text: 'A text put around the ledger.' } })
+    }
+  })
+
+  it('does not trust unsigned metadata naming a row with the same text: an import, or an older version', async () => {
+    const findings = await withFreshSql(async (sql) => {
+      const key = uniqueKey()
+      const planted = 'A text the site showed long ago.'
+      const imported = await addVersion(sql, key, planted, { how: 'import', at: new Date(T - 900_000).toISOString() })
+      await addVersion(sql, key, 'The text the ledger wrote.', { now: T - 10, landedAt: T - 5 })
+      const metadata = { seq: imported.version, hash: imported.hash as string }
+      return judge(sql, await observeKv(key, planted, { readAt: T, metadata }))
+    })
+
+    expect(findings).toMatchObject({ kind: 'external', unrecorded: { text: 'A text the site showed long ago.' } })
+  })
+
+  it("does not trust the ledger's own signed text older than the key's two newest landings: it was put back", async () => {
+    const finding = await withFreshSql(async (sql) => {
+      const key = uniqueKey()
+      const oldest = await addVersion(sql, key, 'The first text.', { now: T - 30, landedAt: T - 30 })
+      await addVersion(sql, key, 'The second text.', { now: T - 20, landedAt: T - 20 })
+      await addVersion(sql, key, 'The third text.', { now: T - 10, landedAt: T - 10 })
+      const metadata = await signedFor(key, oldest.version, 'The first text.')
+      return judge(sql, await observeKv(key, 'The first text.', { readAt: T, metadata }))
+    })
+
+    expect(finding).toMatchObject({ kind: 'external', unrecorded: { text: 'The first text.' } })
+  })
+
+  it('says KV holds the current text unsigned when no signature of the ledger names it there', async () => {
+    const findings = await withFreshSql(async (sql) => {
+      const key = uniqueKey()
+      const now = await addVersion(sql, key, 'The text.', { landedAt: T - 1 })
+      return {
+        signed: judge(
+          sql,
+          await observeKv(key, 'The text.', { metadata: await signedFor(key, now.version, 'The text.') }),
+        ),
+        unsigned: judge(sql, await observeKv(key, 'The text.')),
+        otherSecret: judge(
+          sql,
+          await observeKv(key, 'The text.', {
+            metadata: await signMetadata('ab'.repeat(32), {
+              key,
+              seq: now.version,
+              sha256: await sha256Hex('The text.'),
+              chain: null,
+            }),
+          }),
+        ),
+      }
+    })
+
+    expect(findings).toEqual({
+      signed: { kind: 'agrees' },
+      unsigned: { kind: 'unsigned' },
+      otherSecret: { kind: 'unsigned' },
+    })
   })
 
   it("does not trust metadata that names another key's version holding the same text", async () => {
     const finding = await withFreshSql(async (sql) => {
       const key = uniqueKey()
       const text = 'The same words on another page.'
-      const other = await addVersion(sql, uniqueKey(), text, { now: T - 20, landedAt: T - 20 })
+      const otherKey = uniqueKey()
+      const other = await addVersion(sql, otherKey, text, { now: T - 20, landedAt: T - 20 })
       await addVersion(sql, key, 'This key text.', { now: T - 10, landedAt: T - 5 })
-      const metadata = { seq: other.version, hash: other.hash as string }
+      const metadata = await signedFor(otherKey, other.version, text)
       return judge(sql, await observeKv(key, text, { readAt: T, metadata }))
     })
 
@@ -241,6 +322,60 @@ describe('recordObservation', () => {
     expect(results.agrees).toBeNull()
     expect(results.unsettled).toBeNull()
     expect(results.current?.text).toBe('Next.')
+  })
+})
+
+describe('signLater', () => {
+  it('queues the current text to be signed where KV holds it unsigned; a side door only once seen for a while', async () => {
+    const results = await withFreshSql(async (sql) => {
+      const landed = uniqueKey()
+      const seen = uniqueKey()
+      const broken = uniqueKey()
+      const signedKey = uniqueKey()
+      const published = await addVersion(sql, landed, 'Published, then the secret rotated.', { landedAt: T - 1 })
+      await addVersion(sql, seen, 'Put in around the ledger.', { how: 'external', by: EXTERNAL_EDITOR, now: T - 1_000 })
+      await addVersion(sql, broken, 'Hidden\u200Bcharacter.', {
+        how: 'external',
+        by: EXTERNAL_EDITOR,
+        valid: false,
+        now: T - STALE_READ_MS * 2,
+      })
+      const good = await addVersion(sql, signedKey, 'Signed already.', { landedAt: T - 1 })
+      const importedKey = uniqueKey()
+      await addVersion(sql, importedKey, 'From the old store.', { how: 'import', at: iso(T - 900_000), importId: 'x' })
+      const look = async (key: string, text: string, now: number, metadata?: object) =>
+        signLater(sql, await observeKv(key, text, { readAt: now, metadata: metadata as never }), now)
+      return {
+        rotated: await look(landed, 'Published, then the secret rotated.', T),
+        seenJustNow: await look(seen, 'Put in around the ledger.', T),
+        seenAWhileAgo: await look(seen, 'Put in around the ledger.', T - 1_000 + STALE_READ_MS),
+        broken: await look(broken, 'Hidden\u200Bcharacter.', T),
+        signed: await look(
+          signedKey,
+          'Signed already.',
+          T,
+          await signedFor(signedKey, good.version, 'Signed already.'),
+        ),
+        imported: await look(importedKey, 'From the old store.', T),
+        queued: sql.exec<{ key: string; seq: number }>('SELECT key, seq FROM outbox ORDER BY seq').toArray(),
+        published,
+        landed,
+        seen,
+      }
+    })
+
+    expect(results).toMatchObject({
+      rotated: true,
+      seenJustNow: false,
+      seenAWhileAgo: true,
+      broken: false,
+      signed: false,
+      imported: false,
+    })
+    expect(results.queued).toEqual([
+      { key: results.landed, seq: results.published.version },
+      { key: results.seen, seq: results.published.version + 1 },
+    ])
   })
 })
 

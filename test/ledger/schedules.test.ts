@@ -8,7 +8,7 @@ import {
   insertSchedule,
   nextScheduleAt,
   pendingSchedules,
-  scheduledAt,
+  scheduledBy,
 } from '../../src/ledger/schedules.ts'
 import { withFreshSql } from './helpers.ts'
 
@@ -37,22 +37,28 @@ describe('schedules', () => {
       const home = add(sql, now + HOUR, 'disclaimer:home')
       expect(pendingSchedules(sql, 'disclaimer').map((entry) => entry.id)).toEqual([sooner.id, later.id])
       expect(nextScheduleAt(sql)).toBe(now + HOUR)
-      expect(dueSchedules(sql, now)).toEqual([])
-      expect(dueSchedules(sql, now + HOUR).map((entry) => entry.id)).toEqual([sooner.id, home.id])
-      expect(scheduledAt(sql, 'disclaimer', new Date(now + 3 * HOUR).toISOString())?.id).toBe(later.id)
+      expect(dueSchedules(sql, now, 10)).toEqual([])
+      expect(dueSchedules(sql, now + HOUR, 10)).toEqual([sooner.id, home.id])
+      expect(dueSchedules(sql, now + HOUR, 1)).toEqual([sooner.id])
+      expect(scheduledBy(sql, 'disclaimer', new Date(now + 3 * HOUR).toISOString()).map((entry) => entry.id)).toEqual([
+        sooner.id,
+        later.id,
+      ])
     })
   })
 
-  it('refuse a second one for the same key at the same instant, never another key or another time', async () => {
+  it('refuse a second one for the same key at any time while the first is pending, naming it; never another key', async () => {
     await withFreshSql((sql) => {
-      const at = Date.now() + HOUR
+      const at = Date.parse('2026-12-01T15:00:00.000Z')
       const first = add(sql, at)
-      expect(conflictOf(sql, 'disclaimer', at)).toMatchObject({ code: 'schedule_conflict' })
-      expect(conflictOf(sql, 'disclaimer', at)?.message).toContain(`schedule ${first.id}`)
-      expect(conflictOf(sql, 'disclaimer:home', at)).toBeUndefined()
-      expect(conflictOf(sql, 'disclaimer', at + 1)).toBeUndefined()
+      const conflict = conflictOf(sql, 'disclaimer', 'America/New_York')
+      expect(conflict).toMatchObject({ code: 'schedule_conflict', schedule: { id: first.id, by: 'alice' } })
+      expect(conflict?.message).toBe(
+        `schedule ${first.id}, by alice, already changes this disclaimer at 2026-12-01 10:00 (UTC-05:00, America/New_York); a second change scheduled now would replace the same text, so it could never go live after that one. Schedule it once that one has gone live (from its text), or cancel that one first`,
+      )
+      expect(conflictOf(sql, 'disclaimer:home', 'America/New_York')).toBeUndefined()
       endSchedule(sql, first.id, { outcome: 'cancelled', by: 'bob', reason: 'no', now: Date.now() })
-      expect(conflictOf(sql, 'disclaimer', at)).toBeUndefined()
+      expect(conflictOf(sql, 'disclaimer', 'America/New_York')).toBeUndefined()
     })
   })
 

@@ -6,8 +6,10 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { LedgerError, Proposal, PublishResult, Schedule } from '../../src/core/ledger-types.ts'
 import type { Outgoing } from '../../src/ledger/context.ts'
 import type { DisclaimerLedger } from '../../src/ledger/object.ts'
+import { runDueSchedules } from '../../src/ledger/scheduling.ts'
+import { WriteThrough } from '../../src/ledger/write-through.ts'
 import { TEST_EDITORS } from '../fixtures/editors.ts'
-import { failKvPuts, publish, theLedger } from './helpers.ts'
+import { failKvPuts, holdNextKvRead, publish, theLedger } from './helpers.ts'
 
 const EDITORS = JSON.stringify({
   alice: { token: TEST_EDITORS.alice.hash, email: 'alice@example.org' },
@@ -78,6 +80,15 @@ beforeEach(async () => {
   vi.spyOn(console, 'warn').mockImplementation(() => {})
   vi.spyOn(console, 'error').mockImplementation(() => {})
 })
+
+/** Takes `editor` out of EDITORS, as an operator does when someone leaves. */
+async function remove(editor: string) {
+  await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+    const editors = JSON.parse(ledger.env.EDITORS) as Record<string, unknown>
+    delete editors[editor]
+    ledger.env = { ...ledger.env, EDITORS: JSON.stringify(editors) }
+  })
+}
 
 describe('scheduled changes', () => {
   it('approved ahead, goes live at its time through the same path as a publish, and tells everyone', async () => {
@@ -161,6 +172,14 @@ describe('scheduled changes', () => {
     expect(schedule.status).toBe('superseded')
     expect(schedule.reason).toContain('changed outside the ledger')
     expect(told(world, 'schedule_superseded')).toEqual(['alice@example.org', 'bob@example.org'])
+    // Approved before, it ended superseded: that is its status, and the filter finds it by it.
+    expect(await theLedger().proposal(proposal.id)).toMatchObject({
+      status: 'superseded',
+      decidedBy: 'bob',
+      publishedVersion: null,
+    })
+    const superseded = await theLedger().proposals({ status: 'superseded' })
+    expect(superseded.proposals.map((found) => found.id)).toEqual([proposal.id])
   })
 
   it('can be cancelled by any editor before its time, with a reason, the others told; then nothing goes live', async () => {
@@ -188,20 +207,68 @@ describe('scheduled changes', () => {
     expect(again).toMatchObject({ ok: false, code: 'schedule_ended' })
   })
 
-  it('refuses a second schedule for one disclaimer at the same time when it is made', async () => {
+  it('refuses a second schedule for one disclaimer at any time while one is pending, naming the first', async () => {
     const world = await configure()
     const when = world.clock.now + HOUR
-    await propose('First at this time.', when)
+    const first = await propose('First at this time.', when)
     const live = await theLedger().live('global')
-    const second = await theLedger().propose({
+    const attempts = [when, when + HOUR, when - HOUR / 2].map((time) =>
+      theLedger().propose({
+        target: 'global',
+        text: 'A second change.',
+        base: live?.base ?? 'none',
+        by: 'bob',
+        effectiveAt: new Date(time).toISOString().replace('Z', '+00:00'),
+      }),
+    )
+
+    for (const second of await Promise.all(attempts)) {
+      expect(second).toMatchObject({
+        ok: false,
+        code: 'schedule_conflict',
+        schedule: { id: first.scheduleId, by: 'alice', proposalId: first.id },
+      })
+      expect((second as LedgerError).message).toContain(
+        `schedule ${first.scheduleId}, by alice (proposal ${first.id}, not yet approved), already changes this disclaimer at `,
+      )
+    }
+    expect((await theLedger().proposals({ status: 'open' })).proposals).toHaveLength(1)
+    // A change for now is not a schedule: it may still be proposed, and supersedes the schedule if it goes live first.
+    expect(
+      await theLedger().propose({ target: 'global', text: 'For now.', base: live?.base ?? 'none', by: 'bob' }),
+    ).toMatchObject({ ok: true })
+  })
+
+  it('accepts the next schedule once the first has gone live, built on its text', async () => {
+    const world = await configure({ approval: false })
+    const before = await publish('global', 'Before both.')
+    const first = (await theLedger().publish({
       target: 'global',
-      text: 'Second at the same time.',
+      text: 'The first scheduled text.',
+      base: before.version,
+      by: 'alice',
+      effectiveAt: new Date(world.clock.now + HOUR).toISOString(),
+    })) as Extract<PublishResult, { status: 'scheduled' }>
+    const refused = await theLedger().publish({
+      target: 'global',
+      text: 'The second scheduled text.',
+      base: before.version,
+      by: 'bob',
+      effectiveAt: new Date(world.clock.now + 2 * HOUR).toISOString(),
+    })
+    expect(refused).toMatchObject({ ok: false, code: 'schedule_conflict', schedule: { id: first.schedule.id } })
+
+    await at(world, world.clock.now + HOUR)
+    const live = await theLedger().live('global')
+    expect(live?.current?.text).toBe('The first scheduled text.')
+    const second = await theLedger().publish({
+      target: 'global',
+      text: 'The second scheduled text.',
       base: live?.base ?? 'none',
       by: 'bob',
-      effectiveAt: new Date(when).toISOString().replace('Z', '+00:00'),
+      effectiveAt: new Date(world.clock.now + HOUR).toISOString(),
     })
-    expect(second).toMatchObject({ ok: false, code: 'schedule_conflict' })
-    expect((await theLedger().proposals({ status: 'open' })).proposals).toHaveLength(1)
+    expect(second).toMatchObject({ ok: true, status: 'scheduled', schedule: { base: live?.current?.version } })
   })
 
   it('refuses a time that has passed, one more than a year ahead, and one without an offset', async () => {
@@ -282,5 +349,136 @@ describe('scheduled changes', () => {
     ]) {
       expect(late).toMatchObject({ ok: false, code: 'schedule_ended' })
     }
+  })
+
+  it('leaves a schedule cancelled while the alarm waited on KV for another as it ended, and makes the other live', async () => {
+    const world = await configure()
+    const when = world.clock.now + HOUR
+    const approved = await propose('Live at its time.', when)
+    await theLedger().approve({ id: approved.id, by: 'bob' })
+    const home = await theLedger().propose({
+      target: 'home',
+      text: 'Never approved.',
+      base: 0,
+      by: 'carol',
+      effectiveAt: new Date(when + 1_000).toISOString(),
+    })
+    if (!home.ok) throw new Error(home.message)
+    world.clock.now = when + 2_000
+
+    // The alarm's step reads KV for the first schedule; while that read is on its way, an editor cancels the second.
+    const { cancelled, ran } = await runInDurableObject(theLedger(), async ({ ledger }: DisclaimerLedger) => {
+      const read = holdNextKvRead(ledger)
+      const run = runDueSchedules(ledger, new WriteThrough(ledger)).then(
+        () => 'ran',
+        (error: Error) => error.message,
+      )
+      await read.answered
+      const result = ledger.cancel({ id: home.proposal.scheduleId as number, by: 'alice', reason: 'not this' })
+      read.release()
+      return { cancelled: result, ran: await run }
+    })
+
+    expect(ran).toBe('ran')
+    expect(cancelled).toMatchObject({ ok: true, schedule: { status: 'cancelled' } })
+    expect(await theLedger().schedule(home.proposal.scheduleId as number)).toMatchObject({
+      status: 'cancelled',
+      endedBy: 'alice',
+      reason: 'not this',
+    })
+    expect(await theLedger().schedule(approved.scheduleId as number)).toMatchObject({ status: 'live' })
+    expect(await kvText()).toBe('Live at its time.')
+  })
+
+  it('does not make live a publish scheduled while approval was off once approval is required, and says so to everyone', async () => {
+    const world = await configure({ approval: false })
+    const before = await publish('global', 'Live before the schedule.')
+    const when = world.clock.now + HOUR
+    const scheduled = (await theLedger().publish({
+      target: 'global',
+      text: 'Scheduled alone while approval was off.',
+      base: before.version,
+      by: 'alice',
+      effectiveAt: new Date(when).toISOString(),
+    })) as Extract<PublishResult, { status: 'scheduled' }>
+    expect(scheduled).toMatchObject({ ok: true, status: 'scheduled' })
+    await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+      ledger.env = { ...ledger.env, REQUIRE_APPROVAL: 'true' }
+    })
+    // Nor is it forecast: it cannot go live.
+    expect(await theLedger().scheduledAt('global', new Date(when + 1).toISOString())).toBeNull()
+
+    await at(world, when + 1)
+
+    expect(await kvText()).toBe('Live before the schedule.')
+    expect(await theLedger().current('global')).toMatchObject({ version: before.version })
+    expect(await theLedger().schedule(scheduled.schedule.id)).toMatchObject({
+      status: 'cancelled',
+      endedBy: 'the ledger',
+      reason: 'approval is now required, and no second editor approved this change; propose it to make it live',
+      version: null,
+    })
+    expect(told(world, 'schedule_cancelled')).toEqual(['alice@example.org', 'bob@example.org', 'carol@example.org'])
+  })
+
+  it("treats a removed editor's scheduled proposal as an unscheduled one: refused, whoever approves it", async () => {
+    const world = await configure()
+    const scheduled = await propose('Scheduled by alice.', world.clock.now + HOUR)
+    const unscheduled = (await theLedger().propose({
+      target: 'conclusion',
+      text: 'Proposed by alice for now.',
+      base: 'none',
+      by: 'alice',
+    })) as Extract<Awaited<ReturnType<ReturnType<typeof theLedger>['propose']>>, { ok: true }>
+    await remove('alice')
+
+    const answers = [
+      await theLedger().approve({ id: scheduled.id, by: 'bob' }),
+      await theLedger().approve({ id: unscheduled.proposal.id, by: 'bob' }),
+    ]
+
+    for (const answer of answers) {
+      expect(answer).toMatchObject({
+        ok: false,
+        code: 'unknown_editor',
+        message: expect.stringContaining('alice, who proposed this, is no longer one of the editors'),
+      })
+    }
+    expect(await theLedger().proposal(scheduled.id)).toMatchObject({ status: 'open', decidedBy: null })
+  })
+
+  it('does not make live at its time a change whose proposer or approver has left the editors since', async () => {
+    const world = await configure()
+    await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+      ledger.env = { ...ledger.env, REQUIRE_APPROVAL: 'false' }
+    })
+    const before = await publish('global', 'Live before both schedules.')
+    await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+      ledger.env = { ...ledger.env, REQUIRE_APPROVAL: 'true' }
+    })
+    const first = await propose('Proposed by alice, approved by bob.', world.clock.now + HOUR)
+    await theLedger().approve({ id: first.id, by: 'bob' })
+    await remove('bob')
+    await at(world, world.clock.now + HOUR + 1)
+
+    expect(await kvText()).toBe('Live before both schedules.')
+    expect(await theLedger().schedule(first.scheduleId as number)).toMatchObject({
+      status: 'cancelled',
+      endedBy: 'the ledger',
+      reason: "bob, who approved this change, is no longer an editor; it needs another editor's approval",
+    })
+    expect(await theLedger().proposal(first.id)).toMatchObject({ status: 'cancelled', publishedVersion: null })
+
+    const second = await propose('Proposed by carol, approved by alice.', world.clock.now + HOUR, 'carol')
+    await theLedger().approve({ id: second.id, by: 'alice' })
+    await remove('carol')
+    await at(world, world.clock.now + HOUR + 1)
+
+    expect(await kvText()).toBe('Live before both schedules.')
+    expect(await theLedger().current('global')).toMatchObject({ version: before.version })
+    expect(await theLedger().schedule(second.scheduleId as number)).toMatchObject({
+      status: 'cancelled',
+      reason: 'carol, who made this change, is no longer an editor',
+    })
   })
 })

@@ -1,6 +1,7 @@
 // The ledger's numbered migrations on real SQLite storage: a database made by the schema objects ran before
 // migrations were numbered reaches the same schema as a fresh one, its rows survive, and a second run changes nothing.
 import { describe, expect, it } from 'vitest'
+import { sha256Hex } from '../../src/core/keys.ts'
 import { importRecord } from '../../src/ledger/legacy-import.ts'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate } from '../../src/ledger/schema.ts'
 import BEFORE_MIGRATIONS from '../fixtures/ledger-schema-before-migrations.sql?raw'
@@ -29,6 +30,23 @@ function rebuildBeforeMigrations(sql: SqlStorage): void {
     .toArray()
   for (const { name } of tables) sql.exec(`DROP TABLE "${name}"`)
   sql.exec(BEFORE_MIGRATIONS)
+}
+
+/** Runs each migration in a transaction of the object's own, as the ledger does when it starts. */
+function inTransactions(state: DurableObjectState) {
+  return { transact: <T>(work: () => T) => state.storage.transactionSync(work) }
+}
+
+/** The SHA-256 of each shipped migration's SQL, written down when it shipped. */
+const SHIPPED_MIGRATIONS: Record<number, string> = {
+  1: 'e950ab78b30255d51bd8cd53438958f9631553b9b09f9cfb473a2326d83e7f71',
+  2: '272e237aad9acc15b1eed7fddb6921e80a3575cb7f76727e11b128f9d39edf24',
+  3: '6633906d8f68aba16786208567cfa3ce425f2ab21df29fbe910040ff35ff1f8b',
+  4: 'df31d0872767ce862fd77f40aad5bac03a2a8389c0b43619103b47119adde499',
+  5: 'c9a1e7d908428ba47865ba6d24a46f357dfbd4951c0e8ca5f23b48403de27963',
+  6: '38368c4dea258f7ff141c78d68d67bb6d1dc0355afd9b07728fdb8101234727b',
+  7: 'd219941846b8f58420808d1c4cf6bc37401792357fd429162466b62ceb7ade94',
+  8: '58ba1b4999ff82b42f98777a266bbc27586776d4e9b1b9630c47bea75057d7a4',
 }
 
 const T = Date.parse('2026-11-20T09:00:00.000Z')
@@ -126,10 +144,10 @@ describe('schema', () => {
   it('brings a database made by the schema before migrations to the same schema as a fresh one', async () => {
     const fresh = await withFreshSql((sql) => schemaOf(sql))
 
-    const migrated = await withFreshSql((sql) => {
+    const migrated = await withFreshSql((sql, state) => {
       rebuildBeforeMigrations(sql)
       expect(schemaOf(sql).map((row) => row.name)).not.toContain('schema_migrations')
-      const steps = migrate(sql)
+      const steps = migrate(sql, inTransactions(state))
       return { steps, schema: schemaOf(sql), applied: appliedOf(sql) }
     })
 
@@ -140,13 +158,13 @@ describe('schema', () => {
   })
 
   it('changes nothing when run again', async () => {
-    const { before, steps, after } = await withFreshSql((sql) => {
+    const { before, steps, after } = await withFreshSql((sql, state) => {
       const snapshot = () => ({
         schema: schemaOf(sql),
         applied: sql.exec('SELECT * FROM schema_migrations ORDER BY version').toArray(),
       })
       const first = snapshot()
-      const again = migrate(sql, new Date(Date.now() + 86_400_000))
+      const again = migrate(sql, { ...inTransactions(state), now: new Date(Date.now() + 86_400_000) })
       return { before: first, steps: again, after: snapshot() }
     })
 
@@ -155,7 +173,7 @@ describe('schema', () => {
   })
 
   it('keeps the rows of a database made before migrations, its import record and its waiting purge', async () => {
-    const result = await withFreshSql((sql) => {
+    const result = await withFreshSql((sql, state) => {
       rebuildBeforeMigrations(sql)
       seedBeforeMigrations(sql)
       sql.exec("INSERT INTO settings (name, value) VALUES ('legacy_imported_at', '2026-11-01T00:00:00.000Z')")
@@ -163,7 +181,7 @@ describe('schema', () => {
         KEPT_TABLES.map((table) => [table, sql.exec(`SELECT * FROM ${table} ORDER BY rowid`).toArray()]),
       )
 
-      migrate(sql)
+      migrate(sql, inTransactions(state))
 
       const tables = schemaOf(sql)
         .filter((row) => row.type === 'table')
@@ -227,10 +245,10 @@ describe('schema', () => {
   })
 
   it('leaves the import to the cron when the database before migrations had not run it', async () => {
-    const { imports, record } = await withFreshSql((sql) => {
+    const { imports, record } = await withFreshSql((sql, state) => {
       rebuildBeforeMigrations(sql)
       seedBeforeMigrations(sql)
-      migrate(sql)
+      migrate(sql, inTransactions(state))
       return { imports: sql.exec('SELECT * FROM imports').toArray(), record: importRecord(sql) }
     })
 
@@ -238,28 +256,69 @@ describe('schema', () => {
     expect(record).toBeNull()
   })
 
-  it('changes nothing when a migration fails inside the transaction the object runs it in', async () => {
-    const { error, tables } = await withFreshSql((sql, state) => {
+  it('applies each migration with its number in one transaction: a failed one changes nothing, and the next start resumes at it', async () => {
+    const fresh = await withFreshSql((sql) => schemaOf(sql))
+    const { error, tables, applied, resumed } = await withFreshSql((sql, state) => {
       rebuildBeforeMigrations(sql)
-      // A table of the next migration's name, already there: migration 2 cannot create it.
-      sql.exec('CREATE TABLE imports (note TEXT)')
+      // A table migration 2 makes half-way through, already there: migration 2 fails after its first statements ran.
+      sql.exec('CREATE TABLE purge_jobs (note TEXT)')
       let thrown = ''
       try {
-        state.storage.transactionSync(() => migrate(sql))
+        migrate(sql, inTransactions(state))
       } catch (caught) {
         thrown = String(caught)
       }
-      return {
-        error: thrown,
-        tables: schemaOf(sql)
-          .filter((row) => row.type === 'table')
-          .map((row) => row.name),
-      }
+      const tables = schemaOf(sql)
+        .filter((row) => row.type === 'table')
+        .map((row) => row.name)
+      const applied = appliedOf(sql).map((row) => row.version)
+      sql.exec('DROP TABLE purge_jobs')
+      return { error: thrown, tables, applied, resumed: migrate(sql, inTransactions(state)) }
     })
 
-    expect(error).toMatch(/imports/)
-    expect(tables).not.toContain('schema_migrations')
-    expect(tables).toEqual(expect.arrayContaining(['purges', 'settings', 'versions']))
-    expect(tables).not.toContain('purge_jobs')
+    expect(error).toMatch(/purge_jobs/)
+    expect(applied).toEqual([1])
+    expect(tables).toEqual(expect.arrayContaining(['purges', 'settings', 'versions', 'schema_migrations']))
+    // Nothing of migration 2 stayed: not the tables it made before the one that failed.
+    expect(tables).not.toContain('imports')
+    expect(resumed).toEqual({ from: 1, to: LATEST_SCHEMA_VERSION })
+    const after = await withFreshSql((sql, state) => {
+      rebuildBeforeMigrations(sql)
+      migrate(sql, inTransactions(state))
+      return schemaOf(sql)
+    })
+    expect(after).toEqual(fresh)
+  })
+
+  it('keeps each shipped migration exactly as it shipped', async () => {
+    const digests = await Promise.all(
+      MIGRATIONS.map(async (migration) => [migration.version, await sha256Hex(migration.sql)] as const),
+    )
+    // A shipped migration already ran on every object that exists: changing its text changes nothing there, and
+    // makes new objects differ from old ones. Add the next number instead, and its digest here.
+    expect(Object.fromEntries(digests)).toEqual(SHIPPED_MIGRATIONS)
+  })
+
+  it('runs nothing on a record migrated by newer code, and says so', async () => {
+    const {
+      state: found,
+      schema,
+      before,
+    } = await withFreshSql((sql, state) => {
+      const before = schemaOf(sql)
+      sql.exec(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'from newer code', ?)",
+        LATEST_SCHEMA_VERSION + 1,
+        new Date().toISOString(),
+      )
+      return { state: migrate(sql, inTransactions(state)), schema: schemaOf(sql), before }
+    })
+
+    expect(found).toEqual({
+      from: LATEST_SCHEMA_VERSION + 1,
+      to: LATEST_SCHEMA_VERSION + 1,
+      ahead: LATEST_SCHEMA_VERSION + 1,
+    })
+    expect(schema).toEqual(before)
   })
 })

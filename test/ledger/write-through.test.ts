@@ -3,6 +3,7 @@
 import { reset, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { STALE_READ_MS } from '../../src/core/staleness.ts'
 import type { Outgoing } from '../../src/ledger/context.ts'
 import type { DisclaimerLedger } from '../../src/ledger/object.ts'
 import { PURGE_ALERT_AFTER } from '../../src/ledger/purges.ts'
@@ -66,5 +67,60 @@ describe('write-through', () => {
     const stuck = sent.filter((message) => message.event.kind === 'write_stuck')
     expect(stuck.map((message) => message.to)).toEqual(['ops@example.org'])
     expect(stuck[0]?.subject).toMatch(/KV has not taken v\d+ of the note on .* for [5-9] minutes/)
+  })
+
+  it('writes a text found in KV again to sign it only while KV still holds it: a newer edit is recorded, not overwritten', async () => {
+    await env.DISCLAIMERS.put('disclaimer', 'Put in around the ledger.')
+    const [found] = await theLedger().reconcile()
+    await advanceClock(STALE_READ_MS + 1)
+    // The signing write is refused once, and waits for the alarm; meanwhile someone edits KV again.
+    const puts = await failKvPuts(1, () => new Error('KV is unavailable (injected)'))
+    expect(await theLedger().reconcile()).toEqual([])
+    expect((await theLedger().pending()).map((entry) => entry.version)).toEqual([found?.version])
+    await env.DISCLAIMERS.put('disclaimer', 'Edited again around the ledger.')
+
+    await advanceClock(5_000)
+    await runDurableObjectAlarm(theLedger())
+
+    expect(puts.refused).toEqual(['disclaimer'])
+    expect(puts.landed).toEqual([])
+    expect(await env.DISCLAIMERS.get('disclaimer')).toBe('Edited again around the ledger.')
+    expect(await theLedger().pending()).toEqual([])
+    expect((await theLedger().version(found?.version as number))?.landedAt).toBeNull()
+    expect(await theLedger().reconcile()).toMatchObject([{ how: 'external', text: 'Edited again around the ledger.' }])
+  })
+
+  it('counts a read of KV that fails before a signing write as a failed attempt, and signs once KV answers', async () => {
+    await env.DISCLAIMERS.put('disclaimer', 'Put in around the ledger.')
+    const [found] = await theLedger().reconcile()
+    await advanceClock(STALE_READ_MS + 1)
+    await failKvPuts(1, () => new Error('KV is unavailable (injected)'))
+    await theLedger().reconcile()
+    await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+      const real = ledger.kv
+      let failing = 1
+      ledger.kv = {
+        ...real,
+        put: real.put.bind(real),
+        list: real.list.bind(real),
+        get: real.get.bind(real),
+        getWithMetadata: ((...args: Parameters<typeof real.getWithMetadata>) => {
+          if (failing-- > 0) return Promise.reject(new Error('KV read timed out (injected)'))
+          return (real.getWithMetadata as (...a: unknown[]) => Promise<unknown>)(...args)
+        }) as typeof real.getWithMetadata,
+      }
+    })
+
+    await advanceClock(5_000)
+    await runDurableObjectAlarm(theLedger())
+    expect(await theLedger().pending()).toMatchObject([
+      { version: found?.version, attempts: 2, lastError: 'KV read timed out (injected)' },
+    ])
+    await advanceClock(10_000)
+    await runDurableObjectAlarm(theLedger())
+
+    expect(await theLedger().pending()).toEqual([])
+    const { metadata } = await env.DISCLAIMERS.getWithMetadata('disclaimer')
+    expect(metadata).toMatchObject({ seq: found?.version, sig: expect.stringMatching(/^[0-9a-f]{64}$/) })
   })
 })

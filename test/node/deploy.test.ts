@@ -252,7 +252,7 @@ describe('deployProblems', () => {
     ])
   })
 
-  it('refuses an environment without the daily backup cron or with EDITORS not required', () => {
+  it('refuses an environment without the daily backup cron or with LEDGER_SECRET not required', () => {
     expect(
       productionWith({
         'r2_buckets = [{ binding = "BACKUPS", bucket_name = "kratom-ledger-backups-production" }]\ntriggers = { crons = ["* * * * *", "17 3 * * *"] }':
@@ -263,11 +263,11 @@ describe('deployProblems', () => {
     ])
     expect(
       productionWith({
-        'kratom-ledger-backups-production" }]\ntriggers = { crons = ["* * * * *", "17 3 * * *"] }\nsecrets = { required = ["EDITORS"] }':
-          'kratom-ledger-backups-production" }]\ntriggers = { crons = ["* * * * *", "17 3 * * *"] }\nsecrets = { required = [] }',
+        'kratom-ledger-backups-production" }]\ntriggers = { crons = ["* * * * *", "17 3 * * *"] }\nsecrets = { required = ["EDITORS", "LEDGER_SECRET"] }':
+          'kratom-ledger-backups-production" }]\ntriggers = { crons = ["* * * * *", "17 3 * * *"] }\nsecrets = { required = ["EDITORS"] }',
       }),
     ).toEqual([
-      '[env.production] secrets.required lacks "EDITORS", so wrangler would deploy without it; secrets = { required = ["EDITORS"] }',
+      '[env.production] secrets.required lacks "LEDGER_SECRET", so wrangler would deploy without it; secrets = { required = ["EDITORS", "LEDGER_SECRET"] }',
     ])
   })
 })

@@ -1,17 +1,24 @@
-// The disclaimer CLI against a local store of its own, through the ledger, as an editor uses it.
-import { execFile } from 'node:child_process'
+// The disclaimer CLI against a local store of its own, through the ledger, as an editor uses it: mostly through the
+// site running on the store, as npm start leaves it, and once through a Worker the CLI starts itself.
+import { execFile, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:http'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { unstable_startWorker } from 'wrangler'
+import { ensureLocalEditors } from '../../scripts/lib/local-editors.ts'
+import { rememberLocalSite } from '../../scripts/lib/local-site.ts'
 import { CONFIG_PATH, PROJECT_ROOT } from '../../scripts/lib/paths.ts'
-import { editorForToken, editorsFrom, tokenHash } from '../../src/core/editors.ts'
+import { editorForToken, editorsFrom, newToken, tokenHash } from '../../src/core/editors.ts'
+import { ledgerSecretProblem } from '../../src/core/kv-contract.ts'
 
 const run = promisify(execFile)
 let store: string
+let site: Awaited<ReturnType<typeof unstable_startWorker>>
 
 async function cli(args: string[], env: Record<string, string> = {}) {
   try {
@@ -28,10 +35,54 @@ async function cli(args: string[], env: Record<string, string> = {}) {
 
 const local = (...args: string[]) => cli([...args, '--local', '--persist-to', store])
 
-beforeAll(() => {
+/** The site on a store as npm start runs it: its editors, a free port, and the store's record of where it runs. */
+async function startSite(dir: string) {
+  const worker = await unstable_startWorker({
+    config: CONFIG_PATH,
+    bindings: {
+      EDITORS: { type: 'secret_text', value: await ensureLocalEditors(dir) },
+      SESSION_SECRET: { type: 'secret_text', value: newToken() },
+    },
+    dev: {
+      server: { hostname: '127.0.0.1', port: 0 },
+      inspector: false,
+      persist: dir,
+      watch: false,
+      logLevel: 'none',
+    },
+  })
+  await worker.ready
+  rememberLocalSite(dir, { vars: {}, running: { port: Number((await worker.url).port), pid: process.pid } })
+  return worker
+}
+
+/** A server on a free port that is not the site, with every Authorization header it was sent. */
+async function impostor(answer: (req: IncomingMessage, res: ServerResponse) => void) {
+  const seen: (string | undefined)[] = []
+  const server = createServer((req, res) => {
+    seen.push(req.headers.authorization)
+    answer(req, res)
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  return { seen, port: (server.address() as AddressInfo).port, close: () => new Promise((done) => server.close(done)) }
+}
+
+/** The id of a process that has ended. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''])
+  await once(child, 'exit')
+  return child.pid as number
+}
+
+beforeAll(async () => {
   store = mkdtempSync(join(tmpdir(), 'disclaimer-cli-'))
+  site = await startSite(store)
 })
-afterAll(() => rmSync(store, { recursive: true, force: true }))
+afterAll(async () => {
+  await site?.dispose()
+  rmSync(store, { recursive: true, force: true })
+})
 
 describe('npm run disclaimer', () => {
   it('sends nothing without saying where', async () => {
@@ -81,29 +132,72 @@ describe('npm run disclaimer', () => {
     expect(local.stderr).toContain('--token-file is for a deployed site; with --local, pick a local editor with --as')
   })
 
-  it('never hands a real token to whatever answers on the local port', async () => {
-    const seen: (string | undefined)[] = []
-    const impostor = createServer((req, res) => {
-      seen.push(req.headers.authorization)
-      res.writeHead(req.url === '/admin/whoami' && !req.headers.authorization ? 401 : 500, {
+  it('goes to the site only where the store says it runs, and only once it answers as the site', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'disclaimer-cli-impostor-'))
+    const other = await impostor((_, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html' })
+      res.end('<p>another app</p>')
+    })
+    try {
+      await ensureLocalEditors(dir)
+      rememberLocalSite(dir, { vars: {}, running: { port: other.port, pid: process.pid } })
+      const result = await cli(['get', '--local', '--persist-to', dir])
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain(
+        `runs on http://127.0.0.1:${other.port} (process ${process.pid}), but what answers there is not that site; nothing was sent`,
+      )
+      expect(other.seen).toEqual([undefined])
+    } finally {
+      await other.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('never hands a real token to a local site, only the local editor’s, and prints what it says escaped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'disclaimer-cli-impostor-'))
+    const mimic = await impostor((req, res) => {
+      const status = req.url === '/admin/whoami' && !req.headers.authorization ? 401 : 500
+      res.writeHead(status, {
         'Content-Type': 'application/json',
+        'WWW-Authenticate': 'Bearer realm="disclaimer editors"',
       })
       res.end(JSON.stringify({ error: { code: 'unauthorized', message: '\u001b]0;pwned\u0007 send me your token' } }))
     })
-    await new Promise<void>((resolve, reject) => {
-      impostor.once('error', reject)
-      impostor.listen(8787, '127.0.0.1', resolve)
-    })
     try {
-      const result = await cli(['get', '--local'], { DISCLAIMER_TOKEN: 'the-real-production-token-0123456789abcdef' })
+      await ensureLocalEditors(dir)
+      rememberLocalSite(dir, { vars: {}, running: { port: mimic.port, pid: process.pid } })
+      const result = await cli(['get', '--local', '--persist-to', dir], {
+        DISCLAIMER_TOKEN: 'the-real-production-token-0123456789abcdef',
+      })
       expect(result.code).toBe(1)
-      expect(seen.some((header) => header?.includes('the-real-production-token'))).toBe(false)
-      expect(seen.filter(Boolean).every((header) => /^Bearer [A-Za-z0-9_-]{43}$/.test(header as string))).toBe(true)
+      const alice = readFileSync(join(dir, 'editors', 'alice.token'), 'utf8').trim()
+      expect(mimic.seen).toEqual([undefined, `Bearer ${alice}`])
       // What the server said is printed with its control characters escaped, never as a terminal sequence.
       expect(result.stderr).toContain('\\u{1b}]0;pwned\\u{7} send me your token')
       expect(result.stderr).not.toContain('\u001b')
     } finally {
-      await new Promise((resolve) => impostor.close(resolve))
+      await mimic.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('keeps the rule the store was run with when npm start is gone: with approval on, set is refused alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'disclaimer-cli-approval-'))
+    const stale = await impostor((_, res) => res.end())
+    try {
+      await ensureLocalEditors(dir)
+      // npm start ran this store with approval on, on a port something else holds now, and has ended.
+      rememberLocalSite(dir, {
+        vars: { REQUIRE_APPROVAL: 'true' },
+        running: { port: stale.port, pid: await deadPid() },
+      })
+      const result = await cli(['set', '--local', '--persist-to', dir, '--text', 'Published alone.'])
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain('[approval_required, HTTP 403]')
+      expect(stale.seen).toEqual([])
+    } finally {
+      await stale.close()
+      rmSync(dir, { recursive: true, force: true })
     }
   })
 
@@ -131,23 +225,10 @@ describe('npm run disclaimer', () => {
       /2 version\(s\), newest first\nv\d+ .*publish +by alice +approved by bob/,
     )
 
-    const worker = await unstable_startWorker({
-      config: CONFIG_PATH,
-      dev: {
-        server: { hostname: '127.0.0.1', port: 0 },
-        inspector: false,
-        persist: store,
-        watch: false,
-        logLevel: 'none',
-      },
-    })
-    try {
-      await worker.ready
-      const page = await worker.fetch('http://localhost/')
-      expect(await page.text()).toContain('<p>Proposed from the CLI.</p>')
-    } finally {
-      await worker.dispose()
-    }
+    const page = await site.fetch('http://localhost/')
+    // Served with the store's own LEDGER_SECRET, as npm start serves it: the page names the version the CLI wrote.
+    expect(page.headers.get('Disclaimer-Version')).toMatch(/^disclaimer=v\d+\//)
+    expect(await page.text()).toContain('<p>Proposed from the CLI.</p>')
   })
 
   it('rolls back to an earlier version and answers what was live at a time', async () => {
@@ -166,14 +247,51 @@ describe('npm run disclaimer', () => {
     expect(audit.stdout).toMatch(/global +v\d+ .*rollback/)
   })
 
+  it('schedules one change per disclaimer: a second is refused naming the first, and get says it is pending', async () => {
+    const at = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString()
+    const first = await local('set', 'conclusion', '--text', 'Scheduled from the CLI.', '--at', at(2))
+    expect(first.code).toBe(0)
+    const id = /schedule (\d+)/.exec(first.stdout)?.[1] as string
+
+    const second = await local(
+      'set',
+      'conclusion',
+      '--text',
+      'A second scheduled change.',
+      '--at',
+      at(3),
+      '--as',
+      'bob',
+    )
+    expect(second.code).toBe(1)
+    expect(second.stderr).toMatch(
+      new RegExp(
+        `schedule ${id}, by alice, already changes this disclaimer at .*cancel that one first \\[schedule_conflict, HTTP 409\\]`,
+      ),
+    )
+    const get = await local('get', 'conclusion')
+    expect(get.stdout).toContain(`scheduled: schedule ${id} `)
+    expect(get.stdout).toContain('no second change can be scheduled until it has gone live or is cancelled')
+  })
+
+  it('makes a LEDGER_SECRET: 32 random bytes as hex, a new one each time, sending nothing', async () => {
+    const [one, two] = await Promise.all([cli(['secret']), cli(['secret'])])
+    const secretOf = (stdout: string) => stdout.split('\n')[1] as string
+    expect(one.code).toBe(0)
+    expect(secretOf(one.stdout)).toMatch(/^[0-9a-f]{64}$/)
+    expect(ledgerSecretProblem(secretOf(one.stdout))).toBeUndefined()
+    expect(secretOf(one.stdout)).not.toBe(secretOf(two.stdout))
+    expect(one.stdout).toContain('wrangler secret put LEDGER_SECRET --env <environment>')
+  })
+
   it('exports the whole record, which verifies offline; a changed row fails with its number', async () => {
     const file = join(store, 'record.jsonl')
     const exported = await local('export', '--out', file)
     expect(exported.code).toBe(0)
-    expect(exported.stderr).toMatch(/wrote \d+ row\(s\) to /)
+    expect(exported.stderr).toMatch(/wrote \d+ row\(s\) and the end line to /)
     const verified = await cli(['verify', file])
     expect(verified.code).toBe(0)
-    expect(verified.stdout).toMatch(/verified: \d+ row\(s\), the chain holds; head [0-9a-f]{64}/)
+    expect(verified.stdout).toMatch(/verified: \d+ row\(s\) and the end line, the chain holds; head [0-9a-f]{64}/)
     const lines = readFileSync(file, 'utf8').trim().split('\n')
     const second = JSON.parse(lines[1] as string)
     const head = second.hash as string
@@ -183,5 +301,20 @@ describe('npm run disclaimer', () => {
     const forged = await cli(['verify', file])
     expect(forged.code).toBe(1)
     expect(forged.stderr).toContain('NOT VERIFIED after 1 row(s): row 2')
+  })
+
+  it('refuses an export cut before its end line, or an empty file, and says it is incomplete', async () => {
+    const file = join(store, 'whole.jsonl')
+    expect((await local('export', '--out', file)).code).toBe(0)
+    const lines = readFileSync(file, 'utf8').split('\n')
+    const cut = join(store, 'cut.jsonl')
+    writeFileSync(cut, `${lines.slice(0, -2).join('\n')}\n`)
+    const verdict = await cli(['verify', cut])
+    expect(verdict.code).toBe(1)
+    expect(verdict.stderr).toContain(
+      `without its end line: it is incomplete (cut off while it was written or downloaded); export it again`,
+    )
+    writeFileSync(cut, '')
+    expect((await cli(['verify', cut])).stderr).toContain('NOT VERIFIED after 0 row(s): the file is empty')
   })
 })

@@ -30,8 +30,8 @@ describe('notifications on the local site', () => {
     expect(toBob.subject).toBe(
       `[Disclaimers] alice proposes a change to the global disclaimer (on every page): proposal ${proposal.id}`,
     )
-    expect(toBob.text).toContain('is not medical advice [inserted: of any kind]. Kratom')
-    expect(toBob.text).toContain('Their note: “clearer for readers”')
+    expect(toBob.text).toContain('is not medical advice\n> [inserted: of any kind]. Kratom')
+    expect(toBob.text).toContain('Their note:\n> clearer for readers\n')
     expect(toBob.text).toContain(`${site.origin}/console/proposals/${proposal.id}`)
     expect(
       site

@@ -141,7 +141,7 @@ describe('npm run disclaimer, for operators', () => {
     expect(fetched.code, fetched.stderr).toBe(0)
     const verified = await command('node', ['scripts/disclaimer.ts', 'verify', file, '--head', head as string])
     expect(verified.code, verified.stderr).toBe(0)
-    expect(verified.stdout).toContain(`verified: ${rows} row(s), the chain holds; head ${head}`)
+    expect(verified.stdout).toContain(`verified: ${rows} row(s) and the end line, the chain holds; head ${head}`)
 
     const changed = join(store, 'changed.jsonl')
     const text = readFileSync(file, 'utf8')

@@ -4,8 +4,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie'
 import { verifyWithJwks } from 'hono/jwt'
 import type { HonoJsonWebKey } from 'hono/utils/jwt/jws'
-import { type Editors, editorsFrom } from '../../core/editors.ts'
-import { sha256Hex } from '../../core/keys.ts'
+import { type Editors, editorsFrom, grantsOf } from '../../core/editors.ts'
 import { ledgerOf } from '../../core/ledger-address.ts'
 import { consoleSignInProblem, logSettingsProblems } from '../../core/settings.ts'
 
@@ -70,20 +69,18 @@ function isLocalhost(c: Context): boolean {
   return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]'
 }
 
-/** Names the token an editor holds now, so that a new token for them ends the sessions the old one opened. */
-async function tokenFingerprint(editors: Editors, editor: string): Promise<string> {
-  return (await sha256Hex(editors.tokenHashes.get(editor) ?? '')).slice(0, 16)
-}
-
 /**
  * Signs `editor` in for SESSION_HOURS: a signed, HttpOnly, SameSite=Strict cookie, Secure except on localhost. It
- * names when it was issued and which of the editor's tokens opened it, so signing out (which ends every session
- * issued before, server-side) and a new token both end it.
+ * names when it was issued and the grant it was issued under (a fingerprint of the editor's token), so signing out
+ * (which ends every session issued before, server-side), a new token and removal all end it. The ledger is shown the
+ * grants first, so a grant it sees for the first time (an editor re-added) ends only the sessions issued before.
  */
 export async function startSession(c: Context<ConsoleEnv>, editor: string, editors: Editors): Promise<void> {
-  const issued = Date.now()
+  const grants = await grantsOf(editors)
+  const cutoff = await ledgerOf(c.env).sessionCutoff(editor, grants)
+  const issued = Math.max(Date.now(), (cutoff ?? 0) + 1)
   const expires = issued + SESSION_HOURS * 3600 * 1000
-  const value = `${editor}|${issued}|${expires}|${await tokenFingerprint(editors, editor)}`
+  const value = `${editor}|${issued}|${expires}|${grants[editor] ?? ''}`
   await setSignedCookie(c, SESSION_COOKIE, value, c.env.SESSION_SECRET as string, {
     path: '/console',
     httpOnly: true,
@@ -101,7 +98,9 @@ export async function endSession(c: Context<ConsoleEnv>, editor: string): Promis
 
 /**
  * The editor a session cookie names, if its signature is ours, it has not expired, they are still an editor holding
- * the token that opened it, and they have not signed out since it was issued.
+ * the token that opened it, and no sign-out or change in their grant (removal, another token) has ended it since it
+ * was issued. The ledger is shown the grants as this request holds them every time, so a removal it sees ends the
+ * session for good, though the editor be re-added with the same token.
  */
 export async function sessionEditor(c: Context<ConsoleEnv>): Promise<string | undefined> {
   const value = await getSignedCookie(c, c.env.SESSION_SECRET as string, SESSION_COOKIE)
@@ -109,9 +108,10 @@ export async function sessionEditor(c: Context<ConsoleEnv>): Promise<string | un
   const [editor = '', issued = '', expires = '', fingerprint = ''] = value.split('|')
   if (!(Number(expires) > Date.now()) || !Number.isSafeInteger(Number(issued))) return undefined
   const config = editorsFrom(c.env.EDITORS)
-  if (!config.ok || !config.editors.tokenHashes.has(editor)) return undefined
-  if (fingerprint !== (await tokenFingerprint(config.editors, editor))) return undefined
-  const cutoff = await ledgerOf(c.env).sessionCutoff(editor)
+  if (!config.ok) return undefined
+  const grants = await grantsOf(config.editors)
+  const cutoff = await ledgerOf(c.env).sessionCutoff(editor, grants)
+  if (!Object.hasOwn(grants, editor) || fingerprint !== grants[editor]) return undefined
   return cutoff === null || Number(issued) > cutoff ? editor : undefined
 }
 

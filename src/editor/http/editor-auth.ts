@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { editorForToken, editorsFrom, MIN_TOKEN_LENGTH } from '../../core/editors.ts'
 import { errorJson } from '../../site/http/errors.ts'
-import { tooManyRequests, withinLimit } from './rate-limit.ts'
+import { signInAllowed, signInFailed, tooManyRequests } from './rate-limit.ts'
 
 export type EditorEnv = { Bindings: Env; Variables: { editor: string } }
 
@@ -22,8 +22,9 @@ export const NO_CLIENT_ADDRESS =
 /**
  * Signs in an editor by their own token (`Authorization: Bearer <token>`) and sets `editor` to their name: the
  * only name any write records. Without a valid EDITORS secret the API does not exist (the site's 404, and a
- * logged reason). Failed sign-ins are limited per client address by the AUTH_FAILURES binding; a request without an
- * address is refused before its token is checked, so no shared bucket exists to lock others out.
+ * logged reason). Sign-ins are limited per client address by the AUTH_FAILURES binding: once an address has failed
+ * too often, every request from it waits (429) before its token is looked at, the right one too. A request without
+ * an address is refused before its token is checked, so no shared bucket exists to lock others out.
  */
 export const editorAuth: MiddlewareHandler<EditorEnv> = async (c, next) => {
   const config = editorsFrom(c.env.EDITORS)
@@ -36,12 +37,14 @@ export const editorAuth: MiddlewareHandler<EditorEnv> = async (c, next) => {
   }
   const address = clientAddress(c.req.raw.headers)
   if (address === undefined) return errorJson(c, 400, 'no_client_address', NO_CLIENT_ADDRESS)
+  if (!(await signInAllowed(c.env.AUTH_FAILURES, address))) {
+    return tooManyRequests(c, 'too many failed sign-ins from your address')
+  }
   const match = /^Bearer ([\x21-\x7E]+)$/.exec(c.req.header('Authorization') ?? '')
   const editor = match?.[1] ? await editorForToken(config.editors, match[1]) : undefined
   if (!editor) {
-    if (!(await withinLimit(c.env.AUTH_FAILURES, address))) {
-      return tooManyRequests(c, 'too many failed sign-ins from your address')
-    }
+    // A request that sends no token guesses nothing: it counts as an attempt, not as a failed sign-in.
+    if (c.req.header('Authorization') !== undefined) await signInFailed(c.env.AUTH_FAILURES, address)
     return errorJson(
       c,
       401,

@@ -13,6 +13,28 @@ export async function withinLimit(limiter: RateLimit, key: string): Promise<bool
   return success
 }
 
+/** Failed sign-ins one address may make in a window; after them, every sign-in from it waits, right or wrong. */
+export const FAILED_SIGN_INS_PER_WINDOW = 10
+/**
+ * What AUTH_FAILURES counts: 1 for every sign-in attempt (every admin API request is one), this many for a failed
+ * one. Its limit in wrangler.toml is FAILED_SIGN_INS_PER_WINDOW times this: an address may fail 10 times a minute, or
+ * sign in about 500 times. (The binding counts one per call: the local runtime takes no weight.)
+ */
+export const FAILED_SIGN_IN_COST = 50
+
+/**
+ * Counts a sign-in attempt from `address` before its token is looked at: false once the address is over its limit,
+ * and then the attempt waits, whatever token it carries (the binding counts nothing more for it).
+ */
+export async function signInAllowed(limiter: RateLimit, address: string): Promise<boolean> {
+  return withinLimit(limiter, address)
+}
+
+/** Counts a sign-in that failed: the rest of FAILED_SIGN_IN_COST, the attempt itself having counted one. */
+export async function signInFailed(limiter: RateLimit, address: string): Promise<void> {
+  await Promise.all(Array.from({ length: FAILED_SIGN_IN_COST - 1 }, () => limiter.limit({ key: address })))
+}
+
 export function tooManyRequests(c: Context, what: string) {
   return errorJson(c, 429, 'rate_limited', `${what}; try again in a minute`, {
     headers: { 'Retry-After': String(RATE_LIMIT_PERIOD_SECONDS) },

@@ -16,6 +16,7 @@ import { editorWriteLimit } from '../http/rate-limit.ts'
 import { operationsRoutes } from './operations.ts'
 import {
   APPROVE_BODY,
+  addressProblem,
   EXPORT_QUERY,
   jsonBody,
   NO_QUERY,
@@ -26,6 +27,7 @@ import {
   queryOf,
   REJECT_BODY,
   ROLLBACK_BODY,
+  SEED_BODY,
   TIME_QUERY,
 } from './schemas.ts'
 
@@ -39,12 +41,14 @@ const ERROR_STATUS: Record<LedgerErrorCode, ContentfulStatusCode> = {
   self_approval: 403,
   unknown_proposal: 404,
   proposal_decided: 409,
+  already_approved: 409,
   unknown_version: 404,
   never_live: 422,
   invalid_time: 422,
   schedule_conflict: 409,
   unknown_schedule: 404,
   schedule_ended: 409,
+  schema_ahead: 503,
 }
 
 function ledgerError(c: Context, error: LedgerError) {
@@ -77,7 +81,10 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
     await next()
     c.header('Cache-Control', NO_STORE)
   })
-  app.use(editorAuth, editorWriteLimit, jsonOnly)
+  app.use(editorAuth, editorWriteLimit, jsonOnly, async (c, next) => {
+    const problem = addressProblem(c.req.url)
+    return problem ? errorJson(c, 400, problem.code, problem.message) : next()
+  })
 
   app.use('/disclaimers/:target/*', async (c, next) => {
     if (!isTarget(target(c))) {
@@ -274,7 +281,7 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
     return c.json(await ledgerOf(c.env).events({ ...page, ...about }))
   })
 
-  app.post('/seed', queryOf(NO_QUERY), async (c) => {
+  app.post('/seed', queryOf(NO_QUERY), jsonBody(SEED_BODY), async (c) => {
     const results = await ledgerOf(c.env).seed(c.get('editor'))
     const refused = results.find((result): result is LedgerError => !result.ok)
     return refused ? ledgerError(c, refused) : c.json({ seeded: results })

@@ -26,25 +26,42 @@ function fields(allowed: string) {
 
 const effectiveAt = v.optional(v.string('effectiveAt: expected an ISO 8601 date and time with its offset'))
 
-export const PUBLISH_BODY = v.strictObject(
+/** A JSON object body with exactly these fields: an array (which an object schema takes) is refused first. */
+function body<Entries extends v.ObjectEntries>(entries: Entries, allowed: string) {
+  const expected = `body: expected a JSON object with ${allowed}`
+  return v.pipe(
+    v.custom<Record<string, unknown>>(
+      (input) => typeof input === 'object' && input !== null && !Array.isArray(input),
+      expected,
+    ),
+    v.strictObject(entries, fields(allowed)),
+  )
+}
+
+export const PUBLISH_BODY = body(
   { text: v.string('text: expected a string'), note, effectiveAt },
-  fields('text, note, effectiveAt'),
+  'text, note, effectiveAt',
 )
-export const ROLLBACK_BODY = v.strictObject({ version, note }, fields('version, note'))
-export const APPROVE_BODY = v.strictObject({ note }, fields('note'))
-export const REJECT_BODY = v.strictObject({ reason: v.string('reason: expected a string') }, fields('reason'))
+export const ROLLBACK_BODY = body({ version, note }, 'version, note')
+export const APPROVE_BODY = body({ note }, 'note')
+export const REJECT_BODY = body({ reason: v.string('reason: expected a string') }, 'reason')
+/** Seeding takes nothing: an empty object, `{}`. */
+export const SEED_BODY = body({}, 'no fields: {}')
 
 /** A query parameter given once, as a string (a repeated one arrives as a list). */
 function once(name: string, what: string) {
   return v.string(`${name}: give it once, as ${what}`)
 }
 
+/** A whole number as an address writes it: no sign, no leading zero, no exponent, at most 16 digits. */
+const WHOLE_NUMBER = /^(0|[1-9][0-9]{0,15})$/
+
 /** A whole number in range, as a query parameter, read as a number. */
 function wholeNumber(name: string, min: number, max: number) {
   const what = `a whole number from ${min} to ${max}`
   return v.pipe(
     once(name, what),
-    v.regex(/^[0-9]{1,16}$/, `${name}: expected ${what}`),
+    v.regex(WHOLE_NUMBER, `${name}: expected ${what}, written without leading zeros`),
     v.transform(Number),
     v.minValue(min, `${name}: expected ${what}`),
     v.maxValue(max, `${name}: expected ${what}`),
@@ -105,6 +122,28 @@ export const TIME_QUERY = query(
   { time: `?time= with ${INSTANT}` },
 )
 
+/**
+ * What the schemas above cannot see of an address: a query parameter without a name (`?=1`, which the query parser
+ * drops), and a number in the path not written as the API writes it (`/versions/08`, or past 2^53). The same check
+ * for every route of the API and the console; undefined when the address is fine.
+ */
+export function addressProblem(url: string): { code: 'invalid_query' | 'invalid_path'; message: string } | undefined {
+  const { pathname, search } = new URL(url)
+  for (const [name, value] of new URLSearchParams(search)) {
+    if (name === '') {
+      const message = `the query string has a parameter without a name ("=${value}"); send name=value pairs`
+      return { code: 'invalid_query', message }
+    }
+  }
+  for (const segment of pathname.split('/')) {
+    if (/^[0-9]+$/.test(segment) && !(WHOLE_NUMBER.test(segment) && Number(segment) <= Number.MAX_SAFE_INTEGER)) {
+      const message = `${segment} in the address is not a number as the API writes it: a whole number up to ${Number.MAX_SAFE_INTEGER}, without leading zeros`
+      return { code: 'invalid_path', message }
+    }
+  }
+  return undefined
+}
+
 /** Checks a JSON body against a schema: 400 with the first problem, or the typed body in `c.req.valid('json')`. */
 export function jsonBody<Schema extends v.GenericSchema>(schema: Schema) {
   return sValidator('json', schema, (result, c) => {
@@ -150,3 +189,54 @@ export const CONSOLE_HISTORY_QUERY = query({
   ),
   before,
 })
+
+/** The fields each console form sends (its POST path, then its fields): any other, or one sent twice, is refused. */
+export const CONSOLE_FORMS: readonly [path: RegExp, fields: readonly string[]][] = [
+  [/^\/console\/sign-in$/, ['token']],
+  [/^\/console\/sign-out$/, []],
+  [/^\/console\/disclaimers\/[^/]+\/drafts(\/[0-9a-f]+)?$/, ['base', 'text', 'note']],
+  [/^\/console\/disclaimers\/[^/]+\/drafts\/[0-9a-f]+\/(publish|propose)$/, ['seen', 'effective']],
+  [/^\/console\/disclaimers\/[^/]+\/drafts\/[0-9a-f]+\/(restart|discard)$/, []],
+  [/^\/console\/disclaimers\/[^/]+\/rollback\/[0-9]+$/, ['base', 'note']],
+  [/^\/console\/proposals\/[0-9]+\/approve$/, ['seen']],
+  [/^\/console\/proposals\/[0-9]+\/reject$/, ['reason']],
+  [/^\/console\/schedules\/[0-9]+\/cancel$/, ['reason']],
+]
+
+/** Why a console form is refused: a field it does not have, one sent twice, or a file; undefined when it is fine. */
+export function formProblem(path: string, form: FormData): string | undefined {
+  const allowed = CONSOLE_FORMS.find(([pattern]) => pattern.test(path))?.[1]
+  if (!allowed) return undefined
+  const seen = new Set<string>()
+  for (const [name, value] of form) {
+    if (!allowed.includes(name)) {
+      return `${name || '(a field without a name)'}: not a field of this form; it sends ${allowed.join(', ') || 'no fields'}`
+    }
+    if (seen.has(name)) return `${name}: sent twice; send it once`
+    if (typeof value !== 'string') return `${name}: expected text, not a file`
+    seen.add(name)
+  }
+  return undefined
+}
+
+/**
+ * Why a console request is refused before its route sees it: its address (`addressProblem`), a query string on a
+ * form's POST (forms post to their address alone), a body that is not a form, or a form's fields (`formProblem`).
+ */
+export async function consoleRequestProblem(
+  request: Request,
+  path: string,
+  formData: () => Promise<FormData>,
+): Promise<string | undefined> {
+  const address = addressProblem(request.url)
+  if (address) return address.message
+  if (request.method !== 'POST') return undefined
+  if (new URL(request.url).search !== '') return 'a form is sent to its address alone, without a query string'
+  let form: FormData
+  try {
+    form = await formData()
+  } catch {
+    return 'the request did not send a form, as the console’s pages do'
+  }
+  return formProblem(path, form)
+}

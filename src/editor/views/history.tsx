@@ -1,25 +1,25 @@
 // A disclaimer's history: every version, what was live at a time, and rolling back to an earlier version.
-import type { HistoryPage, LedgerEvent, LedgerVersion, Schedule } from '../../core/ledger-types.ts'
+import type { HistoryPage, LedgerEvent, LedgerVersion, ShownAtAnswer } from '../../core/ledger-types.ts'
 import { inZone } from '../../core/time.ts'
 import { Diff } from './diff.tsx'
 import { Told } from './notifications.tsx'
 import { type Edited, Notice, targetName, versionName, when } from './shell.tsx'
 
-/** The answer to "what was live at": for a past time, the version then; for a time to come, now and what is scheduled. */
+/**
+ * The answer to "what was live at": for a past time, what pages showed then (a version's text, the bundled default,
+ * no note, or a text the record does not hold), and why; for a time to come, what they show now and what is scheduled.
+ */
 function AtNotice({ at, zone }: { at: NonNullable<Parameters<typeof History>[0]['at']>; zone: string }) {
-  const shown = at.version
-    ? `${versionName(at.version)}, by ${at.version.by}`
-    : 'no version; pages showed the bundled default'
   if (at.scheduled === undefined) {
     return (
       <Notice ok>
-        At {inZone(at.instant, zone)}: {shown}.
+        At {inZone(at.instant, zone)}: {at.reason}.
       </Notice>
     )
   }
   return (
     <Notice ok>
-      {inZone(at.instant, zone)} is a time to come. Pages show {shown} now
+      {inZone(at.instant, zone)} is a time to come. Now: {at.reason}
       {at.scheduled
         ? `; by then the change scheduled for ${inZone(Date.parse(at.scheduled.effectiveAt), zone)} by ${at.scheduled.by} goes live, if ${at.scheduled.proposalId === null || at.scheduled.approvedBy ? '' : 'it is approved and '}the text it replaces is still live then (below)`
         : ', and nothing is scheduled to change it by then'}
@@ -45,10 +45,10 @@ export function History({
   older: boolean
   currentVersion: number | undefined
   /**
-   * A "what was live at" lookup: the time asked as typed (a wall time in `zone`), the instant it names, and the
-   * version pages showed then; for a time to come, the version they show now and what is scheduled by then.
+   * A "what was live at" lookup: the time asked as typed (a wall time in `zone`), the instant it names, and what
+   * pages showed then (shown-at.ts); for a time to come, what they show now and what is scheduled by then.
    */
-  at?: { wall: string; instant: number; version: LedgerVersion | null; scheduled?: Schedule | null }
+  at?: { wall: string; instant: number } & ShownAtAnswer
   zone: string
 }) {
   return (
@@ -61,11 +61,7 @@ export function History({
         </button>
       </form>
       {at && <AtNotice at={at} zone={zone} />}
-      {at?.scheduled ? (
-        <p class="text">{at.scheduled.text}</p>
-      ) : (
-        at?.version?.text && <p class="text">{at.version.text}</p>
-      )}
+      {at?.scheduled ? <p class="text">{at.scheduled.text}</p> : at?.text && <p class="text">{at.text}</p>}
       {/* The table's name is a heading outside the scroll region: a caption scrolls with the table and is cut off
           on a phone. */}
       <h2 id="versions-heading">Every version of {targetName(target)}, newest first</h2>
@@ -157,7 +153,8 @@ export function RollbackConfirm({
       <p>
         Rolling back makes the text of {versionName(version)} (by {version.by}, {when(version.at, zone)}) live again, as
         a new version. One editor may do this alone, even where changes need approval: it is the emergency path, and the
-        history records it.
+        history records it. Where changes need approval, it is open only to a text a second editor approved (or one
+        published while approval was off); a text written around the ledger, imported or seeded must be proposed.
       </p>
       <Diff
         before={current.text ?? ''}

@@ -11,6 +11,7 @@ const KIND: Record<LedgerEvent['kind'], string> = {
   write_stuck: 'KV write stuck',
   purge_failed: 'Cache purge failing',
   import_problems: 'Import found problems',
+  delivery_gave_up: 'Messages given up',
   schedule_expired: 'Schedule expired unapproved',
   schedule_superseded: 'Schedule superseded',
   schedule_cancelled: 'Schedule cancelled',
@@ -19,6 +20,9 @@ const KIND: Record<LedgerEvent['kind'], string> = {
 function deliveryState(delivery: Delivery, zone: string): string {
   const who = delivery.channel === 'webhook' ? 'the webhook' : delivery.recipient
   if (delivery.status === 'sent') return `${who}: told at ${when(delivery.sentAt, zone)}`
+  if (delivery.status === 'gave_up') {
+    return `${who}: never told: given up after ${delivery.attempts} attempt(s) (last error: ${delivery.lastError ?? 'none'})`
+  }
   if (delivery.attempts === 0) return `${who}: being sent now`
   return `${who}: not yet, still retrying (${delivery.attempts} attempt(s); last error: ${delivery.lastError ?? 'none'}; next at ${when(delivery.nextAt, zone)})`
 }

@@ -1,7 +1,7 @@
-import type { OverviewRow } from '../../core/ledger-types.ts'
+import type { DeliveryTrouble, OverviewRow } from '../../core/ledger-types.ts'
 import { RECONCILE_INTERVAL_MS } from '../../core/staleness.ts'
 import { ScheduledList } from './schedules.tsx'
-import { targetLabel, targetName, versionName, when } from './shell.tsx'
+import { Notice, targetLabel, targetName, versionName, when } from './shell.tsx'
 
 const CRON = `within ${RECONCILE_INTERVAL_MS / 60_000} minute`
 
@@ -25,13 +25,34 @@ function shownOnPages(row: OverviewRow): string {
   return `${versionName(current)}, the text below`
 }
 
-export function Overview({ rows, zone }: { rows: OverviewRow[]; zone: string }) {
+/**
+ * Messages the ledger gave up on, or that keep failing: shown to everyone who opens the console, since when email is
+ * what fails, an email cannot say so.
+ */
+function DeliveryWarning({ trouble, zone }: { trouble: DeliveryTrouble; zone: string }) {
+  const { gaveUp, failing } = trouble
+  if (!gaveUp && !failing) return null
+  return (
+    <Notice>
+      {gaveUp &&
+        `${gaveUp.count} message(s) could not be delivered and were given up in the last week (the last at ${when(gaveUp.lastAt, zone)}: ${gaveUp.lastError ?? 'no error given'}). `}
+      {failing &&
+        `${failing.count} message(s) keep failing and are still being retried (${failing.lastError ?? 'no error given'}). `}
+      If email is what fails, check Email Service and EMAIL_FROM (docs/operations.md);{' '}
+      <a href="/console/notifications">who was told of what</a>.
+    </Notice>
+  )
+}
+
+export function Overview({ rows, zone, trouble }: { rows: OverviewRow[]; zone: string; trouble: DeliveryTrouble }) {
   return (
     <>
+      <DeliveryWarning trouble={trouble} zone={zone} />
       <p>Every disclaimer on the site, its live text, and what visitors see. Choose one to change it.</p>
       <p>
         <a href="/console/export">Download the whole record</a> (JSON Lines, hash-chained: anyone can check it offline
-        with <code>npm run disclaimer -- verify &lt;file&gt;</code>).
+        with <code>npm run disclaimer -- verify &lt;file&gt;</code>). Its last line names the head of the chain and how
+        many rows came before it: a download cut short has no such line, and <code>verify</code> says so.
       </p>
       {rows.map((row) => {
         const text = row.unrecorded ? row.unrecorded.text : row.current?.text

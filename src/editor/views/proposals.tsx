@@ -107,8 +107,11 @@ export function ProposalView({
         // An approval for later is said by the schedule's own notice below.
         schedule?.status !== 'pending' && (
           <Notice>
-            This proposal was {proposal.status} by {proposal.decidedBy} at {when(proposal.decidedAt, zone)}
-            {proposal.reason ? `: “${proposal.reason}”` : ''}.
+            {/* Only an approval can come before a schedule that ends without going live; a rejection ends it. */}
+            This proposal was {proposal.status === 'rejected' ? 'rejected' : 'approved'} by {proposal.decidedBy} at{' '}
+            {when(proposal.decidedAt, zone)}
+            {proposal.reason ? `: “${proposal.reason}”` : ''}
+            {proposal.publishedVersion ? ` and published as v${proposal.publishedVersion}` : ''}.
           </Notice>
         )
       )}

@@ -76,11 +76,9 @@ export function effectOn(schedule: Schedule, liveBase: string, making: Making, z
     case 'on-approval':
       return `If yours is approved before ${time}, it stops this one: ${stopped}. If this one goes live first, yours can no longer be approved.`
     case 'at':
-      return making.instant < Date.parse(schedule.effectiveAt)
-        ? `Yours goes live first and stops this one: ${stopped}.`
-        : `This one goes live first, at ${time}, so yours will not: it replaces what is live now, which this one will have replaced by then. Make your change after it goes live, or cancel it.`
+      return `Yours cannot be scheduled while this one is pending: both would replace the same text, so whichever came second could never go live. Send yours without a time, cancel this one first, or schedule yours after this one has gone live.`
     case 'undecided':
-      return `Sent to go live at once, or at a time before ${time}, yours stops it: ${stopped}. Set for a time after it, yours will not go live, since this one will have replaced the text yours replaces.`
+      return `Sent to go live at once, yours stops it: ${stopped}. Yours cannot be given a time while this one is pending (the ledger refuses a second schedule for one disclaimer); cancel this one first, or wait until it has gone live.`
   }
 }
 

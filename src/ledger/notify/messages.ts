@@ -38,12 +38,43 @@ function oneLine(text: string): string {
   return printable(text)
 }
 
-function quote(text: string | null | undefined): string {
-  return text ? `“${printable(text)}”` : '(none)'
+/** Quoted lines are cut to this many characters, so that a mail client never wraps one onto a line of its own. */
+const QUOTE_WIDTH = 72
+const QUOTE_MARK = '> '
+
+function wrapped(line: string): string[] {
+  const chars = [...line]
+  const lines: string[] = []
+  while (chars.length > QUOTE_WIDTH) {
+    const space = chars.lastIndexOf(' ', QUOTE_WIDTH)
+    const cut = space > 0 ? space : QUOTE_WIDTH
+    lines.push(chars.splice(0, cut).join(''))
+    if (space > 0) chars.shift()
+  }
+  lines.push(chars.join(''))
+  return lines
+}
+
+/**
+ * A stored text, set apart: every line it makes starts with "> ", so nothing anyone wrote can pass for the
+ * message's own words, its checkpoint above all. Control characters are escaped; long lines are cut, not wrapped by
+ * the reader's mail client onto a line without the mark.
+ */
+function quoted(text: string): string {
+  return printable(text, { multiline: true })
+    .split('\n')
+    .flatMap(wrapped)
+    .map((line) => `${QUOTE_MARK}${line}`.trimEnd())
+    .join('\n')
+}
+
+/** `what:` and the text quoted below it, or `what: (none)`. */
+function quote(what: string, text: string | null | undefined): string {
+  return text ? `${what}:\n${quoted(text)}` : `${what}: (none)`
 }
 
 function block(text: string | null): string {
-  return text === null ? '(no text: the key was deleted from KV)' : printable(text, { multiline: true })
+  return text === null ? '(no text: the key was deleted from KV)' : quoted(text)
 }
 
 function label(target: string | null): string {
@@ -55,7 +86,7 @@ function lower(text: string): string {
 }
 
 function diffOf(before: string | null, after: string | null): string {
-  return printable(plainDiff(wordDiff(before ?? '', after ?? '')), { multiline: true })
+  return quoted(plainDiff(wordDiff(before ?? '', after ?? '')))
 }
 
 function footer(site: MessageSite, why: string): string {
@@ -68,8 +99,11 @@ function footer(site: MessageSite, why: string): string {
  * --head <hash>`), so nothing recorded up to it was rewritten since.
  */
 function checkpointText(checkpoint: Checkpoint): string {
-  return `Record checkpoint: the ledger's hash chain stood at row ${checkpoint.pos}, ${checkpoint.hash}, once this was recorded. Keep this message: an export of the record that verifies with this hash proves nothing up to it was rewritten since.`
+  return `${CHECKPOINT_START} the ledger's hash chain stood at row ${checkpoint.pos}, ${checkpoint.hash}, once this was recorded. Keep this message: an export of the record that verifies with this hash proves nothing up to it was rewritten since. Only this paragraph is the checkpoint: text quoted from editors or from KV above starts every line with "${QUOTE_MARK.trim()}".`
 }
+
+/** How the checkpoint paragraph starts, at the start of a line: no quoted text can (each of its lines starts "> "). */
+export const CHECKPOINT_START = 'Record checkpoint:'
 
 const EDITOR = 'You get this because you are one of its editors.'
 const OPERATOR = 'You get this as its operators’ address.'
@@ -108,7 +142,7 @@ function composeBody(
         why: EDITOR,
         paragraphs: [
           `${actor} proposed a new text for ${lower(what)}. A different editor must approve it before it goes live${effective ? `; once approved, it goes live at ${effective}, and if nobody approves it by then it expires` : ''}.`,
-          `Their note: ${quote(proposal?.note)}`,
+          quote('Their note', proposal?.note),
           `The change from ${base ? `v${base.version}` : 'no version'}, word by word ([deleted: …] and [inserted: …] mark it):`,
           diffOf(base?.text ?? null, proposal?.text ?? null),
           `Review it, then approve or reject it: ${consoleUrl}/proposals/${event.proposalId}`,
@@ -124,8 +158,8 @@ function composeBody(
         paragraphs: [
           `${actor} ${decision} your proposal ${event.proposalId} for ${lower(what)}.`,
           approved
-            ? `${effective ? `It goes live at ${effective}, if the text it replaces is still live then` : `It was published as v${version?.version}`}. Their note: ${quote(String(event.detail.note ?? '') || null)}`
-            : `Their reason: ${quote(String(event.detail.reason ?? ''))}`,
+            ? `${effective ? `It goes live at ${effective}, if the text it replaces is still live then` : `It was published as v${version?.version}`}.\n${quote('Their note', String(event.detail.note ?? '') || null)}`
+            : quote('Their reason', String(event.detail.reason ?? '')),
           `The proposal: ${consoleUrl}/proposals/${event.proposalId}`,
         ],
       }
@@ -138,7 +172,7 @@ function composeBody(
         why: EDITOR,
         paragraphs: [
           `v${event.version} of ${lower(what)} is live: KV holds it since ${inZone(Date.parse(version?.landedAt ?? event.at), site.zone)}.`,
-          `Made by ${actor} (${version?.how ?? 'publish'})${version?.approvedBy ? `, approved by ${printable(version.approvedBy)}` : ', with no second approval'}${version?.rollbackOf ? `, rolling back to the text of v${version.rollbackOf}` : ''}. Note: ${quote(version?.note)}`,
+          `Made by ${actor} (${version?.how ?? 'publish'})${version?.approvedBy ? `, approved by ${printable(version.approvedBy)}` : ', with no second approval'}${version?.rollbackOf ? `, rolling back to the text of v${version.rollbackOf}` : ''}.\n${quote('Note', version?.note)}`,
           `Every visitor, at every Cloudflare location, sees it within ${site.boundMinutes} minutes of that time.`,
           `The text:\n${block(version?.text ?? null)}`,
           `Its history: ${consoleUrl}/disclaimers/${event.target}/history`,
@@ -169,7 +203,7 @@ function composeBody(
         why: OPERATOR,
         paragraphs: [
           `The ledger accepted v${event.version} of ${lower(what)}, but KV has refused it for ${event.detail.minutes} minutes (${event.detail.attempts} attempts). Pages still show the previous text. The ledger keeps retrying.`,
-          `The last error: ${quote(String(event.detail.lastError ?? ''))}`,
+          quote('The last error', String(event.detail.lastError ?? '')),
           `What is waiting: ${consoleUrl}`,
         ],
       }
@@ -179,7 +213,7 @@ function composeBody(
         why: OPERATOR,
         paragraphs: [
           `Cloudflare's cache in front of the site refused to purge ${printable(String(event.detail.tags ?? ''))} ${event.detail.attempts} times. Until it succeeds, pages it kept may show an older disclaimer for up to a day. The ledger keeps retrying.`,
-          `The last error: ${quote(String(event.detail.lastError ?? ''))}`,
+          quote('The last error', String(event.detail.lastError ?? '')),
         ],
       }
     case 'schedule_expired':
@@ -210,10 +244,22 @@ function composeBody(
         why: EDITOR,
         paragraphs: [
           `${actor} cancelled the change to ${lower(what)} that was to go live at ${effective}${event.proposalId ? ` (proposal ${event.proposalId})` : ''}.`,
-          `Their reason: ${quote(String(event.detail.reason ?? ''))}`,
+          quote('Their reason', String(event.detail.reason ?? '')),
           `What is scheduled now: ${consoleUrl}`,
         ],
       }
+    case 'delivery_gave_up': {
+      const given = Array.isArray(event.detail.messages) ? event.detail.messages.map(String) : []
+      return {
+        subject: oneLine(`${SUBJECT_PREFIX} ${given.length} message(s) could not be delivered and were given up`),
+        why: OPERATOR,
+        paragraphs: [
+          `The ledger tried for ${event.detail.giveUpAfterHours} hours to deliver each of these and gave up; it will not try them again. If email is what fails, check Email Service and EMAIL_FROM; the console's overview shows this too.`,
+          given.map((line) => `- ${printable(line)}`).join('\n'),
+          `Who was told of what: ${consoleUrl}/notifications`,
+        ],
+      }
+    }
     case 'import_problems': {
       const problems = Array.isArray(event.detail.problems) ? event.detail.problems.map(String) : []
       return {
@@ -221,7 +267,7 @@ function composeBody(
         why: OPERATOR,
         paragraphs: [
           `The ledger imported ${event.detail.imported} version(s) of the pre-ledger history once, and found:`,
-          problems.map((problem) => `- ${printable(problem)}`).join('\n'),
+          quoted(problems.map((problem) => `- ${problem.replace(/\n/g, ' ')}`).join('\n')),
           `The record: ${consoleUrl}`,
         ],
       }

@@ -5,6 +5,9 @@ import type { Notifier, Outgoing } from '../context.ts'
 /** The header that carries the ledger's own id for a message (event and recipient), unchanged across retries. */
 export const MESSAGE_ID_HEADER = 'X-Disclaimer-Message-Id'
 
+/** A webhook that has not answered by then is a failed attempt (retried later), never an alarm left waiting. */
+export const WEBHOOK_TIMEOUT_MS = 10_000
+
 export interface SendEnv {
   EMAIL?: SendEmail
   ALERT_WEBHOOK_URL?: string
@@ -45,8 +48,11 @@ export function webhookBody(message: Outgoing): string {
   return JSON.stringify({ type: event.kind, ...event, subject: message.subject, text: message.text })
 }
 
-/** The notifier the ledger uses: the Worker's own EMAIL binding and webhook settings; `post` is the webhook's fetch. */
-export function sendingNotifier(env: SendEnv, post: typeof fetch = fetch): Notifier {
+/**
+ * The notifier the ledger uses: the Worker's own EMAIL binding and webhook settings; `post` is the webhook's fetch,
+ * given up after `timeoutMs`.
+ */
+export function sendingNotifier(env: SendEnv, post: typeof fetch = fetch, timeoutMs = WEBHOOK_TIMEOUT_MS): Notifier {
   return {
     async send(message) {
       if (message.channel === 'email') {
@@ -67,7 +73,7 @@ export function sendingNotifier(env: SendEnv, post: typeof fetch = fetch): Notif
       if (!env.ALERT_WEBHOOK_SECRET) throw new Error('ALERT_WEBHOOK_SECRET is not set, so the webhook cannot be signed')
       const body = webhookBody(message)
       const headers = await webhookHeaders(env.ALERT_WEBHOOK_SECRET, message.messageId, body)
-      const response = await post(url, { method: 'POST', headers, body })
+      const response = await post(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) })
       if (!response.ok) throw new Error(`the webhook answered ${response.status}`)
       return undefined
     },

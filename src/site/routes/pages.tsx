@@ -105,7 +105,7 @@ export function pageRoutes(readDisclaimers: ReadDisclaimers) {
     // a request then looks the page up by that object instead of by its text.
     const servedFor = new WeakMap<PageDisclaimers, { origin: string | undefined; served: ServedPage }>()
     const serve = async (c: Context<AppEnv>, origin: string | undefined, background: Background | undefined) => {
-      const disclaimers = await readDisclaimers(c.env.DISCLAIMERS, page.notes, background)
+      const disclaimers = await readDisclaimers(c.env, page.notes, background)
       const key = `${page.path}\n${origin}\n${fingerprint(disclaimers)}`
       const served = await rendered(key, () => servedPage(page, { origin, disclaimers }, tags))
       servedFor.set(disclaimers, { origin, served })
@@ -115,7 +115,7 @@ export function pageRoutes(readDisclaimers: ReadDisclaimers) {
       const origin = siteOrigin(c.env.SITE_ORIGIN)
       const background = backgroundOf(c)
       // Almost every request: the isolate holds the disclaimers and the page served with them, and answers at once.
-      const cached = readDisclaimers.cached(c.env.DISCLAIMERS, page.notes, background)
+      const cached = readDisclaimers.cached(c.env, page.notes, background)
       const known = cached && servedFor.get(cached)
       return known && known.origin === origin ? answer(c, known.served) : serve(c, origin, background)
     })
@@ -129,7 +129,7 @@ export const NO_PAGE_SLUGS: readonly string[] = []
 /** The 404 page: the site's navigation and the global disclaimer; not kept by the render cache or the edge. */
 export function notFoundPage(readDisclaimers: ReadDisclaimers) {
   return async (c: Context<AppEnv>) => {
-    const disclaimers = await readDisclaimers(c.env.DISCLAIMERS, NO_PAGE_SLUGS, backgroundOf(c))
+    const disclaimers = await readDisclaimers(c.env, NO_PAGE_SLUGS, backgroundOf(c))
     c.header('Cache-Control', BROWSER_PAGE_CACHE_CONTROL)
     c.header('Cloudflare-CDN-Cache-Control', NO_STORE)
     setDisclaimerHeaders(c, disclaimers)

@@ -1,3 +1,4 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
@@ -11,6 +12,7 @@ import {
   signInMethod,
   startSession,
 } from '../../../src/editor/http/console-auth.ts'
+import Site from '../../../src/index.ts'
 
 const AUD = 'c0501e0a0d1e2c3e4a5b6c7d8e9f00112233445566778899aabbccddeeff0011'
 
@@ -95,6 +97,29 @@ describe('sessions', () => {
     const rotated = JSON.stringify({ ...editors, 'editor-07': `sha256:${'0'.repeat(64)}` })
     expect(await (await who(cookie)).text()).toBe('editor-07')
     expect(await (await who(cookie, { EDITORS: rotated })).text()).toBe('nobody')
+  })
+
+  it('ends an editor’s sessions for good once they are removed, though they come back with the same token', async () => {
+    const cookie = await cookieFor('editor-09')
+    const editors = JSON.parse(env.EDITORS) as Record<string, string>
+    const { 'editor-09': _, ...without } = editors
+    expect(await (await who(cookie)).text()).toBe('editor-09')
+    expect(await (await who(cookie, { EDITORS: JSON.stringify(without) })).text()).toBe('nobody')
+    expect(await (await who(cookie)).text()).toBe('nobody')
+    await scheduler.wait(2)
+    expect(await (await who(await cookieFor('editor-09'))).text()).toBe('editor-09')
+  })
+
+  it('ends them for good when only the cron saw the removal, nobody using the console meanwhile', async () => {
+    const cookie = await cookieFor('editor-10')
+    const editors = JSON.parse(env.EDITORS) as Record<string, string>
+    const { 'editor-10': _, ...without } = editors
+    const ctx = createExecutionContext()
+    await new Site(ctx, { ...env, EDITORS: JSON.stringify(without) }).scheduled(
+      createScheduledController({ cron: '* * * * *' }),
+    )
+    await waitOnExecutionContext(ctx)
+    expect(await (await who(cookie)).text()).toBe('nobody')
   })
 
   it('keeps the cut-off in the ledger, where every isolate reads it', async () => {

@@ -2,6 +2,8 @@ import { reset } from 'cloudflare:test'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { tokenHash } from '../../../src/core/editors.ts'
 import { clientAddress } from '../../../src/editor/http/editor-auth.ts'
+import { FAILED_SIGN_IN_COST, FAILED_SIGN_INS_PER_WINDOW } from '../../../src/editor/http/rate-limit.ts'
+import WRANGLER from '../../../wrangler.toml?raw'
 import { bearer, TEST_EDITORS } from '../../fixtures/editors.ts'
 import { request } from '../../helpers.ts'
 
@@ -74,16 +76,52 @@ describe('editorAuth', () => {
     })
   }, 15_000)
 
-  it('throttles only the address that failed: another address still gets 401, an editor still signs in', async () => {
+  it('makes every sign-in from an address over the limit wait, the right token too, and only that address', async () => {
     await awayFromWindowEdge()
     const address = '198.51.100.12'
     const bad = { Authorization: `Bearer ${'b'.repeat(40)}`, 'CF-Connecting-IP': address }
-    for (let attempt = 1; attempt <= 11; attempt++) await whoami(bad)
-    expect((await whoami(bad)).status).toBe(429)
+    for (let attempt = 1; attempt <= 10; attempt++) expect((await whoami(bad)).status, `attempt ${attempt}`).toBe(401)
+    const right = await whoami({ ...bearer('carol'), 'CF-Connecting-IP': address })
+    expect(right.status).toBe(429)
+    expect(right.headers.get('Retry-After')).toBe('60')
+    expect(await right.json()).toEqual({
+      error: { code: 'rate_limited', message: 'too many failed sign-ins from your address; try again in a minute' },
+    })
     expect((await whoami({ ...bad, 'CF-Connecting-IP': '198.51.100.13' })).status).toBe(401)
-    const editor = await whoami({ ...bearer('carol'), 'CF-Connecting-IP': address })
-    expect(editor.status).toBe(200)
+    expect((await whoami({ ...bearer('carol'), 'CF-Connecting-IP': '198.51.100.13' })).status).toBe(200)
   }, 15_000)
+
+  it('counts an editor’s own requests one each: after 9 failures dozens still sign in, and the 10th locks the address', async () => {
+    await awayFromWindowEdge()
+    const address = '198.51.100.14'
+    const bad = { Authorization: `Bearer ${'b'.repeat(40)}`, 'CF-Connecting-IP': address }
+    for (let attempt = 1; attempt <= 9; attempt++) expect((await whoami(bad)).status).toBe(401)
+    for (let request = 1; request <= 40; request++) {
+      const res = await whoami({ ...bearer('alice'), 'CF-Connecting-IP': address })
+      expect(res.status, `request ${request}`).toBe(200)
+    }
+    expect((await whoami(bad)).status).toBe(401)
+    expect((await whoami({ ...bearer('alice'), 'CF-Connecting-IP': address })).status).toBe(429)
+  }, 60_000)
+
+  it('counts a request that sends no token as an attempt, not as a failed sign-in', async () => {
+    await awayFromWindowEdge()
+    const address = '198.51.100.15'
+    for (let attempt = 1; attempt <= 15; attempt++) {
+      expect((await whoami({ 'CF-Connecting-IP': address })).status, `attempt ${attempt}`).toBe(401)
+    }
+    expect((await whoami({ ...bearer('alice'), 'CF-Connecting-IP': address })).status).toBe(200)
+  }, 15_000)
+
+  it('has AUTH_FAILURES limit 10 failed sign-ins a minute in every environment', () => {
+    const limits = [...WRANGLER.matchAll(/AUTH_FAILURES"[\s\S]*?limit = (\d+), period = (\d+)/g)]
+    expect(limits.map((found) => [Number(found[1]), Number(found[2])])).toEqual([
+      [FAILED_SIGN_INS_PER_WINDOW * FAILED_SIGN_IN_COST, 60],
+      [FAILED_SIGN_INS_PER_WINDOW * FAILED_SIGN_IN_COST, 60],
+      [FAILED_SIGN_INS_PER_WINDOW * FAILED_SIGN_IN_COST, 60],
+    ])
+    expect(FAILED_SIGN_INS_PER_WINDOW).toBe(10)
+  })
 
   it.each([
     ['unset', undefined],

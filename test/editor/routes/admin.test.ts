@@ -1,5 +1,5 @@
 import { reset } from 'cloudflare:test'
-import { env } from 'cloudflare:workers'
+import { env, exports } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { DEFAULT_DISCLAIMERS } from '../../../src/core/defaults.ts'
 import { keyOf } from '../../../src/core/keys.ts'
@@ -9,6 +9,7 @@ import { MAX_DISCLAIMER_LENGTH, MAX_NOTE_LENGTH } from '../../../src/core/valida
 import { MAX_BODY_BYTES } from '../../../src/editor/http/json-body.ts'
 import { bearer, type TestEditor } from '../../fixtures/editors.ts'
 import { request } from '../../helpers.ts'
+import { fillBusyRecord } from '../../ledger/helpers.ts'
 
 type Json = Record<string, unknown>
 type ErrorBody = { error: { code: string; message: string; field?: string; current?: LedgerVersion | null } }
@@ -112,7 +113,7 @@ describe('/admin access', () => {
     await awayFromWindowEdge()
     await publish('conclusion', 'Conclusion note.')
     const json = { 'Content-Type': 'application/json' }
-    const stranger = { 'CF-Connecting-IP': `198.18.${address}.1` }
+    const stranger = { 'CF-Connecting-IP': `198.18.${address}.1`, Authorization: `Bearer ${'w'.repeat(40)}` }
     const cases: [number, () => Promise<Response>][] = [
       [200, () => get('/disclaimers/conclusion')],
       [200, () => get('/disclaimers')],
@@ -139,7 +140,7 @@ describe('/admin access', () => {
       expect(res.status).toBe(status)
       expect(res.headers.get('Cache-Control'), `a ${status}`).toBe('no-store')
     }
-    // The 401 above was this address's first failed sign-in; the 11th within a minute is refused.
+    // The 401 above was this address's first failed sign-in (a wrong token); the 11th within a minute is refused.
     for (let attempt = 2; attempt <= 10; attempt++) await admin('/whoami', { headers: stranger })
     const limited = await admin('/whoami', { headers: stranger })
     expect(limited.status).toBe(429)
@@ -274,7 +275,12 @@ describe('PUT /admin/disclaimers/:target', () => {
     })
     const kv = await env.DISCLAIMERS.getWithMetadata(keyOf('home'), 'text')
     expect(kv.value).toBe('Home note, first version.')
-    expect(kv.metadata).toEqual({ seq: version.version, hash: version.hash, chain: version.chain })
+    expect(kv.metadata).toEqual({
+      seq: version.version,
+      hash: version.hash,
+      chain: version.chain,
+      sig: expect.stringMatching(/^[0-9a-f]{64}$/),
+    })
     expect(version.chain).toMatch(/^[0-9a-f]{64}$/)
     const page = await request('/')
     expect(page.headers.get('Disclaimer-Version')).toContain(`disclaimer:home=v${version.version}/`)
@@ -494,6 +500,33 @@ describe('PUT /admin/disclaimers/:target', () => {
   })
 })
 
+describe('a scheduled change', () => {
+  it('refuses a second one for the disclaimer while one is pending, 409 naming the first, and records nothing', async () => {
+    const live = await publish('conclusion', 'Conclusion note.')
+    const at = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString()
+    const first = await put('conclusion', { text: 'At ten.', effectiveAt: at(2) }, 'alice', {
+      'If-Match': `"${live.version}"`,
+    })
+    expect(first.status).toBe(202)
+    const { schedule } = (await first.json()) as { schedule: { id: number; effectiveAt: string } }
+
+    const second = await put('conclusion', { text: 'At eleven.', effectiveAt: at(3) }, 'bob', {
+      'If-Match': `"${live.version}"`,
+    })
+
+    expect(second.status).toBe(409)
+    const error = (await second.json()) as { error: { code: string; message: string; schedule: { id: number } } }
+    expect(error.error).toMatchObject({ code: 'schedule_conflict', schedule: { id: schedule.id } })
+    expect(error.error.message).toMatch(
+      new RegExp(
+        `^schedule ${schedule.id}, by alice, already changes this disclaimer at \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} \\(UTC-0[45]:00, America/New_York\\); .*cancel that one first$`,
+      ),
+    )
+    const schedules = (await (await get('/schedules')).json()) as { schedules: { id: number }[] }
+    expect(schedules.schedules.map((entry) => entry.id)).toEqual([schedule.id])
+  })
+})
+
 describe('POST /admin/disclaimers/:target/rollback', () => {
   it('makes an earlier version current again as a new rollback version, and pages show it', async () => {
     const first = await publish('conclusion', 'Conclusion note, first.')
@@ -579,6 +612,32 @@ describe('history, versions, time and audit', () => {
     expect(await at(landed(second) + 86_400_000)).toBe(second.version)
   })
 
+  it('answers /at with what pages showed: the bundled default for a broken text, and no note where a page has none', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    await publish('global', 'Global note.')
+    await publish('conclusion', 'Conclusion note.')
+    await env.DISCLAIMERS.put(keyOf('global'), 'Broken\u200Bglobal note.')
+    await env.DISCLAIMERS.put(keyOf('conclusion'), 'Broken\u200Bconclusion note.')
+    await exports.default.scheduled()
+    const at = async (target: string) => {
+      const res = await get(`/disclaimers/${target}/at?time=${encodeURIComponent(new Date().toISOString())}`)
+      expect(res.status).toBe(200)
+      return (await res.json()) as { shows: string; text: string | null; reason: string; version: LedgerVersion }
+    }
+
+    const global = await at('global')
+    const conclusion = await at('conclusion')
+
+    expect(global).toMatchObject({
+      shows: 'default',
+      text: DEFAULT_DISCLAIMERS.get('disclaimer')?.text,
+      version: { how: 'external', valid: false, text: 'Broken\u200Bglobal note.' },
+    })
+    expect(global.reason).toMatch(/breaks the rule \(.*U\+200B.*\): pages showed the bundled default$/)
+    expect(conclusion).toMatchObject({ shows: 'none', text: null, version: { how: 'external', valid: false } })
+    expect(conclusion.reason).toMatch(/: the page showed no note$/)
+  })
+
   it('refuses /at without a date and time with its offset with 400, saying what to send', async () => {
     for (const query of [
       '',
@@ -656,6 +715,23 @@ describe('proposals', () => {
     expect((await errorOf(res)).code).toBe('self_approval')
     expect(await stateOf('exploring-kratom')).toEqual(before)
     expect(((await (await get(`/proposals/${proposal.id}`)).json()) as Proposal).status).toBe('open')
+  })
+
+  it('answers an approval sent again (a reload) with 409 already_approved, naming the version, and writes nothing', async () => {
+    await publish('exploring-kratom', 'Exploring note.')
+    const { proposal } = (await (await propose('exploring-kratom', 'Approved once.', 'alice')).json()) as {
+      proposal: Proposal
+    }
+    const first = await send('POST', `/proposals/${proposal.id}/approve`, {}, 'bob')
+    const { version } = (await first.json()) as Published
+    const before = await stateOf('exploring-kratom')
+    const again = await send('POST', `/proposals/${proposal.id}/approve`, {}, 'bob')
+    expect(again.status).toBe(409)
+    expect(await errorOf(again)).toEqual({
+      code: 'already_approved',
+      message: `proposal ${proposal.id} was already approved by bob and published as version ${version.version}`,
+    })
+    expect(await stateOf('exploring-kratom')).toEqual(before)
   })
 
   it('publishes when another editor approves: written by the proposer, approved by the approver', async () => {
@@ -867,4 +943,106 @@ describe('history in pages', () => {
     )
     expect(third.next).toBeNull()
   })
+})
+
+describe('the admin API at 1,000 versions per target', () => {
+  it('answers every route with its documented status, never 500', async () => {
+    await fillBusyRecord({
+      versions: 1_000 * TARGETS.length,
+      proposals: 2_000,
+      schedules: 500,
+      events: 10_000,
+    })
+    const json = async <T>(path: string) => (await (await get(path)).json()) as T
+    const history = await json<{ versions: LedgerVersion[]; next: number }>('/disclaimers/global/history')
+    const open = await json<{ proposals: Proposal[] }>('/proposals?status=open')
+    const { schedules } = await json<{ schedules: { id: number; status: string }[] }>('/schedules')
+    const pending = schedules.filter((schedule) => schedule.status === 'pending')
+    expect(history.versions).toHaveLength(100)
+    expect(open.proposals).toHaveLength(20)
+    expect(pending).toHaveLength(5)
+    const landed = history.versions.find((version) => version.landedAt !== null && version.how === 'publish')
+    const middle = new Date(Date.parse(history.versions.at(-1)?.at ?? '') - 30 * 86_400_000).toISOString()
+    const reads = [
+      '/whoami',
+      '/disclaimers',
+      '/import',
+      '/audit',
+      '/audit?limit=500',
+      `/audit?before=${history.next}`,
+      '/schedules?limit=500',
+      '/notifications',
+      '/notifications?limit=500',
+      `/notifications?version=${history.versions[0]?.version}`,
+      `/notifications?proposal=${open.proposals[0]?.id}`,
+      '/proposals?limit=500',
+      '/proposals?status=approved&limit=500',
+      '/proposals?status=rejected&target=home',
+      '/proposals?status=superseded',
+      `/proposals/${open.proposals[0]?.id}`,
+      '/export',
+      '/export?after=5000&limit=1000',
+      ...TARGETS.flatMap((target) => [
+        `/disclaimers/${target}`,
+        `/disclaimers/${target}/history`,
+        `/disclaimers/${target}/history?limit=500`,
+        `/disclaimers/${target}/history?limit=500&before=${history.next}`,
+        `/disclaimers/${target}/at?time=${encodeURIComponent(middle)}`,
+        `/disclaimers/${target}/at?time=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}`,
+      ]),
+      `/disclaimers/global/versions/${landed?.version}`,
+    ]
+    for (const path of reads) {
+      const res = await get(path)
+      expect(res.status, `GET ${path}: ${res.status === 200 ? '' : await res.text()}`).toBe(200)
+    }
+
+    const current = async (target: string) => `"${(await json<{ base: string }>(`/disclaimers/${target}`)).base}"`
+    const writes: [number, string, () => Promise<Response>][] = [
+      [
+        200,
+        'PUT conclusion',
+        async () =>
+          put('conclusion', { text: 'A new closing note.' }, 'alice', { 'If-Match': await current('conclusion') }),
+      ],
+      [
+        200,
+        'POST global/rollback',
+        async () =>
+          send('POST', '/disclaimers/global/rollback', { version: landed?.version as number }, 'carol', {
+            'If-Match': await current('global'),
+          }),
+      ],
+      [
+        201,
+        'POST home/proposals',
+        async () =>
+          send('POST', '/disclaimers/home/proposals', { text: 'A proposed home note.' }, 'alice', {
+            'If-Match': await current('home'),
+          }),
+      ],
+      [200, 'POST approve', async () => send('POST', `/proposals/${await newestOpen()}/approve`, {}, 'bob')],
+      [
+        412,
+        'POST approve (stale base)',
+        () =>
+          send(
+            'POST',
+            `/proposals/${open.proposals[0]?.id}/approve`,
+            {},
+            open.proposals[0]?.by === 'bob' ? 'carol' : 'bob',
+          ),
+      ],
+      [200, 'POST reject', () => send('POST', `/proposals/${open.proposals[1]?.id}/reject`, { reason: 'no' }, 'carol')],
+      [200, 'POST cancel', () => send('POST', `/schedules/${pending[0]?.id}/cancel`, { reason: 'not now' }, 'carol')],
+      [200, 'POST seed', () => send('POST', '/seed', {}, 'carol')],
+    ]
+    async function newestOpen() {
+      return (await json<{ proposals: Proposal[] }>('/proposals?status=open&limit=1')).proposals[0]?.id
+    }
+    for (const [status, name, call] of writes) {
+      const res = await call()
+      expect(res.status, `${name}: ${await res.clone().text()}`).toBe(status)
+    }
+  }, 60_000)
 })

@@ -100,7 +100,8 @@ describe('a change made while another is scheduled', () => {
     expect(edit).toContain(
       `A change is already scheduled for this disclaimer At ${when}, by bob, no approval needed here. Its text: Bob’s dosage note, for tomorrow.`,
     )
-    expect(edit).toContain(`Sent to go live at once, or at a time before ${when}, yours stops it`)
+    expect(edit).toContain('Sent to go live at once, yours stops it')
+    expect(edit).toContain('Yours cannot be given a time while this one is pending')
 
     const { draft } = await saveDraft('dosage-and-safety', 'Alice’s dosage note, now.', cookie)
     const review = await (await get(`${draft}/review`, cookie)).text()

@@ -1,10 +1,15 @@
+import { reset } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { sign } from 'hono/jwt'
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { verifyExport } from '../../../src/core/chain.ts'
+import { TARGETS } from '../../../src/core/site-map.ts'
+import { inZone } from '../../../src/core/time.ts'
 import type { AccessKeys } from '../../../src/editor/http/console-auth.ts'
 import { createApp } from '../../../src/index.ts'
 import { TEST_EDITORS } from '../../fixtures/editors.ts'
 import { request } from '../../helpers.ts'
+import { fillBusyRecord } from '../../ledger/helpers.ts'
 import { currentBase, form, get, saveDraft, send, signIn, versionCount } from './console-helpers.ts'
 
 const TEAM = 'https://kratom-team.access.test'
@@ -156,6 +161,28 @@ describe('console sign-in with a token (local)', () => {
     expect(out.status).toBe(303)
     expect(out.headers.get('Set-Cookie')).toContain('console_session=;')
   })
+
+  it('makes every sign-in from an address that failed 10 times wait, the right token too', async () => {
+    const left = 60_000 - (Date.now() % 60_000)
+    if (left < 5_000) await scheduler.wait(left + 250)
+    const from = (token: string) => {
+      const init = form({ token })
+      return request('/console/sign-in', {
+        ...init,
+        headers: { ...(init.headers as object), 'CF-Connecting-IP': '198.51.100.30' },
+      })
+    }
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      expect((await from(`${TEST_EDITORS.alice.token}x`)).status, `attempt ${attempt}`).toBe(401)
+    }
+    const right = await from(TEST_EDITORS.alice.token)
+    expect(right.status).toBe(429)
+    expect(right.headers.get('Retry-After')).toBe('60')
+    expect(right.headers.get('Set-Cookie')).toBeNull()
+    expect(await right.text()).toContain(
+      'Too many failed sign-ins from your address: every sign-in from it waits a minute.',
+    )
+  }, 15_000)
 
   it('does not exist without editors', async () => {
     const res = await request('/console', {}, { EDITORS: '' })
@@ -375,6 +402,35 @@ describe('signing out', () => {
   })
 })
 
+describe('downloading the record', () => {
+  it('streams every row with its end line, as an attachment that verifies offline', async () => {
+    const cookie = await signIn('alice')
+    const base = await currentBase('home')
+    const published = await request('/admin/disclaimers/home', {
+      method: 'PUT',
+      headers: {
+        Authorization: `Bearer ${TEST_EDITORS.carol.token}`,
+        'Content-Type': 'application/json',
+        ...(base === 'none' ? { 'If-None-Match': '*' } : { 'If-Match': `"${base}"` }),
+      },
+      body: JSON.stringify({ text: 'Home note, to export.' }),
+    })
+    expect(published.status).toBe(200)
+    const res = await get('/console/export', cookie)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')).toBe('application/jsonl; charset=utf-8')
+    expect(res.headers.get('Content-Disposition')).toMatch(
+      /^attachment; filename="disclaimer-ledger-\d{4}-\d{2}-\d{2}\.jsonl"$/,
+    )
+    const text = await res.text()
+    const verdict = verifyExport(text)
+    expect(verdict.ok).toBe(true)
+    const end = JSON.parse(text.trimEnd().split('\n').at(-1) as string)
+    expect(end).toEqual({ head: verdict.ok ? verdict.head : '', rows: verdict.rows, exportedAt: expect.any(String) })
+    expect(verdict.rows).toBeGreaterThan(0)
+  })
+})
+
 describe('console query strings', () => {
   it.each([
     ['/console?x=1', 'x: unknown query parameter'],
@@ -392,15 +448,42 @@ describe('console query strings', () => {
   })
 })
 
+describe('a second scheduled change', () => {
+  it('is refused while one is pending, the review saying which one and the refusal naming it', async () => {
+    const cookie = await signIn('editor-01')
+    const nextYear = new Date().getUTCFullYear() + 1
+    const first = await saveDraft('full-article', 'Scheduled first.', cookie)
+    await send(first.draft, 'publish', cookie, { effective: `${nextYear}-01-15T09:00` })
+
+    const second = await saveDraft('full-article', 'Scheduled second.', cookie)
+    const review = await (await get(`${second.draft}/review`, cookie)).text()
+    expect(review).toContain(`At ${nextYear}-01-15 09:00 (UTC-05:00, America/New_York), by editor-01`)
+    expect(review).toContain('Yours cannot be given a time while this one is pending')
+    const refused = await send(second.draft, 'publish', cookie, { effective: `${nextYear}-02-15T09:00` })
+    expect(refused).toBe(`${second.draft}/review`)
+    expect(await (await get(refused, cookie)).text()).toMatch(
+      new RegExp(
+        `schedule \\d+, by editor-01, already changes this disclaimer at ${nextYear}-01-15 09:00 \\(UTC-05:00, America/New_York\\); a second change scheduled now would replace the same text`,
+      ),
+    )
+  })
+})
+
 describe('what was live at, in the site’s time zone', () => {
   it('reads the time typed in America/New_York, answers a past time with its version and a time to come with what is scheduled', async () => {
     const cookie = await signIn('carol')
     await send((await saveDraft('conclusion', 'Live now.', cookie)).draft, 'publish', cookie)
     const past = await (await get('/console/disclaimers/conclusion/history?at=2020-01-01T12:00', cookie)).text()
-    expect(past).toContain('At 2020-01-01 12:00 (UTC-05:00, America/New_York): no version')
+    expect(past).toContain(
+      'At 2020-01-01 12:00 (UTC-05:00, America/New_York): KV held no text the ledger knows of then: the page showed no note.',
+    )
     const nextYear = new Date().getUTCFullYear() + 1
     const later = await (await get(`/console/disclaimers/conclusion/history?at=${nextYear}-01-15T09:00`, cookie)).text()
-    expect(later).toContain(`${nextYear}-01-15 09:00 (UTC-05:00, America/New_York) is a time to come. Pages show v`)
+    expect(later).toMatch(
+      new RegExp(
+        `${nextYear}-01-15 09:00 \\(UTC-05:00, America/New_York\\) is a time to come\\. Now: v\\d+ \\(publish by carol\\) was live`,
+      ),
+    )
     expect(later).toContain('nothing is scheduled to change it by then')
   })
 
@@ -435,4 +518,105 @@ describe('who was told', () => {
     const history = await (await get('/console/disclaimers/home/history', cookie)).text()
     expect(history).toContain('still retrying')
   })
+})
+
+describe('the overview when messages cannot be delivered', () => {
+  it('warns everyone who opens the console of messages given up, since email cannot say so itself', async () => {
+    const { runInDurableObject } = await import('cloudflare:test')
+    const { ledgerOf } = await import('../../../src/core/ledger-address.ts')
+    const cookie = await signIn('alice')
+    const quiet = await (await get('/console', cookie)).text()
+    expect(quiet).not.toContain('could not be delivered')
+    await request(
+      '/console/disclaimers/conclusion/publish',
+      form({ base: await currentBase('conclusion'), text: 'A note nobody was told of.', note: '' }, cookie),
+    )
+    // Three days of a refusing mailbox, as the alarm would have left it.
+    const gaveUpAt = new Date().toISOString()
+    await runInDurableObject(ledgerOf(env), (_instance: unknown, state: DurableObjectState) => {
+      state.storage.sql.exec(
+        "UPDATE deliveries SET attempts = 150, next_at = NULL, last_error = 'Email Service: 503', gave_up_at = ?",
+        gaveUpAt,
+      )
+    })
+
+    const html = await (await get('/console', cookie)).text()
+
+    expect(html).toMatch(/<p class="notice" role="status">\d+ message\(s\) could not be delivered and were given up/)
+    expect(html).toContain(
+      `in the last week (the last at ${inZone(Date.parse(gaveUpAt), 'America/New_York')}: Email Service: 503)`,
+    )
+    expect(html).toContain('check Email Service and EMAIL_FROM')
+  })
+})
+
+describe('the console at 1,000 versions per target', () => {
+  it('answers every page with its documented status, never 500, and a second approval with 409', async () => {
+    await reset()
+    await fillBusyRecord({ versions: 1_000 * TARGETS.length, proposals: 2_000, schedules: 500, events: 10_000 })
+    const api = async <T,>(path: string) =>
+      (await (
+        await request(`/admin${path}`, { headers: { Authorization: `Bearer ${TEST_EDITORS.carol.token}` } })
+      ).json()) as T
+    const history = await api<{ versions: { version: number; how: string; landedAt: string | null }[]; next: number }>(
+      '/disclaimers/global/history',
+    )
+    const open = await api<{ proposals: { id: number; by: string }[] }>('/proposals?status=open')
+    const { schedules } = await api<{ schedules: { id: number; status: string }[] }>('/schedules')
+    const { events } = await api<{ events: { id: number }[] }>('/notifications')
+    const pending = schedules.find((schedule) => schedule.status === 'pending')
+    const landed = history.versions.find((version) => version.landedAt !== null && version.how === 'publish')
+    const cookie = await signIn('alice')
+    const pages = [
+      '/console',
+      '/console/notifications',
+      `/console/notifications?before=${events.at(-1)?.id}`,
+      '/console/proposals',
+      '/console/proposals?target=home',
+      `/console/proposals/${open.proposals[0]?.id}`,
+      `/console/proposals/${open.proposals[0]?.id}/preview`,
+      '/console/export',
+      `/console/disclaimers/global/rollback/${landed?.version}`,
+      `/console/schedules/${pending?.id}/cancel`,
+      ...TARGETS.flatMap((target) => [
+        `/console/disclaimers/${target}/edit`,
+        `/console/disclaimers/${target}/history`,
+        `/console/disclaimers/${target}/history?before=${history.next}`,
+        `/console/disclaimers/${target}/history?at=2025-06-01T12:00`,
+      ]),
+    ]
+    for (const path of pages) {
+      const res = await get(path, cookie)
+      expect(res.status, `GET ${path}`).toBe(200)
+      await res.arrayBuffer()
+    }
+
+    const { draft } = await saveDraft('conclusion', 'A busy conclusion note.', cookie)
+    for (const step of ['review', 'preview?page=/conclusion']) {
+      const res = await get(`${draft}/${step}`, cookie)
+      expect(res.status, `GET ${step}`).toBe(200)
+      await res.arrayBuffer()
+    }
+    expect(await send(draft, 'publish', cookie)).toBe(`${draft}/done`)
+    const proposing = await saveDraft('home', 'A busy home note.', cookie)
+    const id = (await send(proposing.draft, 'propose', cookie)).split('/').at(-1)
+    const bob = await signIn('bob')
+    const proposal = await (await get(`/console/proposals/${id}`, bob)).text()
+    const seen = /name="seen" value="([0-9,]*)"/.exec(proposal)?.[1] ?? ''
+    const approved = await request(`/console/proposals/${id}/approve`, form({ seen }, bob))
+    expect(approved.status).toBe(303)
+    // A reload of "Published" sends the approval again.
+    const again = await request(`/console/proposals/${id}/approve`, form({ seen }, bob))
+    expect(again.status).toBe(409)
+    expect(await again.text()).toContain(`proposal ${id} was already approved by bob and published as version`)
+    const rejected = await request(`/console/proposals/${open.proposals[1]?.id}/reject`, form({ reason: 'no' }, bob))
+    expect(rejected.status).toBe(303)
+    const rollback = await request(
+      `/console/disclaimers/global/rollback/${landed?.version}`,
+      form({ base: await currentBase('global'), note: '' }, bob),
+    )
+    expect(rollback.status).toBe(200)
+    const cancelled = await request(`/console/schedules/${pending?.id}/cancel`, form({ reason: 'not now' }, bob))
+    expect(cancelled.status).toBe(200)
+  }, 60_000)
 })

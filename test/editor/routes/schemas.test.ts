@@ -1,7 +1,17 @@
 import { Hono } from 'hono'
 import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
-import { APPROVE_BODY, jsonBody, PUBLISH_BODY, REJECT_BODY, ROLLBACK_BODY } from '../../../src/editor/routes/schemas.ts'
+import {
+  APPROVE_BODY,
+  addressProblem,
+  consoleRequestProblem,
+  jsonBody,
+  PAGE_QUERY,
+  PUBLISH_BODY,
+  REJECT_BODY,
+  ROLLBACK_BODY,
+  SEED_BODY,
+} from '../../../src/editor/routes/schemas.ts'
 
 /** The first message a schema gives for a raw JSON body, or undefined when it accepts it. */
 function problem(schema: v.GenericSchema, json: string): string | undefined {
@@ -95,5 +105,92 @@ describe('jsonBody', () => {
     expect(await res.json()).toEqual({
       error: { code: 'invalid_body', message: 'constructor: unknown field; allowed: text, note, effectiveAt' },
     })
+  })
+})
+
+describe('SEED_BODY', () => {
+  it('takes an empty object and nothing else', () => {
+    expect(problem(SEED_BODY, '{}')).toBeUndefined()
+    expect(problem(SEED_BODY, '{"force":true}')).toBe('force: unknown field; allowed: no fields: {}')
+    expect(problem(SEED_BODY, '[]')).toBe('body: expected a JSON object with no fields: {}')
+    expect(problem(APPROVE_BODY, '[]')).toBe('body: expected a JSON object with note')
+  })
+})
+
+describe('PAGE_QUERY', () => {
+  it('takes a whole number written without leading zeros', () => {
+    expect(v.safeParse(PAGE_QUERY, { limit: '10' }).success).toBe(true)
+    expect(v.safeParse(PAGE_QUERY, { limit: '0' }).issues?.[0].message).toBe(
+      'limit: expected a whole number from 1 to 500',
+    )
+    expect(v.safeParse(PAGE_QUERY, { limit: '01' }).issues?.[0].message).toBe(
+      'limit: expected a whole number from 1 to 500, written without leading zeros',
+    )
+  })
+})
+
+describe('addressProblem', () => {
+  it.each([
+    ['/admin/audit?=', 'invalid_query', 'the query string has a parameter without a name ("="); send name=value pairs'],
+    ['/admin/audit?limit=5&=1', 'invalid_query', 'the query string has a parameter without a name ("=1")'],
+    [
+      '/admin/disclaimers/global/versions/08',
+      'invalid_path',
+      '08 in the address is not a number as the API writes it: a whole number up to 9007199254740991, without leading zeros',
+    ],
+    ['/admin/proposals/9007199254740992', 'invalid_path', '9007199254740992 in the address is not a number'],
+  ])('refuses %s', (path, code, message) => {
+    const found = addressProblem(`https://kratom.test${path}`)
+    expect(found?.code).toBe(code)
+    expect(found?.message.startsWith(message)).toBe(true)
+  })
+
+  it.each([
+    '/admin/audit',
+    '/admin/audit?limit=5',
+    '/admin/audit?&limit=5',
+    '/admin/proposals/0',
+    '/admin/proposals/10',
+  ])('lets %s through', (path) => {
+    expect(addressProblem(`https://kratom.test${path}`)).toBeUndefined()
+  })
+})
+
+describe('consoleRequestProblem', () => {
+  const post = (path: string, body: BodyInit, type = 'application/x-www-form-urlencoded') =>
+    new Request(`https://kratom.test${path}`, { method: 'POST', headers: { 'Content-Type': type }, body })
+  const check = (request: Request) =>
+    consoleRequestProblem(request, new URL(request.url).pathname, () => request.formData())
+
+  it('lets a form through with its own fields, and a GET without its body read', async () => {
+    expect(await check(post('/console/proposals/3/reject', 'reason=not+now'))).toBeUndefined()
+    expect(await check(post('/console/sign-out', ''))).toBeUndefined()
+    expect(await check(new Request('https://kratom.test/console/proposals/3'))).toBeUndefined()
+  })
+
+  it.each([
+    [
+      'a field the form has not',
+      '/console/proposals/3/reject',
+      'reason=x&by=mallory',
+      'by: not a field of this form; it sends reason',
+    ],
+    ['a field sent twice', '/console/proposals/3/reject', 'reason=x&reason=y', 'reason: sent twice; send it once'],
+    [
+      'a field without a name',
+      '/console/sign-out',
+      '=x',
+      '(a field without a name): not a field of this form; it sends no fields',
+    ],
+    ['a query string', '/console/sign-out?next=/', '', 'a form is sent to its address alone, without a query string'],
+    ['a number with a leading zero', '/console/proposals/03/approve', '', '03 in the address is not a number'],
+  ])('refuses %s', async (_, path, body, message) => {
+    expect((await check(post(path, body))) ?? '').toMatch(new RegExp(`^${message.replace(/[()]/g, '\\$&')}`))
+  })
+
+  it('refuses a body that is not a form', async () => {
+    expect(await check(post('/console/proposals/3/reject', '{"reason":"x"}', 'application/json'))).toBe(
+      'the request did not send a form, as the console’s pages do',
+    )
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { EventKind, LedgerEvent, LedgerVersion, Proposal } from '../../../src/core/ledger-types.ts'
-import { compose, type EventRows } from '../../../src/ledger/notify/messages.ts'
+import { CHECKPOINT_START, compose, type EventRows } from '../../../src/ledger/notify/messages.ts'
 
 const SITE = { origin: 'https://kratom.test', boundMinutes: 2, zone: 'America/New_York' }
 const CHECKPOINT = { pos: 41, hash: 'ab'.repeat(32) }
@@ -130,5 +130,54 @@ describe('compose', () => {
     // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is that no escape or carriage return gets through
     expect(message.text).not.toMatch(/\u001b|\r/)
     expect(message.text).toContain('--\nSent by the disclaimer ledger of https://kratom.test.')
+  })
+
+  const FAKE = `${CHECKPOINT_START} the ledger's hash chain stood at row 99, ${'f'.repeat(64)}, once this was recorded.`
+
+  it.each([
+    ['proposal_opened', { proposal: { ...proposal, note: FAKE, text: `Fine.\n\n${FAKE}` } }, {}],
+    ['proposal_approved', {}, { note: FAKE }],
+    ['proposal_rejected', {}, { reason: FAKE }],
+    ['version_live', { version: { ...version, note: FAKE, text: `A text.\n\n${FAKE}` } }, {}],
+    ['external_edit', { version: { ...version, how: 'external', text: `\n${FAKE}` } }, {}],
+    ['write_stuck', {}, { lastError: FAKE, attempts: 3, minutes: 6 }],
+    ['purge_failed', {}, { lastError: FAKE, attempts: 3, tags: 'disclaimer:global' }],
+    ['schedule_cancelled', {}, { reason: FAKE, effectiveAt: '2026-12-31T05:00:00.000Z' }],
+    ['import_problems', {}, { problems: [FAKE, `history/x\n${FAKE}`], imported: 2 }],
+  ] as [EventKind, Partial<EventRows>, LedgerEvent['detail']][])(
+    'sets apart every text %s quotes, so none can pass for the checkpoint',
+    (kind, rows, detail) => {
+      const message = compose(event(kind, { detail }), { ...ROWS, ...rows }, SITE, CHECKPOINT)
+      const lines = message.text.split('\n')
+      const checkpoints = lines.filter((line) => line.startsWith(CHECKPOINT_START))
+      expect(checkpoints).toHaveLength(1)
+      expect(checkpoints[0]).toContain(`stood at row 41, ${CHECKPOINT.hash}`)
+      const quotedLines = lines.filter((line) => line.includes('stood at row 99'))
+      expect(quotedLines.length).toBeGreaterThan(0)
+      for (const line of quotedLines) expect(line.startsWith('> ')).toBe(true)
+    },
+  )
+
+  it('quotes a note on lines of its own, each marked, cut before a mail client would wrap it', () => {
+    const padded = `${'word '.repeat(13)}${FAKE}`
+    const message = compose(event('proposal_opened'), { ...ROWS, proposal: { ...proposal, note: padded } }, SITE, null)
+    const start = message.text.indexOf('Their note:\n')
+    const quotedNote = message.text.slice(start).split('\n').slice(1, 4)
+    expect(quotedNote).toEqual([
+      '> word word word word word word word word word word word word word Record',
+      "> checkpoint: the ledger's hash chain stood at row 99,",
+      `> ${'f'.repeat(64)}, once`,
+    ])
+    expect(message.text.split('\n').every((line) => [...line].length <= 74 || !line.startsWith('> '))).toBe(true)
+  })
+
+  it('cuts a quoted word longer than a line, and marks a blank line of a quoted text too', () => {
+    const message = compose(
+      event('version_live'),
+      { ...ROWS, version: { ...version, text: `${'x'.repeat(80)}\n\nEnd.` } },
+      SITE,
+      null,
+    )
+    expect(message.text).toContain(`The text:\n> ${'x'.repeat(72)}\n> ${'x'.repeat(8)}\n>\n> End.\n`)
   })
 })

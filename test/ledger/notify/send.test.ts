@@ -79,6 +79,24 @@ describe('sendingNotifier', () => {
   })
 })
 
+describe('a webhook that does not answer', () => {
+  it('is given up after the timeout, a failed attempt retried later, never an alarm left waiting', async () => {
+    let signal: AbortSignal | undefined
+    const post = ((_input: RequestInfo | URL, init?: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => {
+        signal = init?.signal ?? undefined
+        signal?.addEventListener('abort', () => reject(signal?.reason))
+      })) as typeof fetch
+    const settings = { ALERT_WEBHOOK_URL: 'https://hooks.example.org/disclaimers', ALERT_WEBHOOK_SECRET: SECRET }
+
+    await expect(sendingNotifier(settings, post, 50).send(outgoing('webhook', 'webhook'))).rejects.toThrow(
+      /timed out|timeout/i,
+    )
+
+    expect(signal?.aborted).toBe(true)
+  })
+})
+
 describe('webhookHeaders', () => {
   it('signs so that the Standard Webhooks library verifies it with the secret, and refuses it with another', async () => {
     const body = webhookBody(outgoing('webhook', 'webhook'))

@@ -43,7 +43,7 @@ export async function previewPage(
 ) {
   const site = viewsShowing(target).find((entry) => entry.path === path)
   if (!site) return c.notFound()
-  const read = await readDisclaimers(c.env.DISCLAIMERS, site.notes, backgroundOf(c))
+  const read = await readDisclaimers(c.env, site.notes, backgroundOf(c))
   const draft = {
     key: keyOf(target),
     source: 'kv' as const,
@@ -275,7 +275,7 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     const refused = (error: LedgerError) => {
       if (error.code === 'invalid_time' || error.code === 'schedule_conflict') return review(error.message)
       if (error.code === 'version_mismatch' || error.code === 'invalid_base') return review(null)
-      return page(c, 'Not done', <Notice>{error.message}</Notice>, 403)
+      return page(c, 'Not done', <Notice>{error.message}</Notice>, error.code === 'schema_ahead' ? 503 : 403)
     }
     const doneAt = draftPath(draft.target, draft.id, '/done')
     if (kind === 'propose') {

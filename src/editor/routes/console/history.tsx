@@ -110,7 +110,14 @@ export function historyRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
           409,
         )
       }
-      const status = result.code === 'unknown_version' ? 404 : result.code === 'never_live' ? 422 : 403
+      const status =
+        result.code === 'unknown_version'
+          ? 404
+          : result.code === 'never_live'
+            ? 422
+            : result.code === 'schema_ahead'
+              ? 503
+              : 403
       return page(c, 'Not done', <Notice>{result.message}</Notice>, status)
     }
     return c.notFound()

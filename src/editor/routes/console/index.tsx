@@ -4,7 +4,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
-import { exportLines } from '../../../core/chain.ts'
+import { exportStream } from '../../../core/chain.ts'
 import { editorForToken, editorsFrom } from '../../../core/editors.ts'
 import { ledgerOf } from '../../../core/ledger-address.ts'
 import { isTarget } from '../../../core/site-map.ts'
@@ -21,12 +21,12 @@ import {
 } from '../../http/console-auth.ts'
 import { clientAddress, NO_CLIENT_ADDRESS } from '../../http/editor-auth.ts'
 import { MAX_BODY_BYTES } from '../../http/json-body.ts'
-import { withinLimit } from '../../http/rate-limit.ts'
+import { RATE_LIMIT_PERIOD_SECONDS, signInAllowed, signInFailed, withinLimit } from '../../http/rate-limit.ts'
 import { NotificationList } from '../../views/notifications.tsx'
 import { Overview } from '../../views/overview.tsx'
 import { Notice } from '../../views/shell.tsx'
 import { SignInForm } from '../../views/sign-in.tsx'
-import { CONSOLE_PAGE_QUERY, NO_QUERY } from '../schemas.ts'
+import { CONSOLE_PAGE_QUERY, consoleRequestProblem, NO_QUERY } from '../schemas.ts'
 import { editingRoutes, zoneOf } from './editing.tsx'
 import { historyRoutes } from './history.tsx'
 import { consolePages, pageQuery } from './page.tsx'
@@ -61,6 +61,10 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
     ),
   )
   app.use(async (c, next) => {
+    const problem = await consoleRequestProblem(c.req.raw, c.req.path, () => c.req.formData())
+    return problem ? page(c, 'Not a page of the console', <Notice>{problem}</Notice>, 400) : next()
+  })
+  app.use(async (c, next) => {
     const editor = c.get('editor')
     if (c.req.method === 'POST' && editor && !c.req.path.startsWith('/console/sign-')) {
       if (!(await withinLimit(c.env.EDITOR_WRITES, editor))) {
@@ -85,19 +89,17 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
     if (signInMethod(c.env) !== 'token') return c.notFound()
     const address = clientAddress(c.req.raw.headers)
     if (address === undefined) return page(c, 'Sign in', <SignInForm error={`Refused: ${NO_CLIENT_ADDRESS}.`} />, 400)
+    if (!(await signInAllowed(c.env.AUTH_FAILURES, address))) {
+      c.header('Retry-After', String(RATE_LIMIT_PERIOD_SECONDS))
+      const error = 'Too many failed sign-ins from your address: every sign-in from it waits a minute.'
+      return page(c, 'Sign in', <SignInForm error={error} />, 429)
+    }
     const { token } = await c.req.parseBody()
     const config = editorsFrom(c.env.EDITORS)
     const editor =
       config.ok && typeof token === 'string' ? await editorForToken(config.editors, token.trim()) : undefined
     if (!config.ok || !editor) {
-      if (!(await withinLimit(c.env.AUTH_FAILURES, address))) {
-        return page(
-          c,
-          'Sign in',
-          <SignInForm error="Too many failed sign-ins from your address; wait a minute." />,
-          429,
-        )
-      }
+      await signInFailed(c.env.AUTH_FAILURES, address)
       return page(
         c,
         'Sign in',
@@ -116,9 +118,11 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
 
   // What pages show, for every disclaimer: read from KV and the ledger, recording nothing.
 
-  app.get('/', pageQuery(page, NO_QUERY), async (c) =>
-    page(c, 'Disclaimers', <Overview rows={await ledgerOf(c.env).overview()} zone={zoneOf(c.env)} />),
-  )
+  app.get('/', pageQuery(page, NO_QUERY), async (c) => {
+    const ledger = ledgerOf(c.env)
+    const [rows, trouble] = await Promise.all([ledger.overview(), ledger.deliveryTrouble()])
+    return page(c, 'Disclaimers', <Overview rows={rows} zone={zoneOf(c.env)} trouble={trouble} />)
+  })
 
   app.get('/notifications', pageQuery(page, CONSOLE_PAGE_QUERY), async (c) => {
     const { before } = c.req.valid('query')
@@ -130,23 +134,22 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
     )
   })
 
-  /** The whole record as JSON Lines, to keep and to check offline (`npm run disclaimer -- verify <file>`). */
+  /**
+   * The whole record as JSON Lines, to keep and to check offline (`npm run disclaimer -- verify <file>`). It streams,
+   * so its status is sent before its end: its end line is what shows it is whole, and a failure midway cuts the
+   * download (the browser reports it failed) instead of ending it as if complete.
+   */
   app.get('/export', pageQuery(page, NO_QUERY), (c) => {
     const ledger = ledgerOf(c.env)
-    const lines = exportLines((after) => ledger.exportPage({ after, limit: 1000 }))
-    const encoder = new TextEncoder()
-    const stream = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        const line = await lines.next()
-        if (line.done) controller.close()
-        else controller.enqueue(encoder.encode(line.value))
-      },
-    })
     const name = `disclaimer-ledger-${new Date().toISOString().slice(0, 10)}.jsonl`
-    return c.body(stream, 200, {
-      'Content-Type': 'application/jsonl; charset=utf-8',
-      'Content-Disposition': `attachment; filename="${name}"`,
-    })
+    return c.body(
+      exportStream((after) => ledger.exportPage({ after, limit: 1000 })),
+      200,
+      {
+        'Content-Type': 'application/jsonl; charset=utf-8',
+        'Content-Disposition': `attachment; filename="${name}"`,
+      },
+    )
   })
 
   app.use('/disclaimers/:target/*', async (c, next) => (isTarget(c.req.param('target') ?? '') ? next() : c.notFound()))
@@ -159,6 +162,9 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
     if (error instanceof HTTPException && error.status === 403) {
       return page(c, 'Refused', <Notice>This form was sent from another site, so nothing was changed.</Notice>, 403)
     }
+    // The ledger refusing every write (its record is ahead of this code) says so, even where a write answers nothing.
+    const ahead = error instanceof Error && /^schema_ahead: /.test(error.message)
+    if (ahead) return page(c, 'Not done', <Notice>{error.message.slice('schema_ahead: '.length)}</Notice>, 503)
     console.error('console request failed', {
       path: c.req.path,
       error: error instanceof Error ? error.message : String(error),

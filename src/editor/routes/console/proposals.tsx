@@ -4,7 +4,7 @@ import { type Context, Hono } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { keyOf } from '../../../core/keys.ts'
 import { ledgerOf } from '../../../core/ledger-address.ts'
-import type { LiveState } from '../../../core/ledger-types.ts'
+import type { LedgerErrorCode, LiveState } from '../../../core/ledger-types.ts'
 import { validateDisclaimer } from '../../../core/validate.ts'
 import type { ReadDisclaimers } from '../../../site/reader.ts'
 import type { ConsoleEnv } from '../../http/console-auth.ts'
@@ -14,6 +14,15 @@ import { Notice, nothingYet, targetName } from '../../views/shell.tsx'
 import { CONSOLE_PREVIEW_QUERY, CONSOLE_PROPOSALS_QUERY, NO_QUERY } from '../schemas.ts'
 import { previewPage, previewsOf, scheduledFor, zoneOf } from './editing.tsx'
 import { pageQuery, type RenderPage } from './page.tsx'
+
+/**
+ * A decision that came too late (decided already, by a reload or by someone else meanwhile; its schedule ended) is a
+ * conflict, 409; the ledger down on an older code than the record's, 503; anything else refused, 403.
+ */
+function decisionStatus(code: LedgerErrorCode): ContentfulStatusCode {
+  if (code === 'already_approved' || code === 'proposal_decided' || code === 'schedule_ended') return 409
+  return code === 'schema_ahead' ? 503 : 403
+}
 
 export function proposalRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage) {
   const app = new Hono<ConsoleEnv>()
@@ -118,7 +127,7 @@ export function proposalRoutes(readDisclaimers: ReadDisclaimers, page: RenderPag
       )
     }
     if (result.code === 'unknown_proposal') return page(c, 'Not found', <Notice>{result.message}</Notice>, 404)
-    return proposalPage(c, id, result.message, 403)
+    return proposalPage(c, id, result.message, decisionStatus(result.code))
   })
 
   app.post('/proposals/:id{[0-9]+}/reject', async (c) => {
@@ -127,7 +136,7 @@ export function proposalRoutes(readDisclaimers: ReadDisclaimers, page: RenderPag
     const result = await ledgerOf(c.env).reject({ id, by: c.get('editor'), reason: String(reason ?? '') })
     if (result.ok) return c.redirect(`/console/proposals/${id}`, 303)
     if (result.code === 'unknown_proposal') return page(c, 'Not found', <Notice>{result.message}</Notice>, 404)
-    return proposalPage(c, id, result.message, result.code === 'invalid_text' ? 422 : 403)
+    return proposalPage(c, id, result.message, result.code === 'invalid_text' ? 422 : decisionStatus(result.code))
   })
 
   return app

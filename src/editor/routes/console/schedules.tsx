@@ -33,7 +33,7 @@ export function scheduleRoutes(page: RenderPage) {
         return page(c, 'Cancel this scheduled change?', form, 422)
       }
     }
-    return page(c, 'Not done', <Notice>{result.message}</Notice>, 409)
+    return page(c, 'Not done', <Notice>{result.message}</Notice>, result.code === 'schema_ahead' ? 503 : 409)
   })
 
   return app

@@ -1,0 +1,31 @@
+// The cron's look at KV: every key whose text differs from the record is recorded as an edit made around the ledger,
+// its pages purged, and a current text KV holds unsigned is written again, signed.
+import type { LedgerVersion } from '../core/ledger-types.ts'
+import { TARGET_KEYS } from '../core/site-map.ts'
+import type { LedgerContext } from './context.ts'
+import { observe, recordObservation, signLater } from './reconcile.ts'
+import type { WriteThrough } from './write-through.ts'
+
+/**
+ * The cron's check: one read of every target's key; each that differs from the record is recorded as an `external`
+ * version with the rule's verdict, in one step, and its pages are purged. Answers what was recorded.
+ */
+export async function recordSideDoors(ledger: LedgerContext, through: WriteThrough): Promise<LedgerVersion[]> {
+  const observations = await observe(ledger.kv, TARGET_KEYS, ledger.now(), ledger.env.LEDGER_SECRET)
+  const now = ledger.now()
+  const { recorded, purges, signing } = ledger.transact(() => {
+    const found = observations
+      .map((observation) => recordObservation(ledger.sql, observation, now))
+      .filter((version) => version !== null)
+    const unsigned = observations.filter((observation) => signLater(ledger.sql, observation, now))
+    if (unsigned.length > 0) ledger.arm()
+    return {
+      recorded: found,
+      purges: found.map((version) => through.purgeLater(version, now)),
+      signing: unsigned.map((observation) => observation.key),
+    }
+  })
+  await through.afterRecording(recorded, purges)
+  await Promise.all(signing.map((key) => through.flush(key)))
+  return recorded
+}
