@@ -79,19 +79,10 @@ export async function signCheckpoint(
   then: (checkpoint: StoredCheckpoint) => void = () => {},
 ): Promise<StoredCheckpoint | null> {
   const { size, root } = treeHead(ports.sql)
-  if (size === 0 || (latestCheckpoint(ports.sql)?.size ?? 0) >= size) return null
+  if (size === 0 || signedAlready(ports.sql, size, root)) return null
   const note = await signNote(formatCheckpoint({ origin, size, root, extensions: [] }), [signer])
   return ports.transact(() => {
-    const latest = latestCheckpoint(ports.sql)
-    if (latest && latest.size >= size) {
-      const same = checkpointOfSize(ports.sql, size)
-      if (same && !equalBytes(same.root, root)) {
-        throw new Error(
-          `the log's tree of ${size} leaves has root ${toBase64(root)}, but its checkpoint of that size says ${toBase64(same.root)}: the tree's stored hashes were changed`,
-        )
-      }
-      return null
-    }
+    if (signedAlready(ports.sql, size, root)) return null
     const signedAt = new Date(ports.now()).toISOString()
     ports.sql.exec(
       'INSERT INTO log_checkpoints (size, root, note, signed_at) VALUES (?, ?, ?, ?)',
@@ -104,6 +95,17 @@ export async function signCheckpoint(
     then(checkpoint)
     return checkpoint
   })
+}
+
+// True when a checkpoint of this size or a larger one exists; throws if the one of this size has another root.
+function signedAlready(sql: SqlStorage, size: number, root: Uint8Array): boolean {
+  const same = checkpointOfSize(sql, size)
+  if (same && !equalBytes(same.root, root)) {
+    throw new Error(
+      `the log's tree of ${size} leaves has root ${toBase64(root)}, but its checkpoint of that size says ${toBase64(same.root)}: the tree's stored hashes were changed; nothing was signed`,
+    )
+  }
+  return same !== null || (latestCheckpoint(sql)?.size ?? 0) > size
 }
 
 /** Keeps a witness's verified cosignature line of the checkpoint of `size` (its first, if it sends another). */

@@ -6,9 +6,7 @@ import { encodeEntry, SALT_SIZE } from '../core/log/entry.ts'
 import { leafHash, type TreeNode } from '../core/log/merkle.ts'
 import { type Bundle, bundleBytes, TILE_WIDTH, type Tile, tileWidth } from '../core/log/tiles.ts'
 import { appendLeaf, type HashStore, readTile, type StoredHash, treeRoot } from '../core/log/tree-store.ts'
-
-/** The backfill (backfills.ts) that builds the tree over the rows chained before the log existed. */
-export const LOG_BACKFILL = 'build the log over rows chained before it'
+import { LOG_BACKLOG } from './schema.ts'
 
 // SQLite hands BLOBs back as ArrayBuffers and takes them as such.
 function blob(bytes: Uint8Array): ArrayBuffer {
@@ -94,7 +92,7 @@ export function appendChained(sql: SqlStorage, limit = Number.MAX_SAFE_INTEGER):
 
 /** True while the backfill is still building the tree over rows chained before the log. */
 export function logBackfillWaiting(sql: SqlStorage): boolean {
-  return sql.exec('SELECT 1 FROM backfills WHERE name = ? AND done_at IS NULL', LOG_BACKFILL).toArray().length > 0
+  return sql.exec('SELECT 1 FROM backfills WHERE name = ? AND done_at IS NULL', LOG_BACKLOG).toArray().length > 0
 }
 
 /**
