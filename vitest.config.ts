@@ -1,6 +1,11 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
-import { TEST_EDITORS_SECRET, TEST_LEDGER_SECRET, TEST_SESSION_SECRET } from './test/fixtures/editors.ts'
+import {
+  TEST_EDITORS_SECRET,
+  TEST_LEDGER_SECRET,
+  TEST_LOG_SIGNING_KEY,
+  TEST_SESSION_SECRET,
+} from './test/fixtures/editors.ts'
 
 // Three projects: the Worker's own tests run inside workerd; test/node drives a built bundle from
 // Node (load, CLI); test/browser drives it from Chromium and the web's checkers (`npm run test:browser`).
@@ -17,6 +22,7 @@ export default defineConfig({
                 EDITORS: TEST_EDITORS_SECRET,
                 SESSION_SECRET: TEST_SESSION_SECRET,
                 LEDGER_SECRET: TEST_LEDGER_SECRET,
+                LOG_SIGNING_KEY: TEST_LOG_SIGNING_KEY,
               },
             },
           }),

@@ -1,5 +1,6 @@
 // The disclaimer CLI's checks of the public log: verify-page and verify --checkpoint. Nothing is sent but GET
 // requests for a page and the log's files; no token, no --local or --env.
+import { generateKeyPair, isKeyName } from '../../src/core/log/note-keys.ts'
 import { CliError } from './admin-client.ts'
 import { readTrust } from './log-trust.ts'
 import { verifyCheckpoint } from './verify-checkpoint.ts'
@@ -43,4 +44,17 @@ export async function verifyCheckpointCommand(options: LogOptions): Promise<void
   if (!file) throw new CliError('--checkpoint needs a file: a saved checkpoint, or a message the ledger sent', 2)
   const trust = readTrust(options)
   report(await verifyCheckpoint({ file, trust, ...(options.site === undefined ? {} : { site: options.site }) }))
+}
+
+/** Prints a new LOG_SIGNING_KEY and its verifier key (Go's sumdb/note formats) and where each goes. */
+export async function newLogKey(name: string | undefined): Promise<void> {
+  if (!name || !isKeyName(name)) {
+    throw new CliError("log-key needs a name for the key, no spaces or +: the site's host, e.g. kratom.example.org", 2)
+  }
+  const { signerKey, verifierKey } = await generateKeyPair(name)
+  console.log('a new LOG_SIGNING_KEY (keep it private, it is not stored anywhere):')
+  console.log(signerKey)
+  console.log('store it with: npx wrangler secret put LOG_SIGNING_KEY --env <environment> (paste it when asked)')
+  console.log('its verifier key (public: publish it in docs/ledger.md; the site serves it at /log/key):')
+  console.log(verifierKey)
 }

@@ -82,6 +82,8 @@ export function readPage(html: string): ReadPage {
         title = visibleText(child)
         continue
       }
+      // The line naming the log entry is the page's, not the disclaimer's text.
+      if (isElement(child) && attribute(child, 'class')?.split(/\s+/).includes('disclaimer-entry')) continue
       const text = visibleText(child)
       if (text) paragraphs.push(text)
     }

@@ -4,7 +4,7 @@
 import { formatCheckpoint } from '../core/log/checkpoint.ts'
 import { equalBytes, toBase64 } from '../core/log/encoding.ts'
 import { signNote } from '../core/log/note.ts'
-import { ed25519Signer, type NoteSigner, parseSignerKey } from '../core/log/note-keys.ts'
+import { ed25519Signer, formatVerifierKey, type NoteSigner, parseSignerKey } from '../core/log/note-keys.ts'
 import { logOrigin } from '../core/log-config.ts'
 import { usableSiteOrigin } from '../core/settings.ts'
 import { treeHead, treeSize } from './log-tree.ts'
@@ -38,7 +38,9 @@ export function checkpointDue(sql: SqlStorage): boolean {
 }
 
 /** The signer and the origin the log signs with, or why it cannot sign. */
-export type LogSigner = { ok: true; signer: NoteSigner; origin: string } | { ok: false; problem: string }
+export type LogSigner =
+  | { ok: true; signer: NoteSigner; origin: string; verifierKey: string }
+  | { ok: false; problem: string }
 
 const signers = new Map<string, Promise<LogSigner>>()
 
@@ -54,7 +56,8 @@ export function logSigner(env: { LOG_SIGNING_KEY?: string; SITE_ORIGIN?: string 
       if (secret === '') return { ok: false, problem: 'LOG_SIGNING_KEY is not set, so no checkpoint is signed' }
       const parsed = await parseSignerKey(secret)
       if (!parsed.ok) return { ok: false, problem: `LOG_SIGNING_KEY cannot sign: ${parsed.problem}` }
-      return { ok: true, signer: ed25519Signer(parsed.key), origin: logOrigin(site) }
+      const verifierKey = formatVerifierKey(parsed.key)
+      return { ok: true, signer: ed25519Signer(parsed.key), origin: logOrigin(site), verifierKey }
     })()
     signers.set(cacheKey, signer)
   }

@@ -197,7 +197,8 @@ function failed(ports: WitnessPorts, witness: Witness, job: Job, problem: string
       witness.name,
     )
     const size = latestCheckpoint(ports.sql)?.size ?? 0
-    if (refused && job.alerted_size !== size) {
+    // Once per refusal streak: the alert is itself a row of the log, so alerting per checkpoint would never end.
+    if (refused && job.alerted_size === null) {
       ports.alert({ kind: 'witness_refused', witness: witness.name, size, problem })
       ports.sql.exec('UPDATE witness_jobs SET alerted_size = ? WHERE witness = ?', size, witness.name)
     } else if (giveUp) {

@@ -292,18 +292,18 @@ export const LOG_BACKLOG = 'build the log over the rows chained before migration
  * another branch's.
  */
 const V10_LOG = `
-CREATE TABLE log_hashes (
+CREATE TABLE IF NOT EXISTS log_hashes (
   level INTEGER NOT NULL,
   idx INTEGER NOT NULL,
   hash BLOB NOT NULL,
   PRIMARY KEY (level, idx)
 ) WITHOUT ROWID;
 ${appendOnly('log_hashes')}
-CREATE TABLE log_leaves (idx INTEGER PRIMARY KEY, salt BLOB NOT NULL, entry BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS log_leaves (idx INTEGER PRIMARY KEY, salt BLOB NOT NULL, entry BLOB NOT NULL);
 ${appendOnly('log_leaves')}
-CREATE TABLE log_checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL, signed_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS log_checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL, signed_at TEXT NOT NULL);
 ${appendOnly('log_checkpoints')}
-CREATE TABLE log_cosignatures (
+CREATE TABLE IF NOT EXISTS log_cosignatures (
   size INTEGER NOT NULL,
   witness TEXT NOT NULL,
   line TEXT NOT NULL,
@@ -311,7 +311,7 @@ CREATE TABLE log_cosignatures (
   PRIMARY KEY (size, witness)
 );
 ${appendOnly('log_cosignatures')}
-CREATE TABLE witness_jobs (
+CREATE TABLE IF NOT EXISTS witness_jobs (
   witness TEXT PRIMARY KEY,
   size INTEGER NOT NULL DEFAULT 0,
   due INTEGER,
@@ -321,8 +321,8 @@ CREATE TABLE witness_jobs (
   gave_up_at INTEGER,
   alerted_size INTEGER
 );
-CREATE INDEX witness_jobs_due ON witness_jobs (due) WHERE due IS NOT NULL;
-INSERT INTO backfills (name, cursor) SELECT '${LOG_BACKLOG}', '0' WHERE EXISTS (SELECT 1 FROM chain);
+CREATE INDEX IF NOT EXISTS witness_jobs_due ON witness_jobs (due) WHERE due IS NOT NULL;
+INSERT OR IGNORE INTO backfills (name, cursor) SELECT '${LOG_BACKLOG}', '0' WHERE EXISTS (SELECT 1 FROM chain);
 `
 
 export const MIGRATIONS: readonly Migration[] = [

@@ -260,6 +260,24 @@ function composeBody(
         ],
       }
     }
+    case 'witness_refused':
+    case 'witness_gave_up': {
+      const refused = event.kind === 'witness_refused'
+      const witness = printable(String(event.detail.witness ?? ''))
+      return {
+        subject: oneLine(
+          `${SUBJECT_PREFIX} Witness ${witness} ${refused ? 'refused' : 'has not cosigned'} the log's checkpoint of ${event.detail.size} entries`,
+        ),
+        why: OPERATOR,
+        paragraphs: [
+          refused
+            ? `The witness ${witness} refused to cosign the log's checkpoint of ${event.detail.size} entries. A witness refuses a checkpoint that does not extend the last one it cosigned: if the log was not restored or moved, someone may be showing a different history. Keep this message.`
+            : `The ledger asked the witness ${witness} to cosign the log's checkpoint for as long as it tries to deliver a message, and gave up; it asks again at the next checkpoint.`,
+          quote('What it answered', String(event.detail.problem ?? '')),
+          `Checkpoints and cosignatures: ${site.origin}/log/checkpoint`,
+        ],
+      }
+    }
     case 'import_problems': {
       const problems = Array.isArray(event.detail.problems) ? event.detail.problems.map(String) : []
       return {

@@ -1,0 +1,76 @@
+// The public log end to end on a local site (the built Worker on 127.0.0.1): a page published through the admin API
+// is proved by verify-page against the site's own checkpoint and tiles, and refused once its text is changed; Go's
+// sumdb/note and sumdb/tlog open the site's checkpoint and prove the page's entry from its tiles.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readTrust } from '../../scripts/lib/log-trust.ts'
+import { buildBundle, type ServedBundle, serveBundle } from '../../scripts/lib/serve-bundle.ts'
+import { verifyPage } from '../../scripts/lib/verify-page.ts'
+import { judgeSite } from './go-judge.ts'
+
+const TOKEN = 'log-site-test-token-0123456789abcdef'
+const TEXT = 'This page is not medical advice.\n\nAsk a clinician before you change what you take.'
+const scratch = mkdtempSync(join(tmpdir(), 'log-site-'))
+let site: ServedBundle
+
+async function until(done: () => Promise<boolean>, what: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (await done()) return
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`gave up waiting: ${what}`)
+}
+
+beforeAll(async () => {
+  site = await serveBundle({ bundle: buildBundle(), editors: { alice: TOKEN } })
+  const put = await fetch(new URL('/admin/disclaimers/global', site.url), {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', 'If-None-Match': '*' },
+    body: JSON.stringify({ text: TEXT }),
+  })
+  if (put.status !== 200) throw new Error(`the publish was refused: ${put.status} ${await put.text()}`)
+  // The ledger's alarm signs the checkpoint right after the publish.
+  await until(async () => (await fetch(new URL('/log/checkpoint', site.url))).status === 200, 'a checkpoint')
+})
+
+afterAll(async () => {
+  await site?.stop()
+  rmSync(scratch, { recursive: true, force: true })
+})
+
+describe('the public log of a local site', () => {
+  it('proves the disclaimer a page shows with verify-page, and refuses the page once its text is changed', async () => {
+    const trust = readTrust({ key: site.logVerifierKey })
+    const page = new URL('/', site.url).href
+    const proved = await verifyPage({ source: page, trust })
+
+    expect(proved.lines.at(-1)).toBe(
+      'PROVED: the text of every box on the page (1) is an entry of the log in the checkpoint above',
+    )
+    expect(proved.ok).toBe(true)
+
+    const html = await (await fetch(page)).text()
+    const saved = join(scratch, 'changed.html')
+    writeFileSync(saved, html.replace('Ask a clinician before', 'There is no need to ask anyone before'))
+    const refused = await verifyPage({ source: saved, trust })
+    expect(refused.ok).toBe(false)
+    expect(refused.lines.find((line) => line.startsWith('box 1'))).toMatch(
+      /NOT PROVED: paragraph 2 differs: the page reads "There is no need to ask anyone before/,
+    )
+  })
+
+  it("opens the site's checkpoint with Go's note.Open and proves the page's entry with Go's tlog", async () => {
+    const html = await (await fetch(new URL('/', site.url))).text()
+    const index = Number(/data-log-index="([0-9]+)"/.exec(html)?.[1])
+    const judged = await judgeSite({ base: new URL('/log/', site.url).href, verifierKey: site.logVerifierKey, index })
+
+    expect(judged.code).toBe(0)
+    expect(judged.verdict?.origin).toBe('127.0.0.1/disclaimer-log')
+    expect(judged.verdict?.sigs).toEqual([`127.0.0.1/disclaimer-log+${site.logVerifierKey.split('+')[1]}`])
+    expect(judged.verdict?.inclusion).toEqual({ ok: true })
+    const entry = JSON.parse(Buffer.from(judged.verdict?.entry ?? '', 'base64').toString('utf8'))
+    expect(entry).toMatchObject({ table: 'versions', row: { key: 'disclaimer', text: TEXT } })
+  })
+})
