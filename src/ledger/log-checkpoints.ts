@@ -132,6 +132,26 @@ export function cosignatures(sql: SqlStorage, size: number): { witness: string; 
     .toArray()
 }
 
+/**
+ * The first signed checkpoint whose tree holds the row at chain position `pos` (its log entry is `pos` - 1), with the
+ * cosignatures collected for it: what a message about that row carries. Null until one is signed.
+ */
+export function checkpointCovering(sql: SqlStorage, pos: number): string | null {
+  const row = sql
+    .exec<{ size: number; note: string }>(
+      'SELECT size, note FROM log_checkpoints WHERE size >= ? ORDER BY size LIMIT 1',
+      pos,
+    )
+    .toArray()[0]
+  if (!row) return null
+  return (
+    row.note +
+    cosignatures(sql, row.size)
+      .map(({ line }) => line)
+      .join('')
+  )
+}
+
 /** The latest checkpoint as served: the log's note with every cosignature collected for its size, or null. */
 export function servedCheckpoint(sql: SqlStorage): string | null {
   const latest = latestCheckpoint(sql)

@@ -3,17 +3,19 @@
 import { reset, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { openCheckpoint } from '../../src/core/log/checkpoint.ts'
+import { findCheckpointNotes } from '../../src/core/log/checkpoint-block.ts'
 import { cosignatureVerifier, cosigner } from '../../src/core/log/cosignature.ts'
 import { openNote } from '../../src/core/log/note.ts'
 import { ed25519Verifier, parseSignerKey, parseVerifierKey } from '../../src/core/log/note-keys.ts'
 import { type CosignedCheckpoint, decideAddCheckpoint, witnessAnswer } from '../../src/core/log/witness.ts'
 import { formatAddCheckpointAnswer } from '../../src/core/log/witness-protocol.ts'
+import type { Outgoing } from '../../src/ledger/context.ts'
 import { latestCheckpoint, servedCheckpoint } from '../../src/ledger/log-checkpoints.ts'
 import { nextLogJobAt } from '../../src/ledger/log-jobs.ts'
 import { treeHead, treeSize } from '../../src/ledger/log-tree.ts'
 import type { DisclaimerLedger } from '../../src/ledger/object.ts'
 import vectors from '../core/log/vectors.json'
-import { TEST_LOG_VERIFIER_KEY } from '../fixtures/editors.ts'
+import { TEST_EDITORS, TEST_LOG_VERIFIER_KEY } from '../fixtures/editors.ts'
 import { publish, theLedger } from './helpers.ts'
 
 const ORIGIN = 'localhost:8787/disclaimer-log'
@@ -104,6 +106,33 @@ describe('the log in the ledger', () => {
       root: published.head.root,
       extensions: [],
     })
+  })
+
+  it('sends each message with the signed checkpoint that holds its event, cosignatures included', async () => {
+    const witness = await inProcessWitness()
+    const sent: Outgoing[] = []
+    await runInDurableObject(theLedger(), (instance: DisclaimerLedger) => {
+      const editors = JSON.stringify({ alice: { token: TEST_EDITORS.alice.hash, email: 'alice@example.org' } })
+      instance.ledger.env = { ...instance.ledger.env, LOG_WITNESSES: witnesses, EDITORS: editors }
+      instance.ledger.witnessFetch = witness.fetch
+      instance.ledger.notifier = { send: async (message) => void sent.push(message) }
+    })
+    await publish('global', 'A text whose message carries the log.')
+    await runDurableObjectAlarm(theLedger())
+    const eventPos = await runInDurableObject(theLedger(), (_i: DisclaimerLedger, state) =>
+      state.storage.sql
+        .exec<{ pos: number }>("SELECT pos FROM chain WHERE kind = 'events' ORDER BY pos DESC LIMIT 1")
+        .one(),
+    )
+
+    expect(sent.map((message) => message.event.kind)).toEqual(['version_live'])
+    const found = findCheckpointNotes(sent[0]?.text ?? '')
+    expect(found).toHaveLength(1)
+    const logKey = ed25519Verifier(key(TEST_LOG_VERIFIER_KEY))
+    const opened = await openCheckpoint(found[0] as string, [logKey], ORIGIN)
+    expect(opened.ok && opened.checkpoint.size).toBeGreaterThanOrEqual(eventPos.pos)
+    const cosigned = await openNote(found[0] as string, [cosignatureVerifier(key(notes.witnessVerifierKey))])
+    expect(cosigned.ok && cosigned.verified.map((signature) => signature.name)).toEqual(['example.com/witness'])
   })
 
   it('asks its witnesses to cosign each checkpoint, serves their cosignatures, and tells operators of a fork', async () => {

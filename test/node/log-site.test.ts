@@ -5,13 +5,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort } from '../../scripts/lib/free-port.ts'
 import { readTrust } from '../../scripts/lib/log-trust.ts'
 import { buildBundle, type ServedBundle, serveBundle } from '../../scripts/lib/serve-bundle.ts'
 import { verifyPage } from '../../scripts/lib/verify-page.ts'
+import { SITE_PAGES } from '../../src/core/site-map.ts'
 import { judgeSite } from './go-judge.ts'
 
 const TOKEN = 'log-site-test-token-0123456789abcdef'
 const TEXT = 'This page is not medical advice.\n\nAsk a clinician before you change what you take.'
+const PAGE = SITE_PAGES.find((page) => page.notes.length === 1) as (typeof SITE_PAGES)[number]
 const scratch = mkdtempSync(join(tmpdir(), 'log-site-'))
 let site: ServedBundle
 
@@ -23,14 +26,27 @@ async function until(done: () => Promise<boolean>, what: string): Promise<void> 
   throw new Error(`gave up waiting: ${what}`)
 }
 
-beforeAll(async () => {
-  site = await serveBundle({ bundle: buildBundle(), editors: { alice: TOKEN } })
-  const put = await fetch(new URL('/admin/disclaimers/global', site.url), {
+async function publish(target: string, text: string): Promise<void> {
+  const put = await fetch(new URL(`/admin/disclaimers/${target}`, site.url), {
     method: 'PUT',
     headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', 'If-None-Match': '*' },
-    body: JSON.stringify({ text: TEXT }),
+    body: JSON.stringify({ text }),
   })
   if (put.status !== 200) throw new Error(`the publish was refused: ${put.status} ${await put.text()}`)
+}
+
+beforeAll(async () => {
+  // SITE_ORIGIN is where it is served: the canonical link of a saved page leads back to its log.
+  const port = await freePort()
+  site = await serveBundle({
+    bundle: buildBundle(),
+    editors: { alice: TOKEN },
+    port,
+    siteOrigin: `http://127.0.0.1:${port}`,
+  })
+  // Both boxes of the page: a box showing a bundled default names no log entry, so no page with one is proved.
+  await publish('global', TEXT)
+  await publish(PAGE.slug, 'Soreness that lasts more than a week is worth a visit.')
   // The ledger's alarm signs the checkpoint right after the publish.
   await until(async () => (await fetch(new URL('/log/checkpoint', site.url))).status === 200, 'a checkpoint')
 })
@@ -43,11 +59,11 @@ afterAll(async () => {
 describe('the public log of a local site', () => {
   it('proves the disclaimer a page shows with verify-page, and refuses the page once its text is changed', async () => {
     const trust = readTrust({ key: site.logVerifierKey })
-    const page = new URL('/', site.url).href
+    const page = new URL(PAGE.path, site.url).href
     const proved = await verifyPage({ source: page, trust })
 
     expect(proved.lines.at(-1)).toBe(
-      'PROVED: the text of every box on the page (1) is an entry of the log in the checkpoint above',
+      'PROVED: the text of every box on the page (2) is an entry of the log in the checkpoint above',
     )
     expect(proved.ok).toBe(true)
 
@@ -56,18 +72,20 @@ describe('the public log of a local site', () => {
     writeFileSync(saved, html.replace('Ask a clinician before', 'There is no need to ask anyone before'))
     const refused = await verifyPage({ source: saved, trust })
     expect(refused.ok).toBe(false)
-    expect(refused.lines.find((line) => line.startsWith('box 1'))).toMatch(
-      /NOT PROVED: paragraph 2 differs: the page reads "There is no need to ask anyone before/,
+    expect(refused.lines.find((line) => line.startsWith('box 1'))).toBe(
+      'box 1 (disclaimer, v1) NOT PROVED: the text on the page is not entry 0: paragraph 2 differs: the page reads "There is no need to ask anyone before you change what you take.", the entry "Ask a clinician before you change what you take."',
     )
+    expect(refused.lines.at(-1)).toBe('NOT PROVED: 1 of 2 box(es) do not hold')
   })
 
   it("opens the site's checkpoint with Go's note.Open and proves the page's entry with Go's tlog", async () => {
-    const html = await (await fetch(new URL('/', site.url))).text()
+    const html = await (await fetch(new URL(PAGE.path, site.url))).text()
     const index = Number(/data-log-index="([0-9]+)"/.exec(html)?.[1])
     const judged = await judgeSite({ base: new URL('/log/', site.url).href, verifierKey: site.logVerifierKey, index })
 
     expect(judged.code).toBe(0)
-    expect(judged.verdict?.origin).toBe('127.0.0.1/disclaimer-log')
+    const origin = `${site.url.host}/disclaimer-log`
+    expect(judged.verdict?.origin).toBe(origin)
     expect(judged.verdict?.sigs).toEqual([`127.0.0.1/disclaimer-log+${site.logVerifierKey.split('+')[1]}`])
     expect(judged.verdict?.inclusion).toEqual({ ok: true })
     const entry = JSON.parse(Buffer.from(judged.verdict?.entry ?? '', 'base64').toString('utf8'))
