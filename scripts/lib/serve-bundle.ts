@@ -72,6 +72,8 @@ export interface ServeOptions {
   persistTo?: string
   /** LOG_WITNESSES, as wrangler.toml's vars would give it. */
   logWitnesses?: string
+  /** The log's key pair (LOG_SIGNING_KEY and its verifier key); a new one by default. */
+  logKeys?: { signerKey: string; verifierKey: string }
 }
 
 export interface ServedBundle {
@@ -101,7 +103,7 @@ export async function serveBundle(options: ServeOptions): Promise<ServedBundle> 
     const hash = await tokenHash(token)
     editors[name] = options.editorEmails ? { token: hash, email: `${name}@example.org` } : hash
   }
-  const logKeys = await generateKeyPair('127.0.0.1/disclaimer-log')
+  const logKeys = options.logKeys ?? (await generateKeyPair('127.0.0.1/disclaimer-log'))
   // wrangler hands out Miniflare 4-style options; this Miniflare converts them to its own.
   const miniflare = new Miniflare({
     ...convertV4MiniflareOptions({
