@@ -7,7 +7,14 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MemoryLog, type ServedLog, serveLog } from '../../scripts/lib/memory-log.ts'
 import { PROJECT_ROOT } from '../../scripts/lib/paths.ts'
-import { COSIGNATURE_V1 } from '../../src/core/log/note-keys.ts'
+import { openNote, signNote } from '../../src/core/log/note.ts'
+import {
+  COSIGNATURE_V1,
+  ed25519Signer,
+  ed25519Verifier,
+  parseSignerKey,
+  parseVerifierKey,
+} from '../../src/core/log/note-keys.ts'
 import { otherEntry, page, type TestKey, testKey, versionEntry } from './log-fixtures.ts'
 
 const run = promisify(execFile)
@@ -108,5 +115,27 @@ describe('npm run disclaimer -- verify --checkpoint', () => {
     } finally {
       log = honest
     }
+  })
+})
+
+describe('npm run disclaimer -- log-key', () => {
+  it('makes a LOG_SIGNING_KEY and the verifier key that opens what it signs, and refuses a name with a space', async () => {
+    const made = await cli(['log-key', 'kratom.example.org'])
+    expect(made.code).toBe(0)
+    const signerKey = /^PRIVATE\+KEY\+kratom\.example\.org\+[0-9a-f]{8}\+\S+$/m.exec(made.stdout)?.[0] ?? ''
+    const verifierKey = /^kratom\.example\.org\+[0-9a-f]{8}\+\S+$/m.exec(made.stdout)?.[0] ?? ''
+    expect(made.stdout).toContain('npx wrangler secret put LOG_SIGNING_KEY --env <environment>')
+    const signing = await parseSignerKey(signerKey)
+    const verifying = parseVerifierKey(verifierKey)
+    if (!signing.ok || !verifying.ok) throw new Error('log-key printed keys that do not read')
+    const note = await signNote(`kratom.example.org/disclaimer-log\n1\n${'A'.repeat(43)}=\n`, [
+      ed25519Signer(signing.key),
+    ])
+    const opened = await openNote(note, [ed25519Verifier(verifying.key)])
+    expect(opened.ok).toBe(true)
+
+    const refused = await cli(['log-key', 'two words'])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain('log-key needs a name for the key, no spaces or +')
   })
 })
