@@ -16,11 +16,15 @@ export function logRoutes() {
   const app = new Hono<AppEnv>()
   app.get('/log/*', async (c) => {
     const path = c.req.path.slice('/log/'.length)
-    const file = LOG_PATH.test(path) ? await ledgerOf(c.env).logFile(path) : null
+    const known = LOG_PATH.test(path)
+    const file = known ? await ledgerOf(c.env).logFile(path) : null
     c.header('Access-Control-Allow-Origin', '*')
     if (!file) {
       c.header('Cache-Control', NO_STORE)
-      return withSecurityHeaders(c.text(`The log has no file ${path} (yet).\n`, 404))
+      const said = known
+        ? `The log has no file ${path} (yet).`
+        : 'That is not a file of the log (checkpoint, key, tile/…).'
+      return withSecurityHeaders(c.text(`${said}\n`, 404))
     }
     c.header('Content-Type', file.contentType)
     c.header('Cache-Control', file.immutable ? LOG_IMMUTABLE_CACHE_CONTROL : LOG_LATEST_CACHE_CONTROL)

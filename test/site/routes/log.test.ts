@@ -77,6 +77,9 @@ describe('GET /log/*', () => {
       const res = await request(path)
       expect([path, res.status, res.headers.get('Cache-Control')]).toEqual([path, 404, 'no-store'])
     }
+    expect(await (await request('/log/%3Cscript%3E')).text()).toBe(
+      'That is not a file of the log (checkpoint, key, tile/…).\n',
+    )
   })
 
   it('names on each page the log entry of the version its disclaimer shows, visibly and as data', async () => {
