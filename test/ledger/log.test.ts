@@ -135,6 +135,39 @@ describe('the log in the ledger', () => {
     expect(cosigned.ok && cosigned.verified.map((signature) => signature.name)).toEqual(['example.com/witness'])
   })
 
+  it('answers a witness that already holds a checkpoint (409) by proving consistency from the size it names', async () => {
+    const [alice, bob] = [await inProcessWitness(), await inProcessWitness()]
+    const list = [
+      { name: 'alice-laptop', key: notes.witnessVerifierKey, url: 'https://alice.example' },
+      { name: 'bob-laptop', key: notes.witnessVerifierKey, url: 'https://bob.example' },
+    ]
+    const both = JSON.stringify(list)
+    await runInDurableObject(theLedger(), (instance: DisclaimerLedger) => {
+      instance.ledger.env = { ...instance.ledger.env, LOG_WITNESSES: JSON.stringify(list.slice(0, 1)) }
+      instance.ledger.witnessFetch = (request) =>
+        (new URL(request.url).host === 'alice.example' ? alice : bob).fetch(request)
+    })
+    await publish('global', 'A text only the first witness sees.')
+    await runDurableObjectAlarm(theLedger())
+    // bob joins holding what alice cosigned (a copy of her state): the ledger, knowing nothing of him, asks from 0.
+    bob.seen.latest = alice.seen.latest
+    await runInDurableObject(theLedger(), (instance: DisclaimerLedger) => {
+      instance.ledger.env = { ...instance.ledger.env, LOG_WITNESSES: both }
+    })
+    await publish('global', 'A text both witnesses see.')
+    await runDurableObjectAlarm(theLedger())
+    const rows = await runInDurableObject(theLedger(), (_i: DisclaimerLedger, state) =>
+      state.storage.sql
+        .exec<{ witness: string; size: number }>('SELECT witness, size FROM log_cosignatures ORDER BY size, witness')
+        .toArray(),
+    )
+    const latest = (await logState()).latest?.size
+
+    expect(bob.seen.requests).toBe(2)
+    expect(bob.seen.latest?.size).toBe(latest)
+    expect(rows.filter((row) => row.size === latest).map((row) => row.witness)).toEqual(['alice-laptop', 'bob-laptop'])
+  })
+
   it('asks its witnesses to cosign each checkpoint, serves their cosignatures, and tells operators of a fork', async () => {
     const witness = await inProcessWitness()
     await runInDurableObject(theLedger(), (instance: DisclaimerLedger) => {
