@@ -1,6 +1,11 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
-import { TEST_EDITORS_SECRET, TEST_LEDGER_SECRET, TEST_SESSION_SECRET } from './test/fixtures/editors.ts'
+import {
+  TEST_EDITORS_SECRET,
+  TEST_LEDGER_SECRET,
+  TEST_LOG_SIGNING_KEY,
+  TEST_SESSION_SECRET,
+} from './test/fixtures/editors.ts'
 
 // Four projects: the Worker's own tests run inside workerd; test/node drives a built bundle from Node (the CLI, the
 // deploy check, end-to-end runs of the local site); test/bench holds the load runs and the benchmark harness's own
@@ -18,6 +23,7 @@ export default defineConfig({
                 EDITORS: TEST_EDITORS_SECRET,
                 SESSION_SECRET: TEST_SESSION_SECRET,
                 LEDGER_SECRET: TEST_LEDGER_SECRET,
+                LOG_SIGNING_KEY: TEST_LOG_SIGNING_KEY,
               },
             },
           }),

@@ -214,6 +214,8 @@ export type EventKind =
   | 'purge_failed'
   | 'import_problems'
   | 'delivery_gave_up'
+  | 'witness_refused'
+  | 'witness_gave_up'
   | 'schedule_expired'
   | 'schedule_superseded'
   | 'schedule_cancelled'

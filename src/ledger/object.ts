@@ -16,6 +16,7 @@ import type {
 } from '../core/ledger-types.ts'
 import type { ConsoleDraft, DraftChange } from './drafts.ts'
 import type { Ledger } from './ledger.ts'
+import type { LogFile } from './log-files.ts'
 import { type PointInTimeRecovery, storageRecovery } from './recovery.ts'
 
 export class DisclaimerLedger extends DurableObject<Env> {
@@ -202,6 +203,12 @@ export class DisclaimerLedger extends DurableObject<Env> {
 
   discardDraft(editor: string, id: string): boolean {
     return this.drafts.discardDraft(this.ledger.sql, editor, id)
+  }
+
+  /** A file of the public log (log-files.ts): read-only, for the Worker to serve under /log/. */
+  async logFile(path: string): Promise<LogFile | null> {
+    const { logFile } = await import('./log-files.ts')
+    return logFile(this.ledger.sql, this.env, path)
   }
 
   override alarm(): Promise<void> {

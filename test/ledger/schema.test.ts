@@ -47,6 +47,7 @@ const SHIPPED_MIGRATIONS: Record<number, string> = {
   6: '38368c4dea258f7ff141c78d68d67bb6d1dc0355afd9b07728fdb8101234727b',
   7: 'd219941846b8f58420808d1c4cf6bc37401792357fd429162466b62ceb7ade94',
   8: '58ba1b4999ff82b42f98777a266bbc27586776d4e9b1b9630c47bea75057d7a4',
+  10: 'db0241f294992d6ec164c855977d3ef57280a221f29e7a4488fb181d2a51c553',
 }
 
 const T = Date.parse('2026-11-20T09:00:00.000Z')
@@ -123,11 +124,10 @@ function seedBeforeMigrations(sql: SqlStorage): void {
 const KEPT_TABLES = ['versions', 'landings', 'proposals', 'decisions', 'outbox'] as const
 
 describe('schema', () => {
-  it('numbers its migrations 1, 2, 3… with a name each, and the first creates only what is missing', () => {
-    expect(MIGRATIONS.map((migration) => migration.version)).toEqual(
-      Array.from({ length: MIGRATIONS.length }, (_, index) => index + 1),
-    )
-    expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length)
+  it('numbers its migrations 1, 2, 3… (9 held elsewhere) with a name each, and the first creates only what is missing', () => {
+    // 9 is held by another branch (the lead renumbers at merge); the log is 10.
+    expect(MIGRATIONS.map((migration) => migration.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 10])
+    expect(LATEST_SCHEMA_VERSION).toBe(10)
     expect(new Set(MIGRATIONS.map((migration) => migration.name)).size).toBe(MIGRATIONS.length)
     const creates = (MIGRATIONS[0]?.sql ?? '').match(/CREATE (TABLE|INDEX|TRIGGER)[^(]*/g) ?? []
     expect(creates).toHaveLength(16)
