@@ -1,10 +1,16 @@
 import { fileURLToPath } from 'node:url'
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
-import { TEST_EDITORS_SECRET, TEST_LEDGER_SECRET, TEST_SESSION_SECRET } from './test/fixtures/editors.ts'
+import {
+  TEST_EDITORS_SECRET,
+  TEST_LEDGER_SECRET,
+  TEST_LOG_SIGNING_KEY,
+  TEST_SESSION_SECRET,
+} from './test/fixtures/editors.ts'
 
-// Three projects: the Worker's own tests run inside workerd; test/node drives a built bundle from
-// Node (load, CLI); test/browser drives it from Chromium and the web's checkers (`npm run test:browser`).
+// Four projects: the Worker's own tests run inside workerd; test/node drives a built bundle from Node (the CLI, the
+// deploy check, end-to-end runs of the local site); test/bench holds the load runs and the benchmark harness's own
+// tests (`npm run test:bench`); test/browser drives the site from Chromium and the web's checkers (`npm run test:browser`).
 export default defineConfig({
   test: {
     projects: [
@@ -18,6 +24,7 @@ export default defineConfig({
                 EDITORS: TEST_EDITORS_SECRET,
                 SESSION_SECRET: TEST_SESSION_SECRET,
                 LEDGER_SECRET: TEST_LEDGER_SECRET,
+                LOG_SIGNING_KEY: TEST_LOG_SIGNING_KEY,
               },
             },
           }),
@@ -34,7 +41,7 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['test/**/*.test.{ts,tsx}'],
-          exclude: ['test/node/**', 'test/browser/**'],
+          exclude: ['test/node/**', 'test/bench/**', 'test/browser/**'],
         },
       },
       {
@@ -49,8 +56,20 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'bench',
+          environment: 'node',
+          include: ['test/bench/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'browser',
           environment: 'node',
+          // Processed by Vite rather than Node, so that test/browser/observatory.ts can replace its HSTS preload module.
+          server: { deps: { inline: ['@mdn/mdn-http-observatory'] } },
           include: ['test/browser/**/*.test.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,

@@ -1,6 +1,6 @@
 // `npm run bench:log`: what an append to the log's Merkle tree costs (hashes computed, stored hashes read and
-// written, CPU time) with the tree at 1,000,000 entries beside an empty one, over an in-memory hash store; and
-// what a root and proofs read there. The ledger's SQL-backed store is measured once it exists.
+// written, CPU time) with the tree at 1,000,000 entries beside an empty one, over an in-memory hash store; what a
+// root and proofs read there; and verify-page end to end against a log of 1,000,000 entries served on 127.0.0.1.
 import { utf8 } from '../src/core/log/encoding.ts'
 import { leafHash, type TreeNode } from '../src/core/log/merkle.ts'
 import {
@@ -11,6 +11,7 @@ import {
   type StoredHash,
   treeRoot,
 } from '../src/core/log/tree-store.ts'
+import { benchVerifyPage } from './lib/bench-verify-page.ts'
 import { median, threadCpuNs } from './lib/measure.ts'
 
 const SIZE = 1_000_000
@@ -51,7 +52,7 @@ function readsOf(store: CountingStore, work: () => unknown): number {
   return store.reads - before
 }
 
-async function main() {
+function appends() {
   const big = new CountingStore()
   const building = threadCpuNs(process.pid)
   appendBatch(big, 0, SIZE)
@@ -93,6 +94,31 @@ async function main() {
   console.log(
     `\nreads at ${SIZE.toLocaleString('en-US')}: root ${reads.root}; inclusion proof of entry 123,456: ${reads.inclusion}; consistency proof from 654,321: ${reads.consistency}`,
   )
+}
+
+const VERIFY_RUNS = 15
+
+async function verifyPages() {
+  const small = await benchVerifyPage(1000, VERIFY_RUNS)
+  const large = await benchVerifyPage(SIZE, VERIFY_RUNS)
+  console.log(
+    `\nverify-page end to end (a page with two disclaimers, entries at 40 % and 90 % of the log; a log served on 127.0.0.1), median of ${VERIFY_RUNS} runs`,
+  )
+  console.log(`${''.padEnd(36)}${'1,000 entries'.padStart(14)}${'1,000,000 entries'.padStart(22)}`)
+  const row = (what: string, pick: (c: typeof small) => string) =>
+    console.log(`${what.padEnd(36)}${pick(small).padStart(14)}${pick(large).padStart(22)}`)
+  row('wall ms, whole check', (c) => c.verifyMs.toFixed(1))
+  row('wall ms, fetching the page alone', (c) => c.pageMs.toFixed(1))
+  row('ratio to fetching the page alone', (c) => `${(c.verifyMs / c.pageMs).toFixed(1)}x`)
+  row('requests (page, checkpoint, tiles)', (c) => String(c.requests))
+  row('bytes fetched', (c) => c.bytes.toLocaleString('en-US'))
+  console.log(`ratio of wall time, 1,000,000 entries to 1,000: ${(large.verifyMs / small.verifyMs).toFixed(2)}x`)
+  console.log(`log files fetched at 1,000,000: ${large.files.join(', ')}`)
+}
+
+async function main() {
+  appends()
+  await verifyPages()
 }
 
 if (import.meta.main) await main()

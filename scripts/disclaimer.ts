@@ -22,6 +22,7 @@ import {
   versionLine,
 } from './lib/disclaimer-format.ts'
 import { ensureLocalEditors, LOCAL_STORE } from './lib/local-editors.ts'
+import { LOG_USAGE, newLogKey, verifyCheckpointCommand, verifyPageCommand } from './lib/log-commands.ts'
 import { checkOperation, OPERATIONS_COMMANDS, OPERATIONS_USAGE, runOperation } from './lib/operations-commands.ts'
 import { exportToFile, exportToStdout, NotUtf8Error, verifyFile } from './lib/record-file.ts'
 import { checkReview, REVIEW_COMMANDS, REVIEW_USAGE, runReview } from './lib/review-commands.ts'
@@ -58,6 +59,8 @@ the record (hash-chained; see docs/ledger.md)
   verify <file> [--head H]      check an export offline (no --local or --env: nothing is sent); with --head, that
                                 a chain hash remembered earlier (an email's checkpoint) is one of its rows
 
+${LOG_USAGE}
+
 ${OPERATIONS_USAGE}
 
 ${REVIEW_USAGE}
@@ -65,6 +68,7 @@ ${REVIEW_USAGE}
 editors and secrets (no --local or --env: nothing is sent)
   editor <name>                 a new token for an editor, and the entry to put in the EDITORS secret
   secret                        a new LEDGER_SECRET (the key the ledger signs KV's metadata with), and how to set it
+  log-key <name>                a new LOG_SIGNING_KEY (the log's checkpoints are signed with it) and its verifier key
 
 target: global (the default) or a page: ${TARGETS.filter((name) => name !== 'global').join(', ')}.
 where:  --local is the store of \`npm start\` (.wrangler/state; --persist-to <dir> for another): while npm start runs
@@ -96,6 +100,11 @@ function parse(argv: string[]) {
       limit: { type: 'string' },
       bookmark: { type: 'string' },
       yes: { type: 'boolean' },
+      checkpoint: { type: 'string' },
+      key: { type: 'string' },
+      witness: { type: 'string', multiple: true },
+      quorum: { type: 'string' },
+      site: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -403,6 +412,9 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (command === 'editor') return newEditor(rest[0])
   if (command === 'secret') return newSecret()
+  if (command === 'log-key') return newLogKey(rest[0])
+  if (command === 'verify-page') return verifyPageCommand(rest[0], options)
+  if (command === 'verify' && options.checkpoint !== undefined) return verifyCheckpointCommand(options)
   if (command === 'verify') return verify(rest[0], options.head)
   if (Boolean(options.local) === (options.env !== undefined)) {
     throw new CliError('say where: --local, or --env <environment> (e.g. staging, production); nothing was sent', 2)

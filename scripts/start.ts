@@ -13,6 +13,7 @@ import { PROJECT_ROOT } from './lib/environments.ts'
 import {
   devVarsOf,
   ensureLocalEditors,
+  ensureLogSigningKey,
   LOCAL_EDITORS,
   LOCAL_STORE,
   tokenFile,
@@ -61,6 +62,7 @@ async function main() {
   const devVars = devVarsOf(store)
   try {
     writeDevVars(editors, devVars)
+    await ensureLogSigningKey(devVars)
   } catch (error) {
     console.error(`npm start: ${error instanceof Error ? error.message : String(error)}`)
     process.exit(1)

@@ -11,6 +11,7 @@ import { methodNotAllowedText } from './site/http/errors.ts'
 import { withSecurityHeaders } from './site/http/security-headers.ts'
 import { trailingSlashRedirect } from './site/http/trailing-slash.ts'
 import { createDisclaimerReader, type DisclaimerReaderOptions } from './site/reader.ts'
+import { logRoutes } from './site/routes/log.ts'
 import { type AppEnv, notFoundPage, pageRoutes } from './site/routes/pages.tsx'
 import { seoRoutes } from './site/routes/seo.ts'
 import { errorPageHtml } from './site/views/error-page.tsx'
@@ -28,6 +29,7 @@ export function createApp(options: AppOptions = {}) {
   const app = new Hono<AppEnv>()
   app.route('/', pageRoutes(readDisclaimers))
   app.route('/', seoRoutes())
+  app.route('/', logRoutes())
 
   // What a request no route answers gets, worked out only then: the path without its trailing slash, the methods
   // the path has, or the 404 page.

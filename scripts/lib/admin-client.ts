@@ -16,7 +16,14 @@ import type {
 import type { ReviewRules } from '../../src/core/review-rules.ts'
 import type { PageAt, PageReviewState, ReviewRecord } from '../../src/core/review-types.ts'
 import { printable } from '../../src/core/validate.ts'
-import { devVarsOf, ensureLedgerSecret, ensureLocalEditors, LOCAL_STORE, tokenFile } from './local-editors.ts'
+import {
+  devVarsOf,
+  ensureLedgerSecret,
+  ensureLocalEditors,
+  ensureLogSigningKey,
+  LOCAL_STORE,
+  tokenFile,
+} from './local-editors.ts'
 import { readLocalSite, runningSite } from './local-site.ts'
 import { CONFIG_PATH } from './paths.ts'
 
@@ -88,6 +95,7 @@ export async function localTarget(store = LOCAL_STORE): Promise<Where> {
   const editors = await ensureLocalEditors(store)
   // The store's own: what `npm start` signs with, so pages name the versions this server writes.
   const ledgerSecret = ensureLedgerSecret(devVarsOf(store))
+  const logSigningKey = await ensureLogSigningKey(devVarsOf(store))
   // Cloudflare and wrangler dev give every request its client's address; requests made straight into the Worker
   // carry this machine's, so that failed sign-ins are counted as they would be anywhere else.
   const local = { 'CF-Connecting-IP': '127.0.0.1' }
@@ -105,6 +113,7 @@ export async function localTarget(store = LOCAL_STORE): Promise<Where> {
       EDITORS: { type: 'secret_text', value: editors },
       SESSION_SECRET: { type: 'secret_text', value: newToken() },
       LEDGER_SECRET: { type: 'secret_text', value: ledgerSecret },
+      LOG_SIGNING_KEY: { type: 'secret_text', value: logSigningKey },
     },
     dev: {
       server: { hostname: '127.0.0.1', port: 0 },

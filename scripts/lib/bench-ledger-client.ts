@@ -22,7 +22,7 @@ export interface LedgerClient {
   call(
     path: string,
     init?: RequestInit & { as?: BenchEditor; lines?: number },
-  ): Promise<{ status: number; body: string }>
+  ): Promise<{ status: number; body: string; location: string | null }>
   /** One of the benchmark Worker's own paths; answers its JSON result. */
   bench<T = unknown>(action: LedgerBenchAction, init?: RequestInit): Promise<T>
   /** Rows the ledger read and wrote for `work`, and how long it took (ms, wall clock from here). */
@@ -46,8 +46,10 @@ export function ledgerClient(served: ServedBundle): LedgerClient {
         headers.set('Sec-Fetch-Site', 'same-origin')
       }
       const response = await fetch(new URL(path, served.url), { ...init, headers, redirect: 'manual' })
-      if (lines === undefined || !response.body) return { status: response.status, body: await response.text() }
-      return { status: response.status, body: await firstLines(response.body, lines) }
+      const location = response.headers.get('Location')
+      if (lines === undefined || !response.body)
+        return { status: response.status, body: await response.text(), location }
+      return { status: response.status, body: await firstLines(response.body, lines), location }
     },
     async bench(action, init = {}) {
       const method = action === 'rows' || action === 'ping' ? 'GET' : 'POST'

@@ -60,11 +60,12 @@ export interface Operation {
   before?(client: LedgerClient, marks: Landmarks, state: WriteState): Promise<void>
 }
 
-/** What consecutive writes pass on: the base to write over, the proposal to approve. */
+/** What consecutive writes pass on: the base to write over, the proposal to approve, the console draft to review. */
 export interface WriteState {
   round: number
   base?: string
   proposal?: number
+  draft?: string
 }
 
 async function expectStatus(
@@ -89,6 +90,16 @@ function read(group: Operation['group'], name: string, path: (marks: Landmarks) 
 
 async function baseOf(client: LedgerClient, target: string): Promise<string> {
   return (await json<{ base: string }>(client, `/admin/disclaimers/${target}`)).base
+}
+
+/** Carol's console draft of the global disclaimer over `state.base`: the path of its review page, where it leads. */
+async function startDraft(client: LedgerClient, state: WriteState): Promise<string> {
+  const { location } = await expectStatus(client, '/console/disclaimers/global/drafts', 303, {
+    ...formOf({ base: state.base ?? 'none', text: `A reviewed text, round ${state.round}.`, note: '' }),
+    as: 'carol',
+  })
+  if (!location?.endsWith('/review')) throw new Error(`a new draft led to ${location}, not its review page`)
+  return new URL(location, 'http://localhost').pathname
 }
 
 const time = (iso: string) => encodeURIComponent(iso)
@@ -179,16 +190,24 @@ export const OPERATIONS: Operation[] = [
     (marks) => `/console/schedules/${marks.pendingSchedule}/cancel`,
   ),
   {
-    name: 'POST /console/disclaimers/global/review',
+    name: 'POST /console/disclaimers/global/drafts (an edit sent for review)',
     group: 'console',
     before: async (client, _marks, state) => {
       state.base = await baseOf(client, 'global')
     },
-    run: (client, _marks, state) =>
-      expectStatus(client, '/console/disclaimers/global/review', 200, {
-        ...formOf({ base: state.base ?? 'none', text: `A reviewed text, round ${state.round}.`, note: '' }),
-        as: 'carol',
-      }),
+    run: async (client, _marks, state) => {
+      state.draft = await startDraft(client, state)
+    },
+  },
+  {
+    name: 'GET /console/disclaimers/global/drafts/:draft/review',
+    group: 'console',
+    // A draft of its own to review, started first, unmeasured.
+    before: async (client, _marks, state) => {
+      state.base = await baseOf(client, 'global')
+      state.draft = await startDraft(client, state)
+    },
+    run: (client, _marks, state) => expectStatus(client, `${state.draft}`, 200, { as: 'carol' }),
   },
   {
     name: 'GET /console/export (its first 1,000 lines)',

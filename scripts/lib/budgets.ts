@@ -3,9 +3,11 @@
 
 /**
  * Gzip of the upload `wrangler deploy --dry-run` reports, for every environment: a little above what it measures
- * today, so that growth shows up as a decision (raise this, with the reason) rather than by accident.
+ * today, so that growth shows up as a decision (raise this, with the reason) rather than by accident. Raised from 80 to 96 in issue 23's merge: the ledger's bounded work lists and
+ * backfills, the console's drafts and the streamed verify took the bundle to 88.4 KiB; all of it is the editor half and
+ * the ledger object, which a visitor's isolate compiles but never runs (STARTUP_RATIO_BUDGET is what judges that cost).
  */
-export const BUNDLE_GZIP_BUDGET_KIB = 80
+export const BUNDLE_GZIP_BUDGET_KIB = 96
 
 /**
  * The site's startup CPU over a hello-world Hono Worker's (scripts/bench/hello-worker.ts), both loaded into fresh

@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path'
 import { newToken, tokenHash } from '../../src/core/editors.ts'
 import { ledgerSecretProblem, newLedgerSecret } from '../../src/core/kv-contract.ts'
+import { generateKeyPair } from '../../src/core/log/note-keys.ts'
+import { signingKeyProblem } from '../../src/core/log-config.ts'
 import { PROJECT_ROOT } from './paths.ts'
 
 /** The store `npm start` and `wrangler dev` use. */
@@ -87,6 +89,27 @@ export function ensureLedgerSecret(path: string): string {
   const kept = lines.filter((line) => line.trim() !== '')
   writeFileSync(path, `${[...kept, `LEDGER_SECRET='${secret}'`].join('\n')}\n`, { mode: 0o600 })
   return secret
+}
+
+/** The local log's key name: what its checkpoints' signature lines and its verifier key start with. */
+export const LOCAL_LOG_KEY_NAME = 'localhost/disclaimer-log'
+
+/**
+ * The LOG_SIGNING_KEY in the .dev.vars at `path`, made and written there if it has none (as LEDGER_SECRET is): the
+ * key the local log signs its checkpoints with. Throws, saying how to fix it, when the one there cannot be used.
+ */
+export async function ensureLogSigningKey(path: string): Promise<string> {
+  const lines = readDevVars(path)
+  const held = devVar(lines, 'LOG_SIGNING_KEY')
+  if (held !== undefined) {
+    const problem = signingKeyProblem(held)
+    if (problem) throw new Error(`${path}: ${problem} (or delete the line, and a new one is made)`)
+    return held
+  }
+  const { signerKey } = await generateKeyPair(LOCAL_LOG_KEY_NAME)
+  const kept = lines.filter((line) => line.trim() !== '')
+  writeFileSync(path, `${[...kept, `LOG_SIGNING_KEY='${signerKey}'`].join('\n')}\n`, { mode: 0o600 })
+  return signerKey
 }
 
 /**

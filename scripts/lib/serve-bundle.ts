@@ -9,6 +9,7 @@ import { unstable_getMiniflareWorkerOptions } from 'wrangler'
 import { DEFAULT_DISCLAIMERS } from '../../src/core/defaults.ts'
 import { newToken, tokenHash } from '../../src/core/editors.ts'
 import { newLedgerSecret } from '../../src/core/kv-contract.ts'
+import { generateKeyPair } from '../../src/core/log/note-keys.ts'
 import { CONFIG_PATH, PROJECT_ROOT } from './environments.ts'
 import { parseUploadSize } from './measure.ts'
 
@@ -69,12 +70,18 @@ export interface ServeOptions {
   ledger?: boolean
   /** A directory to keep storage in (KV, the ledger's SQLite), so a server started again on it finds it; else memory. */
   persistTo?: string
+  /** LOG_WITNESSES, as wrangler.toml's vars would give it. */
+  logWitnesses?: string
+  /** The log's key pair (LOG_SIGNING_KEY and its verifier key); a new one by default. */
+  logKeys?: { signerKey: string; verifierKey: string }
 }
 
 export interface ServedBundle {
   url: URL
   miniflare: Miniflare
   kv: Awaited<ReturnType<Miniflare['getKVNamespace']>>
+  /** The verifier key of the LOG_SIGNING_KEY made for this server: what checks its log's checkpoints. */
+  logVerifierKey: string
   stop(): Promise<void>
 }
 
@@ -96,6 +103,7 @@ export async function serveBundle(options: ServeOptions): Promise<ServedBundle> 
     const hash = await tokenHash(token)
     editors[name] = options.editorEmails ? { token: hash, email: `${name}@example.org` } : hash
   }
+  const logKeys = options.logKeys ?? (await generateKeyPair('127.0.0.1/disclaimer-log'))
   // wrangler hands out Miniflare 4-style options; this Miniflare converts them to its own.
   const miniflare = new Miniflare({
     ...convertV4MiniflareOptions({
@@ -113,6 +121,8 @@ export async function serveBundle(options: ServeOptions): Promise<ServedBundle> 
             REQUIRE_APPROVAL: options.requireApproval ?? 'false',
             ...(options.editors ? { EDITORS: JSON.stringify(editors), SESSION_SECRET: newToken() } : {}),
             LEDGER_SECRET: newLedgerSecret(),
+            LOG_SIGNING_KEY: logKeys.signerKey,
+            ...(options.logWitnesses === undefined ? {} : { LOG_WITNESSES: options.logWitnesses }),
           },
           ...(options.direct ? { unsafeDirectSockets: [{ host: '127.0.0.1', port: options.port ?? 0 }] } : {}),
         },
@@ -124,5 +134,5 @@ export async function serveBundle(options: ServeOptions): Promise<ServedBundle> 
   const url = options.direct ? await miniflare.unsafeGetDirectURL('site') : entryUrl
   const kv = await miniflare.getKVNamespace('DISCLAIMERS')
   for (const [key, value] of Object.entries(options.disclaimers ?? {})) await kv.put(key, value)
-  return { url, miniflare, kv, stop: () => miniflare.dispose() }
+  return { url, miniflare, kv, logVerifierKey: logKeys.verifierKey, stop: () => miniflare.dispose() }
 }

@@ -9,6 +9,8 @@ export interface LedgerMetadata {
   hash: string
   /** The row's chain hash (src/core/chain.ts). */
   chain?: string
+  /** The row's entry in the public log (its chain position less one): what pages name for verify-page. */
+  log?: number
   /**
    * HMAC-SHA256 under LEDGER_SECRET, in hex, over the key, the row, the text's full SHA-256 and the chain hash: what
    * makes the rest trustworthy. Absent only when the Worker has no usable LEDGER_SECRET.
@@ -20,6 +22,7 @@ export interface LedgerMetadata {
 export interface SignedVersion {
   seq: number
   chain: string | null
+  log: number | null
 }
 
 /** LEDGER_SECRET is at least this many random bytes, written as hex. */
@@ -70,8 +73,15 @@ function hmacKey(secret: string | undefined): Promise<CryptoKey | undefined> {
   return key
 }
 
-function signedBytes(key: string, seq: number, sha256: string, chain: string | null): Uint8Array<ArrayBuffer> {
-  const text = `disclaimer ledger kv metadata v1\n${key}\n${seq}\n${sha256}\n${chain ?? ''}`
+// A log index is signed on a line of its own after the chain hash, so metadata written before the log still verifies.
+function signedBytes(
+  key: string,
+  seq: number,
+  sha256: string,
+  chain: string | null,
+  log: number | null,
+): Uint8Array<ArrayBuffer> {
+  const text = `disclaimer ledger kv metadata v1\n${key}\n${seq}\n${sha256}\n${chain ?? ''}${log === null ? '' : `\nlog ${log}`}`
   return new Uint8Array(new TextEncoder().encode(text))
 }
 
@@ -81,16 +91,18 @@ function signedBytes(key: string, seq: number, sha256: string, chain: string | n
  */
 export async function signMetadata(
   secret: string | undefined,
-  entry: { key: string; seq: number; sha256: string; chain: string | null },
+  entry: { key: string; seq: number; sha256: string; chain: string | null; log?: number | null },
 ): Promise<LedgerMetadata> {
+  const log = entry.log ?? null
   const metadata: LedgerMetadata = {
     seq: entry.seq,
     hash: entry.sha256.slice(0, 16),
     ...(entry.chain && { chain: entry.chain }),
+    ...(log !== null && { log }),
   }
   const key = await hmacKey(secret)
   if (!key) return metadata
-  const sig = await crypto.subtle.sign('HMAC', key, signedBytes(entry.key, entry.seq, entry.sha256, entry.chain))
+  const sig = await crypto.subtle.sign('HMAC', key, signedBytes(entry.key, entry.seq, entry.sha256, entry.chain, log))
   return { ...metadata, sig: hex(new Uint8Array(sig)) }
 }
 
@@ -106,14 +118,16 @@ export async function verifyMetadata(
   metadata: unknown,
 ): Promise<SignedVersion | null> {
   const claimed = metadata as Partial<Record<keyof LedgerMetadata, unknown>> | null
-  const { seq, chain, sig } = claimed ?? {}
+  const { seq, chain, sig, log } = claimed ?? {}
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return null
+  if (log !== undefined && (typeof log !== 'number' || !Number.isSafeInteger(log) || log < 0)) return null
   if (typeof sig !== 'string' || !/^[0-9a-f]{64}$/.test(sig)) return null
   if (chain !== undefined && (typeof chain !== 'string' || !/^[0-9a-f]{64}$/.test(chain))) return null
   const hmac = await hmacKey(secret)
   if (!hmac) return null
-  const holds = await crypto.subtle.verify('HMAC', hmac, bytesOf(sig), signedBytes(key, seq, sha256, chain ?? null))
-  return holds ? { seq, chain: chain ?? null } : null
+  const signed = signedBytes(key, seq, sha256, chain ?? null, log ?? null)
+  const holds = await crypto.subtle.verify('HMAC', hmac, bytesOf(sig), signed)
+  return holds ? { seq, chain: chain ?? null, log: log ?? null } : null
 }
 
 /** How long a read is served without asking KV again. */

@@ -50,17 +50,24 @@ export type ShownAtAnswer = ShownAt & { scheduled?: Schedule | null }
 /** Open until a second editor decides it, or (for one scheduled for a time) its schedule ends without going live. */
 export type ProposalStatus = 'open' | 'approved' | 'rejected' | 'cancelled' | 'expired' | 'superseded'
 
-export interface Proposal {
+/** What a proposal and a schedule both are: a text for one disclaimer over a base, sent by an editor at a time. */
+export interface Change {
   id: number
   key: string
   target: string
   text: string
   hash: string
-  /** The version it replaces; 0 when the key had none. */
+  /**
+   * The version it replaces (0 when the key had none): a proposal is refused and a schedule does not go live unless
+   * this is still what pages show.
+   */
   base: number
   by: string
   at: string
   note: string | null
+}
+
+export interface Proposal extends Change {
   status: ProposalStatus
   decidedBy: string | null
   decidedAt: string | null
@@ -161,17 +168,7 @@ export interface LedgerError {
 export type ScheduleOutcome = 'live' | 'superseded' | 'expired' | 'cancelled'
 
 /** A change set to go live at a time: a proposal's (live once approved) or a publish's where approval is off. */
-export interface Schedule {
-  id: number
-  key: string
-  target: string
-  text: string
-  hash: string
-  /** The version it replaces: at its time it goes live only if this is still what pages show. */
-  base: number
-  by: string
-  at: string
-  note: string | null
+export interface Schedule extends Change {
   /** When it goes live, ISO 8601 in UTC. */
   effectiveAt: string
   proposalId: number | null
@@ -220,6 +217,8 @@ export type EventKind =
   | 'purge_failed'
   | 'import_problems'
   | 'delivery_gave_up'
+  | 'witness_refused'
+  | 'witness_gave_up'
   | 'schedule_expired'
   | 'schedule_superseded'
   | 'schedule_cancelled'

@@ -2,6 +2,7 @@
 // with. Each problem is a sentence that names the setting, what is wrong with it, and what to put there instead.
 import { EMAIL_ADDRESS, editorsFrom } from './editors.ts'
 import { ledgerSecretProblem } from './kv-contract.ts'
+import { parseWitnesses, signingKeyProblem } from './log-config.ts'
 import { isTimeZone } from './time.ts'
 
 /** The cron that records edits made around the ledger: every minute. */
@@ -11,7 +12,7 @@ export const BACKUP_CRON = '17 3 * * *'
 /** The Worker's rate limiters ([[ratelimits]]): failed sign-ins per client address, changes per editor. */
 export const RATE_LIMITERS = ['AUTH_FAILURES', 'EDITOR_WRITES'] as const
 /** Secrets every deployed environment needs (`[secrets] required`); wrangler refuses a deploy while one is unset. */
-export const REQUIRED_SECRETS = ['EDITORS', 'LEDGER_SECRET'] as const
+export const REQUIRED_SECRETS = ['EDITORS', 'LEDGER_SECRET', 'LOG_SIGNING_KEY'] as const
 /** A session secret shorter than this could be guessed; `npm start` makes 43 characters. */
 export const MIN_SESSION_SECRET_LENGTH = 32
 
@@ -169,6 +170,8 @@ export interface RuntimeSettings {
   EDITORS?: unknown
   SESSION_SECRET?: unknown
   LEDGER_SECRET?: unknown
+  LOG_SIGNING_KEY?: unknown
+  LOG_WITNESSES?: unknown
   ALERT_WEBHOOK_URL?: unknown
   ALERT_WEBHOOK_SECRET?: unknown
   EMAIL?: unknown
@@ -244,8 +247,14 @@ export function settingsProblems(env: RuntimeSettings): string[] {
     editors.ok ? undefined : `${editors.reason} (nobody can sign in until it is fixed: wrangler secret put EDITORS)`,
     ledgerSecretProblem(typeof env.LEDGER_SECRET === 'string' ? env.LEDGER_SECRET : undefined),
     webhookProblem(env),
+    signingKeyProblem(env.LOG_SIGNING_KEY),
   ]
-  return [...optional.filter((problem): problem is string => problem !== undefined), ...bindingProblems(env)]
+  const witnesses = parseWitnesses(env.LOG_WITNESSES)
+  return [
+    ...optional.filter((problem): problem is string => problem !== undefined),
+    ...(witnesses.ok ? [] : witnesses.problems),
+    ...bindingProblems(env),
+  ]
 }
 
 const logged = new Set<string>()

@@ -4,6 +4,7 @@
 import { backfillStep, backfillWaiting } from './backfills.ts'
 import { type LedgerContext, THE_LEDGER } from './context.ts'
 import { deliverDue, nextDeliveryAt } from './deliveries.ts'
+import { askLogWitnesses, signLog } from './log-jobs.ts'
 import { dueWrites, nextWriteAt, takeStuckWrites } from './outbox.ts'
 import { duePurges, nextPurgeAt } from './purges.ts'
 import { dueReviewWrites, flushReview, nextReminderAt, nextReviewWriteAt, sendDueReminders } from './reviews.ts'
@@ -24,7 +25,8 @@ export function nextJobAt(sql: SqlStorage, now: number): number | null {
 }
 
 /**
- * Runs every job that is due: KV writes (disclaimers', reviews'), stuck writes reported, purges, schedules, messages, one backfill step. A step
+ * Runs every job that is due: KV writes (disclaimers', reviews'), stuck writes reported, purges, schedules, review
+ * reminders, the log's checkpoint and its witnesses, messages, one backfill step. A step
  * that throws is logged and the others still run. Answers the steps that failed.
  */
 export async function runDueJobs(ledger: LedgerContext, through: WriteThrough): Promise<string[]> {
@@ -59,6 +61,9 @@ export async function runDueJobs(ledger: LedgerContext, through: WriteThrough): 
   })
   await step('schedules', () => runDueSchedules(ledger, through))
   await step('review reminders', () => sendDueReminders(ledger))
+  // The checkpoint is signed before messages go, so each message carries one that covers its event.
+  await step('checkpoint', () => signLog(ledger))
+  await step('witnesses', () => askLogWitnesses(ledger))
   await step('messages', () => deliverDue(ledger))
   await step('backfill', () => ledger.transact(() => backfillStep(ledger.sql, ledger.now())))
   return failed

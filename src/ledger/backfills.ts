@@ -2,7 +2,8 @@
 // so no start and no step is long and the object keeps answering between steps. A migration that needs one adds its
 // row to `backfills`, in the migration itself; the step that does its work is named here.
 import { chainBacklog } from './chaining.ts'
-import { CHAIN_BACKLOG } from './schema.ts'
+import { logBackfillStep } from './log-tree.ts'
+import { CHAIN_BACKLOG, LOG_BACKLOG } from './schema.ts'
 
 /** Rows of work one step does at most: a few hundred milliseconds of chaining at the most. */
 export const BACKFILL_ROWS_PER_STEP = 500
@@ -16,6 +17,8 @@ type Step = (sql: SqlStorage, cursor: string, budget: number) => string | null
 const STEPS: Record<string, Step> = {
   // The cursor is the last queue entry of the backlog; the step takes the oldest entries left up to it.
   [CHAIN_BACKLOG]: (sql, cursor, budget) => (chainBacklog(sql, Number(cursor), budget) < budget ? null : cursor),
+  // The tree's size is its own bookmark: the step appends the next rows of the chain.
+  [LOG_BACKLOG]: (sql, cursor, budget) => (logBackfillStep(sql, budget) ? null : cursor),
 }
 
 /** True while a backfill has work left: the alarm is then due at once. */

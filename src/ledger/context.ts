@@ -23,6 +23,8 @@ export interface LedgerContext {
   tell(event: NewEvent, now: number, named?: readonly string[]): void
   /** Sets the alarm for the earliest job waiting; called in the step that adds a job. */
   arm(): void
+  /** Sends a request to one of the log's witnesses. */
+  witnessFetch(request: Request): Promise<Response>
 }
 
 /** How long to wait after `failed` failed attempts: that entry of `delays`, the last repeating once they run out. */

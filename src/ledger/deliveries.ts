@@ -6,6 +6,7 @@ import { siteZone } from '../core/time.ts'
 import { checkpointOf } from './chaining.ts'
 import { type LedgerContext, retryDelay, THE_LEDGER } from './context.ts'
 import { event } from './events.ts'
+import { checkpointCovering } from './log-checkpoints.ts'
 import { compose } from './notify/messages.ts'
 import * as queries from './queries.ts'
 
@@ -180,7 +181,9 @@ export async function deliverDue(
     }
     try {
       // Inside the try: a message that cannot be written is a failed delivery like any other, never a stalled alarm.
-      const message = compose(found, rows, site, checkpointOf(sql, 'events', found.id))
+      const checkpoint = checkpointOf(sql, 'events', found.id)
+      const signed = checkpoint && checkpointCovering(sql, checkpoint.pos)
+      const message = compose(found, rows, site, checkpoint, signed)
       const providerId = await notifier.send({
         channel: job.channel,
         to: job.recipient,

@@ -37,34 +37,11 @@ export type DraftChange = Partial<
   Pick<ConsoleDraft, 'base' | 'text' | 'note' | 'effective' | 'problem' | 'earlier' | 'outcome'>
 >
 
-type DraftRow = {
-  id: string
-  editor: string
-  target: string
-  base: string
-  text: string
-  note: string
-  effective: string
-  problem: string | null
-  earlier: string | null
-  outcome: string | null
-  saved_at: number
-}
+/** A draft as stored: its outcome as JSON, its time as `saved_at`; every other column as the draft names it. */
+type DraftRow = Omit<ConsoleDraft, 'outcome' | 'savedAt'> & { outcome: string | null; saved_at: number }
 
-function toDraft(row: DraftRow): ConsoleDraft {
-  return {
-    id: row.id,
-    editor: row.editor,
-    target: row.target,
-    base: row.base,
-    text: row.text,
-    note: row.note,
-    effective: row.effective,
-    problem: row.problem,
-    earlier: row.earlier,
-    outcome: row.outcome === null ? null : (JSON.parse(row.outcome) as DraftOutcome),
-    savedAt: row.saved_at,
-  }
+function toDraft({ outcome, saved_at, ...row }: DraftRow): ConsoleDraft {
+  return { ...row, outcome: outcome === null ? null : (JSON.parse(outcome) as DraftOutcome), savedAt: saved_at }
 }
 
 function newId(): string {

@@ -91,6 +91,8 @@ export function recipientsOf(event: NewEvent, audience: Audience, named: readonl
       case 'purge_failed':
       case 'import_problems':
       case 'delivery_gave_up':
+      case 'witness_refused':
+      case 'witness_gave_up':
         return [...audience.operators]
     }
   })()

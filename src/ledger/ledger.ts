@@ -25,6 +25,8 @@ import { type EdgeCache, fail, type LedgerContext, type LedgerKV, type Notifier 
 import { deliveryTrouble } from './deliveries.ts'
 import { audienceOf, events, type NewEvent, recordEvent } from './events.ts'
 import { importOnce, importRecord } from './legacy-import.ts'
+import { nextLogJobAt } from './log-jobs.ts'
+import { extendLog } from './log-tree.ts'
 import {
   decisionProblem,
   proposeChange,
@@ -83,6 +85,8 @@ export class Ledger implements LedgerContext {
   reviewRules: ReviewRules
   /** The clock; a seam for tests. */
   now: () => number
+  /** Sends a request to a witness (log-witnesses.ts); a seam, so tests answer with a witness in the same process. */
+  witnessFetch: (request: Request) => Promise<Response> = (request) => fetch(request)
   private readonly through = new WriteThrough(this)
   /** Set when the record is at a schema version newer than this code's: every write is refused with it. */
   private ahead: LedgerError | undefined
@@ -91,13 +95,14 @@ export class Ledger implements LedgerContext {
   constructor(ports: LedgerPorts) {
     this.sql = ports.sql
     this.rawTransact = ports.transact
-    // Every transaction ends by chaining the rows it appended: the triggers queue them, nothing can skip it. None
-    // runs on a record this code is too old for.
+    // Every transaction ends by chaining the rows it appended (the triggers queue them, nothing can skip it) and
+    // appending them to the log's tree. None runs on a record this code is too old for.
     this.transact = (work) => {
       if (this.ahead) throw new Error(`${this.ahead.code}: ${this.ahead.message}`)
       return ports.transact(() => {
         const result = work()
         chainPending(this.sql)
+        extendLog(this.sql)
         return result
       })
     }
@@ -428,7 +433,9 @@ export class Ledger implements LedgerContext {
    * this is always the right time.
    */
   arm(notBefore?: number): void {
-    const next = nextJobAt(this.sql, this.now())
+    const now = this.now()
+    const due = [nextJobAt(this.sql, now), nextLogJobAt(this.sql, this.env, now)].filter((at) => at !== null)
+    const next = due.length > 0 ? Math.min(...due) : null
     if (next !== null) this.setAlarm(Math.max(next, notBefore ?? next))
   }
 

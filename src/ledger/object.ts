@@ -18,6 +18,7 @@ import type { PageAt, ReviewResult } from '../core/review-types.ts'
 import { sitePage } from '../core/site-map.ts'
 import type { ConsoleDraft, DraftChange } from './drafts.ts'
 import type { Ledger } from './ledger.ts'
+import type { LogFile } from './log-files.ts'
 import type { PagesReport } from './page-contents.ts'
 import { type PointInTimeRecovery, storageRecovery } from './recovery.ts'
 
@@ -248,6 +249,12 @@ export class DisclaimerLedger extends DurableObject<Env> {
     const found = sitePage(page)
     if (!found || Number.isNaN(Date.parse(at))) return null
     return this.pageContents.pageAt(this.ledger.sql, found, new Date(at).toISOString())
+  }
+
+  /** A file of the public log (log-files.ts): read-only, for the Worker to serve under /log/. */
+  async logFile(path: string): Promise<LogFile | null> {
+    const { logFile } = await import('./log-files.ts')
+    return logFile(this.ledger.sql, this.env, path)
   }
 
   override alarm(): Promise<void> {

@@ -1,6 +1,6 @@
 // How ledger rows are read from SQLite and turned into the records the API, console and CLI show.
 import { targetOf } from '../core/keys.ts'
-import type { How, LedgerVersion, Proposal, ProposalStatus } from '../core/ledger-types.ts'
+import type { Change, How, LedgerVersion, Proposal, ProposalStatus } from '../core/ledger-types.ts'
 
 export type VersionRow = {
   seq: number
@@ -20,15 +20,15 @@ export type VersionRow = {
   chain: string | null
 }
 
-export type ProposalRow = {
-  id: number
-  key: string
-  text: string
-  hash: string
-  base: number
-  by: string
-  at: string
-  note: string | null
+/** The columns a proposal's row and a schedule's row share. */
+export type ChangeRow = Omit<Change, 'target'>
+
+export function toChange(row: ChangeRow): Change {
+  const { id, key, text, hash, base, by, at, note } = row
+  return { id, key, target: targetOf(key), text, hash, base, by, at, note }
+}
+
+export type ProposalRow = ChangeRow & {
   decision: 'approved' | 'rejected' | null
   status: ProposalStatus
   decided_by: string | null
@@ -98,15 +98,7 @@ export function toVersion(row: VersionRow): LedgerVersion {
 
 export function toProposal(row: ProposalRow): Proposal {
   return {
-    id: row.id,
-    key: row.key,
-    target: targetOf(row.key),
-    text: row.text,
-    hash: row.hash,
-    base: row.base,
-    by: row.by,
-    at: row.at,
-    note: row.note,
+    ...toChange(row),
     status: row.status,
     decidedBy: row.decided_by,
     decidedAt: row.decided_at,

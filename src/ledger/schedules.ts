@@ -1,20 +1,12 @@
 // Scheduled changes: recorded when made, gone live (or superseded, expired, cancelled) at their time by the object's
 // alarm, each outcome appended once. Synchronous, like the commit.
-import { targetOf } from '../core/keys.ts'
 import type { LedgerError, Page, Schedule, ScheduleOutcome } from '../core/ledger-types.ts'
 import { inZone } from '../core/time.ts'
 import { fail } from './context.ts'
 import { pageOf, pageSize } from './queries.ts'
+import { type ChangeRow, toChange } from './rows.ts'
 
-type ScheduleRow = {
-  id: number
-  key: string
-  text: string
-  hash: string
-  base: number
-  by: string
-  at: string
-  note: string | null
+type ScheduleRow = ChangeRow & {
   effective_at: string
   proposal_id: number | null
   approved_by: string | null
@@ -32,15 +24,7 @@ const SCHEDULE_SELECT = `SELECT s.*, d.by AS approved_by, o.outcome, o.at AS end
 
 function toSchedule(row: ScheduleRow): Schedule {
   return {
-    id: row.id,
-    key: row.key,
-    target: targetOf(row.key),
-    text: row.text,
-    hash: row.hash,
-    base: row.base,
-    by: row.by,
-    at: row.at,
-    note: row.note,
+    ...toChange(row),
     effectiveAt: row.effective_at,
     proposalId: row.proposal_id,
     approvedBy: row.approved_by,

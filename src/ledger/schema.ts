@@ -317,7 +317,7 @@ CREATE INDEX review_writes_due ON review_writes (next_at);
  * What each page said (page-contents.ts): each distinct content of a page stored once (its words and hash), each time
  * a deploy started serving other words on a page, both chained; and the reminders a review falls due, as alarm jobs.
  */
-const V10_PAGE_CONTENTS = `
+const V11_PAGE_CONTENTS = `
 CREATE TABLE page_contents (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   page TEXT NOT NULL,
@@ -353,6 +353,48 @@ CREATE TABLE review_reminders (
 CREATE INDEX review_reminders_due ON review_reminders (due);
 `
 
+/** The backfill that builds the log's tree over the rows chained before migration 10 (backfills.ts runs it). */
+export const LOG_BACKLOG = 'build the log over the rows chained before migration 10'
+
+/**
+ * The transparency log (log-tree.ts, log-checkpoints.ts, log-witnesses.ts): the Merkle tree's stored hashes, each
+ * leaf's entry and salt, one signed checkpoint per tree size and the witnesses' cosignatures, all append-only; and
+ * each witness's job. Rows chained before it join the tree through a backfill, in chain order.
+ */
+const V10_LOG = `
+CREATE TABLE IF NOT EXISTS log_hashes (
+  level INTEGER NOT NULL,
+  idx INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  PRIMARY KEY (level, idx)
+) WITHOUT ROWID;
+${appendOnly('log_hashes')}
+CREATE TABLE IF NOT EXISTS log_leaves (idx INTEGER PRIMARY KEY, salt BLOB NOT NULL, entry BLOB NOT NULL);
+${appendOnly('log_leaves')}
+CREATE TABLE IF NOT EXISTS log_checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL, signed_at TEXT NOT NULL);
+${appendOnly('log_checkpoints')}
+CREATE TABLE IF NOT EXISTS log_cosignatures (
+  size INTEGER NOT NULL,
+  witness TEXT NOT NULL,
+  line TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (size, witness)
+);
+${appendOnly('log_cosignatures')}
+CREATE TABLE IF NOT EXISTS witness_jobs (
+  witness TEXT PRIMARY KEY,
+  size INTEGER NOT NULL DEFAULT 0,
+  due INTEGER,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  failing_since INTEGER,
+  gave_up_at INTEGER,
+  alerted_size INTEGER
+);
+CREATE INDEX IF NOT EXISTS witness_jobs_due ON witness_jobs (due) WHERE due IS NOT NULL;
+INSERT OR IGNORE INTO backfills (name, cursor) SELECT '${LOG_BACKLOG}', '0' WHERE EXISTS (SELECT 1 FROM chain);
+`
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'versions, landings, proposals, decisions, outbox, purges', sql: V1_SCHEMA },
   { version: 2, name: 'recorded imports, retried purges, session cut-offs', sql: V2_IMPORTS_PURGES_SESSIONS },
@@ -363,7 +405,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'work lists kept by triggers, deliveries that give up, backfills', sql: V7_WORK_LISTS },
   { version: 8, name: 'session grants, as last seen', sql: V8_SESSION_GRANTS },
   { version: 9, name: 'reviews', sql: V9_REVIEWS },
-  { version: 10, name: 'page contents, servings and review reminders', sql: V10_PAGE_CONTENTS },
+  { version: 10, name: 'the transparency log: tree, checkpoints, cosignatures, witnesses', sql: V10_LOG },
+  { version: 11, name: 'page contents, servings and review reminders', sql: V11_PAGE_CONTENTS },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0

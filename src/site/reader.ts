@@ -21,6 +21,8 @@ export interface Disclaimer {
   version: string
   /** For a ledger version: its chain hash (src/core/chain.ts), tying a saved page to one row of an export. */
   chain?: string
+  /** For a ledger version: its entry in the public log, which verify-page proves the text against. */
+  logIndex?: number
 }
 
 export interface PageDisclaimers {
@@ -94,10 +96,19 @@ function kvDisclaimer(
   key: string,
   paragraphs: string[],
   hash: string,
-  signed: { seq: number; chain: string | null } | null,
+  signed: { seq: number; chain: string | null; log?: number | null } | null,
 ) {
   const version = signed ? `v${signed.seq}` : 'unrecorded'
-  return { key, source: 'kv' as const, paragraphs, hash, version, ...(signed?.chain && { chain: signed.chain }) }
+  const log = signed?.log ?? null
+  return {
+    key,
+    source: 'kv' as const,
+    paragraphs,
+    hash,
+    version,
+    ...(signed?.chain && { chain: signed.chain }),
+    ...(log !== null && { logIndex: log }),
+  }
 }
 
 /**

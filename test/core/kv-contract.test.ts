@@ -32,7 +32,7 @@ describe('signMetadata and verifyMetadata', () => {
       chain,
       sig: expect.stringMatching(/^[0-9a-f]{64}$/),
     })
-    expect(await verifyMetadata(SECRET, KEY, sha256, metadata)).toEqual({ seq: 12, chain })
+    expect(await verifyMetadata(SECRET, KEY, sha256, metadata)).toEqual({ seq: 12, chain, log: null })
     const others: [string, Promise<unknown>][] = [
       ['another key', verifyMetadata(SECRET, 'disclaimer', sha256, metadata)],
       ['another text', verifyMetadata(SECRET, KEY, await sha256Hex('Another note.'), metadata)],
@@ -46,6 +46,21 @@ describe('signMetadata and verifyMetadata', () => {
       ['a string', verifyMetadata(SECRET, KEY, sha256, 'seq=12')],
     ]
     for (const [what, verdict] of others) expect(await verdict, what).toBeNull()
+  })
+
+  it('sign the log entry a row is, when given, and hold for no other entry; metadata from before the log still holds', async () => {
+    const sha256 = await sha256Hex('The closing note.')
+    const chain = 'c'.repeat(64)
+    const metadata = await signMetadata(SECRET, { key: KEY, seq: 12, sha256, chain, log: 11 })
+    const before = await signMetadata(SECRET, { key: KEY, seq: 12, sha256, chain })
+
+    expect(metadata).toMatchObject({ seq: 12, chain, log: 11 })
+    expect(await verifyMetadata(SECRET, KEY, sha256, metadata)).toEqual({ seq: 12, chain, log: 11 })
+    expect(await verifyMetadata(SECRET, KEY, sha256, { ...metadata, log: 12 })).toBeNull()
+    expect(await verifyMetadata(SECRET, KEY, sha256, { ...metadata, log: undefined })).toBeNull()
+    expect(await verifyMetadata(SECRET, KEY, sha256, { ...metadata, log: -1 })).toBeNull()
+    expect(await verifyMetadata(SECRET, KEY, sha256, { ...before, log: 11 })).toBeNull()
+    expect(await verifyMetadata(SECRET, KEY, sha256, before)).toEqual({ seq: 12, chain, log: null })
   })
 
   it('write no signature without a usable secret, and believe none then, saying so once', async () => {

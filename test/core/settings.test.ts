@@ -140,14 +140,22 @@ describe('settingsProblems', () => {
       EDITORS: '{}',
       EMAIL: undefined,
       BACKUPS: undefined,
+      LOG_SIGNING_KEY: '',
+      LOG_WITNESSES: '[1]',
     })
     expect(problems.map((problem) => problem.split(' ')[0])).toEqual([
       'SITE_ORIGIN',
       'EMAIL_FROM',
       'EDITORS',
+      'LOG_SIGNING_KEY',
+      'LOG_WITNESSES',
       'there',
       'there',
     ])
+    expect(problems[3]).toBe(
+      'LOG_SIGNING_KEY is not set, so no checkpoint of the log is signed; make one with `npm run disclaimer -- log-key <name>` and put it with `wrangler secret put LOG_SIGNING_KEY`',
+    )
+    expect(problems[4]).toBe('LOG_WITNESSES entry 1 is not an object with "name", "key" and "url"')
     expect(problems[2]).toBe(
       'EDITORS names no editor (nobody can sign in until it is fixed: wrangler secret put EDITORS)',
     )

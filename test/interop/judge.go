@@ -4,6 +4,10 @@
 //
 //	judge vectors   prints known-answer vectors (fixed leaves, keys from fixed seeds) as JSON
 //	judge check     reads our outputs as JSON on stdin and prints Go's verdict on each
+//	judge site      reads {base, verifierKey, index, oldCheckpoint, witnessKey} on stdin and checks a served log:
+//	                the checkpoint opened with note.Open, entry <index> read from its bundle and proved with
+//	                tlog.ProveRecord/CheckRecord over tlog.TileHashReader on the served tiles, the old checkpoint's
+//	                tree with ProveTree/CheckTree, and the witness's cosignature
 package main
 
 import (
@@ -16,6 +20,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -384,9 +390,142 @@ func checkCosignature(msg, vkey string) verdict {
 	return verdict{Error: "no line by " + parts[0]}
 }
 
+// httpTiles reads a log's hash tiles over HTTP, at C2SP tlog-tiles paths (tile/<L>/<N>, without tlog's height).
+type httpTiles struct{ base string }
+
+func (h httpTiles) Height() int { return 8 }
+
+func (h httpTiles) ReadTiles(tiles []tlog.Tile) ([][]byte, error) {
+	out := make([][]byte, len(tiles))
+	for i, t := range tiles {
+		data, err := get(h.base + "tile/" + strings.TrimPrefix(t.Path(), "tile/8/"))
+		if err != nil {
+			return nil, err
+		}
+		out[i] = data
+	}
+	return out, nil
+}
+
+func (h httpTiles) SaveTiles([]tlog.Tile, [][]byte) {}
+
+func get(url string) ([]byte, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%s answered %s", url, resp.Status)
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, 1<<25))
+}
+
+type siteRequest struct {
+	Base          string `json:"base"`
+	VerifierKey   string `json:"verifierKey"`
+	Index         int64  `json:"index"`
+	OldCheckpoint string `json:"oldCheckpoint"`
+	WitnessKey    string `json:"witnessKey"`
+}
+
+type siteVerdict struct {
+	Origin      string   `json:"origin"`
+	Size        int64    `json:"size"`
+	Sigs        []string `json:"sigs"`
+	Entry       string   `json:"entry"`
+	Inclusion   verdict  `json:"inclusion"`
+	Consistency verdict  `json:"consistency"`
+	Cosignature verdict  `json:"cosignature"`
+}
+
+// openCheckpoint opens a signed checkpoint with one verifier key and reads its origin, size and root.
+func openCheckpoint(msg []byte, vkey string) (*note.Note, string, tlog.Tree, error) {
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		return nil, "", tlog.Tree{}, err
+	}
+	n, err := note.Open(msg, note.VerifierList(v))
+	if err != nil {
+		return nil, "", tlog.Tree{}, err
+	}
+	lines := strings.SplitN(n.Text, "\n", 4)
+	if len(lines) < 4 {
+		return nil, "", tlog.Tree{}, fmt.Errorf("not a checkpoint: %q", n.Text)
+	}
+	size, err := strconv.ParseInt(lines[1], 10, 64)
+	if err != nil {
+		return nil, "", tlog.Tree{}, err
+	}
+	return n, lines[0], tlog.Tree{N: size, Hash: hash(lines[2])}, nil
+}
+
+func site() interface{} {
+	var req siteRequest
+	if err := json.NewDecoder(os.Stdin).Decode(&req); err != nil {
+		fail("reading the request: %v", err)
+	}
+	msg, err := get(req.Base + "checkpoint")
+	if err != nil {
+		fail("%v", err)
+	}
+	n, origin, tree, err := openCheckpoint(msg, req.VerifierKey)
+	if err != nil {
+		fail("note.Open of the served checkpoint: %v", err)
+	}
+	out := siteVerdict{Origin: origin, Size: tree.N}
+	for _, s := range n.Sigs {
+		out.Sigs = append(out.Sigs, fmt.Sprintf("%s+%08x", s.Name, s.Hash))
+	}
+	hr := tlog.TileHashReader(tree, httpTiles{req.Base})
+
+	bundle := tlog.Tile{H: 8, L: -1, N: req.Index / 256, W: 256}
+	if rest := tree.N - bundle.N*256; rest < 256 {
+		bundle.W = int(rest)
+	}
+	data, err := get(req.Base + "tile/entries/" + strings.TrimPrefix(bundle.Path(), "tile/8/data/"))
+	if err != nil {
+		fail("%v", err)
+	}
+	var entry []byte
+	for i, at := int64(0), 0; at < len(data); i++ {
+		if at+2 > len(data) {
+			fail("the bundle ends inside a length")
+		}
+		length := int(binary.BigEndian.Uint16(data[at:]))
+		if at+2+length > len(data) {
+			fail("the bundle ends inside entry %d", i)
+		}
+		if i == req.Index%256 {
+			entry = data[at+2 : at+2+length]
+		}
+		at += 2 + length
+	}
+	out.Entry = b64(entry)
+	proof, err := tlog.ProveRecord(tree.N, req.Index, hr)
+	if err == nil {
+		err = tlog.CheckRecord(proof, tree.N, tree.Hash, req.Index, tlog.RecordHash(entry))
+	}
+	out.Inclusion = verdictOf(err)
+	if req.OldCheckpoint != "" {
+		_, _, old, err := openCheckpoint([]byte(req.OldCheckpoint), req.VerifierKey)
+		if err == nil {
+			var p tlog.TreeProof
+			if p, err = tlog.ProveTree(tree.N, old.N, hr); err == nil {
+				err = tlog.CheckTree(p, tree.N, tree.Hash, old.N, old.Hash)
+			}
+		}
+		out.Consistency = verdictOf(err)
+	}
+	if req.WitnessKey != "" {
+		out.Cosignature = checkCosignature(string(msg), req.WitnessKey)
+	}
+	return out
+}
+
 func main() {
 	if len(os.Args) != 2 {
-		fail("usage: judge vectors | judge check < request.json")
+		fail("usage: judge vectors | judge check < request.json | judge site < request.json")
 	}
 	var out interface{}
 	switch os.Args[1] {
@@ -394,6 +533,8 @@ func main() {
 		out = vectors()
 	case "check":
 		out = check()
+	case "site":
+		out = site()
 	default:
 		fail("unknown mode %q", os.Args[1])
 	}

@@ -13,6 +13,7 @@ import { TARGET_KEYS } from '../../src/core/site-map.ts'
 import { createApp } from '../../src/index.ts'
 import { insertLanding, insertVersion, type NewVersion } from '../../src/ledger/append.ts'
 import type { Ledger, LedgerKV } from '../../src/ledger/ledger.ts'
+import { treeSize } from '../../src/ledger/log-tree.ts'
 import type { DisclaimerLedger } from '../../src/ledger/object.ts'
 import { kvEntry } from '../../src/ledger/outbox.ts'
 import { current, version as versionOf } from '../../src/ledger/queries.ts'
@@ -196,6 +197,8 @@ export async function settled(): Promise<void> {
 /** The tables no code may change, only append to: every chained table, and the chain itself. */
 export const APPEND_ONLY_TABLES = [...CHAINED_TABLES, 'chain'] as const
 export type AppendOnlyTable = (typeof APPEND_ONLY_TABLES)[number]
+/** The public log's tables (migration 10), append-only too: the tree's hashes, its leaves, checkpoints, cosignatures. */
+export const LOG_TABLES = ['log_checkpoints', 'log_cosignatures', 'log_hashes', 'log_leaves'] as const
 export type StoredRows = Record<AppendOnlyTable, Record<string, SqlStorageValue>[]>
 
 /** Every row of the append-only tables, as SQLite holds them, in the order they were written. */
@@ -221,10 +224,15 @@ export function scheduledPurges(): Promise<{ purges: { tags: string[]; due: numb
  * Rows SQLite read and wrote for the ledger while `work` ran, from the cursor of every statement it executed: a
  * counting wrapper stands in for the object's SqlStorage meanwhile, then the real one is put back.
  */
-export async function rowsTouched(
-  work: () => Promise<unknown>,
-): Promise<{ read: number; written: number; statements: number }> {
+export async function rowsTouched(work: () => Promise<unknown>): Promise<{
+  read: number
+  written: number
+  statements: number
+  /** The log tree's hashes (log_hashes), counted apart: an append reads and writes O(log n) of them. */
+  tree: { read: number; written: number; leaves: number }
+}> {
   const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = []
+  const treeCursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = []
   let real: SqlStorage | undefined
   await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
     const sql = Reflect.get(ledger, 'sql') as SqlStorage
@@ -234,7 +242,7 @@ export async function rowsTouched(
         if (property === 'exec') {
           return (query: string, ...bindings: unknown[]) => {
             const cursor = target.exec(query, ...bindings)
-            cursors.push(cursor)
+            ;(query.includes('log_hashes') ? treeCursors : cursors).push(cursor)
             return cursor
           }
         }
@@ -244,15 +252,26 @@ export async function rowsTouched(
     })
     Reflect.set(ledger, 'sql', counting)
   })
+  const leaves = () =>
+    runInDurableObject(theLedger(), (_instance: DisclaimerLedger, state) => treeSize(state.storage.sql))
+  const before = await leaves()
   try {
     await work()
   } finally {
     await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => Reflect.set(ledger, 'sql', real))
   }
+  const after = await leaves()
+  const sum = (list: typeof cursors, count: (cursor: (typeof cursors)[number]) => number) =>
+    list.reduce((total, cursor) => total + count(cursor), 0)
   return runInDurableObject(theLedger(), () => ({
-    read: cursors.reduce((sum, cursor) => sum + cursor.rowsRead, 0),
-    written: cursors.reduce((sum, cursor) => sum + cursor.rowsWritten, 0),
+    read: sum(cursors, (cursor) => cursor.rowsRead),
+    written: sum(cursors, (cursor) => cursor.rowsWritten),
     statements: cursors.length,
+    tree: {
+      read: sum(treeCursors, (cursor) => cursor.rowsRead),
+      written: sum(treeCursors, (cursor) => cursor.rowsWritten),
+      leaves: after - before,
+    },
   }))
 }
 
@@ -308,7 +327,11 @@ export function everyRow(): Promise<Record<string, Record<string, SqlStorageValu
       .toArray()
       .map((row) => row.name)
     return Object.fromEntries(
-      tables.map((table) => [table, sql.exec(`SELECT * FROM "${table}" ORDER BY rowid`).toArray()]),
+      // log_hashes has no rowid: its key is its order.
+      tables.map((table) => {
+        const order = table === 'log_hashes' ? 'level, idx' : 'rowid'
+        return [table, sql.exec(`SELECT * FROM "${table}" ORDER BY ${order}`).toArray()]
+      }),
     )
   })
 }

@@ -149,6 +149,7 @@ describe('outbox', () => {
     expect(await verifyMetadata(TEST_LEDGER_SECRET, key, sha256, entry.metadata)).toEqual({
       seq: added.version,
       chain: null,
+      log: null,
     })
     expect(await verifyMetadata(TEST_LEDGER_SECRET, uniqueKey(), sha256, entry.metadata)).toBeNull()
     // Without a usable secret nothing is signed, and pages name no version.

@@ -60,8 +60,8 @@ describe('observe', () => {
     const key = uniqueKey()
     const chain = 'c'.repeat(64)
     const signed = await signedFor(key, 3, 'A text.', chain)
-    const shapes: [string, Record<string, unknown>, { seq: number; chain: string | null } | null][] = [
-      ['signed for this key, row and text', signed, { seq: 3, chain }],
+    const shapes: [string, Record<string, unknown>, { seq: number; chain: string | null; log: null } | null][] = [
+      ['signed for this key, row and text', signed, { seq: 3, chain, log: null }],
       ['the shape alone, unsigned', { seq: 3, hash: await contentHash('A text.'), chain }],
       ['another row named', { ...signed, seq: 4 }, null],
       ['another chain hash', { ...signed, chain: 'd'.repeat(64) }, null],

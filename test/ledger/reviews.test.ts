@@ -75,7 +75,7 @@ describe('reviews', () => {
       await sha256Hex(stored.value as string),
       stored.metadata,
     )
-    expect(signed).toEqual({ seq: 1, chain: link?.hash })
+    expect(signed).toEqual({ seq: 1, chain: link?.hash, log: null })
     expect(await rows('SELECT * FROM review_writes')).toEqual([])
     const purges = await rows('SELECT tags FROM purge_jobs ORDER BY id')
     expect(purges.map((row) => row.tags)).toEqual(['["page:dosage-and-safety"]', '["page:dosage-and-safety"]'])

@@ -252,7 +252,7 @@ describe('deployProblems', () => {
     ])
   })
 
-  it('refuses an environment without the daily backup cron or with LEDGER_SECRET not required', () => {
+  it('refuses an environment without the daily backup cron or with LEDGER_SECRET or LOG_SIGNING_KEY not required', () => {
     expect(
       productionWith({
         'r2_buckets = [{ binding = "BACKUPS", bucket_name = "kratom-ledger-backups-production" }]\ntriggers = { crons = ["* * * * *", "17 3 * * *"] }':
@@ -263,11 +263,12 @@ describe('deployProblems', () => {
     ])
     expect(
       productionWith({
-        'kratom-ledger-backups-production" }]\ntriggers = { crons = ["* * * * *", "17 3 * * *"] }\nsecrets = { required = ["EDITORS", "LEDGER_SECRET"] }':
+        'kratom-ledger-backups-production" }]\ntriggers = { crons = ["* * * * *", "17 3 * * *"] }\nsecrets = { required = ["EDITORS", "LEDGER_SECRET", "LOG_SIGNING_KEY"] }':
           'kratom-ledger-backups-production" }]\ntriggers = { crons = ["* * * * *", "17 3 * * *"] }\nsecrets = { required = ["EDITORS"] }',
       }),
     ).toEqual([
-      '[env.production] secrets.required lacks "LEDGER_SECRET", so wrangler would deploy without it; secrets = { required = ["EDITORS", "LEDGER_SECRET"] }',
+      '[env.production] secrets.required lacks "LEDGER_SECRET", so wrangler would deploy without it; secrets = { required = ["EDITORS", "LEDGER_SECRET", "LOG_SIGNING_KEY"] }',
+      '[env.production] secrets.required lacks "LOG_SIGNING_KEY", so wrangler would deploy without it; secrets = { required = ["EDITORS", "LEDGER_SECRET", "LOG_SIGNING_KEY"] }',
     ])
   })
 })

@@ -1,11 +1,10 @@
 // The outside judge: Go's reference code (golang.org/x/mod/sumdb/note and tlog, from Debian's packages) opens the
 // notes our TypeScript signs and checks the proofs it makes; ours opens Go's notes and signs as Go does; and the
 // committed known-answer vectors (test/core/log/vectors.json) are what Go computes now. test/interop/judge.go.
-import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { MemoryLog, serveLog } from '../../scripts/lib/memory-log.ts'
 import { PROJECT_ROOT } from '../../scripts/lib/paths.ts'
 import { formatCheckpoint } from '../../src/core/log/checkpoint.ts'
 import { cosigner } from '../../src/core/log/cosignature.ts'
@@ -30,41 +29,7 @@ import {
   readTile,
   treeRoot,
 } from '../../src/core/log/tree-store.ts'
-
-const GOPATH = '/usr/share/gocode'
-const INSTALL = 'apt-get update && apt-get install -y golang-go golang-golang-x-mod-dev'
-const scratch = mkdtempSync(join(tmpdir(), 'log-interop-'))
-const judge = join(scratch, 'judge')
-afterAll(() => rmSync(scratch, { recursive: true, force: true }))
-
-let built: string | undefined
-
-/** The judge, built once; a machine without Go fails every test here with the line that installs it. */
-function judgeProgram(): string {
-  if (built) return built
-  const go = spawnSync('go', ['version'], { encoding: 'utf8' })
-  if (go.error || go.status !== 0 || !existsSync(join(GOPATH, 'src/golang.org/x/mod/sumdb/note/note.go'))) {
-    throw new Error(`Go and golang.org/x/mod are needed as the outside judge of the log's formats: run ${INSTALL}`)
-  }
-  const started = performance.now()
-  execFileSync('go', ['build', '-o', judge, 'judge.go'], {
-    cwd: join(PROJECT_ROOT, 'test/interop'),
-    env: { ...process.env, GO111MODULE: 'off', GOPATH, GOFLAGS: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  console.log(`${go.stdout.trim()}; go build of the judge: ${(performance.now() - started).toFixed(0)} ms`)
-  built = judge
-  return built
-}
-
-function runJudge(mode: 'vectors' | 'check', input = ''): unknown {
-  const started = performance.now()
-  const output = execFileSync(judgeProgram(), [mode], { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
-  console.log(`judge ${mode}: ${(performance.now() - started).toFixed(0)} ms`)
-  return JSON.parse(output)
-}
-
-type Verdict = { ok: boolean; error?: string; text?: string; sigs?: string[] }
+import { judgeSite, runJudge, type Verdict } from './go-judge.ts'
 
 const ORIGIN = 'interop.example/log'
 const store = new MemoryHashStore()
@@ -213,6 +178,52 @@ describe('Go’s sumdb/note and sumdb/tlog as the outside judge', () => {
       if (!verifying.ok || !signing.ok) throw new Error(`Go's keys do not read: ${verifierKey}`)
       expect(await openNote(note, [ed25519Verifier(verifying.key)])).toMatchObject({ ok: true, text })
       expect(await signNote(text, [ed25519Signer(signing.key)])).toBe(note)
+    }
+  })
+
+  it('read a log served over HTTP: open its checkpoint, prove an entry and an extension from its tiles', async () => {
+    const origin = 'interop.example/disclaimer-log'
+    const log = new MemoryLog(origin)
+    for (let i = 0; i < 700; i++) log.append(utf8(`entry ${i}`))
+    const logKey = await generateKeyPair(origin)
+    const witnessKey = await generateKeyPair('interop.example/witness', COSIGNATURE_V1)
+    const signer = await parseSignerKey(logKey.signerKey)
+    const cosigning = await parseSignerKey(witnessKey.signerKey)
+    if (!signer.ok || !cosigning.ok) throw new Error('our own keys do not read')
+    const old = await log.sign([ed25519Signer(signer.key)])
+    for (let i = 700; i < 1234; i++) log.append(utf8(`entry ${i}`))
+    await log.sign([ed25519Signer(signer.key), cosigner(cosigning.key, () => 1767225600)])
+    let served = log
+    const server = await serveLog(() => served)
+    try {
+      const base = `${server.origin}/log/`
+      const request = {
+        base,
+        verifierKey: logKey.verifierKey,
+        index: 1000,
+        oldCheckpoint: old,
+        witnessKey: witnessKey.verifierKey,
+      }
+      const judged = await judgeSite(request)
+      expect(judged.verdict).toEqual({
+        origin,
+        size: 1234,
+        sigs: [`${origin}+${logKey.verifierKey.split('+')[1]}`],
+        entry: b64(utf8('entry 1000')),
+        inclusion: { ok: true },
+        consistency: { ok: true },
+        cosignature: { ok: true, text: '1767225600' },
+      })
+      // A log that changed entry 3 under the same key and serves its own tiles: Go's tile reader catches it.
+      const forged = new MemoryLog(origin)
+      for (let i = 0; i < 1234; i++) forged.append(utf8(i === 3 ? 'entry 3, rewritten' : `entry ${i}`))
+      await forged.sign([ed25519Signer(signer.key)])
+      served = forged
+      const refused = await judgeSite(request)
+      expect(refused.verdict?.inclusion).toEqual({ ok: true })
+      expect(refused.verdict?.consistency).toEqual({ ok: false, error: 'invalid transparency proof' })
+    } finally {
+      await server.close()
     }
   })
 })

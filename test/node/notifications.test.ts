@@ -1,15 +1,24 @@
 // Notifications end to end, on the site as `npm start` runs it with the two-person rule on: alice proposes, bob is
 // told by a message (simulated by wrangler, kept under .wrangler/tmp/email/) with the change and the console link,
 // bob approves, and alice is told.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readTrust } from '../../scripts/lib/log-trust.ts'
+import { verifyCheckpoint } from '../../scripts/lib/verify-checkpoint.ts'
 import { type LocalSite, startLocalSite } from './local-site.ts'
 
 let site: LocalSite
+const scratch = mkdtempSync(join(tmpdir(), 'notifications-'))
 
 beforeAll(async () => {
   site = await startLocalSite(['REQUIRE_APPROVAL:true'])
 })
-afterAll(() => site?.stop())
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true })
+  return site?.stop()
+})
 
 describe('notifications on the local site', () => {
   it('tells bob of alice’s proposal with the change and the console link, and alice of bob’s approval', async () => {
@@ -47,6 +56,16 @@ describe('notifications on the local site', () => {
     const toAlice = await site.email((email) => email.to === 'alice@example.org' && email.subject.includes('approved'))
     expect(toAlice.subject).toBe(`[Disclaimers] Your proposal ${proposal.id} was approved by bob`)
     expect(toAlice.text).toContain('bob approved your proposal')
+    // It carries the public log's signed checkpoint (npm start made the store's LOG_SIGNING_KEY), which the log served
+    // later is proved to extend, from its tiles.
+    expect(toAlice.text).toContain('\n\nLog checkpoint: the public log at ')
+    const message = join(scratch, 'to-alice.txt')
+    writeFileSync(message, toAlice.text)
+    const key = (await (await fetch(`${site.origin}/log/key`)).text()).trim()
+    const checked = await verifyCheckpoint({ file: message, trust: readTrust({ key }), site: site.origin })
+    expect(checked.lines.at(-1)).toBe(
+      `PROVED: the log at ${site.origin}/log/ extends every checkpoint in ${message} (1)`,
+    )
     const live = await site.email(
       (email) => email.to === 'alice@example.org' && email.subject.includes('is live (publish by alice)'),
     )

@@ -1,11 +1,11 @@
-// A scheduled change end to end, on the site as `npm start` runs it with the two-person rule on: proposed for 30 s
+// A scheduled change end to end, on the site as `npm start` runs it with the two-person rule on: proposed for 10 s
 // ahead and approved at once, the page shows the old text until its time and the new text after it, with nobody
 // acting: the ledger's alarm makes it live.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_STALE_MS } from '../../src/core/kv-contract.ts'
 import { type LocalSite, startLocalSite } from './local-site.ts'
 
-const AHEAD_MS = 30_000
+const AHEAD_MS = 10_000
 /** The alarm firing and the page being read are not instant; this much on top of the isolate's cap. */
 const SLACK_MS = 15_000
 

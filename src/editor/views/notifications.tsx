@@ -12,6 +12,8 @@ const KIND: Record<LedgerEvent['kind'], string> = {
   purge_failed: 'Cache purge failing',
   import_problems: 'Import found problems',
   delivery_gave_up: 'Messages given up',
+  witness_refused: 'A witness refused the log',
+  witness_gave_up: 'A witness given up',
   schedule_expired: 'Schedule expired unapproved',
   schedule_superseded: 'Schedule superseded',
   schedule_cancelled: 'Schedule cancelled',

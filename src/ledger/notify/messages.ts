@@ -104,6 +104,17 @@ function checkpointText(checkpoint: Checkpoint): string {
 
 /** How the checkpoint paragraph starts, at the start of a line: no quoted text can (each of its lines starts "> "). */
 export const CHECKPOINT_START = 'Record checkpoint:'
+/** How the public log's paragraph starts; the signed checkpoint follows it as the log signed it. */
+export const LOG_CHECKPOINT_START = 'Log checkpoint:'
+
+/**
+ * The public log's signed checkpoint that holds the event (C2SP signed-note, with the witnesses' cosignatures), as
+ * written: kept, it is what `npm run disclaimer -- verify --checkpoint <this message> --key <the log's key>` proves
+ * every later log extends, from the log's tiles alone.
+ */
+function logCheckpointText(site: MessageSite, note: string): string {
+  return `${LOG_CHECKPOINT_START} the public log at ${site.origin}/log/ signed this checkpoint, which holds what this message tells of. Keep this message: \`npm run disclaimer -- verify --checkpoint <this message> --key <the log's verifier key>\` proves the log served later extends it, so nothing in it was rewritten.\n\n${note.trimEnd()}`
+}
 
 const EDITOR = 'You get this because you are one of its editors.'
 const REVIEWER = 'You get this because you are one of its reviewers.'
@@ -115,10 +126,15 @@ export function compose(
   rows: EventRows,
   site: MessageSite,
   checkpoint: Checkpoint | null,
+  signed: string | null = null,
 ): Message {
   const { subject, why, paragraphs } = composeBody(event, rows, site)
-  // The checkpoint goes before the footer, whose "--" line ends the message's own words.
-  const checkpointed = checkpoint ? [...paragraphs, checkpointText(checkpoint)] : paragraphs
+  // The checkpoints go before the footer, whose "--" line ends the message's own words.
+  const checkpointed = [
+    ...paragraphs,
+    ...(checkpoint ? [checkpointText(checkpoint)] : []),
+    ...(signed ? [logCheckpointText(site, signed)] : []),
+  ]
   return { subject, text: [...checkpointed, footer(site, why)].join('\n\n') }
 }
 
@@ -265,6 +281,24 @@ function composeBody(
     case 'review_due_soon':
     case 'review_overdue':
       return reviewMessage(event, consoleUrl, site.zone)
+    case 'witness_refused':
+    case 'witness_gave_up': {
+      const refused = event.kind === 'witness_refused'
+      const witness = printable(String(event.detail.witness ?? ''))
+      return {
+        subject: oneLine(
+          `${SUBJECT_PREFIX} Witness ${witness} ${refused ? 'refused' : 'has not cosigned'} the log's checkpoint of ${event.detail.size} entries`,
+        ),
+        why: OPERATOR,
+        paragraphs: [
+          refused
+            ? `The witness ${witness} refused to cosign the log's checkpoint of ${event.detail.size} entries. A witness refuses a checkpoint that does not extend the last one it cosigned: if the log was not restored or moved, someone may be showing a different history. Keep this message.`
+            : `The ledger asked the witness ${witness} to cosign the log's checkpoint for as long as it tries to deliver a message, and gave up; it asks again at the next checkpoint.`,
+          quote('What it answered', String(event.detail.problem ?? '')),
+          `Checkpoints and cosignatures: ${site.origin}/log/checkpoint`,
+        ],
+      }
+    }
     case 'import_problems': {
       const problems = Array.isArray(event.detail.problems) ? event.detail.problems.map(String) : []
       return {

@@ -8,8 +8,8 @@ interface DisclaimerNoteProps {
 
 /**
  * Renders disclaimer text as escaped paragraphs: KV text is untrusted and never becomes markup. The element
- * names its key, version, content hash and (for a ledger version) its chain hash, so a saved page maps to one row
- * of the ledger's record and of any export of it.
+ * names its key, version, content hash and (for a ledger version) its chain hash and public log entry, so a saved
+ * page maps to one row of the ledger's record, of any export of it, and of the log (verify-page proves it).
  */
 export function DisclaimerNote({ disclaimer, id, title }: DisclaimerNoteProps) {
   return (
@@ -21,6 +21,7 @@ export function DisclaimerNote({ disclaimer, id, title }: DisclaimerNoteProps) {
       data-disclaimer-version={disclaimer.version}
       data-disclaimer-hash={disclaimer.hash}
       data-disclaimer-chain={disclaimer.chain}
+      data-log-index={disclaimer.logIndex}
     >
       <p class="disclaimer-title" id={id}>
         {title}
@@ -28,6 +29,11 @@ export function DisclaimerNote({ disclaimer, id, title }: DisclaimerNoteProps) {
       {disclaimer.paragraphs.map((paragraph) => (
         <p>{paragraph}</p>
       ))}
+      {disclaimer.logIndex === undefined ? null : (
+        <p class="disclaimer-entry">
+          Public log entry <a href="/log/checkpoint">{disclaimer.logIndex}</a>
+        </p>
+      )}
     </div>
   )
 }

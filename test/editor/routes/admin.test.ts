@@ -279,12 +279,15 @@ describe('PUT /admin/disclaimers/:target', () => {
       seq: version.version,
       hash: version.hash,
       chain: version.chain,
+      log: expect.any(Number),
       sig: expect.stringMatching(/^[0-9a-f]{64}$/),
     })
     expect(version.chain).toMatch(/^[0-9a-f]{64}$/)
     const page = await request('/')
     expect(page.headers.get('Disclaimer-Version')).toContain(`disclaimer:home=v${version.version}/`)
-    expect(await page.text()).toContain('Home note, first version.')
+    const html = await page.text()
+    expect(html).toContain('Home note, first version.')
+    expect(html).toContain(`data-log-index="${(kv.metadata as { log: number }).log}"`)
   })
 
   it('refuses If-None-Match: * once a version exists, changing nothing', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { EventKind, LedgerEvent, LedgerVersion, Proposal } from '../../../src/core/ledger-types.ts'
+import { findCheckpointNotes } from '../../../src/core/log/checkpoint-block.ts'
 import { CHECKPOINT_START, compose, type EventRows } from '../../../src/ledger/notify/messages.ts'
 
 const SITE = { origin: 'https://kratom.test', boundMinutes: 2, zone: 'America/New_York' }
@@ -61,7 +62,24 @@ const proposal = {
 
 const ROWS: EventRows = { version, proposal, base: { ...version, version: 11, text: 'Ask a doctor first.' } }
 
+const SIGNED =
+  'kratom.test/disclaimer-log\n42\nq2mDXQhZCx7VBUtUy6ZtbK5nUZVyMeF3wbGRf7w0PLE=\n\n\u2014 kratom.test/disclaimer-log Kx2ZaAAAAAAA\n\u2014 alice-laptop BBBBBBBB\n'
+
 describe('compose', () => {
+  it('carries the public log’s signed checkpoint, cosignatures included, as a block verify --checkpoint finds', () => {
+    const message = compose(event('version_live'), ROWS, SITE, CHECKPOINT, SIGNED)
+    const footer = message.text.indexOf('\n--\n')
+
+    expect(message.text).toContain(
+      `\n\nLog checkpoint: the public log at https://kratom.test/log/ signed this checkpoint`,
+    )
+    expect(message.text).toContain(`\n\n${SIGNED.trimEnd()}\n\n--\n`)
+    expect(message.text.indexOf('stood at row 41')).toBeLessThan(message.text.indexOf('Log checkpoint:'))
+    expect(message.text.indexOf(SIGNED.trimEnd())).toBeLessThan(footer)
+    expect(findCheckpointNotes(message.text)).toEqual([SIGNED])
+    expect(compose(event('version_live'), ROWS, SITE, CHECKPOINT).text).not.toContain('Log checkpoint:')
+  })
+
   it('quotes a proposal’s change as a word diff in plain text, with the console link and the checkpoint', () => {
     const message = compose(event('proposal_opened'), ROWS, SITE, CHECKPOINT)
     expect(message.subject).toBe(

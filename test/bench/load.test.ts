@@ -74,7 +74,7 @@ describe('under load, KV answering', () => {
 describe('under load, every KV read failing', () => {
   let site: ServedBundle
   beforeAll(async () => {
-    const bundle = buildBundle(undefined, 'test/node/entries/failing-kv-worker.ts')
+    const bundle = buildBundle(undefined, 'test/bench/entries/failing-kv-worker.ts')
     site = await serveBundle({ bundle, disclaimers: KV_DISCLAIMERS })
   })
   afterAll(() => site?.stop())
