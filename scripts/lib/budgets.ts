@@ -6,8 +6,11 @@
  * today, so that growth shows up as a decision (raise this, with the reason) rather than by accident. Raised from 80 to 96 in issue 23's merge: the ledger's bounded work lists and
  * backfills, the console's drafts and the streamed verify took the bundle to 88.4 KiB; all of it is the editor half and
  * the ledger object, which a visitor's isolate compiles but never runs (STARTUP_RATIO_BUDGET is what judges that cost).
+ * Raised to 112 with issues 26 and 27 (107.4 KiB): the transparency log's formats and tree (~13 KiB) and the reviews
+ * (~7 KiB), again nearly all the ledger's and the editor half's; the visitor's part is the review line and the log
+ * entry's name on each page.
  */
-export const BUNDLE_GZIP_BUDGET_KIB = 96
+export const BUNDLE_GZIP_BUDGET_KIB = 112
 
 /**
  * The site's startup CPU over a hello-world Hono Worker's (scripts/bench/hello-worker.ts), both loaded into fresh

@@ -3,7 +3,7 @@
 // row to `backfills`, in the migration itself; the step that does its work is named here.
 import { chainBacklog } from './chaining.ts'
 import { logBackfillStep } from './log-tree.ts'
-import { CHAIN_BACKLOG, LOG_BACKLOG } from './schema.ts'
+import { CHAIN_BACKLOG, LOG_BACKLOG } from './migrations.ts'
 
 /** Rows of work one step does at most: a few hundred milliseconds of chaining at the most. */
 export const BACKFILL_ROWS_PER_STEP = 500

@@ -1,8 +1,8 @@
 // The ledger's side of the hash chain (src/core/chain.ts): chaining what the record's triggers queued, in the
 // transaction that appended it, and reading the chain back for exports, pages and messages.
 import { type ChainEntry, type ChainRow, type Checkpoint, chainHash, GENESIS } from '../core/chain.ts'
+import { CHAIN_BACKLOG } from './migrations.ts'
 import { pageOf, pageSize } from './queries.ts'
-import { CHAIN_BACKLOG } from './schema.ts'
 
 /** The last row of the chain: what a message quotes and an export ends with. */
 export function head(sql: SqlStorage): Checkpoint | null {

@@ -27,6 +27,7 @@ import { audienceOf, events, type NewEvent, recordEvent } from './events.ts'
 import { importOnce, importRecord } from './legacy-import.ts'
 import { nextLogJobAt } from './log-jobs.ts'
 import { extendLog } from './log-tree.ts'
+import { MIGRATIONS } from './migrations.ts'
 import {
   decisionProblem,
   proposeChange,
@@ -42,7 +43,7 @@ import { isEditor, knownKeyOf, unknownEditor } from './requests.ts'
 import { reviewerProblem, rollbackReviewerProblem } from './reviewer-rule.ts'
 import { schedule as scheduleById, scheduledBy, schedules } from './schedules.ts'
 import { approveScheduled, cancelSchedule, goLiveProblem, schedulePublish } from './scheduling.ts'
-import { MIGRATIONS, migrate, schemaAhead } from './schema.ts'
+import { migrate, schemaAhead } from './schema.ts'
 import { endSessions, isGrants, observeGrants, sessionCutoff } from './sessions.ts'
 import { shownAt } from './shown-at.ts'
 import { recordSideDoors } from './side-doors.ts'

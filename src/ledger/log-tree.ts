@@ -6,7 +6,7 @@ import { encodeEntry, SALT_SIZE } from '../core/log/entry.ts'
 import { leafHash, type TreeNode } from '../core/log/merkle.ts'
 import { type Bundle, bundleBytes, TILE_WIDTH, type Tile, tileWidth } from '../core/log/tiles.ts'
 import { appendLeaf, type HashStore, readTile, type StoredHash, treeRoot } from '../core/log/tree-store.ts'
-import { LOG_BACKLOG } from './schema.ts'
+import { LOG_BACKLOG } from './migrations.ts'
 
 // SQLite hands BLOBs back as ArrayBuffers and takes them as such.
 function blob(bytes: Uint8Array): ArrayBuffer {

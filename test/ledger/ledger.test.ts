@@ -13,11 +13,11 @@ import { SECOND_PURGE_AFTER_MS, STALE_READ_MS } from '../../src/core/staleness.t
 import { createApp } from '../../src/index.ts'
 import { insertVersion } from '../../src/ledger/append.ts'
 import type { LedgerKV } from '../../src/ledger/ledger.ts'
+import { LATEST_SCHEMA_VERSION } from '../../src/ledger/migrations.ts'
 import { DisclaimerLedger } from '../../src/ledger/object.ts'
 import { enqueueWrite } from '../../src/ledger/outbox.ts'
 import { PURGE_RETRY_DELAYS_MS } from '../../src/ledger/purges.ts'
 import { EXTERNAL_EDITOR } from '../../src/ledger/reconcile.ts'
-import { LATEST_SCHEMA_VERSION } from '../../src/ledger/schema.ts'
 import { bearer, TEST_EDITORS, type TestEditor } from '../fixtures/editors.ts'
 import { request } from '../helpers.ts'
 import {

@@ -21,7 +21,8 @@ import {
   treeHead,
   treeSize,
 } from '../../src/ledger/log-tree.ts'
-import { LOG_BACKLOG, migrate } from '../../src/ledger/schema.ts'
+import { LOG_BACKLOG } from '../../src/ledger/migrations.ts'
+import { migrate } from '../../src/ledger/schema.ts'
 import { Rfc6962 } from '../core/log/rfc6962.ts'
 import { addVersion, uniqueKey, withFreshSql } from './helpers.ts'
 

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest'
 import { sha256Hex } from '../../src/core/keys.ts'
 import { importRecord } from '../../src/ledger/legacy-import.ts'
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate } from '../../src/ledger/schema.ts'
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/ledger/migrations.ts'
+import { migrate } from '../../src/ledger/schema.ts'
 import BEFORE_MIGRATIONS from '../fixtures/ledger-schema-before-migrations.sql?raw'
 import { withFreshSql } from './helpers.ts'
 
