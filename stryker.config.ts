@@ -33,20 +33,27 @@ export const MUTATION_SCORE_GOAL = 95
 
 export const MUTATION_REPORT = 'artifacts/mutation/mutation.json'
 
+/** Where one module's run (scripts/mutation.ts sets MUTATION_MODULE) writes its report. */
+export function moduleReport(module: string, kind: 'json' | 'html'): string {
+  return `artifacts/mutation/modules/${module.replace(/\.ts$/, '').replaceAll('/', '-')}.${kind}`
+}
+
+const only = process.env.MUTATION_MODULE
+
 const config: PartialStrykerOptions = {
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
   vitest: { configFile: 'vitest.mutation.config.ts', related: false },
   coverageAnalysis: 'perTest',
-  mutate: Object.keys(MUTATED),
+  mutate: only ? [only] : Object.keys(MUTATED),
   // The sandbox holds only what the run needs. Without the tsconfig files Stryker skips rewriting them: that step
   // calls ts.parseConfigFileTextToJson, which TypeScript 7 removed, and nothing type-checks in the sandbox anyway.
   ignorePatterns: ['/*', '!/src', '!/test', '/test/tsconfig.json', '!/package.json', '!/*.config.ts'],
   disableTypeChecks: false,
   reporters: ['clear-text', 'progress-append-only', 'json', 'html'],
   clearTextReporter: { allowColor: false, reportTests: false, reportScoreTable: true, reportMutants: true },
-  jsonReporter: { fileName: MUTATION_REPORT },
-  htmlReporter: { fileName: 'artifacts/mutation/mutation.html' },
+  jsonReporter: { fileName: only ? moduleReport(only, 'json') : MUTATION_REPORT },
+  htmlReporter: { fileName: only ? moduleReport(only, 'html') : 'artifacts/mutation/mutation.html' },
   thresholds: { high: MUTATION_SCORE_GOAL, low: MUTATION_SCORE_GOAL, break: null },
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',

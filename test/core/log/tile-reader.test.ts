@@ -57,6 +57,7 @@ describe('proofs from tiles', () => {
       if (join(await inclusionProofFromTiles(index, size, fetch)) !== join(reference.path(index, size))) {
         wrong.push(`${index} in ${size}`)
       }
+      if (wrong.length > 0) break
     }
     expect(wrong).toEqual([])
   }, 60_000)
@@ -68,6 +69,7 @@ describe('proofs from tiles', () => {
       if (join(await consistencyProofFromTiles(oldSize, 300, fetch)) !== join(reference.proof(oldSize, 300))) {
         wrong.push(`${oldSize} to 300`)
       }
+      if (wrong.length > 0) break
     }
     for (const oldSize of [1, 255, 256, 257, 511, 512, 513, 999]) {
       const all = server(thousand, 1000)
