@@ -26,6 +26,39 @@ export const EQUIVALENT: EquivalentMutant[] = [
     replacement: String.raw`/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})/`,
     why: "INSTANT without its end anchor: parseInstant also asks Date.parse, which refuses any text after an instant's offset, so the anchor never decides alone",
   },
+  {
+    module: 'src/core/chain.ts',
+    mutator: 'ConditionalExpression',
+    replacement: 'true',
+    original: 'index < line.length',
+    why: "difference() runs only on a line unlike its canonical form, so the two texts differ at or before the shorter one's end, where an undefined character stops the loop anyway",
+  },
+  {
+    module: 'src/core/chain.ts',
+    mutator: 'EqualityOperator',
+    replacement: 'index <= line.length',
+    why: "difference() one step past the line's end compares undefined with the canonical text's next character (there is one: the texts differ), which stops the loop at the same index",
+  },
+  {
+    module: 'src/core/chain.ts',
+    mutator: 'EqualityOperator',
+    replacement: 'name < last',
+    why: "a column name never equals the one before it: JSON.parse keeps one key per name and for...in yields each once, and the first name is checked non-empty (columnProblem) before it meets last = ''",
+  },
+  {
+    module: 'src/core/chain.ts',
+    mutator: 'ConditionalExpression',
+    replacement: 'true',
+    original: "typeof column === 'string' && !column.isWellFormed()",
+    why: 'sends every row through canonicalRow instead of slicing the hashed bytes out of the line; both give the same bytes for a well-formed row (the line was checked to be the canonical encoding), so only speed differs',
+  },
+  {
+    module: 'src/core/chain.ts',
+    mutator: 'ConditionalExpression',
+    replacement: 'false',
+    original: 'wellFormed',
+    why: 'the same: canonicalRow for every row gives the bytes the slice of the line gives for a well-formed row, only slower',
+  },
 ]
 
 /** The least share of covered mutants that each module's tests must kill, in percent. */
