@@ -59,6 +59,24 @@ export const EQUIVALENT: EquivalentMutant[] = [
     original: 'wellFormed',
     why: 'the same: canonicalRow for every row gives the bytes the slice of the line gives for a well-formed row, only slower',
   },
+  {
+    module: 'src/core/log/encoding.ts',
+    mutator: 'EqualityOperator',
+    replacement: 'i <= binary.length',
+    why: "fromBase64's copy one step past the end writes NaN at index length of a Uint8Array of that length, which a typed array ignores",
+  },
+  {
+    module: 'src/core/log/encoding.ts',
+    mutator: 'EqualityOperator',
+    replacement: 'i <= a.length',
+    why: 'equalBytes one step past the end (lengths already equal) ORs undefined ^ undefined, which is 0',
+  },
+  {
+    module: 'src/core/log/encoding.ts',
+    mutator: 'EqualityOperator',
+    replacement: 'i <= text.length',
+    why: 'controlCharacter one step past the end reads charCodeAt(length), NaN, which is never below 0x20',
+  },
 ]
 
 /** The least share of covered mutants that each module's tests must kill, in percent. */
