@@ -77,6 +77,39 @@ export const EQUIVALENT: EquivalentMutant[] = [
     replacement: 'i <= text.length',
     why: 'controlCharacter one step past the end reads charCodeAt(length), NaN, which is never below 0x20',
   },
+  {
+    module: 'src/core/log/note-keys.ts',
+    mutator: 'ConditionalExpression',
+    replacement: 'false',
+    original: 'first < 0',
+    why: 'splitKey: with no + in the text, the search for a second + from 0 finds none either, and that returns null',
+  },
+  {
+    module: 'src/core/log/note-keys.ts',
+    mutator: 'EqualityOperator',
+    replacement: 'second <= 0',
+    why: 'splitKey: the second + is -1 or past the first (at 0 or later), never at 0',
+  },
+  {
+    module: 'src/core/log/note-keys.ts',
+    mutator: 'ConditionalExpression',
+    replacement: 'false',
+    original: 'bytes?.length !== 32',
+    why: "WebCrypto's JWK x of an Ed25519 key is always 43 base64url characters, 32 bytes: no seed reaches this guard",
+  },
+  {
+    module: 'src/core/log/note-keys.ts',
+    mutator: 'OptionalChaining',
+    replacement: 'bytes.length',
+    why: "the same guard: WebCrypto's JWK x always decodes, so bytes is never null",
+  },
+  {
+    module: 'src/core/log/note-keys.ts',
+    mutator: 'ConditionalExpression',
+    replacement: 'false',
+    original: 'signature.length !== 64',
+    why: 'ed25519Verify: WebCrypto answers false for a signature of another length (or throws, which the catch turns to false), so the early return only saves the import',
+  },
 ]
 
 /** The least share of covered mutants that each module's tests must kill, in percent. */
