@@ -11,7 +11,7 @@ export const MUTATED: Record<string, string> = {
   'src/core/chain.ts': 'test/core/chain.test.ts',
   'src/core/diff.ts': 'test/core/diff.test.ts',
   'src/core/staleness.ts': 'test/core/staleness.test.ts',
-  // The transparency log's formats and proofs join here, each with its test file, once they exist.
+  'src/core/log/checkpoint.ts': 'test/core/log/checkpoint.test.ts',
 }
 
 /**
