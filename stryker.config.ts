@@ -12,6 +12,7 @@ export const MUTATED: Record<string, string> = {
   'src/core/diff.ts': 'test/core/diff.test.ts',
   'src/core/staleness.ts': 'test/core/staleness.test.ts',
   'src/core/log/checkpoint.ts': 'test/core/log/checkpoint.test.ts',
+  'src/core/log/cosignature.ts': 'test/core/log/cosignature.test.ts',
 }
 
 /**

@@ -30,6 +30,7 @@ describe('cosignatureMessage', () => {
     const text = 'example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n'
     expect(cosignatureMessage(1679315147, text)).toBe(`cosignature/v1\ntime 1679315147\n${text}`)
     expect(() => cosignatureMessage(-1, text)).toThrow("a cosignature's time is whole seconds, not -1")
+    expect(cosignatureMessage(0, text)).toBe(`cosignature/v1\ntime 0\n${text}`)
   })
 })
 
