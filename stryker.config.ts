@@ -13,6 +13,7 @@ export const MUTATED: Record<string, string> = {
   'src/core/staleness.ts': 'test/core/staleness.test.ts',
   'src/core/log/checkpoint.ts': 'test/core/log/checkpoint.test.ts',
   'src/core/log/cosignature.ts': 'test/core/log/cosignature.test.ts',
+  'src/core/log/merkle.ts': 'test/core/log/merkle.test.ts',
   'src/core/log/tiles.ts': 'test/core/log/tiles.test.ts',
 }
 
