@@ -8,4 +8,6 @@ const include = only ? [MUTATED[only]] : Object.values(MUTATED)
 if (include[0] === undefined)
   throw new Error(`MUTATION_MODULE=${only} is not a module listed in MUTATED (stryker.config.ts)`)
 
-export default defineConfig({ test: { name: 'mutation', environment: 'node', include: include as string[] } })
+export default defineConfig({
+  test: { name: 'mutation', environment: 'node', include: include as string[], setupFiles: ['test/mutation-setup.ts'] },
+})
