@@ -142,6 +142,14 @@ describe('verifyInclusion', () => {
       ok: false,
       problem: 'a hash is 31 bytes, not 32',
     })
+    expect(verifyInclusion({ ...claim, index: -1 })).toEqual({
+      ok: false,
+      problem: 'leaf -1 cannot be in a tree of 13 leaves',
+    })
+    expect(verifyInclusion({ ...claim, index: 4.5 })).toEqual({
+      ok: false,
+      problem: 'leaf 4.5 cannot be in a tree of 13 leaves',
+    })
   })
 
   it('proves the only leaf of a tree of one with an empty proof', () => {
@@ -263,5 +271,20 @@ describe('verifyConsistency', () => {
       ok: false,
       problem: 'a tree of 9 leaves cannot grow into one of 8',
     })
+    expect(verifyConsistency({ ...claim, oldSize: -1 })).toEqual({
+      ok: false,
+      problem: 'a tree of -1 leaves cannot grow into one of 8',
+    })
+    expect(verifyConsistency({ ...claim, oldSize: 2.5 })).toEqual({
+      ok: false,
+      problem: 'a tree of 2.5 leaves cannot grow into one of 8',
+    })
+    for (const spoiled of [
+      { ...claim, oldRoot: claim.oldRoot.slice(1) },
+      { ...claim, newRoot: claim.newRoot.slice(1) },
+      { ...claim, proof: [...claim.proof.slice(0, -1), (claim.proof.at(-1) as Uint8Array).slice(1)] },
+    ]) {
+      expect(verifyConsistency(spoiled)).toEqual({ ok: false, problem: 'a hash is 31 bytes, not 32' })
+    }
   })
 })
