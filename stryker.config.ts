@@ -5,17 +5,18 @@ import type { EquivalentMutant } from './scripts/lib/mutation-score.ts'
 
 /** Each mutated module and the test file that holds its rules. */
 export const MUTATED: Record<string, string> = {
+  'src/core/log/proof-plan.ts': 'test/core/log/proof-plan.test.ts',
+  'src/core/log/proof-check.ts': 'test/core/log/proof-check.test.ts',
+  'src/core/log/merkle.ts': 'test/core/log/merkle.test.ts',
+  'src/core/log/tiles.ts': 'test/core/log/tiles.test.ts',
+  'src/core/log/checkpoint.ts': 'test/core/log/checkpoint.test.ts',
+  'src/core/log/cosignature.ts': 'test/core/log/cosignature.test.ts',
   'src/core/validate.ts': 'test/core/validate.test.ts',
   'src/core/keys.ts': 'test/core/keys.test.ts',
   'src/core/time.ts': 'test/core/time.test.ts',
   'src/core/chain.ts': 'test/core/chain.test.ts',
   'src/core/diff.ts': 'test/core/diff.test.ts',
   'src/core/staleness.ts': 'test/core/staleness.test.ts',
-  'src/core/log/checkpoint.ts': 'test/core/log/checkpoint.test.ts',
-  'src/core/log/cosignature.ts': 'test/core/log/cosignature.test.ts',
-  'src/core/log/merkle.ts': 'test/core/log/merkle.test.ts',
-  'src/core/log/proof-check.ts': 'test/core/log/proof-check.test.ts',
-  'src/core/log/tiles.ts': 'test/core/log/tiles.test.ts',
 }
 
 /**
@@ -132,6 +133,13 @@ export const EQUIVALENT: EquivalentMutant[] = [
     replacement: 'true',
     original: 'fn !== 0',
     why: 'RFC 9162 halves fn only where fn === sn (fn odd stops it at once), and sn is never 0 there (checked first): an even fn > 0 halves to an odd number before 0',
+  },
+  {
+    module: 'src/core/log/proof-plan.ts',
+    mutator: 'ConditionalExpression',
+    replacement: 'false',
+    original: 'oldSize === newSize',
+    why: 'consistencySpans between equal sizes without the early return: the loop runs while oldSize !== hi, and hi starts at newSize, so it adds nothing and returns [] all the same',
   },
 ]
 
