@@ -5,6 +5,7 @@ import type { EquivalentMutant } from './scripts/lib/mutation-score.ts'
 
 /** Each mutated module and the test file that holds its rules. */
 export const MUTATED: Record<string, string> = {
+  'src/core/log/tree-store.ts': 'test/core/log/tree-store.test.ts',
   'src/core/log/proof-plan.ts': 'test/core/log/proof-plan.test.ts',
   'src/core/log/proof-check.ts': 'test/core/log/proof-check.test.ts',
   'src/core/log/merkle.ts': 'test/core/log/merkle.test.ts',
@@ -140,6 +141,13 @@ export const EQUIVALENT: EquivalentMutant[] = [
     replacement: 'false',
     original: 'oldSize === newSize',
     why: 'consistencySpans between equal sizes without the early return: the loop runs while oldSize !== hi, and hi starts at newSize, so it adds nothing and returns [] all the same',
+  },
+  {
+    module: 'src/core/log/tree-store.ts',
+    mutator: 'ConditionalExpression',
+    replacement: 'false',
+    original: 'nodes.length === 0',
+    why: 'readAll without its shortcut asks the store for no nodes and maps the empty answer to []: only a round trip is saved',
   },
 ]
 
