@@ -6,6 +6,7 @@ import type { EquivalentMutant } from './scripts/lib/mutation-score.ts'
 /** Each mutated module and the test file that holds its rules. */
 export const MUTATED: Record<string, string> = {
   'src/core/log/tree-store.ts': 'test/core/log/tree-store.test.ts',
+  'src/core/log/tile-reader.ts': 'test/core/log/tile-reader.test.ts',
   'src/core/log/proof-plan.ts': 'test/core/log/proof-plan.test.ts',
   'src/core/log/proof-check.ts': 'test/core/log/proof-check.test.ts',
   'src/core/log/merkle.ts': 'test/core/log/merkle.test.ts',

@@ -183,6 +183,16 @@ describe('proveConsistencyFromTiles', () => {
     )
   })
 
+  it('says which tile could not be fetched', async () => {
+    const down = async (path: string) => {
+      throw new Error(`503 for ${path}`)
+    }
+    expect(await proveConsistencyFromTiles(older, newer, down)).toEqual({
+      ok: false,
+      problem: 'the tiles could not be read: tile/0/001: could not be fetched: 503 for tile/0/001',
+    })
+  })
+
   it('refuses an older tree larger than the newer', async () => {
     expect(await proveConsistencyFromTiles(newer, older, server(thousand, 1000).fetch)).toEqual({
       ok: false,
