@@ -11,6 +11,8 @@ export const MUTATED: Record<string, string> = {
   'src/core/log/proof-check.ts': 'test/core/log/proof-check.test.ts',
   'src/core/log/merkle.ts': 'test/core/log/merkle.test.ts',
   'src/core/log/tiles.ts': 'test/core/log/tiles.test.ts',
+  'src/core/log/encoding.ts': 'test/core/log/encoding.test.ts',
+  'src/core/log/note-keys.ts': 'test/core/log/note-keys.test.ts',
   'src/core/log/checkpoint.ts': 'test/core/log/checkpoint.test.ts',
   'src/core/log/cosignature.ts': 'test/core/log/cosignature.test.ts',
   'src/core/validate.ts': 'test/core/validate.test.ts',
