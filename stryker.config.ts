@@ -17,6 +17,7 @@ export const MUTATED: Record<string, string> = {
   'src/core/log/checkpoint.ts': 'test/core/log/checkpoint.test.ts',
   'src/core/log/cosignature.ts': 'test/core/log/cosignature.test.ts',
   'src/core/log/witness-protocol.ts': 'test/core/log/witness-protocol.test.ts',
+  'src/core/log/witness.ts': 'test/core/log/witness.test.ts',
   'src/core/validate.ts': 'test/core/validate.test.ts',
   'src/core/keys.ts': 'test/core/keys.test.ts',
   'src/core/time.ts': 'test/core/time.test.ts',
