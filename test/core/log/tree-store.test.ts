@@ -80,6 +80,9 @@ describe('appendLeaf', () => {
     expect(() => appendLeaf(store, 5, leafHash(utf8('entry 5')))).toThrow(
       'the hash store has no hash for level 0 index 4 (leaves 4 to 4): the tree was appended to with a wrong size, or the store lost a row',
     )
+    expect(() => appendLeaf(store, -1, leafHash(utf8('entry -1')))).toThrow(
+      'tree size must be a whole number from 0 to 2^53 - 1, not -1',
+    )
   })
 })
 
