@@ -5,13 +5,25 @@ import type { EquivalentMutant } from './scripts/lib/mutation-score.ts'
 
 /** Each mutated module and the test file that holds its rules. */
 export const MUTATED: Record<string, string> = {
+  'src/core/log/tree-store.ts': 'test/core/log/tree-store.test.ts',
+  'src/core/log/tile-reader.ts': 'test/core/log/tile-reader.test.ts',
+  'src/core/log/proof-plan.ts': 'test/core/log/proof-plan.test.ts',
+  'src/core/log/proof-check.ts': 'test/core/log/proof-check.test.ts',
+  'src/core/log/merkle.ts': 'test/core/log/merkle.test.ts',
+  'src/core/log/tiles.ts': 'test/core/log/tiles.test.ts',
+  'src/core/log/encoding.ts': 'test/core/log/encoding.test.ts',
+  'src/core/log/note-keys.ts': 'test/core/log/note-keys.test.ts',
+  'src/core/log/note.ts': 'test/core/log/note.test.ts',
+  'src/core/log/checkpoint.ts': 'test/core/log/checkpoint.test.ts',
+  'src/core/log/cosignature.ts': 'test/core/log/cosignature.test.ts',
+  'src/core/log/witness-protocol.ts': 'test/core/log/witness-protocol.test.ts',
+  'src/core/log/witness.ts': 'test/core/log/witness.test.ts',
   'src/core/validate.ts': 'test/core/validate.test.ts',
   'src/core/keys.ts': 'test/core/keys.test.ts',
   'src/core/time.ts': 'test/core/time.test.ts',
   'src/core/chain.ts': 'test/core/chain.test.ts',
   'src/core/diff.ts': 'test/core/diff.test.ts',
   'src/core/staleness.ts': 'test/core/staleness.test.ts',
-  // The transparency log's formats and proofs join here, each with its test file, once they exist.
 }
 
 /**
@@ -26,6 +38,123 @@ export const EQUIVALENT: EquivalentMutant[] = [
     replacement: String.raw`/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})/`,
     why: "INSTANT without its end anchor: parseInstant also asks Date.parse, which refuses any text after an instant's offset, so the anchor never decides alone",
   },
+  {
+    module: 'src/core/chain.ts',
+    mutator: 'ConditionalExpression',
+    replacement: 'true',
+    original: 'index < line.length',
+    why: "difference() runs only on a line unlike its canonical form, so the two texts differ at or before the shorter one's end, where an undefined character stops the loop anyway",
+  },
+  {
+    module: 'src/core/chain.ts',
+    mutator: 'EqualityOperator',
+    replacement: 'index <= line.length',
+    why: "difference() one step past the line's end compares undefined with the canonical text's next character (there is one: the texts differ), which stops the loop at the same index",
+  },
+  {
+    module: 'src/core/chain.ts',
+    mutator: 'EqualityOperator',
+    replacement: 'name < last',
+    why: "a column name never equals the one before it: JSON.parse keeps one key per name and for...in yields each once, and the first name is checked non-empty (columnProblem) before it meets last = ''",
+  },
+  {
+    module: 'src/core/chain.ts',
+    mutator: 'ConditionalExpression',
+    replacement: 'true',
+    original: "typeof column === 'string' && !column.isWellFormed()",
+    why: 'sends every row through canonicalRow instead of slicing the hashed bytes out of the line; both give the same bytes for a well-formed row (the line was checked to be the canonical encoding), so only speed differs',
+  },
+  {
+    module: 'src/core/chain.ts',
+    mutator: 'ConditionalExpression',
+    replacement: 'false',
+    original: 'wellFormed',
+    why: 'the same: canonicalRow for every row gives the bytes the slice of the line gives for a well-formed row, only slower',
+  },
+  {
+    module: 'src/core/log/encoding.ts',
+    mutator: 'EqualityOperator',
+    replacement: 'i <= binary.length',
+    why: "fromBase64's copy one step past the end writes NaN at index length of a Uint8Array of that length, which a typed array ignores",
+  },
+  {
+    module: 'src/core/log/encoding.ts',
+    mutator: 'EqualityOperator',
+    replacement: 'i <= a.length',
+    why: 'equalBytes one step past the end (lengths already equal) ORs undefined ^ undefined, which is 0',
+  },
+  {
+    module: 'src/core/log/encoding.ts',
+    mutator: 'EqualityOperator',
+    replacement: 'i <= text.length',
+    why: 'controlCharacter one step past the end reads charCodeAt(length), NaN, which is never below 0x20',
+  },
+  {
+    module: 'src/core/log/note-keys.ts',
+    mutator: 'ConditionalExpression',
+    replacement: 'false',
+    original: 'first < 0',
+    why: 'splitKey: with no + in the text, the search for a second + from 0 finds none either, and that returns null',
+  },
+  {
+    module: 'src/core/log/note-keys.ts',
+    mutator: 'EqualityOperator',
+    replacement: 'second <= 0',
+    why: 'splitKey: the second + is -1 or past the first (at 0 or later), never at 0',
+  },
+  {
+    module: 'src/core/log/note-keys.ts',
+    mutator: 'ConditionalExpression',
+    replacement: 'false',
+    original: 'bytes?.length !== 32',
+    why: "WebCrypto's JWK x of an Ed25519 key is always 43 base64url characters, 32 bytes: no seed reaches this guard",
+  },
+  {
+    module: 'src/core/log/note-keys.ts',
+    mutator: 'OptionalChaining',
+    replacement: 'bytes.length',
+    why: "the same guard: WebCrypto's JWK x always decodes, so bytes is never null",
+  },
+  {
+    module: 'src/core/log/note-keys.ts',
+    mutator: 'ConditionalExpression',
+    replacement: 'false',
+    original: 'signature.length !== 64',
+    why: 'ed25519Verify: WebCrypto answers false for a signature of another length (or throws, which the catch turns to false), so the early return only saves the import',
+  },
+  {
+    module: 'src/core/log/witness-protocol.ts',
+    mutator: 'OptionalChaining',
+    replacement: 'first.startsWith',
+    why: 'split always gives at least one string, so the first line is never undefined',
+  },
+  {
+    module: 'src/core/log/witness-protocol.ts',
+    mutator: 'OptionalChaining',
+    replacement: "contentType?.split(';')[0].trim",
+    why: "the same: split(';') always gives at least one string",
+  },
+  {
+    module: 'src/core/log/proof-check.ts',
+    mutator: 'ConditionalExpression',
+    replacement: 'true',
+    original: 'fn !== 0',
+    why: 'RFC 9162 halves fn only where fn === sn (fn odd stops it at once), and sn is never 0 there (checked first): an even fn > 0 halves to an odd number before 0',
+  },
+  {
+    module: 'src/core/log/proof-plan.ts',
+    mutator: 'ConditionalExpression',
+    replacement: 'false',
+    original: 'oldSize === newSize',
+    why: 'consistencySpans between equal sizes without the early return: the loop runs while oldSize !== hi, and hi starts at newSize, so it adds nothing and returns [] all the same',
+  },
+  {
+    module: 'src/core/log/tree-store.ts',
+    mutator: 'ConditionalExpression',
+    replacement: 'false',
+    original: 'nodes.length === 0',
+    why: 'readAll without its shortcut asks the store for no nodes and maps the empty answer to []: only a round trip is saved',
+  },
 ]
 
 /** The least share of covered mutants that each module's tests must kill, in percent. */
@@ -33,20 +162,27 @@ export const MUTATION_SCORE_GOAL = 95
 
 export const MUTATION_REPORT = 'artifacts/mutation/mutation.json'
 
+/** Where one module's run (scripts/mutation.ts sets MUTATION_MODULE) writes its report. */
+export function moduleReport(module: string, kind: 'json' | 'html'): string {
+  return `artifacts/mutation/modules/${module.replace(/\.ts$/, '').replaceAll('/', '-')}.${kind}`
+}
+
+const only = process.env.MUTATION_MODULE
+
 const config: PartialStrykerOptions = {
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
   vitest: { configFile: 'vitest.mutation.config.ts', related: false },
   coverageAnalysis: 'perTest',
-  mutate: Object.keys(MUTATED),
+  mutate: only ? [only] : Object.keys(MUTATED),
   // The sandbox holds only what the run needs. Without the tsconfig files Stryker skips rewriting them: that step
   // calls ts.parseConfigFileTextToJson, which TypeScript 7 removed, and nothing type-checks in the sandbox anyway.
   ignorePatterns: ['/*', '!/src', '!/test', '/test/tsconfig.json', '!/package.json', '!/*.config.ts'],
   disableTypeChecks: false,
   reporters: ['clear-text', 'progress-append-only', 'json', 'html'],
   clearTextReporter: { allowColor: false, reportTests: false, reportScoreTable: true, reportMutants: true },
-  jsonReporter: { fileName: MUTATION_REPORT },
-  htmlReporter: { fileName: 'artifacts/mutation/mutation.html' },
+  jsonReporter: { fileName: only ? moduleReport(only, 'json') : MUTATION_REPORT },
+  htmlReporter: { fileName: only ? moduleReport(only, 'html') : 'artifacts/mutation/mutation.html' },
   thresholds: { high: MUTATION_SCORE_GOAL, low: MUTATION_SCORE_GOAL, break: null },
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',

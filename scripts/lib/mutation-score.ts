@@ -4,12 +4,29 @@ import { calculateMetrics } from 'mutation-testing-metrics'
 
 export type ReportFiles = Parameters<typeof calculateMetrics>[0]
 
-/** A surviving mutant no test can tell from the code, found by its module, mutator and replacement text. */
+/**
+ * A surviving mutant no test can tell from the code, found by its module, mutator and replacement text, and by the
+ * code it replaces when the replacement alone (`true`, `false`) would also match others.
+ */
 export interface EquivalentMutant {
   module: string
   mutator: string
   replacement: string
+  original?: string
   why: string
+}
+
+type ReportMutant = ReportFiles[string]['mutants'][number]
+
+/** The source text a mutant replaces (report locations count lines and columns from 1). */
+export function originalText(source: string, { location: { start, end } }: ReportMutant): string {
+  const lines = source.split('\n')
+  if (start.line === end.line) return (lines[start.line - 1] ?? '').slice(start.column - 1, end.column - 1)
+  return [
+    (lines[start.line - 1] ?? '').slice(start.column - 1),
+    ...lines.slice(start.line, end.line - 1),
+    (lines[end.line - 1] ?? '').slice(0, end.column - 1),
+  ].join('\n')
 }
 
 export interface ModuleScore {
@@ -54,7 +71,10 @@ export function judgeModules(
     const mutants = file.mutants.map((mutant) => {
       const listed = equivalent.find(
         (entry) =>
-          entry.module === module && entry.mutator === mutant.mutatorName && entry.replacement === mutant.replacement,
+          entry.module === module &&
+          entry.mutator === mutant.mutatorName &&
+          entry.replacement === mutant.replacement &&
+          (entry.original === undefined || entry.original === originalText(file.source, mutant)),
       )
       if (!listed || mutant.status !== 'Survived') return mutant
       matched.add(listed)

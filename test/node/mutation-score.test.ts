@@ -91,6 +91,36 @@ describe('judgeModules with mutants listed as equivalent', () => {
   })
 })
 
+describe('judgeModules with an equivalent mutant found by the code it replaces', () => {
+  const source = 'if (a && b) x()\nif (c) y()\n'
+  const survivor = (line: number, column: number, endColumn: number) => ({
+    id: `${line}:${column}`,
+    mutatorName: 'ConditionalExpression',
+    replacement: 'true',
+    location: { start: { line, column }, end: { line, column: endColumn } },
+    status: 'Survived' as const,
+  })
+
+  it('leaves out only the survivor whose original text is listed, not another with the same replacement', () => {
+    const files = { 'src/a.ts': { ...file({ Killed: 18 }), source } }
+    files['src/a.ts'].mutants.push(survivor(1, 5, 11), survivor(2, 5, 6))
+    const listed = {
+      module: 'src/a.ts',
+      mutator: 'ConditionalExpression',
+      replacement: 'true',
+      original: 'a && b',
+      why: 'b only ever follows a',
+    }
+    const judgement = judgeModules(files, ['src/a.ts'], 95, [listed])
+    expect(judgement.scores.map((row) => [row.survived, row.ignored, row.score])).toEqual([[1, 1, 94.73684210526315]])
+    expect(judgement.stale).toEqual([])
+    expect(judgeModules(files, ['src/a.ts'], 95, [{ ...listed, original: 'c' }]).scores[0]?.ignored).toBe(1)
+    expect(judgeModules(files, ['src/a.ts'], 95, [{ ...listed, original: 'a' }]).stale).toEqual([
+      { ...listed, original: 'a' },
+    ])
+  })
+})
+
 describe('scoreTable', () => {
   it('prints one aligned row per module', () => {
     const judgement = judgeModules(

@@ -47,9 +47,8 @@ export function parseNote(note: string | Uint8Array): ParsedNote {
     if (!content.startsWith('— '))
       return malformed(`line ${line} is not a signature line (“— <key name> <base64>”)`, line)
     const rest = content.slice(2)
-    const space = rest.indexOf(' ')
-    const name = space < 0 ? rest : rest.slice(0, space)
-    const encoded = space < 0 ? '' : rest.slice(space + 1)
+    const name = rest.split(' ', 1)[0] as string
+    const encoded = rest.slice(name.length + 1)
     if (!isKeyName(name)) return malformed(`line ${line}: ${JSON.stringify(name)} is not a key name`, line)
     const bytes = fromBase64(encoded)
     if (!bytes || bytes.length < 5) {
@@ -62,9 +61,7 @@ export function parseNote(note: string | Uint8Array): ParsedNote {
 }
 
 function lineOf(text: string, at: number): number {
-  let line = 1
-  for (let i = 0; i < at && i < text.length; i++) if (text.charCodeAt(i) === 0x0a) line++
-  return line
+  return text.slice(0, at).split('\n').length
 }
 
 function malformed(problem: string, line?: number): ParsedNote {

@@ -67,7 +67,7 @@ export function parseTilePath(path: string): ParsedTilePath {
   const width = partial === undefined ? TILE_WIDTH : Number(partial)
   if (!Number.isSafeInteger(index)) return refuse('the index is too large')
   if (partial !== undefined && width >= TILE_WIDTH) return refuse(`a partial tile is 1 to ${TILE_WIDTH - 1} wide`)
-  if (groups.length > 3 && groups.startsWith('x000')) return refuse('the index has a leading zero group')
+  if (groups.startsWith('x000')) return refuse('the index has a leading zero group')
   if (level === 'entries') return { ok: true, kind: 'entries', bundle: { index, width } }
   if (Number(level) > MAX_TILE_LEVEL) return refuse(`the level is above ${MAX_TILE_LEVEL}`)
   return { ok: true, kind: 'hashes', tile: { level: Number(level), index, width } }

@@ -95,7 +95,7 @@ export function readAddCheckpointAnswer(status: number, contentType: string | nu
   })
   if (status === 200) {
     const lines = body.split('\n')
-    if (body === '' || !body.endsWith('\n') || lines.slice(0, -1).some((line) => !line.startsWith('— '))) {
+    if (!body.endsWith('\n') || lines.slice(0, -1).some((line) => !line.startsWith('— '))) {
       return fail('the body is not signature lines, each “— <name> <base64>” and a newline')
     }
     return { ok: true, cosignatures: body }

@@ -81,6 +81,7 @@ describe('parseCheckpoint', () => {
       ])
     }
     expect(problem(`${SOFA}one\n\nthree\n`)).toEqual(['line 5: an extension line is empty', 5])
+    expect(problem(`${SOFA}\n`)).toEqual(['line 4: an extension line is empty', 4])
   })
 
   it('reads a tree of size 0', () => {
@@ -100,6 +101,8 @@ describe('openCheckpoint', () => {
       root: fromBase64(vectors.roots['13']),
       extensions: [],
     })
+    const anyOrigin = await openCheckpoint(notes.signedByLog, [logVerifier()])
+    expect(anyOrigin.ok && anyOrigin.checkpoint.origin).toBe('example.com/log')
   })
 
   it('refuses a checkpoint of another log, a note that does not open, or a text that is no checkpoint', async () => {

@@ -5,6 +5,7 @@ import {
   decodeUtf8,
   equalBytes,
   fromBase64,
+  isCount,
   parseCount,
   toBase64,
   utf8,
@@ -19,8 +20,10 @@ describe('base64', () => {
 
   it('reads back only the one canonical spelling', () => {
     expect(fromBase64('+/8=')).toEqual(new Uint8Array([0xfb, 0xff]))
+    expect(fromBase64('YQ==')).toEqual(new Uint8Array([0x61]))
+    expect(fromBase64('YWJj')).toEqual(utf8('abc'))
     expect(fromBase64('')).toEqual(new Uint8Array([]))
-    for (const text of ['+/8', '-_8=', '+/9=', ' +/8=', '+/8=\n', 'YW I=', 'YWI==', '====', 'Y===']) {
+    for (const text of ['+/8', '-_8=', '+/9=', ' +/8=', '+/8=\n', 'YW I=', 'YWI==', '====', 'Y===', 'Y==', 'YQ=']) {
       expect(fromBase64(text)).toBeNull()
     }
   })
@@ -31,6 +34,17 @@ describe('parseCount', () => {
     expect(parseCount('0')).toBe(0)
     expect(parseCount('20852163')).toBe(20852163)
     expect(parseCount('9007199254740991')).toBe(2 ** 53 - 1)
+  })
+
+  it('takes a whole number from 0 to 2^53 - 1 as a count, and nothing else', () => {
+    expect([0, 1, 2 ** 53 - 1].map(isCount)).toEqual([true, true, true])
+    expect([-1, 0.5, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY].map(isCount)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ])
   })
 
   it('refuses every other spelling, and counts past 2^53 - 1', () => {
@@ -44,6 +58,8 @@ describe('text checks', () => {
   it('finds the first control character other than a newline', () => {
     expect(controlCharacter('a\nb')).toBeNull()
     expect(controlCharacter('a\u007fb')).toBeNull()
+    expect(controlCharacter('a b')).toBeNull()
+    expect(controlCharacter('a\u001fb')).toEqual({ at: 1, code: 0x1f })
     expect(controlCharacter('ab\r\n')).toEqual({ at: 2, code: 13 })
     expect(controlCharacter('\ta')).toEqual({ at: 0, code: 9 })
   })

@@ -65,6 +65,11 @@ describe('tree nodes', () => {
       { level: 0, index: 6 },
     ])
     expect(nodeSpan({ level: 2, index: 2 })).toEqual({ start: 8, end: 12 })
+    expect(rootNodes(8)).toEqual([{ level: 3, index: 0 }])
+    expect(spanNodes({ start: 4, end: 12 })).toEqual([
+      { level: 2, index: 1 },
+      { level: 2, index: 2 },
+    ])
   })
 
   it('refuses a tree size that is not a whole number', () => {

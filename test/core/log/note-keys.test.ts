@@ -3,6 +3,7 @@ import { fromBase64, utf8 } from '../../../src/core/log/encoding.ts'
 import {
   COSIGNATURE_V1,
   ED25519,
+  ed25519Sign,
   ed25519Signer,
   ed25519Verifier,
   ed25519Verify,
@@ -82,6 +83,35 @@ describe('verifier keys', () => {
       /: signature type 0x02 is not Ed25519 \(0x01\) or cosignature\/v1 \(0x04\)$/,
     )
     expect(problem('example.com/log+296d67e0+AQAA')).toMatch(/: an Ed25519 key is 32 bytes, this one 2$/)
+    expect(problem('example.com/log+296d67e0+')).toBe('verifier key "example.com/log+296d67e0+": the key is not base64')
+    expect(problem('a b+296d67e0+AZUA')).toBe(
+      'verifier key "a b+296d67e0+AZUA": the name "a b" is empty or holds a space',
+    )
+    expect(problem('+296d67e0+AZUA')).toBe('verifier key "+296d67e0+AZUA": the name "" is empty or holds a space')
+    expect(problem(logVerifierKey.replace('+296d67e0+', '+296d67e00+'))).toMatch(
+      /: the key ID must be 8 lowercase hex digits$/,
+    )
+    expect(problem(logVerifierKey.replace('+296d67e0+', '+0296d67e0+'))).toMatch(
+      /: the key ID must be 8 lowercase hex digits$/,
+    )
+  })
+
+  it('reads a key with spaces or a newline around it, and shows at most 120 characters of one that does not read', () => {
+    expect(verifierKey(` ${logVerifierKey}\n`).keyId).toBe(0x296d67e0)
+    const expected = ': expected <name>+<8 hex digits>+<base64 key>'
+    const refused = (text: string) => {
+      const parsed = parseVerifierKey(text)
+      return parsed.ok ? 'accepted' : parsed.problem
+    }
+    expect(refused('x'.repeat(120))).toBe(`"${'x'.repeat(120)}" is not a verifier key${expected}`)
+    expect(refused('x'.repeat(121))).toBe(`"${'x'.repeat(120)}…" is not a verifier key${expected}`)
+  })
+
+  it('formats only a key with a name', () => {
+    const key = verifierKey(logVerifierKey)
+    expect(() => formatVerifierKey({ ...key, name: 'a b' })).toThrow(
+      '"a b" cannot name a key: no spaces, no +, not empty',
+    )
   })
 })
 
@@ -90,6 +120,17 @@ describe('signer keys', () => {
     const key = await signerKey(logSignerKey)
     expect(key).toMatchObject({ name: 'example.com/log', keyId: 0x296d67e0, type: ED25519 })
     expect(key.publicKey).toEqual(verifierKey(logVerifierKey).publicKey)
+    // The witness's public key holds a _ in base64url (WebCrypto's JWK), the log's a -.
+    const witness = await signerKey(` ${vectors.notes.witnessSignerKey}\n`)
+    expect(witness).toMatchObject({ name: 'example.com/witness', keyId: 0x1658d80b, type: COSIGNATURE_V1 })
+    expect(witness.publicKey).toEqual(verifierKey(witnessVerifierKey).publicKey)
+  })
+
+  it('names the key a signer key problem is about', async () => {
+    expect(await parseSignerKey('PRIVATE+KEY+example.com/log+296d67e0+AZUA!')).toEqual({
+      ok: false,
+      problem: 'the signer key for example.com/log: the key is not base64',
+    })
   })
 
   it('refuses a key whose ID does not match, and never repeats the secret', async () => {
@@ -127,6 +168,7 @@ describe('generateKeyPair', () => {
     const signature = await ed25519Signer(signing).sign(utf8('text\n'))
     expect(await ed25519Verifier(verifying).verify(utf8('text\n'), signature)).toBe(true)
     expect(await ed25519Verifier(verifying).verify(utf8('text!\n'), signature)).toBe(false)
+    expect(await ed25519Sign(signing.seed, utf8('text\n'))).toEqual(signature)
   })
 
   it('makes cosignature keys of type 0x04, and refuses a name with a space', async () => {

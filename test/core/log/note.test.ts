@@ -52,6 +52,15 @@ describe('signNote', () => {
     expect(await signNote(notes.checkpointText, [], parsed.signatures)).toBe(notes.signedByBoth)
   })
 
+  it('replaces only a kept signature of the same name and key ID as a signer', async () => {
+    const log = await signer(notes.logSignerKey)
+    const sameName = { name: log.name, keyId: log.keyId + 1, signature: new Uint8Array([1]) }
+    const sameId = { name: 'example.com/other', keyId: log.keyId, signature: new Uint8Array([2]) }
+    const signed = await signNote(notes.checkpointText, [log], [sameName, sameId])
+    const logLine = notes.signedByLog.split('\n\n')[1] as string
+    expect(signed).toBe(`${notes.checkpointText}\n${signatureLine(sameName)}${signatureLine(sameId)}${logLine}`)
+  })
+
   it('refuses a text it cannot sign', async () => {
     const log = await signer(notes.logSignerKey)
     await expect(signNote('no newline', [log])).rejects.toThrow('a note text ends in a newline')
@@ -102,6 +111,43 @@ describe('openNote', () => {
     const opened = await openNote(`${notes.checkpointText}\n${otherId}${line}`, [log])
     expect(opened.ok && opened.unverified.map((s) => s.keyId)).toEqual([0x296d67e1])
     expect(opened.ok && opened.verified.map((s) => s.keyId)).toEqual([0x296d67e0])
+  })
+
+  it('returns each different unknown signature, and names every known key and every signer when none verifies', async () => {
+    const log = verifier(notes.logVerifierKey)
+    const line = notes.signedByLog.split('\n\n')[1] as string
+    const unknown = (keyId: number, byte: number) =>
+      signatureLine({ name: 'example.com/log', keyId, signature: new Uint8Array(64).fill(byte) })
+    const note = `${notes.checkpointText}\n${unknown(1, 0)}${unknown(1, 1)}${unknown(2, 0)}${line}`
+    const opened = await openNote(note, [log])
+    expect(opened.ok && opened.unverified.map((s) => [s.keyId, s.signature[0], s.line])).toEqual([
+      [1, 0, 5],
+      [1, 1, 6],
+      [2, 0, 7],
+    ])
+    const strangers = [
+      { name: 'a', keyId: 1, verify: async () => true },
+      { name: 'b', keyId: 2, verify: async () => true },
+    ]
+    expect(await openNote(notes.signedByBoth, strangers)).toEqual({
+      ok: false,
+      reason: 'unverified',
+      problem:
+        'no signature by a known key (a+00000001, b+00000002); the note is signed by example.com/log+296d67e0, example.com/other+1e336bb1',
+    })
+    expect(await openNote(notes.signedByLog, [])).toEqual({
+      ok: false,
+      reason: 'unverified',
+      problem: 'no signature by a known key (none); the note is signed by example.com/log+296d67e0',
+    })
+  })
+
+  it('refuses a malformed note as parseNote does', async () => {
+    expect(await openNote('text\n', [verifier(notes.logVerifierKey)])).toStrictEqual({
+      ok: false,
+      reason: 'malformed',
+      problem: 'the note has no blank line between its text and its signatures',
+    })
   })
 
   it('refuses the whole note when a known key’s signature does not verify, naming the line and key', async () => {
@@ -172,6 +218,36 @@ describe('parseNote', () => {
     expect(problem('text\n\u0000\n\n— a AAAAAAA=\n')).toEqual(['line 2 holds a control character (U+0000)', 2])
     expect(problem(new Uint8Array([0x61, 0xff, 0x0a, 0x0a]))).toEqual(['the note is not valid UTF-8', undefined])
     expect(problem('a\ud800\n\n— a AAAAAAA=\n')).toEqual(['the note is not valid UTF-8', undefined])
+  })
+
+  it('says malformed, with the line only when there is one', () => {
+    expect(parseNote('text\n')).toStrictEqual({
+      ok: false,
+      reason: 'malformed',
+      problem: 'the note has no blank line between its text and its signatures',
+    })
+    expect(parseNote('text\n\n')).toStrictEqual({
+      ok: false,
+      reason: 'malformed',
+      problem: 'the note has no signature lines after its last blank line',
+      line: 3,
+    })
+  })
+
+  it('names an empty key name, and a line with a name but no signature', () => {
+    expect(problem('text\n\n—  AAAAAQI=\n')).toEqual(['line 3: "" is not a key name', 3])
+    expect(problem('text\n\n— AAAAAQI=\n')).toEqual([
+      'line 3: the signature by AAAAAQI= is not base64 of a key ID and a signature',
+      3,
+    ])
+  })
+
+  it('reads a note whose text is one empty line', () => {
+    expect(parseNote('\n\n— a AAAAAQI=\n')).toEqual({
+      ok: true,
+      text: '\n',
+      signatures: [{ name: 'a', keyId: 1, signature: new Uint8Array([2]), line: 3 }],
+    })
   })
 
   it('reads up to 100 signature lines and refuses more', () => {

@@ -69,6 +69,7 @@ describe('verifyInclusion', () => {
           }
           expectVerdict('a larger tree', { ...claim, size: size + 1, root: reference.mth(0, size + 1) }, false)
         }
+        if (wrong.length > 0) break
       }
       expect(wrong).toEqual([])
       expect(refused).toBe(REFUSED_INCLUSIONS)
@@ -92,6 +93,7 @@ describe('verifyInclusion', () => {
           if (verifyInclusion({ ...claim, index: index ^ 1 }).ok)
             wrong.push(`index ${index ^ 1} for ${index} in ${size}`)
         }
+        if (wrong.length > 0) break
       }
       expect(wrong).toEqual([])
     },
@@ -140,6 +142,14 @@ describe('verifyInclusion', () => {
       ok: false,
       problem: 'a hash is 31 bytes, not 32',
     })
+    expect(verifyInclusion({ ...claim, index: -1 })).toEqual({
+      ok: false,
+      problem: 'leaf -1 cannot be in a tree of 13 leaves',
+    })
+    expect(verifyInclusion({ ...claim, index: 4.5 })).toEqual({
+      ok: false,
+      problem: 'leaf 4.5 cannot be in a tree of 13 leaves',
+    })
   })
 
   it('proves the only leaf of a tree of one with an empty proof', () => {
@@ -176,6 +186,7 @@ describe('verifyConsistency', () => {
             expectVerdict('a larger new tree', larger, false)
           }
         }
+        if (wrong.length > 0) break
       }
       expect(wrong).toEqual([])
       expect(refused).toBe(REFUSED_CONSISTENCIES)
@@ -198,6 +209,7 @@ describe('verifyConsistency', () => {
             wrong.push(`hash ${at} changed from ${oldSize} to ${newSize}`)
           }
         }
+        if (wrong.length > 0) break
       }
       expect(wrong).toEqual([])
     },
@@ -259,5 +271,20 @@ describe('verifyConsistency', () => {
       ok: false,
       problem: 'a tree of 9 leaves cannot grow into one of 8',
     })
+    expect(verifyConsistency({ ...claim, oldSize: -1 })).toEqual({
+      ok: false,
+      problem: 'a tree of -1 leaves cannot grow into one of 8',
+    })
+    expect(verifyConsistency({ ...claim, oldSize: 2.5 })).toEqual({
+      ok: false,
+      problem: 'a tree of 2.5 leaves cannot grow into one of 8',
+    })
+    for (const spoiled of [
+      { ...claim, oldRoot: claim.oldRoot.slice(1) },
+      { ...claim, newRoot: claim.newRoot.slice(1) },
+      { ...claim, proof: [...claim.proof.slice(0, -1), (claim.proof.at(-1) as Uint8Array).slice(1)] },
+    ]) {
+      expect(verifyConsistency(spoiled)).toEqual({ ok: false, problem: 'a hash is 31 bytes, not 32' })
+    }
   })
 })

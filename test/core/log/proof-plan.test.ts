@@ -47,6 +47,7 @@ describe('inclusionSpans', () => {
   it('refuses a leaf outside the tree', () => {
     expect(() => inclusionSpans(5, 5)).toThrow('leaf 5 is not in a tree of 5 leaves')
     expect(() => inclusionSpans(-1, 5)).toThrow('leaf index must be a whole number')
+    expect(() => inclusionSpans(0, -1)).toThrow('tree size must be a whole number from 0 to 2^53 - 1, not -1')
   })
 })
 
@@ -84,6 +85,8 @@ describe('consistencySpans', () => {
 
   it('refuses a tree that shrinks', () => {
     expect(() => consistencySpans(8, 7)).toThrow('a tree of 8 leaves cannot grow into one of 7')
+    expect(() => consistencySpans(-1, 5)).toThrow('old tree size must be a whole number from 0 to 2^53 - 1, not -1')
+    expect(() => consistencySpans(1, 1.5)).toThrow('new tree size must be a whole number from 0 to 2^53 - 1, not 1.5')
   })
 })
 

@@ -36,6 +36,8 @@ describe('tile paths', () => {
 
   it('refuses a level, index or width outside the spec', () => {
     expect(() => tilePath({ level: 64, index: 0, width: 256 })).toThrow('a tile level is 0 to 63, not 64')
+    expect(() => tilePath({ level: -1, index: 0, width: 256 })).toThrow('a tile level is 0 to 63, not -1')
+    expect(() => tilePath({ level: 1.5, index: 0, width: 256 })).toThrow('a tile level is 0 to 63, not 1.5')
     expect(() => tilePath({ level: 0, index: -1, width: 256 })).toThrow('a tile index is a whole number, not -1')
     expect(() => tilePath({ level: 0, index: 0, width: 0 })).toThrow('a tile is 1 to 256 wide, not 0')
     expect(() => bundlePath({ index: 0, width: 257 })).toThrow('a tile is 1 to 256 wide, not 257')
@@ -173,6 +175,8 @@ describe('entry bundles', () => {
 
   it('refuses an entry too long for its length, or a bundle of more than 256', () => {
     expect(() => bundleBytes([new Uint8Array(65_536)])).toThrow("entry 0 is 65536 bytes; a bundle's are < 65,536")
+    const longest = bundleBytes([new Uint8Array(65_535)])
+    expect([longest.length, longest[0], longest[1]]).toEqual([65_537, 0xff, 0xff])
     expect(() => bundleBytes(Array.from({ length: 257 }, () => new Uint8Array(1)))).toThrow(
       'a bundle holds at most 256 entries',
     )

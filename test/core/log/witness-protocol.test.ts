@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { fromBase64, toBase64, utf8 } from '../../../src/core/log/encoding.ts'
 import {
-  ADD_CHECKPOINT_STATUS,
   formatAddCheckpointAnswer,
   formatAddCheckpointRequest,
   parseAddCheckpointRequest,
@@ -65,6 +64,15 @@ describe('add-checkpoint requests', () => {
     const long = `old 5\n${`${PROOF[0]}\n`.repeat(64)}\n${CHECKPOINT}`
     expect(problem(long)).toBe('the proof has 64 lines; at most 63 are allowed')
     expect(problem(new Uint8Array([0x6f, 0xff]))).toBe('the body is not valid UTF-8')
+    expect(problem(`\n\n${CHECKPOINT}`)).toBe('line 1 must be "old <size>" (decimal, no leading zero), not ""')
+  })
+
+  it('reads and writes a proof of 63 hashes, the most a request holds', () => {
+    const hash = fromBase64(PROOF[0] as string) as Uint8Array
+    const body = formatAddCheckpointRequest({ oldSize: 5, proof: Array(63).fill(hash), checkpoint: CHECKPOINT })
+    expect(body).toBe(`old 5\n${`${PROOF[0]}\n`.repeat(63)}\n${CHECKPOINT}`)
+    const parsed = parseAddCheckpointRequest(body)
+    expect(parsed.ok && parsed.request.proof.length).toBe(63)
   })
 
   it('refuses to write what a witness would refuse', () => {
@@ -105,7 +113,8 @@ describe('add-checkpoint answers', () => {
     expect(readAddCheckpointAnswer(409, 'text/x.tlog.size; charset=utf-8', '20852014\n')).toEqual({
       ok: false,
       status: 409,
-      meaning: ADD_CHECKPOINT_STATUS[409],
+      meaning:
+        'the old size is not the size the witness last cosigned; the body holds that size: prove consistency from it',
       detail: 'the witness last cosigned size 20852014',
       size: 20852014,
     })
@@ -132,5 +141,43 @@ describe('add-checkpoint answers', () => {
       detail: 'a 409 answer is a size in text/x.tlog.size; this one is "5\\n"',
     })
     expect(readAddCheckpointAnswer(409, 'text/x.tlog.size', '05\n')).not.toHaveProperty('size')
+    expect(readAddCheckpointAnswer(409, 'text/x.tlog.size', '55')).toMatchObject({
+      detail: 'a 409 answer is a size in text/x.tlog.size; this one is "55"',
+    })
+    expect(readAddCheckpointAnswer(409, null, '5\n')).toMatchObject({
+      detail: 'a 409 answer is a size in text/x.tlog.size; this one is "5\\n"',
+    })
+    expect(readAddCheckpointAnswer(409, 'text/x.tlog.size ; charset=utf-8', '5\n')).toMatchObject({ size: 5 })
+    expect(readAddCheckpointAnswer(409, 'text/plain', `${'9'.repeat(100)}\n`)).toMatchObject({
+      detail: `a 409 answer is a size in text/x.tlog.size; this one is "${'9'.repeat(80)}"`,
+    })
+    for (const body of [`${lines}ok\n`, `ok\n${lines}`, '']) {
+      expect(readAddCheckpointAnswer(200, 'text/plain', body)).toEqual({
+        ok: false,
+        status: 200,
+        meaning: "cosigned: the body holds the witness's cosignature lines",
+        detail: 'the body is not signature lines, each “— <name> <base64>” and a newline',
+      })
+    }
+  })
+
+  it('says what each refusal means, and passes on at most 500 characters of the witness’s reason', () => {
+    const meaning = (status: number) => readAddCheckpointAnswer(status, 'text/plain', 'no\n')
+    expect(meaning(400)).toEqual({
+      ok: false,
+      status: 400,
+      meaning: "the request is malformed, or its old size is larger than the checkpoint's",
+      detail: 'no',
+    })
+    expect(meaning(403)).toMatchObject({
+      meaning: 'the checkpoint has no valid signature by a key the witness trusts for its origin',
+    })
+    expect(meaning(422)).toMatchObject({
+      meaning:
+        'the consistency proof does not verify, or the checkpoint contradicts one the witness cosigned: the log may have forked',
+    })
+    expect(readAddCheckpointAnswer(422, 'text/plain', ` ${'x'.repeat(600)}\n`)).toMatchObject({
+      detail: 'x'.repeat(500),
+    })
   })
 })

@@ -162,6 +162,7 @@ describe('decideAddCheckpoint', () => {
     })
     const byOther = await checkpoint(honest, 5, notes.otherSignerKey)
     const unsigned = await w.submit(await request(honest, 0, 5, byOther))
+    expect(unsigned.decision).toMatchObject({ verdict: 'refuse', status: 403, origin: ORIGIN })
     expect(unsigned.answer).toEqual({
       status: 403,
       problem:
@@ -179,9 +180,16 @@ describe('decideAddCheckpoint', () => {
   it('answers 400 for a malformed request or an old size past the checkpoint', async () => {
     const w = await witness()
     const note = await checkpoint(honest, 5)
-    expect((await w.submit(`old 5\n${note}`)).answer).toEqual({
-      status: 400,
-      problem: 'the request is malformed: line 2 is not the base64 of a 32-byte hash: "example.com/log"',
+    expect(await w.submit(`old 5\n${note}`)).toStrictEqual({
+      decision: {
+        verdict: 'refuse',
+        status: 400,
+        problem: 'the request is malformed: line 2 is not the base64 of a 32-byte hash: "example.com/log"',
+      },
+      answer: {
+        status: 400,
+        problem: 'the request is malformed: line 2 is not the base64 of a 32-byte hash: "example.com/log"',
+      },
     })
     expect(
       (await w.submit(formatAddCheckpointRequest({ oldSize: 0, proof: [], checkpoint: 'no note\n' }))).answer,
@@ -199,6 +207,25 @@ describe('decideAddCheckpoint', () => {
     expect((await w.submit(formatAddCheckpointRequest({ oldSize: 6, proof: [], checkpoint: note }))).answer).toEqual({
       status: 400,
       problem: "the old size 6 is larger than the checkpoint's size 5",
+    })
+  })
+
+  it('calls a failed proof from a cosigned empty tree no fork: nothing was cosigned that could be rewritten', async () => {
+    const w = await witness()
+    const empty = await signNote(formatCheckpoint({ origin: ORIGIN, size: 0, root: EMPTY_ROOT, extensions: [] }), [
+      await signer(notes.logSignerKey),
+    ])
+    await w.submit(formatAddCheckpointRequest({ oldSize: 0, proof: [], checkpoint: empty }))
+    expect(w.latest.get(ORIGIN)?.size).toBe(0)
+    const note = await checkpoint(honest, 5)
+    const { decision } = await w.submit(
+      formatAddCheckpointRequest({ oldSize: 0, proof: [treeRoot(honest, 1)], checkpoint: note }),
+    )
+    expect(decision).toStrictEqual({
+      verdict: 'refuse',
+      status: 422,
+      problem: 'the consistency proof does not verify: from 0 to 5 leaves the proof must be empty',
+      origin: ORIGIN,
     })
   })
 
@@ -230,6 +257,18 @@ describe('decideAddCheckpoint', () => {
 })
 
 describe('witnessAnswer', () => {
+  it('answers one cosignature line per cosigning key, in order', async () => {
+    const decision = await decideAddCheckpoint(await request(honest, 0, 3), {
+      logKeys: () => [ed25519Verifier(publicKey(notes.logVerifierKey))],
+      latest: () => undefined,
+    })
+    const [first, second] = [await signer(notes.witnessSignerKey), await signer(notes.otherSignerKey)]
+    const answer = await witnessAnswer(decision, [first, second])
+    const lines = answer.status === 200 ? answer.cosignatures.split(/(?<=\n)/) : []
+    expect(lines.map((line) => line.split(' ')[1])).toEqual(['example.com/witness', 'example.com/other'])
+    expect(lines.every((line) => line.endsWith('\n'))).toBe(true)
+  })
+
   it('needs a key to cosign with', async () => {
     const decision = await decideAddCheckpoint(await request(honest, 0, 3), {
       logKeys: () => [ed25519Verifier(publicKey(notes.logVerifierKey))],
