@@ -18,6 +18,9 @@ export const MUTATED: Record<string, string> = {
   'src/core/log/cosignature.ts': 'test/core/log/cosignature.test.ts',
   'src/core/log/witness-protocol.ts': 'test/core/log/witness-protocol.test.ts',
   'src/core/log/witness.ts': 'test/core/log/witness.test.ts',
+  'src/core/log/entry.ts': 'test/core/log/entry.test.ts',
+  'src/core/log/checkpoint-block.ts': 'test/core/log/checkpoint-block.test.ts',
+  'src/core/log/log-client.ts': 'test/core/log/log-client.test.ts',
   'src/core/validate.ts': 'test/core/validate.test.ts',
   'src/core/keys.ts': 'test/core/keys.test.ts',
   'src/core/time.ts': 'test/core/time.test.ts',
@@ -167,6 +170,15 @@ export function moduleReport(module: string, kind: 'json' | 'html'): string {
   return `artifacts/mutation/modules/${module.replace(/\.ts$/, '').replaceAll('/', '-')}.${kind}`
 }
 
+/**
+ * Where one module's incremental report lives, committed: Stryker compares the module and its tests with it and runs
+ * only the mutants whose code or covering tests changed since, keeping the rest's results. CI runs that way, so the
+ * step costs what the change costs; `npm run test:mutation -- --force` runs every mutant again and rewrites them.
+ */
+export function moduleBaseline(module: string): string {
+  return `test/mutation/${module.replace(/\.ts$/, '').replaceAll('/', '-')}.json`
+}
+
 const only = process.env.MUTATION_MODULE
 
 const config: PartialStrykerOptions = {
@@ -184,6 +196,8 @@ const config: PartialStrykerOptions = {
   jsonReporter: { fileName: only ? moduleReport(only, 'json') : MUTATION_REPORT },
   htmlReporter: { fileName: only ? moduleReport(only, 'html') : 'artifacts/mutation/mutation.html' },
   thresholds: { high: MUTATION_SCORE_GOAL, low: MUTATION_SCORE_GOAL, break: null },
+  incremental: only !== undefined,
+  ...(only ? { incrementalFile: moduleBaseline(only) } : {}),
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 }

@@ -14,7 +14,8 @@ let report: Record<string, unknown> = {}
 for (const module of Object.keys(MUTATED)) {
   const started = Date.now()
   console.log(`\n== ${module} against ${MUTATED[module]}`)
-  const run = spawnSync(stryker, ['run', 'stryker.config.ts'], {
+  // Extra arguments go to each run: `--force` runs every mutant again, whatever the module's baseline holds.
+  const run = spawnSync(stryker, ['run', 'stryker.config.ts', ...process.argv.slice(2)], {
     cwd: PROJECT_ROOT,
     stdio: 'inherit',
     env: { ...process.env, MUTATION_MODULE: module },
