@@ -41,4 +41,27 @@ describe('findCheckpointNotes', () => {
     expect(findCheckpointNotes(signed.replace(/\n([A-Za-z0-9+/]{43}=)\n/, '\nAAAA\n'))).toEqual([])
     expect(findCheckpointNotes('Record checkpoint: the chain stood at row 3, 40d76467.')).toEqual([])
   })
+
+  it('reads lines ended by a lone carriage return', () => {
+    expect(findCheckpointNotes(`x\r${signed.replaceAll('\n', '\r')}`)).toEqual([signed])
+  })
+
+  it('looks through at most 16 extension lines before the blank line', () => {
+    const lines = (count: number) => Array.from({ length: count }, (_, i) => `extension ${i + 1}`).join('\n')
+    const sixteen = signed.replace('\n\n', `\n${lines(16)}\n\n`)
+    expect(findCheckpointNotes(sixteen)).toEqual([sixteen])
+    expect(findCheckpointNotes(signed.replace('\n\n', `\n${lines(17)}\n\n`))).toEqual([])
+    expect(findCheckpointNotes(signed.replace('\n\n', `\n${lines(17)}\n`))).toEqual([])
+  })
+
+  it('finds nothing where the root is not base64 or a signature line is malformed', () => {
+    expect(findCheckpointNotes(signed.replace(/\n([A-Za-z0-9+/]{43}=)\n/, '\nnot a root!\n'))).toEqual([])
+    expect(findCheckpointNotes(signed.replace(/ [A-Za-z0-9+/]+=*\n$/, ' not base64!\n'))).toEqual([])
+  })
+
+  it("does not read a found checkpoint's signature lines again as the start of another", () => {
+    const [, root] = /\n([A-Za-z0-9+/]{43}=)\n/.exec(signed) as RegExpExecArray
+    const signature = signed.slice(signed.lastIndexOf('— '))
+    expect(findCheckpointNotes(`${signed}13\n${root}\n\n${signature}`)).toEqual([signed])
+  })
 })
