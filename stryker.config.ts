@@ -302,6 +302,53 @@ export const EQUIVALENT: EquivalentMutant[] = [
     original: 'signatures.length === 0',
     why: 'a note with no signature lines is refused by parseNote, so the block is skipped all the same',
   },
+  {
+    module: 'src/core/log/entry.ts',
+    mutator: 'ConditionalExpression',
+    replacement: 'true',
+    original: "typeof value === 'number'",
+    why: 'Number.isFinite is false for every value that is not a number, so the typeof test never decides alone',
+  },
+  {
+    module: 'src/core/log/entry.ts',
+    mutator: 'ConditionalExpression',
+    replacement: 'false',
+    original: "typeof value !== 'object' || Array.isArray(value)",
+    why: 'JSON.parse gives a boolean, an array or an object here; Object.keys of a boolean is [] and of an array its indexes, never exactly utf16, so the next test refuses them all the same',
+  },
+  {
+    module: 'src/core/log/entry.ts',
+    mutator: 'LogicalOperator',
+    replacement: "typeof value !== 'object' && Array.isArray(value)",
+    why: "the same: a boolean or an array is refused by Object.keys(value).join() !== 'utf16'",
+  },
+  {
+    module: 'src/core/log/entry.ts',
+    mutator: 'ConditionalExpression',
+    replacement: 'false',
+    original: "typeof value !== 'object'",
+    why: 'the same: Object.keys of a boolean is [], which is not utf16',
+  },
+  {
+    module: 'src/core/log/entry.ts',
+    mutator: 'ConditionalExpression',
+    replacement: 'true',
+    original: 'id !== undefined && id in shown',
+    why: "an id the shown row lacks (or no id) makes { [id]: undefined }, which canonicalize writes as {}, the bytes of the original's {}",
+  },
+  {
+    module: 'src/core/log/entry.ts',
+    mutator: 'LogicalOperator',
+    replacement: 'id !== undefined || id in shown',
+    why: 'the same: { [id]: undefined } is written as {}',
+  },
+  {
+    module: 'src/core/log/entry.ts',
+    mutator: 'ConditionalExpression',
+    replacement: 'true',
+    original: 'id !== undefined',
+    why: 'the same: { [id]: undefined } is written as {}',
+  },
 ]
 
 /** The least share of covered mutants that each module's tests must kill, in percent. */

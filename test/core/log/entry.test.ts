@@ -92,6 +92,43 @@ describe('encodeEntry', () => {
     ])
   })
 
+  it('shows the named columns of every table, a hash even where valid is not 1, and no column the row lacks', () => {
+    const rows: Record<string, Record<string, string | number | null>> = {
+      proposals: { id: 1, key: 'k', base: 2, at: 't' },
+      imports: { id: 1, at: 't', imported: 3 },
+      schedules: { id: 1, key: 'k', base: 2, at: 't', effective_at: 'u', proposal_id: 4 },
+      schedule_outcomes: { schedule_id: 1, outcome: 'published', at: 't', version_seq: 5 },
+      reviews: { id: 1, page: '/p', hash: 'h', name: 'Dr A', credentials: 'MD', at: 't', due_at: 'u' },
+      page_contents: { id: 1, page: '/p', hash: 'h', words: 'w', at: 't', worker_version: 'v' },
+      page_servings: { id: 1, page: '/p', hash: 'h', at: 't', worker_version: 'v' },
+    }
+    for (const [table, row] of Object.entries(rows)) {
+      expect(publicColumns(table, { ...row, by: 'alice', note: 'private' })).toStrictEqual(row)
+    }
+    expect(publicColumns('landings', { seq: 1 })).toStrictEqual({ seq: 1 })
+  })
+
+  it('writes an entry of a table it does not know with no public columns', () => {
+    const committed = commitment('drafts', { id: 'd', text: 'draft' }, SALT)
+    expect(decode(encodeEntry('drafts', { id: 'd', text: 'draft' }, SALT))).toBe(
+      `{"commitment":"${committed}","row":{},"table":"drafts"}`,
+    )
+  })
+
+  it('keeps the text of an entry of exactly 65,535 bytes', () => {
+    const length = (text: string) => encodeEntry('versions', { ...VERSION, text }, SALT).length
+    const text = 'a'.repeat(MAX_ENTRY_BYTES - length(''))
+    expect(length(text)).toBe(MAX_ENTRY_BYTES)
+    const parsed = parseEntry(encodeEntry('versions', { ...VERSION, text }, SALT))
+    expect(parsed.ok && parsed.entry.row.text).toBe(text)
+  })
+
+  it('refuses a row whose id alone does not fit a bundle', () => {
+    expect(() => encodeEntry('versions', { ...VERSION, seq: 'x'.repeat(70_000) }, SALT)).toThrow(
+      'the entry of a versions row does not fit in 65535 bytes even with only its id',
+    )
+  })
+
   it('gives the same bytes for the same row whatever the order of its columns', () => {
     const reversed = Object.fromEntries(Object.entries(VERSION).reverse())
     expect(encodeEntry('versions', reversed, SALT)).toEqual(encodeEntry('versions', VERSION, SALT))
@@ -138,6 +175,14 @@ describe('parseEntry', () => {
     })
   })
 
+  it('reads the lowest and highest code units of a string that is not well-formed', () => {
+    const bytes = utf8(`{"commitment":"${committed}","row":{"a":{"utf16":[0,55296,65535]}},"table":"t"}`)
+    expect(parseEntry(bytes)).toEqual({
+      ok: true,
+      entry: { table: 't', row: { a: '\u0000\ud800\uffff' }, commitment: committed },
+    })
+  })
+
   it.each([
     ['not UTF-8', new Uint8Array([0xff]), 'the entry is not valid UTF-8'],
     ['not JSON', utf8('{'), 'the entry is not JSON'],
@@ -166,6 +211,24 @@ describe('parseEntry', () => {
     [
       'code units and more',
       utf8(`{"commitment":"${committed}","row":{"a":{"utf16":[55296],"x":1}},"table":"t"}`),
+      'column "a"',
+    ],
+    ['a string', utf8('"x"'), 'the entry is not a JSON object'],
+    ['two extra fields', utf8(`{"commitment":"${committed}","row":{},"table":"t","x":1,"y":2}`), 'should not: x, y'],
+    ['a commitment in a list', utf8(`{"commitment":["${committed}"],"row":{},"table":"t"}`), 'no commitment of 64'],
+    ['a commitment after a letter', utf8(`{"commitment":"x${committed}","row":{},"table":"t"}`), 'no commitment of 64'],
+    [
+      'a commitment before a letter',
+      utf8(`{"commitment":"${committed}x","row":{},"table":"t"}`),
+      'no commitment of 64',
+    ],
+    ['a row that is a string', utf8(`{"commitment":"${committed}","row":"ab","table":"t"}`), 'row is not an object'],
+    ['a column named 1a', utf8(`{"commitment":"${committed}","row":{"1a":2},"table":"t"}`), 'column "1a"'],
+    ['a column named a-', utf8(`{"commitment":"${committed}","row":{"a-":2},"table":"t"}`), 'column "a-"'],
+    ['a number too large', utf8(`{"commitment":"${committed}","row":{"n":1e400},"table":"t"}`), 'column "n"'],
+    [
+      'a negative code unit',
+      utf8(`{"commitment":"${committed}","row":{"a":{"utf16":[55296,-1]}},"table":"t"}`),
       'column "a"',
     ],
     ['keys out of order', utf8(`{"row":{},"commitment":"${committed}","table":"t"}`), 'RFC 8785 canonical form'],
