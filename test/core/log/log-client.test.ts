@@ -20,7 +20,7 @@ import {
   parseSignerKey,
   parseVerifierKey,
 } from '../../../src/core/log/note-keys.ts'
-import { bundleBytes, parseTilePath, TILE_WIDTH } from '../../../src/core/log/tiles.ts'
+import { bundleBytes, parseBundle, parseTilePath, TILE_WIDTH } from '../../../src/core/log/tiles.ts'
 import { appendLeaf, MemoryHashStore, readTile, treeRoot } from '../../../src/core/log/tree-store.ts'
 
 const ORIGIN = 'example.com/disclaimer-log'
@@ -102,6 +102,17 @@ describe('openServedCheckpoint', () => {
     ])
   })
 
+  it('finds a witness’s cosignature by its key’s name and key ID together', async () => {
+    const note = await signNote(text, [log.signer, witness.signer])
+    const renamed = { ...witness.key, name: 'witness.example/renamed' }
+    const sameName = { ...stranger.key, name: witness.key.name }
+    const opened = await openServedCheckpoint(note, { log: log.key, witnesses: [renamed, sameName] })
+    expect(opened.ok && opened.trusted.witnesses).toEqual([
+      { key: keyLabel(renamed), cosigned: false, problem: 'no cosignature by this key' },
+      { key: keyLabel(sameName), cosigned: false, problem: 'no cosignature by this key' },
+    ])
+  })
+
   it('refuses a checkpoint the log key did not sign, even one a witness cosigned', async () => {
     const other = await keys(ORIGIN)
     const note = await signNote(text, [other.signer, witness.signer])
@@ -145,6 +156,42 @@ describe('readEntry and proveEntry', () => {
       path: 'tile/entries/002.p/88',
     })
     expect(await readEntry(7, 600, tree.files(600))).toMatchObject({ ok: true, path: 'tile/entries/000' })
+  })
+
+  it('name the bundle that could not be fetched or is not a bundle', async () => {
+    const gone = async () => Promise.reject(new Error('404'))
+    expect(await readEntry(7, 600, gone)).toEqual({
+      ok: false,
+      path: 'tile/entries/000',
+      problem: 'tile/entries/000 could not be fetched: 404',
+    })
+    const bundle = parseBundle(new Uint8Array([0]))
+    expect(bundle.ok).toBe(false)
+    expect(await readEntry(7, 600, async () => new Uint8Array([0]))).toEqual({
+      ok: false,
+      path: 'tile/entries/000',
+      problem: `tile/entries/000 is not an entry bundle: ${!bundle.ok && bundle.problem}`,
+    })
+  })
+
+  it('prove the first entry, and refuse a negative index', async () => {
+    const files = tree.files(600)
+    const first = await proveEntry(tree.checkpoint(600), 0, files)
+    expect(first.ok && first.entry).toEqual(utf8('entry 0'))
+    expect(await proveEntry(tree.checkpoint(600), -1, files)).toEqual({
+      ok: false,
+      problem: "entry -1 is not in the checkpoint's tree of 600 entries",
+    })
+  })
+
+  it('refuse the entry of a one-entry tree whose bundle was changed, which no tile proves', async () => {
+    const single = memoryLog(1)
+    const changed = async (path: string) =>
+      path === 'tile/entries/000.p/1' ? bundleBytes([utf8('x')]) : single.files(1)(path)
+    const proved = await proveEntry(single.checkpoint(1), 0, changed)
+    expect(!proved.ok && proved.problem).toMatch(
+      /^entry 0 from tile\/entries\/000.p\/1 is not proved in the checkpoint's tree \(tile\/entries\/000.p\/1 or one of no tiles\): entry 0 is not this leaf/,
+    )
   })
 
   it('prove an entry with the few tiles its inclusion proof needs', async () => {
