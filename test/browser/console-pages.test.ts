@@ -149,7 +149,7 @@ const PAGES: ConsolePage[] = [
     state: 'alice asks what was live at a time',
     status: 200,
     fragment:
-      /At \d{4}-\d\d-\d\d \d\d:\d\d \(UTC-0[45]:00, America\/New_York\): v\d+, by bob[\s\S]*The second note on exploring kratom\./,
+      /At \d{4}-\d\d-\d\d \d\d:\d\d \(UTC-0[45]:00, America\/New_York\): v\d+ \((publish|rollback) by bob\)[\s\S]*The second note on exploring kratom\./,
   },
   {
     name: 'rollback-confirm',
@@ -193,7 +193,7 @@ const PAGES: ConsolePage[] = [
     route: 'GET /console/disclaimers/:target/drafts/:id/review',
     state: 'carol reviews that change, the scheduled one named with what hers does to it',
     status: 200,
-    fragment: /<p class="effect">Sent to go live at once, or at a time before /,
+    fragment: /<p class="effect">Sent to go live at once, yours stops it: /,
   },
   {
     name: 'no-draft',
