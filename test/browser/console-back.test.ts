@@ -154,7 +154,7 @@ for (const [engine, launch] of Object.entries(ENGINES)) {
       await page.type('#text', `Alice, in ${engine}: `)
       await follow(page, 'Review the change')
       await named('review')
-      expect(await text(page, '.already-scheduled .effect')).toMatch(/^Sent to go live at once, or at a time before /)
+      expect(await text(page, '.already-scheduled .effect')).toMatch(/^Sent to go live at once, yours stops it: /)
       await follow(page, 'Propose this text')
       expect(page.url()).toMatch(/\/console\/proposals\/\d+$/)
       await named('proposal')
