@@ -77,6 +77,9 @@ describe('encodeEntry', () => {
     const event = { id: 9, at: 't', kind: 'proposal_opened', key: 'k', version_seq: null, proposal_id: 3 }
     expect(publicColumns('events', { ...event, actor: 'alice', detail: '{"note":"x"}' })).toEqual(event)
     expect(publicColumns('drafts', { id: 'd', text: 'draft', note: 'mine' })).toEqual({})
+    // A table the log does not know shows no column at all, whatever its columns are called.
+    const oddNames = Object.fromEntries(['', ' ', 'x y', 'Stryker was here', '__proto__x'].map((name) => [name, 1]))
+    expect(publicColumns('not-a-table', oddNames)).toEqual({})
     expect(Object.keys(PUBLIC_COLUMNS).sort()).toEqual([
       'decisions',
       'events',
