@@ -18,17 +18,8 @@ import { pageOf, pageSize } from './queries.ts'
 import { isEditor, unknownEditor } from './requests.ts'
 import { reviewerOf, whoCanApprove } from './reviewer-rule.ts'
 
-export type ReviewRow = {
-  id: number
-  page: string
-  hash: string
-  reviewer: string
-  name: string
-  credentials: string
-  note: string | null
-  at: string
-  due_at: string
-}
+/** A review as stored: its due time as `due_at`; every other column as the record names it. */
+export type ReviewRow = Omit<ReviewRecord, 'dueAt'> & { due_at: string }
 
 export function toReview(row: ReviewRow): ReviewRecord {
   const { due_at, ...rest } = row
