@@ -11,8 +11,19 @@ import {
 // Four projects: the Worker's own tests run inside workerd; test/node drives a built bundle from Node (the CLI, the
 // deploy check, end-to-end runs of the local site); test/bench holds the load runs and the benchmark harness's own
 // tests (`npm run test:bench`); test/browser drives the site from Chromium and the web's checkers (`npm run test:browser`).
+// The workers and node projects share one group, two files at a time (Vitest's default here, cores - 1, ran all 113 files
+// one by one); a node file mostly waits on a site or CLI it started, and keeps its own store, port and scratch directory.
+const TEST_WORKERS = 2
+
 export default defineConfig({
   test: {
+    // `npm run coverage` turns it on: src/'s line coverage for `npm test`, read by scripts/coverage.ts.
+    coverage: {
+      provider: 'istanbul',
+      include: ['src/**'],
+      reporter: ['json', 'text-summary'],
+      reportsDirectory: 'artifacts/coverage',
+    },
     projects: [
       {
         plugins: [
@@ -40,6 +51,7 @@ export default defineConfig({
         },
         test: {
           name: 'workers',
+          maxWorkers: TEST_WORKERS,
           include: ['test/**/*.test.{ts,tsx}'],
           exclude: ['test/node/**', 'test/bench/**', 'test/browser/**'],
         },
@@ -51,7 +63,7 @@ export default defineConfig({
           include: ['test/node/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
+          maxWorkers: TEST_WORKERS,
         },
       },
       {
