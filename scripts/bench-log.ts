@@ -2,34 +2,15 @@
 // written, CPU time) with the tree at 1,000,000 entries beside an empty one, over an in-memory hash store; what a
 // root and proofs read there; and verify-page end to end against a log of 1,000,000 entries served on 127.0.0.1.
 import { utf8 } from '../src/core/log/encoding.ts'
-import { leafHash, type TreeNode } from '../src/core/log/merkle.ts'
-import {
-  appendLeaf,
-  consistencyProof,
-  inclusionProof,
-  MemoryHashStore,
-  type StoredHash,
-  treeRoot,
-} from '../src/core/log/tree-store.ts'
+import { leafHash } from '../src/core/log/merkle.ts'
+import { appendLeaf, consistencyProof, inclusionProof, treeRoot } from '../src/core/log/tree-store.ts'
 import { benchVerifyPage } from './lib/bench-verify-page.ts'
+import { CountingStore } from './lib/counting-store.ts'
 import { median, threadCpuNs } from './lib/measure.ts'
 
 const SIZE = 1_000_000
 const BATCH = 1024
 const BATCHES = 9
-
-class CountingStore extends MemoryHashStore {
-  reads = 0
-  writes = 0
-  override read(nodes: readonly TreeNode[]) {
-    this.reads += nodes.length
-    return super.read(nodes)
-  }
-  override write(hashes: readonly StoredHash[]) {
-    this.writes += hashes.length
-    super.write(hashes)
-  }
-}
 
 /** Appends `count` entries from `from` on; returns the cost per append: hashes (the leaf's and the nodes'), reads, writes, CPU µs. */
 function appendBatch(store: CountingStore, from: number, count: number) {

@@ -1,8 +1,9 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { describe, expect, it } from 'vitest'
+import { CountingStore } from '../../../scripts/lib/counting-store.ts'
 import { fromBase64, toBase64, utf8 } from '../../../src/core/log/encoding.ts'
-import { EMPTY_ROOT, leafHash, type TreeNode } from '../../../src/core/log/merkle.ts'
+import { EMPTY_ROOT, leafHash } from '../../../src/core/log/merkle.ts'
 import { parseTilePath } from '../../../src/core/log/tiles.ts'
 import {
   appendLeaf,
@@ -11,25 +12,10 @@ import {
   inclusionProof,
   MemoryHashStore,
   readTile,
-  type StoredHash,
   treeRoot,
 } from '../../../src/core/log/tree-store.ts'
 import { Rfc6962, sampleIndices } from './rfc6962.ts'
 import vectors from './vectors.json'
-
-/** A memory store that counts what is read and written, as a SQL table's rows would be. */
-class CountingStore extends MemoryHashStore {
-  reads = 0
-  writes = 0
-  override read(nodes: readonly TreeNode[]) {
-    this.reads += nodes.length
-    return super.read(nodes)
-  }
-  override write(hashes: readonly StoredHash[]) {
-    this.writes += hashes.length
-    super.write(hashes)
-  }
-}
 
 function treeOf(count: number, store: HashStore = new MemoryHashStore()): HashStore {
   for (let i = 0; i < count; i++) appendLeaf(store, i, leafHash(utf8(`entry ${i}`)))
