@@ -325,19 +325,4 @@ describe('npm run disclaimer', () => {
     expect(forged.code).toBe(1)
     expect(forged.stderr).toContain('NOT VERIFIED after 1 row(s): row 2')
   })
-
-  it('refuses an export cut before its end line, or an empty file, and says it is incomplete', async () => {
-    const file = join(store, 'whole.jsonl')
-    expect((await local('export', '--out', file)).code).toBe(0)
-    const lines = readFileSync(file, 'utf8').split('\n')
-    const cut = join(store, 'cut.jsonl')
-    writeFileSync(cut, `${lines.slice(0, -2).join('\n')}\n`)
-    const verdict = await cli(['verify', cut])
-    expect(verdict.code).toBe(1)
-    expect(verdict.stderr).toContain(
-      `without its end line: it is incomplete (cut off while it was written or downloaded); export it again`,
-    )
-    writeFileSync(cut, '')
-    expect((await cli(['verify', cut])).stderr).toContain('NOT VERIFIED after 0 row(s): the file is empty')
-  })
 })

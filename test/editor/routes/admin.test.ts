@@ -739,7 +739,9 @@ describe('proposals', () => {
 
   it('publishes when another editor approves: written by the proposer, approved by the approver', async () => {
     await publish('exploring-kratom', 'Exploring note.')
-    const { proposal } = (await (await propose('exploring-kratom', 'Exploring note, approved.', 'alice')).json()) as {
+    const { proposal } = (await (
+      await propose('exploring-kratom', 'Exploring note, approved.', 'alice', 'legal review')
+    ).json()) as {
       proposal: Proposal
     }
     const res = await send('POST', `/proposals/${proposal.id}/approve`, { note: 'checked' }, 'bob')
@@ -747,14 +749,21 @@ describe('proposals', () => {
     const { version } = (await res.json()) as Published
     expect(version).toMatchObject({
       text: 'Exploring note, approved.',
+      how: 'publish',
       by: 'alice',
       approvedBy: 'bob',
       proposalId: proposal.id,
+      note: 'legal review',
     })
     expect(await env.DISCLAIMERS.get(keyOf('exploring-kratom'))).toBe('Exploring note, approved.')
     expect(await pageText('/exploring-kratom')).toContain('Exploring note, approved.')
     const decided = (await (await get(`/proposals/${proposal.id}`)).json()) as Proposal
-    expect(decided).toMatchObject({ status: 'approved', decidedBy: 'bob', publishedVersion: version.version })
+    expect(decided).toMatchObject({
+      status: 'approved',
+      decidedBy: 'bob',
+      reason: 'checked',
+      publishedVersion: version.version,
+    })
   })
 
   it('refuses to approve a proposal whose base is no longer current with 412', async () => {
@@ -766,7 +775,12 @@ describe('proposals', () => {
     const before = await stateOf('exploring-kratom')
     const res = await send('POST', `/proposals/${proposal.id}/approve`, {}, 'bob')
     expect(res.status).toBe(412)
+    expect(await errorOf(res)).toMatchObject({ code: 'version_mismatch' })
     expect(await stateOf('exploring-kratom')).toEqual(before)
+    expect((await (await get(`/proposals/${proposal.id}`)).json()) as Proposal).toMatchObject({
+      status: 'open',
+      publishedVersion: null,
+    })
   })
 
   it('rejects with a reason, and refuses a reason with control characters with 422 naming them', async () => {
