@@ -55,7 +55,7 @@ describe('the Worker entrypoint', () => {
     await waitOnExecutionContext(ctx)
     const {
       versions: [latest],
-    } = await ledgerOf(env).history('conclusion')
+    } = await ledgerOf(env).read('history', 'conclusion')
     expect(latest).toMatchObject({
       how: 'external',
       text: 'Put with plain wrangler.',
@@ -76,8 +76,8 @@ describe('the Worker entrypoint', () => {
     expect(after).toHaveLength(before.length + 1)
     const copy = after.find((entry) => !before.some((earlier) => earlier.key === entry.key))
     const text = (await (await env.BACKUPS.get(copy?.key as string))?.text()) as string
-    expect(verifyExport(text)).toMatchObject({ ok: true, head: (await ledgerOf(env).head())?.hash })
-    const { versions } = await ledgerOf(env).history('home')
+    expect(verifyExport(text)).toMatchObject({ ok: true, head: (await ledgerOf(env).read('head'))?.hash })
+    const { versions } = await ledgerOf(env).read('history', 'home')
     expect(versions.some((version) => version.text === 'Put with plain wrangler before the copy.')).toBe(false)
   })
 

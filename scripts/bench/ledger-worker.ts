@@ -3,7 +3,7 @@
 // wrapper that sums every statement's rowsRead, and runs its alarm itself, so no alarm's rows mix with a measured
 // operation's.
 
-import { LEDGER_NAME } from '../../src/core/ledger-address.ts'
+import { LEDGER_NAME, type LedgerStub } from '../../src/core/ledger-address.ts'
 import { TARGET_KEYS } from '../../src/core/site-map.ts'
 import { DisclaimerLedger as LedgerObject, default as Site } from '../../src/index.ts'
 import { kvEntry } from '../../src/ledger/outbox.ts'
@@ -76,7 +76,7 @@ export class DisclaimerLedger extends LedgerObject {
   override async alarm(): Promise<void> {}
 }
 
-type BenchStub = DurableObjectStub<DisclaimerLedger>
+type BenchStub = Pick<LedgerStub, 'read'> & DurableObjectStub<DisclaimerLedger>
 
 async function bench(action: LedgerBenchAction, request: Request, ledger: BenchStub, site: Site): Promise<unknown> {
   switch (action) {
@@ -95,7 +95,7 @@ async function bench(action: LedgerBenchAction, request: Request, ledger: BenchS
     case 'cron':
       return site.scheduled()
     case 'ping':
-      return ledger.requiresApproval()
+      return ledger.read('requiresApproval')
   }
 }
 
@@ -105,7 +105,7 @@ export default class BenchSite extends Site {
     if (!pathname.startsWith(`${LEDGER_BENCH_PATH}/`)) return super.fetch(request)
     const action = pathname.slice(LEDGER_BENCH_PATH.length + 1) as LedgerBenchAction
     const namespace = this.env.LEDGER as unknown as DurableObjectNamespace<DisclaimerLedger>
-    const ledger = namespace.get(namespace.idFromName(LEDGER_NAME))
+    const ledger = namespace.get(namespace.idFromName(LEDGER_NAME)) as BenchStub
     return Response.json({ result: (await bench(action, request, ledger, this)) ?? null })
   }
 }

@@ -135,7 +135,7 @@ export async function backUpLedger(
   options: { now?: Date; label?: string } = {},
 ): Promise<{ backup: Backup; deleted: string[] }> {
   const ledger = ledgerOf(env as Env)
-  const backup = await writeBackup(env.BACKUPS, (after) => ledger.exportPage({ after, limit: 1000 }), options)
+  const backup = await writeBackup(env.BACKUPS, (after) => ledger.read('exportPage', { after, limit: 1000 }), options)
   const deleted = await pruneBackups(env.BACKUPS, options.now ?? new Date())
   return { backup, deleted }
 }

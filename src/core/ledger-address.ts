@@ -3,6 +3,14 @@
 /** The one ledger: a single Durable Object orders every write, wherever it comes from. */
 export const LEDGER_NAME = 'ledger'
 
-export function ledgerOf(env: Env) {
-  return env.LEDGER.getByName(LEDGER_NAME)
+type LedgerObject = Env['LEDGER'] extends DurableObjectNamespace<infer T> ? T : never
+
+/**
+ * The ledger's stub. RPC's stub types drop a method's type parameters, so `read` keeps the object's own signature:
+ * each read's arguments and answer by its name (the object answers it as a promise already).
+ */
+export type LedgerStub = DurableObjectStub<LedgerObject> & { read: LedgerObject['read'] }
+
+export function ledgerOf(env: Env): LedgerStub {
+  return env.LEDGER.getByName(LEDGER_NAME) as LedgerStub
 }

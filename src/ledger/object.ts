@@ -1,260 +1,142 @@
-// The ledger's Durable Object: one SQLite-backed object, the only audited way to change a disclaimer. A thin face:
-// it owns the object's state (storage, alarm, the Worker's RPC entrypoint) and hands each call to the ledger, which
-// it loads on the object's first start, so a visitor's isolate never evaluates the ledger's code.
+// The ledger's Durable Object: one SQLite-backed object, the only audited way to change a disclaimer, and its one
+// face. Every read is `read(name, ...args)` over reads.ts; every operation is one method here that calls the module
+// doing the work; only this class touches the object's state (storage, alarm, the Worker's RPC entrypoint).
 import { DurableObject } from 'cloudflare:workers'
 import type { Grants } from '../core/editors.ts'
-import type {
-  ImportRecord,
-  LedgerVersion,
-  LiveState,
-  OverviewRow,
-  Page,
-  ProposalResult,
-  ProposalStatus,
-  PublishResult,
-  WriteRequest,
-} from '../core/ledger-types.ts'
-import type { PageAt, ReviewResult } from '../core/review-types.ts'
-import { sitePage } from '../core/site-map.ts'
-import type { ConsoleDraft, DraftChange } from './drafts.ts'
-import type { Ledger } from './ledger.ts'
-import type { LogFile } from './log-files.ts'
-import type { PagesReport } from './page-contents.ts'
+import type { ProposalResult, PublishResult, WriteRequest } from '../core/ledger-types.ts'
+import type { ReviewResult } from '../core/review-types.ts'
+import { changeDraft, type DraftChange, discardDraft, startDraft } from './drafts.ts'
+import { ENFORCED_REVIEW_RULES } from './enforced-review-rules.ts'
+import { Ledger } from './ledger.ts'
+import { sendingNotifier } from './notify/send.ts'
+import { observePages, type PagesReport } from './page-contents.ts'
+import { proposeChange, rejectChange } from './proposals.ts'
+import { approve, publish, rollback, seed } from './publishing.ts'
+import { READS, type ReadArgs, type ReadName, type ReadResult } from './reads.ts'
 import { type PointInTimeRecovery, storageRecovery } from './recovery.ts'
+import { attest, flushReview } from './reviews.ts'
+import { cancelSchedule } from './scheduling.ts'
+import { endSessions, isGrants, observeGrants, sessionCutoff } from './sessions.ts'
+import { reconcile } from './side-doors.ts'
 
 export class DisclaimerLedger extends DurableObject<Env> {
-  /** The ledger behind this object; tests reach its seams (kv, edge, env, now) through it. */
-  ledger!: Ledger
+  /** The ledger's state; tests reach its seams (kv, edge, notifier, env, now, sql) through it. */
+  readonly ledger: Ledger
   /** The storage's history, for point-in-time recovery; a seam, since local workerd keeps none. */
   recovery: PointInTimeRecovery
-  private drafts!: typeof import('./drafts.ts')
-  private reviews!: typeof import('./reviews.ts')
-  private pageContents!: typeof import('./page-contents.ts')
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     this.recovery = storageRecovery(ctx)
-    void ctx.blockConcurrencyWhile(async () => {
-      const [{ Ledger }, { sendingNotifier }, drafts, { ENFORCED_REVIEW_RULES }, reviews, pageContents] =
-        await Promise.all([
-          import('./ledger.ts'),
-          import('./notify/send.ts'),
-          import('./drafts.ts'),
-          import('./enforced-review-rules.ts'),
-          import('./reviews.ts'),
-          import('./page-contents.ts'),
-        ])
-      this.drafts = drafts
-      this.reviews = reviews
-      this.pageContents = pageContents
-      this.ledger = new Ledger({
-        sql: ctx.storage.sql,
-        transact: (work) => ctx.storage.transactionSync(work),
-        setAlarm: (at) => {
-          ctx.storage.setAlarm(at).catch((error: unknown) => console.error('ledger: the alarm could not be set', error))
-        },
-        kv: env.DISCLAIMERS,
-        edge: { purge: (tags) => ctx.exports.default.purgeEdgeCache(tags) },
-        notifier: sendingNotifier(env),
-        env,
-        reviewRules: ENFORCED_REVIEW_RULES,
-      })
-      this.ledger.start()
+    this.ledger = new Ledger({
+      sql: ctx.storage.sql,
+      transact: (work) => ctx.storage.transactionSync(work),
+      setAlarm: (at) => {
+        ctx.storage.setAlarm(at).catch((error: unknown) => console.error('ledger: the alarm could not be set', error))
+      },
+      kv: env.DISCLAIMERS,
+      edge: { purge: (tags) => ctx.exports.default.purgeEdgeCache(tags) },
+      notifier: sendingNotifier(env),
+      env,
+      reviewRules: ENFORCED_REVIEW_RULES,
     })
+    void ctx.blockConcurrencyWhile(async () => this.ledger.start())
   }
 
-  // Reads: none of them writes anything.
-
-  requiresApproval(): boolean {
-    return this.ledger.requiresApproval()
+  /** Any read in reads.ts, by name: `read('history', 'global', { limit: 10 })`. Writes nothing. */
+  async read<N extends ReadName>(name: N, ...args: ReadArgs<N>): Promise<ReadResult<N>> {
+    // TypeScript cannot tie READS[name] to N's arguments; callers see the table's own types (ReadArgs, ReadResult).
+    const read = READS[name] as (ledger: Ledger, ...args: unknown[]) => unknown
+    return (await read(this.ledger, ...args)) as ReadResult<N>
   }
 
-  live(target: string): Promise<LiveState | null> {
-    return this.ledger.live(target)
+  // Operations: each refused whole, saying why, on a record migrated by newer code (ledger.ts, `ahead`).
+
+  async publish(request: WriteRequest & { text: string }): Promise<PublishResult> {
+    return this.ledger.ahead ?? publish(this.ledger, this.ledger.through, request)
   }
 
-  overview(): Promise<OverviewRow[]> {
-    return this.ledger.overview()
+  /** Asks another editor to approve `text`; with `effectiveAt`, it goes live at that time once approved. */
+  async propose(request: WriteRequest & { text: string }): Promise<ProposalResult> {
+    return this.ledger.ahead ?? proposeChange(this.ledger, this.ledger.through, request)
   }
 
-  current(target: string): LedgerVersion | null {
-    return this.ledger.current(target)
-  }
-
-  history(target: string, page?: Page) {
-    return this.ledger.history(target, page)
-  }
-
-  versionAt(target: string, at: string): LedgerVersion | null {
-    return this.ledger.versionAt(target, at)
-  }
-
-  version(version: number): LedgerVersion | null {
-    return this.ledger.version(version)
-  }
-
-  audit(page?: Page) {
-    return this.ledger.audit(page)
-  }
-
-  proposals(filter?: { status?: ProposalStatus; target?: string } & Page) {
-    return this.ledger.proposals(filter)
-  }
-
-  proposal(id: number) {
-    return this.ledger.proposal(id)
-  }
-
-  pending() {
-    return this.ledger.pending()
-  }
-
-  importRecord(): ImportRecord | null {
-    return this.ledger.importRecord()
-  }
-
-  sessionCutoff(editor: string, grants?: Grants): number | null {
-    return this.ledger.sessionCutoff(editor, grants)
-  }
-
-  /** The cron's call: the editors' grants now, so that a removal ends sessions for good even if nobody signs in. */
-  observeGrants(grants: Grants): void {
-    this.ledger.observeGrants(grants)
-  }
-
-  shownAt(target: string, at: string, now: number) {
-    return this.ledger.shownAt(target, at, now)
-  }
-
-  exportPage(page?: { after?: number; limit?: number }) {
-    return this.ledger.exportPage(page)
-  }
-
-  head() {
-    return this.ledger.head()
-  }
-
-  events(filter?: Page & { versions?: number[]; proposals?: number[] }) {
-    return this.ledger.events(filter)
-  }
-
-  deliveryTrouble() {
-    return this.ledger.deliveryTrouble()
-  }
-
-  // Writes
-
-  publish(request: WriteRequest & { text: string }): Promise<PublishResult> {
-    return this.ledger.publish(request)
-  }
-
-  propose(request: WriteRequest & { text: string }): Promise<ProposalResult> {
-    return this.ledger.propose(request)
-  }
-
-  approve(request: { id: number; by: string; note?: string }): Promise<PublishResult> {
-    return this.ledger.approve(request)
+  async approve(request: { id: number; by: string; note?: string }): Promise<PublishResult> {
+    return this.ledger.ahead ?? approve(this.ledger, this.ledger.through, request)
   }
 
   reject(request: { id: number; by: string; reason: string }): ProposalResult {
-    return this.ledger.reject(request)
+    return this.ledger.ahead ?? rejectChange(this.ledger, request)
   }
 
-  rollback(request: WriteRequest & { to: number }): Promise<PublishResult> {
-    return this.ledger.rollback(request)
+  async rollback(request: WriteRequest & { to: number }): Promise<PublishResult> {
+    return this.ledger.ahead ?? rollback(this.ledger, this.ledger.through, request)
   }
 
-  seed(by: string): Promise<PublishResult[]> {
-    return this.ledger.seed(by)
+  async seed(by: string): Promise<PublishResult[]> {
+    return this.ledger.ahead ? [this.ledger.ahead] : seed(this.ledger, this.ledger.through, by)
   }
 
-  schedule(id: number) {
-    return this.ledger.schedule(id)
-  }
-
-  schedules(page?: Page) {
-    return this.ledger.schedules(page)
-  }
-
-  scheduledAt(target: string, at: string) {
-    return this.ledger.scheduledAt(target, at)
-  }
-
+  /** Cancels a scheduled change before its time; the reason is recorded and every other editor told. */
   cancel(request: { id: number; by: string; reason: string }) {
-    return this.ledger.cancel(request)
+    return this.ledger.ahead ?? cancelSchedule(this.ledger, request)
   }
 
   /** The cron's call: the one-time legacy import, then edits made around the ledger are recorded. */
-  reconcile(): Promise<LedgerVersion[]> {
-    return this.ledger.reconcile()
+  async reconcile() {
+    refuseAhead(this.ledger)
+    return reconcile(this.ledger, this.ledger.through)
   }
 
+  /**
+   * Sessions of `editor` issued before this time (ms) are over; null when none was ended. With `grants`, the editors'
+   * grants as the Worker holds them now are compared first with those last seen (sessions.ts).
+   */
+  sessionCutoff(editor: string, grants?: Grants): number | null {
+    if (grants) this.observeGrants(grants)
+    return sessionCutoff(this.ledger.sql, editor)
+  }
+
+  /** Ends the sessions of every editor whose grant changed since last seen: first seen, removed, another token. */
+  observeGrants(grants: Grants): void {
+    if (!isGrants(grants)) return
+    const now = this.ledger.now()
+    this.ledger.transact(() => observeGrants(this.ledger.sql, grants, now))
+  }
+
+  /** Ends every console session `editor` was issued until now. */
   endSessions(editor: string): void {
-    this.ledger.endSessions(editor)
+    refuseAhead(this.ledger)
+    const now = this.ledger.now()
+    this.ledger.transact(() => endSessions(this.ledger.sql, editor, now))
   }
 
   // Console drafts (drafts.ts): work in progress, kept beside the record, never in it; each read only by its editor.
 
-  draft(editor: string, id: string): ConsoleDraft | null {
-    return this.drafts.draft(this.ledger.sql, editor, id, this.ledger.now())
-  }
-
-  openDraft(editor: string, target: string): ConsoleDraft | null {
-    return this.drafts.openDraft(this.ledger.sql, editor, target, this.ledger.now())
-  }
-
-  startDraft(editor: string, start: { target: string; base: string; text: string; note: string }): ConsoleDraft {
+  startDraft(editor: string, start: { target: string; base: string; text: string; note: string }) {
     const now = this.ledger.now()
-    return this.ctx.storage.transactionSync(() => this.drafts.startDraft(this.ledger.sql, editor, start, now))
+    return this.ctx.storage.transactionSync(() => startDraft(this.ledger.sql, editor, start, now))
   }
 
-  changeDraft(editor: string, id: string, change: DraftChange): ConsoleDraft | null {
+  changeDraft(editor: string, id: string, change: DraftChange) {
     const now = this.ledger.now()
-    return this.ctx.storage.transactionSync(() => this.drafts.changeDraft(this.ledger.sql, editor, id, change, now))
+    return this.ctx.storage.transactionSync(() => changeDraft(this.ledger.sql, editor, id, change, now))
   }
 
   discardDraft(editor: string, id: string): boolean {
-    return this.drafts.discardDraft(this.ledger.sql, editor, id)
-  }
-
-  // Reviews of the article's words (reviews.ts).
-
-  /** Where each page's review stands now, and the rules. */
-  reviewStates() {
-    return { pages: this.reviews.reviewStates(this.ledger, this.ledger.now()), rules: this.ledger.reviewRules }
-  }
-
-  /** Where one page's review stands, and its reviews, newest first; null for a page the site does not have. */
-  pageReviews(page: string, paging?: Page) {
-    const found = sitePage(page)
-    if (!found) return null
-    const state = this.reviews.reviewState(this.ledger, found, this.ledger.now())
-    return { state, ...this.reviews.reviewsOf(this.ledger.sql, page, paging) }
+    return discardDraft(this.ledger.sql, editor, id)
   }
 
   /** A reviewer's attestation of the words a page serves now; KV is told at once, and again by the alarm if it fails. */
   async attest(request: { page: string; hash: string; by: string; note?: string }): Promise<ReviewResult> {
-    const result = this.reviews.attest(this.ledger, request)
-    if (result.ok) await this.reviews.flushReview(this.ledger, result.review.page)
+    const result = attest(this.ledger, request)
+    if (result.ok) await flushReview(this.ledger, result.review.page)
     return result
   }
 
   /** The cron's call: the content hash of every page its deploy serves, and the words of those asked for. */
   observePages(report: PagesReport) {
-    return this.pageContents.observePages(this.ledger, report)
-  }
-
-  /** What a page said at a time: its words, its disclaimers, who had reviewed those words; null for no such page. */
-  pageAt(page: string, at: string): PageAt | null {
-    const found = sitePage(page)
-    if (!found || Number.isNaN(Date.parse(at))) return null
-    return this.pageContents.pageAt(this.ledger.sql, found, new Date(at).toISOString())
-  }
-
-  /** A file of the public log (log-files.ts): read-only, for the Worker to serve under /log/. */
-  async logFile(path: string): Promise<LogFile | null> {
-    const { logFile } = await import('./log-files.ts')
-    return logFile(this.ledger.sql, this.env, path)
+    return observePages(this.ledger, report)
   }
 
   override alarm(): Promise<void> {
@@ -277,4 +159,9 @@ export class DisclaimerLedger extends DurableObject<Env> {
   restart(reason: string): void {
     this.recovery.restart(reason)
   }
+}
+
+/** Throws the refusal where the record is at a schema newer than this code's (for calls that answer no error). */
+function refuseAhead({ ahead }: Ledger): void {
+  if (ahead) throw new Error(`${ahead.code}: ${ahead.message}`)
 }

@@ -13,7 +13,7 @@ import type {
 import { siteZone } from '../core/time.ts'
 import { printable, validateField } from '../core/validate.ts'
 import { insertDecision, insertProposal } from './append.ts'
-import { type ParsedBase, recordThenCheck } from './commit.ts'
+import { type CommitRequest, recordThenCheck } from './commit.ts'
 import type { LedgerContext } from './context.ts'
 import { fail } from './context.ts'
 import { proposal, wasShown } from './queries.ts'
@@ -29,16 +29,7 @@ export function unknownProposal(id: number): LedgerError {
 /** Records an edit made around the ledger if there is one, checks the base, and records the proposal. */
 export function openProposal(
   sql: SqlStorage,
-  request: {
-    observation: Observation
-    key: string
-    text: string
-    hash: string
-    base: ParsedBase
-    by: string
-    note: string | null
-    now: number
-  },
+  request: Omit<CommitRequest, 'how' | 'approval' | 'rollbackOf'>,
 ): ProposalResult & { external?: LedgerVersion | null } {
   const {
     external,

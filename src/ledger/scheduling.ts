@@ -3,11 +3,12 @@
 import { contentHash } from '../core/keys.ts'
 import type { LedgerError, Proposal, PublishResult, Schedule, WriteRequest } from '../core/ledger-types.ts'
 import { siteZone } from '../core/time.ts'
+import { validateField } from '../core/validate.ts'
 import { insertDecision } from './append.ts'
 import { commit, recordThenCheck } from './commit.ts'
 import { fail, type LedgerContext, THE_LEDGER } from './context.ts'
 import { type Observation, observe } from './reconcile.ts'
-import { checkWrite, isEditor, whenOf } from './requests.ts'
+import { checkWrite, isEditor, unknownEditor, whenOf } from './requests.ts'
 import { goLiveReviewerProblem } from './reviewer-rule.ts'
 import { conflictOf, dueSchedules, endSchedule, insertSchedule, schedule as scheduleById } from './schedules.ts'
 import type { WriteThrough } from './write-through.ts'
@@ -84,7 +85,14 @@ export function approveScheduled(
 }
 
 /** Cancels a schedule before its time, with the editor's reason; every other editor is told. */
-export function cancelSchedule(ledger: LedgerContext, id: number, by: string, reason: string) {
+export function cancelSchedule(
+  ledger: LedgerContext,
+  { id, by, reason: given }: { id: number; by: string; reason: string },
+): { ok: true; schedule: Schedule } | LedgerError {
+  if (!isEditor(ledger.env, by)) return unknownEditor(by)
+  const checked = validateField(given, 'reason', { required: true })
+  if (!checked.ok) return fail('invalid_text', checked.reason, { field: 'reason' })
+  const reason = checked.value
   const now = ledger.now()
   return ledger.transact((): { ok: true; schedule: Schedule } | LedgerError => {
     const found = scheduleById(ledger.sql, id)

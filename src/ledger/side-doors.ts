@@ -3,6 +3,7 @@
 import type { LedgerVersion } from '../core/ledger-types.ts'
 import { TARGET_KEYS } from '../core/site-map.ts'
 import type { LedgerContext } from './context.ts'
+import { importOnce } from './legacy-import.ts'
 import { observe, recordObservation, signLater } from './reconcile.ts'
 import type { WriteThrough } from './write-through.ts'
 
@@ -28,4 +29,21 @@ export async function recordSideDoors(ledger: LedgerContext, through: WriteThrou
   await through.afterRecording(recorded, purges)
   await Promise.all(signing.map((key) => through.flush(key)))
   return recorded
+}
+
+/**
+ * The cron's work: the one-time legacy import (if it has not run), then every key whose KV text differs from the
+ * record is recorded as an `external` version with the rule's verdict, and its pages are purged. An invalid
+ * external text is logged as an error; pages keep showing the bundled default for it. A current text KV holds
+ * without the ledger's signature (one recorded from a side door, or signed under a rotated LEDGER_SECRET) is
+ * written again, signed, so pages name its version.
+ */
+export async function reconcile(ledger: LedgerContext, through: WriteThrough): Promise<LedgerVersion[]> {
+  // The import going wrong (KV failing, a history too long for one run) never stops the side-door check below.
+  try {
+    await importOnce(ledger)
+  } catch (error) {
+    console.error('ledger: the legacy import could not go on; the next cron run tries again', error)
+  }
+  return recordSideDoors(ledger, through)
 }

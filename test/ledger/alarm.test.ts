@@ -70,7 +70,7 @@ describe('the alarm', () => {
   /** A change scheduled a minute ahead, and an event whose messages are due (bob is told of alice's proposal). */
   async function dueWork(clock: { now: number }) {
     await publish('global', 'The text before.')
-    const base = (await theLedger().live('global'))?.base ?? 'none'
+    const base = (await theLedger().read('live', 'global'))?.base ?? 'none'
     const effectiveAt = new Date(clock.now + 60_000).toISOString()
     const scheduled = await theLedger().publish({
       target: 'global',
@@ -111,7 +111,7 @@ describe('the alarm', () => {
       'proposal_opened',
       'bob@example.org',
     ])
-    expect(await theLedger().schedule(id)).toMatchObject({ status: 'pending' })
+    expect(await theLedger().read('schedule', id)).toMatchObject({ status: 'pending' })
     expect(ran.alarm).toBe(clock.now + ALARM_RETRY_MS)
   })
 
@@ -129,7 +129,7 @@ describe('the alarm', () => {
       return state.storage.getAlarm()
     })
 
-    expect(await theLedger().schedule(id)).toMatchObject({ status: 'live' })
+    expect(await theLedger().read('schedule', id)).toMatchObject({ status: 'live' })
     expect(sent.slice(before)).toEqual([])
     // The messages are still due: the alarm comes back for them, after the retry delay, not in a loop.
     expect(alarm).toBe(clock.now + ALARM_RETRY_MS)

@@ -97,7 +97,7 @@ async function busyLedger(): Promise<Outgoing[]> {
   await theLedger().seed('alice')
   const first = await publish('global', 'Published first.')
   await publish('home', 'A home note.')
-  const live = async (target: string) => (await theLedger().live(target))?.base ?? 'none'
+  const live = async (target: string) => (await theLedger().read('live', target))?.base ?? 'none'
   const scheduled = await theLedger().publish({
     target: 'conclusion',
     text: 'Live at its time.',
@@ -278,13 +278,13 @@ describe('the hash chain', () => {
     // Reviews and page contents came with migrations 9 and 10: going back to schema 4 drops them.
     const counts = Object.entries(await rowCounts()).filter(([table]) => !MIGRATION_9_ON.includes(table))
     const rows = counts.reduce((sum, [, count]) => sum + count, 0)
-    const published = await runInDurableObject(theLedger(), async ({ ledger }: DisclaimerLedger, state) => {
+    const published = await runInDurableObject(theLedger(), async (face: DisclaimerLedger, state) => {
       const { sql } = state.storage
       backToSchema4(sql)
       migrate(sql, { transact: (work) => state.storage.transactionSync(work) })
-      ledger.env = { ...ledger.env, REQUIRE_APPROVAL: 'false' }
-      const live = (await ledger.live('global'))?.base ?? 'none'
-      return ledger.publish({ target: 'global', text: 'Written while the backlog waits.', base: live, by: 'carol' })
+      face.ledger.env = { ...face.ledger.env, REQUIRE_APPROVAL: 'false' }
+      const live = (await face.read('live', 'global'))?.base ?? 'none'
+      return face.publish({ target: 'global', text: 'Written while the backlog waits.', base: live, by: 'carol' })
     })
     expect(published).toMatchObject({ ok: true, version: { chain: expect.stringMatching(/^[0-9a-f]{64}$/) } })
     const midway = await exportText()

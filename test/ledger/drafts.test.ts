@@ -104,10 +104,10 @@ describe('drafts', () => {
   it('keeps drafts out of the record: no chain row, through the object', async () => {
     const ledger = freshObject()
     const made = await ledger.startDraft('alice', START)
-    expect(await ledger.openDraft('alice', 'global')).toMatchObject({ id: made.id, text: 'A draft.' })
+    expect(await ledger.read('openDraft', 'alice', 'global')).toMatchObject({ id: made.id, text: 'A draft.' })
     expect(await ledger.changeDraft('alice', made.id, { note: 'better' })).toMatchObject({ note: 'better' })
-    expect((await ledger.exportPage()).rows).toEqual([])
+    expect((await ledger.read('exportPage')).rows).toEqual([])
     expect(await ledger.discardDraft('alice', made.id)).toBe(true)
-    expect(await ledger.draft('alice', made.id)).toBeNull()
+    expect(await ledger.read('draft', 'alice', made.id)).toBeNull()
   })
 })

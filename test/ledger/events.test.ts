@@ -164,7 +164,7 @@ describe('events through the ledger', () => {
     const back = await theLedger().rollback({ target: 'global', to: first.version, base: 'none', by: 'bob' })
     // The base must name what pages show; a stale one is refused and tells no one.
     expect(back.ok).toBe(false)
-    const live = await theLedger().live('global')
+    const live = await theLedger().read('live', 'global')
     expect(
       (await theLedger().rollback({ target: 'global', to: first.version, base: live?.base ?? '', by: 'bob' })).ok,
     ).toBe(true)

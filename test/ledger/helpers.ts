@@ -30,7 +30,7 @@ export function theLedger(): LedgerStub {
 
 /** Publishes `text` over whatever is current, as `by`, straight to the ledger; throws unless it was accepted. */
 export async function publish(target: string, text: string, by: TestEditor = 'alice'): Promise<LedgerVersion> {
-  const live = await theLedger().live(target)
+  const live = await theLedger().read('live', target)
   const result = await theLedger().publish({ target, text, base: live?.base ?? 'none', by })
   if (!result.ok) throw new Error(`the ledger refused the publish: ${result.code}: ${result.message}`)
   if (!('version' in result)) throw new Error(`the ledger scheduled the publish instead of making it live`)
@@ -337,8 +337,8 @@ export function everyRow(): Promise<Record<string, Record<string, SqlStorageValu
 }
 
 /** A ledger object of the test's own, never the Worker's: its constructor has already migrated its storage. */
-export function freshObject(): DurableObjectStub<DisclaimerLedger> {
-  return env.LEDGER.get(env.LEDGER.idFromName(`module test ${crypto.randomUUID()}`))
+export function freshObject(): LedgerStub {
+  return env.LEDGER.get(env.LEDGER.idFromName(`module test ${crypto.randomUUID()}`)) as LedgerStub
 }
 
 /** Runs `work` with the SqlStorage of a fresh ledger object, for plain calls into one ledger module. */

@@ -302,25 +302,29 @@ describe('importOnce', () => {
     await env.DISCLAIMERS.put('disclaimer', 'Typed into the dashboard while the import runs.')
     const stub = freshObject()
     const runs: { reads: number; recorded: string[]; done: boolean }[] = []
-    for (let run = 0; run < 10 && !(await stub.importRecord()); run++) {
+    for (let run = 0; run < 10 && !(await stub.read('importRecord')); run++) {
       const counted = await countKv(stub)
       const recorded = await stub.reconcile()
-      runs.push({ reads: counted.reads, recorded: recorded.map((row) => row.key), done: !!(await stub.importRecord()) })
+      runs.push({
+        reads: counted.reads,
+        recorded: recorded.map((row) => row.key),
+        done: !!(await stub.read('importRecord')),
+      })
     }
 
     expect(runs.map((run) => run.done)).toEqual([false, false, true])
     for (const run of runs) expect(run.reads).toBeLessThanOrEqual(LEGACY_READS_PER_RUN + 1)
     // The side door is seen on the first run; the key whose history is part-imported is never taken for one.
     expect(runs.map((run) => run.recorded)).toEqual([['disclaimer'], [], []])
-    expect(await stub.importRecord()).toMatchObject({ imported: 1_001, problems: [] })
-    const rows = (await stub.history('conclusion', { limit: 500 })).versions
+    expect(await stub.read('importRecord')).toMatchObject({ imported: 1_001, problems: [] })
+    const rows = (await stub.read('history', 'conclusion', { limit: 500 })).versions
     expect(rows.map((row) => [row.how, row.text])).toEqual(
       texts
         .slice(-500)
         .reverse()
         .map((text) => ['import', text]),
     )
-    expect(await stub.current('conclusion')).toMatchObject({ how: 'import', text: texts[1_000] })
+    expect(await stub.read('current', 'conclusion')).toMatchObject({ how: 'import', text: texts[1_000] })
     expect(await stub.reconcile()).toEqual([])
   }, 60_000)
 
@@ -334,9 +338,9 @@ describe('importOnce', () => {
     const recorded = await stub.reconcile()
 
     expect(recorded).toMatchObject([{ key: 'disclaimer', how: 'external', text: 'Typed into the dashboard.' }])
-    expect(await stub.importRecord()).toBeNull()
+    expect(await stub.read('importRecord')).toBeNull()
     await countKv(stub)
     await stub.reconcile()
-    expect(await stub.importRecord()).toMatchObject({ imported: 2, problems: [] })
+    expect(await stub.read('importRecord')).toMatchObject({ imported: 2, problems: [] })
   })
 })

@@ -189,7 +189,7 @@ describe('the log in the ledger', () => {
     const result = await theLedger().publish({
       target: 'global',
       text: 'A second text.',
-      base: (await theLedger().current('global'))?.version ?? 0,
+      base: (await theLedger().read('current', 'global'))?.version ?? 0,
       by: 'alice',
     })
     expect(result.ok).toBe(true)

@@ -169,11 +169,11 @@ describe('page contents', () => {
     const changed = await changedConclusion()
     await theLedger().observePages({ pages: [changed], workerVersion: 'v-2' })
 
-    expect(await theLedger().pageAt('conclusion', new Date(before).toISOString())).toMatchObject({
+    expect(await theLedger().read('pageAt', 'conclusion', new Date(before).toISOString())).toMatchObject({
       content: null,
       review: null,
     })
-    const first = await theLedger().pageAt('conclusion', new Date(T + 120_000).toISOString())
+    const first = await theLedger().read('pageAt', 'conclusion', new Date(T + 120_000).toISOString())
     expect(first?.content).toMatchObject({
       hash: hashOf('conclusion'),
       words: wordsOf('conclusion'),
@@ -184,9 +184,9 @@ describe('page contents', () => {
       ['global', null],
       ['conclusion', 'A note.'],
     ])
-    const later = await theLedger().pageAt('conclusion', new Date(T + 3_600_001).toISOString())
+    const later = await theLedger().read('pageAt', 'conclusion', new Date(T + 3_600_001).toISOString())
     expect(later?.content).toMatchObject({ hash: changed.hash, words: changed.words, workerVersion: 'v-2' })
     expect(later?.review).toBeNull()
-    expect(await theLedger().pageAt('nope', new Date(T).toISOString())).toBeNull()
+    expect(await theLedger().read('pageAt', 'nope', new Date(T).toISOString())).toBeNull()
   })
 })

@@ -36,7 +36,7 @@ async function setRules(rules: ReviewRules) {
 }
 
 async function base(target: string): Promise<string> {
-  return (await theLedger().live(target))?.base ?? 'none'
+  return (await theLedger().read('live', target))?.base ?? 'none'
 }
 
 async function publishAs(target: string, text: string, by: string) {
@@ -56,7 +56,7 @@ describe('the reviewer rule', () => {
     expect(refused).toMatchObject({ ok: false, code: 'reviewer_required' })
     expect(!refused.ok && refused.message).toContain(WHO)
     expect(!refused.ok && refused.message).toContain('global goes live only with a reviewer')
-    expect(await theLedger().current('global')).toBeNull()
+    expect(await theLedger().read('current', 'global')).toBeNull()
     expect(await env.DISCLAIMERS.get('disclaimer')).toBeNull()
 
     expect(await publishAs('conclusion', 'A note the rule does not name.', 'alice')).toMatchObject({
@@ -77,7 +77,7 @@ describe('the reviewer rule', () => {
       effectiveAt: new Date(clock.now + 3_600_000).toISOString(),
     })
     expect(refused).toMatchObject({ ok: false, code: 'reviewer_required' })
-    expect(await theLedger().schedules()).toMatchObject({ schedules: [] })
+    expect(await theLedger().read('schedules')).toMatchObject({ schedules: [] })
   })
 
   it('refuses approval by a non-reviewer and publishes nothing; a reviewer approves it', async () => {
@@ -88,11 +88,11 @@ describe('the reviewer rule', () => {
     const refused = await theLedger().approve({ id, by: 'bob' })
     expect(refused).toMatchObject({ ok: false, code: 'reviewer_required' })
     expect(!refused.ok && refused.message).toContain(`ask a reviewer to approve proposal ${id}; ${WHO}`)
-    expect(await theLedger().proposal(id)).toMatchObject({ status: 'open' })
-    expect(await theLedger().current('global')).toBeNull()
+    expect(await theLedger().read('proposal', id)).toMatchObject({ status: 'open' })
+    expect(await theLedger().read('current', 'global')).toBeNull()
 
     expect(await theLedger().approve({ id, by: 'drlee' })).toMatchObject({ ok: true, status: 'live' })
-    expect(await theLedger().current('global')).toMatchObject({ text: 'Proposed.', approvedBy: 'drlee' })
+    expect(await theLedger().read('current', 'global')).toMatchObject({ text: 'Proposed.', approvedBy: 'drlee' })
   })
 
   it('cancels at its time a schedule whose maker is no reviewer, once the rule names its disclaimer', async () => {
@@ -111,11 +111,11 @@ describe('the reviewer rule', () => {
     clock.now = effectiveAt
     await runDurableObjectAlarm(theLedger())
 
-    const ended = await theLedger().schedule(scheduled.schedule.id)
+    const ended = await theLedger().read('schedule', scheduled.schedule.id)
     expect(ended).toMatchObject({ status: 'cancelled', endedBy: 'the ledger' })
     expect(ended?.reason).toContain('global goes live only with a reviewer')
     expect(ended?.reason).toContain('Dr. Ana Lee (drlee)')
-    expect(await theLedger().current('global')).toBeNull()
+    expect(await theLedger().read('current', 'global')).toBeNull()
   })
 
   it('lets a schedule a reviewer approved go live at its time', async () => {
@@ -135,7 +135,7 @@ describe('the reviewer rule', () => {
     })
     clock.now = effectiveAt
     await runDurableObjectAlarm(theLedger())
-    expect(await theLedger().current('global')).toMatchObject({ text: 'Approved ahead by the reviewer.' })
+    expect(await theLedger().read('current', 'global')).toMatchObject({ text: 'Approved ahead by the reviewer.' })
   })
 
   it('lets a non-reviewer roll back only to a text a reviewer approved; a reviewer may roll back to any', async () => {
@@ -156,7 +156,7 @@ describe('the reviewer rule', () => {
     expect(refused).toMatchObject({ ok: false, code: 'reviewer_required' })
     expect(!refused.ok && refused.message).toContain(`no reviewer approved version ${byAlice.version.version}`)
     expect(!refused.ok && refused.message).toContain(WHO)
-    expect(await theLedger().current('global')).toMatchObject({ text: 'Published by the reviewer again.' })
+    expect(await theLedger().read('current', 'global')).toMatchObject({ text: 'Published by the reviewer again.' })
 
     const back = await theLedger().rollback({
       target: 'global',

@@ -100,8 +100,8 @@ describe('reviews', () => {
   it('says where each page stands: never reviewed, reviewed, due soon, overdue, and lapsed once its words change', async () => {
     const clock = await withClock(T)
     const status = async (slug: string) =>
-      (await theLedger().reviewStates()).pages.find((state) => state.page === slug)?.status
-    expect((await theLedger().reviewStates()).pages.map((state) => state.status)).toEqual(
+      (await theLedger().read('reviewStates')).pages.find((state) => state.page === slug)?.status
+    expect((await theLedger().read('reviewStates')).pages.map((state) => state.status)).toEqual(
       Array(6).fill('never_reviewed'),
     )
     await theLedger().attest({ page: 'home', hash: hashOf('home'), by: 'drlee' })
@@ -122,11 +122,11 @@ describe('reviews', () => {
         '2027-12-07T15:00:00.000Z',
       )
     })
-    const answer = await theLedger().pageReviews('conclusion')
+    const answer = await theLedger().read('pageReviews', 'conclusion')
     expect(answer?.state).toMatchObject({ status: 'lapsed', hash: hashOf('conclusion'), review: null })
     expect(answer?.state.lastReview).toMatchObject({ hash: 'b'.repeat(64) })
     expect(answer?.reviews.map((review) => review.hash)).toEqual(['b'.repeat(64)])
-    expect(await theLedger().pageReviews('nope')).toBeNull()
+    expect(await theLedger().read('pageReviews', 'nope')).toBeNull()
   })
 
   it('keeps a review KV refused and writes it when the alarm comes back', async () => {

@@ -52,7 +52,7 @@ async function at(world: World, time: number) {
 }
 
 async function propose(text: string, effectiveAt: number, by = 'alice'): Promise<Proposal> {
-  const live = await theLedger().live('global')
+  const live = await theLedger().read('live', 'global')
   const result = await theLedger().propose({
     target: 'global',
     text,
@@ -112,17 +112,19 @@ describe('scheduled changes', () => {
       status: 'scheduled',
       schedule: { approvedBy: 'bob', status: 'pending' },
     })
-    expect((await theLedger().live('global'))?.scheduled.map((entry) => entry.id)).toEqual([approved.schedule.id])
+    expect((await theLedger().read('live', 'global'))?.scheduled.map((entry) => entry.id)).toEqual([
+      approved.schedule.id,
+    ])
 
     await at(world, when - 1_000)
     expect(await kvText()).toBe('The text before.')
     await at(world, when + 500)
     expect(await kvText()).toBe('The text from its time on.')
-    const schedule = (await theLedger().schedule(approved.schedule.id)) as Schedule
+    const schedule = (await theLedger().read('schedule', approved.schedule.id)) as Schedule
     expect(schedule).toMatchObject({ status: 'live', endedBy: 'the ledger' })
-    const version = await theLedger().version(schedule.version as number)
+    const version = await theLedger().read('version', schedule.version as number)
     expect(version).toMatchObject({ by: 'alice', approvedBy: 'bob', proposalId: proposal.id, how: 'publish' })
-    expect((await theLedger().proposal(proposal.id))?.publishedVersion).toBe(version?.version)
+    expect((await theLedger().read('proposal', proposal.id))?.publishedVersion).toBe(version?.version)
     expect(told(world, 'proposal_approved')).toEqual(['alice@example.org'])
     const madeLive = world.sent.filter(
       (message) => message.event.kind === 'version_live' && message.event.version === version?.version,
@@ -141,7 +143,7 @@ describe('scheduled changes', () => {
     const when = world.clock.now + HOUR
     const proposal = await propose('Never approved.', when)
     await at(world, when + 1)
-    expect((await theLedger().schedule(proposal.scheduleId as number))?.status).toBe('expired')
+    expect((await theLedger().read('schedule', proposal.scheduleId as number))?.status).toBe('expired')
     const late = (await theLedger().approve({ id: proposal.id, by: 'bob' })) as LedgerError
     expect(late).toMatchObject({ ok: false, code: 'schedule_ended' })
     expect(await kvText()).not.toBe('Never approved.')
@@ -155,7 +157,7 @@ describe('scheduled changes', () => {
     world.clock.now = when + 1
     const late = (await theLedger().approve({ id: proposal.id, by: 'bob' })) as LedgerError
     expect(late).toMatchObject({ ok: false, code: 'schedule_ended' })
-    expect((await theLedger().schedule(proposal.scheduleId as number))?.status).toBe('expired')
+    expect((await theLedger().read('schedule', proposal.scheduleId as number))?.status).toBe('expired')
   })
 
   it('is superseded when the text changed after it was made, overwrites nothing, and tells proposer and approver', async () => {
@@ -168,17 +170,17 @@ describe('scheduled changes', () => {
     await theLedger().reconcile()
     await at(world, when)
     expect(await kvText()).toBe('Changed in between.')
-    const schedule = (await theLedger().schedule(proposal.scheduleId as number)) as Schedule
+    const schedule = (await theLedger().read('schedule', proposal.scheduleId as number)) as Schedule
     expect(schedule.status).toBe('superseded')
     expect(schedule.reason).toContain('changed outside the ledger')
     expect(told(world, 'schedule_superseded')).toEqual(['alice@example.org', 'bob@example.org'])
     // Approved before, it ended superseded: that is its status, and the filter finds it by it.
-    expect(await theLedger().proposal(proposal.id)).toMatchObject({
+    expect(await theLedger().read('proposal', proposal.id)).toMatchObject({
       status: 'superseded',
       decidedBy: 'bob',
       publishedVersion: null,
     })
-    const superseded = await theLedger().proposals({ status: 'superseded' })
+    const superseded = await theLedger().read('proposals', { status: 'superseded' })
     expect(superseded.proposals.map((found) => found.id)).toEqual([proposal.id])
   })
 
@@ -211,7 +213,7 @@ describe('scheduled changes', () => {
     const world = await configure()
     const when = world.clock.now + HOUR
     const first = await propose('First at this time.', when)
-    const live = await theLedger().live('global')
+    const live = await theLedger().read('live', 'global')
     const attempts = [when, when + HOUR, when - HOUR / 2].map((time) =>
       theLedger().propose({
         target: 'global',
@@ -232,7 +234,7 @@ describe('scheduled changes', () => {
         `schedule ${first.scheduleId}, by alice (proposal ${first.id}, not yet approved), already changes this disclaimer at `,
       )
     }
-    expect((await theLedger().proposals({ status: 'open' })).proposals).toHaveLength(1)
+    expect((await theLedger().read('proposals', { status: 'open' })).proposals).toHaveLength(1)
     // A change for now is not a schedule: it may still be proposed, and supersedes the schedule if it goes live first.
     expect(
       await theLedger().propose({ target: 'global', text: 'For now.', base: live?.base ?? 'none', by: 'bob' }),
@@ -259,7 +261,7 @@ describe('scheduled changes', () => {
     expect(refused).toMatchObject({ ok: false, code: 'schedule_conflict', schedule: { id: first.schedule.id } })
 
     await at(world, world.clock.now + HOUR)
-    const live = await theLedger().live('global')
+    const live = await theLedger().read('live', 'global')
     expect(live?.current?.text).toBe('The first scheduled text.')
     const second = await theLedger().publish({
       target: 'global',
@@ -273,7 +275,7 @@ describe('scheduled changes', () => {
 
   it('refuses a time that has passed, one more than a year ahead, and one without an offset', async () => {
     const world = await configure()
-    const live = await theLedger().live('global')
+    const live = await theLedger().read('live', 'global')
     for (const [effectiveAt, problem] of [
       [new Date(world.clock.now - 1).toISOString(), 'has already passed'],
       [new Date(world.clock.now + 366 * 24 * HOUR).toISOString(), 'more than a year ahead'],
@@ -294,7 +296,7 @@ describe('scheduled changes', () => {
   it('goes live pending when KV fails at its time, and lands once KV takes it', async () => {
     const world = await configure({ approval: false })
     await publish('global', 'Before the scheduled publish.')
-    const live = await theLedger().live('global')
+    const live = await theLedger().read('live', 'global')
     const when = world.clock.now + HOUR
     const scheduled = await theLedger().publish({
       target: 'global',
@@ -306,23 +308,23 @@ describe('scheduled changes', () => {
     expect(scheduled).toMatchObject({ ok: true, status: 'scheduled' })
     const puts = await failKvPuts(2, () => new Error('KV is unavailable (injected)'))
     await at(world, when)
-    const schedule = (await theLedger().schedule((scheduled as { schedule: Schedule }).schedule.id)) as Schedule
+    const schedule = (await theLedger().read('schedule', (scheduled as { schedule: Schedule }).schedule.id)) as Schedule
     expect(schedule.status).toBe('live')
-    expect((await theLedger().pending()).map((entry) => entry.version)).toEqual([schedule.version])
+    expect((await theLedger().read('pending')).map((entry) => entry.version)).toEqual([schedule.version])
     expect(await kvText()).toBe('Before the scheduled publish.')
     await at(world, when + 1_000)
     await at(world, when + 5_000)
     expect(puts.refused).toEqual(['disclaimer', 'disclaimer'])
     expect(await kvText()).toBe('Published at its time.')
-    expect(await theLedger().pending()).toEqual([])
+    expect(await theLedger().read('pending')).toEqual([])
   })
 
   it('answers "what will be live at" a time to come with what is scheduled by then', async () => {
     const world = await configure()
     const when = world.clock.now + HOUR
     const proposal = await propose('Coming later.', when)
-    const before = await theLedger().scheduledAt('global', new Date(when - 1).toISOString())
-    const after = await theLedger().scheduledAt('global', new Date(when + HOUR).toISOString())
+    const before = await theLedger().read('scheduledAt', 'global', new Date(when - 1).toISOString())
+    const after = await theLedger().read('scheduledAt', 'global', new Date(when + HOUR).toISOString())
     expect(before).toBeNull()
     expect(after).toMatchObject({ proposalId: proposal.id, text: 'Coming later.', approvedBy: null })
   })
@@ -331,8 +333,8 @@ describe('scheduled changes', () => {
     const world = await configure()
     const proposal = await propose('Rejected.', world.clock.now + HOUR)
     expect((await theLedger().reject({ id: proposal.id, by: 'bob', reason: 'not this wording' })).ok).toBe(true)
-    expect((await theLedger().schedule(proposal.scheduleId as number))?.status).toBe('cancelled')
-    expect((await theLedger().live('global'))?.scheduled).toEqual([])
+    expect((await theLedger().read('schedule', proposal.scheduleId as number))?.status).toBe('cancelled')
+    expect((await theLedger().read('live', 'global'))?.scheduled).toEqual([])
   })
 
   it('closes a proposal whose schedule ended unapproved: no longer waiting, and a late decision refused, not a failure', async () => {
@@ -340,9 +342,9 @@ describe('scheduled changes', () => {
     const when = world.clock.now + HOUR
     const proposal = await propose('Expires unapproved.', when)
     await at(world, when + 1)
-    expect(await theLedger().proposal(proposal.id)).toMatchObject({ status: 'expired', decidedBy: null })
-    expect((await theLedger().proposals({ status: 'open' })).proposals).toEqual([])
-    expect((await theLedger().overview()).find((row) => row.target === 'global')?.openProposals).toBe(0)
+    expect(await theLedger().read('proposal', proposal.id)).toMatchObject({ status: 'expired', decidedBy: null })
+    expect((await theLedger().read('proposals', { status: 'open' })).proposals).toEqual([])
+    expect((await theLedger().read('overview')).find((row) => row.target === 'global')?.openProposals).toBe(0)
     for (const late of [
       await theLedger().reject({ id: proposal.id, by: 'bob', reason: 'too late' }),
       await theLedger().approve({ id: proposal.id, by: 'bob' }),
@@ -367,26 +369,26 @@ describe('scheduled changes', () => {
     world.clock.now = when + 2_000
 
     // The alarm's step reads KV for the first schedule; while that read is on its way, an editor cancels the second.
-    const { cancelled, ran } = await runInDurableObject(theLedger(), async ({ ledger }: DisclaimerLedger) => {
-      const read = holdNextKvRead(ledger)
-      const run = runDueSchedules(ledger, new WriteThrough(ledger)).then(
+    const { cancelled, ran } = await runInDurableObject(theLedger(), async (face: DisclaimerLedger) => {
+      const read = holdNextKvRead(face.ledger)
+      const run = runDueSchedules(face.ledger, new WriteThrough(face.ledger)).then(
         () => 'ran',
         (error: Error) => error.message,
       )
       await read.answered
-      const result = ledger.cancel({ id: home.proposal.scheduleId as number, by: 'alice', reason: 'not this' })
+      const result = face.cancel({ id: home.proposal.scheduleId as number, by: 'alice', reason: 'not this' })
       read.release()
       return { cancelled: result, ran: await run }
     })
 
     expect(ran).toBe('ran')
     expect(cancelled).toMatchObject({ ok: true, schedule: { status: 'cancelled' } })
-    expect(await theLedger().schedule(home.proposal.scheduleId as number)).toMatchObject({
+    expect(await theLedger().read('schedule', home.proposal.scheduleId as number)).toMatchObject({
       status: 'cancelled',
       endedBy: 'alice',
       reason: 'not this',
     })
-    expect(await theLedger().schedule(approved.scheduleId as number)).toMatchObject({ status: 'live' })
+    expect(await theLedger().read('schedule', approved.scheduleId as number)).toMatchObject({ status: 'live' })
     expect(await kvText()).toBe('Live at its time.')
   })
 
@@ -406,13 +408,13 @@ describe('scheduled changes', () => {
       ledger.env = { ...ledger.env, REQUIRE_APPROVAL: 'true' }
     })
     // Nor is it forecast: it cannot go live.
-    expect(await theLedger().scheduledAt('global', new Date(when + 1).toISOString())).toBeNull()
+    expect(await theLedger().read('scheduledAt', 'global', new Date(when + 1).toISOString())).toBeNull()
 
     await at(world, when + 1)
 
     expect(await kvText()).toBe('Live before the schedule.')
-    expect(await theLedger().current('global')).toMatchObject({ version: before.version })
-    expect(await theLedger().schedule(scheduled.schedule.id)).toMatchObject({
+    expect(await theLedger().read('current', 'global')).toMatchObject({ version: before.version })
+    expect(await theLedger().read('schedule', scheduled.schedule.id)).toMatchObject({
       status: 'cancelled',
       endedBy: 'the ledger',
       reason: 'approval is now required, and no second editor approved this change; propose it to make it live',
@@ -444,7 +446,7 @@ describe('scheduled changes', () => {
         message: expect.stringContaining('alice, who proposed this, is no longer one of the editors'),
       })
     }
-    expect(await theLedger().proposal(scheduled.id)).toMatchObject({ status: 'open', decidedBy: null })
+    expect(await theLedger().read('proposal', scheduled.id)).toMatchObject({ status: 'open', decidedBy: null })
   })
 
   it('does not make live at its time a change whose proposer or approver has left the editors since', async () => {
@@ -462,12 +464,12 @@ describe('scheduled changes', () => {
     await at(world, world.clock.now + HOUR + 1)
 
     expect(await kvText()).toBe('Live before both schedules.')
-    expect(await theLedger().schedule(first.scheduleId as number)).toMatchObject({
+    expect(await theLedger().read('schedule', first.scheduleId as number)).toMatchObject({
       status: 'cancelled',
       endedBy: 'the ledger',
       reason: "bob, who approved this change, is no longer an editor; it needs another editor's approval",
     })
-    expect(await theLedger().proposal(first.id)).toMatchObject({ status: 'cancelled', publishedVersion: null })
+    expect(await theLedger().read('proposal', first.id)).toMatchObject({ status: 'cancelled', publishedVersion: null })
 
     const second = await propose('Proposed by carol, approved by alice.', world.clock.now + HOUR, 'carol')
     await theLedger().approve({ id: second.id, by: 'alice' })
@@ -475,8 +477,8 @@ describe('scheduled changes', () => {
     await at(world, world.clock.now + HOUR + 1)
 
     expect(await kvText()).toBe('Live before both schedules.')
-    expect(await theLedger().current('global')).toMatchObject({ version: before.version })
-    expect(await theLedger().schedule(second.scheduleId as number)).toMatchObject({
+    expect(await theLedger().read('current', 'global')).toMatchObject({ version: before.version })
+    expect(await theLedger().read('schedule', second.scheduleId as number)).toMatchObject({
       status: 'cancelled',
       reason: 'carol, who made this change, is no longer an editor',
     })

@@ -35,7 +35,7 @@ describe('write-through', () => {
     expect(puts.refused).toEqual(['disclaimer'])
     expect(await env.DISCLAIMERS.get('disclaimer')).toBe('Written through on the second try.')
     // Landed by the retry, a second later on the ledger's clock than the refused first try.
-    const landedAt = Date.parse((await theLedger().version(version.version))?.landedAt ?? '')
+    const landedAt = Date.parse((await theLedger().read('version', version.version))?.landedAt ?? '')
     expect(landedAt).toBeGreaterThanOrEqual(Date.parse(version.at) + 1_000)
     expect(landedAt).toBeLessThanOrEqual(Date.now() + 1_000)
     expect((await purgeJobs()).jobs.map((job) => job.tags)).toEqual([['disclaimer:global']])
@@ -76,7 +76,7 @@ describe('write-through', () => {
     // The signing write is refused once, and waits for the alarm; meanwhile someone edits KV again.
     const puts = await failKvPuts(1, () => new Error('KV is unavailable (injected)'))
     expect(await theLedger().reconcile()).toEqual([])
-    expect((await theLedger().pending()).map((entry) => entry.version)).toEqual([found?.version])
+    expect((await theLedger().read('pending')).map((entry) => entry.version)).toEqual([found?.version])
     await env.DISCLAIMERS.put('disclaimer', 'Edited again around the ledger.')
 
     await advanceClock(5_000)
@@ -85,8 +85,8 @@ describe('write-through', () => {
     expect(puts.refused).toEqual(['disclaimer'])
     expect(puts.landed).toEqual([])
     expect(await env.DISCLAIMERS.get('disclaimer')).toBe('Edited again around the ledger.')
-    expect(await theLedger().pending()).toEqual([])
-    expect((await theLedger().version(found?.version as number))?.landedAt).toBeNull()
+    expect(await theLedger().read('pending')).toEqual([])
+    expect((await theLedger().read('version', found?.version as number))?.landedAt).toBeNull()
     expect(await theLedger().reconcile()).toMatchObject([{ how: 'external', text: 'Edited again around the ledger.' }])
   })
 
@@ -113,13 +113,13 @@ describe('write-through', () => {
 
     await advanceClock(5_000)
     await runDurableObjectAlarm(theLedger())
-    expect(await theLedger().pending()).toMatchObject([
+    expect(await theLedger().read('pending')).toMatchObject([
       { version: found?.version, attempts: 2, lastError: 'KV read timed out (injected)' },
     ])
     await advanceClock(10_000)
     await runDurableObjectAlarm(theLedger())
 
-    expect(await theLedger().pending()).toEqual([])
+    expect(await theLedger().read('pending')).toEqual([])
     const { metadata } = await env.DISCLAIMERS.getWithMetadata('disclaimer')
     expect(metadata).toMatchObject({ seq: found?.version, sig: expect.stringMatching(/^[0-9a-f]{64}$/) })
   })

@@ -86,7 +86,7 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
         'send If-Match with the ETag of the text you read, or If-None-Match: * for a disclaimer that has none yet',
       )
     }
-    const live = (await ledgerOf(c.env).live(target(c))) as LiveState
+    const live = (await ledgerOf(c.env).read('live', target(c))) as LiveState
     const holds =
       ifMatch !== undefined ? matchesIfMatch(ifMatch, etagOf(live)) : ifNoneMatch === '*' && live.base === 'none'
     if (!holds) {
@@ -117,13 +117,15 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
   }
 
   app.get('/whoami', queryOf(NO_QUERY), async (c) =>
-    c.json({ editor: c.get('editor'), requiresApproval: await ledgerOf(c.env).requiresApproval() }),
+    c.json({ editor: c.get('editor'), requiresApproval: await ledgerOf(c.env).read('requiresApproval') }),
   )
 
-  app.get('/disclaimers', queryOf(NO_QUERY), async (c) => c.json({ disclaimers: await ledgerOf(c.env).overview() }))
+  app.get('/disclaimers', queryOf(NO_QUERY), async (c) =>
+    c.json({ disclaimers: await ledgerOf(c.env).read('overview') }),
+  )
 
   app.get('/disclaimers/:target', queryOf(NO_QUERY), async (c) => {
-    const live = (await ledgerOf(c.env).live(target(c))) as LiveState
+    const live = (await ledgerOf(c.env).read('live', target(c))) as LiveState
     const etag = etagOf(live)
     if (etag) {
       c.header('ETag', etag)
@@ -171,19 +173,19 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
   )
 
   app.get('/disclaimers/:target/history', queryOf(PAGE_QUERY), async (c) => {
-    const page = await ledgerOf(c.env).history(target(c), c.req.valid('query'))
+    const page = await ledgerOf(c.env).read('history', target(c), c.req.valid('query'))
     return c.json({ target: target(c), ...page })
   })
 
   /** What pages showed at a time; for a time to come, what shows now and what is scheduled to show by then. */
   app.get('/disclaimers/:target/at', queryOf(TIME_QUERY), async (c) => {
     const at = new Date(c.req.valid('query').time).toISOString()
-    const shown = await ledgerOf(c.env).shownAt(target(c), at, Date.now())
+    const shown = await ledgerOf(c.env).read('shownAt', target(c), at, Date.now())
     return c.json({ target: target(c), at, ...shown })
   })
 
   app.get('/disclaimers/:target/versions/:version{[0-9]+}', queryOf(NO_QUERY), async (c) => {
-    const version = await ledgerOf(c.env).version(Number(c.req.param('version')))
+    const version = await ledgerOf(c.env).read('version', Number(c.req.param('version')))
     if (!version || version.target !== target(c)) {
       return errorJson(c, 404, 'unknown_version', `no version ${c.req.param('version')} of ${target(c)}`)
     }
@@ -200,11 +202,11 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
         `target: no disclaimer "${filter.target}"; use one of: ${TARGETS.join(', ')}`,
       )
     }
-    return c.json(await ledgerOf(c.env).proposals(filter))
+    return c.json(await ledgerOf(c.env).read('proposals', filter))
   })
 
   app.get('/proposals/:id{[0-9]+}', queryOf(NO_QUERY), async (c) => {
-    const proposal = await ledgerOf(c.env).proposal(Number(c.req.param('id')))
+    const proposal = await ledgerOf(c.env).read('proposal', Number(c.req.param('id')))
     return proposal ? c.json(proposal) : errorJson(c, 404, 'unknown_proposal', `no proposal ${c.req.param('id')}`)
   })
 
@@ -232,9 +234,13 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
    * The whole record in chain order, a page at a time (`after` the last position read), each row with its chain
    * hash, and the head now: what `npm run disclaimer -- export` writes and `verify` checks offline.
    */
-  app.get('/export', queryOf(EXPORT_QUERY), async (c) => c.json(await ledgerOf(c.env).exportPage(c.req.valid('query'))))
+  app.get('/export', queryOf(EXPORT_QUERY), async (c) =>
+    c.json(await ledgerOf(c.env).read('exportPage', c.req.valid('query'))),
+  )
 
-  app.get('/schedules', queryOf(PAGE_QUERY), async (c) => c.json(await ledgerOf(c.env).schedules(c.req.valid('query'))))
+  app.get('/schedules', queryOf(PAGE_QUERY), async (c) =>
+    c.json(await ledgerOf(c.env).read('schedules', c.req.valid('query'))),
+  )
 
   app.post('/schedules/:id{[0-9]+}/cancel', queryOf(NO_QUERY), jsonBody(REJECT_BODY), async (c) => {
     const result = await ledgerOf(c.env).cancel({
@@ -245,7 +251,7 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
     return result.ok ? c.json(result) : ledgerError(c, result)
   })
 
-  app.get('/audit', queryOf(PAGE_QUERY), async (c) => c.json(await ledgerOf(c.env).audit(c.req.valid('query'))))
+  app.get('/audit', queryOf(PAGE_QUERY), async (c) => c.json(await ledgerOf(c.env).read('audit', c.req.valid('query'))))
 
   /** What the ledger told, to whom and when (or why it is still retrying), newest first; about one row if asked. */
   app.get('/notifications', queryOf(NOTIFICATIONS_QUERY), async (c) => {
@@ -254,7 +260,7 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
       ...(version === undefined ? {} : { versions: [version] }),
       ...(proposal === undefined ? {} : { proposals: [proposal] }),
     }
-    return c.json(await ledgerOf(c.env).events({ ...page, ...about }))
+    return c.json(await ledgerOf(c.env).read('events', { ...page, ...about }))
   })
 
   app.post('/seed', queryOf(NO_QUERY), jsonBody(SEED_BODY), async (c) => {
@@ -264,7 +270,7 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
   })
 
   /** The one-time import of the pre-ledger history: run by the cron, never by a request; this says whether and what. */
-  app.get('/import', queryOf(NO_QUERY), async (c) => c.json({ import: await ledgerOf(c.env).importRecord() }))
+  app.get('/import', queryOf(NO_QUERY), async (c) => c.json({ import: await ledgerOf(c.env).read('importRecord') }))
 
   app.route('/', operationsRoutes())
   app.route('/', reviewRoutes())

@@ -74,7 +74,7 @@ export function operationsRoutes() {
    */
   app.post('/reconcile', queryOf(NO_QUERY), jsonBody(v.strictObject({})), async (c) => {
     const ledger = ledgerOf(c.env)
-    if (!(await ledger.importRecord())) {
+    if (!(await ledger.read('importRecord'))) {
       return errorJson(
         c,
         409,
@@ -158,7 +158,7 @@ export function operationsRoutes() {
     })
     // The restart itself fails the call that asks for it; the next call starts the object again, restored.
     await ledger.restart(`restoring to ${bookmark} for ${by}`).catch(() => {})
-    const head = await ledgerOf(c.env).head()
+    const head = await ledgerOf(c.env).read('head')
     return c.json({ restoredTo: bookmark, time: body.time ?? null, undo, copy, head })
   })
 

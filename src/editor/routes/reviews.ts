@@ -22,18 +22,18 @@ export function reviewRoutes() {
   app.get('/reviews', queryOf(NO_QUERY), async (c) => {
     const config = editorsFrom(c.env.EDITORS)
     const reviewers = config.ok ? [...config.editors.reviewers.values()] : []
-    return c.json({ ...(await ledgerOf(c.env).reviewStates()), reviewers })
+    return c.json({ ...(await ledgerOf(c.env).read('reviewStates')), reviewers })
   })
 
   app.get('/reviews/:page', queryOf(PAGE_QUERY), async (c) =>
-    c.json(await ledgerOf(c.env).pageReviews(c.req.param('page'), c.req.valid('query'))),
+    c.json(await ledgerOf(c.env).read('pageReviews', c.req.param('page'), c.req.valid('query'))),
   )
 
   /** What a page said at a time: its words, the disclaimers it showed, who had reviewed those words by then. */
   app.get('/pages/:page/at', queryOf(TIME_QUERY), async (c) => {
     const page = c.req.param('page')
     if (!sitePage(page)) return errorJson(c, 404, 'unknown_page', `no page "${page}"; use one of: ${PAGES}`)
-    return c.json(await ledgerOf(c.env).pageAt(page, new Date(c.req.valid('query').time).toISOString()))
+    return c.json(await ledgerOf(c.env).read('pageAt', page, new Date(c.req.valid('query').time).toISOString()))
   })
 
   app.post('/reviews/:page', queryOf(NO_QUERY), jsonBody(REVIEW_BODY), async (c) => {

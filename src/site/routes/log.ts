@@ -17,7 +17,7 @@ export function logRoutes() {
   app.get('/log/*', async (c) => {
     const path = c.req.path.slice('/log/'.length)
     const known = LOG_PATH.test(path)
-    const file = known ? await ledgerOf(c.env).logFile(path) : null
+    const file = known ? await ledgerOf(c.env).read('logFile', path) : null
     c.header('Access-Control-Allow-Origin', '*')
     if (!file) {
       c.header('Cache-Control', NO_STORE)

@@ -500,7 +500,7 @@ describe('who was told', () => {
     const { runInDurableObject, runDurableObjectAlarm } = await import('cloudflare:test')
     const { ledgerOf } = await import('../../../src/core/ledger-address.ts')
     const stub = ledgerOf(env)
-    await runInDurableObject(stub, ({ ledger }: { ledger: import('../../../src/ledger/ledger.ts').Ledger }) => {
+    await runInDurableObject(stub, ({ ledger }: import('../../../src/ledger/object.ts').DisclaimerLedger) => {
       ledger.notifier = {
         send: async (message) => {
           if (message.to === 'dana@example.org' && message.event.target === 'home')

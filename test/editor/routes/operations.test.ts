@@ -61,7 +61,7 @@ describe('POST /admin/reconcile', () => {
     const early = await admin('POST', '/reconcile', {})
     expect(early.status).toBe(409)
     expect(((await early.json()) as { error: { code: string } }).error.code).toBe('import_pending')
-    expect(await ledgerOf(env).importRecord()).toBeNull()
+    expect(await ledgerOf(env).read('importRecord')).toBeNull()
 
     const ctx = createExecutionContext()
     await new Site(ctx, env).scheduled(createScheduledController({ cron: '* * * * *' }))
@@ -186,7 +186,7 @@ describe('point-in-time recovery, as Cloudflare’s storage answers (the recover
     const copy = (await (await env.BACKUPS.get(body.copy.key))?.text()) as string
     expect(verifyExport(copy)).toMatchObject({ ok: true, head: body.copy.head })
     // The object started again (its seam back to the real storage) and answers: here nothing was restored.
-    expect(body.head).toEqual(await ledgerOf(env).head())
+    expect(body.head).toEqual(await ledgerOf(env).read('head'))
     expect((await admin('GET', `/recovery?time=${encodeURIComponent(time)}`)).status).toBe(501)
   })
 })

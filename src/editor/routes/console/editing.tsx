@@ -95,13 +95,13 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     const zone = zoneOf(c.env)
     if (base === live.base) return editedOf(live, zone)
     if (base === 'none') return nothingYet(live.key)
-    const version = /^[0-9]+$/.test(base) ? await ledgerOf(c.env).version(Number(base)) : null
+    const version = /^[0-9]+$/.test(base) ? await ledgerOf(c.env).read('version', Number(base)) : null
     return version ? versionEdited(version, zone) : { name: 'a text that is no longer live', text: null }
   }
 
   /** The editor's own draft at this address; null when there is none (another editor's included). */
   async function draftAt(c: Context<ConsoleEnv>): Promise<ConsoleDraft | null> {
-    const found = await ledgerOf(c.env).draft(c.get('editor'), c.req.param('id') as string)
+    const found = await ledgerOf(c.env).read('draft', c.get('editor'), c.req.param('id') as string)
     return found && found.target === c.req.param('target') ? found : null
   }
 
@@ -143,7 +143,10 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     const target = c.req.param('target')
     const zone = zoneOf(c.env)
     const ledger = ledgerOf(c.env)
-    const [live, draft] = await Promise.all([ledger.live(target), ledger.openDraft(c.get('editor'), target)])
+    const [live, draft] = await Promise.all([
+      ledger.read('live', target),
+      ledger.read('openDraft', c.get('editor'), target),
+    ])
     const state = live as LiveState
     const edited = await editedFor(c, state, draft?.base ?? state.base)
     return page(
@@ -185,7 +188,10 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     if (draft.outcome || !checked(draft).valid) return next(c, draft)
     const zone = zoneOf(c.env)
     const ledger = ledgerOf(c.env)
-    const [live, requiresApproval] = await Promise.all([ledger.live(draft.target), ledger.requiresApproval()])
+    const [live, requiresApproval] = await Promise.all([
+      ledger.read('live', draft.target),
+      ledger.read('requiresApproval'),
+    ])
     const state = live as LiveState
     if (state.base !== draft.base) {
       return page(c, 'Someone changed it', <Conflict draft={draft} live={state} zone={zone} />, 409)
@@ -253,7 +259,7 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     // Said in the site's zone, as the field is read; the ledger checks the time again as it writes.
     const early = wall?.ok ? scheduleProblem(wall.instant, Date.now(), (ms) => inZone(ms, zone)) : undefined
     if (early) return review(early)
-    const live = (await ledger.live(draft.target)) as LiveState
+    const live = (await ledger.read('live', draft.target)) as LiveState
     const unseen = live.scheduled.filter((schedule) => !seen.includes(String(schedule.id)))
     if (unseen.length > 0) {
       return review(
@@ -302,9 +308,9 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     if (outcome.kind === 'proposed') return c.redirect(`/console/proposals/${outcome.proposal}`, 303)
     const zone = zoneOf(c.env)
     const ledger = ledgerOf(c.env)
-    const live = (await ledger.live(draft.target)) as LiveState
+    const live = (await ledger.read('live', draft.target)) as LiveState
     if (outcome.kind === 'scheduled') {
-      const schedule = (await ledger.schedule(outcome.schedule)) as Schedule
+      const schedule = (await ledger.read('schedule', outcome.schedule)) as Schedule
       const making: Making = { kind: 'at', instant: Date.parse(schedule.effectiveAt) }
       return page(
         c,
@@ -312,7 +318,7 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
         <Scheduled schedule={schedule} zone={zone} scheduled={scheduledFor(live, making, zone, schedule.id)} />,
       )
     }
-    const version = await ledger.version(outcome.version)
+    const version = await ledger.read('version', outcome.version)
     if (!version) return c.notFound()
     const status = outcome.status === 'unchanged' ? 'unchanged' : version.landedAt ? 'live' : 'pending'
     return page(
@@ -332,7 +338,7 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     const draft = await draftAt(c)
     if (!draft) return noDraft(c)
     if (draft.outcome) return next(c, draft)
-    const live = (await ledgerOf(c.env).live(draft.target)) as LiveState
+    const live = (await ledgerOf(c.env).read('live', draft.target)) as LiveState
     const text = editedOf(live, zoneOf(c.env)).text ?? ''
     const change = { base: live.base, text, earlier: draft.text, problem: null }
     await ledgerOf(c.env).changeDraft(c.get('editor'), draft.id, change)

@@ -29,12 +29,12 @@ export function historyRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     if (read && !read.ok) return page(c, title, <Notice>{read.reason}</Notice>, 400)
     const instant = read?.ok ? read.instant : undefined
     const [history, current, shown] = await Promise.all([
-      ledger.history(target, { before }),
-      ledger.current(target),
-      instant === undefined ? undefined : ledger.shownAt(target, new Date(instant).toISOString(), Date.now()),
+      ledger.read('history', target, { before }),
+      ledger.read('current', target),
+      instant === undefined ? undefined : ledger.read('shownAt', target, new Date(instant).toISOString(), Date.now()),
     ])
     const versions = history.versions.map((row) => row.version)
-    const { events } = await ledger.events({ versions, limit: 500 })
+    const { events } = await ledger.read('events', { versions, limit: 500 })
     const told = Map.groupBy(events.toReversed(), (event) => event.version as number)
     return page(
       c,
@@ -54,7 +54,10 @@ export function historyRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
   app.get('/disclaimers/:target/rollback/:version{[0-9]+}', pageQuery(page, NO_QUERY), async (c) => {
     const target = c.req.param('target')
     const ledger = ledgerOf(c.env)
-    const [live, version] = await Promise.all([ledger.live(target), ledger.version(Number(c.req.param('version')))])
+    const [live, version] = await Promise.all([
+      ledger.read('live', target),
+      ledger.read('version', Number(c.req.param('version'))),
+    ])
     if (!live || !version || version.target !== target) return c.notFound()
     return page(
       c,
@@ -85,7 +88,7 @@ export function historyRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     if (result.ok && result.status !== 'scheduled') {
       if (result.status === 'live') await readDisclaimers.remember(result.version)
       const zone = zoneOf(c.env)
-      const live = (await ledgerOf(c.env).live(target)) as LiveState
+      const live = (await ledgerOf(c.env).read('live', target)) as LiveState
       return page(
         c,
         `Rolled back: ${targetName(target)}`,
@@ -99,7 +102,7 @@ export function historyRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     }
     if (!result.ok) {
       if (result.code === 'version_mismatch' || result.code === 'invalid_base') {
-        const live = (await ledgerOf(c.env).live(target)) as LiveState
+        const live = (await ledgerOf(c.env).read('live', target)) as LiveState
         return page(
           c,
           'Someone changed it',

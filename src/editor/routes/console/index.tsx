@@ -121,13 +121,13 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
 
   app.get('/', pageQuery(page, NO_QUERY), async (c) => {
     const ledger = ledgerOf(c.env)
-    const [rows, trouble] = await Promise.all([ledger.overview(), ledger.deliveryTrouble()])
+    const [rows, trouble] = await Promise.all([ledger.read('overview'), ledger.read('deliveryTrouble')])
     return page(c, 'Disclaimers', <Overview rows={rows} zone={zoneOf(c.env)} trouble={trouble} />)
   })
 
   app.get('/notifications', pageQuery(page, CONSOLE_PAGE_QUERY), async (c) => {
     const { before } = c.req.valid('query')
-    const { events, next } = await ledgerOf(c.env).events({ before })
+    const { events, next } = await ledgerOf(c.env).read('events', { before })
     return page(
       c,
       'Who was told',
@@ -144,7 +144,7 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
     const ledger = ledgerOf(c.env)
     const name = `disclaimer-ledger-${new Date().toISOString().slice(0, 10)}.jsonl`
     return c.body(
-      exportStream((after) => ledger.exportPage({ after, limit: 1000 })),
+      exportStream((after) => ledger.read('exportPage', { after, limit: 1000 })),
       200,
       {
         'Content-Type': 'application/jsonl; charset=utf-8',

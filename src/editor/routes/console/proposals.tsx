@@ -29,20 +29,20 @@ export function proposalRoutes(readDisclaimers: ReadDisclaimers, page: RenderPag
 
   app.get('/proposals', pageQuery(page, CONSOLE_PROPOSALS_QUERY), async (c) => {
     const { target } = c.req.valid('query')
-    const { proposals } = await ledgerOf(c.env).proposals({ status: 'open', target })
+    const { proposals } = await ledgerOf(c.env).read('proposals', { status: 'open', target })
     return page(c, 'Proposals waiting for approval', <ProposalList proposals={proposals} zone={zoneOf(c.env)} />)
   })
 
   async function proposalPage(c: Context<ConsoleEnv>, id: number, error?: string, status?: ContentfulStatusCode) {
     const ledger = ledgerOf(c.env)
-    const proposal = await ledger.proposal(id)
+    const proposal = await ledger.read('proposal', id)
     if (!proposal) return c.notFound()
     const [base, live, { events }, schedule, version] = await Promise.all([
-      proposal.base ? ledger.version(proposal.base) : Promise.resolve(null),
-      ledger.live(proposal.target),
-      ledger.events({ proposals: [id] }),
-      proposal.scheduleId === null ? Promise.resolve(null) : ledger.schedule(proposal.scheduleId),
-      proposal.publishedVersion === null ? Promise.resolve(null) : ledger.version(proposal.publishedVersion),
+      proposal.base ? ledger.read('version', proposal.base) : Promise.resolve(null),
+      ledger.read('live', proposal.target),
+      ledger.read('events', { proposals: [id] }),
+      proposal.scheduleId === null ? Promise.resolve(null) : ledger.read('schedule', proposal.scheduleId),
+      proposal.publishedVersion === null ? Promise.resolve(null) : ledger.read('version', proposal.publishedVersion),
     ])
     const state = live as LiveState
     const zone = zoneOf(c.env)
@@ -79,7 +79,7 @@ export function proposalRoutes(readDisclaimers: ReadDisclaimers, page: RenderPag
   app.get('/proposals/:id{[0-9]+}', pageQuery(page, NO_QUERY), (c) => proposalPage(c, Number(c.req.param('id'))))
 
   app.get('/proposals/:id{[0-9]+}/preview', pageQuery(page, CONSOLE_PREVIEW_QUERY), async (c) => {
-    const proposal = await ledgerOf(c.env).proposal(Number(c.req.param('id')))
+    const proposal = await ledgerOf(c.env).read('proposal', Number(c.req.param('id')))
     if (!proposal) return c.notFound()
     const checked = validateDisclaimer(proposal.text)
     if (!checked.ok) return c.notFound()
@@ -102,10 +102,10 @@ export function proposalRoutes(readDisclaimers: ReadDisclaimers, page: RenderPag
   app.post('/proposals/:id{[0-9]+}/approve', async (c) => {
     const id = Number(c.req.param('id'))
     const ledger = ledgerOf(c.env)
-    const proposal = await ledger.proposal(id)
+    const proposal = await ledger.read('proposal', id)
     if (!proposal) return page(c, 'Not found', <Notice>There is no proposal {id}.</Notice>, 404)
     const seen = String((await c.req.parseBody()).seen ?? '').split(',')
-    const live = (await ledger.live(proposal.target)) as LiveState
+    const live = (await ledger.read('live', proposal.target)) as LiveState
     const unseen = live.scheduled.filter(
       (schedule) => schedule.id !== proposal.scheduleId && !seen.includes(String(schedule.id)),
     )

@@ -30,7 +30,7 @@ export function reviewRoutes(page: RenderPage) {
 
   app.get('/reviews', pageQuery(page, NO_QUERY), async (c) => {
     const reviewers = reviewersOf(c.env)
-    const { pages, rules } = await ledgerOf(c.env).reviewStates()
+    const { pages, rules } = await ledgerOf(c.env).read('reviewStates')
     const isReviewer = reviewers.some((reviewer) => reviewer.editor === c.get('editor'))
     return page(
       c,
@@ -60,7 +60,7 @@ export function reviewRoutes(page: RenderPage) {
   ) {
     const slug = c.req.param('page') as string
     const reviewers = reviewersOf(c.env)
-    const found = await ledgerOf(c.env).pageReviews(slug, { before: options.before })
+    const found = await ledgerOf(c.env).read('pageReviews', slug, { before: options.before })
     if (!found) return c.notFound()
     return page(
       c,

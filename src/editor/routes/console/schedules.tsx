@@ -12,7 +12,7 @@ export function scheduleRoutes(page: RenderPage) {
   const app = new Hono<ConsoleEnv>()
 
   app.get('/schedules/:id{[0-9]+}/cancel', pageQuery(page, NO_QUERY), async (c) => {
-    const schedule = await ledgerOf(c.env).schedule(Number(c.req.param('id')))
+    const schedule = await ledgerOf(c.env).read('schedule', Number(c.req.param('id')))
     if (!schedule) return c.notFound()
     if (schedule.status !== 'pending') {
       return page(c, 'Already ended', <Notice>This schedule has already ended: {schedule.status}.</Notice>, 409)
@@ -27,7 +27,7 @@ export function scheduleRoutes(page: RenderPage) {
     if (result.ok) return page(c, 'Cancelled', <Cancelled schedule={result.schedule} zone={zoneOf(c.env)} />)
     if (result.code === 'unknown_schedule') return c.notFound()
     if (result.code === 'invalid_text') {
-      const schedule = await ledgerOf(c.env).schedule(id)
+      const schedule = await ledgerOf(c.env).read('schedule', id)
       if (schedule) {
         const form = <CancelConfirm schedule={schedule} zone={zoneOf(c.env)} error={result.message} />
         return page(c, 'Cancel this scheduled change?', form, 422)
