@@ -1,6 +1,6 @@
 // Notifications end to end, on the site as `npm start` runs it with the two-person rule on: alice proposes, bob is
 // told by a message (simulated by wrangler, kept under .wrangler/tmp/email/) with the change and the console link,
-// bob approves, and alice is told.
+// drlee approves (the global disclaimer needs a reviewer: content/review-rules.json), and alice is told.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -21,7 +21,7 @@ afterAll(() => {
 })
 
 describe('notifications on the local site', () => {
-  it('tells bob of alice’s proposal with the change and the console link, and alice of bob’s approval', async () => {
+  it('tells bob of alice’s proposal with the change and the console link, and alice of drlee’s approval', async () => {
     const read = await site.api('alice', '/disclaimers/global')
     const etag = read.headers.get('ETag') as string
     const { current } = (await read.json()) as { current: { text: string } }
@@ -51,11 +51,14 @@ describe('notifications on the local site', () => {
       'every other local editor: bob, and drlee the reviewer',
     ).toEqual(['bob@example.org', 'drlee@example.org'])
 
-    const approved = await site.api('bob', `/proposals/${proposal.id}/approve`, { method: 'POST', body: '{}' })
+    const byBob = await site.api('bob', `/proposals/${proposal.id}/approve`, { method: 'POST', body: '{}' })
+    expect(byBob.status).toBe(403)
+    expect(await byBob.text()).toContain('bob is not a reviewer: ask a reviewer to approve proposal')
+    const approved = await site.api('drlee', `/proposals/${proposal.id}/approve`, { method: 'POST', body: '{}' })
     expect(approved.status).toBe(200)
     const toAlice = await site.email((email) => email.to === 'alice@example.org' && email.subject.includes('approved'))
-    expect(toAlice.subject).toBe(`[Disclaimers] Your proposal ${proposal.id} was approved by bob`)
-    expect(toAlice.text).toContain('bob approved your proposal')
+    expect(toAlice.subject).toBe(`[Disclaimers] Your proposal ${proposal.id} was approved by drlee`)
+    expect(toAlice.text).toContain('drlee approved your proposal')
     // It carries the public log's signed checkpoint (npm start made the store's LOG_SIGNING_KEY), which the log served
     // later is proved to extend, from its tiles.
     expect(toAlice.text).toContain('\n\nLog checkpoint: the public log at ')
@@ -69,7 +72,7 @@ describe('notifications on the local site', () => {
     const live = await site.email(
       (email) => email.to === 'alice@example.org' && email.subject.includes('is live (publish by alice)'),
     )
-    expect(live.text).toContain('approved by bob')
+    expect(live.text).toContain('approved by drlee')
     expect(await (await fetch(`${site.origin}/`)).text()).toContain('not medical advice of any kind')
   }, 120_000)
 })

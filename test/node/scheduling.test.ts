@@ -1,6 +1,6 @@
 // A scheduled change end to end, on the site as `npm start` runs it with the two-person rule on: proposed for 10 s
 // ahead and approved at once, the page shows the old text until its time and the new text after it, with nobody
-// acting: the ledger's alarm makes it live.
+// acting: the ledger's alarm makes it live. drlee approves: the global disclaimer needs a reviewer's approval.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_STALE_MS } from '../../src/core/kv-contract.ts'
 import { type LocalSite, startLocalSite } from './local-site.ts'
@@ -41,9 +41,9 @@ describe('a scheduled change on the local site', () => {
     })
     expect(proposed.status, await proposed.clone().text()).toBe(201)
     const { proposal } = (await proposed.json()) as { proposal: { id: number } }
-    const approved = await site.api('bob', `/proposals/${proposal.id}/approve`, { method: 'POST', body: '{}' })
+    const approved = await site.api('drlee', `/proposals/${proposal.id}/approve`, { method: 'POST', body: '{}' })
     expect(approved.status).toBe(202)
-    expect(await approved.json()).toMatchObject({ status: 'scheduled', schedule: { approvedBy: 'bob' } })
+    expect(await approved.json()).toMatchObject({ status: 'scheduled', schedule: { approvedBy: 'drlee' } })
 
     expect(await home()).not.toContain('reviewed for the new rule')
     let shownAt: number | undefined
@@ -60,6 +60,6 @@ describe('a scheduled change on the local site', () => {
     const live = await site.email(
       (email) => email.to === 'bob@example.org' && email.subject.includes('is live (publish by alice)'),
     )
-    expect(live.text).toContain('approved by bob')
+    expect(live.text).toContain('approved by drlee')
   }, 120_000)
 })
