@@ -1,6 +1,7 @@
 // The console's review pages: the HTTP contract (status, the fragment that matters). The ledger's rules for reviews
 // are tested in test/ledger/reviews.test.ts.
 import { reset, runInDurableObject } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { PAGE_WORDS, type PageWords } from '../../../src/core/article/index.ts'
 import { pageHash } from '../../../src/core/article/page-hash.ts'
@@ -116,7 +117,13 @@ describe('console review pages', () => {
     const html = await res.text()
     const text = textOf(html)
     expect(text).toContain(`As of ${inZone(then, ZONE)}: the page “Dosage and safety” as it read then, not live.`)
-    expect(text).toContain(`Its words ${HASH.slice(0, 16)}, served from `)
+    // Local workerd's version metadata binding: a random id each time Miniflare starts, an empty tag.
+    expect(env.CF_VERSION_METADATA.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    expect(text).toMatch(
+      new RegExp(
+        `Its words ${HASH.slice(0, 16)}, served from [^)]+\\), first by Worker version ${env.CF_VERSION_METADATA.id}\\.`,
+      ),
+    )
     expect(text).toContain('Reviewed by Dr. Ana Lee, MD, toxicology on ')
     expect(html).toContain('<p class="byline">Medically reviewed by Dr. Ana Lee, MD, toxicology, on <time datetime=')
     expect(text).toContain(`The global disclaimer (on every page): v${version.version} (publish by alice) was live.`)
@@ -127,7 +134,11 @@ describe('console review pages', () => {
     expect(html).not.toContain('doses checked')
 
     const after = await (await get(`/console/reviews/dosage-and-safety/at?at=${wall(later)}`, cookie)).text()
-    expect(textOf(after)).toContain(`Its words ${changedHash.slice(0, 16)}, served from `)
+    expect(textOf(after)).toMatch(
+      new RegExp(
+        `Its words ${changedHash.slice(0, 16)}, served from [^)]+\\), first by a Worker whose version was not recorded\\.`,
+      ),
+    )
     expect(after).toContain('<p>One sentence added.</p>')
     expect(textOf(after)).toContain('No reviewer had attested these words by then: the page named no reviewer.')
     expect(after).not.toContain('Medically reviewed by')
