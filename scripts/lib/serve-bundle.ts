@@ -29,14 +29,19 @@ export interface BuiltBundle {
 
 /**
  * Runs `wrangler deploy --dry-run --outdir` and returns where the bundle went. `entry` (relative to the
- * project) swaps the Worker's main module for another, e.g. one that injects a fault into a binding.
+ * project) swaps the Worker's main module for another, e.g. one that injects a fault into a binding; `root` builds a
+ * copy of the project instead (its own content/, through the same build command).
  */
-export function buildBundle(outdir = mkdtempSync(join(tmpdir(), 'kratom-bundle-')), entry?: string): BuiltBundle {
+export function buildBundle(
+  outdir = mkdtempSync(join(tmpdir(), 'kratom-bundle-')),
+  entry?: string,
+  root = PROJECT_ROOT,
+): BuiltBundle {
   const output = execFileSync(
     'npx',
     ['wrangler', 'deploy', '--dry-run', '--env=', '--outdir', outdir, ...(entry ? [entry] : [])],
     {
-      cwd: PROJECT_ROOT,
+      cwd: root,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
@@ -76,6 +81,8 @@ export interface ServeOptions {
   logWitnesses?: string
   /** The log's key pair (LOG_SIGNING_KEY and its verifier key); a new one by default. */
   logKeys?: { signerKey: string; verifierKey: string }
+  /** LEDGER_SECRET, for a server started again on `persistTo` whose pages must trust what KV holds; a new one by default. */
+  ledgerSecret?: string
 }
 
 export interface ServedBundle {
@@ -127,7 +134,7 @@ export async function serveBundle(options: ServeOptions): Promise<ServedBundle> 
             SITE_ORIGIN: options.siteOrigin ?? 'http://127.0.0.1',
             REQUIRE_APPROVAL: options.requireApproval ?? 'false',
             ...(options.editors ? { EDITORS: JSON.stringify(editors), SESSION_SECRET: newToken() } : {}),
-            LEDGER_SECRET: newLedgerSecret(),
+            LEDGER_SECRET: options.ledgerSecret ?? newLedgerSecret(),
             LOG_SIGNING_KEY: logKeys.signerKey,
             ...(options.logWitnesses === undefined ? {} : { LOG_WITNESSES: options.logWitnesses }),
           },
