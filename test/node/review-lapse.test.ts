@@ -126,12 +126,18 @@ describe('a deploy that changes a page’s words', () => {
     expect(after.get(CHANGED)?.status).toBe('lapsed')
     expect(after.get(CHANGED)?.hash).not.toBe(before.get(CHANGED)?.hash)
     expect(after.get(KEPT)).toMatchObject({ status: 'reviewed', hash: before.get(KEPT)?.hash })
-    const { events } = await admin<{ events: LedgerEvent[] }>('alice', '/notifications?limit=50')
-    const lapsed = events.filter((event) => event.kind === 'review_lapsed')
+    // The reviewer is emailed (Miniflare's Email Service simulation takes the message); bounded wait for the alarm.
+    let lapsed: LedgerEvent[] = []
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const { events } = await admin<{ events: LedgerEvent[] }>('alice', '/notifications?limit=50')
+      lapsed = events.filter((event) => event.kind === 'review_lapsed')
+      if (lapsed.length > 0 && lapsed.every((event) => event.deliveries.every((d) => d.status === 'sent'))) break
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
     // The conclusion alone: the full article holds its words too, but no review of it was made to lapse.
     expect(lapsed.map((event) => event.detail.page)).toEqual([CHANGED])
-    expect(lapsed.find((event) => event.detail.page === CHANGED)?.deliveries.map((d) => d.recipient)).toEqual([
-      'drlee@example.org',
+    expect(lapsed[0]?.deliveries.map(({ recipient, status }) => ({ recipient, status }))).toEqual([
+      { recipient: 'drlee@example.org', status: 'sent' },
     ])
 
     const then = await admin<PageAt>('alice', `/pages/${CHANGED}/at?time=${encodeURIComponent(reviewedAt)}`)
@@ -147,5 +153,7 @@ describe('a deploy that changes a page’s words', () => {
     expect(then.content?.workerVersion).toMatch(/^[0-9a-f-]{36}$/)
     expect(now.content?.workerVersion).toMatch(/^[0-9a-f-]{36}$/)
     expect(now.content?.workerVersion).not.toBe(then.content?.workerVersion)
+    // The message names the build that changed the words.
+    expect(lapsed[0]?.detail.workerVersion).toBe(now.content?.workerVersion)
   })
 })
