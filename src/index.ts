@@ -119,7 +119,8 @@ export default class Site extends WorkerEntrypoint<Env> {
         import('./core/site-map.ts'),
         import('./core/article/index.ts'),
       ])
-      const workerVersion = (this.env as { CF_VERSION_METADATA?: { id?: string } }).CF_VERSION_METADATA?.id ?? null
+      // Absent where a Worker runs without the binding (an older wrangler.toml); an empty id names no version.
+      const workerVersion = (this.env.CF_VERSION_METADATA as WorkerVersionMetadata | undefined)?.id || null
       const pages = SITE_PAGES.map((page) => ({ page: page.slug, hash: page.hash }))
       const { needWords } = await ledger.observePages({ pages, workerVersion })
       if (needWords.length === 0) return

@@ -29,14 +29,19 @@ export interface BuiltBundle {
 
 /**
  * Runs `wrangler deploy --dry-run --outdir` and returns where the bundle went. `entry` (relative to the
- * project) swaps the Worker's main module for another, e.g. one that injects a fault into a binding.
+ * project) swaps the Worker's main module for another, e.g. one that injects a fault into a binding; `root` builds a
+ * copy of the project instead (its own content/, through the same build command).
  */
-export function buildBundle(outdir = mkdtempSync(join(tmpdir(), 'kratom-bundle-')), entry?: string): BuiltBundle {
+export function buildBundle(
+  outdir = mkdtempSync(join(tmpdir(), 'kratom-bundle-')),
+  entry?: string,
+  root = PROJECT_ROOT,
+): BuiltBundle {
   const output = execFileSync(
     'npx',
     ['wrangler', 'deploy', '--dry-run', '--env=', '--outdir', outdir, ...(entry ? [entry] : [])],
     {
-      cwd: PROJECT_ROOT,
+      cwd: root,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
@@ -58,6 +63,8 @@ export interface ServeOptions {
   editors?: Record<string, string>
   /** Gives each editor the address `<name>@example.org`, so the ledger emails them (Miniflare keeps the messages). */
   editorEmails?: boolean
+  /** Which of `editors` are reviewers, with the name and credentials pages show for them. */
+  reviewers?: Record<string, { name: string; credentials: string }>
   siteOrigin?: string
   /** "true" turns the two-person rule on. */
   requireApproval?: string
@@ -74,6 +81,8 @@ export interface ServeOptions {
   logWitnesses?: string
   /** The log's key pair (LOG_SIGNING_KEY and its verifier key); a new one by default. */
   logKeys?: { signerKey: string; verifierKey: string }
+  /** LEDGER_SECRET, for a server started again on `persistTo` whose pages must trust what KV holds; a new one by default. */
+  ledgerSecret?: string
 }
 
 export interface ServedBundle {
@@ -98,10 +107,15 @@ function bundleModules(bundle: BuiltBundle) {
 export async function serveBundle(options: ServeOptions): Promise<ServedBundle> {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(CONFIG_PATH, undefined, {})
   if (options.ledger === false) workerOptions.durableObjects = {}
-  const editors: Record<string, string | { token: string; email: string }> = {}
+  const editors: Record<string, string | { token: string; email?: string; reviewer?: true }> = {}
   for (const [name, token] of Object.entries(options.editors ?? {})) {
     const hash = await tokenHash(token)
-    editors[name] = options.editorEmails ? { token: hash, email: `${name}@example.org` } : hash
+    const email = options.editorEmails ? { email: `${name}@example.org` } : {}
+    const reviewer = options.reviewers?.[name]
+    editors[name] =
+      reviewer || options.editorEmails
+        ? { token: hash, ...email, ...(reviewer && { reviewer: true, ...reviewer }) }
+        : hash
   }
   const logKeys = options.logKeys ?? (await generateKeyPair('127.0.0.1/disclaimer-log'))
   // wrangler hands out Miniflare 4-style options; this Miniflare converts them to its own.
@@ -120,7 +134,7 @@ export async function serveBundle(options: ServeOptions): Promise<ServedBundle> 
             SITE_ORIGIN: options.siteOrigin ?? 'http://127.0.0.1',
             REQUIRE_APPROVAL: options.requireApproval ?? 'false',
             ...(options.editors ? { EDITORS: JSON.stringify(editors), SESSION_SECRET: newToken() } : {}),
-            LEDGER_SECRET: newLedgerSecret(),
+            LEDGER_SECRET: options.ledgerSecret ?? newLedgerSecret(),
             LOG_SIGNING_KEY: logKeys.signerKey,
             ...(options.logWitnesses === undefined ? {} : { LOG_WITNESSES: options.logWitnesses }),
           },

@@ -2,7 +2,10 @@
 import type { ReviewRules } from './review-types.ts'
 
 export const GENERATED_REVIEW_RULES: ReviewRules = {
-  "reviewerMustApprove": [],
+  "reviewerMustApprove": [
+    "global",
+    "dosage-and-safety"
+  ],
   "reviewDueAfterMonths": 12,
   "remindDaysBefore": 30
 }

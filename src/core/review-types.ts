@@ -1,7 +1,7 @@
 // What the ledger records and answers about pages: the words each page served and when, the reviews of those words,
 // and what a page said at a time. Plain data, shared by the Worker, the console and the CLI.
 import type { PageWords } from './article/words.ts'
-import type { LedgerError, LedgerVersion } from './ledger-types.ts'
+import type { LedgerError, ShownAt } from './ledger-types.ts'
 
 /** A reviewer's attestation, as recorded: "I reviewed this page as it reads now". */
 export interface ReviewRecord {
@@ -59,8 +59,11 @@ export interface PageAt {
   at: string
   /** The words it served then, and since when; null before the ledger first recorded the page's words. */
   content: (PageContentRecord & { servedFrom: string }) | null
-  /** Each disclaimer the page shows (global first, then its notes): the version pages showed then, if any. */
-  disclaimers: { target: string; version: LedgerVersion | null }[]
+  /**
+   * Each disclaimer the page shows (global first, then its notes): what pages showed then ("what was live at T"), with
+   * `version` the ledger version whose text they showed, null where they showed none.
+   */
+  disclaimers: ({ target: string } & ShownAt)[]
   /** The latest review of exactly those words made by then. */
   review: ReviewRecord | null
 }

@@ -27,6 +27,8 @@ export interface PageReview {
   at: string
   /** That instant's date in the site's time zone (YYYY-MM-DD): the date pages show. */
   date: string
+  /** The review's entry in the public log, from the ledger's signed KV metadata (not the value): what pages name. */
+  logIndex?: number
 }
 
 const HASH = /^[0-9a-f]{64}$/

@@ -137,7 +137,7 @@ export function pageAt(sql: SqlStorage, page: SitePage, at: string): PageAt {
   const found = serving && content(sql, page.slug, serving.hash)
   const disclaimers = [GLOBAL_TARGET, ...page.notes].map((target) => {
     const shown = shownAt(sql, knownKeyOf(target) ?? '', at)
-    return { target, version: shown.shows === 'version' ? shown.version : null }
+    return { target, ...shown, version: shown.shows === 'version' ? shown.version : null }
   })
   const row =
     serving &&

@@ -12,6 +12,7 @@ import { dateInZone, siteZone } from '../core/time.ts'
 import { printable, validateField } from '../core/validate.ts'
 import { checkpointOf } from './chaining.ts'
 import { fail, type LedgerContext, retryDelay } from './context.ts'
+import { leafOf } from './log-tree.ts'
 import { WRITE_RETRY_DELAYS_MS } from './outbox.ts'
 import { enqueuePurges } from './purges.ts'
 import { pageOf, pageSize } from './queries.ts'
@@ -196,6 +197,7 @@ export async function reviewEntry(ledger: Pick<LedgerContext, 'sql' | 'env'>, fo
     seq: found.id,
     sha256: await sha256Hex(value),
     chain,
+    log: leafOf(ledger.sql, 'reviews', found.id),
   })
   return { value, metadata }
 }

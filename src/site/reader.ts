@@ -152,7 +152,7 @@ export async function reviewFrom(
       await sha256Hex(entry?.value as string),
       entry?.metadata,
     )
-    return signed ? review : undefined
+    return signed ? { ...review, ...(signed.log !== null && { logIndex: signed.log }) } : undefined
   } catch (error) {
     console.warn('review not shown', { page, reason: error instanceof Error ? error.message : String(error) })
     return undefined

@@ -12,9 +12,14 @@ import { TARGETS } from '../../src/core/site-map.ts'
 const RULES: ReviewRules = { reviewerMustApprove: ['global'], reviewDueAfterMonths: 12, remindDaysBefore: 30 }
 
 describe('review-rules', () => {
-  it('bundles content/review-rules.json: no disclaimer needs a reviewer yet, reviews due yearly', () => {
-    expect(REVIEW_RULES).toEqual({ reviewerMustApprove: [], reviewDueAfterMonths: 12, remindDaysBefore: 30 })
-    expect(reviewerMustApprove('dosage-and-safety')).toBe(false)
+  it('bundles content/review-rules.json: a reviewer approves the global disclaimer and the dosage note, yearly', () => {
+    expect(REVIEW_RULES).toEqual({
+      reviewerMustApprove: ['global', 'dosage-and-safety'],
+      reviewDueAfterMonths: 12,
+      remindDaysBefore: 30,
+    })
+    expect(reviewerMustApprove('dosage-and-safety')).toBe(true)
+    expect(reviewerMustApprove('conclusion')).toBe(false)
     expect(reviewerMustApprove('global', RULES)).toBe(true)
     expect(reviewerMustApprove('conclusion', RULES)).toBe(false)
   })

@@ -2,6 +2,7 @@
 // distinct content stored once, a reviewed page whose words changed lapsing (its reviewers told, unchanged pages
 // untouched), and reviews falling due with reminders run by the alarm.
 import { reset, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { PAGE_WORDS, type PageWords } from '../../src/core/article/index.ts'
 import { pageHash } from '../../src/core/article/page-hash.ts'
@@ -72,7 +73,8 @@ describe('page contents', () => {
     expect(servings).toEqual(SITE_PAGES.map((page) => ({ page: page.slug, hash: page.hash })))
     const [stored] = await rows("SELECT words, worker_version FROM page_contents WHERE page = 'home'")
     expect(JSON.parse(stored?.words as string)).toEqual(wordsOf('home'))
-    expect(stored?.worker_version).toBeNull()
+    // The Worker's version metadata binding (wrangler.toml): locally, the id Miniflare made when it started.
+    expect(stored?.worker_version).toBe(env.CF_VERSION_METADATA.id)
     await runCron()
     expect(await rows('SELECT COUNT(*) AS n FROM page_contents')).toEqual([{ n: SITE_PAGES.length }])
     expect(await rows('SELECT COUNT(*) AS n FROM page_servings')).toEqual([{ n: SITE_PAGES.length }])

@@ -13,8 +13,8 @@ const EDITORS = JSON.stringify({
   bob: TEST_EDITORS.bob.hash,
   drlee: { token: TEST_EDITORS.drlee.hash, reviewer: true, ...TEST_REVIEWER, editor: undefined },
 })
-/** The rule as the issue asks for it: the global disclaimer and the dosage note need a reviewer's approval. */
-const RULES: ReviewRules = { ...REVIEW_RULES, reviewerMustApprove: ['global', 'dosage-and-safety'] }
+/** The shipped rules (content/review-rules.json): the global disclaimer and the dosage note need a reviewer. */
+const RULES: ReviewRules = REVIEW_RULES
 const NO_RULE: ReviewRules = { ...REVIEW_RULES, reviewerMustApprove: [] }
 const WHO = 'who can approve: Dr. Ana Lee (drlee)'
 
@@ -50,6 +50,12 @@ beforeEach(async () => {
 })
 
 describe('the reviewer rule', () => {
+  it('is off in the other workers tests (their stand-in rules), and the shipped rules name the global and dosage notes', async () => {
+    const rules = await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => ledger.reviewRules)
+    expect(rules).toEqual({ ...REVIEW_RULES, reviewerMustApprove: [] })
+    expect(RULES.reviewerMustApprove).toEqual(['global', 'dosage-and-safety'])
+  })
+
   it('refuses a non-reviewer publishing a disclaimer it names, naming who can approve; a reviewer may', async () => {
     await configure({ approval: false })
     const refused = await publishAs('global', 'Changed by alice alone.', 'alice')

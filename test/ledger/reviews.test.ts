@@ -75,7 +75,8 @@ describe('reviews', () => {
       await sha256Hex(stored.value as string),
       stored.metadata,
     )
-    expect(signed).toEqual({ seq: 1, chain: link?.hash, log: null })
+    // It names its entry in the public log, as a disclaimer's metadata does: its chain position less one.
+    expect(signed).toEqual({ seq: 1, chain: link?.hash, log: (link?.pos as number) - 1 })
     expect(await rows('SELECT * FROM review_writes')).toEqual([])
     const purges = await rows('SELECT tags FROM purge_jobs ORDER BY id')
     expect(purges.map((row) => row.tags)).toEqual(['["page:dosage-and-safety"]', '["page:dosage-and-safety"]'])

@@ -201,7 +201,7 @@ describe('npm run disclaimer', () => {
     }
   })
 
-  it('seeds, proposes, refuses self-approval, and publishes on a second editor’s approval; the page shows it', async () => {
+  it('seeds, proposes, refuses self-approval and a non-reviewer, and publishes on the reviewer’s approval', async () => {
     const seeded = await local('seed')
     expect(seeded.code).toBe(0)
     expect(seeded.stdout).toContain('seeded 2 bundled default(s)')
@@ -215,14 +215,19 @@ describe('npm run disclaimer', () => {
     expect(self.code).toBe(1)
     expect(self.stderr).toContain('alice proposed this text, so a different editor must approve it [self_approval')
 
-    const approved = await local('approve', id, '--as', 'bob')
+    const byBob = await local('approve', id, '--as', 'bob')
+    expect(byBob.code).toBe(1)
+    expect(byBob.stderr).toContain('bob is not a reviewer: ask a reviewer to approve proposal')
+    expect(byBob.stderr).toContain('who can approve: Dr. Ana Lee (drlee)')
+
+    const approved = await local('approve', id, '--as', 'drlee')
     expect(approved.code).toBe(0)
     expect(approved.stdout).toMatch(/global: v\d+ is live: KV holds it/)
     expect(approved.stdout).toMatch(
-      /read back from the LOCAL store \([^)]*\): v\d+ +\S+ +publish +by alice +approved by bob +"legal review"\nProposed from the CLI\.\n/,
+      /read back from the LOCAL store \([^)]*\): v\d+ +\S+ +publish +by alice +approved by drlee +"legal review"\nProposed from the CLI\.\n/,
     )
     expect((await local('history')).stdout).toMatch(
-      /2 version\(s\), newest first\nv\d+ .*publish +by alice +approved by bob/,
+      /2 version\(s\), newest first\nv\d+ .*publish +by alice +approved by drlee/,
     )
 
     const page = await site.fetch('http://localhost/')
@@ -233,7 +238,7 @@ describe('npm run disclaimer', () => {
 
   it('rolls back to an earlier version and answers what was live at a time', async () => {
     const before = new Date().toISOString()
-    const set = await local('set', '--text', 'A text to roll back from.')
+    const set = await local('set', '--text', 'A text to roll back from.', '--as', 'drlee')
     expect(set.code).toBe(0)
     const versions = [...(await local('history')).stdout.matchAll(/^v(\d+) /gm)].map((match) => match[1])
     const earlier = versions[1] as string

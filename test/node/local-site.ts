@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from '../../scripts/lib/free-port.ts'
-import { tokenFile } from '../../scripts/lib/local-editors.ts'
+import { type LOCAL_EDITORS, tokenFile } from '../../scripts/lib/local-editors.ts'
 import { PROJECT_ROOT } from '../../scripts/lib/paths.ts'
 
 export interface SentEmail {
@@ -16,12 +16,14 @@ export interface SentEmail {
   path: string
 }
 
+type LocalEditor = (typeof LOCAL_EDITORS)[number]
+
 export interface LocalSite {
   origin: string
   store: string
-  token(editor: 'alice' | 'bob'): string
+  token(editor: LocalEditor): string
   /** A request to the admin API as a local editor, JSON in and out. */
-  api(editor: 'alice' | 'bob', path: string, init?: RequestInit): Promise<Response>
+  api(editor: LocalEditor, path: string, init?: RequestInit): Promise<Response>
   /** Every message the site has sent so far, in order. */
   emails(): SentEmail[]
   /** Waits until a message matching `match` has been sent; fails after `timeoutMs`. */
@@ -94,7 +96,7 @@ async function startOn(port: number, vars: string[]): Promise<LocalSite> {
     rmSync(store, { recursive: true, force: true })
     throw error
   }
-  const token = (editor: 'alice' | 'bob') => readFileSync(tokenFile(store, editor), 'utf8').trim()
+  const token = (editor: LocalEditor) => readFileSync(tokenFile(store, editor), 'utf8').trim()
   const emails = () =>
     // biome-ignore lint/suspicious/noControlCharactersInRegex: wrangler colours its log with escape sequences
     [...log.replace(/\u001b\[[0-9;]*m/g, '').matchAll(EMAIL_BLOCK)].map(([, to, subject, path]) => ({

@@ -61,7 +61,9 @@ beforeAll(async () => {
   })
   site = await serveBundle({
     bundle: buildBundle(),
-    editors: { alice: TOKEN },
+    // The global disclaimer goes live only with a reviewer's approval (content/review-rules.json).
+    editors: { drlee: TOKEN },
+    reviewers: { drlee: { name: 'Dr. Ana Lee', credentials: 'MD, toxicology' } },
     port,
     siteOrigin: `http://127.0.0.1:${port}`,
     logKeys: logKey,

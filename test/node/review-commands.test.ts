@@ -58,7 +58,7 @@ describe('review-commands', () => {
         servedFrom: '2026-12-01T00:00:00.000Z',
         workerVersion: HOSTILE,
       },
-      disclaimers: [{ target: 'global', version: null }],
+      disclaimers: [{ target: 'global', shows: 'default', version: null, text: 'Not advice.', reason: 'no version' }],
       review: { ...REVIEW, name: HOSTILE, note: HOSTILE },
     }
     const printed = pageAtBlock(at)

@@ -1,8 +1,9 @@
 // The two-person rule end to end, on one site as `npm start` runs it with the rule on (one start for both flows):
 // notifications (alice proposes, bob is told by a message, simulated by wrangler and kept under .wrangler/tmp/email/,
-// with the change and the console link, bob approves, and alice is told), then a scheduled change (proposed for 10 s
+// with the change and the console link, drlee approves, and alice is told), then a scheduled change (proposed for 10 s
 // ahead and approved at once: the page shows the old text until its time and the new text after it, with nobody
-// acting, as the ledger's alarm makes it live).
+// acting, as the ledger's alarm makes it live). drlee approves: the global disclaimer needs a reviewer
+// (content/review-rules.json).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -38,7 +39,7 @@ function sentFromNow(match: (email: SentEmail) => boolean): (email: SentEmail) =
 }
 
 describe('notifications on the local site', () => {
-  it('tells bob of alice’s proposal with the change and the console link, and alice of bob’s approval', async () => {
+  it('tells bob of alice’s proposal with the change and the console link, and alice of drlee’s approval', async () => {
     const read = await site.api('alice', '/disclaimers/global')
     const etag = read.headers.get('ETag') as string
     const { current } = (await read.json()) as { current: { text: string } }
@@ -68,11 +69,14 @@ describe('notifications on the local site', () => {
       'every other local editor: bob, and drlee the reviewer',
     ).toEqual(['bob@example.org', 'drlee@example.org'])
 
-    const approved = await site.api('bob', `/proposals/${proposal.id}/approve`, { method: 'POST', body: '{}' })
+    const byBob = await site.api('bob', `/proposals/${proposal.id}/approve`, { method: 'POST', body: '{}' })
+    expect(byBob.status).toBe(403)
+    expect(await byBob.text()).toContain('bob is not a reviewer: ask a reviewer to approve proposal')
+    const approved = await site.api('drlee', `/proposals/${proposal.id}/approve`, { method: 'POST', body: '{}' })
     expect(approved.status).toBe(200)
     const toAlice = await site.email((email) => email.to === 'alice@example.org' && email.subject.includes('approved'))
-    expect(toAlice.subject).toBe(`[Disclaimers] Your proposal ${proposal.id} was approved by bob`)
-    expect(toAlice.text).toContain('bob approved your proposal')
+    expect(toAlice.subject).toBe(`[Disclaimers] Your proposal ${proposal.id} was approved by drlee`)
+    expect(toAlice.text).toContain('drlee approved your proposal')
     // It carries the public log's signed checkpoint (npm start made the store's LOG_SIGNING_KEY), which the log served
     // later is proved to extend, from its tiles.
     expect(toAlice.text).toContain('\n\nLog checkpoint: the public log at ')
@@ -86,7 +90,7 @@ describe('notifications on the local site', () => {
     const live = await site.email(
       (email) => email.to === 'alice@example.org' && email.subject.includes('is live (publish by alice)'),
     )
-    expect(live.text).toContain('approved by bob')
+    expect(live.text).toContain('approved by drlee')
     expect(await (await fetch(`${site.origin}/`)).text()).toContain('not medical advice of any kind')
   }, 120_000)
 })
@@ -115,9 +119,9 @@ describe('a scheduled change on the local site', () => {
     })
     expect(proposed.status, await proposed.clone().text()).toBe(201)
     const { proposal } = (await proposed.json()) as { proposal: { id: number } }
-    const approved = await site.api('bob', `/proposals/${proposal.id}/approve`, { method: 'POST', body: '{}' })
+    const approved = await site.api('drlee', `/proposals/${proposal.id}/approve`, { method: 'POST', body: '{}' })
     expect(approved.status).toBe(202)
-    expect(await approved.json()).toMatchObject({ status: 'scheduled', schedule: { approvedBy: 'bob' } })
+    expect(await approved.json()).toMatchObject({ status: 'scheduled', schedule: { approvedBy: 'drlee' } })
 
     expect(await home()).not.toContain('reviewed for the new rule')
     let shownAt: number | undefined
@@ -132,6 +136,6 @@ describe('a scheduled change on the local site', () => {
     expect(shownAt, 'the new text never showed').toBeDefined()
     expect(shownAt as number).toBeGreaterThanOrEqual(effectiveAt)
     const live = await site.email(isLive)
-    expect(live.text).toContain('approved by bob')
+    expect(live.text).toContain('approved by drlee')
   }, 120_000)
 })

@@ -187,19 +187,22 @@ export const CONSOLE_PREVIEW_QUERY = query({
   page: v.optional(v.picklist(PREVIEW_PATHS, `page: expected one of ${PREVIEW_PATHS.join(', ')}, given once`)),
 })
 
-/** The history page's "what was live at", as a datetime-local field sends it, in UTC; and its paging. */
-export const CONSOLE_HISTORY_QUERY = query({
-  at: v.optional(
-    v.pipe(
-      once('at', 'a date and time'),
-      v.check(
-        (text) => text === '' || parseInstant(`${text}Z`) !== undefined,
-        'at: expected a date and time such as 2026-11-28T09:30, in the site’s time zone',
-      ),
+/** A time as a datetime-local field sends it, in the site's time zone (read there by wallTimeIn). */
+const wallAt = v.optional(
+  v.pipe(
+    once('at', 'a date and time'),
+    v.check(
+      (text) => text === '' || parseInstant(`${text}Z`) !== undefined,
+      'at: expected a date and time such as 2026-11-28T09:30, in the site’s time zone',
     ),
   ),
-  before,
-})
+)
+
+/** The history page's "what was live at", as a datetime-local field sends it; and its paging. */
+export const CONSOLE_HISTORY_QUERY = query({ at: wallAt, before })
+
+/** The time a page is shown as of (the console's "as of T" view). */
+export const CONSOLE_AT_QUERY = query({ at: wallAt })
 
 /** The fields each console form sends (its POST path, then its fields): any other, or one sent twice, is refused. */
 export const CONSOLE_FORMS: readonly [path: RegExp, fields: readonly string[]][] = [

@@ -2,7 +2,7 @@
 // read at a time. Names, credentials and notes come from EDITORS and the record: rendered as text.
 import type { Reviewer } from '../../core/editors.ts'
 import type { ReviewRules } from '../../core/review-rules.ts'
-import type { PageReviewState, ReviewRecord, ReviewStatus } from '../../core/review-types.ts'
+import type { PageAt, PageReviewState, ReviewRecord, ReviewStatus } from '../../core/review-types.ts'
 import { sitePage } from '../../core/site-map.ts'
 import { inZone } from '../../core/time.ts'
 import { describedBy, FieldHelp, Notice, targetLabel, when } from './shell.tsx'
@@ -208,6 +208,7 @@ export function PageReviewDetail({
       <p>
         <a href={path}>Read the page as visitors see it now</a>
       </p>
+      <PageAtForm page={state.page} zone={zone} />
       {isReviewer ? (
         <form method="post" action={reviewPath(state.page)}>
           <input type="hidden" name="hash" value={state.hash} />
@@ -262,31 +263,55 @@ export function ReviewRecorded({
 }
 
 /** The banner over a page as it read at a time: what the record holds for then, not what visitors see now. */
-export function AsOfBanner({
-  page,
-  instant,
-  zone,
-  said,
-}: {
-  page: string
-  instant: number
-  zone: string
-  /** What the page showed then, in a few sentences. */
-  said: string[]
-}) {
+export function AsOfBanner({ at, zone }: { at: PageAt; zone: string }) {
   return (
-    <div class="preview-banner" role="status">
+    <div class="preview-banner as-of" role="status">
       <p>
-        As of {inZone(instant, zone)}: the page {pageLabel(page)} as it read then, not live.
+        As of {inZone(Date.parse(at.at), zone)}: the page {pageLabel(at.page)} as it read then, not live.
       </p>
       <ul>
-        {said.map((line) => (
+        {asOfLines(at, zone).map((line) => (
           <li>{line}</li>
         ))}
         <li>
-          <a href={reviewPath(page)}>Back to the review of {pageLabel(page)}</a>
+          <a href={reviewPath(at.page, '/at')}>Another time</a>
+        </li>
+        <li>
+          <a href={reviewPath(at.page)}>Back to the review of {pageLabel(at.page)}</a>
         </li>
       </ul>
     </div>
+  )
+}
+
+/** What the record says of a page at a time, a sentence each: its words, who had reviewed them, its disclaimers. */
+export function asOfLines(at: PageAt, zone: string): string[] {
+  const lines: string[] = []
+  if (at.content) {
+    const { hash, servedFrom, workerVersion } = at.content
+    const version = workerVersion ? `Worker version ${workerVersion}` : 'a Worker whose version was not recorded'
+    lines.push(`Its words ${short(hash)}, served from ${when(servedFrom, zone)}, first by ${version}.`)
+  }
+  lines.push(
+    at.review
+      ? `Reviewed by ${who(at.review)} on ${when(at.review.at, zone)}: these words.`
+      : 'No reviewer had attested these words by then: the page named no reviewer.',
+  )
+  for (const shown of at.disclaimers) lines.push(`${targetLabel(shown.target)}: ${shown.reason}.`)
+  return lines
+}
+
+/** Picks the time to show a page as of, in the site's zone. */
+export function PageAtForm({ page, zone, wall = '' }: { page: string; zone: string; wall?: string }) {
+  return (
+    <form method="get" action={reviewPath(page, '/at')}>
+      <label for="at">
+        Show {pageLabel(page)} as it read at ({zone} time)
+      </label>
+      <input type="datetime-local" id="at" name="at" step="1" value={wall} required />
+      <button type="submit" class="secondary">
+        Show the page then
+      </button>
+    </form>
   )
 }

@@ -2,5 +2,5 @@
 
 export const STYLE_HASH_SOURCES: { site: string; console: string } = {
   "site": "'sha256-deaS4IZ5dILYgN5AjLpfk9zxL3Toaetvm2/yc9aMgRA='",
-  "console": "'sha256-FjLqwRkJO1qaRUTvFNvfTbuKtd5x0Q1YUPLjBrMpquM='"
+  "console": "'sha256-9KhD/lgW/+VzYWuWt9cAy7wVLLj5BOVSTpJOKGPWiOs='"
 }

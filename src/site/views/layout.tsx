@@ -110,6 +110,12 @@ function Byline({ author, review }: Pick<PageMeta, 'author' | 'review'>) {
         <>
           Medically reviewed by {review.name}, {review.credentials}, on{' '}
           <time datetime={review.date}>{formatDate(review.date)}</time>.
+          {review.logIndex !== undefined && (
+            <>
+              {' '}
+              Public log entry <a href="/log/checkpoint">{review.logIndex}</a>.
+            </>
+          )}
         </>
       )}
     </p>

@@ -89,4 +89,6 @@ th,td{text-align:left;vertical-align:top;border-bottom:1px solid var(--rule);pad
 .preview-banner ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:0 1.25rem}
 .preview-banner a{color:var(--bg);display:inline-block;padding:.25rem 0}
 .preview-banner a:focus-visible{outline-color:var(--bg)}
+.preview-banner.as-of{position:static}
+.as-of ul{display:block;font-weight:400}
 `.trim()

@@ -1,5 +1,6 @@
 // A page's review as visitors see it, read from real local KV in the page's one KV read: shown on the page and in
 // its JSON-LD only while the ledger signed it and it is a review of exactly the words the page serves.
+import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { sha256Hex } from '../../../src/core/keys.ts'
@@ -8,9 +9,11 @@ import { ledgerOf } from '../../../src/core/ledger-address.ts'
 import { type PageReview, reviewKey, reviewValue } from '../../../src/core/reviews.ts'
 import { sitePage } from '../../../src/core/site-map.ts'
 import { dateInZone } from '../../../src/core/time.ts'
+import type { DisclaimerLedger } from '../../../src/ledger/object.ts'
 import type { DisclaimerNamespace } from '../../../src/site/reader.ts'
 import { TEST_LEDGER_SECRET, TEST_REVIEWER } from '../../fixtures/editors.ts'
 import { request, textOf } from '../../helpers.ts'
+import { theLedger } from '../../ledger/helpers.ts'
 
 const REVIEWED_LINE = 'Medically reviewed by Dr. Ana Lee, MD, toxicology, on 7 December 2026'
 
@@ -48,7 +51,7 @@ describe('reviews on pages', () => {
     await putReview(reviewOf('conclusion'))
     const html = await page('/conclusion')
     expect(textOf(html)).toContain(REVIEWED_LINE)
-    expect(html).toContain('<time datetime="2026-12-07">7 December 2026</time>')
+    expect(html).toContain('<time datetime="2026-12-07">7 December 2026</time>.</p>')
     expect(jsonLdOf(html)).toMatchObject({
       '@type': 'MedicalWebPage',
       lastReviewed: '2026-12-07',
@@ -61,6 +64,17 @@ describe('reviews on pages', () => {
     if (!attested.ok) throw new Error(attested.message)
     const html = await page('/')
     expect(textOf(html)).toContain('Medically reviewed by Dr. Ana Lee, MD, toxicology, on')
+    // The page names the review's entry in the public log, as a disclaimer box names its version's.
+    const [leaf] = await runInDurableObject(theLedger(), (_instance: DisclaimerLedger, state) =>
+      state.storage.sql
+        .exec<{ leaf: number }>(
+          "SELECT pos - 1 AS leaf FROM chain WHERE kind = 'reviews' AND row_id = ?",
+          attested.review.id,
+        )
+        .toArray(),
+    )
+    expect(leaf?.leaf).toBeGreaterThanOrEqual(0)
+    expect(html).toContain(`</time>. Public log entry <a href="/log/checkpoint">${leaf?.leaf}</a>.</p>`)
     expect(jsonLdOf(html)).toMatchObject({
       reviewedBy: { name: 'Dr. Ana Lee', honorificSuffix: 'MD, toxicology' },
       lastReviewed: dateInZone(Date.parse(attested.review.at), env.SITE_TIME_ZONE),

@@ -2,12 +2,27 @@
 // form, which only a reviewer is given and only a reviewer can send.
 import { Hono } from 'hono'
 import { editorsFrom, type Reviewer } from '../../../core/editors.ts'
+import { contentHash, keyOf } from '../../../core/keys.ts'
 import { ledgerOf } from '../../../core/ledger-address.ts'
+import type { PageAt } from '../../../core/review-types.ts'
 import { sitePage } from '../../../core/site-map.ts'
 import { LEDGER_EDIT_BOUND_MINUTES } from '../../../core/staleness.ts'
+import { dateInZone, inZone, wallTimeIn } from '../../../core/time.ts'
+import { validateDisclaimer } from '../../../core/validate.ts'
+import type { Disclaimer, PageDisclaimers } from '../../../site/reader.ts'
+import { SITE_VIEWS, toHtml } from '../../../site/routes/pages.tsx'
+import { CONSOLE_STYLES } from '../../../site/views/styles.ts'
 import type { ConsoleEnv } from '../../http/console-auth.ts'
-import { PageReviewDetail, pageLabel, ReviewRecorded, ReviewsOverview } from '../../views/reviews.tsx'
-import { CONSOLE_PAGE_QUERY, NO_QUERY } from '../schemas.ts'
+import {
+  AsOfBanner,
+  PageAtForm,
+  PageReviewDetail,
+  pageLabel,
+  ReviewRecorded,
+  ReviewsOverview,
+} from '../../views/reviews.tsx'
+import { Notice } from '../../views/shell.tsx'
+import { CONSOLE_AT_QUERY, CONSOLE_PAGE_QUERY, NO_QUERY } from '../schemas.ts'
 import { zoneOf } from './editing.tsx'
 import { pageQuery, type RenderPage } from './page.tsx'
 
@@ -23,6 +38,27 @@ const STATUS: Record<string, 403 | 404 | 409 | 422 | 503> = {
   words_changed: 409,
   invalid_text: 422,
   schema_ahead: 503,
+}
+
+/** Each disclaimer as the page showed it then: a version's text, the bundled default, no note, or what is not known. */
+async function disclaimersAt(at: PageAt): Promise<PageDisclaimers> {
+  const shown = new Map<string, Disclaimer>()
+  for (const { target, shows, version, text, reason } of at.disclaimers) {
+    if (shows === 'none') continue
+    const checked = text === null ? undefined : validateDisclaimer(text)
+    const paragraphs = checked?.ok ? checked.paragraphs : [`What this showed then is not known: ${reason}.`]
+    shown.set(target, {
+      key: keyOf(target),
+      source: shows === 'version' ? 'kv' : 'default',
+      paragraphs,
+      hash: await contentHash(paragraphs.join('\n\n')),
+      version: version ? `v${version.version}` : shows,
+    })
+  }
+  const { global, ...rest } = Object.fromEntries(shown)
+  const pages = new Map(Object.entries(rest))
+  const source = [...shown.values()].every((disclaimer) => disclaimer.source === 'kv') ? 'kv' : 'default'
+  return { global: global as Disclaimer, pages, source }
 }
 
 export function reviewRoutes(page: RenderPage) {
@@ -81,6 +117,64 @@ export function reviewRoutes(page: RenderPage) {
   }
 
   app.get('/reviews/:page', pageQuery(page, CONSOLE_PAGE_QUERY), (c) => detail(c, c.req.valid('query')))
+
+  /** The page as it read at a time (the record's words, disclaimers and review), marked "as of"; without one, the form. */
+  app.get('/reviews/:page/at', pageQuery(page, CONSOLE_AT_QUERY), async (c) => {
+    const slug = c.req.param('page')
+    const view = SITE_VIEWS.find((entry) => entry.slug === slug)
+    if (!view) return c.notFound()
+    const zone = zoneOf(c.env)
+    const wall = c.req.valid('query').at ?? ''
+    const title = `${pageLabel(slug)} as it read at a time`
+    // The time is typed in the site's zone: one that does not exist there, or exists twice, is refused, not guessed.
+    const read = wall ? wallTimeIn(wall, zone) : undefined
+    if (!read) return page(c, title, <PageAtForm page={slug} zone={zone} />)
+    if (!read.ok) {
+      return page(
+        c,
+        title,
+        <>
+          <Notice>{read.reason}</Notice>
+          <PageAtForm page={slug} zone={zone} wall={wall} />
+        </>,
+        400,
+      )
+    }
+    const at = (await ledgerOf(c.env).pageAt(slug, new Date(read.instant).toISOString())) as PageAt
+    if (!at.content) {
+      return page(
+        c,
+        title,
+        <>
+          <Notice>
+            The record holds no words of {pageLabel(slug)} by {inZone(read.instant, zone)}: the ledger records a page’s
+            words when a deploy first serves them (the every-minute cron).
+          </Notice>
+          <PageAtForm page={slug} zone={zone} wall={wall} />
+        </>,
+      )
+    }
+    // What pages show of a review: never the reviewer's editor name or note.
+    const review = at.review && {
+      page: slug,
+      hash: at.review.hash,
+      name: at.review.name,
+      credentials: at.review.credentials,
+      at: at.review.at,
+      date: dateInZone(Date.parse(at.review.at), zone),
+    }
+    const html = await toHtml(
+      view.view({
+        origin: undefined,
+        disclaimers: await disclaimersAt(at),
+        review: review ?? undefined,
+        content: { words: at.content.words, hash: at.content.hash },
+        banner: <AsOfBanner at={at} zone={zone} />,
+        extraStyles: CONSOLE_STYLES,
+      }),
+    )
+    return c.html(html)
+  })
 
   app.post('/reviews/:page', async (c) => {
     const form = await c.req.parseBody()
