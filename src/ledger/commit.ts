@@ -57,10 +57,7 @@ export function staleBase(
  */
 export function recordThenCheck(
   sql: SqlStorage,
-  observation: Observation,
-  key: string,
-  base: ParsedBase,
-  now: number,
+  { observation, key, base, now }: Pick<CommitRequest, 'observation' | 'key' | 'base' | 'now'>,
 ): { external: LedgerVersion | null; current: LedgerVersion | null; stale?: LedgerError } {
   const external = recordObservation(sql, observation, now)
   const shown = current(sql, key)
@@ -93,11 +90,7 @@ export type CommitResult =
  * (with the approval's decision) and its KV write to the outbox. Run inside one transaction.
  */
 export function commit(sql: SqlStorage, request: CommitRequest): CommitResult {
-  const {
-    external,
-    current: now,
-    stale,
-  } = recordThenCheck(sql, request.observation, request.key, request.base, request.now)
+  const { external, current: now, stale } = recordThenCheck(sql, request)
   if (stale) return { ...stale, external }
   if (now && now.text === request.text && now.valid && !request.approval) {
     return { ok: true, status: 'unchanged', version: now, external }

@@ -31,11 +31,7 @@ export function openProposal(
   sql: SqlStorage,
   request: Omit<CommitRequest, 'how' | 'approval' | 'rollbackOf'>,
 ): ProposalResult & { external?: LedgerVersion | null } {
-  const {
-    external,
-    current: now,
-    stale,
-  } = recordThenCheck(sql, request.observation, request.key, request.base, request.now)
+  const { external, current: now, stale } = recordThenCheck(sql, request)
   if (stale) return { ...stale, external }
   const id = insertProposal(sql, { ...request, base: now?.version ?? 0 })
   return { ok: true, proposal: proposal(sql, id) as Proposal, external }

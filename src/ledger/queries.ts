@@ -35,6 +35,24 @@ export function pageOf<T>(rows: T[], size: number, idOf: (row: T) => number): { 
   return { page, next: rows.length > size ? idOf(page.at(-1) as T) : null }
 }
 
+/**
+ * A page of `select`'s rows, newest first by `id` (a column's name, never input), below `before`; with where the
+ * next page starts.
+ */
+export function pageBelow<T extends Record<string, SqlStorageValue>>(
+  sql: SqlStorage,
+  select: string,
+  id: string,
+  { limit, before }: Page,
+  idOf: (row: T) => number,
+): { page: T[]; next: number | null } {
+  const size = pageSize(limit)
+  const rows = sql
+    .exec<T>(`${select} WHERE ${id} < ? ORDER BY ${id} DESC LIMIT ?`, before ?? Number.MAX_SAFE_INTEGER, size + 1)
+    .toArray()
+  return pageOf(rows, size, idOf)
+}
+
 function paged(rows: VersionRow[], size: number): HistoryPage {
   const { page, next } = pageOf(rows, size, (row) => row.seq)
   return { versions: page.map(toVersion), next }
@@ -127,16 +145,9 @@ export function versionAt(sql: SqlStorage, key: string, at: string): LedgerVersi
 }
 
 /** Every version of every key, newest row first: the audit trail. */
-export function audit(sql: SqlStorage, { limit, before }: Page = {}): HistoryPage {
-  const size = pageSize(limit)
-  const rows = sql
-    .exec<VersionRow>(
-      `${VERSION_SELECT} WHERE v.seq < ? ORDER BY v.seq DESC LIMIT ?`,
-      before ?? Number.MAX_SAFE_INTEGER,
-      size + 1,
-    )
-    .toArray()
-  return paged(rows, size)
+export function audit(sql: SqlStorage, page: Page = {}): HistoryPage {
+  const { page: rows, next } = pageBelow<VersionRow>(sql, VERSION_SELECT, 'v.seq', page, (row) => row.seq)
+  return { versions: rows.map(toVersion), next }
 }
 
 export function proposal(sql: SqlStorage, id: number): Proposal | null {

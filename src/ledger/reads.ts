@@ -1,6 +1,7 @@
 // Every read of the ledger, by name: the Durable Object answers `read(name, ...args)` from this table, and the
 // Worker's callers take each read's arguments and answer from it. None of them writes anything.
 import { DEFAULT_DISCLAIMERS } from '../core/defaults.ts'
+import { targetOf } from '../core/keys.ts'
 import type { LedgerVersion, OverviewRow, Page, ProposalStatus, ShownAtAnswer } from '../core/ledger-types.ts'
 import { approvalRequired } from '../core/settings.ts'
 import { sitePage, TARGET_KEYS } from '../core/site-map.ts'
@@ -74,6 +75,22 @@ export const READS = {
     return queries.proposals(ledger.sql, { ...filter, key })
   },
   proposal: (ledger: LedgerContext, id: number) => queries.proposal(ledger.sql, id),
+  /**
+   * How many proposals wait for a decision, per target, and how many of those another editor than `editor` made (the
+   * ones `editor` may decide). Read from the list of open proposals: its cost is theirs, never the history's.
+   */
+  openProposalCount: (ledger: LedgerContext, editor: string) => {
+    const targets = ledger.sql
+      .exec<{ key: string; open: number; byOthers: number }>(
+        `SELECT o.key, COUNT(*) AS open, SUM(p.by <> ?) AS byOthers FROM open_proposals o
+         JOIN proposals p ON p.id = o.proposal_id GROUP BY o.key ORDER BY o.key`,
+        editor,
+      )
+      .toArray()
+      .map(({ key, open, byOthers }) => ({ target: targetOf(key), open, byOthers }))
+    const sum = (field: 'open' | 'byOthers') => targets.reduce((total, row) => total + row[field], 0)
+    return { open: sum('open'), byOthers: sum('byOthers'), targets }
+  },
   /** Keys whose newest version KV does not hold yet. */
   pending: (ledger: LedgerContext) => queries.pending(ledger.sql),
   importRecord: (ledger: LedgerContext) => importRecord(ledger.sql),

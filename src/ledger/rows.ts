@@ -1,23 +1,18 @@
 // How ledger rows are read from SQLite and turned into the records the API, console and CLI show.
 import { targetOf } from '../core/keys.ts'
-import type { Change, How, LedgerVersion, Proposal, ProposalStatus } from '../core/ledger-types.ts'
+import type { Change, LedgerVersion, Proposal, ProposalStatus } from '../core/ledger-types.ts'
 
-export type VersionRow = {
+/** A version as SQLite holds it: the API's fields, in the columns' names and types. */
+export type VersionRow = Pick<
+  LedgerVersion,
+  'key' | 'text' | 'hash' | 'at' | 'by' | 'how' | 'note' | 'problem' | 'chain'
+> & {
   seq: number
-  key: string
-  text: string | null
-  hash: string | null
-  at: string
-  by: string
-  how: How
-  note: string | null
   approved_by: string | null
   proposal_id: number | null
   rollback_of: number | null
   valid: number
-  problem: string | null
   landed_at: string | null
-  chain: string | null
 }
 
 /** The columns a proposal's row and a schedule's row share. */

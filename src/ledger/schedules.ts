@@ -3,7 +3,7 @@
 import type { LedgerError, Page, Schedule, ScheduleOutcome } from '../core/ledger-types.ts'
 import { inZone } from '../core/time.ts'
 import { fail } from './context.ts'
-import { pageOf, pageSize } from './queries.ts'
+import { pageBelow } from './queries.ts'
 import { type ChangeRow, toChange } from './rows.ts'
 
 type ScheduleRow = ChangeRow & {
@@ -65,16 +65,8 @@ export function pendingSchedules(sql: SqlStorage, key?: string): Schedule[] {
 }
 
 /** Every schedule, newest first, a page at a time. */
-export function schedules(sql: SqlStorage, { limit, before }: Page = {}) {
-  const size = pageSize(limit)
-  const rows = sql
-    .exec<ScheduleRow>(
-      `${SCHEDULE_SELECT} WHERE s.id < ? ORDER BY s.id DESC LIMIT ?`,
-      before ?? Number.MAX_SAFE_INTEGER,
-      size + 1,
-    )
-    .toArray()
-  const { page, next } = pageOf(rows, size, (row) => row.id)
+export function schedules(sql: SqlStorage, paging: Page = {}) {
+  const { page, next } = pageBelow<ScheduleRow>(sql, SCHEDULE_SELECT, 's.id', paging, (row) => row.id)
   return { schedules: page.map(toSchedule), next }
 }
 

@@ -36,7 +36,7 @@ export async function schedulePublish(
   ]
   const now = ledger.now()
   const { result, purge } = ledger.transact(() => {
-    const { external, current, stale } = recordThenCheck(ledger.sql, observation, checked.key, checked.base, now)
+    const { external, current, stale } = recordThenCheck(ledger.sql, { ...checked, observation, now })
     const purge = through.purgeLater(external, now)
     const problem = stale ?? conflictOf(ledger.sql, checked.key, siteZone(ledger.env.SITE_TIME_ZONE))
     if (problem) return { result: { ...problem, external }, purge }

@@ -1,5 +1,5 @@
-// The cron's look at KV: every key whose text differs from the record is recorded as an edit made around the ledger,
-// its pages purged, and a current text KV holds unsigned is written again, signed.
+// The cron's work: the one-time legacy import, then a look at KV: every key whose text differs from the record is
+// recorded as an edit made around the ledger, its pages purged, and a current text KV holds unsigned signed again.
 import type { LedgerVersion } from '../core/ledger-types.ts'
 import { TARGET_KEYS } from '../core/site-map.ts'
 import type { LedgerContext } from './context.ts'

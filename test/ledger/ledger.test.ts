@@ -1043,6 +1043,7 @@ describe('DisclaimerLedger', () => {
         ['audit', () => ledger.read('audit', { limit: -1, before: Number.MAX_SAFE_INTEGER })],
         ['proposals', () => ledger.read('proposals', { status: 'open', target: hostile })],
         ['proposal', () => ledger.read('proposal', 0)],
+        ['openProposalCount', () => ledger.read('openProposalCount', hostile)],
         ['pending', () => ledger.read('pending')],
         ['requiresApproval', () => ledger.read('requiresApproval')],
         ['live', () => ledger.read('live', hostile)],

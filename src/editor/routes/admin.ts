@@ -51,6 +51,16 @@ function changedBy(live: LiveState): string {
     : `it is now version ${current.version}, by ${current.by} (${current.how}) at ${current.at}`
 }
 
+/** A decision on the proposal or schedule in the path: its id, the signed-in editor, and their reason. */
+function decision(c: Context<EditorEnv>, reason: string) {
+  return { id: Number(c.req.param('id')), by: c.get('editor'), reason }
+}
+
+/** A decision the ledger took (200 with its answer), or its refusal. */
+function answered<T extends { ok: true }>(c: Context, result: T | LedgerError) {
+  return result.ok ? c.json(result) : ledgerError(c, result)
+}
+
 export function adminRoutes(readDisclaimers: ReadDisclaimers) {
   const app = new Hono<EditorEnv>()
   app.use(async (c, next) => {
@@ -205,6 +215,11 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
     return c.json(await ledgerOf(c.env).read('proposals', filter))
   })
 
+  /** How many proposals wait for a decision, per disclaimer, and how many of them another editor made. */
+  app.get('/proposals/count', queryOf(NO_QUERY), async (c) =>
+    c.json(await ledgerOf(c.env).read('openProposalCount', c.get('editor'))),
+  )
+
   app.get('/proposals/:id{[0-9]+}', queryOf(NO_QUERY), async (c) => {
     const proposal = await ledgerOf(c.env).read('proposal', Number(c.req.param('id')))
     return proposal ? c.json(proposal) : errorJson(c, 404, 'unknown_proposal', `no proposal ${c.req.param('id')}`)
@@ -221,14 +236,9 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
     ),
   )
 
-  app.post('/proposals/:id{[0-9]+}/reject', queryOf(NO_QUERY), jsonBody(REJECT_BODY), async (c) => {
-    const result = await ledgerOf(c.env).reject({
-      id: Number(c.req.param('id')),
-      by: c.get('editor'),
-      reason: c.req.valid('json').reason,
-    })
-    return result.ok ? c.json(result) : ledgerError(c, result)
-  })
+  app.post('/proposals/:id{[0-9]+}/reject', queryOf(NO_QUERY), jsonBody(REJECT_BODY), async (c) =>
+    answered(c, await ledgerOf(c.env).reject(decision(c, c.req.valid('json').reason))),
+  )
 
   /**
    * The whole record in chain order, a page at a time (`after` the last position read), each row with its chain
@@ -242,14 +252,9 @@ export function adminRoutes(readDisclaimers: ReadDisclaimers) {
     c.json(await ledgerOf(c.env).read('schedules', c.req.valid('query'))),
   )
 
-  app.post('/schedules/:id{[0-9]+}/cancel', queryOf(NO_QUERY), jsonBody(REJECT_BODY), async (c) => {
-    const result = await ledgerOf(c.env).cancel({
-      id: Number(c.req.param('id')),
-      by: c.get('editor'),
-      reason: c.req.valid('json').reason,
-    })
-    return result.ok ? c.json(result) : ledgerError(c, result)
-  })
+  app.post('/schedules/:id{[0-9]+}/cancel', queryOf(NO_QUERY), jsonBody(REJECT_BODY), async (c) =>
+    answered(c, await ledgerOf(c.env).cancel(decision(c, c.req.valid('json').reason))),
+  )
 
   app.get('/audit', queryOf(PAGE_QUERY), async (c) => c.json(await ledgerOf(c.env).read('audit', c.req.valid('query'))))
 

@@ -6,7 +6,17 @@ import { inZone, offsetMinutes, offsetText } from '../../core/time.ts'
 import { MAX_DISCLAIMER_LENGTH, MAX_NOTE_LENGTH } from '../../core/validate.ts'
 import type { ConsoleDraft } from '../../ledger/drafts.ts'
 import { Diff } from './diff.tsx'
-import { describedBy, type Edited, editedOf, type FieldErrors, FieldHelp, Notice, versionName, when } from './shell.tsx'
+import {
+  describedBy,
+  type Edited,
+  editedOf,
+  type FieldErrors,
+  FieldHelp,
+  Links,
+  Notice,
+  versionName,
+  when,
+} from './shell.tsx'
 
 /** Where a target's drafts live in the console. */
 export function draftPath(target: string, id?: string, page = ''): string {
@@ -215,14 +225,12 @@ export function Published({
       )}
       <p class="text">{version.text}</p>
       {scheduled}
-      <ul class="actions">
-        <li>
-          <a href={`/console/disclaimers/${version.target}/history`}>History of this disclaimer</a>
-        </li>
-        <li>
-          <a href="/console">All disclaimers</a>
-        </li>
-      </ul>
+      <Links
+        links={[
+          [`/console/disclaimers/${version.target}/history`, 'History of this disclaimer'],
+          ['/console', 'All disclaimers'],
+        ]}
+      />
     </>
   )
 }
@@ -247,14 +255,12 @@ export function Scheduled({ schedule, zone, scheduled }: { schedule: Schedule; z
       </Notice>
       <p class="text">{schedule.text}</p>
       {scheduled}
-      <ul class="actions">
-        <li>
-          <a href={`/console/schedules/${schedule.id}/cancel`}>Cancel this schedule</a>
-        </li>
-        <li>
-          <a href="/console">All disclaimers</a>
-        </li>
-      </ul>
+      <Links
+        links={[
+          [`/console/schedules/${schedule.id}/cancel`, 'Cancel this schedule'],
+          ['/console', 'All disclaimers'],
+        ]}
+      />
     </>
   )
 }

@@ -3,7 +3,7 @@ import type { HistoryPage, LedgerEvent, LedgerVersion, ShownAtAnswer } from '../
 import { inZone } from '../../core/time.ts'
 import { Diff } from './diff.tsx'
 import { Told } from './notifications.tsx'
-import { type Edited, Notice, targetName, versionName, when } from './shell.tsx'
+import { ColumnHeads, type Edited, Links, Notice, targetName, versionName, when } from './shell.tsx'
 
 /**
  * The answer to "what was live at": for a past time, what pages showed then (a version's text, the bundled default,
@@ -68,16 +68,7 @@ export function History({
       {/* biome-ignore lint/a11y/useSemanticElements: a <section> here draws the Nu checker's "section lacks heading" warning; the heading above names it */}
       <div class="table-wrap" tabindex={0} role="region" aria-labelledby="versions-heading">
         <table aria-labelledby="versions-heading">
-          <thead>
-            <tr>
-              <th scope="col">Version</th>
-              <th scope="col">When ({zone})</th>
-              <th scope="col">Who</th>
-              <th scope="col">How</th>
-              <th scope="col">Note</th>
-              <th scope="col">Text</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Version', `When (${zone})`, 'Who', 'How', 'Note', 'Text']} />
           <tbody>
             {versions.map((version) => (
               <tr>
@@ -116,18 +107,12 @@ export function History({
       </div>
       {(older || next !== null) && (
         <nav aria-label="More versions">
-          <ul class="actions">
-            {older && (
-              <li>
-                <a href={`/console/disclaimers/${target}/history`}>Newest versions</a>
-              </li>
-            )}
-            {next !== null && (
-              <li>
-                <a href={`/console/disclaimers/${target}/history?before=${next}`}>Older versions</a>
-              </li>
-            )}
-          </ul>
+          <Links
+            links={[
+              older && [`/console/disclaimers/${target}/history`, 'Newest versions'],
+              next !== null && [`/console/disclaimers/${target}/history?before=${next}`, 'Older versions'],
+            ]}
+          />
         </nav>
       )}
     </>

@@ -1,6 +1,6 @@
 // Who the ledger told of what, and when; or that a message is still being retried, and why.
 import type { Delivery, LedgerEvent } from '../../core/ledger-types.ts'
-import { targetName, when } from './shell.tsx'
+import { Links, targetName, when } from './shell.tsx'
 
 const KIND: Record<LedgerEvent['kind'], string> = {
   proposal_opened: 'Proposal opened',
@@ -91,18 +91,12 @@ export function NotificationList({
       )}
       {(older || next !== null) && (
         <nav aria-label="More notifications">
-          <ul class="actions">
-            {older && (
-              <li>
-                <a href="/console/notifications">Newest</a>
-              </li>
-            )}
-            {next !== null && (
-              <li>
-                <a href={`/console/notifications?before=${next}`}>Older</a>
-              </li>
-            )}
-          </ul>
+          <Links
+            links={[
+              older && ['/console/notifications', 'Newest'],
+              next !== null && [`/console/notifications?before=${next}`, 'Older'],
+            ]}
+          />
         </nav>
       )}
     </>

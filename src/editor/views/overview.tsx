@@ -1,7 +1,7 @@
 import type { DeliveryTrouble, OverviewRow } from '../../core/ledger-types.ts'
 import { RECONCILE_INTERVAL_MS } from '../../core/staleness.ts'
 import { ScheduledList } from './schedules.tsx'
-import { Notice, targetLabel, targetName, versionName, when } from './shell.tsx'
+import { Links, Notice, targetLabel, targetName, versionName, when } from './shell.tsx'
 
 const CRON = `within ${RECONCILE_INTERVAL_MS / 60_000} minute`
 
@@ -85,14 +85,12 @@ export function Overview({ rows, zone, trouble }: { rows: OverviewRow[]; zone: s
               </dd>
             </dl>
             {text && <p class="text">{text}</p>}
-            <ul class="actions">
-              <li>
-                <a href={`/console/disclaimers/${row.target}/edit`}>Edit {targetName(row.target)}</a>
-              </li>
-              <li>
-                <a href={`/console/disclaimers/${row.target}/history`}>History of {targetName(row.target)}</a>
-              </li>
-            </ul>
+            <Links
+              links={[
+                [`/console/disclaimers/${row.target}/edit`, `Edit ${targetName(row.target)}`],
+                [`/console/disclaimers/${row.target}/history`, `History of ${targetName(row.target)}`],
+              ]}
+            />
           </section>
         )
       })}

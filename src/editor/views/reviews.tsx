@@ -5,7 +5,7 @@ import type { ReviewRules } from '../../core/review-rules.ts'
 import type { PageAt, PageReviewState, ReviewRecord, ReviewStatus } from '../../core/review-types.ts'
 import { sitePage } from '../../core/site-map.ts'
 import { inZone } from '../../core/time.ts'
-import { describedBy, FieldHelp, Notice, targetLabel, when } from './shell.tsx'
+import { ColumnHeads, describedBy, FieldHelp, Links, Notice, targetLabel, when } from './shell.tsx'
 
 /** The page named as editors know it: “Dosage and safety”. */
 export function pageLabel(page: string): string {
@@ -137,15 +137,7 @@ function ReviewsTable({ reviews, hash, zone }: { reviews: ReviewRecord[]; hash: 
     // biome-ignore lint/a11y/useSemanticElements: a <section> here draws the Nu checker's "section lacks heading" warning; the heading above names it
     <div class="table-wrap" tabindex={0} role="region" aria-labelledby="reviews-heading">
       <table aria-labelledby="reviews-heading">
-        <thead>
-          <tr>
-            <th scope="col">When ({zone})</th>
-            <th scope="col">Reviewer</th>
-            <th scope="col">Words</th>
-            <th scope="col">Due</th>
-            <th scope="col">Note</th>
-          </tr>
-        </thead>
+        <ColumnHeads names={[`When (${zone})`, 'Reviewer', 'Words', 'Due', 'Note']} />
         <tbody>
           {reviews.map((review) => (
             <tr>
@@ -250,14 +242,12 @@ export function ReviewRecorded({
         <code>{short(review.hash)}</code>). Every visitor sees it within {boundMinutes} minutes; it falls due on{' '}
         {when(review.dueAt, zone)}.
       </Notice>
-      <ul class="actions">
-        <li>
-          <a href={reviewPath(review.page)}>Back to {pageLabel(review.page)}</a>
-        </li>
-        <li>
-          <a href="/console/reviews">All reviews</a>
-        </li>
-      </ul>
+      <Links
+        links={[
+          [reviewPath(review.page), `Back to ${pageLabel(review.page)}`],
+          ['/console/reviews', 'All reviews'],
+        ]}
+      />
     </>
   )
 }

@@ -159,6 +159,34 @@ export function Notice({ children, ok }: { children?: Child; ok?: boolean }) {
   )
 }
 
+/** A row of links; a link given as `false` is left out. */
+export function Links({ links }: { links: ([href: string, label: Child] | false)[] }) {
+  return (
+    <ul class="actions">
+      {links
+        .filter((link) => link !== false)
+        .map(([href, label]) => (
+          <li>
+            <a href={href}>{label}</a>
+          </li>
+        ))}
+    </ul>
+  )
+}
+
+/** A table's head: one column header a name. */
+export function ColumnHeads({ names }: { names: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {names.map((name) => (
+          <th scope="col">{name}</th>
+        ))}
+      </tr>
+    </thead>
+  )
+}
+
 export interface FieldErrors {
   text?: string
   note?: string
