@@ -32,7 +32,7 @@ describe('GET /admin/proposals/count', () => {
       ],
     })
     expect(await (await count('alice')).json()).toMatchObject({ open: 3, byOthers: 1 })
-  })
+  }, 20_000)
 
   it('reads the open proposals only, however many were decided before', async () => {
     await openProposal({ target: 'global', text: 'Still open.', base: 0, by: 'alice' })
