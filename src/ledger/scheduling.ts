@@ -2,6 +2,7 @@
 // publish, or records why it did not (not approved in time: expired; the text changed since: superseded).
 import { contentHash } from '../core/keys.ts'
 import type { LedgerError, Proposal, PublishResult, Schedule, WriteRequest } from '../core/ledger-types.ts'
+import { approvalRequired } from '../core/settings.ts'
 import { siteZone } from '../core/time.ts'
 import { validateField } from '../core/validate.ts'
 import { insertDecision } from './append.ts'
@@ -112,7 +113,7 @@ export function cancelSchedule(
  * disclaimer, its approver (a publish's maker) must be a reviewer now.
  */
 export function goLiveProblem(ledger: Pick<LedgerContext, 'env' | 'reviewRules'>, due: Schedule): string | undefined {
-  if (due.proposalId === null && ledger.env.REQUIRE_APPROVAL === 'true') {
+  if (due.proposalId === null && approvalRequired(ledger.env.REQUIRE_APPROVAL)) {
     return 'approval is now required, and no second editor approved this change; propose it to make it live'
   }
   if (!isEditor(ledger.env, due.by)) return `${due.by}, who made this change, is no longer an editor`

@@ -392,36 +392,40 @@ describe('scheduled changes', () => {
     expect(await kvText()).toBe('Live at its time.')
   })
 
-  it('does not make live a publish scheduled while approval was off once approval is required, and says so to everyone', async () => {
-    const world = await configure({ approval: false })
-    const before = await publish('global', 'Live before the schedule.')
-    const when = world.clock.now + HOUR
-    const scheduled = (await theLedger().publish({
-      target: 'global',
-      text: 'Scheduled alone while approval was off.',
-      base: before.version,
-      by: 'alice',
-      effectiveAt: new Date(when).toISOString(),
-    })) as Extract<PublishResult, { status: 'scheduled' }>
-    expect(scheduled).toMatchObject({ ok: true, status: 'scheduled' })
-    await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
-      ledger.env = { ...ledger.env, REQUIRE_APPROVAL: 'true' }
-    })
-    // Nor is it forecast: it cannot go live.
-    expect(await theLedger().read('scheduledAt', 'global', new Date(when + 1).toISOString())).toBeNull()
+  // Only "false" turns the rule off: a mistyped value keeps it on at go-live as at publish (core/settings.ts).
+  it.each(['true', 'yes'])(
+    'does not make live a publish scheduled while approval was off once REQUIRE_APPROVAL is %s, and says so to everyone',
+    async (required) => {
+      const world = await configure({ approval: false })
+      const before = await publish('global', 'Live before the schedule.')
+      const when = world.clock.now + HOUR
+      const scheduled = (await theLedger().publish({
+        target: 'global',
+        text: 'Scheduled alone while approval was off.',
+        base: before.version,
+        by: 'alice',
+        effectiveAt: new Date(when).toISOString(),
+      })) as Extract<PublishResult, { status: 'scheduled' }>
+      expect(scheduled).toMatchObject({ ok: true, status: 'scheduled' })
+      await runInDurableObject(theLedger(), ({ ledger }: DisclaimerLedger) => {
+        ledger.env = { ...ledger.env, REQUIRE_APPROVAL: required }
+      })
+      // Nor is it forecast: it cannot go live.
+      expect(await theLedger().read('scheduledAt', 'global', new Date(when + 1).toISOString())).toBeNull()
 
-    await at(world, when + 1)
+      await at(world, when + 1)
 
-    expect(await kvText()).toBe('Live before the schedule.')
-    expect(await theLedger().read('current', 'global')).toMatchObject({ version: before.version })
-    expect(await theLedger().read('schedule', scheduled.schedule.id)).toMatchObject({
-      status: 'cancelled',
-      endedBy: 'the ledger',
-      reason: 'approval is now required, and no second editor approved this change; propose it to make it live',
-      version: null,
-    })
-    expect(told(world, 'schedule_cancelled')).toEqual(['alice@example.org', 'bob@example.org', 'carol@example.org'])
-  })
+      expect(await kvText()).toBe('Live before the schedule.')
+      expect(await theLedger().read('current', 'global')).toMatchObject({ version: before.version })
+      expect(await theLedger().read('schedule', scheduled.schedule.id)).toMatchObject({
+        status: 'cancelled',
+        endedBy: 'the ledger',
+        reason: 'approval is now required, and no second editor approved this change; propose it to make it live',
+        version: null,
+      })
+      expect(told(world, 'schedule_cancelled')).toEqual(['alice@example.org', 'bob@example.org', 'carol@example.org'])
+    },
+  )
 
   it("treats a removed editor's scheduled proposal as an unscheduled one: refused, whoever approves it", async () => {
     const world = await configure()
