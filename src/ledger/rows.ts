@@ -18,6 +18,7 @@ export type VersionRow = {
   problem: string | null
   landed_at: string | null
   chain: string | null
+  log: number | null
 }
 
 /** The columns a proposal's row and a schedule's row share. */
@@ -39,7 +40,7 @@ export type ProposalRow = ChangeRow & {
   schedule_id: number | null
 }
 
-export const VERSION_SELECT = `SELECT v.*, l.at AS landed_at, c.hash AS chain FROM versions v
+export const VERSION_SELECT = `SELECT v.*, l.at AS landed_at, c.hash AS chain, c.pos - 1 AS log FROM versions v
   LEFT JOIN landings l ON l.seq = v.seq LEFT JOIN chain c ON c.kind = 'versions' AND c.row_id = v.seq`
 /**
  * A proposal's status is how it ended: rejected; else, for one scheduled for a time, how its schedule ended without
@@ -93,6 +94,7 @@ export function toVersion(row: VersionRow): LedgerVersion {
     problem: row.problem,
     landedAt: row.landed_at,
     chain: row.chain,
+    log: row.log,
   }
 }
 
