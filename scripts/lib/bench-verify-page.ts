@@ -3,6 +3,7 @@
 import { utf8 } from '../../src/core/log/encoding.ts'
 import { encodeEntry } from '../../src/core/log/entry.ts'
 import { ed25519Signer, generateKeyPair, parseSignerKey, parseVerifierKey } from '../../src/core/log/note-keys.ts'
+import { logOrigin } from '../../src/core/log-config.ts'
 import { median } from './measure.ts'
 import { MemoryLog, serveLog } from './memory-log.ts'
 import { verifyPage } from './verify-page.ts'
@@ -68,7 +69,7 @@ export async function benchVerifyPage(size: number, runs: number): Promise<Verif
     () => pages,
   )
   try {
-    const origin = `${new URL(served.origin).host}/disclaimer-log`
+    const origin = logOrigin(served.origin)
     log = new MemoryLog(origin, (index) => entries.get(index) ?? eventEntry(index))
     for (let i = 0; i < size; i++) log.append(log.entry(i))
     const pair = await generateKeyPair(origin)

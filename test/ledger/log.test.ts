@@ -18,7 +18,7 @@ import vectors from '../core/log/vectors.json'
 import { TEST_EDITORS, TEST_LOG_VERIFIER_KEY } from '../fixtures/editors.ts'
 import { publish, theLedger } from './helpers.ts'
 
-const ORIGIN = 'localhost:8787/disclaimer-log'
+const ORIGIN = 'localhost/disclaimer-log'
 const { notes } = vectors
 
 function key(text: string) {
