@@ -92,6 +92,7 @@ export class DisclaimerLedger extends LedgerObject {
         store.written.map(({ level, index, hash }) => [level, index, blob(hash)]),
       )
       // The chain's positions the leaves stand for, so the ledger's next row is chained, and appended, after them.
+      if (count === 0) return
       sql.exec(
         `WITH RECURSIVE n(pos) AS (SELECT ?1 UNION ALL SELECT pos + 1 FROM n WHERE pos < ?2)
          INSERT INTO chain (pos, kind, row_id, hash) SELECT pos, 'bench', pos, ?3 FROM n`,
