@@ -4,7 +4,10 @@
 // one. The tree is grown by writing its stored hashes in bulk (scripts/bench/log-worker.ts), not by a million appends.
 // `--size N` takes another size (CI-sized runs: `--size 100000`).
 import { parseArgs } from 'node:util'
-import { LOG_BENCH_PATH, type LogBenchAction, type LogRows } from './bench/log-bench.ts'
+import { toBase64 } from '../src/core/log/encoding.ts'
+import { leafHash } from '../src/core/log/merkle.ts'
+import { appendLeaf, MemoryHashStore, treeRoot } from '../src/core/log/tree-store.ts'
+import { benchEntry, LOG_BENCH_PATH, type LogBenchAction, type LogRows } from './bench/log-bench.ts'
 import { BENCH_EDITORS } from './lib/bench-ledger-client.ts'
 import { readTrust } from './lib/log-trust.ts'
 import { median } from './lib/measure.ts'
@@ -120,7 +123,16 @@ async function main() {
   const bundle = buildBundle(undefined, 'scripts/bench/log-worker.ts')
   const served = await serveBundle({ bundle, direct: true, editors: BENCH_EDITORS, siteOrigin: 'http://127.0.0.1' })
   try {
-    await growTo(served, SMALL, 0)
+    const grown = await call<{ size: number; root: string }>(served, 'grow', { count: SMALL })
+    // The bulk writes must make the tree the ledger's own appends would: the same root as the tree code in memory.
+    const reference = new MemoryHashStore()
+    for (let index = 0; index < SMALL; index++) appendLeaf(reference, index, leafHash(benchEntry(index)))
+    const expected = toBase64(treeRoot(reference, SMALL))
+    if (grown.size !== SMALL || grown.root !== expected) {
+      throw new Error(
+        `the grown tree of ${grown.size} has root ${grown.root}, not ${expected}: the bulk writes are wrong`,
+      )
+    }
     await publishBoth(served, 'a small log')
     const small = await verifyHome(served)
 

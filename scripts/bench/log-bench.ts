@@ -7,6 +7,11 @@
  */
 export const LOG_BENCH_PATH = '/__bench/log'
 
+/** The entry the benchmark gives leaf `index` when it grows the log: short, and its own. */
+export function benchEntry(index: number): Uint8Array {
+  return new TextEncoder().encode(`{"bench":${index}}`)
+}
+
 export type LogBenchAction = 'grow' | 'append' | 'alarm'
 
 /** Rows SQLite read and wrote per append: all of the transaction's, and the tree's tables' alone. */

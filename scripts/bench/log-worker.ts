@@ -3,12 +3,12 @@
 // workerd's SQLite; growing writes each leaf's entry, every stored hash and the chain's positions directly, a batch a
 // transaction, computing the hashes with the tree's own appendLeaf; an append is the ledger's own transaction.
 import { LEDGER_NAME } from '../../src/core/ledger-address.ts'
-import { utf8 } from '../../src/core/log/encoding.ts'
+import { toBase64 } from '../../src/core/log/encoding.ts'
 import { leafHash, type TreeNode } from '../../src/core/log/merkle.ts'
 import { appendLeaf, type HashStore, type StoredHash } from '../../src/core/log/tree-store.ts'
 import { DisclaimerLedger as LedgerObject, default as Site } from '../../src/index.ts'
 import { sqlHashStore, treeHead, treeSize } from '../../src/ledger/log-tree.ts'
-import { LOG_BENCH_PATH, type LogBenchAction, type LogRows } from './log-bench.ts'
+import { benchEntry, LOG_BENCH_PATH, type LogBenchAction, type LogRows } from './log-bench.ts'
 
 /** Rows per INSERT: three bound values each, under the 100 a statement may carry. */
 const ROWS_PER_INSERT = 33
@@ -81,7 +81,7 @@ export class DisclaimerLedger extends LedgerObject {
       const store = batchStore(sql)
       const leaves: SqlStorageValue[][] = []
       for (let index = from; index < from + count; index++) {
-        const entry = utf8(`{"bench":${index}}`)
+        const entry = benchEntry(index)
         appendLeaf(store, index, leafHash(entry))
         leaves.push([index, SALT, blob(entry)])
       }
@@ -102,7 +102,7 @@ export class DisclaimerLedger extends LedgerObject {
       )
     })
     const head = treeHead(sql)
-    return { size: head.size, root: btoa(String.fromCharCode(...head.root)) }
+    return { size: head.size, root: toBase64(head.root) }
   }
 
   /**
