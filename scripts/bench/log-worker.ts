@@ -9,6 +9,7 @@ import { appendLeaf, type HashStore, type StoredHash } from '../../src/core/log/
 import { DisclaimerLedger as LedgerObject, default as Site } from '../../src/index.ts'
 import { sqlHashStore, treeHead, treeSize } from '../../src/ledger/log-tree.ts'
 import { benchEntry, LOG_BENCH_PATH, type LogBenchAction, type LogRows } from './log-bench.ts'
+import { type Cursor, recordingSql } from './recording-sql.ts'
 
 /** Rows per INSERT: three bound values each, under the 100 a statement may carry. */
 const ROWS_PER_INSERT = 33
@@ -50,24 +51,7 @@ function batchStore(sql: SqlStorage): HashStore & { written: StoredHash[] } {
   }
 }
 
-type Counted = { query: string; cursor: SqlStorageCursor<Record<string, SqlStorageValue>> }
-
-/** The object's SqlStorage with every statement kept beside its cursor, to sum rows by what they touched. */
-function recordingSql(sql: SqlStorage, statements: Counted[]): SqlStorage {
-  return new Proxy(sql, {
-    get(target, property) {
-      if (property !== 'exec') {
-        const value = Reflect.get(target, property, target)
-        return typeof value === 'function' ? value.bind(target) : value
-      }
-      return (query: string, ...bindings: SqlStorageValue[]) => {
-        const cursor = target.exec(query, ...bindings)
-        statements.push({ query, cursor })
-        return cursor
-      }
-    },
-  })
-}
+type Counted = { query: string; cursor: Cursor }
 
 export class DisclaimerLedger extends LedgerObject {
   /**
@@ -112,7 +96,7 @@ export class DisclaimerLedger extends LedgerObject {
   benchAppend(count: number): LogRows {
     const statements: Counted[] = []
     const real = this.ledger.sql
-    this.ledger.sql = recordingSql(real, statements)
+    this.ledger.sql = recordingSql(real, (query, cursor) => statements.push({ query, cursor }))
     try {
       const at = new Date().toISOString()
       const first = 1_000_000_000 + treeSize(real)
