@@ -68,7 +68,8 @@ ${REVIEW_USAGE}
 editors and secrets (no --local or --env: nothing is sent)
   editor <name>                 a new token for an editor, and the entry to put in the EDITORS secret
   secret                        a new LEDGER_SECRET (the key the ledger signs KV's metadata with), and how to set it
-  log-key <name>                a new LOG_SIGNING_KEY (the log's checkpoints are signed with it) and its verifier key
+  log-key <site host> | --env E a new LOG_SIGNING_KEY (the log's checkpoints are signed with it) and its verifier key,
+                                named for the log's origin, <host>/disclaimer-log (E: the host of E's SITE_ORIGIN)
 
 target: global (the default) or a page: ${TARGETS.filter((name) => name !== 'global').join(', ')}.
 where:  --local is the store of \`npm start\` (.wrangler/state; --persist-to <dir> for another): while npm start runs
@@ -412,7 +413,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (command === 'editor') return newEditor(rest[0])
   if (command === 'secret') return newSecret()
-  if (command === 'log-key') return newLogKey(rest[0])
+  if (command === 'log-key') return newLogKey(rest[0], options.env)
   if (command === 'verify-page') return verifyPageCommand(rest[0], options)
   if (command === 'verify' && options.checkpoint !== undefined) return verifyCheckpointCommand(options)
   if (command === 'verify') return verify(rest[0], options.head)

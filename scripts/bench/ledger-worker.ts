@@ -10,23 +10,7 @@ import { kvEntry } from '../../src/ledger/outbox.ts'
 import { current } from '../../src/ledger/queries.ts'
 import { fillStep, type RecordSize } from './busy-record.ts'
 import { LEDGER_BENCH_PATH, type LedgerBenchAction, type RowsCounted } from './ledger-bench.ts'
-
-/** The object's SqlStorage with every statement's cursor kept, to sum the rows each read and wrote. */
-function countingSql(sql: SqlStorage, cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[]): SqlStorage {
-  return new Proxy(sql, {
-    get(target, property) {
-      if (property !== 'exec') {
-        const value = Reflect.get(target, property, target)
-        return typeof value === 'function' ? value.bind(target) : value
-      }
-      return (query: string, ...bindings: SqlStorageValue[]) => {
-        const cursor = target.exec(query, ...bindings)
-        cursors.push(cursor)
-        return cursor
-      }
-    },
-  })
-}
+import { recordingSql } from './recording-sql.ts'
 
 export class DisclaimerLedger extends LedgerObject {
   private readonly cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = []
@@ -51,7 +35,7 @@ export class DisclaimerLedger extends LedgerObject {
   /** Starts counting: from now the ledger's statements go through the counting wrapper, and the sums start at 0. */
   benchCount(): void {
     if (!this.counting) {
-      this.ledger.sql = countingSql(this.ctx.storage.sql, this.cursors)
+      this.ledger.sql = recordingSql(this.ctx.storage.sql, (_query, cursor) => this.cursors.push(cursor))
       this.counting = true
     }
     this.cursors.length = 0

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { newToken, tokenHash } from '../../src/core/editors.ts'
 import { ledgerSecretProblem, newLedgerSecret } from '../../src/core/kv-contract.ts'
 import { generateKeyPair } from '../../src/core/log/note-keys.ts'
-import { signingKeyProblem } from '../../src/core/log-config.ts'
+import { logOrigin, signingKeyProblem } from '../../src/core/log-config.ts'
 import { PROJECT_ROOT } from './paths.ts'
 
 /** The store `npm start` and `wrangler dev` use. */
@@ -91,8 +91,10 @@ export function ensureLedgerSecret(path: string): string {
   return secret
 }
 
-/** The local log's key name: what its checkpoints' signature lines and its verifier key start with. */
-export const LOCAL_LOG_KEY_NAME = 'localhost/disclaimer-log'
+/** The local site's SITE_ORIGIN (wrangler.toml's top level), whatever port npm start serves it on. */
+export const LOCAL_SITE_ORIGIN = 'http://localhost:8787'
+/** The local log's key name, its origin: what its checkpoints and signature lines and its verifier key start with. */
+export const LOCAL_LOG_KEY_NAME = logOrigin(LOCAL_SITE_ORIGIN)
 
 /**
  * The LOG_SIGNING_KEY in the .dev.vars at `path`, made and written there if it has none (as LEDGER_SECRET is): the

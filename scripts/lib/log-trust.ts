@@ -52,10 +52,7 @@ export function readTrust(options: { key?: string; witness?: string[]; quorum?: 
   return { log, witnesses, quorum }
 }
 
-/** The origin line of the site's log (`<host>/disclaimer-log`), from any URL on the site. */
-export function logOrigin(site: string): string {
-  return `${new URL(site).host}/disclaimer-log`
-}
+export { logOrigin } from '../../src/core/log-config.ts'
 
 export type Served = { ok: true; trusted: TrustedCheckpoint; lines: string[] } | { ok: false; lines: string[] }
 

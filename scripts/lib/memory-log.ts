@@ -1,5 +1,5 @@
 // A transparency log in memory, served over HTTP on 127.0.0.1 as the site serves its own (`/log/checkpoint`,
-// `/log/tile/…`, `/log/tile/entries/…`) with pages beside it: what the tests and `npm run bench:log` check
+// `/log/tile/…`, `/log/tile/entries/…`) with pages beside it: what the tests check
 // verify-page, verify --checkpoint and the witness against, without a Worker.
 import { createServer, type Server } from 'node:http'
 import { formatCheckpoint } from '../../src/core/log/checkpoint.ts'

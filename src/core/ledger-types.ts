@@ -26,6 +26,11 @@ export interface LedgerVersion {
   landedAt: string | null
   /** Its chain hash: where it stands in the record an export holds (src/core/chain.ts). */
   chain: string | null
+  /**
+   * Its entry in the public log (its chain position less one), known in the transaction that wrote it: what a page
+   * naming this version names beside it. Null only for a row read inside its own transaction, before chaining.
+   */
+  log: number | null
 }
 
 /**

@@ -8,9 +8,13 @@ export const LOG_ORIGIN_PATH = '/disclaimer-log'
 /** The most witnesses asked after each checkpoint. */
 export const MAX_WITNESSES = 10
 
-/** The log's origin for a site served at `siteOrigin` (`https://kratom.example.org` → `kratom.example.org/disclaimer-log`). */
+/**
+ * The log's origin for a site served at `siteOrigin`, or any URL on it (`https://kratom.example.org` →
+ * `kratom.example.org/disclaimer-log`): its host name without a port, so it is the same wherever the site is
+ * reached from, and the name of the key that signs its checkpoints (C2SP tlog-checkpoint: a key's name is its origin).
+ */
 export function logOrigin(siteOrigin: string): string {
-  return `${new URL(siteOrigin).host}${LOG_ORIGIN_PATH}`
+  return `${new URL(siteOrigin).hostname}${LOG_ORIGIN_PATH}`
 }
 
 /**
@@ -19,7 +23,7 @@ export function logOrigin(siteOrigin: string): string {
  */
 export function signingKeyProblem(value: unknown): string | undefined {
   const fix =
-    'make one with `npm run disclaimer -- log-key <name>` and put it with `wrangler secret put LOG_SIGNING_KEY`'
+    'make one with `npm run disclaimer -- log-key <site host>` and put it with `wrangler secret put LOG_SIGNING_KEY`'
   const text = typeof value === 'string' ? value.trim() : ''
   if (text === '') return `LOG_SIGNING_KEY is not set, so no checkpoint of the log is signed; ${fix}`
   if (!text.startsWith('PRIVATE+KEY+')) {

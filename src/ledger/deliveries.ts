@@ -89,6 +89,14 @@ export function deliverySent(sql: SqlStorage, id: number, now: number, providerI
 }
 
 /**
+ * When a job of the outbox's (a message, or a request to a witness) that has failed `attempts` times, and has been
+ * failing since `since`, is tried next: on the messages' growing delays, or null once that is GIVE_UP_AFTER_MS ago.
+ */
+export function nextAttemptAt(attempts: number, since: number, now: number): number | null {
+  return now - since >= GIVE_UP_AFTER_MS ? null : now + retryDelay(DELIVERY_RETRY_DELAYS_MS, attempts)
+}
+
+/**
  * Counts a failed attempt and sets the next; returns when it is due, or null when the delivery is given up: it has
  * been failing GIVE_UP_AFTER_MS since its event. A given-up delivery keeps its last error and is never tried again.
  */
@@ -99,8 +107,8 @@ export function deliveryFailed(sql: SqlStorage, id: number, reason: string, now:
       id,
     )
     .one()
-  const giveUp = now - Date.parse(at) >= GIVE_UP_AFTER_MS
-  const nextAt = giveUp ? null : now + retryDelay(DELIVERY_RETRY_DELAYS_MS, attempts)
+  const nextAt = nextAttemptAt(attempts, Date.parse(at), now)
+  const giveUp = nextAt === null
   sql.exec(
     'UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_at = ?, gave_up_at = ? WHERE id = ?',
     reason.slice(0, 500),

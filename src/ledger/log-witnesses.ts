@@ -6,8 +6,7 @@ import { openNote, signatureLine } from '../core/log/note.ts'
 import { consistencyProof } from '../core/log/tree-store.ts'
 import { formatAddCheckpointRequest, readAddCheckpointAnswer } from '../core/log/witness-protocol.ts'
 import type { Witness } from '../core/log-config.ts'
-import { retryDelay } from './context.ts'
-import { DELIVERY_RETRY_DELAYS_MS, GIVE_UP_AFTER_MS } from './deliveries.ts'
+import { nextAttemptAt } from './deliveries.ts'
 import { addCosignature, latestCheckpoint, type StoredCheckpoint } from './log-checkpoints.ts'
 import { sqlHashStore } from './log-tree.ts'
 
@@ -40,15 +39,19 @@ type Job = {
   due: number | null
   attempts: number
   failing_since: number | null
+  gave_up_at: number | null
   alerted_size: number | null
 }
 
-/** Makes every witness due now: run in the transaction that stores a new checkpoint. */
+/**
+ * Makes every witness due now: run in the transaction that stores a new checkpoint. A witness given up is asked once
+ * more; it stays given up (and is not told of again) until it cosigns.
+ */
 export function wakeWitnesses(sql: SqlStorage, witnesses: readonly Witness[], now: number): void {
   for (const { name } of witnesses) {
     sql.exec(
       `INSERT INTO witness_jobs (witness, due) VALUES (?, ?)
-       ON CONFLICT (witness) DO UPDATE SET due = excluded.due, attempts = 0, gave_up_at = NULL`,
+       ON CONFLICT (witness) DO UPDATE SET due = excluded.due, attempts = 0`,
       name,
       now,
     )
@@ -181,27 +184,28 @@ async function askOne(ports: WitnessPorts, witness: Witness): Promise<string> {
   return failed(ports, witness, job, `the witness answered 409 ${REQUESTS_PER_WITNESS} times in a row`, false)
 }
 
-/** Counts a failed attempt: retried after the messages' delays, given up (and alerted, once) after their bound. */
+/** Counts a failed attempt: retried and given up (and alerted, once) as a message is (`nextAttemptAt`). */
 function failed(ports: WitnessPorts, witness: Witness, job: Job, problem: string, refused: boolean): string {
   const now = ports.now()
   const since = job.failing_since ?? now
-  const giveUp = now - since >= GIVE_UP_AFTER_MS
+  const nextAt = nextAttemptAt(job.attempts, since, now)
+  const giveUp = nextAt === null
   ports.transact(() => {
     ports.sql.exec(
       `UPDATE witness_jobs SET attempts = attempts + 1, last_error = ?, failing_since = ?, due = ?, gave_up_at = ?
        WHERE witness = ?`,
       problem,
       since,
-      giveUp ? null : now + retryDelay(DELIVERY_RETRY_DELAYS_MS, job.attempts),
-      giveUp ? now : null,
+      nextAt,
+      giveUp ? (job.gave_up_at ?? now) : null,
       witness.name,
     )
     const size = latestCheckpoint(ports.sql)?.size ?? 0
-    // Once per refusal streak: the alert is itself a row of the log, so alerting per checkpoint would never end.
+    // Once per streak: the alert is itself a row of the log, so alerting per checkpoint would never end.
     if (refused && job.alerted_size === null) {
       ports.alert({ kind: 'witness_refused', witness: witness.name, size, problem })
       ports.sql.exec('UPDATE witness_jobs SET alerted_size = ? WHERE witness = ?', size, witness.name)
-    } else if (giveUp) {
+    } else if (giveUp && job.gave_up_at === null) {
       ports.alert({ kind: 'witness_gave_up', witness: witness.name, size, problem })
     }
   })

@@ -6,7 +6,6 @@ import type { LedgerVersion } from '../core/ledger-types.ts'
 import { insertLanding } from './append.ts'
 import type { LedgerKV } from './context.ts'
 import { retryDelay } from './context.ts'
-import { leafOf } from './log-tree.ts'
 import { version } from './queries.ts'
 
 export const WRITE_RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 15_000, 60_000]
@@ -78,8 +77,13 @@ export async function kvEntry(
 ): Promise<{ version: LedgerVersion; metadata: LedgerMetadata }> {
   const row = version(sql, seq) as LedgerVersion
   const sha256 = await sha256Hex(row.text as string)
-  const log = leafOf(sql, 'versions', seq)
-  const metadata = await signMetadata(secret, { key: row.key, seq: row.version, sha256, chain: row.chain, log })
+  const metadata = await signMetadata(secret, {
+    key: row.key,
+    seq: row.version,
+    sha256,
+    chain: row.chain,
+    log: row.log,
+  })
   return { version: row, metadata }
 }
 

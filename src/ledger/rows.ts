@@ -5,7 +5,7 @@ import type { Change, LedgerVersion, Proposal, ProposalStatus } from '../core/le
 /** A version as SQLite holds it: the API's fields, in the columns' names and types. */
 export type VersionRow = Pick<
   LedgerVersion,
-  'key' | 'text' | 'hash' | 'at' | 'by' | 'how' | 'note' | 'problem' | 'chain'
+  'key' | 'text' | 'hash' | 'at' | 'by' | 'how' | 'note' | 'problem' | 'chain' | 'log'
 > & {
   seq: number
   approved_by: string | null
@@ -34,7 +34,7 @@ export type ProposalRow = ChangeRow & {
   schedule_id: number | null
 }
 
-export const VERSION_SELECT = `SELECT v.*, l.at AS landed_at, c.hash AS chain FROM versions v
+export const VERSION_SELECT = `SELECT v.*, l.at AS landed_at, c.hash AS chain, c.pos - 1 AS log FROM versions v
   LEFT JOIN landings l ON l.seq = v.seq LEFT JOIN chain c ON c.kind = 'versions' AND c.row_id = v.seq`
 /**
  * A proposal's status is how it ended: rejected; else, for one scheduled for a time, how its schedule ended without
@@ -88,6 +88,7 @@ export function toVersion(row: VersionRow): LedgerVersion {
     problem: row.problem,
     landedAt: row.landed_at,
     chain: row.chain,
+    log: row.log,
   }
 }
 

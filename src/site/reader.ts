@@ -367,12 +367,14 @@ export function createDisclaimerReader(options: DisclaimerReaderOptions = {}) {
     key: string
     text: string | null
     version: number
-    chain?: string | null
+    chain: string | null
+    /** Its log entry: required, so no page names a version this isolate remembers without naming its entry too. */
+    log: number | null
   }): Promise<void> {
     const checked = written.text === null ? undefined : validateDisclaimer(written.text)
     if (!checked?.ok) return
     // The ledger answered this version itself: it needs no signature to be named.
-    const signed = { seq: written.version, chain: written.chain ?? null }
+    const signed = { seq: written.version, chain: written.chain, log: written.log }
     const disclaimer = kvDisclaimer(written.key, checked.paragraphs, await contentHash(checked.text), signed)
     remembered.set(written.key, { disclaimer, seq: written.version, until: now() + REMEMBER_MS })
     for (const entry of cache.values()) {

@@ -3,12 +3,15 @@ import { logOrigin, MAX_WITNESSES, parseWitnesses, signingKeyProblem } from '../
 import vectors from './log/vectors.json'
 
 const { notes } = vectors
-const FIX = 'make one with `npm run disclaimer -- log-key <name>` and put it with `wrangler secret put LOG_SIGNING_KEY`'
+const FIX =
+  'make one with `npm run disclaimer -- log-key <site host>` and put it with `wrangler secret put LOG_SIGNING_KEY`'
 
 describe('logOrigin', () => {
-  it("is the site's host, port included, then /disclaimer-log", () => {
+  it("is the site's host name, without a port, then /disclaimer-log", () => {
     expect(logOrigin('https://kratom.example.org')).toBe('kratom.example.org/disclaimer-log')
-    expect(logOrigin('http://localhost:8787')).toBe('localhost:8787/disclaimer-log')
+    expect(logOrigin('https://kratom.example.org:8443/dosage-and-safety?x=1')).toBe('kratom.example.org/disclaimer-log')
+    expect(logOrigin('http://localhost:8787')).toBe('localhost/disclaimer-log')
+    expect(logOrigin('http://127.0.0.1:41234')).toBe('127.0.0.1/disclaimer-log')
   })
 })
 

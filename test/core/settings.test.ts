@@ -153,7 +153,7 @@ describe('settingsProblems', () => {
       'there',
     ])
     expect(problems[3]).toBe(
-      'LOG_SIGNING_KEY is not set, so no checkpoint of the log is signed; make one with `npm run disclaimer -- log-key <name>` and put it with `wrangler secret put LOG_SIGNING_KEY`',
+      'LOG_SIGNING_KEY is not set, so no checkpoint of the log is signed; make one with `npm run disclaimer -- log-key <site host>` and put it with `wrangler secret put LOG_SIGNING_KEY`',
     )
     expect(problems[4]).toBe('LOG_WITNESSES entry 1 is not an object with "name", "key" and "url"')
     expect(problems[2]).toBe(

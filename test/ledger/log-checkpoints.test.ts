@@ -21,7 +21,7 @@ import { withFreshSql } from './helpers.ts'
 
 const { notes } = vectors
 const T = Date.parse('2026-12-01T10:00:00.000Z')
-const ORIGIN = 'localhost:8787/disclaimer-log'
+const ORIGIN = 'localhost/disclaimer-log'
 
 async function logKey() {
   const parsed = await parseSignerKey(notes.logSignerKey)

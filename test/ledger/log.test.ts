@@ -10,6 +10,7 @@ import { ed25519Verifier, parseSignerKey, parseVerifierKey } from '../../src/cor
 import { type CosignedCheckpoint, decideAddCheckpoint, witnessAnswer } from '../../src/core/log/witness.ts'
 import { formatAddCheckpointAnswer } from '../../src/core/log/witness-protocol.ts'
 import type { Outgoing } from '../../src/ledger/context.ts'
+import { DELIVERY_RETRY_DELAYS_MS, GIVE_UP_AFTER_MS } from '../../src/ledger/deliveries.ts'
 import { latestCheckpoint, servedCheckpoint } from '../../src/ledger/log-checkpoints.ts'
 import { nextLogJobAt } from '../../src/ledger/log-jobs.ts'
 import { treeHead, treeSize } from '../../src/ledger/log-tree.ts'
@@ -18,7 +19,7 @@ import vectors from '../core/log/vectors.json'
 import { TEST_EDITORS, TEST_LOG_VERIFIER_KEY } from '../fixtures/editors.ts'
 import { publish, theLedger } from './helpers.ts'
 
-const ORIGIN = 'localhost:8787/disclaimer-log'
+const ORIGIN = 'localhost/disclaimer-log'
 const { notes } = vectors
 
 function key(text: string) {
@@ -209,5 +210,54 @@ describe('the log in the ledger', () => {
       size: (refused.latest?.size ?? 0) - 1,
       problem: expect.stringMatching(/^422: /),
     })
+  })
+
+  it("retries a witness it cannot reach on the messages' delays, and gives it up after theirs, telling operators once", async () => {
+    const clock = { now: Date.now() }
+    const asked: number[] = []
+    await runInDurableObject(theLedger(), (instance: DisclaimerLedger) => {
+      instance.ledger.env = { ...instance.ledger.env, LOG_WITNESSES: witnesses }
+      instance.ledger.now = () => clock.now
+      instance.ledger.witnessFetch = async () => {
+        asked.push(clock.now)
+        throw new Error('connection refused')
+      }
+    })
+    const start = clock.now
+    const [first, second] = DELIVERY_RETRY_DELAYS_MS as [number, number]
+    await publish('global', 'A text no witness can see.')
+    const job = () =>
+      runInDurableObject(theLedger(), (_instance: DisclaimerLedger, state) => ({
+        ...state.storage.sql
+          .exec<{ due: number | null; attempts: number; gave_up_at: number | null; last_error: string }>(
+            'SELECT due, attempts, gave_up_at, last_error FROM witness_jobs',
+          )
+          .one(),
+        gaveUp: state.storage.sql.exec("SELECT 1 FROM events WHERE kind = 'witness_gave_up'").toArray().length,
+      }))
+    await runDurableObjectAlarm(theLedger())
+    expect(await job()).toMatchObject({ due: start + first, attempts: 1, gave_up_at: null })
+    expect((await job()).last_error).toBe('the witness could not be reached: connection refused')
+    clock.now = start + first
+    await runDurableObjectAlarm(theLedger())
+    expect(await job()).toMatchObject({ due: clock.now + second, attempts: 2, gaveUp: 0 })
+
+    clock.now = start + GIVE_UP_AFTER_MS
+    for (let run = 0; run < 4; run++) await runDurableObjectAlarm(theLedger())
+    const given = await job()
+    expect(given).toMatchObject({ due: null, gave_up_at: start + GIVE_UP_AFTER_MS, gaveUp: 1 })
+    // Asked once more for the checkpoint holding the alert, and not again: nothing new to cosign.
+    const late = start + GIVE_UP_AFTER_MS
+    expect(asked).toEqual([start, start + first, late, late])
+
+    // Back online: the next change's checkpoint is cosigned, and the witness is no longer given up.
+    const witness = await inProcessWitness()
+    await runInDurableObject(theLedger(), (instance: DisclaimerLedger) => {
+      instance.ledger.witnessFetch = witness.fetch
+    })
+    await publish('global', 'A text the witness sees again.')
+    await runDurableObjectAlarm(theLedger())
+    expect(await job()).toMatchObject({ due: null, attempts: 0, gave_up_at: null, gaveUp: 1 })
+    expect(witness.seen.latest?.size).toBe((await logState()).latest?.size)
   })
 })

@@ -22,6 +22,7 @@ const version: LedgerVersion = {
   problem: `the disclaimer contains ${HOSTILE}`,
   landedAt: null,
   chain: null,
+  log: null,
 }
 
 describe('disclaimer-format', () => {

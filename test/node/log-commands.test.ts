@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { siteOriginOf } from '../../scripts/lib/environments.ts'
+import { LOCAL_LOG_KEY_NAME } from '../../scripts/lib/local-editors.ts'
+import { logKeyName } from '../../scripts/lib/log-commands.ts'
 import { MemoryLog, type ServedLog, serveLog } from '../../scripts/lib/memory-log.ts'
 import { PROJECT_ROOT } from '../../scripts/lib/paths.ts'
 import { openNote, signNote } from '../../src/core/log/note.ts'
@@ -15,6 +18,7 @@ import {
   parseSignerKey,
   parseVerifierKey,
 } from '../../src/core/log/note-keys.ts'
+import { logOrigin } from '../../src/core/log-config.ts'
 import { otherEntry, page, type TestKey, testKey, versionEntry } from './log-fixtures.ts'
 
 const run = promisify(execFile)
@@ -41,7 +45,7 @@ beforeAll(async () => {
     () => log,
     () => pages,
   )
-  const origin = `${new URL(served.origin).host}/disclaimer-log`
+  const origin = `${new URL(served.origin).hostname}/disclaimer-log`
   logKey = await testKey(origin)
   witness = await testKey('auditor.example/witness', COSIGNATURE_V1)
   log = new MemoryLog(origin)
@@ -119,11 +123,13 @@ describe('npm run disclaimer -- verify --checkpoint', () => {
 })
 
 describe('npm run disclaimer -- log-key', () => {
-  it('makes a LOG_SIGNING_KEY and the verifier key that opens what it signs, and refuses a name with a space', async () => {
+  it("makes a LOG_SIGNING_KEY named for the log's origin and the verifier key that opens what it signs", async () => {
     const made = await cli(['log-key', 'kratom.example.org'])
     expect(made.code).toBe(0)
-    const signerKey = /^PRIVATE\+KEY\+kratom\.example\.org\+[0-9a-f]{8}\+\S+$/m.exec(made.stdout)?.[0] ?? ''
-    const verifierKey = /^kratom\.example\.org\+[0-9a-f]{8}\+\S+$/m.exec(made.stdout)?.[0] ?? ''
+    expect(made.stdout).toContain("the log's origin, and so the key's name: kratom.example.org/disclaimer-log\n")
+    const name = 'kratom\\.example\\.org/disclaimer-log'
+    const signerKey = new RegExp(`^PRIVATE\\+KEY\\+${name}\\+[0-9a-f]{8}\\+\\S+$`, 'm').exec(made.stdout)?.[0] ?? ''
+    const verifierKey = new RegExp(`^${name}\\+[0-9a-f]{8}\\+\\S+$`, 'm').exec(made.stdout)?.[0] ?? ''
     expect(made.stdout).toContain('npx wrangler secret put LOG_SIGNING_KEY --env <environment>')
     const signing = await parseSignerKey(signerKey)
     const verifying = parseVerifierKey(verifierKey)
@@ -136,6 +142,24 @@ describe('npm run disclaimer -- log-key', () => {
 
     const refused = await cli(['log-key', 'two words'])
     expect(refused.code).toBe(2)
-    expect(refused.stderr).toContain('log-key needs a name for the key, no spaces or +')
+    expect(refused.stderr).toContain("log-key needs the site's host (e.g. kratom.example.org) or its SITE_ORIGIN")
+  })
+
+  it("names the key the log's origin as the ledger signs it, from a host, an origin with a port, or an environment", async () => {
+    for (const site of ['kratom.example.org', 'https://kratom.example.org:8443', 'http://localhost:8787']) {
+      expect(logKeyName(site)).toBe(logOrigin(new URL(site.includes('//') ? site : `https://${site}`).origin))
+    }
+    expect(logKeyName('https://kratom.example.org:8443')).toBe('kratom.example.org/disclaimer-log')
+    expect(() => logKeyName('https://kratom.example.org/disclaimer-log')).toThrow(
+      'not "https://kratom.example.org/disclaimer-log"',
+    )
+    // npm start's key: the name of the local site's log, whatever port it is served on.
+    expect(LOCAL_LOG_KEY_NAME).toBe(logOrigin(siteOriginOf('')))
+    expect(LOCAL_LOG_KEY_NAME).toBe('localhost/disclaimer-log')
+    const placeholder = await cli(['log-key', '--env', 'staging'])
+    expect(placeholder.code).toBe(2)
+    expect(placeholder.stderr).toContain(
+      "staging's SITE_ORIGIN is still a placeholder (https://replace-with-staging-hostname.invalid)",
+    )
   })
 })

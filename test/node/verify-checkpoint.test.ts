@@ -56,7 +56,7 @@ function quotedPrintable(text: string): string {
 
 beforeAll(async () => {
   served = await serveLog(() => log)
-  origin = `${new URL(served.origin).host}/disclaimer-log`
+  origin = `${new URL(served.origin).hostname}/disclaimer-log`
   logKey = await testKey(origin)
   witness = await testKey('witness.example/alice', COSIGNATURE_V1)
   log = new MemoryLog(origin)
@@ -167,7 +167,7 @@ describe('verifyCheckpoint', () => {
 
   it('says a log it could not reach proved nothing, and does not call it rewritten', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`
-    const unreached = new MemoryLog(`${new URL(closed).host}/disclaimer-log`)
+    const unreached = new MemoryLog(`${new URL(closed).hostname}/disclaimer-log`)
     unreached.append(utf8('entry 0'))
     const kept = saved('unreached.checkpoint', await unreached.sign([logKey.signer]))
     const outcome = await verifyCheckpoint({ file: kept, trust: { ...trust(), quorum: 0 }, site: closed })

@@ -31,9 +31,9 @@ beforeAll(async () => {
     () => log,
     () => pages,
   )
-  logKey = await testKey(`${new URL(served.origin).host}/disclaimer-log`)
+  logKey = await testKey(`${new URL(served.origin).hostname}/disclaimer-log`)
   witness = await testKey('witness.example/alice', COSIGNATURE_V1)
-  log = new MemoryLog(`${new URL(served.origin).host}/disclaimer-log`)
+  log = new MemoryLog(`${new URL(served.origin).hostname}/disclaimer-log`)
   for (let i = 0; i < 300; i++) {
     if (i === 2) log.append(versionEntry('disclaimer:global', 3, GLOBAL))
     else if (i === 6) log.append(versionEntry('disclaimer:page:dosage', 7, DOSAGE))

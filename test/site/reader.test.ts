@@ -218,10 +218,10 @@ describe('the answer a reader hands out', () => {
   it('shows a version this isolate remembers at once, in a new answer', async () => {
     const read = createDisclaimerReader()
     const before = await read(env, ['conclusion'])
-    await read.remember({ key: 'disclaimer', text: 'Published here.', version: 9 })
+    await read.remember({ key: 'disclaimer', text: 'Published here.', version: 9, chain: null, log: 12 })
     const after = await read(env, ['conclusion'])
     expect(after).not.toBe(before)
-    expect(after.global).toMatchObject({ paragraphs: ['Published here.'], version: 'v9' })
+    expect(after.global).toMatchObject({ paragraphs: ['Published here.'], version: 'v9', logIndex: 12 })
     expect(before.global.paragraphs).toEqual(['First text.'])
   })
 })

@@ -39,6 +39,7 @@ const version = {
   problem: null,
   landedAt: '2026-12-04T15:00:01.000Z',
   chain: null,
+  log: null,
 } satisfies LedgerVersion
 
 const proposal = {

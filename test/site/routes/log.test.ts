@@ -50,7 +50,7 @@ describe('GET /log/*', () => {
     expect(res.headers.get('Content-Type')).toBe('text/plain; charset=utf-8')
     expect(res.headers.get('Cache-Control')).toBe(LOG_LATEST_CACHE_CONTROL)
     expect(res.headers.get('Access-Control-Allow-Origin')).toBe('*')
-    const opened = await openCheckpoint(await res.text(), [verifier()], 'localhost:8787/disclaimer-log')
+    const opened = await openCheckpoint(await res.text(), [verifier()], 'localhost/disclaimer-log')
     expect(opened.ok && opened.checkpoint.size).toBe(size)
 
     const key = await request('/log/key')
