@@ -84,7 +84,7 @@ describe('a page naming a version', () => {
   it('names its log entry at once in the isolate that approved it', async () => {
     await publish('global', 'The global text before.')
     await requireApproval()
-    const base = (await theLedger().live('global'))?.base ?? 'none'
+    const base = (await theLedger().read('live', 'global'))?.base ?? 'none'
     const proposal = await openProposal({ target: 'global', text: 'The approved text.', base, by: 'alice' })
     const { send, write } = isolate()
     await globalBox(send)
@@ -117,7 +117,7 @@ describe('a page naming a version', () => {
     const { clock, send } = isolate()
     await globalBox(send)
     const when = Date.now() + 2 * HOUR
-    const base = (await theLedger().live('global'))?.base ?? 'none'
+    const base = (await theLedger().read('live', 'global'))?.base ?? 'none'
     const effectiveAt = new Date(when).toISOString()
     const proposal = await openProposal({
       target: 'global',
@@ -131,7 +131,7 @@ describe('a page naming a version', () => {
       ledger.now = () => when + 500
     })
     await runDurableObjectAlarm(theLedger())
-    const live = (await theLedger().live('global'))?.current as LedgerVersion
+    const live = (await theLedger().read('live', 'global'))?.current as LedgerVersion
     expect(live.text).toBe('The text from its time.')
     clock.now += MAX_STALE_MS
     await expectNamed(await globalBox(send), live)
@@ -148,7 +148,7 @@ describe('a page naming a version', () => {
     // The ledger signs a text found around it once it has been seen for STALE_READ_MS, at a later cron.
     await advanceClock(STALE_READ_MS)
     await runCron()
-    const recorded = (await theLedger().live('global'))?.current as LedgerVersion
+    const recorded = (await theLedger().read('live', 'global'))?.current as LedgerVersion
     expect([recorded.how, recorded.text]).toEqual(['external', 'A text put with plain wrangler.'])
     clock.now += MAX_STALE_MS
     await expectNamed(await globalBox(send), recorded)

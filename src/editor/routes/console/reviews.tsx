@@ -140,7 +140,7 @@ export function reviewRoutes(page: RenderPage) {
         400,
       )
     }
-    const at = (await ledgerOf(c.env).pageAt(slug, new Date(read.instant).toISOString())) as PageAt
+    const at = (await ledgerOf(c.env).read('pageAt', slug, new Date(read.instant).toISOString())) as PageAt
     if (!at.content) {
       return page(
         c,
