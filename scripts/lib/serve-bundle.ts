@@ -58,6 +58,8 @@ export interface ServeOptions {
   editors?: Record<string, string>
   /** Gives each editor the address `<name>@example.org`, so the ledger emails them (Miniflare keeps the messages). */
   editorEmails?: boolean
+  /** Editors (named in `editors`) who are reviewers, with the name and credentials pages show. */
+  reviewers?: Record<string, { name: string; credentials: string }>
   siteOrigin?: string
   /** "true" turns the two-person rule on. */
   requireApproval?: string
@@ -98,10 +100,18 @@ function bundleModules(bundle: BuiltBundle) {
 export async function serveBundle(options: ServeOptions): Promise<ServedBundle> {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(CONFIG_PATH, undefined, {})
   if (options.ledger === false) workerOptions.durableObjects = {}
-  const editors: Record<string, string | { token: string; email: string }> = {}
+  const editors: Record<string, string | { token: string; email?: string; reviewer?: true }> = {}
   for (const [name, token] of Object.entries(options.editors ?? {})) {
     const hash = await tokenHash(token)
-    editors[name] = options.editorEmails ? { token: hash, email: `${name}@example.org` } : hash
+    const reviewer = options.reviewers?.[name]
+    editors[name] =
+      options.editorEmails || reviewer
+        ? {
+            token: hash,
+            ...(options.editorEmails && { email: `${name}@example.org` }),
+            ...(reviewer && { reviewer: true as const, ...reviewer }),
+          }
+        : hash
   }
   const logKeys = options.logKeys ?? (await generateKeyPair('127.0.0.1/disclaimer-log'))
   // wrangler hands out Miniflare 4-style options; this Miniflare converts them to its own.
