@@ -578,7 +578,7 @@ async function reachSchedulePages(contexts: Record<EditorName, BrowserContext>) 
  * Reviews: the list and a page's review as the reviewer drlee sees them, the review recorded, the page's review as
  * alice (not a reviewer) sees it, and the public page, read for the first time on this site, saying who reviewed it.
  */
-async function reachReviewPages(contexts: Record<EditorName, BrowserContext>) {
+async function reachReviewPages(contexts: Record<EditorName | 'visitor', BrowserContext>) {
   const list = await newPage(contexts.drlee)
   await list.page.goto(site.at('/console/reviews'))
   await list.keep('reviews')
