@@ -83,6 +83,8 @@ export default defineConfig({
           // Processed by Vite rather than Node, so that test/browser/observatory.ts can replace its HSTS preload module.
           server: { deps: { inline: ['@mdn/mdn-http-observatory'] } },
           include: ['test/browser/**/*.test.ts'],
+          // One bundle and one read-only site for the whole run (test/browser/global-setup.ts).
+          globalSetup: ['test/browser/global-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
           fileParallelism: false,

@@ -29,11 +29,14 @@ afterAll(async () => {
 })
 
 /** The text bob's approved change sets for later on the dosage note, seen by every engine's walk. */
-const SCHEDULED_TEXT = 'Bob’s dosage note, set for next month and approved by carol.'
+const SCHEDULED_TEXT = 'Bob’s dosage note, set for next month and approved by drlee.'
 
-/** bob proposes a dosage note to go live in 30 days and carol approves it: a pending schedule for that note. */
+/**
+ * bob proposes a dosage note to go live in 30 days and the reviewer drlee approves it (content/review-rules.json may
+ * give a reviewer alone the dosage note to approve): a pending schedule for that note.
+ */
 async function scheduleThroughApi(served: Site) {
-  const api = (editor: 'bob' | 'carol', path: string, init: RequestInit = {}) =>
+  const api = (editor: 'bob' | 'drlee', path: string, init: RequestInit = {}) =>
     fetch(served.at(`/admin${path}`), {
       ...init,
       headers: { Authorization: `Bearer ${tokenOf(editor)}`, 'Content-Type': 'application/json', ...init.headers },
@@ -47,7 +50,7 @@ async function scheduleThroughApi(served: Site) {
   })
   expect(proposed.status).toBe(201)
   const { proposal } = (await proposed.json()) as { proposal: { id: number } }
-  const approved = await api('carol', `/proposals/${proposal.id}/approve`, { method: 'POST', body: '{}' })
+  const approved = await api('drlee', `/proposals/${proposal.id}/approve`, { method: 'POST', body: '{}' })
   expect(approved.status).toBe(202)
 }
 
@@ -147,7 +150,7 @@ for (const [engine, launch] of Object.entries(ENGINES)) {
         const section = await text(page, '.already-scheduled')
         expect(section, where).toContain('A change is already scheduled for this disclaimer')
         expect(section, where).toContain('by bob')
-        expect(section, where).toContain('approved by carol')
+        expect(section, where).toContain('approved by drlee')
         expect(section, where).toContain(SCHEDULED_TEXT)
       }
       await named('edit')

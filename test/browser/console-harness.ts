@@ -9,11 +9,15 @@ import { newToken } from '../../src/core/editors.ts'
 import { keyOf } from '../../src/core/keys.ts'
 import type { LedgerEvent } from '../../src/core/ledger-types.ts'
 import { isoInZone, wallTimeIn } from '../../src/core/time.ts'
-import { TEST_EDITORS } from '../fixtures/editors.ts'
+import { TEST_EDITORS, TEST_REVIEWER } from '../fixtures/editors.ts'
 import { artifactDir, type Site, startSite, type ViewportName } from './harness.ts'
 
-export const CONSOLE_EDITORS = ['alice', 'bob', 'carol'] as const
+/** Editors who sign in; drlee is the reviewer, who approves what content/review-rules.json gives reviewers to approve. */
+export const CONSOLE_EDITORS = ['alice', 'bob', 'carol', 'drlee'] as const
 export type EditorName = (typeof CONSOLE_EDITORS)[number]
+
+/** The reviewer as pages show them (test/fixtures/editors.ts). */
+export { TEST_REVIEWER }
 
 /**
  * An editor who never signs in here (her token is thrown away) and whose name is her address, so the ledger tells
@@ -24,9 +28,9 @@ export const TOLD_EDITOR = 'dana@example.org'
 export { keyOf }
 
 /**
- * The site with alice, bob and carol as editors (token sign-in), dana told by email, and every change needing a
- * second editor unless `requireApproval` is false; its store seeded through the ledger as `npm start` does (so each
- * disclaimer starts at a recorded version).
+ * The site with alice, bob, carol and the reviewer drlee as editors (token sign-in), dana told by email, and every
+ * change needing a second editor unless `requireApproval` is false; its store seeded through the ledger as
+ * `npm start` does (so each disclaimer starts at a recorded version).
  */
 export async function startConsoleSite({ requireApproval = true } = {}): Promise<Site> {
   const site = await startSite({
@@ -34,6 +38,7 @@ export async function startConsoleSite({ requireApproval = true } = {}): Promise
       ...Object.fromEntries(CONSOLE_EDITORS.map((name) => [name, TEST_EDITORS[name].token])),
       [TOLD_EDITOR]: newToken(),
     },
+    reviewers: { drlee: { name: TEST_REVIEWER.name, credentials: TEST_REVIEWER.credentials } },
     requireApproval: String(requireApproval),
     disclaimers: {},
   })

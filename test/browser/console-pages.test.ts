@@ -1,7 +1,10 @@
 // Proves every page of the editor console, in each state an editor meets it, has zero axe-core violations (WCAG 2.2 A
 // and AA) in light and dark at phone and desktop size, and zero Nu Html Checker errors and warnings; and writes a
 // screenshot of each at both sizes to artifacts/console/. Each page is reached once, as editors reach it, with the
-// two-person rule on; the checks then run on the page as it stands.
+// two-person rule on; the checks then run on the page as it stands. The review pages are among them: the list of
+// pages and their reviews, a page's review as the reviewer drlee and as another editor sees it, the review recorded,
+// and the public page that then says it was medically reviewed. drlee approves the global disclaimer and the dosage
+// note, which content/review-rules.json may give a reviewer alone to approve.
 //
 // Who was told: dana is told by email (her name is her address), and the pages show each delivery made once the
 // ledger's alarm has sent it. A delivery still being retried is not shown: it needs a channel that fails, and here
@@ -125,14 +128,14 @@ const PAGES: ConsolePage[] = [
   {
     name: 'proposal-as-approver',
     route: 'GET /console/proposals/:id',
-    state: 'bob opens alice’s proposal',
+    state: 'the reviewer drlee opens alice’s proposal',
     status: 200,
     fragment: 'Approve and publish',
   },
   {
     name: 'published',
     route: 'GET /console/proposals/:id (approved)',
-    state: 'bob approves it',
+    state: 'drlee approves it',
     status: 200,
     fragment: /v\d+ is live: KV holds it/,
   },
@@ -176,17 +179,17 @@ const PAGES: ConsolePage[] = [
   {
     name: 'scheduled',
     route: 'GET /console/proposals/:id (approved for later)',
-    state: 'bob approves a proposal set to go live later',
+    state: 'drlee approves a proposal set to go live later',
     status: 200,
     fragment:
-      /Scheduled: this text goes live at [^<]+, approved by bob, if v\d+, the text it replaces, is still live then\./,
+      /Scheduled: this text goes live at [^<]+, approved by drlee, if v\d+, the text it replaces, is still live then\./,
   },
   {
     name: 'edit-scheduled',
     route: 'GET /console/disclaimers/:target/edit',
     state: 'carol edits the dosage note while a change to it is scheduled',
     status: 200,
-    fragment: /A change is already scheduled for this disclaimer<\/h2>[\s\S]*by alice[\s\S]*approved by bob/,
+    fragment: /A change is already scheduled for this disclaimer<\/h2>[\s\S]*by alice[\s\S]*approved by drlee/,
   },
   {
     name: 'review-scheduled',
@@ -207,7 +210,7 @@ const PAGES: ConsolePage[] = [
     route: 'GET /console',
     state: 'alice looks at the overview while a change is scheduled',
     status: 200,
-    fragment: /approved by bob\. <a href="\/console\/schedules\/\d+\/cancel">Cancel it<\/a>/,
+    fragment: /approved by drlee\. <a href="\/console\/schedules\/\d+\/cancel">Cancel it<\/a>/,
   },
   {
     name: 'cancel-confirm',
@@ -276,6 +279,45 @@ const PAGES: ConsolePage[] = [
     status: 200,
     fragment:
       /You are editing the text in KV, changed outside the ledger\.[\s\S]*<input type="hidden" name="base" value="kv-[0-9a-f]{64}"\/>/,
+  },
+  {
+    name: 'reviews',
+    route: 'GET /console/reviews',
+    state: 'the reviewer drlee looks at which pages need a review',
+    status: 200,
+    fragment:
+      /<h2>Needs review<\/h2><ul class="reviews"><li><a href="\/console\/reviews\/[a-z-]+">Review “[^”]+”<\/a>: Never reviewed\.[\s\S]*Dr\. Ana Lee, MD, toxicology \(drlee\)/,
+  },
+  {
+    name: 'page-review-as-reviewer',
+    route: 'GET /console/reviews/:page',
+    state: 'drlee opens the review of the page “Conclusion”, with the form to attest it',
+    status: 200,
+    fragment: /<label for="note">Note \(optional\)<\/label>[\s\S]*I reviewed this page as it reads now/,
+  },
+  {
+    name: 'review-recorded',
+    route: 'POST /console/reviews/:page',
+    state: 'drlee attests the page as it reads now, with a note',
+    status: 200,
+    fragment:
+      /Recorded: Dr\. Ana Lee, MD, toxicology reviewed “Conclusion” as it read at [^<]+ \(words <code>[0-9a-f]{16}<\/code>\)/,
+  },
+  {
+    name: 'page-review-as-editor',
+    route: 'GET /console/reviews/:page',
+    state: 'alice, not a reviewer, opens that page’s review',
+    status: 200,
+    fragment:
+      /Only a reviewer can record a review of this page: Dr\. Ana Lee, MD, toxicology \(drlee\)[\s\S]*<td>Dr\. Ana Lee, MD, toxicology \(drlee\)<\/td><td><code>[0-9a-f]{16}<\/code>, the words served now<\/td>/,
+  },
+  {
+    name: 'reviewed-page',
+    route: 'GET /conclusion (the public page)',
+    state: 'a visitor reads the page drlee reviewed',
+    status: 200,
+    fragment:
+      /<p class="byline">Medically reviewed by Dr\. Ana Lee, MD, toxicology, on <time datetime="\d{4}-\d\d-\d\d">\d{1,2} [A-Z][a-z]+ \d{4}<\/time>\.<\/p>/,
   },
   {
     name: 'bad-query',
@@ -355,6 +397,7 @@ async function reachEveryPage() {
     alice: await browser.newContext({ viewport: VIEWPORTS.desktop }),
     bob: await browser.newContext({ viewport: VIEWPORTS.desktop }),
     carol: await browser.newContext({ viewport: VIEWPORTS.desktop }),
+    drlee: await browser.newContext({ viewport: VIEWPORTS.desktop }),
   }
   const draft = 'Alice’s draft: this site is information only, not medical advice; ask a doctor first.'
 
@@ -379,7 +422,7 @@ async function reachEveryPage() {
   await submit(hostile.page, 'Send')
   await hostile.keep('refused-cross-site')
 
-  for (const editor of ['alice', 'bob', 'carol'] as const) {
+  for (const editor of ['alice', 'bob', 'carol', 'drlee'] as const) {
     const { page, keep } = await newPage(contexts[editor])
     await signIn(page, site, editor)
     if (editor === 'alice') await keep('overview')
@@ -413,15 +456,15 @@ async function reachEveryPage() {
   await list.page.goto(site.at('/console/proposals'))
   await list.keep('proposals')
 
-  const approver = await newPage(contexts.bob)
+  const approver = await newPage(contexts.drlee)
   await approver.page.goto(site.at(proposalPath))
   await approver.keep('proposal-as-approver')
 
-  const approve = await newPage(contexts.bob)
+  const approve = await newPage(contexts.drlee)
   await approve.page.goto(site.at(proposalPath))
   await submit(approve.page, 'Approve and publish')
   await approve.keep('published')
-  expect(await liveText(site, 'global'), 'bob’s approval made alice’s draft live').toBe(draft)
+  expect(await liveText(site, 'global'), 'drlee’s approval made alice’s draft live').toBe(draft)
 
   // Alice opens the form; bob's change goes live (approved by carol) before she sends it.
   const stale = await openEdit(contexts.alice, 'conclusion')
@@ -467,6 +510,8 @@ async function reachEveryPage() {
   await around.keep('edit-unrecorded')
   expect((await allDelivered(site)).length, 'reading the pages recorded no event').toBe(recorded)
 
+  await reachReviewPages(contexts)
+
   const malformed = await newPage(contexts.alice)
   await malformed.page.goto(site.at('/console/notifications?before=soon'))
   await malformed.keep('bad-query')
@@ -491,7 +536,7 @@ async function reachSchedulePages(contexts: Record<EditorName, BrowserContext>) 
   await proposal.keep('proposal-scheduled')
   scheduledProposal = new URL(proposal.page.url()).pathname
 
-  const approve = await newPage(contexts.bob)
+  const approve = await newPage(contexts.drlee)
   await approve.page.goto(site.at(scheduledProposal))
   await submit(approve.page, 'Approve to go live at the set time')
   await approve.keep('scheduled')
@@ -527,6 +572,36 @@ async function reachSchedulePages(contexts: Record<EditorName, BrowserContext>) 
   await submit(cancelled.page, 'Yes, cancel this schedule')
   await cancelled.keep('cancelled')
   expect(await liveText(site, 'dosage-and-safety'), 'nothing went live').toBe(before)
+}
+
+/**
+ * Reviews: the list and a page's review as the reviewer drlee sees them, the review recorded, the page's review as
+ * alice (not a reviewer) sees it, and the public page, read for the first time on this site, saying who reviewed it.
+ */
+async function reachReviewPages(contexts: Record<EditorName | 'visitor', BrowserContext>) {
+  const list = await newPage(contexts.drlee)
+  await list.page.goto(site.at('/console/reviews'))
+  await list.keep('reviews')
+
+  const detail = await newPage(contexts.drlee)
+  await detail.page.goto(site.at('/console/reviews'))
+  await follow(detail.page, 'Review “Conclusion”')
+  expect(detail.page.url()).toBe(site.at('/console/reviews/conclusion'))
+  await detail.keep('page-review-as-reviewer')
+
+  const attest = await newPage(contexts.drlee)
+  await attest.page.goto(site.at('/console/reviews/conclusion'))
+  await attest.page.getByLabel('Note (optional)').fill('checked against the sources in the article')
+  await submit(attest.page, 'I reviewed this page as it reads now')
+  await attest.keep('review-recorded')
+
+  const seen = await newPage(contexts.alice)
+  await seen.page.goto(site.at('/console/reviews/conclusion'))
+  await seen.keep('page-review-as-editor')
+
+  const visitor = await newPage(contexts.visitor)
+  await visitor.page.goto(site.at('/conclusion'))
+  await visitor.keep('reviewed-page')
 }
 
 /**

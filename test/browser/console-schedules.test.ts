@@ -1,9 +1,12 @@
 // Proves scheduled changes work in the editor console in Chromium driven by the keyboard alone (Tab, Shift+Tab,
-// Enter and Space, and typing into a field that Tab reached), at phone and desktop size. With the two-person rule
-// on: alice types a go-live time (first one that has passed, which the field refuses), proposes; bob approves it for
-// that time; carol cancels it from the overview's "Cancel it" with a reason, and the overview no longer lists it.
-// Where approval is off: alice schedules a publish a minute or so ahead, the overview lists it, and at its time the
-// ledger makes it live.
+// Enter and Space, and typing into a field that Tab reached), at phone and desktop size. Where approval is off: alice
+// schedules a publish a minute or so ahead, the overview lists it, and at its time the ledger makes it live. With the
+// two-person rule on: alice types a go-live time (first one that has passed, which the field refuses), proposes; bob
+// approves it for that time; carol cancels it from the overview's "Cancel it" with a reason, and the overview no
+// longer lists it.
+//
+// The go-live field takes whole minutes, so a publish set from the console waits for the ledger's alarm up to a
+// minute and a half. The publishes are set first and awaited last: the two-person flows run while they wait.
 //
 // Times are typed and shown in the site's zone (SITE_TIME_ZONE); the expected wording is built from the same
 // functions the Worker uses (src/core/time.ts), so a wrong zone or offset shows as a different time.
@@ -31,12 +34,27 @@ import { launchChromium, type Site, VIEWPORTS, type ViewportName } from './harne
 const DAY_MS = 86_400_000
 
 let browser: Browser
+/** The two-person rule on: the proposals at both sizes, one after the other, on the same note. */
+let twoPerson: Site
+/** Approval off: a publish set at each size, on a note of its own. */
+let approvalOff: Site
+
+/** A publish alice set for later, by viewport: what the last tests wait for. */
+const publishes = new Map<
+  ViewportName,
+  { target: string; when: string; zone: string; draft: string; paragraph: string; alice: Page }
+>()
+const PUBLISHED_TARGET: Record<ViewportName, string> = { phone: 'exploring-kratom', desktop: 'conclusion' }
 
 beforeAll(async () => {
   browser = await launchChromium()
+  twoPerson = await startConsoleSite()
+  approvalOff = await startConsoleSite({ requireApproval: false })
 })
 afterAll(async () => {
   await browser?.close()
+  await twoPerson?.stop()
+  await approvalOff?.stop()
 })
 
 /** How the console shows a wall time typed in `zone`: `2026-12-04 09:30 (UTC-05:00, America/New_York)`. */
@@ -65,44 +83,74 @@ async function backToOverview(page: Page, site: Site) {
   expect(page.url()).toBe(site.at('/console'))
 }
 
-for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
-  const { width, height } = VIEWPORTS[viewport]
+/** Signs in by keyboard in a fresh context with US English (the datetime-local field's layout depends on it). */
+async function signedIn(site: Site, editor: EditorName, viewport: ViewportName): Promise<Page> {
+  const context = await browser.newContext({ viewport: VIEWPORTS[viewport], locale: 'en-US' })
+  const page = await context.newPage()
+  await signInByKeyboard(page, site, editor)
+  return page
+}
 
-  /** Signs in by keyboard in a fresh context with US English (the datetime-local field's layout depends on it). */
-  async function signedIn(site: Site, editor: EditorName): Promise<Page> {
-    const context = await browser.newContext({ viewport: VIEWPORTS[viewport], locale: 'en-US' })
-    const page = await context.newPage()
-    await signInByKeyboard(page, site, editor)
-    return page
-  }
+/** From the overview: edit `target`, put `paragraph` first, give a note and review; returns the draft. */
+async function review(page: Page, target: string, paragraph: string) {
+  await tabTo(page, page.locator(`a[href="/console/disclaimers/${target}/edit"]`))
+  expect((await pressFor(page, 'Enter')).status()).toBe(200)
+  const draft = await typeParagraph(page, 'Disclaimer text', paragraph)
+  await tabTo(page, page.getByLabel('Why you are changing it'))
+  await page.keyboard.type('scheduled from the browser test')
+  expect((await press(page, 'Review the change', 'Enter')).status()).toBe(200)
+  return draft
+}
 
-  /** From the overview: edit `target`, put `paragraph` first, give a note and review; returns the draft. */
-  async function review(page: Page, target: string, paragraph: string) {
-    await tabTo(page, page.locator(`a[href="/console/disclaimers/${target}/edit"]`))
-    expect((await pressFor(page, 'Enter')).status()).toBe(200)
-    const draft = await typeParagraph(page, 'Disclaimer text', paragraph)
-    await tabTo(page, page.getByLabel('Why you are changing it'))
-    await page.keyboard.type('scheduled from the browser test')
-    expect((await press(page, 'Review the change', 'Enter')).status()).toBe(200)
-    return draft
-  }
+const SIZES = Object.keys(VIEWPORTS) as ViewportName[]
+const size = (viewport: ViewportName) => `${viewport} (${VIEWPORTS[viewport].width}×${VIEWPORTS[viewport].height})`
 
-  describe(`a scheduled proposal by keyboard alone, two-person rule on, ${viewport} (${width}×${height})`, () => {
-    let site: Site
+for (const viewport of SIZES) {
+  describe(`a scheduled publish by keyboard alone, approval off, ${size(viewport)}`, () => {
+    it('lets alice publish a text for a minute ahead, and lists it on the overview', async () => {
+      const site = approvalOff
+      const target = PUBLISHED_TARGET[viewport]
+      const zone = await siteZone(site)
+      const before = await liveText(site, target)
+      const alice = await signedIn(site, 'alice', viewport)
+      const paragraph = `Published at a set time (${viewport}): see a doctor if soreness lasts.`
+      const draft = await review(alice, target, paragraph)
+      await expect(alice.getByRole('heading', { name: 'Publish it', level: 2 }).count()).resolves.toBe(1)
+      await expect(alice.locator('main').textContent()).resolves.toContain(
+        'Publishing makes it live at once, or at the time you give below;',
+      )
 
-    beforeAll(async () => {
-      site = await startConsoleSite()
+      // The first whole minute at least 30 s ahead: time enough to type it.
+      const when = wallTimeAhead(zone, 30_000)
+      const shown = shownAs(when, zone)
+      await typeWallTime(alice, `Go live at (${zone} time)`, when)
+      const scheduled = await press(alice, 'Publish this text', 'Enter')
+      expect(scheduled.status()).toBe(200)
+      await expect(alice.getByRole('status').textContent()).resolves.toMatch(
+        new RegExp(
+          `^Scheduled: this text goes live at ${escaped(shown)}, if nothing has been published for this disclaimer by then\\.$`,
+        ),
+      )
+      expect(await liveText(site, target), 'nothing is live before its time').toBe(before)
+
+      await backToOverview(alice, site)
+      await expect(overviewTerm(alice, target, 'Scheduled')).resolves.toBe(
+        `${shown}, by alice, no approval needed here. Cancel it`,
+      )
+      publishes.set(viewport, { target, when, zone, draft, paragraph, alice })
     })
-    afterAll(async () => {
-      await site?.stop()
-    })
+  })
+}
 
+for (const viewport of SIZES) {
+  describe(`a scheduled proposal by keyboard alone, two-person rule on, ${size(viewport)}`, () => {
     it('lets alice propose a text for a time, bob approve it for then, and carol cancel it from the overview', async () => {
+      const site = twoPerson
       const target = 'understanding-muscle-soreness'
       const zone = await siteZone(site)
       const goLive = `Go live at (${zone} time)`
       const before = await liveText(site, target)
-      const alice = await signedIn(site, 'alice')
+      const alice = await signedIn(site, 'alice', viewport)
       await review(alice, target, `Scheduled note (${viewport}): rest is the first remedy for sore muscles.`)
 
       // A time that has passed is refused next to the field, which keeps it, and nothing is proposed.
@@ -135,7 +183,7 @@ for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
         'You proposed this, so another editor must approve it.',
       )
 
-      const bob = await signedIn(site, 'bob')
+      const bob = await signedIn(site, 'bob', viewport)
       expect((await follow(bob, 'Proposals')).status()).toBe(200)
       expect((await follow(bob, new RegExp(`^Proposal ${proposal}:`))).status()).toBe(200)
       const approved = await press(bob, 'Approve to go live at the set time', 'Enter')
@@ -152,7 +200,7 @@ for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
       expect(cancelPath).toMatch(/^\/console\/schedules\/\d+\/cancel$/)
 
       // Carol signs in to the overview, which lists the schedule with its approval and a way to cancel it.
-      const carol = await signedIn(site, 'carol')
+      const carol = await signedIn(site, 'carol', viewport)
       await expect(overviewTerm(carol, target, 'Scheduled')).resolves.toBe(
         `${shown}, by alice (proposal ${proposal}), approved by bob. Cancel it`,
       )
@@ -178,47 +226,15 @@ for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
       expect(await liveText(site, target), 'nothing went live').toBe(before)
     })
   })
+}
 
-  describe(`a scheduled publish by keyboard alone, approval off, ${viewport} (${width}×${height})`, () => {
-    let site: Site
-
-    beforeAll(async () => {
-      site = await startConsoleSite({ requireApproval: false })
-    })
-    afterAll(async () => {
-      await site?.stop()
-    })
-
-    it('lets alice publish a text for a minute ahead, lists it on the overview, and makes it live at that time', async () => {
-      const target = 'conclusion'
-      const zone = await siteZone(site)
-      const before = await liveText(site, target)
-      const alice = await signedIn(site, 'alice')
-      const paragraph = `Published at a set time (${viewport}): see a doctor if soreness lasts.`
-      const draft = await review(alice, target, paragraph)
-      await expect(alice.getByRole('heading', { name: 'Publish it', level: 2 }).count()).resolves.toBe(1)
-      await expect(alice.locator('main').textContent()).resolves.toContain(
-        'Publishing makes it live at once, or at the time you give below;',
-      )
-
-      // The first whole minute at least 30 s ahead: time enough to type it, and little to wait for.
-      const when = wallTimeAhead(zone, 30_000)
-      const shown = shownAs(when, zone)
-      await typeWallTime(alice, `Go live at (${zone} time)`, when)
-      const scheduled = await press(alice, 'Publish this text', 'Enter')
-      expect(scheduled.status()).toBe(200)
-      await expect(alice.getByRole('status').textContent()).resolves.toMatch(
-        new RegExp(
-          `^Scheduled: this text goes live at ${escaped(shown)}, if nothing has been published for this disclaimer by then\\.$`,
-        ),
-      )
-      expect(await liveText(site, target), 'nothing is live before its time').toBe(before)
-
-      await backToOverview(alice, site)
-      await expect(overviewTerm(alice, target, 'Scheduled')).resolves.toBe(
-        `${shown}, by alice, no approval needed here. Cancel it`,
-      )
-
+for (const viewport of SIZES) {
+  describe(`the publish set at ${size(viewport)}, at its time`, () => {
+    it('is made live by the ledger’s alarm with nobody acting, and the overview and the page then show it', async () => {
+      const site = approvalOff
+      const published = publishes.get(viewport)
+      if (!published) throw new Error(`no publish was set at ${viewport} size: see the test that sets it`)
+      const { target, when, zone, draft, paragraph, alice } = published
       // At its time the ledger's alarm publishes it. The test waits for that and asserts nothing about how soon.
       const due = (wallTimeIn(when, zone) as { instant: number }).instant
       while ((await liveText(site, target)) !== draft) {
@@ -233,12 +249,12 @@ for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
       await expect(overviewTerm(alice, target, 'Last recorded change')).resolves.toMatch(/ by alice \(publish\)$/)
       await expect(overviewTerm(alice, target, 'Scheduled')).resolves.toBe('none')
 
-      // The first request for /conclusion on this site: the Worker reads KV for it now.
+      // The first request for the page on this site: the Worker reads KV for it now.
       const visitor = await (await browser.newContext({ viewport: VIEWPORTS[viewport] })).newPage()
-      const page = await visitor.goto(site.at('/conclusion'))
+      const page = await visitor.goto(site.at(`/${target}`))
       expect(page?.status()).toBe(200)
       expect(page?.headers()['disclaimer-version']).toContain(`${keyOf(target)}=${pagesShow.split(',')[0]}/`)
-      await expect(visitor.locator('[data-disclaimer="disclaimer:conclusion"]').textContent()).resolves.toContain(
+      await expect(visitor.locator(`[data-disclaimer="disclaimer:${target}"]`).textContent()).resolves.toContain(
         paragraph,
       )
     })

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, inject } from 'vitest'
 import {
   type BuiltBundle,
   buildBundle,
@@ -31,10 +31,10 @@ export { SEEDED_DISCLAIMERS }
 
 let bundle: BuiltBundle | undefined
 
-/** One `wrangler deploy --dry-run` per test file (each file runs in its own worker). */
+/** The bundle global-setup.ts built for this run (one `wrangler deploy --dry-run` for every file). */
 function builtBundle(): BuiltBundle {
   process.env.WRANGLER_SEND_METRICS = 'false'
-  bundle ??= buildBundle()
+  bundle ??= inject('browserBundle') ?? buildBundle()
   return bundle
 }
 
@@ -53,12 +53,24 @@ export function freePort(): Promise<number> {
   })
 }
 
-export interface Site extends ServedBundle {
+/** A served site as a browser sees it: its address and pages. */
+export interface SiteAddress {
   origin: string
   /** Paths from /sitemap.xml, in its order. */
   pages: string[]
   /** Absolute URL of a path on the served site. */
   at(path: string): string
+}
+
+export interface Site extends ServedBundle, SiteAddress {}
+
+/**
+ * The site global-setup.ts serves for the whole run, with the shipped disclaimers and no editors: for files that only
+ * read its pages. A file that writes to KV or needs editors starts a site of its own.
+ */
+export function sharedSite(): SiteAddress {
+  const { origin, pages } = inject('sharedSite')
+  return { origin, pages, at: (path) => new URL(path, origin).href }
 }
 
 /**
@@ -67,7 +79,7 @@ export interface Site extends ServedBundle {
  * `disclaimers` replaces what KV holds at the start.
  */
 export async function startSite(
-  options: Pick<ServeOptions, 'editors' | 'requireApproval' | 'disclaimers'> = {},
+  options: Pick<ServeOptions, 'editors' | 'reviewers' | 'requireApproval' | 'disclaimers'> = {},
 ): Promise<Site> {
   const port = await freePort()
   const origin = `http://127.0.0.1:${port}`
@@ -112,16 +124,14 @@ export function artifactDir(...parts: string[]): string {
   return dir
 }
 
-/** Starts the site and Chromium before a test file's tests and stops both after them. */
-export function useSiteInChromium(): { site: Site; browser: Browser } {
-  const live = {} as { site: Site; browser: Browser }
+/** The shared site, and Chromium started before a test file's tests and stopped after them. */
+export function useSiteInChromium(): { site: SiteAddress; browser: Browser } {
+  const live = { site: sharedSite() } as { site: SiteAddress; browser: Browser }
   beforeAll(async () => {
-    live.site = await startSite()
     live.browser = await launchChromium()
   })
   afterAll(async () => {
     await live.browser?.close()
-    await live.site?.stop()
   })
   return live
 }

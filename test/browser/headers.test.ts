@@ -4,17 +4,10 @@
 // production serves it (https, Cloudflare's http → https redirect on the same host) and must lose nothing.
 import { createServer, type Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { NOT_FOUND_PATH, type Site, startSite } from './harness.ts'
+import { NOT_FOUND_PATH, sharedSite } from './harness.ts'
 import { asServedInProduction, retrievePage, score } from './observatory.ts'
 
-let site: Site
-
-beforeAll(async () => {
-  site = await startSite()
-})
-afterAll(async () => {
-  await site?.stop()
-})
+const site = sharedSite()
 
 const EXPECTED: Record<string, string> = {
   'content-security-policy': 'csp-implemented-with-no-unsafe-default-src-none',

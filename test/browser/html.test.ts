@@ -1,17 +1,10 @@
 // Proves every page's HTML, the 404 included, passes the Nu Html Checker (vnu.jar) with zero errors and zero
 // warnings. One JVM checks all pages at once; a known-bad canary file in the same run proves the checker reports.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { NOT_FOUND_PATH, type Site, startSite } from './harness.ts'
+import { describe, expect, it } from 'vitest'
+import { NOT_FOUND_PATH, sharedSite } from './harness.ts'
 import { checkHtml } from './nu-checker.ts'
 
-let site: Site
-
-beforeAll(async () => {
-  site = await startSite()
-})
-afterAll(async () => {
-  await site?.stop()
-})
+const site = sharedSite()
 
 describe('Nu Html Checker', () => {
   it('reports no error and no warning on any page', async () => {

@@ -1,9 +1,14 @@
-// Proves every page in the sitemap scores 100 in Lighthouse's Accessibility, Best Practices and SEO, and passes every
-// Performance audit the page itself decides (nothing render-blocking, compressed, small, no script, no layout shift),
-// and the editor console's overview and edit pages (signed in) 100 in Accessibility and Best Practices, on mobile
+// Proves each kind of page the site serves scores 100 in Lighthouse's Accessibility, Best Practices and SEO, and
+// passes every Performance audit the page itself decides (nothing render-blocking, compressed, small, no script, no
+// layout shift), and the editor console's edit page (signed in) 100 in Accessibility and Best Practices, on mobile
 // (the default config) and desktop (desktopConfig), with the system Chromium. Reports go to artifacts/lighthouse/.
+// One page of each view is audited (home, a chapter, the whole article; the console's pages share one frame): the
+// audits read what the view renders, the same on every page of it, and the page-specific facts they also read (title,
+// description, language, canonical link, indexing) are asserted here for every page of the sitemap; axe-core checks
+// every page and console page at both sizes (accessibility.test.ts, console-pages.test.ts) and the Observatory every
+// page's headers (headers.test.ts).
 // Performance's score itself is timed (main-thread tasks on this shared host, times 4 on mobile), so, as the house
-// rule for timings asks, it is printed beside a bare page's score from the same moment rather than asserted.
+// rule for timings asks, it is printed beside a bare page's score measured with the same settings rather than asserted.
 // The 404 is left out: it is noindex and answers 404 by design, which SEO marks down; so are the console's pages
 // for SEO (noindex by design) and Performance (an editor's tool, not a visitor's page).
 
@@ -16,14 +21,17 @@ import lighthouse, { desktopConfig } from 'lighthouse'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SITE_PATHS } from '../site-paths.ts'
 import { sessionCookie, startConsoleSite } from './console-harness.ts'
-import { artifactDir, CHROMIUM_PATH, pageName, type Site, startSite } from './harness.ts'
+import { artifactDir, CHROMIUM_PATH, pageName, type Site, sharedSite } from './harness.ts'
 
 type Category = 'performance' | 'accessibility' | 'best-practices' | 'seo'
 const CATEGORIES: readonly Category[] = ['performance', 'accessibility', 'best-practices', 'seo']
 /** The categories whose score is asserted: none of them times anything. */
 const UNTIMED: readonly Category[] = ['accessibility', 'best-practices', 'seo']
 const CONSOLE_CATEGORIES: readonly Category[] = ['accessibility', 'best-practices']
-const CONSOLE_PATHS = ['/console', '/console/disclaimers/global/edit']
+/** One page of each of the site's views (src/site/routes/pages.tsx): the home page, a chapter, the whole article. */
+const AUDITED_PATHS = ['/', '/dosage-and-safety', '/full-article']
+/** The console's pages share one frame; the edit page has the most controls of them. */
+const CONSOLE_PATH = '/console/disclaimers/global/edit'
 const FORM_FACTORS = { mobile: undefined, desktop: desktopConfig }
 type FormFactor = keyof typeof FORM_FACTORS
 
@@ -55,15 +63,16 @@ const BARE_PAGE =
   'initial-scale=1"><title>Bare page</title><meta name="description" content="A baseline."><h1>Bare page</h1>' +
   '<p>The same Chromium and settings, with nothing of the site.</p></html>'
 
-let site: Site
+const site = sharedSite()
 let consoleSite: Site
 let bare: Server
 let bareUrl: string
 const running = new Set<chromeLauncher.LaunchedChrome>()
 const rows: string[] = []
+/** The bare page's Performance, by form factor, measured before that form factor's pages. */
+const baselines: Partial<Record<FormFactor, string>> = {}
 
 beforeAll(async () => {
-  site = await startSite()
   consoleSite = await startConsoleSite()
   bare = createServer((request, response) => {
     const found = request.url === '/'
@@ -76,11 +85,11 @@ beforeAll(async () => {
 afterAll(async () => {
   // A run cut off by the test timeout leaves its Chromium behind.
   for (const chrome of running) chrome.kill()
-  await site?.stop()
   await consoleSite?.stop()
   await new Promise((resolve) => bare?.close(resolve))
   const header = `${'page'.padEnd(44)}${['acces', 'best-', 'seo', 'perf (timed, not asserted)'].map((c) => c.padStart(7)).join('')}`
-  console.log(`Lighthouse (reports in artifacts/lighthouse/)\n${header}\n${rows.join('\n')}`)
+  const bareRows = Object.entries(baselines).map(([formFactor, perf]) => `bare page, ${formFactor}: ${perf}`)
+  console.log(`Lighthouse (reports in artifacts/lighthouse/)\n${header}\n${[...rows, ...bareRows].join('\n')}`)
 })
 
 /** One fresh Chromium per run: reusing one across runs can lose the trace's navigation start (NO_NAVSTART). */
@@ -158,20 +167,44 @@ function record(key: string, result: Result, categories: readonly Category[], pe
 }
 
 describe('Lighthouse on the article', () => {
-  it('audits exactly the pages of the sitemap', () => {
+  it('audits a page of each view, and every page of the sitemap has what the audits read of the page itself', async () => {
     expect(site.pages).toEqual(SITE_PATHS)
+    expect(SITE_PATHS).toEqual(expect.arrayContaining(AUDITED_PATHS))
+    const titles = new Set<string>()
+    for (const path of site.pages) {
+      const response = await fetch(site.at(path))
+      expect(response.status, path).toBe(200)
+      expect(response.headers.get('x-robots-tag'), path).toBeNull()
+      const html = await response.text()
+      expect(html, path).toMatch(/^<!DOCTYPE html><html lang="en">/)
+      const title = /<title>([^<]+)<\/title>/.exec(html)?.[1] ?? ''
+      expect(title.trim().length, `${path}: a title`).toBeGreaterThan(10)
+      titles.add(title)
+      expect(html, `${path}: a description`).toMatch(/<meta name="description" content="[^"]{50,}"\/>/)
+      expect(html, `${path}: its own canonical link`).toContain(`<link rel="canonical" href="${site.at(path)}"/>`)
+      expect(html, `${path}: indexable`).not.toMatch(/<meta name="robots" content="[^"]*noindex/)
+      expect(html, `${path}: a viewport`).toContain(
+        `<meta name="viewport" content="width=device-width, initial-scale=1"/>`,
+      )
+      expect(html, `${path}: no script but JSON-LD`).not.toMatch(/<script(?! type="application\/ld\+json")/)
+    }
+    expect(titles.size, 'each page its own title').toBe(site.pages.length)
   })
 
-  for (const path of SITE_PATHS) {
-    for (const formFactor of Object.keys(FORM_FACTORS) as FormFactor[]) {
+  for (const formFactor of Object.keys(FORM_FACTORS) as FormFactor[]) {
+    it(`measures the bare page's Performance as the baseline (${formFactor})`, async () => {
+      const baseline = await audit(bareUrl, formFactor, ['performance'])
+      expect(baseline.lhr.runtimeError).toBeUndefined()
+      expect(baseline.lhr.finalDisplayedUrl).toBe(bareUrl)
+      baselines[formFactor] = timed(baseline)
+    })
+
+    for (const path of AUDITED_PATHS) {
       it(`scores 100 in three categories and passes every untimed Performance audit on ${path} (${formFactor})`, async () => {
         const result = await audit(site.at(path), formFactor, CATEGORIES)
-        // Right after, so both runs see the same load on the machine.
-        const baseline = await audit(bareUrl, formFactor, ['performance'])
         save(result, `${pageName(path)}-${formFactor}.html`)
-        record(`${path} ${formFactor}`, result, UNTIMED, `${timed(result)}, bare page ${timed(baseline)}`)
+        record(`${path} ${formFactor}`, result, UNTIMED, `${timed(result)}, bare page ${baselines[formFactor] ?? '-'}`)
         expect(result.lhr.runtimeError).toBeUndefined()
-        expect(baseline.lhr.runtimeError).toBeUndefined()
         expect(result.lhr.finalDisplayedUrl).toBe(site.at(path))
         expect(shortfalls(result, UNTIMED)).toEqual([])
         expect(untimedPerformanceShortfalls(result)).toEqual([])
@@ -182,19 +215,17 @@ describe('Lighthouse on the article', () => {
 })
 
 describe('Lighthouse on the editor console', () => {
-  for (const path of CONSOLE_PATHS) {
-    for (const formFactor of Object.keys(FORM_FACTORS) as FormFactor[]) {
-      it(`scores 100 in accessibility and best practices on ${path}, signed in (${formFactor})`, async () => {
-        const cookie = await sessionCookie(consoleSite, 'alice')
-        const result = await audit(consoleSite.at(path), formFactor, CONSOLE_CATEGORIES, { Cookie: cookie })
-        save(result, `console-${pageName(path.replace(/^\/console\/?/, '/'))}-${formFactor}.html`)
-        record(`${path} ${formFactor}`, result, CONSOLE_CATEGORIES)
-        expect(result.lhr.runtimeError).toBeUndefined()
-        // Signed in: the page itself, not the sign-in page the console sends others to.
-        expect(result.lhr.finalDisplayedUrl).toBe(consoleSite.at(path))
-        expect(result.lhr.audits['document-title']?.score).toBe(1)
-        expect(shortfalls(result, CONSOLE_CATEGORIES)).toEqual([])
-      })
-    }
+  for (const formFactor of Object.keys(FORM_FACTORS) as FormFactor[]) {
+    it(`scores 100 in accessibility and best practices on ${CONSOLE_PATH}, signed in (${formFactor})`, async () => {
+      const cookie = await sessionCookie(consoleSite, 'alice')
+      const result = await audit(consoleSite.at(CONSOLE_PATH), formFactor, CONSOLE_CATEGORIES, { Cookie: cookie })
+      save(result, `console-${pageName(CONSOLE_PATH.replace(/^\/console\/?/, '/'))}-${formFactor}.html`)
+      record(`${CONSOLE_PATH} ${formFactor}`, result, CONSOLE_CATEGORIES)
+      expect(result.lhr.runtimeError).toBeUndefined()
+      // Signed in: the page itself, not the sign-in page the console sends others to.
+      expect(result.lhr.finalDisplayedUrl).toBe(consoleSite.at(CONSOLE_PATH))
+      expect(result.lhr.audits['document-title']?.score).toBe(1)
+      expect(shortfalls(result, CONSOLE_CATEGORIES)).toEqual([])
+    })
   }
 })
