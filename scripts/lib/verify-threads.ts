@@ -45,28 +45,36 @@ export function checkPiece({ id, before, bytes, length, head }: PieceToCheck): P
   return { id, held: true, ...checker.progress() }
 }
 
-/** Threads that check pieces, two at most waiting on each; a thread that fails answers that its pieces did not hold. */
+/**
+ * Threads that check pieces, two at most waiting on each. Once a thread fails or stops, every piece it had and every
+ * piece after is answered as not holding, so the export is checked again on one thread.
+ */
 class Threads {
   readonly #workers: { worker: Worker; waiting: Map<number, (checked: PieceChecked) => void> }[]
+  #failed = false
 
   constructor(count: number) {
     this.#workers = Array.from({ length: count }, () => {
       const waiting = new Map<number, (checked: PieceChecked) => void>()
       const worker = new Worker(new URL('./verify-worker.ts', import.meta.url))
+      const fail = () => {
+        this.#failed = true
+        for (const [id, answer] of waiting) answer({ id, held: false })
+        waiting.clear()
+      }
       worker.on('message', (checked: PieceChecked) => {
         waiting.get(checked.id)?.(checked)
         waiting.delete(checked.id)
       })
-      worker.on('error', () => {
-        for (const [id, answer] of waiting) answer({ id, held: false })
-        waiting.clear()
-      })
+      worker.on('error', fail)
+      worker.on('exit', fail)
       return { worker, waiting }
     })
   }
 
   /** Checks a piece on a thread with room for it, or undefined when every one has two waiting. */
   check(piece: PieceToCheck): Promise<PieceChecked> | undefined {
+    if (this.#failed) return Promise.resolve({ id: piece.id, held: false })
     const free = this.#workers.find(({ waiting }) => waiting.size < 2)
     if (!free) return undefined
     return new Promise((answer) => {
