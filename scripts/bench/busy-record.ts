@@ -1,11 +1,13 @@
 // A ledger record of any size, written straight into a ledger object's SQLite a bounded step at a time: versions of
 // every target with their landings, proposals with their decisions, schedules with their outcomes, events with their
-// deliveries, and the chain over all of it, computed by the ledger's own chaining as each step ends. The benchmark's
-// decade of heavy use and the route tests' busy record are both made by it; runs inside workerd (no Node APIs).
+// deliveries, the chain over all of it and the log's tree over the chain, computed by the ledger's own code as each
+// step ends, as each of its transactions does. The benchmark's decade of heavy use and the route tests' busy record
+// are both made by it; runs inside workerd (no Node APIs).
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
 import { TARGET_KEYS } from '../../src/core/site-map.ts'
 import { chainPending } from '../../src/ledger/chaining.ts'
+import { extendLog } from '../../src/ledger/log-tree.ts'
 import { type RecordSize, stepsOf } from './ledger-bench.ts'
 
 export { DECADE, type RecordSize, stepsOf } from './ledger-bench.ts'
@@ -160,5 +162,7 @@ export function fillStep(sql: SqlStorage, size: RecordSize, step: number, end: n
     ['event_id', 'channel', 'recipient', 'message_id', 'status', 'attempts', 'sent_at'],
     deliveries,
   )
+  // Without the tree, the object's first transaction after a restart would append the whole record to it at once.
   chainPending(sql)
+  extendLog(sql)
 }

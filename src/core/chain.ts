@@ -178,6 +178,11 @@ export interface VerifyOptions {
   step?: ChainStep
   /** The longest line read, MAX_LINE_CHARS unless given. */
   maxLineChars?: number
+  /**
+   * The row a piece of an export goes on from, for a checker that reads the rest on another thread: its rows must
+   * follow this position and hash. Lines are then counted from the piece's first.
+   */
+  from?: Checkpoint
 }
 
 /** The longest line read: a row holds at most one KV value (25 MiB) however escaped, so memory stays bounded by it. */
@@ -208,10 +213,10 @@ function rowName(pos: number, table: string, row: Json): string {
  * chain hash remembered from earlier (an email's checkpoint), must be one of the rows: then nothing up to it was
  * rewritten since it was sent. Stops at the first line that does not hold, naming it.
  */
-export function exportChecker({ head, step = chainStep, maxLineChars = MAX_LINE_CHARS }: VerifyOptions = {}) {
+export function exportChecker({ head, step = chainStep, maxLineChars = MAX_LINE_CHARS, from }: VerifyOptions = {}) {
   const wanted = head?.toLowerCase()
-  let previous = GENESIS
-  let rows = 0
+  let previous = from ? from.hash : GENESIS
+  let rows = from ? from.pos : 0
   let lines = 0
   let ended = false
   let headFound: number | undefined
@@ -352,6 +357,10 @@ export function exportChecker({ head, step = chainStep, maxLineChars = MAX_LINE_
         return fail(`line ${lines + 1} is longer than ${maxLineChars} characters: it is not a line of an export`)
       }
       return undefined
+    },
+    /** Where the check stands: the rows that held, the hash they lead to, the head found, and whether it ended. */
+    progress(): { rows: number; head: string; headFound?: number; ended: boolean } {
+      return { rows, head: previous, ended, ...(headFound === undefined ? {} : { headFound }) }
     },
     /** The verdict on the whole export, once all of it was read. */
     end(): Verdict {

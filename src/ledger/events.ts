@@ -166,9 +166,11 @@ export const ID_LIST = '(SELECT value FROM json_each(?))'
 function withDeliveries(sql: SqlStorage, rows: EventRow[]): LedgerEvent[] {
   if (rows.length === 0) return []
   const ids = rows.map((row) => row.id)
-  const deliveries = sql
-    .exec<DeliveryRow>(`SELECT * FROM deliveries WHERE event_id IN ${ID_LIST} ORDER BY id`, JSON.stringify(ids))
-    .toArray()
+  // Grouped once: a page of 500 events and their thousands of deliveries is read in one pass, not one per event.
+  const deliveries = Map.groupBy(
+    sql.exec<DeliveryRow>(`SELECT * FROM deliveries WHERE event_id IN ${ID_LIST} ORDER BY id`, JSON.stringify(ids)),
+    (delivery) => delivery.event_id,
+  )
   return rows.map((row) => ({
     id: row.id,
     at: row.at,
@@ -179,24 +181,20 @@ function withDeliveries(sql: SqlStorage, rows: EventRow[]): LedgerEvent[] {
     proposalId: row.proposal_id,
     actor: row.actor,
     detail: JSON.parse(row.detail) as EventDetail,
-    deliveries: deliveries
-      .filter((delivery) => delivery.event_id === row.id)
-      .map(
-        (delivery): Delivery => ({
-          channel: delivery.channel,
-          recipient: delivery.recipient,
-          messageId: delivery.message_id,
-          status: delivery.gave_up_at === null ? delivery.status : 'gave_up',
-          attempts: delivery.attempts,
-          nextAt:
-            delivery.status === 'pending' && delivery.next_at !== null
-              ? new Date(delivery.next_at).toISOString()
-              : null,
-          lastError: delivery.last_error,
-          sentAt: delivery.sent_at,
-          providerId: delivery.provider_id,
-        }),
-      ),
+    deliveries: (deliveries.get(row.id) ?? []).map(
+      (delivery): Delivery => ({
+        channel: delivery.channel,
+        recipient: delivery.recipient,
+        messageId: delivery.message_id,
+        status: delivery.gave_up_at === null ? delivery.status : 'gave_up',
+        attempts: delivery.attempts,
+        nextAt:
+          delivery.status === 'pending' && delivery.next_at !== null ? new Date(delivery.next_at).toISOString() : null,
+        lastError: delivery.last_error,
+        sentAt: delivery.sent_at,
+        providerId: delivery.provider_id,
+      }),
+    ),
   }))
 }
 

@@ -551,6 +551,35 @@ describe('verifyExport', () => {
     expect(asked).toBe(1)
   })
 
+  it('checks a piece of an export going on from the row before it, and says where the check stands', () => {
+    const entries = chainOf(ROWS)
+    const lines = linesOf(exportOf(entries)).map((line) => `${line}\n`)
+    const piece = exportChecker({ from: { pos: 2, hash: entries[1]?.hash as string }, head: entries[2]?.hash })
+    expect(piece.progress()).toStrictEqual({ rows: 2, head: entries[1]?.hash, ended: false })
+    expect(piece.write(lines[2] as string)).toBeUndefined()
+    expect(piece.progress()).toStrictEqual({ rows: 3, head: entries[2]?.hash, headFound: 3, ended: false })
+    expect(piece.write(`${lines[3]}${lines[4]}`)).toBeUndefined()
+    expect(piece.progress()).toStrictEqual({ rows: 4, head: entries[3]?.hash, headFound: 3, ended: true })
+    expect(exportChecker().progress()).toStrictEqual({ rows: 0, head: GENESIS, ended: false })
+  })
+
+  it('refuses a piece that does not go on from the row it was given, by hash or by position', () => {
+    const entries = chainOf(ROWS)
+    const third = linesOf(exportOf(entries))[2] as string
+    expect(exportChecker({ from: { pos: 2, hash: entries[0]?.hash as string } }).write(`${third}\n`)).toStrictEqual({
+      ok: false,
+      rows: 2,
+      pos: 3,
+      problem: `row 3 (proposals 1) does not match its chain hash: its content or a row before it was changed (computed ${chainHash(entries[0]?.hash as string, 'proposals', entries[2]?.row as ChainRow)}, the export says ${entries[2]?.hash})`,
+    })
+    expect(exportChecker({ from: { pos: 1, hash: entries[1]?.hash as string } }).write(`${third}\n`)).toStrictEqual({
+      ok: false,
+      rows: 1,
+      pos: 2,
+      problem: 'row 2 (proposals 1) is numbered 3: a row is missing, added or out of order',
+    })
+  })
+
   it('reads the same whether the export comes whole or in pieces cut anywhere', async () => {
     async function* pieces(text: string, size: number) {
       for (let index = 0; index < text.length; index += size) yield text.slice(index, index + size)

@@ -144,6 +144,18 @@ describe('events through the ledger', () => {
     expect(live.text).toContain('within 2 minutes')
   })
 
+  it('reads each event with exactly its own deliveries, in the order they were made', async () => {
+    await configure({ approval: true })
+    const proposal = await openProposal({ target: 'global', text: 'Proposed by alice.', base: 'none', by: 'alice' })
+    expect((await theLedger().approve({ id: proposal.id, by: 'bob' })).ok).toBe(true)
+    const { events } = await theLedger().events({ limit: 50 })
+    expect(events.map((event) => [event.kind, event.deliveries.map((delivery) => delivery.recipient)])).toEqual([
+      ['version_live', EVERY_EDITOR],
+      ['proposal_approved', ['alice@example.org']],
+      ['proposal_opened', ['bob@example.org', 'dana@example.org']],
+    ])
+  })
+
   it('tells the proposer of a rejection, with the reason', async () => {
     const seams = await configure({ approval: true })
     const proposal = await openProposal({ target: 'home', text: 'Home note.', base: 'none', by: 'alice' })
