@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { DECADE, type RecordSize, stepsOf } from './bench/ledger-bench.ts'
-import { BENCH_EDITORS, type LedgerClient, ledgerClient } from './lib/bench-ledger-client.ts'
+import { BENCH_EDITORS, BENCH_REVIEWERS, type LedgerClient, ledgerClient } from './lib/bench-ledger-client.ts'
 import { type Landmarks, landmarksOf, OPERATIONS, type WriteState } from './lib/bench-ledger-ops.ts'
 import { type Measured, renderLedgerReport } from './lib/bench-ledger-report.ts'
 import { LEDGER_SECTION, withSection } from './lib/doc-sections.ts'
@@ -46,6 +46,7 @@ function serve(bundle: BuiltBundle, persistTo: string) {
     direct: true,
     persistTo,
     editors: BENCH_EDITORS,
+    reviewers: BENCH_REVIEWERS,
     editorEmails: true,
     siteOrigin: 'http://127.0.0.1',
   })

@@ -8,7 +8,7 @@ import { toBase64 } from '../src/core/log/encoding.ts'
 import { leafHash } from '../src/core/log/merkle.ts'
 import { appendLeaf, MemoryHashStore, treeRoot } from '../src/core/log/tree-store.ts'
 import { benchEntry, LOG_BENCH_PATH, type LogBenchAction, type LogRows } from './bench/log-bench.ts'
-import { BENCH_EDITORS } from './lib/bench-ledger-client.ts'
+import { BENCH_EDITORS, BENCH_REVIEWERS } from './lib/bench-ledger-client.ts'
 import { readTrust } from './lib/log-trust.ts'
 import { median } from './lib/measure.ts'
 import { buildBundle, type ServedBundle, serveBundle } from './lib/serve-bundle.ts'
@@ -122,7 +122,13 @@ async function appendRun(served: ServedBundle, ledger?: string) {
 async function main() {
   console.log('building the benchmark Worker (scripts/bench/log-worker.ts)…')
   const bundle = buildBundle(undefined, 'scripts/bench/log-worker.ts')
-  const served = await serveBundle({ bundle, direct: true, editors: BENCH_EDITORS, siteOrigin: 'http://127.0.0.1' })
+  const served = await serveBundle({
+    bundle,
+    direct: true,
+    editors: BENCH_EDITORS,
+    reviewers: BENCH_REVIEWERS,
+    siteOrigin: 'http://127.0.0.1',
+  })
   try {
     const grown = await call<{ size: number; root: string }>(served, 'grow', { count: SMALL })
     // The bulk writes must make the tree the ledger's own appends would: the same root as the tree code in memory.

@@ -12,6 +12,10 @@ export const BENCH_EDITORS = {
   erin: 'bench-token-erin-0123456789abcdef0123456789a',
 }
 export type BenchEditor = keyof typeof BENCH_EDITORS
+/** Every benchmark editor is a reviewer, so the shipped reviewer rule (content/review-rules.json) refuses none of their writes. */
+export const BENCH_REVIEWERS = Object.fromEntries(
+  Object.keys(BENCH_EDITORS).map((name) => [name, { name: `Dr. ${name}`, credentials: 'MD (benchmark)' }]),
+)
 
 export interface LedgerClient {
   served: ServedBundle
