@@ -1,6 +1,7 @@
 // `npm run coverage -- <label>`: line coverage of src/ for `npm test` (workers and node projects, Istanbul), written
 // as docs/coverage-<label>.txt (a table) and docs/coverage-<label>.json (each file's covered and uncovered lines).
-// `npm run coverage -- --compare <before> <after>` names every line covered in one and not in the other.
+// `npm run coverage -- --compare <before> <after>` names every line covered in one and not in the other;
+// `npm run coverage -- --add <coverage-final.json> <label>` adds the lines of a test run alone to a label's.
 import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -104,8 +105,35 @@ function measure(label: string): void {
   if (vitest.status !== 0) process.exitCode = 1
 }
 
+/** The lines of `extra` (another Istanbul report on the same source, e.g. of one test run alone) added to `coverage`. */
+function union(coverage: LineCoverage, extra: LineCoverage): LineCoverage {
+  const result: LineCoverage = {}
+  for (const [file, { covered, uncovered }] of Object.entries(coverage)) {
+    const more = new Set(extra[file]?.covered ?? [])
+    result[file] = {
+      covered: [...covered, ...uncovered.filter((line) => more.has(line))].sort((a, b) => a - b),
+      uncovered: uncovered.filter((line) => !more.has(line)),
+    }
+  }
+  return result
+}
+
 function main(): void {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { compare: { type: 'boolean' } } })
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { compare: { type: 'boolean' }, add: { type: 'string' } },
+  })
+  if (values.add) {
+    // `--add <label> <coverage-final.json>`: a test added after the label's run, run alone with coverage.
+    const [label] = positionals
+    if (!label) throw new Error('usage: npm run coverage -- --add <coverage-final.json> <label>')
+    const before = JSON.parse(readFileSync(docFile(label, 'json'), 'utf8')) as LineCoverage
+    const coverage = union(before, linesOf(JSON.parse(readFileSync(values.add, 'utf8'))))
+    writeFileSync(docFile(label, 'json'), `${JSON.stringify(coverage)}\n`)
+    writeFileSync(docFile(label, 'txt'), table(coverage))
+    console.log(table(coverage).split('\n').at(-2))
+    return
+  }
   if (values.compare) {
     const [from, to] = positionals
     if (!from || !to) throw new Error('usage: npm run coverage -- --compare <before> <after>')

@@ -809,9 +809,15 @@ describe('proposals', () => {
     expect(((await (await get('/proposals')).json()) as { proposals: Proposal[] }).proposals).toEqual([])
   })
 
-  it('answers an unknown proposal with 404 and an unknown status filter with 400', async () => {
+  it('answers an unknown proposal with 404, and an unknown status or target filter with 400', async () => {
     expect((await get('/proposals/4242')).status).toBe(404)
     expect((await get('/proposals?status=pending')).status).toBe(400)
+    const unknownTarget = await get('/proposals?target=nowhere')
+    expect(unknownTarget.status).toBe(400)
+    expect(await errorOf(unknownTarget)).toMatchObject({
+      code: 'invalid_query',
+      message: `target: no disclaimer "nowhere"; use one of: ${TARGETS.join(', ')}`,
+    })
   })
 })
 
