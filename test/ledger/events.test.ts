@@ -148,7 +148,7 @@ describe('events through the ledger', () => {
     await configure({ approval: true })
     const proposal = await openProposal({ target: 'global', text: 'Proposed by alice.', base: 'none', by: 'alice' })
     expect((await theLedger().approve({ id: proposal.id, by: 'bob' })).ok).toBe(true)
-    const { events } = await theLedger().events({ limit: 50 })
+    const { events } = await theLedger().read('events', { limit: 50 })
     expect(events.map((event) => [event.kind, event.deliveries.map((delivery) => delivery.recipient)])).toEqual([
       ['version_live', EVERY_EDITOR],
       ['proposal_approved', ['alice@example.org']],
