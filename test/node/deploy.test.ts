@@ -262,8 +262,8 @@ describe('deployProblems', () => {
     ])
     expect(
       productionWith({
-        'kratom-ledger-backups-production" }]\ntriggers = { crons = ["* * * * *", "17 3 * * *"] }\nsecrets = { required = ["EDITORS", "LEDGER_SECRET", "LOG_SIGNING_KEY"] }':
-          'kratom-ledger-backups-production" }]\ntriggers = { crons = ["* * * * *", "17 3 * * *"] }\nsecrets = { required = ["EDITORS"] }',
+        'secrets = { required = ["EDITORS", "LEDGER_SECRET", "LOG_SIGNING_KEY"] }':
+          'secrets = { required = ["EDITORS"] }',
       }),
     ).toEqual([
       '[env.production] secrets.required lacks "LEDGER_SECRET", so wrangler would deploy without it; secrets = { required = ["EDITORS", "LEDGER_SECRET", "LOG_SIGNING_KEY"] }',
