@@ -16,6 +16,7 @@ import type {
 import type { ReviewRules } from '../../src/core/review-rules.ts'
 import type { PageAt, PageReviewState, ReviewRecord } from '../../src/core/review-types.ts'
 import { printable } from '../../src/core/validate.ts'
+import { CliError } from './cli-error.ts'
 import {
   devVarsOf,
   ensureLedgerSecret,
@@ -27,14 +28,7 @@ import {
 import { readLocalSite, runningSite } from './local-site.ts'
 import { CONFIG_PATH } from './paths.ts'
 
-/** A failure the CLI explains in one line; exit code 2 for a usage error, 1 for a refused or failed command. */
-export class CliError extends Error {
-  readonly exitCode: number
-  constructor(message: string, exitCode = 1) {
-    super(message)
-    this.exitCode = exitCode
-  }
-}
+export { CliError }
 
 export interface Where {
   /** Said before every result: which store or site this is. */
