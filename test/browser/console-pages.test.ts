@@ -317,7 +317,7 @@ const PAGES: ConsolePage[] = [
     state: 'a visitor reads the page drlee reviewed',
     status: 200,
     fragment:
-      /<p class="byline">Medically reviewed by Dr\. Ana Lee, MD, toxicology, on <time datetime="\d{4}-\d\d-\d\d">\d{1,2} [A-Z][a-z]+ \d{4}<\/time>\.<\/p>/,
+      /<p class="byline">Medically reviewed by Dr\. Ana Lee, MD, toxicology, on <time datetime="\d{4}-\d\d-\d\d">\d{1,2} [A-Z][a-z]+ \d{4}<\/time>\. Public log entry <a href="\/log\/checkpoint">\d+<\/a>\.<\/p>/,
   },
   {
     name: 'bad-query',
