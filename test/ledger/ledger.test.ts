@@ -1199,12 +1199,6 @@ describe('DisclaimerLedger', () => {
         expect(typeof Reflect.get(DisclaimerLedger.prototype, name), name).toBe('function')
     })
 
-    it('refuses a read by a name its table does not hold, saying so, rather than calling what the name inherits', async () => {
-      const face = theLedger() as unknown as { read(name: string): Promise<unknown> }
-      for (const name of ['constructor', 'toString', 'nothing'])
-        await expect(face.read(name)).rejects.toThrow(`the ledger has no read named "${name}"`)
-    })
-
     it('guards every table that has append-only triggers, and each of those refuses both UPDATE and DELETE', async () => {
       const triggers = await runInDurableObject(theLedger(), (_instance: DisclaimerLedger, state) =>
         state.storage.sql
