@@ -6,7 +6,7 @@ import { printable } from '../src/core/validate.ts'
 import { CliError } from './lib/cli-error.ts'
 import { NotUtf8Error, verifyFile } from './lib/record-file.ts'
 
-export function parse(argv: string[]) {
+function parse(argv: string[]) {
   return parseArgs({
     args: argv,
     allowPositionals: true,
