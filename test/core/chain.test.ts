@@ -167,6 +167,20 @@ describe('exportLines', () => {
     expect(verifyExport(lines.join(''))).toMatchObject({ ok: true, rows: 4 })
   })
 
+  it('writes nothing for a page that holds no rows and goes on to the next', async () => {
+    const entries = chainOf(ROWS)
+    const pages = [[], entries]
+    const lines: string[] = []
+    for await (const line of exportLines(async () => {
+      const page = pages.shift() ?? []
+      return { rows: page, next: pages.length ? 0 : null, head: { hash: entries[3]?.hash as string } }
+    })) {
+      lines.push(line)
+    }
+    expect(lines.slice(0, 4)).toEqual(entries.map(exportLine))
+    expect(lines).toHaveLength(5)
+  })
+
   it('writes the end line alone for a record with no rows', async () => {
     const lines: string[] = []
     for await (const line of exportLines(async () => ({ rows: [], next: null, head: null }))) lines.push(line)
@@ -228,6 +242,18 @@ describe('exportStream', () => {
       return { text, error: (error as Error).message }
     }
   }
+
+  it('reads no page before the response asks for one', async () => {
+    const asked: number[] = []
+    const reader = exportStream(async (after) => {
+      asked.push(after)
+      return exportText({ rows: [], next: null, head: null })
+    }).getReader()
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(asked).toEqual([])
+    expect((await reader.read()).done).toBe(false)
+    expect(asked).toEqual([0])
+  })
 
   it('sends the export’s bytes, end line last, and closes', async () => {
     const entries = chainOf(ROWS)
