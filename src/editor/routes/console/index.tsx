@@ -144,6 +144,7 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
     const ledger = ledgerOf(c.env)
     const name = `disclaimer-ledger-${new Date().toISOString().slice(0, 10)}.jsonl`
     return c.body(
+      // Pages of 200 rows: each one chunk, small enough that the response never waits long on the next page's read.
       exportStream((after) => ledger.read('exportText', { after, limit: 200 })),
       200,
       {
