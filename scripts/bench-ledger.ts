@@ -4,9 +4,9 @@
 // start-up), then measures every admin route, console page, publish, propose, approve, the alarm and the cron on
 // each: rows read and time. Writes its section of docs/benchmark.md; `--quick` fills a hundredth of each, runs each
 // once, and writes artifacts/bench-ledger-quick.md (CI runs it). `--store <dir>` keeps the three filled records there
-// and uses them again on the next run with the same sizes (a decade takes minutes to fill); `--only <text>` measures
-// only the operations whose name holds the text, and writes no report.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+// and measures copies of them on the next run with the same sizes (a decade takes minutes to fill); `--only <a,b>`
+// measures only the operations whose name holds one of the texts, and writes no report.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { newLedgerSecret } from '../src/core/kv-contract.ts'
@@ -76,11 +76,11 @@ function storeOf(record: RecordName): Stored {
   return { dir, secret: newLedgerSecret() }
 }
 
-function serve(bundle: BuiltBundle, stored: Stored) {
+function serve(bundle: BuiltBundle, stored: Stored, dir = stored.dir) {
   return serveBundle({
     bundle,
     direct: true,
-    persistTo: stored.dir,
+    persistTo: dir,
     ledgerSecret: stored.secret,
     editors: BENCH_EDITORS,
     reviewers: BENCH_REVIEWERS,
@@ -138,7 +138,9 @@ async function measureAll(records: Records): Promise<Measured[]> {
     await records[record].signIn('carol')
   }
   const results: Measured[] = []
-  for (const operation of OPERATIONS.filter((operation) => !ONLY || operation.name.includes(ONLY))) {
+  for (const operation of OPERATIONS.filter(
+    (operation) => !ONLY || ONLY.split(',').some((part) => operation.name.includes(part)),
+  )) {
     const samples = { fresh: [], year: [], decade: [] } as Record<RecordName, Sample[]>
     const writes = operation.group === 'operations'
     for (let run = writes ? 1 : 0; run <= RUNS; run++) {
@@ -176,13 +178,18 @@ async function main() {
   console.log('building the ledger benchmark Worker with wrangler deploy --dry-run')
   const bundle = buildBundle(undefined, 'scripts/bench/ledger-worker.ts')
   const stores = Object.fromEntries(RECORDS.map((record) => [record, storeOf(record)])) as Record<RecordName, Stored>
-  const serveAll = async () =>
+  // A kept record is measured on a copy: the writes measured (publish, propose, approve…) never change what is kept.
+  const copies = {} as Record<RecordName, string>
+  const serveAll = async (dirs?: Record<RecordName, string>) =>
     Object.fromEntries(
-      await Promise.all(RECORDS.map(async (record) => [record, await serve(bundle, stores[record])] as const)),
+      await Promise.all(
+        RECORDS.map(async (record) => [record, await serve(bundle, stores[record], dirs?.[record])] as const),
+      ),
     ) as Record<RecordName, ServedBundle>
   let servers = await serveAll()
   try {
     let buildSeconds = 0
+    let keptIn: string | undefined
     console.log(
       `filling a new record, a year and a decade (${RECORDS.map((record) => stepsOf(SIZES[record])).join(', ')} steps)`,
     )
@@ -194,6 +201,7 @@ async function main() {
         console.log(`  ${record}: kept in ${stores[record].dir}, filled in ${kept.toFixed(0)} s`)
         await client.bench('ping')
         buildSeconds += kept
+        keptIn = STORE
         continue
       }
       const building = Date.now()
@@ -207,7 +215,13 @@ async function main() {
     }
     console.log(`  filled in ${buildSeconds.toFixed(0)} s; starting each again on its stored record`)
     await Promise.all(Object.values(servers).map((server) => server.stop()))
-    servers = await serveAll()
+    if (STORE) {
+      for (const record of RECORDS) {
+        copies[record] = mkdtempSync(join(tmpdir(), `ledger-${record}-`))
+        cpSync(stores[record].dir, copies[record], { recursive: true })
+      }
+    }
+    servers = await serveAll(STORE ? copies : undefined)
     const records = Object.fromEntries(RECORDS.map((record) => [record, ledgerClient(servers[record])])) as Records
     const start = {} as Record<RecordName, number>
     const chained = {} as Record<RecordName, number>
@@ -225,6 +239,7 @@ async function main() {
       sizes: SIZES,
       chained,
       buildSeconds,
+      keptIn,
       startup: start,
       measured,
       seconds: (Date.now() - started) / 1000,
@@ -236,8 +251,8 @@ async function main() {
     console.log(`written to ${RESULTS_FILE.slice(PROJECT_ROOT.length)}`)
   } finally {
     await Promise.all(Object.values(servers).map((server) => server.stop()))
-    const kept = STORE ? [] : Object.values(stores).map((stored) => stored.dir)
-    for (const dir of [...kept, bundle.outdir]) rmSync(dir, { recursive: true, force: true })
+    const used = STORE ? Object.values(copies) : Object.values(stores).map((stored) => stored.dir)
+    for (const dir of [...used, bundle.outdir]) rmSync(dir, { recursive: true, force: true })
   }
 }
 
