@@ -161,9 +161,6 @@ type DeliveryRow = {
   gave_up_at: string | null
 }
 
-/** A list of ids bound as one parameter (a JSON array), however long: SQLite reads it back with json_each. */
-export const ID_LIST = '(SELECT value FROM json_each(?))'
-
 function withDeliveries(sql: SqlStorage, rows: EventRow[]): LedgerEvent[] {
   if (rows.length === 0) return []
   const ids = rows.map((row) => row.id)
