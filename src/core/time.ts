@@ -58,7 +58,45 @@ function wallOf(instant: number, zone: string): string {
 
 /** The zone's offset from UTC at an instant, in minutes (New York in winter: -300). */
 export function offsetMinutes(instant: number, zone: string): number {
-  return Math.round((Date.parse(`${wallOf(instant, zone)}Z`) - instant) / 60_000)
+  return minutesBetween(wallOf(instant, zone), instant)
+}
+
+/** The offset, in minutes, of a wall-clock time (`YYYY-MM-DDTHH:MM:SS`) shown at `instant`. */
+function minutesBetween(wall: string, instant: number): number {
+  return Math.round((Date.parse(`${wall}Z`) - instant) / 60_000)
+}
+
+const HOUR_MS = 3_600_000
+/** Zones' offsets by UTC hour, for the pages that show hundreds of times; bounded, emptied when full. */
+const hourOffsets = new Map<string, number | null>()
+const HOUR_OFFSETS_KEPT = 10_000
+
+/**
+ * The zone's offset (ms) through the UTC hour `instant` falls in, where it is the same at the hour's first and last
+ * second (no zone changes its offset twice within an hour); else null. A year the formatter writes in other than
+ * four digits does not parse back, so such an hour is null too.
+ */
+function hourOffset(instant: number, zone: string): number | null {
+  const start = Math.floor(instant / HOUR_MS) * HOUR_MS
+  const key = `${zone} ${start}`
+  const known = hourOffsets.get(key)
+  if (known !== undefined) return known
+  const offsetAt = (at: number) => Date.parse(`${wallOf(at, zone)}Z`) - at
+  const first = offsetAt(start)
+  const steady = first === offsetAt(start + HOUR_MS - 1_000) ? first : null
+  // Stryker disable next-line all: equivalent, emptying the cache only bounds its memory
+  if (hourOffsets.size >= HOUR_OFFSETS_KEPT) hourOffsets.clear()
+  hourOffsets.set(key, steady)
+  return steady
+}
+
+/**
+ * What wallOf answers, from the offset of the instant's hour where it holds: a formatter's two calls per hour rather
+ * than per time (a page of history shows a thousand times).
+ */
+function wallIn(instant: number, zone: string): string {
+  const offset = hourOffset(instant, zone)
+  return offset === null ? wallOf(instant, zone) : new Date(instant + offset).toISOString().slice(0, 19)
 }
 
 /** `+01:00`, `-05:00`. */
@@ -70,17 +108,19 @@ export function offsetText(minutes: number): string {
 
 /** An instant as the site's zone shows it, with the offset: `2026-11-28 04:30 (UTC-05:00, America/New_York)`. */
 export function inZone(instant: number, zone: string): string {
-  return `${wallOf(instant, zone).slice(0, 16).replace('T', ' ')} (UTC${offsetText(offsetMinutes(instant, zone))}, ${zone})`
+  const wall = wallIn(instant, zone)
+  return `${wall.slice(0, 16).replace('T', ' ')} (UTC${offsetText(minutesBetween(wall, instant))}, ${zone})`
 }
 
 /** The calendar date an instant falls on in a zone, `YYYY-MM-DD`: the date pages show for a review. */
 export function dateInZone(instant: number, zone: string): string {
-  return wallOf(instant, zone).slice(0, 10)
+  return wallIn(instant, zone).slice(0, 10)
 }
 
 /** The same instant as ISO 8601 with the zone's offset: `2026-11-28T04:30:00-05:00`. */
 export function isoInZone(instant: number, zone: string): string {
-  return `${wallOf(instant, zone)}${offsetText(offsetMinutes(instant, zone))}`
+  const wall = wallIn(instant, zone)
+  return `${wall}${offsetText(minutesBetween(wall, instant))}`
 }
 
 export type WallTime = { ok: true; instant: number } | { ok: false; reason: string }

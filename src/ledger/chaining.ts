@@ -67,6 +67,24 @@ export function chainBacklog(sql: SqlStorage, end: number, limit: number): numbe
   return queued.length
 }
 
+/**
+ * The rows of `table` with these rowids (each once), by rowid: one statement for a page's rows of a table, the ids
+ * bound as one JSON array, rather than a statement per row.
+ */
+function rowsOf(sql: SqlStorage, table: string, rowIds: number[]): Map<number, ChainRow> {
+  const ids = [...new Set(rowIds)].sort((a, b) => a - b)
+  // `table` comes from the chain, which only the ledger writes; it is never a client's string.
+  const rows = sql
+    .exec<ChainRow>(`SELECT t.* FROM json_each(?) j CROSS JOIN ${table} t ON t.rowid = j.value`, JSON.stringify(ids))
+    .toArray()
+  // CROSS JOIN keeps the list as the outer loop, so rows come in the ids' order; the record is append-only and every
+  // chained row is there, so there is one row per id.
+  if (rows.length !== ids.length) {
+    throw new Error(`the chain names ${ids.length} row(s) of ${table}, and ${rows.length} were found`)
+  }
+  return new Map(ids.map((id, index) => [id, rows[index] as ChainRow]))
+}
+
 /** The record as an export holds it: rows after position `after`, in chain order, each with its chain hash. */
 export function exportPage(sql: SqlStorage, { after = 0, limit }: { after?: number; limit?: number } = {}) {
   const size = pageSize(limit, 500, 1000)
@@ -78,10 +96,21 @@ export function exportPage(sql: SqlStorage, { after = 0, limit }: { after?: numb
     )
     .toArray()
   const { page, next } = pageOf(links, size, (link) => link.pos)
+  const byTable = Map.groupBy(page, (link) => link.kind)
+  const found = new Map(
+    [...byTable].map(([table, rows]) => [
+      table,
+      rowsOf(
+        sql,
+        table,
+        rows.map((link) => link.row_id),
+      ),
+    ]),
+  )
   const rows: ChainEntry[] = page.map((link) => ({
     pos: link.pos,
     table: link.kind,
-    row: rowOf(sql, link.kind, link.row_id),
+    row: found.get(link.kind)?.get(link.row_id) as ChainRow,
     hash: link.hash,
   }))
   return { rows, next, head: head(sql) }

@@ -147,6 +147,7 @@ type EventRow = {
 }
 
 type DeliveryRow = {
+  id: number
   event_id: number
   channel: Channel
   recipient: string
@@ -160,17 +161,19 @@ type DeliveryRow = {
   gave_up_at: string | null
 }
 
-/** A list of ids bound as one parameter (a JSON array), however long: SQLite reads it back with json_each. */
-export const ID_LIST = '(SELECT value FROM json_each(?))'
-
 function withDeliveries(sql: SqlStorage, rows: EventRow[]): LedgerEvent[] {
   if (rows.length === 0) return []
   const ids = rows.map((row) => row.id)
-  // Grouped once: a page of 500 events and their thousands of deliveries is read in one pass, not one per event.
-  const deliveries = Map.groupBy(
-    sql.exec<DeliveryRow>(`SELECT * FROM deliveries WHERE event_id IN ${ID_LIST} ORDER BY id`, JSON.stringify(ids)),
-    (delivery) => delivery.event_id,
-  )
+  // Grouped once: a page of 500 events and their thousands of deliveries is read in one pass, not one per event. The
+  // list drives the index (CROSS JOIN keeps it the outer loop): each delivery is read once, with its index entry.
+  const found = sql
+    .exec<DeliveryRow>(
+      'SELECT d.* FROM json_each(?) j CROSS JOIN deliveries d ON d.event_id = j.value',
+      JSON.stringify(ids),
+    )
+    .toArray()
+    .sort((a, b) => a.id - b.id)
+  const deliveries = Map.groupBy(found, (delivery) => delivery.event_id)
   return rows.map((row) => ({
     id: row.id,
     at: row.at,
@@ -211,21 +214,22 @@ export function events(
   { limit, before, versions, proposals }: Page & { versions?: number[]; proposals?: number[] } = {},
 ): { events: LedgerEvent[]; next: number | null } {
   const size = pageSize(limit, 50)
-  const filters: string[] = ['id < ?']
-  const bindings: (number | string)[] = [before ?? Number.MAX_SAFE_INTEGER]
-  // Each list is one bound parameter, read through its own index: the events about those rows, never every event.
-  if (versions || proposals) {
-    filters.push(`id IN (SELECT id FROM events WHERE version_seq IN ${ID_LIST}
-      UNION ALL SELECT id FROM events WHERE proposal_id IN ${ID_LIST})`)
-    bindings.push(JSON.stringify(versions ?? []), JSON.stringify(proposals ?? []))
-  }
-  const rows = sql
-    .exec<EventRow>(
-      `SELECT * FROM events WHERE ${filters.join(' AND ')} ORDER BY id DESC LIMIT ?`,
-      ...bindings,
-      size + 1,
-    )
-    .toArray()
+  const below = before ?? Number.MAX_SAFE_INTEGER
+  // Each list is one bound parameter driving its own index: the events about those rows, never every event.
+  const rows =
+    versions || proposals
+      ? sql
+          .exec<EventRow>(
+            `SELECT e.* FROM json_each(?2) j CROSS JOIN events e ON e.version_seq = j.value WHERE e.id < ?1
+             UNION SELECT e.* FROM json_each(?3) j CROSS JOIN events e ON e.proposal_id = j.value WHERE e.id < ?1
+             ORDER BY id DESC LIMIT ?4`,
+            below,
+            JSON.stringify(versions ?? []),
+            JSON.stringify(proposals ?? []),
+            size + 1,
+          )
+          .toArray()
+      : sql.exec<EventRow>('SELECT * FROM events WHERE id < ? ORDER BY id DESC LIMIT ?', below, size + 1).toArray()
   const { page, next } = pageOf(rows, size, (row) => row.id)
   return { events: withDeliveries(sql, page), next }
 }

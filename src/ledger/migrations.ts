@@ -389,6 +389,11 @@ CREATE TABLE review_reminders (
 CREATE INDEX review_reminders_due ON review_reminders (due);
 `
 
+/** Rejected proposals found by index, newest first, however many proposals were decided otherwise (queries.ts). */
+const V12_DECISIONS_BY_KIND = `
+CREATE INDEX decisions_by_decision ON decisions (decision, proposal_id);
+`
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'versions, landings, proposals, decisions, outbox, purges', sql: V1_SCHEMA },
   { version: 2, name: 'recorded imports, retried purges, session cut-offs', sql: V2_IMPORTS_PURGES_SESSIONS },
@@ -401,6 +406,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'reviews', sql: V9_REVIEWS },
   { version: 10, name: 'the transparency log: tree, checkpoints, cosignatures, witnesses', sql: V10_LOG },
   { version: 11, name: 'page contents, servings and review reminders', sql: V11_PAGE_CONTENTS },
+  { version: 12, name: 'decisions by kind', sql: V12_DECISIONS_BY_KIND },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0

@@ -160,7 +160,8 @@ export const PROPOSAL_SCAN = 1000
 
 /**
  * Proposals, newest first, a page at a time. Open ones come from the list of open proposals the schema's triggers
- * keep, so an open one is listed however many were decided since. Another status is looked for among at most
+ * keep, so an open one is listed however many were decided since; rejected ones (of every target) from the rejected
+ * decisions, by index (migration 12). Another status is looked for among at most
  * PROPOSAL_SCAN proposals per page: a page may then hold fewer than `limit`, and `next` says where to look on.
  */
 export function proposals(
@@ -170,10 +171,16 @@ export function proposals(
   const size = pageSize(limit)
   const below = before ?? Number.MAX_SAFE_INTEGER
   const byKey = key === undefined ? '' : 'AND key = ?2'
+  // Open and rejected proposals have lists of their own (the open list, rejected decisions by index): a page of them
+  // reads its own rows. A status that only a proposal's schedule tells is looked for among the newest proposals.
+  const listed = status === 'open' || (status === 'rejected' && key === undefined)
   const ids =
     status === 'open'
       ? `SELECT proposal_id FROM open_proposals WHERE proposal_id < ?1 ${byKey} ORDER BY proposal_id DESC LIMIT ?3`
-      : `SELECT id FROM proposals WHERE id < ?1 ${byKey} ORDER BY id DESC LIMIT ${status ? PROPOSAL_SCAN : '?3'}`
+      : listed
+        ? `SELECT proposal_id FROM decisions WHERE decision = 'rejected' AND proposal_id < ?1
+           ORDER BY proposal_id DESC LIMIT ?3`
+        : `SELECT id FROM proposals WHERE id < ?1 ${byKey} ORDER BY id DESC LIMIT ${status ? PROPOSAL_SCAN : '?3'}`
   const rows = sql
     .exec<ProposalRow>(
       `${PROPOSAL_SELECT} WHERE p.id IN (${ids}) ${status && status !== 'open' ? `AND ${PROPOSAL_STATUS} = ?4` : ''}
@@ -183,8 +190,7 @@ export function proposals(
     )
     .toArray()
   const found = pageOf(rows, size, (row) => row.id)
-  if (!status || status === 'open' || found.next !== null)
-    return { proposals: found.page.map(toProposal), next: found.next }
+  if (!status || listed || found.next !== null) return { proposals: found.page.map(toProposal), next: found.next }
   // Fewer than a page matched among the proposals looked at: the next page starts below the last one looked at.
   const { last, more } = sql
     .exec<{ last: number | null; more: number }>(

@@ -1,5 +1,7 @@
 // Every read of the ledger, by name: the Durable Object answers `read(name, ...args)` from this table, and the
 // Worker's callers take each read's arguments and answer from it. None of them writes anything.
+
+import { exportText } from '../core/chain.ts'
 import { DEFAULT_DISCLAIMERS } from '../core/defaults.ts'
 import { targetOf } from '../core/keys.ts'
 import type { LedgerVersion, OverviewRow, Page, ProposalStatus, ShownAtAnswer } from '../core/ledger-types.ts'
@@ -113,6 +115,9 @@ export const READS = {
 
   /** The record in chain order, a page at a time, for an export that verifies offline; with the head now. */
   exportPage: (ledger: LedgerContext, page: { after?: number; limit?: number } = {}) => exportPage(ledger.sql, page),
+  /** The same page as an export's lines (core/chain.ts), for the console's download. */
+  exportText: (ledger: LedgerContext, page: { after?: number; limit?: number } = {}) =>
+    exportText(exportPage(ledger.sql, page)),
   /** The chain's last row now: what a message carries as its checkpoint. */
   head: (ledger: LedgerContext) => head(ledger.sql),
   /** Events and who was told of each, newest first, a page at a time; optionally only those about some rows. */

@@ -9,6 +9,7 @@ import {
   exportLine,
   exportLines,
   exportStream,
+  exportText,
   GENESIS,
   verifyExport,
   verifyExportStream,
@@ -166,6 +167,20 @@ describe('exportLines', () => {
     expect(verifyExport(lines.join(''))).toMatchObject({ ok: true, rows: 4 })
   })
 
+  it('writes nothing for a page that holds no rows and goes on to the next', async () => {
+    const entries = chainOf(ROWS)
+    const pages = [[], entries]
+    const lines: string[] = []
+    for await (const line of exportLines(async () => {
+      const page = pages.shift() ?? []
+      return { rows: page, next: pages.length ? 0 : null, head: { hash: entries[3]?.hash as string } }
+    })) {
+      lines.push(line)
+    }
+    expect(lines.slice(0, 4)).toEqual(entries.map(exportLine))
+    expect(lines).toHaveLength(5)
+  })
+
   it('writes the end line alone for a record with no rows', async () => {
     const lines: string[] = []
     for await (const line of exportLines(async () => ({ rows: [], next: null, head: null }))) lines.push(line)
@@ -193,6 +208,25 @@ describe('exportLines', () => {
   })
 })
 
+describe('exportText', () => {
+  it('writes a page as its rows’ lines, with its last position, where the next starts and the head', () => {
+    const entries = chainOf(ROWS)
+    const head = { hash: entries[3]?.hash as string }
+    expect(exportText({ rows: entries.slice(0, 3), next: 3, head })).toStrictEqual({
+      lines: entries.slice(0, 3).map(exportLine).join(''),
+      last: 3,
+      next: 3,
+      head,
+    })
+    expect(exportText({ rows: [], next: null, head: null })).toStrictEqual({
+      lines: '',
+      last: null,
+      next: null,
+      head: null,
+    })
+  })
+})
+
 describe('exportStream', () => {
   async function readAll(stream: ReadableStream<Uint8Array>): Promise<{ text: string; error?: string }> {
     const reader = stream.getReader()
@@ -209,13 +243,46 @@ describe('exportStream', () => {
     }
   }
 
+  it('reads no page before the response asks for one', async () => {
+    const asked: number[] = []
+    const reader = exportStream(async (after) => {
+      asked.push(after)
+      return exportText({ rows: [], next: null, head: null })
+    }).getReader()
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(asked).toEqual([])
+    expect((await reader.read()).done).toBe(false)
+    expect(asked).toEqual([0])
+  })
+
   it('sends the export’s bytes, end line last, and closes', async () => {
     const entries = chainOf(ROWS)
     const { text, error } = await readAll(
-      exportStream(async () => ({ rows: entries, next: null, head: { hash: entries[3]?.hash as string } })),
+      exportStream(async () => exportText({ rows: entries, next: null, head: { hash: entries[3]?.hash as string } })),
     )
     expect(error).toBeUndefined()
     expect(verifyExport(text)).toEqual({ ok: true, rows: 4, head: entries[3]?.hash })
+  })
+
+  it('sends each page the ledger serves as one chunk, the end line with the last, never a chunk per line', async () => {
+    const entries = chainOf(ROWS)
+    const pages = [entries.slice(0, 3), entries.slice(3)]
+    const reader = exportStream(async () => {
+      const page = pages.shift() ?? []
+      return exportText({ rows: page, next: pages.length ? 3 : null, head: { hash: entries[3]?.hash as string } })
+    }).getReader()
+    const chunks: string[] = []
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      chunks.push(new TextDecoder().decode(chunk.value))
+    }
+    expect(chunks).toHaveLength(2)
+    expect(chunks[0]).toBe(entries.slice(0, 3).map(exportLine).join(''))
+    expect(chunks[1]?.startsWith(exportLine(entries[3] as ChainEntry))).toBe(true)
+    expect(JSON.parse((chunks[1] as string).split('\n')[1] as string)).toMatchObject({
+      head: entries[3]?.hash,
+      rows: 4,
+    })
+    expect(verifyExport(chunks.join(''))).toEqual({ ok: true, rows: 4, head: entries[3]?.hash })
   })
 
   it('errors instead of closing when a page fails, so a download is cut, and what came has no end line', async () => {
@@ -223,7 +290,7 @@ describe('exportStream', () => {
     const { text, error } = await readAll(
       exportStream(async (after) => {
         if (after > 0) throw new Error('the ledger went away')
-        return { rows: entries.slice(0, 2), next: 3, head: null }
+        return exportText({ rows: entries.slice(0, 2), next: 3, head: null })
       }),
     )
     expect(error).toBe('the ledger went away')

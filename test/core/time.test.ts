@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
 import {
   dateInZone,
@@ -199,6 +200,64 @@ describe('times shown in the site’s zone', () => {
       '2026-01-15 08:30 (UTC-03:30, America/St_Johns)',
     )
     expect(isoInZone(Date.parse('2026-04-04T15:30:00Z'), SYDNEY)).toBe('2026-04-05T02:30:00+11:00')
+  })
+
+  it('shows every instant as the zone’s own clock reads it, within an hour its offset changes in, before 1970 too', () => {
+    // The zone's clock read straight from Intl for each instant: what the times shown must be.
+    const clock = (instant: number, zone: string) => {
+      const parts = new Intl.DateTimeFormat('en-US', {
+        timeZone: zone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      }).formatToParts(instant)
+      const field = (type: string) => parts.find((part) => part.type === type)?.value
+      const wall = `${field('year')}-${field('month')}-${field('day')}T${field('hour')}:${field('minute')}:${field('second')}`
+      const minutes = Math.round((Date.parse(`${wall}Z`) - instant) / 60_000)
+      const offset = `${minutes < 0 ? '-' : '+'}${String(Math.floor(Math.abs(minutes) / 60)).padStart(2, '0')}:${String(Math.abs(minutes) % 60).padStart(2, '0')}`
+      return {
+        shown: `${wall.slice(0, 16).replace('T', ' ')} (UTC${offset}, ${zone})`,
+        iso: `${wall}${offset}`,
+        date: wall.slice(0, 10),
+      }
+    }
+    const zones = [NEW_YORK, SYDNEY, CHATHAM, 'Australia/Lord_Howe', 'Australia/Adelaide', 'America/St_Johns', 'UTC']
+    const check = (instant: number, zone: string) => {
+      const expected = clock(instant, zone)
+      expect([inZone(instant, zone), isoInZone(instant, zone), dateInZone(instant, zone)]).toEqual([
+        expected.shown,
+        expected.iso,
+        expected.date,
+      ])
+    }
+    // Each minute around changes that fall inside a UTC hour (Adelaide's at 16:30Z, Lord Howe's half-hour shift at
+    // 15:00Z and 15:30Z), and New York's on the hour; an instant before 1970, when New York kept local mean time.
+    const around = [
+      ['Australia/Adelaide', '2026-04-04T16:30:00Z'],
+      ['Australia/Adelaide', '2026-10-03T16:30:00Z'],
+      ['Australia/Lord_Howe', '2026-04-04T15:00:00Z'],
+      ['Australia/Lord_Howe', '2026-10-03T15:30:00Z'],
+      [NEW_YORK, '2026-03-08T07:00:00Z'],
+      [NEW_YORK, '2026-11-01T06:00:00Z'],
+    ] as const
+    for (const [zone, change] of around) {
+      for (let minute = -90; minute <= 90; minute++) check(Date.parse(change) + minute * 60_000 + 17_250, zone)
+    }
+    check(Date.parse('1880-06-01T12:00:00Z'), NEW_YORK)
+    check(Date.parse('9999-12-31T23:30:00Z'), SYDNEY)
+    // Years the formatter writes in other than four digits, which an ISO string cannot show as it does.
+    for (const year of ['0500-06-01T12:00:00Z', '+010000-06-01T12:00:00Z']) check(Date.parse(year), 'UTC')
+    fc.assert(
+      fc.property(fc.integer({ min: -3e12, max: 4.2e12 }), fc.constantFrom(...zones), (instant, zone) => {
+        check(instant, zone)
+        check(instant + 1_000, zone)
+      }),
+      { numRuns: 2_000 },
+    )
   })
 
   it('gives the calendar date an instant falls on in the zone, which may differ from UTC’s', () => {

@@ -312,4 +312,52 @@ describe('events at 100,000 rows', () => {
       expect(read(() => events(counting, { versions: many, limit: 500 }))).toBeLessThan(many.length * 10)
     })
   })
+
+  it('reads each event about the rows named and each of its deliveries once, with its index entry', async () => {
+    const stub = env.LEDGER.get(env.LEDGER.idFromName('events-told'))
+    const { events } = await import('../../src/ledger/events.ts')
+    const read = await runInDurableObject(stub, (_instance: DisclaimerLedger, state) => {
+      const { sql } = state.storage
+      sql.exec(
+        `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
+         INSERT INTO events (at, kind, key, version_seq, proposal_id, actor, detail)
+         SELECT '2026-12-01T00:00:00.000Z', 'version_live', 'disclaimer', i / 2, NULL, 'alice', '{}' FROM n`,
+      )
+      sql.exec(
+        `INSERT INTO deliveries (event_id, channel, recipient, message_id, next_at)
+         SELECT id, 'email', 'alice@example.org', 'event-' || id || '.email-1', 0 FROM events
+         UNION ALL SELECT id, 'webhook', 'webhook', 'event-' || id || '.webhook-2', 0 FROM events ORDER BY 1`,
+      )
+      const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = []
+      const counting = new Proxy(sql, {
+        get(target, property) {
+          if (property !== 'exec') return Reflect.get(target, property, target)
+          return (query: string, ...bindings: SqlStorageValue[]) => {
+            const cursor = target.exec(query, ...bindings)
+            cursors.push(cursor)
+            return cursor
+          }
+        },
+      })
+      // A history page's fifty versions, two events each, two deliveries each.
+      const versions = Array.from({ length: 50 }, (_, index) => 5_000 + index)
+      const page = events(counting, { versions, limit: 500 })
+      return {
+        events: page.events.length,
+        deliveries: page.events.flatMap((event) => event.deliveries.map((delivery) => delivery.messageId)),
+        read: cursors.reduce((sum, cursor) => sum + cursor.rowsRead, 0),
+      }
+    })
+    expect(read.events).toBe(100)
+    expect(read.deliveries).toHaveLength(200)
+    expect(read.deliveries.slice(0, 4)).toEqual([
+      'event-10099.email-1',
+      'event-10099.webhook-2',
+      'event-10098.email-1',
+      'event-10098.webhook-2',
+    ])
+    // The list of versions; each event with its index entry and its place in the page's order; each event's id in the
+    // list of deliveries to read, and each delivery with its index entry: never a table scanned or sorted twice.
+    expect(read.read).toBeLessThanOrEqual(50 + 100 * 3 + 200 * 2)
+  })
 })

@@ -404,7 +404,7 @@ export function backToSchema4(sql: SqlStorage): void {
   for (const table of CHAINED_TABLES) sql.exec(`DROP TRIGGER ${table}_chained`)
   sql.exec(`DROP TRIGGER schedules_pending; DROP TRIGGER proposals_open; DROP TRIGGER decisions_close;
     DROP TRIGGER schedule_outcomes_end; DROP INDEX deliveries_fresh; DROP INDEX deliveries_retried;
-    DROP INDEX deliveries_gave_up; DROP INDEX purge_jobs_due; DROP INDEX events_by_kind;
+    DROP INDEX deliveries_gave_up; DROP INDEX purge_jobs_due; DROP INDEX events_by_kind; DROP INDEX decisions_by_decision;
     ALTER TABLE deliveries DROP COLUMN gave_up_at; DROP TABLE chain; DROP TABLE chain_queue;
     DROP TABLE pending_schedules; DROP TABLE open_proposals; DROP TABLE import_progress; DROP TABLE backfills;
     DROP TABLE drafts; DROP TABLE reviews; DROP TABLE review_writes; DROP TABLE page_contents;

@@ -215,6 +215,7 @@ describe('log tree', () => {
       ]) {
         sql.exec(`DROP TABLE ${table}`)
       }
+      sql.exec('DROP INDEX decisions_by_decision')
       landings(sql, 1200)
       migrate(sql, { transact: (work) => state.storage.transactionSync(work) })
       const waiting = sql.exec('SELECT name, done_at FROM backfills WHERE name = ?', LOG_BACKLOG).toArray()
