@@ -52,6 +52,8 @@ export default defineConfig({
         test: {
           name: 'workers',
           maxWorkers: TEST_WORKERS,
+          isolate: false,
+          setupFiles: ['test/fresh-runtime.ts'],
           include: ['test/**/*.test.{ts,tsx}'],
           exclude: ['test/node/**', 'test/bench/**', 'test/browser/**'],
         },
