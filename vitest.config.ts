@@ -89,7 +89,11 @@ export default defineConfig({
           globalSetup: ['test/browser/global-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
-          fileParallelism: false,
+          // Two files at a time, each with its own Chromium, site, port and store; a file often waits (on the ledger's
+          // alarm, the isolate's cache, a JVM) while the other works. One process per worker, so Miniflare, wrangler,
+          // Playwright and Lighthouse load once per worker, not once per file.
+          maxWorkers: 2,
+          isolate: false,
         },
       },
     ],

@@ -7,7 +7,7 @@ import { deliverDue, nextDeliveryAt } from './deliveries.ts'
 import { askLogWitnesses, signLog } from './log-jobs.ts'
 import { dueWrites, nextWriteAt, takeStuckWrites } from './outbox.ts'
 import { duePurges, nextPurgeAt } from './purges.ts'
-import { dueReviewWrites, flushReview, nextReminderAt, nextReviewWriteAt, sendDueReminders } from './reviews.ts'
+import { flushReview, nextReminderAt, sendDueReminders } from './reviews.ts'
 import { nextScheduleAt } from './schedules.ts'
 import { runDueSchedules } from './scheduling.ts'
 import type { WriteThrough } from './write-through.ts'
@@ -17,8 +17,14 @@ export const ALARM_RETRY_MS = 10_000
 
 /** When the earliest job waiting is due (ms), or null when nothing waits; a backfill with work left is due now. */
 export function nextJobAt(sql: SqlStorage, now: number): number | null {
-  const due = [nextWriteAt(sql), nextReviewWriteAt(sql), nextPurgeAt(sql), nextDeliveryAt(sql), nextScheduleAt(sql)]
-  due.push(nextReminderAt(sql))
+  const due = [
+    nextWriteAt(sql, 'outbox'),
+    nextWriteAt(sql, 'review_writes'),
+    nextPurgeAt(sql),
+    nextDeliveryAt(sql),
+    nextScheduleAt(sql),
+    nextReminderAt(sql),
+  ]
   if (backfillWaiting(sql)) due.push(now)
   const next = due.filter((at) => at !== null)
   return next.length > 0 ? Math.min(...next) : null
@@ -41,12 +47,12 @@ export async function runDueJobs(ledger: LedgerContext, through: WriteThrough): 
   }
   const now = ledger.now()
   await step('KV writes', async () => {
-    const results = await Promise.allSettled(dueWrites(ledger.sql, now).map((key) => through.flush(key)))
+    const results = await Promise.allSettled(dueWrites(ledger.sql, 'outbox', now).map((key) => through.flush(key)))
     const refused = results.find((result) => result.status === 'rejected')
     if (refused) throw refused.reason
   })
   await step('review writes', async () => {
-    for (const page of dueReviewWrites(ledger.sql, now)) await flushReview(ledger, page)
+    for (const page of dueWrites(ledger.sql, 'review_writes', now)) await flushReview(ledger, page)
   })
   await step('stuck writes', () =>
     ledger.transact(() => {

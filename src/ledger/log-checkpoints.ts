@@ -143,22 +143,20 @@ export function checkpointCovering(sql: SqlStorage, pos: number): string | null 
       pos,
     )
     .toArray()[0]
-  if (!row) return null
-  return (
-    row.note +
-    cosignatures(sql, row.size)
-      .map(({ line }) => line)
-      .join('')
-  )
+  return row ? withCosignatures(sql, row) : null
 }
 
 /** The latest checkpoint as served: the log's note with every cosignature collected for its size, or null. */
 export function servedCheckpoint(sql: SqlStorage): string | null {
   const latest = latestCheckpoint(sql)
-  if (!latest) return null
+  return latest ? withCosignatures(sql, latest) : null
+}
+
+/** A checkpoint's note followed by every cosignature collected for its size. */
+function withCosignatures(sql: SqlStorage, checkpoint: { size: number; note: string }): string {
   return (
-    latest.note +
-    cosignatures(sql, latest.size)
+    checkpoint.note +
+    cosignatures(sql, checkpoint.size)
       .map(({ line }) => line)
       .join('')
   )

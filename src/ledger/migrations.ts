@@ -16,6 +16,16 @@ CREATE TRIGGER IF NOT EXISTS ${table}_no_delete BEFORE DELETE ON ${table}
   BEGIN SELECT RAISE(ABORT, 'ledger ${table} are append-only'); END;`
 }
 
+/** A text put forward against a base version: a proposal's columns, which a schedule's begin with. */
+const PROPOSED_TEXT = `id INTEGER PRIMARY KEY AUTOINCREMENT,
+  key TEXT NOT NULL,
+  text TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  base INTEGER NOT NULL,
+  by TEXT NOT NULL,
+  at TEXT NOT NULL,
+  note TEXT`
+
 /**
  * The schema as it stood before migrations were numbered (`CREATE … IF NOT EXISTS`, run on every start). Objects
  * made by it already hold these tables, so for them this step only records the number.
@@ -42,14 +52,7 @@ ${appendOnly('versions')}
 CREATE TABLE IF NOT EXISTS landings (seq INTEGER PRIMARY KEY, at TEXT NOT NULL);
 ${appendOnly('landings')}
 CREATE TABLE IF NOT EXISTS proposals (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  key TEXT NOT NULL,
-  text TEXT NOT NULL,
-  hash TEXT NOT NULL,
-  base INTEGER NOT NULL,
-  by TEXT NOT NULL,
-  at TEXT NOT NULL,
-  note TEXT
+  ${PROPOSED_TEXT}
 );
 ${appendOnly('proposals')}
 CREATE TABLE IF NOT EXISTS decisions (
@@ -146,14 +149,7 @@ UPDATE outbox SET queued_at = next_at;
  */
 const V4_SCHEDULES = `
 CREATE TABLE schedules (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  key TEXT NOT NULL,
-  text TEXT NOT NULL,
-  hash TEXT NOT NULL,
-  base INTEGER NOT NULL,
-  by TEXT NOT NULL,
-  at TEXT NOT NULL,
-  note TEXT,
+  ${PROPOSED_TEXT},
   effective_at TEXT NOT NULL,
   proposal_id INTEGER UNIQUE
 );

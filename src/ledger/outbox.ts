@@ -55,15 +55,20 @@ export function writeJob(sql: SqlStorage, key: string): { seq: number; attempts:
   return sql.exec<{ seq: number; attempts: number }>('SELECT seq, attempts FROM outbox WHERE key = ?', key).toArray()[0]
 }
 
-export function dueWrites(sql: SqlStorage, now: number): string[] {
+/** The queues of KV writes the alarm retries, each with what a job writes: versions by key, reviews by page. */
+const WRITE_QUEUES = { outbox: 'key', review_writes: 'page' } as const
+
+/** What the queue's jobs due by `now` write (keys, or pages), in that order. */
+export function dueWrites(sql: SqlStorage, queue: keyof typeof WRITE_QUEUES, now: number): string[] {
+  const target = WRITE_QUEUES[queue]
   return sql
-    .exec<{ key: string }>('SELECT key FROM outbox WHERE next_at <= ? ORDER BY key', now)
+    .exec<{ target: string }>(`SELECT ${target} AS target FROM ${queue} WHERE next_at <= ? ORDER BY ${target}`, now)
     .toArray()
-    .map((row) => row.key)
+    .map((row) => row.target)
 }
 
-export function nextWriteAt(sql: SqlStorage): number | null {
-  return sql.exec<{ next: number | null }>('SELECT MIN(next_at) AS next FROM outbox').one().next
+export function nextWriteAt(sql: SqlStorage, queue: keyof typeof WRITE_QUEUES): number | null {
+  return sql.exec<{ next: number | null }>(`SELECT MIN(next_at) AS next FROM ${queue}`).one().next
 }
 
 /**

@@ -1,6 +1,3 @@
-// The two-person rule: a text is proposed against the version it replaces, and a different editor approves (through
-// the commit) or rejects it; and what one editor alone may roll back to. Each step is synchronous, like the commit.
-import { contentHash } from '../core/keys.ts'
 import type {
   EventDetail,
   How,
@@ -17,8 +14,7 @@ import { type CommitRequest, recordThenCheck } from './commit.ts'
 import type { LedgerContext } from './context.ts'
 import { fail } from './context.ts'
 import { proposal, wasShown } from './queries.ts'
-import { type Observation, observe } from './reconcile.ts'
-import { checkWrite, isEditor, unknownEditor, whenOf } from './requests.ts'
+import { isEditor, prepareWrite, unknownEditor } from './requests.ts'
 import { conflictOf, endSchedule, insertSchedule } from './schedules.ts'
 import type { WriteThrough } from './write-through.ts'
 
@@ -104,23 +100,19 @@ export async function proposeChange(
   through: WriteThrough,
   request: WriteRequest & { text: string },
 ): Promise<ProposalResult> {
-  const checked = checkWrite(ledger.env, request)
-  if (!checked.ok) return checked
-  const when = whenOf(request.effectiveAt, ledger.now())
-  if (typeof when === 'object') return when
-  const hash = await contentHash(checked.text)
-  const [observation] = await observe(ledger.kv, [checked.key], ledger.now(), ledger.env.LEDGER_SECRET)
-  const now = ledger.now()
+  const write = await prepareWrite(ledger, request)
+  if (!write.ok) return write
+  const { when, now } = write
   const { result, purge } = ledger.transact(() => {
     const conflict =
-      when === undefined ? undefined : conflictOf(ledger.sql, checked.key, siteZone(ledger.env.SITE_TIME_ZONE))
+      when === undefined ? undefined : conflictOf(ledger.sql, write.key, siteZone(ledger.env.SITE_TIME_ZONE))
     if (conflict) return { result: { ...conflict, external: null }, purge: undefined }
-    const opened = openProposal(ledger.sql, { ...checked, hash, observation: observation as Observation, now })
+    const opened = openProposal(ledger.sql, write)
     if (opened.ok) {
       const made = opened.proposal
       const detail: EventDetail = when === undefined ? {} : { effectiveAt: new Date(when).toISOString() }
       if (when !== undefined) {
-        insertSchedule(ledger.sql, { ...checked, hash, base: made.base, effectiveAt: when, proposalId: made.id, now })
+        insertSchedule(ledger.sql, { ...write, base: made.base, effectiveAt: when, proposalId: made.id })
         opened.proposal = proposal(ledger.sql, made.id) as Proposal
       }
       const event = { kind: 'proposal_opened' as const, key: made.key, proposalId: made.id, actor: made.by }

@@ -1,14 +1,15 @@
 // What an editor asks the ledger for, checked before anything is read or written: the target, the editor, the
-// base, the text and note by the one rule, and when a scheduled change is to go live.
+// base, the text and note by the one rule, and when a scheduled change is to go live; then what writing it needs.
 
 import { editorsFrom } from '../core/editors.ts'
-import { targetOf } from '../core/keys.ts'
+import { contentHash, targetOf } from '../core/keys.ts'
 import type { LedgerError, WriteRequest } from '../core/ledger-types.ts'
 import { TARGET_KEYS } from '../core/site-map.ts'
 import { INSTANT_EXAMPLE, parseInstant, scheduleProblem } from '../core/time.ts'
 import { printable, validateDisclaimer, validateField } from '../core/validate.ts'
 import { type ParsedBase, parseBase } from './commit.ts'
-import { fail } from './context.ts'
+import { fail, type LedgerContext } from './context.ts'
+import { type Observation, observe } from './reconcile.ts'
 
 /** The KV key of a target this site has (keys.ts names any target); undefined for one it does not. */
 export function knownKeyOf(target: string): string | undefined {
@@ -66,4 +67,29 @@ export function whenOf(effectiveAt: string | undefined, now: number): number | L
   }
   const problem = scheduleProblem(instant, now)
   return problem ? fail('invalid_time', `effectiveAt: ${problem}`) : instant
+}
+
+export interface PreparedWrite extends CheckedWrite {
+  /** When it goes live: undefined for as soon as possible. */
+  when: number | undefined
+  hash: string
+  /** What KV held for the key, read before the step that records the write. */
+  observation: Observation
+  now: number
+}
+
+/** Checks a write that may go live at a set time, then hashes its text and reads its key from KV. */
+export async function prepareWrite(
+  ledger: LedgerContext,
+  request: WriteRequest & { text: string },
+): Promise<PreparedWrite | LedgerError> {
+  const checked = checkWrite(ledger.env, request)
+  if (!checked.ok) return checked
+  const when = whenOf(request.effectiveAt, ledger.now())
+  if (typeof when === 'object') return when
+  const hash = await contentHash(checked.text)
+  const [observation] = (await observe(ledger.kv, [checked.key], ledger.now(), ledger.env.LEDGER_SECRET)) as [
+    Observation,
+  ]
+  return { ...checked, when, hash, observation, now: ledger.now() }
 }

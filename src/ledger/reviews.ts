@@ -175,17 +175,6 @@ export function attest(ledger: LedgerContext, request: Attestation): ReviewResul
   })
 }
 
-export function dueReviewWrites(sql: SqlStorage, now: number): string[] {
-  return sql
-    .exec<{ page: string }>('SELECT page FROM review_writes WHERE next_at <= ? ORDER BY page', now)
-    .toArray()
-    .map((row) => row.page)
-}
-
-export function nextReviewWriteAt(sql: SqlStorage): number | null {
-  return sql.exec<{ next: number | null }>('SELECT MIN(next_at) AS next FROM review_writes').one().next
-}
-
 /** The KV value and signed metadata pages read for a review (core/reviews.ts, core/kv-contract.ts). */
 export async function reviewEntry(ledger: Pick<LedgerContext, 'sql' | 'env'>, found: ReviewRecord) {
   const date = dateInZone(Date.parse(found.at), siteZone(ledger.env.SITE_TIME_ZONE))

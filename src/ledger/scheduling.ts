@@ -1,6 +1,3 @@
-// Scheduled changes at their time: the object's alarm makes each due schedule live through the same commit as a
-// publish, or records why it did not (not approved in time: expired; the text changed since: superseded).
-import { contentHash } from '../core/keys.ts'
 import type { LedgerError, Proposal, PublishResult, Schedule, WriteRequest } from '../core/ledger-types.ts'
 import { approvalRequired } from '../core/settings.ts'
 import { siteZone } from '../core/time.ts'
@@ -8,8 +5,8 @@ import { validateField } from '../core/validate.ts'
 import { insertDecision } from './append.ts'
 import { commit, recordThenCheck } from './commit.ts'
 import { fail, type LedgerContext, THE_LEDGER } from './context.ts'
-import { type Observation, observe } from './reconcile.ts'
-import { checkWrite, isEditor, unknownEditor, whenOf } from './requests.ts'
+import { observe } from './reconcile.ts'
+import { isEditor, prepareWrite, unknownEditor } from './requests.ts'
 import { goLiveReviewerProblem } from './reviewer-rule.ts'
 import { conflictOf, dueSchedules, endSchedule, insertSchedule, schedule as scheduleById } from './schedules.ts'
 import type { WriteThrough } from './write-through.ts'
@@ -27,22 +24,17 @@ export async function schedulePublish(
   through: WriteThrough,
   request: WriteRequest & { text: string },
 ): Promise<PublishResult> {
-  const checked = checkWrite(ledger.env, request)
-  if (!checked.ok) return checked
-  const when = whenOf(request.effectiveAt, ledger.now())
-  if (typeof when !== 'number') return when ?? fail('invalid_time', 'effectiveAt: missing')
-  const hash = await contentHash(checked.text)
-  const [observation] = (await observe(ledger.kv, [checked.key], ledger.now(), ledger.env.LEDGER_SECRET)) as [
-    Observation,
-  ]
-  const now = ledger.now()
+  const write = await prepareWrite(ledger, request)
+  if (!write.ok) return write
+  const { when, now } = write
+  if (when === undefined) return fail('invalid_time', 'effectiveAt: missing')
   const { result, purge } = ledger.transact(() => {
-    const { external, current, stale } = recordThenCheck(ledger.sql, { ...checked, observation, now })
+    const { external, current, stale } = recordThenCheck(ledger.sql, write)
     const purge = through.purgeLater(external, now)
-    const problem = stale ?? conflictOf(ledger.sql, checked.key, siteZone(ledger.env.SITE_TIME_ZONE))
+    const problem = stale ?? conflictOf(ledger.sql, write.key, siteZone(ledger.env.SITE_TIME_ZONE))
     if (problem) return { result: { ...problem, external }, purge }
     const base = current?.version ?? 0
-    const schedule = insertSchedule(ledger.sql, { ...checked, hash, base, effectiveAt: when, proposalId: null, now })
+    const schedule = insertSchedule(ledger.sql, { ...write, base, effectiveAt: when, proposalId: null })
     ledger.arm()
     return { result: { ok: true as const, status: 'scheduled' as const, schedule, external }, purge }
   })

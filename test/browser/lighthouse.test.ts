@@ -111,6 +111,8 @@ async function audit(
       logLevel: 'error' as const,
       onlyCategories: [...categories],
       extraHeaders,
+      // The report's picture of the whole page (a second of each run) scores nothing: every audit still runs.
+      disableFullPageScreenshot: true,
     }
     const result = await lighthouse(url, flags, FORM_FACTORS[formFactor])
     if (!result) throw new Error(`Lighthouse gave no result for ${url}`)

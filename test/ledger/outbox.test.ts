@@ -45,17 +45,17 @@ describe('outbox', () => {
 
   it('lists the writes due at a time, and when the next is due', async () => {
     const result = await withFreshSql(async (sql) => {
-      const empty = nextWriteAt(sql)
+      const empty = nextWriteAt(sql, 'outbox')
       const early = uniqueKey()
       const late = uniqueKey()
       enqueueWrite(sql, early, (await addVersion(sql, early, 'Early.')).version, T)
       enqueueWrite(sql, late, (await addVersion(sql, late, 'Late.')).version, T + 60_000)
       return {
         empty,
-        next: nextWriteAt(sql),
-        before: dueWrites(sql, T + FIRST_DELAY - 1),
-        first: dueWrites(sql, T + FIRST_DELAY),
-        both: dueWrites(sql, T + 60_000 + FIRST_DELAY),
+        next: nextWriteAt(sql, 'outbox'),
+        before: dueWrites(sql, 'outbox', T + FIRST_DELAY - 1),
+        first: dueWrites(sql, 'outbox', T + FIRST_DELAY),
+        both: dueWrites(sql, 'outbox', T + 60_000 + FIRST_DELAY),
         keys: [early, late].sort(),
         early,
       }

@@ -204,6 +204,17 @@ export function PublishedNotice({ version, status }: { version: LedgerVersion; s
   )
 }
 
+/** The text a write recorded, what else is scheduled for its disclaimer, and where to go from here. */
+function Recorded({ text, scheduled, next }: { text: Child; scheduled?: Child; next: [href: string, label: string] }) {
+  return (
+    <>
+      <p class="text">{text}</p>
+      {scheduled}
+      <Links links={[next, ['/console', 'All disclaimers']]} />
+    </>
+  )
+}
+
 export function Published({
   version,
   status,
@@ -223,13 +234,10 @@ export function Published({
       ) : (
         <WhenVisible boundMinutes={boundMinutes} />
       )}
-      <p class="text">{version.text}</p>
-      {scheduled}
-      <Links
-        links={[
-          [`/console/disclaimers/${version.target}/history`, 'History of this disclaimer'],
-          ['/console', 'All disclaimers'],
-        ]}
+      <Recorded
+        text={version.text}
+        scheduled={scheduled}
+        next={[`/console/disclaimers/${version.target}/history`, 'History of this disclaimer']}
       />
     </>
   )
@@ -253,13 +261,10 @@ export function Scheduled({ schedule, zone, scheduled }: { schedule: Schedule; z
           : ''}
         {schedule.approvedBy ? `, approved by ${schedule.approvedBy}` : ''}, {ifStillLive(schedule)}.
       </Notice>
-      <p class="text">{schedule.text}</p>
-      {scheduled}
-      <Links
-        links={[
-          [`/console/schedules/${schedule.id}/cancel`, 'Cancel this schedule'],
-          ['/console', 'All disclaimers'],
-        ]}
+      <Recorded
+        text={schedule.text}
+        scheduled={scheduled}
+        next={[`/console/schedules/${schedule.id}/cancel`, 'Cancel this schedule']}
       />
     </>
   )

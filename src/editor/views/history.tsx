@@ -3,7 +3,7 @@ import type { HistoryPage, LedgerEvent, LedgerVersion, ShownAtAnswer } from '../
 import { inZone } from '../../core/time.ts'
 import { Diff } from './diff.tsx'
 import { Told } from './notifications.tsx'
-import { ColumnHeads, type Edited, Links, Notice, targetName, versionName, when } from './shell.tsx'
+import { ColumnHeads, type Edited, Notice, Pager, targetName, versionName, when } from './shell.tsx'
 
 /**
  * The answer to "what was live at": for a past time, what pages showed then (a version's text, the bundled default,
@@ -105,16 +105,13 @@ export function History({
           </tbody>
         </table>
       </div>
-      {(older || next !== null) && (
-        <nav aria-label="More versions">
-          <Links
-            links={[
-              older && [`/console/disclaimers/${target}/history`, 'Newest versions'],
-              next !== null && [`/console/disclaimers/${target}/history?before=${next}`, 'Older versions'],
-            ]}
-          />
-        </nav>
-      )}
+      <Pager
+        label="More versions"
+        path={`/console/disclaimers/${target}/history`}
+        older={older}
+        next={next}
+        names={['Newest versions', 'Older versions']}
+      />
     </>
   )
 }

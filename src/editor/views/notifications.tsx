@@ -1,6 +1,6 @@
 // Who the ledger told of what, and when; or that a message is still being retried, and why.
 import type { Delivery, LedgerEvent } from '../../core/ledger-types.ts'
-import { Links, targetName, when } from './shell.tsx'
+import { Pager, targetName, when } from './shell.tsx'
 
 const KIND: Record<LedgerEvent['kind'], string> = {
   proposal_opened: 'Proposal opened',
@@ -89,16 +89,13 @@ export function NotificationList({
           ))}
         </ul>
       )}
-      {(older || next !== null) && (
-        <nav aria-label="More notifications">
-          <Links
-            links={[
-              older && ['/console/notifications', 'Newest'],
-              next !== null && [`/console/notifications?before=${next}`, 'Older'],
-            ]}
-          />
-        </nav>
-      )}
+      <Pager
+        label="More notifications"
+        path="/console/notifications"
+        older={older}
+        next={next}
+        names={['Newest', 'Older']}
+      />
     </>
   )
 }

@@ -174,6 +174,31 @@ export function Links({ links }: { links: ([href: string, label: Child] | false)
   )
 }
 
+/**
+ * The links of a list shown newest first, a page at a time: back to the newest page from an older one, and on from
+ * `next` (the list's cursor) to older entries. Nothing when the list fits on one page.
+ */
+export function Pager({
+  label,
+  path,
+  older,
+  next,
+  names,
+}: {
+  label: string
+  path: string
+  older: boolean
+  next: number | null
+  names: [newest: string, older: string]
+}) {
+  if (!older && next === null) return null
+  return (
+    <nav aria-label={label}>
+      <Links links={[older && [path, names[0]], next !== null && [`${path}?before=${next}`, names[1]]]} />
+    </nav>
+  )
+}
+
 /** A table's head: one column header a name. */
 export function ColumnHeads({ names }: { names: string[] }) {
   return (

@@ -35,7 +35,7 @@ interface PagerLink {
   navLabel: string
 }
 
-interface LayoutProps {
+export interface LayoutProps {
   meta: PageMeta
   /** Absent on error and console pages, which are not indexed and have no canonical URL. */
   origin?: string

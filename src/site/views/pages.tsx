@@ -15,7 +15,7 @@ import type { PageReview } from '../../core/reviews.ts'
 import { IN_BRIEF_NOTE_SLUG } from '../../core/site-map.ts'
 import type { PageDisclaimers } from '../reader.ts'
 import { DisclaimerNote } from './disclaimer-note.tsx'
-import { Layout, type PageMeta } from './layout.tsx'
+import { Layout, type LayoutProps, type PageMeta } from './layout.tsx'
 
 /** Words a page serves and their content hash: the bundle's, or (in a view of the page at a time) the record's. */
 export interface PageContent {
@@ -58,6 +58,16 @@ function metaOf(
   }
 }
 
+/** An article page's shell: its meta from the words it serves; the rest goes to the layout as given. */
+function ArticleLayout({
+  page,
+  content,
+  review,
+  ...layout
+}: Omit<LayoutProps, 'meta'> & { page: ArticlePage | typeof FULL_ARTICLE; content: PageContent; review?: PageReview }) {
+  return <Layout meta={metaOf(page, content, review)} {...layout} />
+}
+
 function PageDisclaimer({ slug, disclaimers, id }: { slug: string; disclaimers: PageDisclaimers; id?: string }) {
   const disclaimer = disclaimers.pages.get(slug)
   return disclaimer ? (
@@ -90,39 +100,31 @@ function InBrief({ summary, disclaimers }: { summary: string; disclaimers: PageD
 // The article's HTML was compiled and checked at build time from bundled Markdown (the ledger records exactly the
 // words a build served, so a view of a page at a time shows a build's HTML too), so it is trusted; KV text never
 // reaches raw().
-export function HomePage({ origin, disclaimers, review, content = bundledContent(HOME.slug), ...chrome }: PageProps) {
+export function HomePage({ disclaimers, content = bundledContent(HOME.slug), ...chrome }: PageProps) {
   const [home] = content.words.sections as [PageSection]
   return (
-    <Layout
-      meta={metaOf(HOME, content, review)}
-      origin={origin}
-      disclaimers={disclaimers}
-      next={CHAPTERS[0]}
-      {...chrome}
-    >
+    <ArticleLayout page={HOME} content={content} disclaimers={disclaimers} next={CHAPTERS[0]} {...chrome}>
       <PageDisclaimer slug={HOME.slug} disclaimers={disclaimers} />
       {raw(home.html)}
       {home.summary && <InBrief summary={home.summary} disclaimers={disclaimers} />}
       <h2>Contents</h2>
       <Contents />
-    </Layout>
+    </ArticleLayout>
   )
 }
 
 export function ChapterPage({
   page,
-  origin,
   disclaimers,
-  review,
   content = bundledContent(page.slug),
   ...chrome
 }: PageProps & { page: ArticlePage }) {
   const index = PAGES.indexOf(page)
   const [section] = content.words.sections as [PageSection]
   return (
-    <Layout
-      meta={metaOf(page, content, review)}
-      origin={origin}
+    <ArticleLayout
+      page={page}
+      content={content}
       disclaimers={disclaimers}
       previous={PAGES[index - 1]}
       next={PAGES[index + 1] ?? FULL_ARTICLE}
@@ -132,20 +134,14 @@ export function ChapterPage({
         <PageDisclaimer slug={page.slug} disclaimers={disclaimers} />
         {raw(section.html)}
       </div>
-    </Layout>
+    </ArticleLayout>
   )
 }
 
-export function FullArticlePage({
-  origin,
-  disclaimers,
-  review,
-  content = bundledContent(FULL_ARTICLE.slug),
-  ...chrome
-}: PageProps) {
+export function FullArticlePage({ disclaimers, content = bundledContent(FULL_ARTICLE.slug), ...chrome }: PageProps) {
   const [home, ...chapters] = content.words.sections as [PageSection, ...PageSection[]]
   return (
-    <Layout meta={metaOf(FULL_ARTICLE, content, review)} origin={origin} disclaimers={disclaimers} {...chrome}>
+    <ArticleLayout page={FULL_ARTICLE} content={content} disclaimers={disclaimers} {...chrome}>
       <div class="article-body">
         <PageDisclaimer slug={FULL_ARTICLE.slug} disclaimers={disclaimers} />
         {raw(home.html)}
@@ -158,7 +154,7 @@ export function FullArticlePage({
           </section>
         ))}
       </div>
-    </Layout>
+    </ArticleLayout>
   )
 }
 

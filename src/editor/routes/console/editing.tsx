@@ -32,6 +32,14 @@ export function previewsOf(target: string) {
   return viewsShowing(target).map((page) => ({ path: page.path, title: `the page “${page.navLabel}”` }))
 }
 
+/** The page a preview of `target` draws: the one asked for, else the first that shows it; why not, for any other. */
+export function previewPath(target: string, asked: string | undefined): { path: string } | { problem: string } {
+  const shows = previewsOf(target).map((preview) => preview.path)
+  const path = asked ?? (shows[0] as string)
+  if (shows.includes(path)) return { path }
+  return { problem: `page: ${path} does not show this disclaimer; preview one of ${shows.join(', ')}` }
+}
+
 /** The real page, with `paragraphs` as the target's disclaimer, under a banner that marks it as a preview. */
 export async function previewPage(
   c: Context<ConsoleEnv>,
@@ -219,13 +227,9 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     if (!draft) return noDraft(c)
     const valid = checked(draft).valid
     if (draft.outcome || !valid) return next(c, draft)
-    const shows = previewsOf(draft.target).map((preview) => preview.path)
-    const path = c.req.valid('query').page ?? (shows[0] as string)
-    if (!shows.includes(path)) {
-      const problem = `page: ${path} does not show this disclaimer; preview one of ${shows.join(', ')}`
-      return page(c, 'Not a page of the console', <Notice>{problem}</Notice>, 400)
-    }
-    return previewPage(c, readDisclaimers, draft.target, path, valid.paragraphs, {
+    const shown = previewPath(draft.target, c.req.valid('query').page)
+    if ('problem' in shown) return page(c, 'Not a page of the console', <Notice>{shown.problem}</Notice>, 400)
+    return previewPage(c, readDisclaimers, draft.target, shown.path, valid.paragraphs, {
       of: 'your draft',
       back: [
         { href: draftPath(draft.target, draft.id, '/review'), label: 'Back to the review' },

@@ -12,7 +12,7 @@ import { ProposalList, ProposalView } from '../../views/proposals.tsx'
 import type { Making } from '../../views/schedules.tsx'
 import { Notice, nothingYet, targetName } from '../../views/shell.tsx'
 import { CONSOLE_PREVIEW_QUERY, CONSOLE_PROPOSALS_QUERY, NO_QUERY } from '../schemas.ts'
-import { previewPage, previewsOf, scheduledFor, zoneOf } from './editing.tsx'
+import { previewPage, previewPath, previewsOf, scheduledFor, zoneOf } from './editing.tsx'
 import { pageQuery, type RenderPage } from './page.tsx'
 
 /**
@@ -83,13 +83,9 @@ export function proposalRoutes(readDisclaimers: ReadDisclaimers, page: RenderPag
     if (!proposal) return c.notFound()
     const checked = validateDisclaimer(proposal.text)
     if (!checked.ok) return c.notFound()
-    const shows = previewsOf(proposal.target).map((preview) => preview.path)
-    const path = c.req.valid('query').page ?? (shows[0] as string)
-    if (!shows.includes(path)) {
-      const problem = `page: ${path} does not show this disclaimer; preview one of ${shows.join(', ')}`
-      return page(c, 'Not a page of the console', <Notice>{problem}</Notice>, 400)
-    }
-    return previewPage(c, readDisclaimers, proposal.target, path, checked.paragraphs, {
+    const shown = previewPath(proposal.target, c.req.valid('query').page)
+    if ('problem' in shown) return page(c, 'Not a page of the console', <Notice>{shown.problem}</Notice>, 400)
+    return previewPage(c, readDisclaimers, proposal.target, shown.path, checked.paragraphs, {
       of: `proposal ${proposal.id}`,
       back: [{ href: `/console/proposals/${proposal.id}`, label: 'Back to the proposal' }],
     })
