@@ -52,6 +52,10 @@ export default defineConfig({
         test: {
           name: 'workers',
           maxWorkers: TEST_WORKERS,
+          // One workerd per test worker runs its files in turn, rather than a new one per file (which cost about as
+          // much CPU as the tests): test/fresh-runtime.ts starts each file on empty storage and fresh modules.
+          isolate: false,
+          setupFiles: ['test/fresh-runtime.ts'],
           include: ['test/**/*.test.{ts,tsx}'],
           exclude: ['test/node/**', 'test/bench/**', 'test/browser/**'],
         },
