@@ -3,7 +3,7 @@
 // `npm run coverage -- --compare <before> <after>` names every line covered in one and not in the other;
 // `npm run coverage -- --add <coverage-final.json> <label>` adds the lines of a test run alone to a label's.
 import { spawnSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { PROJECT_ROOT } from './lib/paths.ts'
@@ -98,7 +98,14 @@ function measure(label: string): void {
     console.error(
       `npm test failed under coverage (exit ${vitest.status}): its coverage is written, short of what failed`,
     )
-  const coverage = linesOf(JSON.parse(readFileSync(join(REPORTS, 'coverage-final.json'), 'utf8')))
+  const report = join(REPORTS, 'coverage-final.json')
+  if (!existsSync(report)) {
+    console.error(
+      `vitest wrote no coverage (${relative(PROJECT_ROOT, report)}): see its output above, then run this again`,
+    )
+    process.exit(1)
+  }
+  const coverage = linesOf(JSON.parse(readFileSync(report, 'utf8')))
   writeFileSync(docFile(label, 'json'), `${JSON.stringify(coverage)}\n`)
   writeFileSync(docFile(label, 'txt'), table(coverage))
   console.log(table(coverage).split('\n').at(-2))
