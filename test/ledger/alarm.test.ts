@@ -9,7 +9,7 @@ import type { DisclaimerLedger } from '../../src/ledger/object.ts'
 import { openProposalCounts } from '../../src/ledger/queries.ts'
 import { pendingSchedules } from '../../src/ledger/schedules.ts'
 import { TEST_EDITORS } from '../fixtures/editors.ts'
-import { countingSql, freshObject, publish, theLedger } from './helpers.ts'
+import { countingSql, freshObject, publish, theLedger, withFreshSql } from './helpers.ts'
 
 const EDITORS = JSON.stringify({
   alice: { token: TEST_EDITORS.alice.hash, email: 'alice@example.org' },
@@ -53,6 +53,16 @@ describe('nextJobAt', () => {
     // Each pending schedule: its list row, its own row, and its approval and outcome looked up by key.
     expect(large.pending).toBeLessThanOrEqual(5 * 4)
   }, 60_000)
+
+  it('is due when the earliest waiting job is, a review waiting for its KV write included', async () => {
+    const now = Date.parse('2026-03-01T09:00:00Z')
+    const due = await withFreshSql((sql) => {
+      const empty = nextJobAt(sql, now)
+      sql.exec('INSERT INTO review_writes (page, review_id, next_at) VALUES (?, ?, ?)', 'conclusion', 1, now + 5_000)
+      return { empty, review: nextJobAt(sql, now) }
+    })
+    expect(due).toEqual({ empty: null, review: now + 5_000 })
+  })
 })
 
 describe('the alarm', () => {
