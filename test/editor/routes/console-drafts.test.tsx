@@ -49,6 +49,18 @@ describe('the edit flow on a server-kept draft', () => {
     expect(await (await get(`${draft}/review`, cookie)).text()).toContain('Typed, changed again.')
   }, 20_000)
 
+  it('refuses to preview the draft on a page of the site that does not show its disclaimer, naming those that do', async () => {
+    const cookie = await signIn('alice')
+    const { draft } = await saveDraft('conclusion', 'Previewed where it is not shown.', cookie)
+    const res = await get(`${draft}/preview?page=/dosage-and-safety`, cookie)
+    expect(res.status).toBe(400)
+    const html = await res.text()
+    expect(html).toContain(
+      'page: /dosage-and-safety does not show this disclaimer; preview one of /conclusion, /full-article',
+    )
+    expect(html).not.toContain('Previewed where it is not shown.')
+  })
+
   it('shows a draft to its editor alone', async () => {
     const { draft } = await saveDraft('home', 'Alice’s private draft.', await signIn('alice'))
     const bob = await signIn('bob')
