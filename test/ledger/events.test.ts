@@ -8,7 +8,7 @@ import type { Outgoing } from '../../src/ledger/context.ts'
 import { audienceOf, recipientsOf } from '../../src/ledger/events.ts'
 import type { DisclaimerLedger } from '../../src/ledger/object.ts'
 import { TEST_EDITORS } from '../fixtures/editors.ts'
-import { openProposal, publish, theLedger } from './helpers.ts'
+import { countingSql, openProposal, publish, theLedger } from './helpers.ts'
 
 /** Editors as a deployment configures them: token editors with addresses, and one who signs in through Access. */
 const EDITORS = JSON.stringify({
@@ -282,22 +282,7 @@ describe('events at 100,000 rows', () => {
          INSERT INTO events (at, kind, key, version_seq, proposal_id, actor, detail)
          SELECT '2026-12-01T00:00:00.000Z', 'version_live', 'disclaimer', i, NULL, 'alice', '{}' FROM n`,
       )
-      const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = []
-      const counting = new Proxy(sql, {
-        get(target, property) {
-          if (property !== 'exec') return Reflect.get(target, property, target)
-          return (query: string, ...bindings: SqlStorageValue[]) => {
-            const cursor = target.exec(query, ...bindings)
-            cursors.push(cursor)
-            return cursor
-          }
-        },
-      })
-      const read = (work: () => unknown) => {
-        cursors.length = 0
-        work()
-        return cursors.reduce((sum, cursor) => sum + cursor.rowsRead, 0)
-      }
+      const { sql: counting, read } = countingSql(sql)
       let page = events(counting, { limit: 50 })
       expect(page.events[0]?.id).toBe(100_000)
       for (let turn = 0; turn < 3; turn++) page = events(counting, { limit: 50, before: page.next as number })
@@ -328,24 +313,14 @@ describe('events at 100,000 rows', () => {
          SELECT id, 'email', 'alice@example.org', 'event-' || id || '.email-1', 0 FROM events
          UNION ALL SELECT id, 'webhook', 'webhook', 'event-' || id || '.webhook-2', 0 FROM events ORDER BY 1`,
       )
-      const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = []
-      const counting = new Proxy(sql, {
-        get(target, property) {
-          if (property !== 'exec') return Reflect.get(target, property, target)
-          return (query: string, ...bindings: SqlStorageValue[]) => {
-            const cursor = target.exec(query, ...bindings)
-            cursors.push(cursor)
-            return cursor
-          }
-        },
-      })
+      const { sql: counting, read } = countingSql(sql)
       // A history page's fifty versions, two events each, two deliveries each.
       const versions = Array.from({ length: 50 }, (_, index) => 5_000 + index)
       const page = events(counting, { versions, limit: 500 })
       return {
         events: page.events.length,
         deliveries: page.events.flatMap((event) => event.deliveries.map((delivery) => delivery.messageId)),
-        read: cursors.reduce((sum, cursor) => sum + cursor.rowsRead, 0),
+        read: read(() => events(counting, { versions, limit: 500 })),
       }
     })
     expect(read.events).toBe(100)
