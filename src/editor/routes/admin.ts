@@ -56,12 +56,12 @@ function decision(c: Context<EditorEnv>, reason: string) {
   return { id: Number(c.req.param('id')), by: c.get('editor'), reason }
 }
 
-/** A decision the ledger took (200 with its answer), or its refusal. */
 /** JSON the ledger wrote (its `readJson`), answered as `c.json` would answer the object it stands for. */
 function jsonText(c: Context, text: string): Response {
   return c.body(text, 200, { 'Content-Type': 'application/json' })
 }
 
+/** A decision the ledger took (200 with its answer), or its refusal. */
 function answered<T extends { ok: true }>(c: Context, result: T | LedgerError) {
   return result.ok ? c.json(result) : ledgerError(c, result)
 }
