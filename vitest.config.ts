@@ -52,6 +52,42 @@ export default defineConfig({
         },
         test: {
           name: 'workers',
+          // The Worker's dependencies are bundled once by esbuild rather than served module by module: served, every call
+          // between their modules goes through a getter, which made SHA-256 4× slower here than in workerd itself
+          // (measured: 100,000 hashes 1,567 ms served, 374 ms bundled, 255 ms in wrangler's workerd), and the whole
+          // project took 7 % more CPU.
+          deps: {
+            optimizer: {
+              ssr: {
+                enabled: true,
+                include: [
+                  '@hono/standard-validator',
+                  '@noble/hashes/sha2.js',
+                  '@noble/hashes/utils.js',
+                  'canonicalize',
+                  'diff',
+                  'fast-check',
+                  'hono',
+                  'hono/body-limit',
+                  'hono/cookie',
+                  'hono/csrf',
+                  'hono/html',
+                  'hono/http-exception',
+                  'hono/jsx',
+                  'hono/jsx/jsx-runtime',
+                  'hono/jsx/jsx-dev-runtime',
+                  'hono/jwt',
+                  'hono/method-not-allowed',
+                  'hono/utils/buffer',
+                  'hono/utils/http-status',
+                  'hono/utils/jwt/jws',
+                  'marked',
+                  'standardwebhooks',
+                  'valibot',
+                ],
+              },
+            },
+          },
           maxWorkers: TEST_WORKERS,
           // One workerd per test worker runs its files in turn, rather than a new one per file (which cost about as
           // much CPU as the tests): test/fresh-runtime.ts starts each file on empty storage and fresh modules.
@@ -65,6 +101,10 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
+          // One process per test worker runs its files in turn, so wrangler, Miniflare and vitest load once per worker,
+          // not once per file (measured: the node project's CPU 153 s to 112 s). Each file keeps its own store, port and
+          // scratch directory, and nothing here mocks a module.
+          isolate: false,
           include: ['test/node/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
