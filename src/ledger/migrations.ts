@@ -7,6 +7,15 @@ export interface Migration {
   sql: string
 }
 
+/** A migration, its SQL written after it as a template: migration(13, 'what it adds')`CREATE …`. */
+function migration(version: number, name: string) {
+  return (strings: TemplateStringsArray, ...values: string[]): Migration => ({
+    version,
+    name,
+    sql: strings.reduce((sql, part, index) => sql + part + (values[index] ?? ''), ''),
+  })
+}
+
 /** Makes a table refuse UPDATE and DELETE: rows are only ever appended. */
 function appendOnly(table: string): string {
   return `
@@ -30,7 +39,7 @@ const PROPOSED_TEXT = `id INTEGER PRIMARY KEY AUTOINCREMENT,
  * The schema as it stood before migrations were numbered (`CREATE … IF NOT EXISTS`, run on every start). Objects
  * made by it already hold these tables, so for them this step only records the number.
  */
-const V1_SCHEMA = `
+const V1 = migration(1, 'versions, landings, proposals, decisions, outbox, purges')`
 CREATE TABLE IF NOT EXISTS versions (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   key TEXT NOT NULL,
@@ -79,7 +88,7 @@ CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)
  * The legacy import becomes a recorded, one-time event; purges are retried like KV writes; signing out ends a
  * console session server-side.
  */
-const V2_IMPORTS_PURGES_SESSIONS = `
+const V2 = migration(2, 'recorded imports, retried purges, session cut-offs')`
 CREATE TABLE imports (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   at TEXT NOT NULL,
@@ -108,7 +117,7 @@ CREATE TABLE session_cutoffs (editor TEXT PRIMARY KEY, not_before INTEGER NOT NU
  * Notifications: an append-only event per thing people are told of, recorded with the change itself, and a
  * delivery per recipient that the alarm works through. The outbox remembers since when a key has waited for KV.
  */
-const V3_EVENTS = `
+const V3 = migration(3, 'events and their deliveries')`
 CREATE TABLE events (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   at TEXT NOT NULL,
@@ -147,7 +156,7 @@ UPDATE outbox SET queued_at = next_at;
  * Scheduled changes: a text (proposed, or published where approval is off) that goes live at a set time, and how
  * each schedule ended: live, superseded, expired or cancelled.
  */
-const V4_SCHEDULES = `
+const V4 = migration(4, 'scheduled changes and their outcomes')`
 CREATE TABLE schedules (
   ${PROPOSED_TEXT},
   effective_at TEXT NOT NULL,
@@ -187,7 +196,7 @@ const CHAINED: [table: string, id: string, at: string][] = [
  * ledger chains the queue at the end of the same transaction. Rows already there are queued once, in the order of
  * their recorded times (a table's own order breaking ties), and chained when the object starts.
  */
-const V5_CHAIN = `
+const V5 = migration(5, 'the hash chain over every appended row')`
 CREATE TABLE chain (
   pos INTEGER PRIMARY KEY AUTOINCREMENT,
   kind TEXT NOT NULL,
@@ -211,7 +220,7 @@ DROP TABLE chain_backfill;
  * Console drafts (drafts.ts): work in progress, not record. Not append-only, not chained; each owned by one editor,
  * bounded in number per editor and in age.
  */
-const V6_DRAFTS = `
+const V6 = migration(6, 'console drafts')`
 CREATE TABLE drafts (
   id TEXT PRIMARY KEY,
   editor TEXT NOT NULL,
@@ -236,7 +245,7 @@ CREATE INDEX drafts_by_age ON drafts (saved_at);
  * step per alarm: the first is chaining the rows that existed before migration 5, after whatever the ledger appends
  * meanwhile.
  */
-const V7_WORK_LISTS = `
+const V7 = migration(7, 'work lists kept by triggers, deliveries that give up, backfills')`
 CREATE TABLE pending_schedules (schedule_id INTEGER PRIMARY KEY, key TEXT NOT NULL, effective_at TEXT NOT NULL);
 CREATE INDEX pending_schedules_due ON pending_schedules (effective_at, schedule_id);
 CREATE INDEX pending_schedules_by_key ON pending_schedules (key, effective_at, schedule_id);
@@ -272,7 +281,7 @@ INSERT INTO backfills (name, cursor) SELECT '${CHAIN_BACKLOG}', MAX(id) FROM cha
 `
 
 /** The grant each editor's console sessions were last seen under: their token's fingerprint, none once removed. */
-const V8_SESSION_GRANTS = `
+const V8 = migration(8, 'session grants, as last seen')`
 CREATE TABLE IF NOT EXISTS session_grants (editor TEXT PRIMARY KEY, fingerprint TEXT);
 `
 
@@ -280,7 +289,7 @@ CREATE TABLE IF NOT EXISTS session_grants (editor TEXT PRIMARY KEY, fingerprint 
  * Reviews of the article's own words (reviews.ts): each attestation appended and chained like every record row; and
  * each page's newest review waiting to reach KV, retried by the alarm like a disclaimer's write.
  */
-const V9_REVIEWS = `
+const V9 = migration(9, 'reviews')`
 CREATE TABLE reviews (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   page TEXT NOT NULL,
@@ -315,7 +324,7 @@ export const LOG_BACKLOG = 'build the log over the rows chained before migration
  * leaf's entry and salt, one signed checkpoint per tree size and the witnesses' cosignatures, all append-only; and
  * each witness's job. Rows chained before it join the tree through a backfill, in chain order.
  */
-const V10_LOG = `
+const V10 = migration(10, 'the transparency log: tree, checkpoints, cosignatures, witnesses')`
 CREATE TABLE IF NOT EXISTS log_hashes (
   level INTEGER NOT NULL,
   idx INTEGER NOT NULL,
@@ -353,7 +362,7 @@ INSERT OR IGNORE INTO backfills (name, cursor) SELECT '${LOG_BACKLOG}', '0' WHER
  * What each page said (page-contents.ts): each distinct content of a page stored once (its words and hash), each time
  * a deploy started serving other words on a page, both chained; and the reminders a review falls due, as alarm jobs.
  */
-const V11_PAGE_CONTENTS = `
+const V11 = migration(11, 'page contents, servings and review reminders')`
 CREATE TABLE page_contents (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   page TEXT NOT NULL,
@@ -390,23 +399,10 @@ CREATE INDEX review_reminders_due ON review_reminders (due);
 `
 
 /** Rejected proposals found by index, newest first, however many proposals were decided otherwise (queries.ts). */
-const V12_DECISIONS_BY_KIND = `
+const V12 = migration(12, 'decisions by kind')`
 CREATE INDEX decisions_by_decision ON decisions (decision, proposal_id);
 `
 
-export const MIGRATIONS: readonly Migration[] = [
-  { version: 1, name: 'versions, landings, proposals, decisions, outbox, purges', sql: V1_SCHEMA },
-  { version: 2, name: 'recorded imports, retried purges, session cut-offs', sql: V2_IMPORTS_PURGES_SESSIONS },
-  { version: 3, name: 'events and their deliveries', sql: V3_EVENTS },
-  { version: 4, name: 'scheduled changes and their outcomes', sql: V4_SCHEDULES },
-  { version: 5, name: 'the hash chain over every appended row', sql: V5_CHAIN },
-  { version: 6, name: 'console drafts', sql: V6_DRAFTS },
-  { version: 7, name: 'work lists kept by triggers, deliveries that give up, backfills', sql: V7_WORK_LISTS },
-  { version: 8, name: 'session grants, as last seen', sql: V8_SESSION_GRANTS },
-  { version: 9, name: 'reviews', sql: V9_REVIEWS },
-  { version: 10, name: 'the transparency log: tree, checkpoints, cosignatures, witnesses', sql: V10_LOG },
-  { version: 11, name: 'page contents, servings and review reminders', sql: V11_PAGE_CONTENTS },
-  { version: 12, name: 'decisions by kind', sql: V12_DECISIONS_BY_KIND },
-]
+export const MIGRATIONS: readonly Migration[] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0

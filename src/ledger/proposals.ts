@@ -1,12 +1,4 @@
-import type {
-  EventDetail,
-  How,
-  LedgerError,
-  LedgerVersion,
-  Proposal,
-  ProposalResult,
-  WriteRequest,
-} from '../core/ledger-types.ts'
+import type { EventDetail, How, LedgerError, LedgerVersion, Proposal, ProposalResult } from '../core/ledger-types.ts'
 import { siteZone } from '../core/time.ts'
 import { printable, validateField } from '../core/validate.ts'
 import { insertDecision, insertProposal } from './append.ts'
@@ -14,9 +6,8 @@ import { type CommitRequest, recordThenCheck } from './commit.ts'
 import type { LedgerContext } from './context.ts'
 import { fail } from './context.ts'
 import { proposal, wasShown } from './queries.ts'
-import { isEditor, prepareWrite, unknownEditor } from './requests.ts'
+import { isEditor, recordWrite, type TextWrite, unknownEditor } from './requests.ts'
 import { conflictOf, endSchedule, insertSchedule } from './schedules.ts'
-import type { WriteThrough } from './write-through.ts'
 
 export function unknownProposal(id: number): LedgerError {
   return fail('unknown_proposal', `there is no proposal ${id}; list the proposals to see them`)
@@ -95,15 +86,9 @@ export function rejectProposal(
  * Records a proposal (and its schedule, for one that goes live at a set time) after recording any edit made around
  * the ledger, and tells every other editor it waits for them.
  */
-export async function proposeChange(
-  ledger: LedgerContext,
-  through: WriteThrough,
-  request: WriteRequest & { text: string },
-): Promise<ProposalResult> {
-  const write = await prepareWrite(ledger, request)
-  if (!write.ok) return write
-  const { when, now } = write
-  const { result, purge } = ledger.transact(() => {
+export const proposeChange: TextWrite<ProposalResult> = (ledger, through, request) =>
+  recordWrite<ProposalResult>(ledger, through, request, (write) => {
+    const { when, now } = write
     const conflict =
       when === undefined ? undefined : conflictOf(ledger.sql, write.key, siteZone(ledger.env.SITE_TIME_ZONE))
     if (conflict) return { result: { ...conflict, external: null }, purge: undefined }
@@ -120,13 +105,6 @@ export async function proposeChange(
     }
     return { result: opened, purge: through.purgeLater(opened.external, now) }
   })
-  await through.afterRecording([result.external], [purge])
-  if (!result.ok) {
-    const { external: _, ...error } = result
-    return error
-  }
-  return { ok: true, proposal: result.proposal }
-}
 
 /** Rejects a proposal with a reason; a schedule it had ends with it, and its proposer is told. */
 export function rejectChange(

@@ -3,13 +3,14 @@
 
 import { editorsFrom } from '../core/editors.ts'
 import { contentHash, targetOf } from '../core/keys.ts'
-import type { LedgerError, WriteRequest } from '../core/ledger-types.ts'
+import type { LedgerError, LedgerVersion, WriteRequest } from '../core/ledger-types.ts'
 import { TARGET_KEYS } from '../core/site-map.ts'
 import { INSTANT_EXAMPLE, parseInstant, scheduleProblem } from '../core/time.ts'
 import { printable, validateDisclaimer, validateField } from '../core/validate.ts'
 import { type ParsedBase, parseBase } from './commit.ts'
 import { fail, type LedgerContext } from './context.ts'
 import { type Observation, observe } from './reconcile.ts'
+import type { WriteThrough } from './write-through.ts'
 
 /** The KV key of a target this site has (keys.ts names any target); undefined for one it does not. */
 export function knownKeyOf(target: string): string | undefined {
@@ -92,4 +93,30 @@ export async function prepareWrite(
     Observation,
   ]
   return { ...checked, when, hash, observation, now: ledger.now() }
+}
+
+/** An operation that writes a text: a publish, a proposal, a schedule. */
+export type TextWrite<Answer> = (
+  ledger: LedgerContext,
+  through: WriteThrough,
+  request: WriteRequest & { text: string },
+) => Promise<Answer>
+
+/**
+ * Prepares a write, then records it in one transaction (`record` answers, with any edit made around the ledger that it
+ * recorded first and the purge that edit needs); that edit then lands and its pages are purged, and the answer is
+ * given without it.
+ */
+export async function recordWrite<Answer extends { ok: boolean }>(
+  ledger: LedgerContext,
+  through: WriteThrough,
+  request: WriteRequest & { text: string },
+  record: (write: PreparedWrite) => { result: Answer & { external?: LedgerVersion | null }; purge: number | undefined },
+): Promise<Answer | LedgerError> {
+  const write = await prepareWrite(ledger, request)
+  if (!write.ok) return write
+  const { result, purge } = ledger.transact(() => record(write))
+  await through.afterRecording([result.external], [purge])
+  const { external: _, ...answer } = result
+  return answer as unknown as Answer
 }

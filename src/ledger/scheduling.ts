@@ -1,4 +1,4 @@
-import type { LedgerError, Proposal, PublishResult, Schedule, WriteRequest } from '../core/ledger-types.ts'
+import type { LedgerError, Proposal, PublishResult, Schedule } from '../core/ledger-types.ts'
 import { approvalRequired } from '../core/settings.ts'
 import { siteZone } from '../core/time.ts'
 import { validateField } from '../core/validate.ts'
@@ -6,7 +6,7 @@ import { insertDecision } from './append.ts'
 import { commit, recordThenCheck } from './commit.ts'
 import { fail, type LedgerContext, THE_LEDGER } from './context.ts'
 import { observe } from './reconcile.ts'
-import { isEditor, prepareWrite, unknownEditor } from './requests.ts'
+import { isEditor, recordWrite, type TextWrite, unknownEditor } from './requests.ts'
 import { goLiveReviewerProblem } from './reviewer-rule.ts'
 import { conflictOf, dueSchedules, endSchedule, insertSchedule, schedule as scheduleById } from './schedules.ts'
 import type { WriteThrough } from './write-through.ts'
@@ -19,16 +19,11 @@ function ended(found: Schedule): LedgerError {
 }
 
 /** A publish set for later (where approval is off): recorded now against what pages show, live at its time. */
-export async function schedulePublish(
-  ledger: LedgerContext,
-  through: WriteThrough,
-  request: WriteRequest & { text: string },
-): Promise<PublishResult> {
-  const write = await prepareWrite(ledger, request)
-  if (!write.ok) return write
-  const { when, now } = write
-  if (when === undefined) return fail('invalid_time', 'effectiveAt: missing')
-  const { result, purge } = ledger.transact(() => {
+export const schedulePublish: TextWrite<PublishResult> = (ledger, through, request) =>
+  recordWrite<PublishResult>(ledger, through, request, (write) => {
+    const { when, now } = write
+    if (when === undefined)
+      return { result: { ...fail('invalid_time', 'effectiveAt: missing'), external: null }, purge: undefined }
     const { external, current, stale } = recordThenCheck(ledger.sql, write)
     const purge = through.purgeLater(external, now)
     const problem = stale ?? conflictOf(ledger.sql, write.key, siteZone(ledger.env.SITE_TIME_ZONE))
@@ -38,10 +33,6 @@ export async function schedulePublish(
     ledger.arm()
     return { result: { ok: true as const, status: 'scheduled' as const, schedule, external }, purge }
   })
-  await through.afterRecording([result.external], [purge])
-  const { external: _, ...answer } = result
-  return answer
-}
 
 /**
  * A second editor's approval of a proposal scheduled for later: recorded now, live at its time. Refused once the
