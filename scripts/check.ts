@@ -11,6 +11,7 @@ import { breakdownTable, profileStartup } from './lib/bench-startup-profile.ts'
 import { BUNDLE_GZIP_BUDGET_KIB, STARTUP_RATIO_BUDGET } from './lib/budgets.ts'
 import { configProblems, ENVIRONMENTS, PROJECT_ROOT } from './lib/environments.ts'
 import { MAX_MODULE_LINES, moduleSizes, oversizedModules } from './lib/module-sizes.ts'
+import { WRANGLER_BIN } from './lib/paths.ts'
 import {
   buildStandaloneWorker,
   buildWorker,
@@ -92,8 +93,8 @@ async function main() {
 
   step('binding types are current (worker-configuration.d.ts)')
   run(
-    'npx',
-    ['wrangler', 'types', '--include-runtime=false', '--strict-vars=false', '--check'],
+    process.execPath,
+    [WRANGLER_BIN, 'types', '--include-runtime=false', '--strict-vars=false', '--check'],
     'worker-configuration.d.ts does not match wrangler.toml: run `npm run cf-typegen` and commit the result',
   )
   console.log('ok')

@@ -12,6 +12,7 @@ import { newLedgerSecret } from '../../src/core/kv-contract.ts'
 import { generateKeyPair } from '../../src/core/log/note-keys.ts'
 import { CONFIG_PATH, PROJECT_ROOT } from './environments.ts'
 import { parseUploadSize } from './measure.ts'
+import { WRANGLER_BIN } from './paths.ts'
 
 export { PROJECT_ROOT } from './environments.ts'
 
@@ -38,8 +39,8 @@ export function buildBundle(
   root = PROJECT_ROOT,
 ): BuiltBundle {
   const output = execFileSync(
-    'npx',
-    ['wrangler', 'deploy', '--dry-run', '--env=', '--outdir', outdir, ...(entry ? [entry] : [])],
+    process.execPath,
+    [WRANGLER_BIN, 'deploy', '--dry-run', '--env=', '--outdir', outdir, ...(entry ? [entry] : [])],
     {
       cwd: root,
       encoding: 'utf8',

@@ -13,6 +13,7 @@ import { unstable_readConfig } from 'wrangler'
 import { STARTUP_RATIO_BUDGET } from './budgets.ts'
 import { CONFIG_PATH, PROJECT_ROOT } from './environments.ts'
 import { interquartileMean, parseUploadSize, threadCpuNs, workerdChildren } from './measure.ts'
+import { WRANGLER_BIN } from './paths.ts'
 
 export const STARTUP_BASELINE_ENTRY = 'scripts/bench/hello-worker.ts'
 /** The baseline plus ~8 ms of work at module load: the regression the startup ratio must see. */
@@ -35,7 +36,7 @@ export interface WorkerBuild {
  */
 export function buildWorker(outdir: string, args: string[], entry = 'src/index.ts'): WorkerBuild {
   try {
-    const output = execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', outdir, ...args], {
+    const output = execFileSync(process.execPath, [WRANGLER_BIN, 'deploy', '--dry-run', '--outdir', outdir, ...args], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
       encoding: 'utf8',
