@@ -16,18 +16,60 @@ export function checkpointOf(sql: SqlStorage, table: string, rowId: number): Che
   )
 }
 
-function rowOf(sql: SqlStorage, table: string, rowId: number): ChainRow {
-  // `table` comes from the queue, which only the schema's triggers write; it is never a client's string.
-  return sql.exec<ChainRow>(`SELECT * FROM ${table} WHERE rowid = ?`, rowId).one()
+type Link = { kind: string; row_id: number }
+
+/** The rows `links` name, by table and rowid: one statement a table, however many rows. */
+export function rowsLinked(sql: SqlStorage, links: readonly Link[]): Map<string, Map<number, ChainRow>> {
+  const byTable = Map.groupBy(links, (link) => link.kind)
+  // Each table name comes from the chain or its queue, which only the schema's triggers write; never a client's.
+  return new Map(
+    [...byTable].map(([table, rows]) => [
+      table,
+      rowsOf(
+        sql,
+        table,
+        rows.map((link) => link.row_id),
+      ),
+    ]),
+  )
 }
 
-function chainRows(sql: SqlStorage, queued: { kind: string; row_id: number }[]): void {
+/** Runs `statement` (which reads `json_each(?)`) over `rows` a bounded chunk at a time, each chunk one bound JSON array. */
+export function insertEach(sql: SqlStorage, statement: string, rows: readonly unknown[][], chunk = 1_000): void {
+  for (let at = 0; at < rows.length; at += chunk) sql.exec(statement, JSON.stringify(rows.slice(at, at + chunk)))
+}
+
+/**
+ * Chains the queued rows in order, each once: a row already chained (a step run again) is skipped. The rows, the
+ * ones already chained and the new links are each read or written with a statement per bounded chunk, not per row.
+ */
+function chainRows(sql: SqlStorage, queued: readonly Link[]): void {
   let previous = head(sql)?.hash ?? GENESIS
-  for (const { kind, row_id } of queued) {
-    if (checkpointOf(sql, kind, row_id)) continue
-    previous = chainHash(previous, kind, rowOf(sql, kind, row_id))
-    sql.exec('INSERT INTO chain (kind, row_id, hash) VALUES (?, ?, ?)', kind, row_id, previous)
+  const seen = new Set<string>()
+  for (let at = 0; at < queued.length; at += 1_000) {
+    const pairs = queued.slice(at, at + 1_000).map(({ kind, row_id }) => [kind, row_id])
+    const chained = sql.exec<Link>(
+      'SELECT c.kind, c.row_id FROM json_each(?) j JOIN chain c ON c.kind = j.value ->> 0 AND c.row_id = j.value ->> 1',
+      JSON.stringify(pairs),
+    )
+    for (const { kind, row_id } of chained) seen.add(`${kind}/${row_id}`)
   }
+  const fresh = queued.filter(({ kind, row_id }) => {
+    const name = `${kind}/${row_id}`
+    if (seen.has(name)) return false
+    seen.add(name)
+    return true
+  })
+  const rows = rowsLinked(sql, fresh)
+  const links = fresh.map(({ kind, row_id }) => {
+    previous = chainHash(previous, kind, rows.get(kind)?.get(row_id) as ChainRow)
+    return [kind, row_id, previous]
+  })
+  insertEach(
+    sql,
+    'INSERT INTO chain (kind, row_id, hash) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) ORDER BY key',
+    links,
+  )
 }
 
 type Queued = { id: number; kind: string; row_id: number }
@@ -96,17 +138,7 @@ export function exportPage(sql: SqlStorage, { after = 0, limit }: { after?: numb
     )
     .toArray()
   const { page, next } = pageOf(links, size, (link) => link.pos)
-  const byTable = Map.groupBy(page, (link) => link.kind)
-  const found = new Map(
-    [...byTable].map(([table, rows]) => [
-      table,
-      rowsOf(
-        sql,
-        table,
-        rows.map((link) => link.row_id),
-      ),
-    ]),
-  )
+  const found = rowsLinked(sql, page)
   const rows: ChainEntry[] = page.map((link) => ({
     pos: link.pos,
     table: link.kind,

@@ -1,18 +1,16 @@
 // The transparency log's Merkle tree over the record (src/core/log/): leaf i is the row at chain position i + 1, as
 // its public entry (src/core/log/entry.ts), appended in the transaction that chained it at O(log n) reads and
 // writes; the tree's hashes, each leaf's entry and salt kept in tables of their own; tiles and bundles read back.
+import { bytesToHex } from '@noble/hashes/utils.js'
 import type { ChainRow } from '../core/chain.ts'
 import { encodeEntry, SALT_SIZE } from '../core/log/entry.ts'
 import { leafHash, type TreeNode } from '../core/log/merkle.ts'
 import { type Bundle, bundleBytes, TILE_WIDTH, type Tile, tileWidth } from '../core/log/tiles.ts'
 import { appendLeaf, type HashStore, readTile, type StoredHash, treeRoot } from '../core/log/tree-store.ts'
+import { insertEach, rowsLinked } from './chaining.ts'
 import { LOG_BACKLOG } from './migrations.ts'
 
-// SQLite hands BLOBs back as ArrayBuffers and takes them as such.
-function blob(bytes: Uint8Array): ArrayBuffer {
-  return bytes.slice().buffer as ArrayBuffer
-}
-
+// BLOBs go in as hex through one bound JSON array (SQLite's unhex), and come back as ArrayBuffers.
 /** The tree's hashes in `log_hashes`, keyed by (level, index): a run of one level is read with one range query. */
 export function sqlHashStore(sql: SqlStorage): HashStore {
   return {
@@ -41,9 +39,12 @@ export function sqlHashStore(sql: SqlStorage): HashStore {
       return nodes.map(({ level, index }) => found.get(`${level}/${index}`))
     },
     write(hashes: readonly StoredHash[]) {
-      for (const { level, index, hash } of hashes) {
-        sql.exec('INSERT INTO log_hashes (level, idx, hash) VALUES (?, ?, ?)', level, index, blob(hash))
-      }
+      const rows = hashes.map(({ level, index, hash }) => [level, index, bytesToHex(hash)])
+      insertEach(
+        sql,
+        'INSERT INTO log_hashes (level, idx, hash) SELECT value ->> 0, value ->> 1, unhex(value ->> 2) FROM json_each(?)',
+        rows,
+      )
     },
   }
 }
@@ -74,20 +75,55 @@ export function appendChained(sql: SqlStorage, limit = Number.MAX_SAFE_INTEGER):
       limit,
     )
     .toArray()
-  const store = sqlHashStore(sql)
-  for (const { pos, kind, row_id } of links) {
-    if (pos !== size + 1) {
-      throw new Error(`the chain skips from position ${size} to ${pos}; the log's leaf ${size} would have no row`)
+  for (const [at, { pos }] of links.entries()) {
+    if (pos !== size + at + 1) {
+      const leaf = size + at
+      throw new Error(`the chain skips from position ${leaf} to ${pos}; the log's leaf ${leaf} would have no row`)
     }
-    // `kind` comes from the chain, which only the chaining step writes from the schema's triggers.
-    const row = sql.exec<ChainRow>(`SELECT * FROM ${kind} WHERE rowid = ?`, row_id).one()
+  }
+  const rows = rowsLinked(sql, links)
+  const store = batchStore(sqlHashStore(sql))
+  const leaves: [number, string, string][] = []
+  for (const { kind, row_id } of links) {
     const salt = crypto.getRandomValues(new Uint8Array(SALT_SIZE))
-    const entry = encodeEntry(kind, row, salt)
-    sql.exec('INSERT INTO log_leaves (idx, salt, entry) VALUES (?, ?, ?)', size, blob(salt), blob(entry))
+    const entry = encodeEntry(kind, rows.get(kind)?.get(row_id) as ChainRow, salt)
+    leaves.push([size, bytesToHex(salt), bytesToHex(entry)])
     appendLeaf(store, size, leafHash(entry))
     size++
   }
+  const leafStatement =
+    'INSERT INTO log_leaves (idx, salt, entry) SELECT value ->> 0, unhex(value ->> 1), unhex(value ->> 2)'
+  insertEach(sql, `${leafStatement} FROM json_each(?)`, leaves, 200)
+  store.flush()
   return links.length
+}
+
+/**
+ * A batch's view of the tree's hashes: what the batch wrote is read back from memory (a new leaf's left sibling
+ * nearly always is), and everything it wrote is stored at the end, a statement per bounded chunk.
+ */
+function batchStore(stored: HashStore): HashStore & { flush(): void } {
+  const written = new Map<string, Uint8Array>()
+  const nameOf = ({ level, index }: TreeNode) => `${level}/${index}`
+  return {
+    read(nodes) {
+      const missing = nodes.filter((node) => !written.has(nameOf(node)))
+      const found = missing.length > 0 ? stored.read(missing) : []
+      const fromStore = new Map(missing.map((node, at) => [nameOf(node), found[at]]))
+      return nodes.map((node) => written.get(nameOf(node)) ?? fromStore.get(nameOf(node)))
+    },
+    write(hashes) {
+      for (const { level, index, hash } of hashes) written.set(nameOf({ level, index }), hash)
+    },
+    flush() {
+      stored.write(
+        [...written].map(([name, hash]) => {
+          const [level, index] = name.split('/').map(Number) as [number, number]
+          return { level, index, hash }
+        }),
+      )
+    },
+  }
 }
 
 /** True while the backfill is still building the tree over rows chained before the log. */
