@@ -6,7 +6,7 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
 import { TARGET_KEYS } from '../../src/core/site-map.ts'
-import { chainPending } from '../../src/ledger/chaining.ts'
+import { chainPending, insertEach } from '../../src/ledger/chaining.ts'
 import { extendLog } from '../../src/ledger/log-tree.ts'
 import { type RecordSize, stepsOf } from './ledger-bench.ts'
 
@@ -33,12 +33,7 @@ function sliceOf(total: number, step: number, steps: number): [number, number] {
 /** Inserts rows given as arrays, in bounded statements, through one bound JSON parameter each. */
 function insert(sql: SqlStorage, table: string, columns: string[], rows: unknown[][]): void {
   const picks = columns.map((_, index) => `value ->> ${index}`).join(', ')
-  for (let at = 0; at < rows.length; at += 1_000) {
-    sql.exec(
-      `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${picks} FROM json_each(?)`,
-      JSON.stringify(rows.slice(at, at + 1_000)),
-    )
-  }
+  insertEach(sql, `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${picks} FROM json_each(?)`, rows)
 }
 
 /**
