@@ -10,6 +10,7 @@ import { MAX_BODY_BYTES } from '../../../src/editor/http/json-body.ts'
 import { bearer, type TestEditor } from '../../fixtures/editors.ts'
 import { request } from '../../helpers.ts'
 import { fillBusyRecord } from '../../ledger/helpers.ts'
+import { currentBase, form, get as getPage, saveDraft, send as sendDraft, signIn } from './console-helpers.ts'
 
 type Json = Record<string, unknown>
 type ErrorBody = { error: { code: string; message: string; field?: string; current?: LedgerVersion | null } }
@@ -968,8 +969,8 @@ describe('history in pages', () => {
   })
 })
 
-describe('the admin API at 1,000 versions per target', () => {
-  it('answers every route with its documented status, never 500', async () => {
+describe('the admin API and the console at 1,000 versions per target', () => {
+  it('answer every route and page with its documented status, never 500, and a second approval with 409', async () => {
     await fillBusyRecord({
       versions: 1_000 * TARGETS.length,
       proposals: 2_000,
@@ -1020,6 +1021,33 @@ describe('the admin API at 1,000 versions per target', () => {
       expect(res.status, `GET ${path}: ${res.status === 200 ? '' : await res.text()}`).toBe(200)
     }
 
+    // One record for both faces: its fill is most of this test's time.
+    const { events } = await json<{ events: { id: number }[] }>('/notifications')
+    const cookie = await signIn('alice')
+    const pages = [
+      '/console',
+      '/console/notifications',
+      `/console/notifications?before=${events.at(-1)?.id}`,
+      '/console/proposals',
+      '/console/proposals?target=home',
+      `/console/proposals/${open.proposals[0]?.id}`,
+      `/console/proposals/${open.proposals[0]?.id}/preview`,
+      '/console/export',
+      `/console/disclaimers/global/rollback/${landed?.version}`,
+      `/console/schedules/${pending[1]?.id}/cancel`,
+      ...TARGETS.flatMap((target) => [
+        `/console/disclaimers/${target}/edit`,
+        `/console/disclaimers/${target}/history`,
+        `/console/disclaimers/${target}/history?before=${history.next}`,
+        `/console/disclaimers/${target}/history?at=2025-06-01T12:00`,
+      ]),
+    ]
+    for (const path of pages) {
+      const res = await getPage(path, cookie)
+      expect(res.status, `GET ${path}`).toBe(200)
+      await res.arrayBuffer()
+    }
+
     const current = async (target: string) => `"${(await json<{ base: string }>(`/disclaimers/${target}`)).base}"`
     const writes: [number, string, () => Promise<Response>][] = [
       [
@@ -1067,5 +1095,35 @@ describe('the admin API at 1,000 versions per target', () => {
       const res = await call()
       expect(res.status, `${name}: ${await res.clone().text()}`).toBe(status)
     }
-  }, 60_000)
+
+    // The console's writes on what the API's writes left: other proposals, another schedule, an earlier version.
+    const { draft } = await saveDraft('conclusion', 'A busy conclusion note.', cookie)
+    for (const step of ['review', 'preview?page=/conclusion']) {
+      const res = await getPage(`${draft}/${step}`, cookie)
+      expect(res.status, `GET ${step}`).toBe(200)
+      await res.arrayBuffer()
+    }
+    expect(await sendDraft(draft, 'publish', cookie)).toBe(`${draft}/done`)
+    const proposing = await saveDraft('home', 'A busy home note.', cookie)
+    const id = (await sendDraft(proposing.draft, 'propose', cookie)).split('/').at(-1)
+    const bob = await signIn('bob')
+    const proposal = await (await getPage(`/console/proposals/${id}`, bob)).text()
+    const seen = /name="seen" value="([0-9,]*)"/.exec(proposal)?.[1] ?? ''
+    const approved = await request(`/console/proposals/${id}/approve`, form({ seen }, bob))
+    expect(approved.status).toBe(303)
+    // A reload of "Published" sends the approval again.
+    const again = await request(`/console/proposals/${id}/approve`, form({ seen }, bob))
+    expect(again.status).toBe(409)
+    expect(await again.text()).toContain(`proposal ${id} was already approved by bob and published as version`)
+    const rejected = await request(`/console/proposals/${open.proposals[2]?.id}/reject`, form({ reason: 'no' }, bob))
+    expect(rejected.status).toBe(303)
+    const earlier = history.versions.findLast((version) => version.landedAt !== null && version.how === 'publish')
+    const rollback = await request(
+      `/console/disclaimers/global/rollback/${earlier?.version}`,
+      form({ base: await currentBase('global'), note: '' }, bob),
+    )
+    expect(rollback.status).toBe(200)
+    const cancelled = await request(`/console/schedules/${pending[1]?.id}/cancel`, form({ reason: 'not now' }, bob))
+    expect(cancelled.status).toBe(200)
+  }, 120_000)
 })
