@@ -41,6 +41,7 @@ export function environmentConfig(environment: string, configPath = CONFIG_PATH)
     kvNamespaces: config.kv_namespaces ?? [],
     durableObjects: config.durable_objects?.bindings ?? [],
     sendEmail: config.send_email ?? [],
+    versionMetadata: config.version_metadata?.binding,
     ratelimits: (config.ratelimits ?? []) as EnvironmentConfig['ratelimits'],
     r2Buckets: config.r2_buckets ?? [],
     routes: config.routes ?? (config.route ? [config.route] : []),

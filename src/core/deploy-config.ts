@@ -24,6 +24,8 @@ export interface EnvironmentConfig {
   kvNamespaces: { binding: string; id?: string }[]
   durableObjects: { name: string; class_name: string }[]
   sendEmail: { name: string }[]
+  /** The binding `version_metadata` gives, when the environment has one. */
+  versionMetadata: string | undefined
   ratelimits: { name: string; namespace_id?: string; simple?: { limit?: number; period?: number } }[]
   r2Buckets: { binding: string; bucket_name?: string }[]
   routes: unknown[]
@@ -112,6 +114,11 @@ function bindingProblems(config: EnvironmentConfig): string[] {
   if (!config.sendEmail.some((binding) => binding.name === 'EMAIL')) {
     problems.push(
       `${at} has no send_email binding EMAIL, so nobody would be told of changes; add send_email = [{ name = "EMAIL" }]`,
+    )
+  }
+  if (config.versionMetadata !== 'CF_VERSION_METADATA') {
+    problems.push(
+      `${at} has no version_metadata binding CF_VERSION_METADATA, so the record could not say which deploy served a page's words; add version_metadata = { binding = "CF_VERSION_METADATA" }`,
     )
   }
   for (const name of RATE_LIMITERS) {

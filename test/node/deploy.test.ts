@@ -212,7 +212,7 @@ describe('deployProblems', () => {
     ])
   })
 
-  it('refuses an environment without its EMAIL, LEDGER or BACKUPS binding, or with a KV id that is not one', () => {
+  it('refuses an environment without its EMAIL, LEDGER, BACKUPS or version binding, or with a KV id that is not one', () => {
     expect(
       productionWith({
         'send_email = [{ name = "EMAIL" }]\nkv_namespaces = [{ binding = "DISCLAIMERS", id = "0f2a':
@@ -220,6 +220,9 @@ describe('deployProblems', () => {
       }),
     ).toEqual([
       '[env.production] has no send_email binding EMAIL, so nobody would be told of changes; add send_email = [{ name = "EMAIL" }]',
+    ])
+    expect(productionWith({ 'version_metadata = { binding = "CF_VERSION_METADATA" }\n': '' })).toEqual([
+      '[env.production] has no version_metadata binding CF_VERSION_METADATA, so the record could not say which deploy served a page\'s words; add version_metadata = { binding = "CF_VERSION_METADATA" }',
     ])
     expect(productionWith({ '0f2ac74b498b48028cb68387c421e279': 'my-namespace' })).toEqual([
       '[env.production] kv_namespaces DISCLAIMERS id is "my-namespace" (a KV namespace id is 32 hexadecimal digits); run `npx wrangler kv namespace create DISCLAIMERS --env production` and put the id it prints there',
