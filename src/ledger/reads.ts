@@ -18,6 +18,7 @@ import { pageAt } from './page-contents.ts'
 import * as queries from './queries.ts'
 import { liveState, type Observation, observe } from './reconcile.ts'
 import { knownKeyOf } from './requests.ts'
+import { reviewerProblem, whoCanApprove } from './reviewer-rule.ts'
 import { reviewState, reviewStates, reviewsOf } from './reviews.ts'
 import { schedule, scheduledBy, schedules } from './schedules.ts'
 import { goLiveProblem } from './scheduling.ts'
@@ -43,6 +44,18 @@ function scheduledAt(ledger: LedgerContext, target: string, at: string) {
 export const READS = {
   /** Only REQUIRE_APPROVAL = "false" turns the two-person rule off: a mistyped value keeps it on (core/settings.ts). */
   requiresApproval: (ledger: LedgerContext) => approvalRequired(ledger.env.REQUIRE_APPROVAL),
+
+  /**
+   * Why `editor` can only propose a change to `target`, in the words the console's review page says it (the two-person
+   * rule, or the reviewer rule and who can approve); null where they may publish it themselves.
+   */
+  proposeOnly: (ledger: LedgerContext, target: string, editor: string) => {
+    if (approvalRequired(ledger.env.REQUIRE_APPROVAL))
+      return 'Here a second editor must approve every change before it goes live.'
+    const key = knownKeyOf(target)
+    if (!key || !reviewerProblem(ledger, key, editor, '')) return null
+    return `This disclaimer goes live only with a reviewer's approval, and you are not a reviewer: ${whoCanApprove(ledger.env)}.`
+  },
 
   /** What an editor reads before a change: the record, and what KV holds where that differs. */
   live: async (ledger: LedgerContext, target: string) => {

@@ -73,6 +73,20 @@ describe('the reviewer rule', () => {
     expect(await env.DISCLAIMERS.get('disclaimer')).toBe('Published by the reviewer.')
   })
 
+  it('tells the console who can only propose: every editor where approval is on, else a non-reviewer of a named note', async () => {
+    await configure({ approval: false })
+    const read = (target: string, editor: string) => theLedger().read('proposeOnly', target, editor)
+    expect(await read('global', 'alice')).toBe(
+      `This disclaimer goes live only with a reviewer's approval, and you are not a reviewer: ${WHO}.`,
+    )
+    expect(await read('global', 'drlee')).toBeNull()
+    expect(await read('conclusion', 'alice')).toBeNull()
+    await configure({ approval: true })
+    expect(await read('conclusion', 'drlee')).toBe(
+      'Here a second editor must approve every change before it goes live.',
+    )
+  })
+
   it('refuses a non-reviewer scheduling one where approval is off', async () => {
     const clock = await configure({ approval: false })
     const refused = await theLedger().publish({

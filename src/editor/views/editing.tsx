@@ -126,7 +126,7 @@ export function Review({
   draft,
   edited,
   previews,
-  requiresApproval,
+  proposeOnly,
   zone,
   scheduled,
   seen,
@@ -135,7 +135,8 @@ export function Review({
   draft: ConsoleDraft
   edited: Edited
   previews: { path: string; title: string }[]
-  requiresApproval: boolean
+  /** Why this editor can only propose it; null where they may publish it. */
+  proposeOnly: string | null
   /** SITE_TIME_ZONE, in which a go-live time is given. */
   zone: string
   scheduled?: Child
@@ -161,16 +162,15 @@ export function Review({
         ))}
       </ul>
       {scheduled}
-      <h2>{requiresApproval ? 'Ask another editor to approve it' : 'Publish it'}</h2>
+      <h2>{proposeOnly ? 'Ask another editor to approve it' : 'Publish it'}</h2>
       <p>
-        {requiresApproval
-          ? 'Here a second editor must approve every change before it goes live.'
-          : 'Publishing makes it live at once, or at the time you give below; the history keeps the text it replaces.'}
+        {proposeOnly ??
+          'Publishing makes it live at once, or at the time you give below; the history keeps the text it replaces.'}
       </p>
-      <form method="post" action={draftPath(target, draft.id, requiresApproval ? '/propose' : '/publish')}>
+      <form method="post" action={draftPath(target, draft.id, proposeOnly ? '/propose' : '/publish')}>
         <input type="hidden" name="seen" value={seen.join(',')} />
         <WhenField zone={zone} value={draft.effective} error={draft.problem ?? undefined} />
-        <button type="submit">{requiresApproval ? 'Propose this text' : 'Publish this text'}</button>
+        <button type="submit">{proposeOnly ? 'Propose this text' : 'Publish this text'}</button>
       </form>
       <p>
         <a href={`/console/disclaimers/${target}/edit`}>Keep editing</a>

@@ -1,10 +1,13 @@
 // The console's edit flow on a server-kept draft (every page a GET that Back and reload find again), the scheduled
 // changes each page names, and the console's own frame and words.
+import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { ledgerOf } from '../../../src/core/ledger-address.ts'
 import type { Schedule } from '../../../src/core/ledger-types.ts'
+import { REVIEW_RULES } from '../../../src/core/review-rules.ts'
 import { inZone, isoInZone } from '../../../src/core/time.ts'
+import type { DisclaimerLedger } from '../../../src/ledger/object.ts'
 import { request, textOf } from '../../helpers.ts'
 import { currentBase, form, get, saveDraft, send, signIn } from './console-helpers.ts'
 
@@ -48,6 +51,31 @@ describe('the edit flow on a server-kept draft', () => {
     expect(saved.headers.get('Location')).toBe(`${draft}/review`)
     expect(await (await get(`${draft}/review`, cookie)).text()).toContain('Typed, changed again.')
   }, 20_000)
+
+  it('offers only "Propose" on a disclaimer the reviewer rule names to an editor who is not a reviewer, and says why', async () => {
+    const ledger = ledgerOf(env)
+    const standIn = await runInDurableObject(ledger, ({ ledger }: DisclaimerLedger) => ledger.reviewRules)
+    await runInDurableObject(ledger, ({ ledger }: DisclaimerLedger) => {
+      ledger.reviewRules = REVIEW_RULES
+    })
+    try {
+      const alice = await signIn('alice')
+      const { draft } = await saveDraft('global', 'A global note, by alice alone.', alice)
+      const review = await (await get(`${draft}/review`, alice)).text()
+      expect(review).toContain(`<form method="post" action="${draft}/propose">`)
+      expect(review).toContain('Propose this text')
+      expect(review).toContain(
+        'This disclaimer goes live only with a reviewer&#39;s approval, and you are not a reviewer',
+      )
+      const drlee = await signIn('drlee')
+      const own = await saveDraft('global', 'A global note, by the reviewer.', drlee)
+      expect(await (await get(`${own.draft}/review`, drlee)).text()).toContain(`action="${own.draft}/publish"`)
+    } finally {
+      await runInDurableObject(ledger, ({ ledger }: DisclaimerLedger) => {
+        ledger.reviewRules = standIn
+      })
+    }
+  })
 
   it('refuses to preview the draft on a page of the site that does not show its disclaimer, naming those that do', async () => {
     const cookie = await signIn('alice')

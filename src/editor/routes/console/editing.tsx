@@ -196,9 +196,9 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     if (draft.outcome || !checked(draft).valid) return next(c, draft)
     const zone = zoneOf(c.env)
     const ledger = ledgerOf(c.env)
-    const [live, requiresApproval] = await Promise.all([
+    const [live, proposeOnly] = await Promise.all([
       ledger.read('live', draft.target),
-      ledger.read('requiresApproval'),
+      ledger.read('proposeOnly', draft.target, c.get('editor')),
     ])
     const state = live as LiveState
     if (state.base !== draft.base) {
@@ -214,7 +214,7 @@ export function editingRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
         draft={draft}
         edited={editedOf(state, zone)}
         previews={previewsOf(draft.target)}
-        requiresApproval={requiresApproval}
+        proposeOnly={proposeOnly}
         zone={zone}
         scheduled={scheduledFor(state, making, zone)}
         seen={state.scheduled.map((schedule) => schedule.id)}
