@@ -73,9 +73,18 @@ export async function main(argv: string[]): Promise<void> {
   return runCommand(command, rest, options)
 }
 
+/** How the CLI ends on an error: the line it prints to stderr, and its exit code (a CliError's own, else 1). */
+export function failure(error: unknown): { line: string; exitCode: number } {
+  return {
+    line: `disclaimer: ${error instanceof Error ? error.message : String(error)}`,
+    exitCode: error instanceof CliError ? error.exitCode : 1,
+  }
+}
+
 if (import.meta.main) {
   main(process.argv.slice(2)).catch((error: unknown) => {
-    console.error(`disclaimer: ${error instanceof Error ? error.message : String(error)}`)
-    process.exit(error instanceof CliError ? error.exitCode : 1)
+    const { line, exitCode } = failure(error)
+    console.error(line)
+    process.exit(exitCode)
   })
 }
