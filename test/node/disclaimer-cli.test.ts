@@ -316,6 +316,12 @@ describe('npm run disclaimer', () => {
     const verified = await cli(['verify', file])
     expect(verified.code).toBe(0)
     expect(verified.stdout).toMatch(/verified: \d+ row\(s\) and the end line, the chain holds; head [0-9a-f]{64}/)
+    // Without --out the record goes to stdout, written as the ledger pages it out: the same whole, verifiable record.
+    const printed = await local('export')
+    expect([printed.code, printed.stderr]).toEqual([0, ''])
+    const printedFile = join(store, 'printed.jsonl')
+    writeFileSync(printedFile, printed.stdout)
+    expect((await cli(['verify', printedFile])).stdout).toMatch(/verified: \d+ row\(s\) and the end line/)
     const lines = readFileSync(file, 'utf8').trim().split('\n')
     const second = JSON.parse(lines[1] as string)
     const head = second.hash as string
