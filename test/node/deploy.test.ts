@@ -26,7 +26,7 @@ function scratchFile(): string {
 
 async function deploy(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('npx', ['node', 'scripts/deploy.ts', ...args], { cwd: PROJECT_ROOT })
+    const { stdout, stderr } = await run(process.execPath, ['scripts/deploy.ts', ...args], { cwd: PROJECT_ROOT })
     return { code: 0, stdout, stderr }
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string }
