@@ -61,7 +61,7 @@ async function startOn(port: number, vars: string[]): Promise<LocalSite> {
     store,
     ...vars.flatMap((pair) => ['--var', pair]),
   ]
-  const child: ChildProcess = spawn('npx', ['node', ...args], {
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: PROJECT_ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
