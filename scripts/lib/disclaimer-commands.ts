@@ -1,11 +1,10 @@
-// The disclaimer CLI's commands (scripts/disclaimer.ts parses the arguments and hands them here): each reads or
-// changes the ledger through the admin API of a local store or an environment, or makes a key offline.
+// The disclaimer CLI's commands that reach the ledger (scripts/disclaimer.ts parses the arguments, runs those that send
+// nothing itself, and hands the rest here): each reads or changes it through the admin API of a local store or an
+// environment.
 import { readFileSync } from 'node:fs'
 import { createTwoFilesPatch } from 'diff'
 import { DEFAULT_DISCLAIMERS } from '../../src/core/defaults.ts'
-import { EDITOR_NAME, newToken, tokenHash } from '../../src/core/editors.ts'
 import { keyOf } from '../../src/core/keys.ts'
-import { LEDGER_SECRET_MIN_BYTES, ledgerSecretProblem, newLedgerSecret } from '../../src/core/kv-contract.ts'
 import type { PublishResult } from '../../src/core/ledger-types.ts'
 import { isTarget, TARGETS } from '../../src/core/site-map.ts'
 import { INSTANT_EXAMPLE, parseInstant, scheduleProblem } from '../../src/core/time.ts'
@@ -22,7 +21,7 @@ import {
   versionLine,
 } from './disclaimer-format.ts'
 import { ensureLocalEditors, LOCAL_STORE } from './local-editors.ts'
-import { LOG_USAGE, newLogKey, verifyCheckpointCommand, verifyPageCommand } from './log-commands.ts'
+import { LOG_USAGE } from './log-commands.ts'
 import { checkOperation, OPERATIONS_COMMANDS, OPERATIONS_USAGE, runOperation } from './operations-commands.ts'
 import { exportToFile, exportToStdout } from './record-file.ts'
 import { checkReview, REVIEW_COMMANDS, REVIEW_USAGE, runReview } from './review-commands.ts'
@@ -316,46 +315,11 @@ async function run(
   }
 }
 
-/** Prints a fresh token (give it to the editor, privately) and the line for EDITORS, which holds only its hash. */
-async function newEditor(name: string | undefined): Promise<void> {
-  if (!name || !EDITOR_NAME.test(name)) {
-    throw new CliError(
-      'editor needs a name: their email if they use the console through Access, e.g. alice@example.org',
-      2,
-    )
-  }
-  const token = newToken()
-  console.log(`token for ${name} (give it to them privately; it is not stored anywhere):\n${token}`)
-  console.log(`entry for the EDITORS secret:\n${JSON.stringify({ [name]: await tokenHash(token) })}`)
-}
-
-/** Prints a fresh LEDGER_SECRET and how to store it; rotating it is explained in docs/operations.md. */
-function newSecret(): void {
-  const secret = newLedgerSecret()
-  const problem = ledgerSecretProblem(secret)
-  if (problem) throw new CliError(problem)
-  console.log(
-    `a new LEDGER_SECRET (${LEDGER_SECRET_MIN_BYTES} random bytes as hex; keep it private, it is not stored anywhere):`,
-  )
-  console.log(secret)
-  console.log(
-    'store it with: npx wrangler secret put LEDGER_SECRET --env <environment> (paste it when asked); locally, npm start writes its own into .dev.vars',
-  )
-  console.log(
-    'setting a new one rotates it: pages name no ledger version until the next cron run (within a minute) signs each current text again (docs/operations.md)',
-  )
-}
-
 export async function runCommand(command: string | undefined, rest: string[], options: Options): Promise<void> {
   if (options.help || !command) {
     console.log(USAGE)
     return
   }
-  if (command === 'editor') return newEditor(rest[0])
-  if (command === 'secret') return newSecret()
-  if (command === 'log-key') return newLogKey(rest[0], options.env)
-  if (command === 'verify-page') return verifyPageCommand(rest[0], options)
-  if (command === 'verify' && options.checkpoint !== undefined) return verifyCheckpointCommand(options)
   if (Boolean(options.local) === (options.env !== undefined)) {
     throw new CliError('say where: --local, or --env <environment> (e.g. staging, production); nothing was sent', 2)
   }

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { keyLabel, openServedCheckpoint, type TrustedCheckpoint } from '../../src/core/log/log-client.ts'
 import { COSIGNATURE_V1, ED25519, type PublicKey, parseVerifierKey } from '../../src/core/log/note-keys.ts'
 import { printable } from '../../src/core/validate.ts'
-import { CliError } from './admin-client.ts'
+import { CliError } from './cli-error.ts'
 import type { LogFiles } from './log-fetch.ts'
 
 export interface LogTrust {

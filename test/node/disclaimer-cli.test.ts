@@ -1,37 +1,24 @@
 // The disclaimer CLI against a local store of its own, through the ledger, as an editor uses it: mostly through the
-// site running on the store, as npm start leaves it, and once through a Worker the CLI starts itself.
-import { execFile, spawn } from 'node:child_process'
+// site running on the store, as npm start leaves it, and once through a Worker the CLI starts itself. The commands run
+// in this process (cli-runner.ts); one is spawned, to prove the entry end to end.
+import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { unstable_startWorker } from 'wrangler'
 import { ensureLocalEditors } from '../../scripts/lib/local-editors.ts'
 import { rememberLocalSite } from '../../scripts/lib/local-site.ts'
-import { CONFIG_PATH, PROJECT_ROOT } from '../../scripts/lib/paths.ts'
+import { CONFIG_PATH } from '../../scripts/lib/paths.ts'
 import { editorForToken, editorsFrom, newToken, tokenHash } from '../../src/core/editors.ts'
 import { ledgerSecretProblem } from '../../src/core/kv-contract.ts'
+import { runCli as cli, spawnCli } from './cli-runner.ts'
 
-const run = promisify(execFile)
 let store: string
 let site: Awaited<ReturnType<typeof unstable_startWorker>>
-
-async function cli(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run('node', ['scripts/disclaimer.ts', ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', DISCLAIMER_TOKEN: '', ...env },
-    })
-    return { code: 0, stdout, stderr }
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string }
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
-  }
-}
 
 const local = (...args: string[]) => cli([...args, '--local', '--persist-to', store])
 
@@ -85,6 +72,15 @@ afterAll(async () => {
 })
 
 describe('npm run disclaimer', () => {
+  it('reads the text through the site the store says runs on it, as a process of its own', async () => {
+    const result = await spawnCli(['get', '--local', '--persist-to', store])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(
+      `global (disclaimer) in the LOCAL store (${store}; its site on http://127.0.0.1:${(await site.url).port}):\n`,
+    )
+    expect(result.stderr).toBe('')
+  })
+
   it('sends nothing without saying where', async () => {
     const result = await cli(['set', '--text', 'No target given.'])
     expect(result.code).toBe(2)
@@ -320,6 +316,12 @@ describe('npm run disclaimer', () => {
     const verified = await cli(['verify', file])
     expect(verified.code).toBe(0)
     expect(verified.stdout).toMatch(/verified: \d+ row\(s\) and the end line, the chain holds; head [0-9a-f]{64}/)
+    // Without --out the record goes to stdout, written as the ledger pages it out: the same whole, verifiable record.
+    const printed = await local('export')
+    expect([printed.code, printed.stderr]).toEqual([0, ''])
+    const printedFile = join(store, 'printed.jsonl')
+    writeFileSync(printedFile, printed.stdout)
+    expect((await cli(['verify', printedFile])).stdout).toMatch(/verified: \d+ row\(s\) and the end line/)
     const lines = readFileSync(file, 'utf8').trim().split('\n')
     const second = JSON.parse(lines[1] as string)
     const head = second.hash as string

@@ -1,15 +1,12 @@
-// verify-page and verify --checkpoint as a person runs them: output, and exit codes 0, 1 and 2.
-import { execFile } from 'node:child_process'
+// verify-page and verify --checkpoint as a person runs them (in this process: cli-runner.ts): output, exit codes 0, 1, 2.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { siteOriginOf } from '../../scripts/lib/environments.ts'
+import { logKeyName } from '../../scripts/lib/key-commands.ts'
 import { LOCAL_LOG_KEY_NAME } from '../../scripts/lib/local-editors.ts'
-import { logKeyName } from '../../scripts/lib/log-commands.ts'
 import { MemoryLog, type ServedLog, serveLog } from '../../scripts/lib/memory-log.ts'
-import { PROJECT_ROOT } from '../../scripts/lib/paths.ts'
 import { openNote, signNote } from '../../src/core/log/note.ts'
 import {
   COSIGNATURE_V1,
@@ -19,9 +16,9 @@ import {
   parseVerifierKey,
 } from '../../src/core/log/note-keys.ts'
 import { logOrigin } from '../../src/core/log-config.ts'
+import { runCli as cli } from './cli-runner.ts'
 import { otherEntry, page, type TestKey, testKey, versionEntry } from './log-fixtures.ts'
 
-const run = promisify(execFile)
 const TEXT = 'Not medical advice.\n\nAsk your doctor.'
 const scratch = mkdtempSync(join(tmpdir(), 'log-commands-'))
 let served: ServedLog
@@ -29,16 +26,6 @@ let log: MemoryLog
 let logKey: TestKey
 let witness: TestKey
 let pages: Record<string, string>
-
-async function cli(args: string[]) {
-  try {
-    const { stdout, stderr } = await run('node', ['scripts/disclaimer.ts', ...args], { cwd: PROJECT_ROOT })
-    return { code: 0, stdout, stderr }
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string }
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
-  }
-}
 
 beforeAll(async () => {
   served = await serveLog(
