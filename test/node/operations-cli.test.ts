@@ -16,7 +16,7 @@ import {
   type Where,
 } from '../../scripts/lib/admin-client.ts'
 import { type OperationOptions, runOperation } from '../../scripts/lib/operations-commands.ts'
-import { PROJECT_ROOT } from '../../scripts/lib/paths.ts'
+import { PROJECT_ROOT, WRANGLER_BIN } from '../../scripts/lib/paths.ts'
 import { runCli } from './cli-runner.ts'
 
 const run = promisify(execFile)
@@ -110,9 +110,8 @@ describe('npm run disclaimer, for operators', () => {
     expect(listed.printed).toContain(key as string)
 
     const file = join(store, 'drill.jsonl')
-    // wrangler's own bin, as `npx wrangler` runs it, without npx's start (about 0.6 s of CPU).
     const fetched = await command(process.execPath, [
-      join(PROJECT_ROOT, 'node_modules/wrangler/bin/wrangler.js'),
+      WRANGLER_BIN,
       'r2',
       'object',
       'get',
