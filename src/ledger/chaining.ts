@@ -76,7 +76,10 @@ function rowsOf(sql: SqlStorage, table: string, rowIds: number[]): Map<number, C
   const ids = [...new Set(rowIds)].sort((a, b) => a - b)
   // `table` comes from the chain, which only the ledger writes; it is never a client's string.
   const rows = allRows(
-    sql.exec<ChainRow>(`SELECT t.* FROM json_each(?) j CROSS JOIN ${table} t ON t.rowid = j.value`, JSON.stringify(ids)),
+    sql.exec<ChainRow>(
+      `SELECT t.* FROM json_each(?) j CROSS JOIN ${table} t ON t.rowid = j.value`,
+      JSON.stringify(ids),
+    ),
   )
   // CROSS JOIN keeps the list as the outer loop, so rows come in the ids' order; the record is append-only and every
   // chained row is there, so there is one row per id.
