@@ -236,7 +236,9 @@ async function main() {
     const [loadAtStart = 0] = loadavg()
     const measured = await measureAll(records)
     const [loadAtEnd = 0] = loadavg()
-    console.log(`  load average (one minute): ${loadAtStart.toFixed(1)} at the start, ${loadAtEnd.toFixed(1)} at the end`)
+    console.log(
+      `  load average (one minute): ${loadAtStart.toFixed(1)} at the start, ${loadAtEnd.toFixed(1)} at the end`,
+    )
     if (ONLY) return
     const report = renderLedgerReport({
       quick: QUICK,
