@@ -5,9 +5,10 @@
 // each: rows read and time. Writes its section of docs/benchmark.md; `--quick` fills a hundredth of each, runs each
 // once, and writes artifacts/bench-ledger-quick.md (CI runs it). `--store <dir>` keeps the three filled records there
 // and measures copies of them on the next run with the same sizes (a decade takes minutes to fill); `--only <a,b>`
-// measures only the operations whose name holds one of the texts, and writes no report.
+// measures only the operations whose name holds one of the texts, and writes no report; `--runs <n>` keeps n runs of
+// each (5 by default).
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { newLedgerSecret } from '../src/core/kv-contract.ts'
 import { DECADE, type RecordSize, stepsOf } from './bench/ledger-bench.ts'
@@ -26,7 +27,8 @@ function option(flag: string): string | undefined {
 }
 const STORE = option('--store')
 const ONLY = option('--only')
-const RUNS = QUICK ? 1 : 5
+/** Runs kept per operation and record (`--runs`): more give steadier medians on a busy machine. */
+const RUNS = Number(option('--runs') ?? (QUICK ? 1 : 5))
 /**
  * A new record: a version of every target, one proposal decided and twenty open, five schedules to come. Its pages
  * hold a row or a few; a year's are full, so decade against year shows what the history alone costs.
@@ -231,7 +233,12 @@ async function main() {
     }
     console.log(`  start-up: ${RECORDS.map((record) => `${record} ${start[record].toFixed(1)} ms`).join(', ')}`)
     console.log('measuring every route, page and operation')
+    const [loadAtStart = 0] = loadavg()
     const measured = await measureAll(records)
+    const [loadAtEnd = 0] = loadavg()
+    console.log(
+      `  load average (one minute): ${loadAtStart.toFixed(1)} at the start, ${loadAtEnd.toFixed(1)} at the end`,
+    )
     if (ONLY) return
     const report = renderLedgerReport({
       quick: QUICK,
@@ -243,6 +250,7 @@ async function main() {
       startup: start,
       measured,
       seconds: (Date.now() - started) / 1000,
+      load: { start: loadAtStart, end: loadAtEnd, cores: availableParallelism() },
     })
     console.log(`\n${report}`)
     mkdirSync(dirname(RESULTS_FILE), { recursive: true })

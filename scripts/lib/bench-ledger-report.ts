@@ -23,6 +23,8 @@ export interface LedgerReport {
   startup: { fresh: number; year: number; decade: number }
   measured: Measured[]
   seconds: number
+  /** The machine's one-minute load average when measuring began and when it ended, and its cores. */
+  load: { start: number; end: number; cores: number }
 }
 
 const count = (value: number) => Math.round(value).toLocaleString('en-US')
@@ -68,7 +70,7 @@ Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench:ledger${rep
 - **New**: ${sizeOf(sizes.fresh)}; ${count(chained.fresh)} rows in the chain. Its pages hold a row or a few.
 - **A year**: ${sizeOf(sizes.year)}; ${count(chained.year)} rows in the chain. Every page it serves is full.
 - **A decade**: ${sizeOf(sizes.decade)}; ${count(chained.decade)} rows in the chain. The three were written in bounded steps (one transaction of about ${count(12_000)} chained rows each, chained by the ledger's own code as each ends) in ${Math.round(report.buildSeconds)} s${report.keptIn ? ` by an earlier run, which kept them in ${report.keptIn} (\`--store\`); this run started each again on its stored record, its migrations since applied first` : ''}.
-- **Rows read**: the sum of \`rowsRead\` over every SQL statement the ledger ran for the operation (a counting wrapper at the ledger's \`sql\` seam). **Time**: the request's wall time from Node, through the Worker and the object; the median of ${report.runs} run(s) after a warm-up, the records taken in turn.
+- **Rows read**: the sum of \`rowsRead\` over every SQL statement the ledger ran for the operation (a counting wrapper at the ledger's \`sql\` seam). **Time**: the request's wall time from Node, through the Worker and the object; the median of ${report.runs} run(s) after a warm-up, the records taken in turn. The machine's load average (one minute) was ${report.load.start.toFixed(1)} when measuring began and ${report.load.end.toFixed(1)} when it ended, on ${report.load.cores} cores: other work shares them, and a median is steadier than any one run.
 - **Goals** (scripts/lib/budgets.ts): rows read at most ${count(LEDGER_ROWS_READ_BUDGET)} (bounded by the page, never by the history); time at a decade within ${LEDGER_TIME_RATIO_TARGET}× of the new record's (issue 23's wording: this also counts a full page against a near-empty one) and of a year's (the same pages, ten times the history); the object started with a decade's history in under ${count(LEDGER_STARTUP_BUDGET_MS)} ms.
 
 **Start-up** of the ledger object (its first request after workerd starts again on the stored record, less a request to the running object): new ${ms(startup.fresh)} ms, a year ${ms(startup.year)} ms, a decade ${ms(startup.decade)} ms: ${startupMet}.

@@ -126,7 +126,7 @@ export function startupBreakdown(
 }
 
 /** `Profiler.*` over the inspector's WebSocket for one isolate. */
-async function inspectorSession(url: URL) {
+export async function inspectorSession(url: URL) {
   const socket = new WebSocket(url)
   await new Promise((resolve, reject) => {
     socket.addEventListener('open', resolve, { once: true })

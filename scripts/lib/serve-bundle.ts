@@ -84,6 +84,8 @@ export interface ServeOptions {
   logKeys?: { signerKey: string; verifierKey: string }
   /** LEDGER_SECRET, for a server started again on `persistTo` whose pages must trust what KV holds; a new one by default. */
   ledgerSecret?: string
+  /** Opens workerd's inspector on a free port (`miniflare.getInspectorURL()`), for CPU profiles. */
+  inspect?: boolean
 }
 
 export interface ServedBundle {
@@ -144,6 +146,7 @@ export async function serveBundle(options: ServeOptions): Promise<ServedBundle> 
       ],
     } as Parameters<typeof convertV4MiniflareOptions>[0]),
     ...(options.persistTo ? { resourcePersistencePath: options.persistTo } : {}),
+    ...(options.inspect ? { inspectorPort: 0 } : {}),
   })
   const entryUrl = await miniflare.ready
   const url = options.direct ? await miniflare.unsafeGetDirectURL('site') : entryUrl

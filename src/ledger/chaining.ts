@@ -3,6 +3,7 @@
 import { type ChainEntry, type ChainRow, type Checkpoint, chainHash, GENESIS } from '../core/chain.ts'
 import { CHAIN_BACKLOG } from './migrations.ts'
 import { pageOf, pageSize } from './queries.ts'
+import { allRows } from './rows.ts'
 
 /** The last row of the chain: what a message quotes and an export ends with. */
 export function head(sql: SqlStorage): Checkpoint | null {
@@ -116,9 +117,12 @@ export function chainBacklog(sql: SqlStorage, end: number, limit: number): numbe
 function rowsOf(sql: SqlStorage, table: string, rowIds: number[]): Map<number, ChainRow> {
   const ids = [...new Set(rowIds)].sort((a, b) => a - b)
   // `table` comes from the chain, which only the ledger writes; it is never a client's string.
-  const rows = sql
-    .exec<ChainRow>(`SELECT t.* FROM json_each(?) j CROSS JOIN ${table} t ON t.rowid = j.value`, JSON.stringify(ids))
-    .toArray()
+  const rows = allRows(
+    sql.exec<ChainRow>(
+      `SELECT t.* FROM json_each(?) j CROSS JOIN ${table} t ON t.rowid = j.value`,
+      JSON.stringify(ids),
+    ),
+  )
   // CROSS JOIN keeps the list as the outer loop, so rows come in the ids' order; the record is append-only and every
   // chained row is there, so there is one row per id.
   if (rows.length !== ids.length) {
@@ -130,13 +134,13 @@ function rowsOf(sql: SqlStorage, table: string, rowIds: number[]): Map<number, C
 /** The record as an export holds it: rows after position `after`, in chain order, each with its chain hash. */
 export function exportPage(sql: SqlStorage, { after = 0, limit }: { after?: number; limit?: number } = {}) {
   const size = pageSize(limit, 500, 1000)
-  const links = sql
-    .exec<{ pos: number; kind: string; row_id: number; hash: string }>(
+  const links = allRows(
+    sql.exec<{ pos: number; kind: string; row_id: number; hash: string }>(
       'SELECT * FROM chain WHERE pos > ? ORDER BY pos LIMIT ?',
       after,
       size + 1,
-    )
-    .toArray()
+    ),
+  )
   const { page, next } = pageOf(links, size, (link) => link.pos)
   const found = rowsLinked(sql, page)
   const rows: ChainEntry[] = page.map((link) => ({

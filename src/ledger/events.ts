@@ -4,6 +4,7 @@ import { EMAIL_ADDRESS, editorsFrom } from '../core/editors.ts'
 import { targetOf } from '../core/keys.ts'
 import type { Channel, Delivery, EventDetail, EventKind, LedgerEvent, Page } from '../core/ledger-types.ts'
 import { pageOf, pageSize } from './queries.ts'
+import { allRows } from './rows.ts'
 
 /** Who can be told: each editor's address by name, the operators' addresses, and whether a webhook is set. */
 export interface Audience {
@@ -166,13 +167,12 @@ function withDeliveries(sql: SqlStorage, rows: EventRow[]): LedgerEvent[] {
   const ids = rows.map((row) => row.id)
   // Grouped once: a page of 500 events and their thousands of deliveries is read in one pass, not one per event. The
   // list drives the index (CROSS JOIN keeps it the outer loop): each delivery is read once, with its index entry.
-  const found = sql
-    .exec<DeliveryRow>(
+  const found = allRows(
+    sql.exec<DeliveryRow>(
       'SELECT d.* FROM json_each(?) j CROSS JOIN deliveries d ON d.event_id = j.value',
       JSON.stringify(ids),
-    )
-    .toArray()
-    .sort((a, b) => a.id - b.id)
+    ),
+  ).sort((a, b) => a.id - b.id)
   const deliveries = Map.groupBy(found, (delivery) => delivery.event_id)
   return rows.map((row) => ({
     id: row.id,
@@ -216,20 +216,19 @@ export function events(
   const size = pageSize(limit, 50)
   const below = before ?? Number.MAX_SAFE_INTEGER
   // Each list is one bound parameter driving its own index: the events about those rows, never every event.
-  const rows =
+  const rows = allRows(
     versions || proposals
-      ? sql
-          .exec<EventRow>(
-            `SELECT e.* FROM json_each(?2) j CROSS JOIN events e ON e.version_seq = j.value WHERE e.id < ?1
-             UNION SELECT e.* FROM json_each(?3) j CROSS JOIN events e ON e.proposal_id = j.value WHERE e.id < ?1
-             ORDER BY id DESC LIMIT ?4`,
-            below,
-            JSON.stringify(versions ?? []),
-            JSON.stringify(proposals ?? []),
-            size + 1,
-          )
-          .toArray()
-      : sql.exec<EventRow>('SELECT * FROM events WHERE id < ? ORDER BY id DESC LIMIT ?', below, size + 1).toArray()
+      ? sql.exec<EventRow>(
+          `SELECT e.* FROM json_each(?2) j CROSS JOIN events e ON e.version_seq = j.value WHERE e.id < ?1
+           UNION SELECT e.* FROM json_each(?3) j CROSS JOIN events e ON e.proposal_id = j.value WHERE e.id < ?1
+           ORDER BY id DESC LIMIT ?4`,
+          below,
+          JSON.stringify(versions ?? []),
+          JSON.stringify(proposals ?? []),
+          size + 1,
+        )
+      : sql.exec<EventRow>('SELECT * FROM events WHERE id < ? ORDER BY id DESC LIMIT ?', below, size + 1),
+  )
   const { page, next } = pageOf(rows, size, (row) => row.id)
   return { events: withDeliveries(sql, page), next }
 }

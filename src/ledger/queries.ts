@@ -10,6 +10,7 @@ import {
   type ProposalStatus,
 } from '../core/ledger-types.ts'
 import {
+  allRows,
   CURRENT_SEQ,
   LIVE_FROM,
   PROPOSAL_SELECT,
@@ -47,9 +48,9 @@ export function pageBelow<T extends Record<string, SqlStorageValue>>(
   idOf: (row: T) => number,
 ): { page: T[]; next: number | null } {
   const size = pageSize(limit)
-  const rows = sql
-    .exec<T>(`${select} WHERE ${id} < ? ORDER BY ${id} DESC LIMIT ?`, before ?? Number.MAX_SAFE_INTEGER, size + 1)
-    .toArray()
+  const rows = allRows(
+    sql.exec<T>(`${select} WHERE ${id} < ? ORDER BY ${id} DESC LIMIT ?`, before ?? Number.MAX_SAFE_INTEGER, size + 1),
+  )
   return pageOf(rows, size, idOf)
 }
 
@@ -114,15 +115,15 @@ export function history(sql: SqlStorage, key: string, { limit, before }: Page = 
   // Older than the anchor in the key's index order (at, seq): a range of the index from the anchor down, so a page
   // deep in the history reads its own rows, not every row newer than it.
   const older = anchor ? 'AND v.at <= ?2 AND (v.at < ?2 OR v.seq < ?3)' : 'AND ?2 IS NULL AND ?3 IS NULL'
-  const rows = sql
-    .exec<VersionRow>(
+  const rows = allRows(
+    sql.exec<VersionRow>(
       `${VERSION_SELECT} WHERE v.key = ?1 ${older} ORDER BY v.at DESC, v.seq DESC LIMIT ?4`,
       key,
       anchor?.at ?? null,
       anchor?.version ?? null,
       size + 1,
-    )
-    .toArray()
+    ),
+  )
   return paged(before !== undefined && !anchor ? [] : rows, size)
 }
 
@@ -181,14 +182,14 @@ export function proposals(
         ? `SELECT proposal_id FROM decisions WHERE decision = 'rejected' AND proposal_id < ?1
            ORDER BY proposal_id DESC LIMIT ?3`
         : `SELECT id FROM proposals WHERE id < ?1 ${byKey} ORDER BY id DESC LIMIT ${status ? PROPOSAL_SCAN : '?3'}`
-  const rows = sql
-    .exec<ProposalRow>(
+  const rows = allRows(
+    sql.exec<ProposalRow>(
       `${PROPOSAL_SELECT} WHERE p.id IN (${ids}) ${status && status !== 'open' ? `AND ${PROPOSAL_STATUS} = ?4` : ''}
        ORDER BY p.id DESC LIMIT ?3`,
       // SQLite counts parameters up to the highest number used: ?4 is there only when a status is looked for.
       ...[below, key ?? null, size + 1, status ?? null].slice(0, status && status !== 'open' ? 4 : 3),
-    )
-    .toArray()
+    ),
+  )
   const found = pageOf(rows, size, (row) => row.id)
   if (!status || listed || found.next !== null) return { proposals: found.page.map(toProposal), next: found.next }
   // Fewer than a page matched among the proposals looked at: the next page starts below the last one looked at.

@@ -34,8 +34,8 @@ import { launchChromium, type Site, VIEWPORTS, type ViewportName } from './harne
 import { checkHtml, type NuReport } from './nu-checker.ts'
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
-/** How many events the notifications page shows at a time (the ledger's default page). */
-const NOTIFICATIONS_PER_PAGE = 50
+/** How many events the notifications page shows at a time (the console's page, CONSOLE_PAGE). */
+const NOTIFICATIONS_PER_PAGE = 25
 
 declare global {
   interface Window {

@@ -21,7 +21,7 @@ import {
   version,
   versionAt,
 } from '../../src/ledger/queries.ts'
-import { LIVE_FROM } from '../../src/ledger/rows.ts'
+import { allRows, LIVE_FROM, VERSION_SELECT } from '../../src/ledger/rows.ts'
 import { endSchedule, insertSchedule } from '../../src/ledger/schedules.ts'
 import { addVersion, uniqueKey, withFreshSql } from './helpers.ts'
 
@@ -288,6 +288,30 @@ describe('audit', () => {
     expect(result.last).toEqual({ versions: [], next: null })
     expect(result.all.versions.map((row: LedgerVersion) => row.version)).toEqual([5, 4, 3, 2, 1])
     expect(result.all.next).toBeNull()
+  })
+})
+
+describe('allRows', () => {
+  it('answers the rows toArray answers, each column in its order, reading the same rows', async () => {
+    const result = await withFreshSql(async (sql) => {
+      for (let index = 0; index < 3; index++) {
+        await addVersion(sql, uniqueKey(), index === 1 ? null : `Text ${index}.`, { now: T - index * 1000 })
+      }
+      const query = `${VERSION_SELECT} ORDER BY v.seq DESC`
+      const built = sql.exec(query)
+      const fromArrays = allRows(built)
+      const runtime = sql.exec(query)
+      const fromRuntime = runtime.toArray()
+      const rowsRead = [built.rowsRead, runtime.rowsRead]
+      return { fromArrays, fromRuntime, rowsRead, none: allRows(sql.exec(`${query} LIMIT 0`)) }
+    })
+
+    expect(JSON.stringify(result.fromArrays)).toBe(JSON.stringify(result.fromRuntime))
+    expect(result.fromArrays.map((row) => Object.keys(row))).toEqual(result.fromRuntime.map((row) => Object.keys(row)))
+    expect(result.fromArrays.map((row) => row.seq)).toEqual([3, 2, 1])
+    expect(result.fromArrays[1]?.text).toBeNull()
+    expect(result.rowsRead).toEqual([6, 6])
+    expect(result.none).toEqual([])
   })
 })
 

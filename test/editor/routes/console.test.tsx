@@ -1,12 +1,15 @@
+import { reset } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { sign } from 'hono/jwt'
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { verifyExport } from '../../../src/core/chain.ts'
+import { TARGETS } from '../../../src/core/site-map.ts'
 import { inZone } from '../../../src/core/time.ts'
 import type { AccessKeys } from '../../../src/editor/http/console-auth.ts'
 import { createApp } from '../../../src/index.ts'
 import { TEST_EDITORS } from '../../fixtures/editors.ts'
 import { request } from '../../helpers.ts'
+import { fillBusyRecord } from '../../ledger/helpers.ts'
 import { currentBase, form, get, saveDraft, send, signIn, versionCount } from './console-helpers.ts'
 
 const TEAM = 'https://kratom-team.access.test'
@@ -544,5 +547,32 @@ describe('the overview when messages cannot be delivered', () => {
       `in the last week (the last at ${inZone(Date.parse(gaveUpAt), 'America/New_York')}: Email Service: 503)`,
     )
     expect(html).toContain('check Email Service and EMAIL_FROM')
+  })
+})
+
+describe('the console, its long lists', () => {
+  it('shows 25 versions or events a page, newest first, with the pager to the older ones', async () => {
+    await reset()
+    await fillBusyRecord({ versions: 60 * TARGETS.length, proposals: 10, schedules: 5, events: 60 })
+    const api = async <T,>(path: string) =>
+      (await (
+        await request(`/admin${path}`, { headers: { Authorization: `Bearer ${TEST_EDITORS.carol.token}` } })
+      ).json()) as T
+    const cookie = await signIn('alice')
+    const rowsOf = (html: string) => [...html.matchAll(/<th scope="row">v(\d+)/g)].map((found) => Number(found[1]))
+    const newest = await api<{ versions: { version: number }[]; next: number }>('/disclaimers/global/history?limit=25')
+    const first = await (await get('/console/disclaimers/global/history', cookie)).text()
+    expect(rowsOf(first)).toEqual(newest.versions.map((row) => row.version))
+    expect(first).toContain(`href="/console/disclaimers/global/history?before=${newest.next}"`)
+    const older = await api<{ versions: { version: number }[] }>(
+      `/disclaimers/global/history?limit=25&before=${newest.next}`,
+    )
+    const second = await (await get(`/console/disclaimers/global/history?before=${newest.next}`, cookie)).text()
+    expect(rowsOf(second)).toEqual(older.versions.map((row) => row.version))
+
+    const events = await api<{ events: { id: number }[]; next: number }>('/notifications?limit=25')
+    const told = await (await get('/console/notifications', cookie)).text()
+    expect(told.match(/<li><strong>/g)?.length).toBe(25)
+    expect(told).toContain(`href="/console/notifications?before=${events.next}"`)
   })
 })

@@ -13,7 +13,7 @@ import { History, RollbackConfirm } from '../../views/history.tsx'
 import { editedOf, Notice, targetName } from '../../views/shell.tsx'
 import { CONSOLE_HISTORY_QUERY, NO_QUERY } from '../schemas.ts'
 import { scheduledFor, zoneOf } from './editing.tsx'
-import { pageQuery, type RenderPage } from './page.tsx'
+import { CONSOLE_PAGE, pageQuery, type RenderPage } from './page.tsx'
 
 export function historyRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage) {
   const app = new Hono<ConsoleEnv>()
@@ -29,7 +29,7 @@ export function historyRoutes(readDisclaimers: ReadDisclaimers, page: RenderPage
     if (read && !read.ok) return page(c, title, <Notice>{read.reason}</Notice>, 400)
     const instant = read?.ok ? read.instant : undefined
     const [history, current, shown] = await Promise.all([
-      ledger.read('history', target, { before }),
+      ledger.read('history', target, { before, limit: CONSOLE_PAGE }),
       ledger.read('current', target),
       instant === undefined ? undefined : ledger.read('shownAt', target, new Date(instant).toISOString(), Date.now()),
     ])

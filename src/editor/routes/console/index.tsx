@@ -29,7 +29,7 @@ import { SignInForm } from '../../views/sign-in.tsx'
 import { CONSOLE_PAGE_QUERY, consoleRequestProblem, NO_QUERY } from '../schemas.ts'
 import { editingRoutes, zoneOf } from './editing.tsx'
 import { historyRoutes } from './history.tsx'
-import { consolePages, pageQuery } from './page.tsx'
+import { CONSOLE_PAGE, consolePages, pageQuery } from './page.tsx'
 import { proposalRoutes } from './proposals.tsx'
 import { reviewRoutes } from './reviews.tsx'
 import { scheduleRoutes } from './schedules.tsx'
@@ -127,7 +127,7 @@ export function consoleRoutes(readDisclaimers: ReadDisclaimers, { accessKeys }: 
 
   app.get('/notifications', pageQuery(page, CONSOLE_PAGE_QUERY), async (c) => {
     const { before } = c.req.valid('query')
-    const { events, next } = await ledgerOf(c.env).read('events', { before })
+    const { events, next } = await ledgerOf(c.env).read('events', { before, limit: CONSOLE_PAGE })
     return page(
       c,
       'Who was told',

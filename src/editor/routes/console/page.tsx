@@ -9,6 +9,12 @@ import { toHtml } from '../../../site/routes/pages.tsx'
 import { type ConsoleEnv, signInMethod } from '../../http/console-auth.ts'
 import { ConsoleFrame, Notice } from '../../views/shell.tsx'
 
+/**
+ * Rows on a page of the console's long lists (a disclaimer's versions, who was told): about what a screen shows, with
+ * the pager for older ones. The admin API's pages keep their own documented `limit`.
+ */
+export const CONSOLE_PAGE = 25
+
 export type RenderPage = (
   c: Context<ConsoleEnv>,
   title: string,
