@@ -224,6 +224,24 @@ describe('the answer a reader hands out', () => {
     expect(after.global).toMatchObject({ paragraphs: ['Published here.'], version: 'v9', logIndex: 12 })
     expect(before.global.paragraphs).toEqual(['First text.'])
   })
+  it('keeps a version it remembers over an older one KV still holds, and lets it go once KV holds it or a newer one', async () => {
+    const clock = { now: 0 }
+    const read = createDisclaimerReader({ now: () => clock.now })
+    await env.DISCLAIMERS.put('disclaimer', 'Older text.', { metadata: await signed('disclaimer', 8, 'Older text.') })
+    await read(env, [])
+    await read.remember({ key: 'disclaimer', text: 'Published here.', version: 9, chain: null, log: 12 })
+    // Past the longest a value may lag KV, each read below reads KV itself.
+    clock.now = MAX_STALE_MS + 1
+    expect((await read(env, [])).global).toMatchObject({ paragraphs: ['Published here.'], version: 'v9' })
+    await env.DISCLAIMERS.put('disclaimer', 'Newer still.', {
+      metadata: await signed('disclaimer', 10, 'Newer still.'),
+    })
+    clock.now = 2 * (MAX_STALE_MS + 1)
+    expect((await read(env, [])).global).toMatchObject({ paragraphs: ['Newer still.'], version: 'v10' })
+    await env.DISCLAIMERS.put('disclaimer', 'Older text.', { metadata: await signed('disclaimer', 8, 'Older text.') })
+    clock.now = 3 * (MAX_STALE_MS + 1)
+    expect((await read(env, [])).global).toMatchObject({ paragraphs: ['Older text.'], version: 'v8' })
+  })
 })
 
 describe('the isolate cache, with KV answering in 100 ms', () => {
