@@ -9,10 +9,8 @@ import { MAX_DISCLAIMER_LENGTH, MAX_NOTE_LENGTH } from '../../../src/core/valida
 import { MAX_BODY_BYTES } from '../../../src/editor/http/json-body.ts'
 import { bearer, type TestEditor } from '../../fixtures/editors.ts'
 import { request } from '../../helpers.ts'
-import { fillBusyRecord } from '../../ledger/helpers.ts'
-import { currentBase, form, get as getPage, saveDraft, send as sendDraft, signIn } from './console-helpers.ts'
+import { admin, clientAddress, get, headersOf, newClientAddress, put, send } from './admin-helpers.ts'
 
-type Json = Record<string, unknown>
 type ErrorBody = { error: { code: string; message: string; field?: string; current?: LedgerVersion | null } }
 type Published = { ok: true; status: 'live' | 'pending' | 'unchanged'; version: LedgerVersion }
 
@@ -20,43 +18,11 @@ const SITE_404 = '<h1>Page not found</h1>'
 
 // Every test starts from empty storage (reset) and its own client address, so no count or version leaks between
 // tests; each also keeps to its own targets, so it would stand on its own without the reset too.
-let address = 0
 beforeEach(async () => {
   await reset()
-  address++
+  newClientAddress()
   vi.spyOn(console, 'warn').mockImplementation(() => {})
 })
-
-function headersOf(editor: TestEditor, extra: Record<string, string> = {}): Record<string, string> {
-  return { ...bearer(editor), 'CF-Connecting-IP': `203.0.113.${address}`, ...extra }
-}
-
-function admin(path: string, init: RequestInit = {}) {
-  return request(`/admin${path}`, init)
-}
-
-function get(path: string, editor: TestEditor = 'carol', extra: Record<string, string> = {}) {
-  return admin(path, { headers: { ...headersOf(editor), ...extra } })
-}
-
-/** A write with a JSON body (an object, or raw JSON text sent as it is). */
-function send(
-  method: 'PUT' | 'POST',
-  path: string,
-  body: Json | string,
-  editor: TestEditor,
-  precondition: Record<string, string> = {},
-) {
-  return admin(path, {
-    method,
-    headers: headersOf(editor, { 'Content-Type': 'application/json', ...precondition }),
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  })
-}
-
-function put(target: string, body: Json | string, editor: TestEditor, precondition: Record<string, string>) {
-  return send('PUT', `/disclaimers/${target}`, body, editor, precondition)
-}
 
 async function current(target: string): Promise<LedgerVersion | null> {
   return ((await (await get(`/disclaimers/${target}`)).json()) as { current: LedgerVersion | null }).current
@@ -114,7 +80,7 @@ describe('/admin access', () => {
     await awayFromWindowEdge()
     await publish('conclusion', 'Conclusion note.')
     const json = { 'Content-Type': 'application/json' }
-    const stranger = { 'CF-Connecting-IP': `198.18.${address}.1`, Authorization: `Bearer ${'w'.repeat(40)}` }
+    const stranger = { 'CF-Connecting-IP': `198.18.${clientAddress()}.1`, Authorization: `Bearer ${'w'.repeat(40)}` }
     const cases: [number, () => Promise<Response>][] = [
       [200, () => get('/disclaimers/conclusion')],
       [200, () => get('/disclaimers')],
@@ -967,163 +933,4 @@ describe('history in pages', () => {
     )
     expect(third.next).toBeNull()
   })
-})
-
-describe('the admin API and the console at 1,000 versions per target', () => {
-  it('answer every route and page with its documented status, never 500, and a second approval with 409', async () => {
-    await fillBusyRecord({
-      versions: 1_000 * TARGETS.length,
-      proposals: 2_000,
-      schedules: 500,
-      events: 10_000,
-    })
-    const json = async <T>(path: string) => (await (await get(path)).json()) as T
-    const history = await json<{ versions: LedgerVersion[]; next: number }>('/disclaimers/global/history')
-    const open = await json<{ proposals: Proposal[] }>('/proposals?status=open')
-    const { schedules } = await json<{ schedules: { id: number; status: string }[] }>('/schedules')
-    const pending = schedules.filter((schedule) => schedule.status === 'pending')
-    expect(history.versions).toHaveLength(100)
-    expect(open.proposals).toHaveLength(20)
-    expect(pending).toHaveLength(5)
-    const landed = history.versions.find((version) => version.landedAt !== null && version.how === 'publish')
-    const middle = new Date(Date.parse(history.versions.at(-1)?.at ?? '') - 30 * 86_400_000).toISOString()
-    const reads = [
-      '/whoami',
-      '/disclaimers',
-      '/import',
-      '/audit',
-      '/audit?limit=500',
-      `/audit?before=${history.next}`,
-      '/schedules?limit=500',
-      '/notifications',
-      '/notifications?limit=500',
-      `/notifications?version=${history.versions[0]?.version}`,
-      `/notifications?proposal=${open.proposals[0]?.id}`,
-      '/proposals?limit=500',
-      '/proposals?status=approved&limit=500',
-      '/proposals?status=rejected&target=home',
-      '/proposals?status=superseded',
-      `/proposals/${open.proposals[0]?.id}`,
-      '/export',
-      '/export?after=5000&limit=1000',
-      ...TARGETS.flatMap((target) => [
-        `/disclaimers/${target}`,
-        `/disclaimers/${target}/history`,
-        `/disclaimers/${target}/history?limit=500`,
-        `/disclaimers/${target}/history?limit=500&before=${history.next}`,
-        `/disclaimers/${target}/at?time=${encodeURIComponent(middle)}`,
-        `/disclaimers/${target}/at?time=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}`,
-      ]),
-      `/disclaimers/global/versions/${landed?.version}`,
-    ]
-    for (const path of reads) {
-      const res = await get(path)
-      expect(res.status, `GET ${path}: ${res.status === 200 ? '' : await res.text()}`).toBe(200)
-    }
-
-    // One record for both faces: its fill is most of this test's time.
-    const { events } = await json<{ events: { id: number }[] }>('/notifications')
-    const cookie = await signIn('alice')
-    const pages = [
-      '/console',
-      '/console/notifications',
-      `/console/notifications?before=${events.at(-1)?.id}`,
-      '/console/proposals',
-      '/console/proposals?target=home',
-      `/console/proposals/${open.proposals[0]?.id}`,
-      `/console/proposals/${open.proposals[0]?.id}/preview`,
-      '/console/export',
-      `/console/disclaimers/global/rollback/${landed?.version}`,
-      `/console/schedules/${pending[1]?.id}/cancel`,
-      ...TARGETS.flatMap((target) => [
-        `/console/disclaimers/${target}/edit`,
-        `/console/disclaimers/${target}/history`,
-        `/console/disclaimers/${target}/history?before=${history.next}`,
-        `/console/disclaimers/${target}/history?at=2025-06-01T12:00`,
-      ]),
-    ]
-    for (const path of pages) {
-      const res = await getPage(path, cookie)
-      expect(res.status, `GET ${path}`).toBe(200)
-      await res.arrayBuffer()
-    }
-
-    const current = async (target: string) => `"${(await json<{ base: string }>(`/disclaimers/${target}`)).base}"`
-    const writes: [number, string, () => Promise<Response>][] = [
-      [
-        200,
-        'PUT conclusion',
-        async () =>
-          put('conclusion', { text: 'A new closing note.' }, 'alice', { 'If-Match': await current('conclusion') }),
-      ],
-      [
-        200,
-        'POST global/rollback',
-        async () =>
-          send('POST', '/disclaimers/global/rollback', { version: landed?.version as number }, 'carol', {
-            'If-Match': await current('global'),
-          }),
-      ],
-      [
-        201,
-        'POST home/proposals',
-        async () =>
-          send('POST', '/disclaimers/home/proposals', { text: 'A proposed home note.' }, 'alice', {
-            'If-Match': await current('home'),
-          }),
-      ],
-      [200, 'POST approve', async () => send('POST', `/proposals/${await newestOpen()}/approve`, {}, 'bob')],
-      [
-        412,
-        'POST approve (stale base)',
-        () =>
-          send(
-            'POST',
-            `/proposals/${open.proposals[0]?.id}/approve`,
-            {},
-            open.proposals[0]?.by === 'bob' ? 'carol' : 'bob',
-          ),
-      ],
-      [200, 'POST reject', () => send('POST', `/proposals/${open.proposals[1]?.id}/reject`, { reason: 'no' }, 'carol')],
-      [200, 'POST cancel', () => send('POST', `/schedules/${pending[0]?.id}/cancel`, { reason: 'not now' }, 'carol')],
-      [200, 'POST seed', () => send('POST', '/seed', {}, 'carol')],
-    ]
-    async function newestOpen() {
-      return (await json<{ proposals: Proposal[] }>('/proposals?status=open&limit=1')).proposals[0]?.id
-    }
-    for (const [status, name, call] of writes) {
-      const res = await call()
-      expect(res.status, `${name}: ${await res.clone().text()}`).toBe(status)
-    }
-
-    // The console's writes on what the API's writes left: other proposals, another schedule, an earlier version.
-    const { draft } = await saveDraft('conclusion', 'A busy conclusion note.', cookie)
-    for (const step of ['review', 'preview?page=/conclusion']) {
-      const res = await getPage(`${draft}/${step}`, cookie)
-      expect(res.status, `GET ${step}`).toBe(200)
-      await res.arrayBuffer()
-    }
-    expect(await sendDraft(draft, 'publish', cookie)).toBe(`${draft}/done`)
-    const proposing = await saveDraft('home', 'A busy home note.', cookie)
-    const id = (await sendDraft(proposing.draft, 'propose', cookie)).split('/').at(-1)
-    const bob = await signIn('bob')
-    const proposal = await (await getPage(`/console/proposals/${id}`, bob)).text()
-    const seen = /name="seen" value="([0-9,]*)"/.exec(proposal)?.[1] ?? ''
-    const approved = await request(`/console/proposals/${id}/approve`, form({ seen }, bob))
-    expect(approved.status).toBe(303)
-    // A reload of "Published" sends the approval again.
-    const again = await request(`/console/proposals/${id}/approve`, form({ seen }, bob))
-    expect(again.status).toBe(409)
-    expect(await again.text()).toContain(`proposal ${id} was already approved by bob and published as version`)
-    const rejected = await request(`/console/proposals/${open.proposals[2]?.id}/reject`, form({ reason: 'no' }, bob))
-    expect(rejected.status).toBe(303)
-    const earlier = history.versions.findLast((version) => version.landedAt !== null && version.how === 'publish')
-    const rollback = await request(
-      `/console/disclaimers/global/rollback/${earlier?.version}`,
-      form({ base: await currentBase('global'), note: '' }, bob),
-    )
-    expect(rollback.status).toBe(200)
-    const cancelled = await request(`/console/schedules/${pending[1]?.id}/cancel`, form({ reason: 'not now' }, bob))
-    expect(cancelled.status).toBe(200)
-  }, 120_000)
 })
