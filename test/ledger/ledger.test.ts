@@ -930,23 +930,6 @@ describe('DisclaimerLedger', () => {
     })
   })
 
-  describe('history', () => {
-    it('pages through more than 100 versions, newest first, each exactly once', async () => {
-      const published: number[] = []
-      for (let index = 0; index < 105; index++) {
-        published.push((await publish('home', `The home note, version ${index}.`, 'alice')).version)
-      }
-
-      const first = await theLedger().read('history', 'home')
-      const second = await theLedger().read('history', 'home', { before: first.next as number })
-
-      expect(first.versions).toHaveLength(100)
-      expect(first.next).toBe(first.versions.at(-1)?.version)
-      expect(second).toMatchObject({ next: null })
-      expect([...first.versions, ...second.versions].map((row) => row.version)).toEqual(published.reverse())
-    }, 20_000)
-  })
-
   describe('reads', () => {
     it('write no row in any table, with edits made around the ledger waiting in KV', async () => {
       const first = await publish('global', 'The text the ledger published.', 'alice')
