@@ -10,8 +10,10 @@ import { appendLeaf, type HashStore, readTile, type StoredHash, treeRoot } from 
 import { insertEach, rowsLinked } from './chaining.ts'
 import { LOG_BACKLOG } from './migrations.ts'
 
-// BLOBs go in as hex through one bound JSON array (SQLite's unhex), and come back as ArrayBuffers.
-/** The tree's hashes in `log_hashes`, keyed by (level, index): a run of one level is read with one range query. */
+/**
+ * The tree's hashes in `log_hashes`, keyed by (level, index): a run of one level is read with one range query, and a
+ * batch is written as hex through one bound JSON array (SQLite's unhex); SQLite hands BLOBs back as ArrayBuffers.
+ */
 export function sqlHashStore(sql: SqlStorage): HashStore {
   return {
     read(nodes: readonly TreeNode[]) {
@@ -103,25 +105,20 @@ export function appendChained(sql: SqlStorage, limit = Number.MAX_SAFE_INTEGER):
  * nearly always is), and everything it wrote is stored at the end, a statement per bounded chunk.
  */
 function batchStore(stored: HashStore): HashStore & { flush(): void } {
-  const written = new Map<string, Uint8Array>()
+  const written = new Map<string, StoredHash>()
   const nameOf = ({ level, index }: TreeNode) => `${level}/${index}`
   return {
     read(nodes) {
       const missing = nodes.filter((node) => !written.has(nameOf(node)))
       const found = missing.length > 0 ? stored.read(missing) : []
       const fromStore = new Map(missing.map((node, at) => [nameOf(node), found[at]]))
-      return nodes.map((node) => written.get(nameOf(node)) ?? fromStore.get(nameOf(node)))
+      return nodes.map((node) => written.get(nameOf(node))?.hash ?? fromStore.get(nameOf(node)))
     },
     write(hashes) {
-      for (const { level, index, hash } of hashes) written.set(nameOf({ level, index }), hash)
+      for (const hash of hashes) written.set(nameOf(hash), hash)
     },
     flush() {
-      stored.write(
-        [...written].map(([name, hash]) => {
-          const [level, index] = name.split('/').map(Number) as [number, number]
-          return { level, index, hash }
-        }),
-      )
+      stored.write([...written.values()])
     },
   }
 }

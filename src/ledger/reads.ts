@@ -18,7 +18,7 @@ import { pageAt } from './page-contents.ts'
 import * as queries from './queries.ts'
 import { liveState, type Observation, observe } from './reconcile.ts'
 import { knownKeyOf } from './requests.ts'
-import { reviewerProblem, whoCanApprove } from './reviewer-rule.ts'
+import { needsAReviewer, whoCanApprove } from './reviewer-rule.ts'
 import { reviewState, reviewStates, reviewsOf } from './reviews.ts'
 import { schedule, scheduledBy, schedules } from './schedules.ts'
 import { goLiveProblem } from './scheduling.ts'
@@ -53,7 +53,7 @@ export const READS = {
     if (approvalRequired(ledger.env.REQUIRE_APPROVAL))
       return 'Here a second editor must approve every change before it goes live.'
     const key = knownKeyOf(target)
-    if (!key || !reviewerProblem(ledger, key, editor, '')) return null
+    if (!key || !needsAReviewer(ledger, key, editor)) return null
     return `This disclaimer goes live only with a reviewer's approval, and you are not a reviewer: ${whoCanApprove(ledger.env)}.`
   },
 

@@ -33,6 +33,11 @@ export function whoCanApprove(env: Pick<Env, 'EDITORS'>, verb: 'approve' | 'revi
   return `who can ${verb}: ${reviewers.map((reviewer) => `${reviewer.name} (${reviewer.editor})`).join(', ')}`
 }
 
+/** True where the rule names the disclaimer at `key` and `editor` is not a reviewer: they cannot make it live alone. */
+export function needsAReviewer(source: RuleSource, key: string, editor: string): boolean {
+  return reviewerMustApprove(targetOf(key), source.reviewRules) && !reviewerOf(source.env, editor)
+}
+
 /**
  * Refuses `approver` making a change to `key` live when the rule names its disclaimer and they are not a reviewer;
  * `instead` says what to do.
@@ -43,8 +48,8 @@ export function reviewerProblem(
   approver: string,
   instead: string,
 ): LedgerError | undefined {
+  if (!needsAReviewer(source, key, approver)) return undefined
   const target = targetOf(key)
-  if (!reviewerMustApprove(target, source.reviewRules) || reviewerOf(source.env, approver)) return undefined
   return fail(
     'reviewer_required',
     `${target} goes live only with a reviewer's approval (${REVIEW_RULES_FILE}), and ${printable(approver)} is not a reviewer: ${instead}; ${whoCanApprove(source.env)}`,
@@ -53,9 +58,8 @@ export function reviewerProblem(
 
 /** For a schedule at its time: why its approver (or, for a publish, its maker) may not make it live now. */
 export function goLiveReviewerProblem(source: RuleSource, key: string, approver: string): string | undefined {
-  const target = targetOf(key)
-  if (!reviewerMustApprove(target, source.reviewRules) || reviewerOf(source.env, approver)) return undefined
-  return `${target} goes live only with a reviewer's approval (${REVIEW_RULES_FILE}), and ${approver} is not a reviewer; propose it again for a reviewer to approve (${whoCanApprove(source.env)})`
+  if (!needsAReviewer(source, key, approver)) return undefined
+  return `${targetOf(key)} goes live only with a reviewer's approval (${REVIEW_RULES_FILE}), and ${approver} is not a reviewer; propose it again for a reviewer to approve (${whoCanApprove(source.env)})`
 }
 
 /**
